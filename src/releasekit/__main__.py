@@ -1,0 +1,5 @@
+"""``python -m releasekit``."""
+
+from releasekit.cli import main
+
+raise SystemExit(main())

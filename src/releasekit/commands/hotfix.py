@@ -1,0 +1,11 @@
+"""``releasekit hotfix``: not available yet."""
+
+from __future__ import annotations
+
+import argparse
+
+from releasekit.errors import ReleasekitError
+
+
+def main(args: argparse.Namespace) -> int:
+    raise ReleasekitError("'releasekit hotfix' is not available yet in this version of releasekit")

@@ -1,0 +1,315 @@
+"""Configuration, parsed once into frozen dataclasses.
+
+releasekit reads the facts other tools already keep from their own sections
+(``[tool.bumpversion]``, ``[tool.towncrier]``, ``[tool.coverage.report]``) and only
+what is new from ``[tool.releasekit]``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from releasekit.errors import ReleasekitError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+DEFAULT_TEST_INDEX = ("https://test.pypi.org/legacy/", "https://test.pypi.org/simple/")
+DEFAULT_INDEX = ("https://upload.pypi.org/legacy/", "https://pypi.org/simple/")
+
+# The keys [tool.releasekit] accepts: a type, or a nested table of keys.
+SCHEMA: dict[str, Any] = {
+    "release_branch": str,
+    "remote": str,
+    "sign_tags": bool,
+    "source_paths": list,
+    "test_index": {"upload_url": str, "simple_url": str},
+    "index": {"upload_url": str, "simple_url": str},
+    "github": {"api_url": str, "repository": str},
+    "links": {
+        "exclude": list,
+        "slug": str,
+        "docs_root": str,
+        "accept_status": list,
+        "cache_ttl": int,
+        "private_addresses": bool,
+        "timeout": float,
+    },
+}
+
+
+@dataclass(frozen=True)
+class VersionFile:
+    """One file bump-my-version keeps: a filename or a glob, and what to search for."""
+
+    path: str
+    search: str | None = None
+    is_glob: bool = False
+    ignore_missing_version: bool = False
+    ignore_missing_file: bool = False
+
+
+@dataclass(frozen=True)
+class VersionConfig:
+    """The current version and its files, from ``[tool.bumpversion]``."""
+
+    current: str
+    files: tuple[VersionFile, ...]
+    source: Path  # the file the bump-my-version configuration came from
+
+
+@dataclass(frozen=True)
+class FragmentType:
+    """One ``[[tool.towncrier.type]]`` entry."""
+
+    directory: str
+    name: str
+    showcontent: bool = True
+
+
+@dataclass(frozen=True)
+class FragmentsConfig:
+    """Where fragments live and which types exist, from ``[tool.towncrier]``."""
+
+    directory: str
+    filename: str
+    types: tuple[FragmentType, ...]
+    configured: bool  # False when there is no [tool.towncrier] section at all
+
+
+@dataclass(frozen=True)
+class Index:
+    """A package index: where to upload and where to read the simple API."""
+
+    name: str
+    upload_url: str
+    simple_url: str
+
+
+@dataclass(frozen=True)
+class LinksConfig:
+    """``[tool.releasekit.links]``."""
+
+    exclude: tuple[str, ...] = ()
+    slug: str | None = None
+    docs_root: str | None = None
+    accept_status: tuple[int, ...] = ()
+    cache_ttl: int = 86400
+    private_addresses: bool = True
+    timeout: float = 10.0
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything releasekit needs to know about a project."""
+
+    root: Path
+    pyproject: Path
+    project_name: str | None
+    version: VersionConfig | None
+    fragments: FragmentsConfig
+    coverage_fail_under: float
+    release_branch: str = "main"
+    remote: str = "origin"
+    sign_tags: bool = False
+    source_paths: tuple[str, ...] | None = None
+    test_index: Index = field(default_factory=lambda: Index("TestPyPI", *DEFAULT_TEST_INDEX))
+    index: Index = field(default_factory=lambda: Index("PyPI", *DEFAULT_INDEX))
+    github_api_url: str = "https://api.github.com"
+    github_repository: str | None = None
+    links: LinksConfig = field(default_factory=LinksConfig)
+
+    def require_version(self) -> VersionConfig:
+        """The version configuration, or a clear error when there is none."""
+        if self.version is None:
+            raise ReleasekitError(
+                f"{self.pyproject.name}: no [tool.bumpversion] section (nor .bumpversion.toml); "
+                "add one with current_version and [[tool.bumpversion.files]]"
+            )
+        return self.version
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file, turning every failure into one clear line."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ReleasekitError(f"{path}: file not found") from None
+    except OSError as exc:
+        raise ReleasekitError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ReleasekitError(f"{path}: not valid UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ReleasekitError(f"{path}: invalid TOML: {exc}") from None
+
+
+def find_root(start: Path) -> Path:
+    """The nearest directory at or above ``start`` holding a pyproject.toml."""
+    for candidate in (start, *start.parents):
+        if (candidate / "pyproject.toml").is_file():
+            return candidate
+    raise ReleasekitError(f"{start}: no pyproject.toml here or in any parent directory")
+
+
+def _table(data: Mapping[str, Any], dotted: str) -> dict[str, Any] | None:
+    node: Any = data
+    for part in dotted.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return None
+        node = node[part]
+    return dict(node) if isinstance(node, Mapping) else None
+
+
+def _check_keys(table: Mapping[str, Any], schema: Mapping[str, Any], where: str, path: Path) -> None:
+    for key, value in table.items():
+        if key not in schema:
+            hint = difflib.get_close_matches(key, list(schema), n=1)
+            suggestion = f"; did you mean {hint[0]!r}?" if hint else f"; valid keys: {', '.join(sorted(schema))}"
+            raise ReleasekitError(f"{path.name}: [{where}] unknown key {key!r}{suggestion}")
+        expected = schema[key]
+        if isinstance(expected, dict):
+            if not isinstance(value, Mapping):
+                raise ReleasekitError(f"{path.name}: [{where}] {key} must be a table")
+            _check_keys(value, expected, f"{where}.{key}", path)
+        elif expected is float:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ReleasekitError(f"{path.name}: [{where}] {key} must be a number, not {value!r}")
+        elif not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise ReleasekitError(f"{path.name}: [{where}] {key} must be {_type_name(expected)}, not {value!r}")
+
+
+def _type_name(kind: type) -> str:
+    return {str: "a string", bool: "true or false", list: "an array", int: "an integer"}.get(kind, kind.__name__)
+
+
+def _version_config(root: Path, pyproject: Path, data: Mapping[str, Any]) -> VersionConfig | None:
+    source = pyproject
+    table = _table(data, "tool.bumpversion")
+    if table is None:
+        alt = root / ".bumpversion.toml"
+        if alt.is_file():
+            source = alt
+            table = _table(read_toml(alt), "tool.bumpversion")
+    if table is None:
+        return None
+    current = table.get("current_version")
+    if not isinstance(current, str):
+        raise ReleasekitError(f"{source.name}: [tool.bumpversion] current_version is missing or not a string")
+    from releasekit.versions import parse_version  # local: versions imports this module's types
+
+    parse_version(current, where=f"{source.name}: [tool.bumpversion] current_version")
+    files: list[VersionFile] = []
+    default_search = table.get("search")
+    for n, entry in enumerate(table.get("files", []), 1):
+        if not isinstance(entry, Mapping):
+            raise ReleasekitError(f"{source.name}: [[tool.bumpversion.files]] entry {n} must be a table")
+        name = entry.get("filename", entry.get("glob"))
+        if not isinstance(name, str) or not name:
+            raise ReleasekitError(f"{source.name}: [[tool.bumpversion.files]] entry {n} needs a filename or glob")
+        search = entry.get("search", default_search)
+        files.append(
+            VersionFile(
+                path=name,
+                search=search if isinstance(search, str) else None,
+                is_glob="filename" not in entry,
+                ignore_missing_version=bool(entry.get("ignore_missing_version", False)),
+                ignore_missing_file=bool(entry.get("ignore_missing_file", False)),
+            )
+        )
+    return VersionConfig(current=current, files=tuple(files), source=source)
+
+
+DEFAULT_FRAGMENT_TYPES = (
+    FragmentType("feature", "Features"),
+    FragmentType("bugfix", "Bugfixes"),
+    FragmentType("doc", "Improved Documentation"),
+    FragmentType("removal", "Deprecations and Removals"),
+    FragmentType("misc", "Misc", showcontent=False),
+)
+
+
+def _fragments_config(data: Mapping[str, Any], path: Path) -> FragmentsConfig:
+    table = _table(data, "tool.towncrier")
+    if table is None:
+        return FragmentsConfig("changelog.d", "CHANGELOG.md", DEFAULT_FRAGMENT_TYPES, configured=False)
+    types: list[FragmentType] = []
+    raw_types = table.get("type", [])
+    if isinstance(raw_types, list):
+        for entry in raw_types:
+            if not isinstance(entry, Mapping) or not isinstance(entry.get("directory"), str):
+                raise ReleasekitError(f"{path.name}: [[tool.towncrier.type]] entries need a 'directory' string")
+            types.append(
+                FragmentType(entry["directory"], str(entry.get("name", entry["directory"])), bool(entry.get("showcontent", True)))
+            )
+    fragment_table = table.get("fragment")
+    if isinstance(fragment_table, Mapping):
+        for key, entry in fragment_table.items():
+            entry = entry if isinstance(entry, Mapping) else {}
+            types.append(FragmentType(key, str(entry.get("name", key.capitalize())), bool(entry.get("showcontent", True))))
+    directory = table.get("directory", "changelog.d")
+    filename = table.get("filename", "NEWS.rst")
+    if not isinstance(directory, str) or not isinstance(filename, str):
+        raise ReleasekitError(f"{path.name}: [tool.towncrier] directory and filename must be strings")
+    return FragmentsConfig(directory, filename, tuple(types) or DEFAULT_FRAGMENT_TYPES, configured=True)
+
+
+def _coverage_threshold(data: Mapping[str, Any], path: Path) -> float:
+    report = _table(data, "tool.coverage.report") or {}
+    value = report.get("fail_under", 90)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ReleasekitError(f"{path.name}: [tool.coverage.report] fail_under must be a number, not {value!r}")
+    return float(value)
+
+
+def _index(name: str, table: Mapping[str, Any], defaults: tuple[str, str], env_prefix: str) -> Index:
+    upload = os.environ.get(f"{env_prefix}UPLOAD_URL") or table.get("upload_url") or defaults[0]
+    simple = os.environ.get(f"{env_prefix}SIMPLE_URL") or table.get("simple_url") or defaults[1]
+    return Index(name, upload, simple)
+
+
+def load(start: Path | str | None = None) -> Config:
+    """Find pyproject.toml at or above ``start`` and parse the whole configuration."""
+    root = find_root(Path(start or os.getcwd()).resolve())
+    pyproject = root / "pyproject.toml"
+    data = read_toml(pyproject)
+    own = _table(data, "tool.releasekit") or {}
+    _check_keys(own, SCHEMA, "tool.releasekit", pyproject)
+    project = _table(data, "project") or {}
+    links = own.get("links", {})
+    github = own.get("github", {})
+    source_paths = own.get("source_paths")
+    return Config(
+        root=root,
+        pyproject=pyproject,
+        project_name=project.get("name") if isinstance(project.get("name"), str) else None,
+        version=_version_config(root, pyproject, data),
+        fragments=_fragments_config(data, pyproject),
+        coverage_fail_under=_coverage_threshold(data, pyproject),
+        release_branch=own.get("release_branch", "main"),
+        remote=own.get("remote", "origin"),
+        sign_tags=own.get("sign_tags", False),
+        source_paths=tuple(str(p) for p in source_paths) if source_paths is not None else None,
+        test_index=_index("TestPyPI", own.get("test_index", {}), DEFAULT_TEST_INDEX, "RELEASEKIT_TEST_"),
+        index=_index("PyPI", own.get("index", {}), DEFAULT_INDEX, "RELEASEKIT_"),
+        github_api_url=github.get("api_url", os.environ.get("RELEASEKIT_GITHUB_API_URL", "https://api.github.com")),
+        github_repository=github.get("repository"),
+        links=LinksConfig(
+            exclude=tuple(str(p) for p in links.get("exclude", ())),
+            slug=links.get("slug"),
+            docs_root=links.get("docs_root"),
+            accept_status=tuple(int(s) for s in links.get("accept_status", ())),
+            cache_ttl=links.get("cache_ttl", 86400),
+            private_addresses=links.get("private_addresses", True),
+            timeout=float(links.get("timeout", 10.0)),
+        ),
+    )

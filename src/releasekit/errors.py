@@ -1,0 +1,59 @@
+"""The one error type a user sees, and the helpers that keep secrets out of it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+# URL credentials: scheme://user:password@host -> scheme://***@host
+_URL_CREDENTIALS = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s:@]+(?::[^/\s@]*)?@")
+_SECRET_ENV_HINTS = ("PASSWORD", "TOKEN", "SECRET", "API_KEY")
+
+
+class ReleasekitError(Exception):
+    """A problem the user can act on: printed as one line, exit code 2.
+
+    Anything else that escapes is a bug in releasekit and keeps its traceback.
+    """
+
+    exit_code = 2
+
+
+class StepFailed(ReleasekitError):
+    """A step of a check or a release failed: exit code 1."""
+
+    exit_code = 1
+
+
+class CommandError(StepFailed):
+    """A subprocess failed. Carries the command, its exit code and its output's tail."""
+
+    def __init__(self, cmd: Sequence[str], returncode: int, output: str, secrets: Iterable[str] = ()) -> None:
+        self.cmd = [redact(str(part), secrets) for part in cmd]
+        self.returncode = returncode
+        tail = "\n".join(output.strip().splitlines()[-15:])
+        self.output = redact(tail, secrets)
+        message = f"command failed with exit code {returncode}: {' '.join(self.cmd)}"
+        if self.output:
+            message += "\n" + self.output
+        super().__init__(message)
+
+
+def secrets_from_env(environ: dict[str, str] | None = None) -> list[str]:
+    """The values of environment variables whose names say they hold a secret."""
+    import os
+
+    env = os.environ if environ is None else environ
+    return [
+        value
+        for name, value in env.items()
+        if value and len(value) >= 4 and any(hint in name.upper() for hint in _SECRET_ENV_HINTS)
+    ]
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """Mask URL credentials and every known secret value in ``text``."""
+    text = _URL_CREDENTIALS.sub(r"\g<scheme>***@", text)
+    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text

@@ -1,0 +1,51 @@
+"""One way to report: every check returns findings, and one reporter formats them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import NamedTuple
+
+FORMATS = ("text", "json", "github")
+
+
+class Finding(NamedTuple):
+    """A problem at a place in a file. ``line`` and ``col`` count from 1."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+    level: str = "error"  # or "warning": reported, but does not fail the check
+
+    def text(self) -> str:
+        prefix = "warning: " if self.level == "warning" else ""
+        return f"{self.path}:{self.line}:{self.col}: {prefix}{self.message}"
+
+
+def failed(findings: Iterable[Finding]) -> bool:
+    """True when any finding is an error (warnings alone pass)."""
+    return any(f.level == "error" for f in findings)
+
+
+def _github_escape(value: str, *, prop: bool = False) -> str:
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return value
+
+
+def render(findings: Iterable[Finding], fmt: str = "text") -> str:
+    """Format findings as text lines, a JSON array, or GitHub workflow annotations."""
+    items = list(findings)
+    if fmt == "json":
+        return json.dumps([f._asdict() for f in items], indent=2, ensure_ascii=False)
+    if fmt == "github":
+        return "\n".join(
+            f"::{f.level} file={_github_escape(f.path, prop=True)},line={f.line},col={f.col}"
+            f"::{_github_escape(f.message)}"
+            for f in items
+        )
+    if fmt != "text":
+        raise ValueError(f"unknown format {fmt!r}")
+    return "\n".join(f.text() for f in items)

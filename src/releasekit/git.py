@@ -1,0 +1,93 @@
+"""Git, through small named functions on top of one helper."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from releasekit.errors import ReleasekitError
+from releasekit.process import run
+
+PathLike = str | os.PathLike[str]
+
+
+def git(*args: str, cwd: PathLike, check: bool = True) -> str:
+    """Run ``git args`` in ``cwd`` and return its stdout, stripped of the final newline."""
+    return run(["git", *args], cwd=cwd, check=check).stdout.rstrip("\n")
+
+
+def toplevel(cwd: PathLike) -> Path:
+    """The work tree's top directory. Raises ReleasekitError outside a git repository."""
+    proc = run(["git", "rev-parse", "--show-toplevel"], cwd=cwd, check=False)
+    if proc.returncode != 0:
+        raise ReleasekitError(f"{os.fspath(cwd)}: not inside a git repository")
+    return Path(proc.stdout.strip())
+
+
+def git_dir(cwd: PathLike) -> Path:
+    """The repository's git directory (where releasekit keeps its journal)."""
+    return Path(cwd, git("rev-parse", "--git-dir", cwd=cwd)).resolve()
+
+
+def current_branch(cwd: PathLike) -> str | None:
+    """The checked-out branch, or None when HEAD is detached."""
+    proc = run(["git", "symbolic-ref", "--quiet", "--short", "HEAD"], cwd=cwd, check=False)
+    return proc.stdout.strip() or None if proc.returncode == 0 else None
+
+
+def is_clean(cwd: PathLike) -> bool:
+    """True when there is nothing staged, modified or untracked."""
+    return git("status", "--porcelain", cwd=cwd) == ""
+
+
+def head(cwd: PathLike) -> str:
+    """HEAD's full commit id."""
+    return git("rev-parse", "HEAD", cwd=cwd)
+
+
+def rev_parse(rev: str, cwd: PathLike) -> str | None:
+    """The commit ``rev`` names, or None when it names nothing."""
+    proc = run(["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], cwd=cwd, check=False)
+    return proc.stdout.strip() or None if proc.returncode == 0 else None
+
+
+def tags_merged(cwd: PathLike, pattern: str = "v*") -> list[str]:
+    """Tags matching ``pattern`` that are reachable from HEAD."""
+    proc = run(["git", "tag", "--merged", "HEAD", "--list", pattern], cwd=cwd, check=False)
+    return proc.stdout.split() if proc.returncode == 0 else []
+
+
+def tags(cwd: PathLike, pattern: str = "v*") -> list[str]:
+    """All local tags matching ``pattern``."""
+    return git("tag", "--list", pattern, cwd=cwd).split()
+
+
+def tag_exists(tag: str, cwd: PathLike) -> bool:
+    """True when the local tag ``tag`` exists."""
+    return run(["git", "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}"], cwd=cwd, check=False).returncode == 0
+
+
+def remote_tag_exists(remote: str, tag: str, cwd: PathLike) -> bool:
+    """True when ``remote`` has the tag ``tag``."""
+    return git("ls-remote", "--tags", remote, f"refs/tags/{tag}", cwd=cwd) != ""
+
+
+def remote_url(remote: str, cwd: PathLike) -> str | None:
+    """The URL of ``remote``, or None when there is no such remote."""
+    proc = run(["git", "remote", "get-url", remote], cwd=cwd, check=False)
+    return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+def fetch(remote: str, cwd: PathLike, *refs: str) -> None:
+    """Fetch ``refs`` (or the default refspecs) and tags from ``remote``."""
+    git("fetch", "--quiet", "--tags", remote, *refs, cwd=cwd)
+
+
+def commit_time(rev: str, cwd: PathLike) -> int:
+    """The committer time of ``rev``, in seconds since the epoch."""
+    return int(git("log", "-1", "--format=%ct", rev, cwd=cwd))
+
+
+def is_shallow(cwd: PathLike) -> bool:
+    """True in a shallow clone."""
+    return git("rev-parse", "--is-shallow-repository", cwd=cwd) == "true"

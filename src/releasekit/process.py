@@ -1,0 +1,52 @@
+"""One way to run a process: output captured, failures raised as CommandError."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from releasekit.errors import CommandError, ReleasekitError, secrets_from_env
+
+
+def run(
+    cmd: Sequence[str | os.PathLike[str]],
+    *,
+    cwd: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+    check: bool = True,
+    secrets: Iterable[str] = (),
+    input: str | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``cmd``, capture its output as text, and raise CommandError when it fails.
+
+    ``env`` is added to the current environment. Secrets found in the environment,
+    and any passed in ``secrets``, are masked in the error.
+    """
+    argv = [os.fspath(part) for part in cmd]
+    full_env = None if env is None else {**os.environ, **env}
+    try:
+        proc = subprocess.run(
+            argv,
+            cwd=cwd,
+            env=full_env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            input=input,
+            stdin=None if input is not None else subprocess.DEVNULL,
+        )
+    except FileNotFoundError as exc:
+        raise ReleasekitError(f"{argv[0]}: command not found; install it or check PATH") from exc
+    if check and proc.returncode != 0:
+        known = [*secrets_from_env(full_env), *secrets]
+        raise CommandError(argv, proc.returncode, proc.stdout + proc.stderr, known)
+    return proc
+
+
+def python_module(module: str, *args: str | os.PathLike[str], python: str | Path | None = None) -> list[str]:
+    """The command line for ``python -m module args``, so PATH never matters."""
+    return [os.fspath(python or sys.executable), "-m", module, *(os.fspath(a) for a in args)]

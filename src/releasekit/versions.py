@@ -1,0 +1,281 @@
+"""Version policy (SemVer with PEP 440 pre-releases) and the version-sync check."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from releasekit.errors import ReleasekitError
+from releasekit.findings import Finding
+
+if TYPE_CHECKING:
+    from packaging.version import Version
+
+    from releasekit.config import Config, VersionFile
+
+# MAJOR.MINOR.PATCH, optionally followed by a PEP 440 pre-release (a, b or rc and a number).
+_SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:(a|b|rc)(0|[1-9]\d*))?")
+BUMPS = ("major", "minor", "patch")
+TAG_PREFIX = "v"
+
+# Something that looks like a version, valid or not, so a wrong one can be reported.
+_VERSIONISH = r"\d+(?:\.\d+)*(?:[-_.]?(?:a|b|rc|alpha|beta|dev|post)\.?\d*)*(?:\+[\w.]+)?"
+_QUOTED = r"""(?P<q>["'])(?P<v>[^"'\n]*)(?P=q)"""
+# Assignments that hold a version, in setup.py, __init__.py, docs/conf.py and the like.
+_ASSIGNMENT = re.compile(
+    rf"""^[ \t]*(?P<name>__version__|VERSION|version|release)[ \t]*(?::[ \t]*str[ \t]*)?=[ \t]*{_QUOTED}""",
+    re.MULTILINE,
+)
+_KEYWORD = re.compile(rf"""\bversion[ \t]*=[ \t]*{_QUOTED}""")
+_TOML_TABLE = re.compile(r"^[ \t]*\[(?P<name>[^\]\n]+)\][ \t]*(?:#.*)?$", re.MULTILINE)
+_TOML_VERSION = re.compile(rf"""^[ \t]*version[ \t]*=[ \t]*{_QUOTED}""", re.MULTILINE)
+
+
+def parse_version(text: str, *, where: str = "version") -> Version:
+    """Parse a release version, refusing anything that is not SemVer (+ a, b, rc)."""
+    if not _SEMVER.fullmatch(text):
+        raise ReleasekitError(
+            f"{where}: {text!r} is not a release version; use MAJOR.MINOR.PATCH, optionally with a pre-release "
+            "such as 1.2.0rc1"
+        )
+    from packaging.version import Version
+
+    return Version(text)
+
+
+def tag_for(version: str) -> str:
+    """The tag name of a version: ``v1.2.3``."""
+    return f"{TAG_PREFIX}{version}"
+
+
+def version_from_tag(tag: str) -> Version | None:
+    """The version a ``v*`` tag names, or None for a tag that names no release version."""
+    if not tag.startswith(TAG_PREFIX) or not _SEMVER.fullmatch(tag[len(TAG_PREFIX) :]):
+        return None
+    from packaging.version import Version
+
+    return Version(tag[len(TAG_PREFIX) :])
+
+
+def next_version(current: str, spec: str) -> str:
+    """The version that ``major``, ``minor``, ``patch`` or an explicit ``X.Y.Z`` gives.
+
+    From a pre-release, a bump that the pre-release already carries finalises it:
+    ``1.2.0rc1`` + ``minor`` is ``1.2.0``. An explicit version must be higher.
+    """
+    now = parse_version(current, where="current version")
+    major, minor, patch = now.release
+    pre = now.pre is not None
+    if spec == "major":
+        new = f"{major}.0.0" if pre and minor == patch == 0 else f"{major + 1}.0.0"
+    elif spec == "minor":
+        new = f"{major}.{minor}.0" if pre and patch == 0 else f"{major}.{minor + 1}.0"
+    elif spec == "patch":
+        new = f"{major}.{minor}.{patch}" if pre else f"{major}.{minor}.{patch + 1}"
+    else:
+        if spec.startswith(TAG_PREFIX):
+            spec = spec[len(TAG_PREFIX) :]
+        if parse_version(spec, where="new version") <= now:
+            raise ReleasekitError(f"new version {spec} is not higher than the current version {current}")
+        new = spec
+    return new
+
+
+def required_bump(current: str, breaking: bool) -> str | None:
+    """The least bump a release with breaking changes needs: major, or minor before 1.0."""
+    if not breaking:
+        return None
+    return "major" if parse_version(current).major >= 1 else "minor"
+
+
+def bump_kind(current: str, new: str) -> str:
+    """Which part ``new`` raises over ``current``: major, minor or patch."""
+    old, nxt = parse_version(current).release, parse_version(new).release
+    if nxt[0] > old[0]:
+        return "major"
+    if nxt[1] > old[1]:
+        return "minor"
+    return "patch"
+
+
+class SupportRow(NamedTuple):
+    """One minor line of releases and the support it gets."""
+
+    line: str  # "1.2"
+    latest: str  # the newest release on that line
+    support: str  # "full", "security" or "none"
+
+
+def support_table(tags: Iterable[str]) -> list[SupportRow]:
+    """Support by minor line: the latest gets full support, the previous security fixes, older none.
+
+    Pre-releases are not releases users are supported on, so they are left out.
+    """
+    lines: dict[tuple[int, int], Version] = {}
+    for tag in tags:
+        version = version_from_tag(tag)
+        if version is None or version.is_prerelease:
+            continue
+        key = (version.major, version.minor)
+        if key not in lines or version > lines[key]:
+            lines[key] = version
+    rows = []
+    for rank, key in enumerate(sorted(lines, reverse=True)):
+        support = "full" if rank == 0 else "security" if rank == 1 else "none"
+        rows.append(SupportRow(f"{key[0]}.{key[1]}", str(lines[key]), support))
+    return rows
+
+
+# --- the version-sync check ---------------------------------------------------------
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def _expected_parts(current: str) -> dict[str, str]:
+    v = parse_version(current)
+    parts = {"major": str(v.major), "minor": str(v.minor), "patch": str(v.micro)}
+    pre_l, pre_n = (v.pre[0], str(v.pre[1])) if v.pre else ("", "")
+    parts.update(pre_l=pre_l, pre_n=pre_n)
+    context = {"current_version": current, "version": current}
+    context.update({f"current_{k}": value for k, value in parts.items()})
+    return context
+
+
+def _search_probe(search: str, context: dict[str, str]) -> tuple[re.Pattern[str], str] | None:
+    """A regex that finds what ``search`` would match with any version, and the value it should hold."""
+    first, last = search.find("{"), search.rfind("}")
+    if first < 0 or last < first:
+        return None
+    prefix, template, suffix = search[:first], search[first : last + 1], search[last + 1 :]
+    try:
+        expected = template.format(**context)
+    except (KeyError, IndexError, ValueError):
+        return None
+    # A search that starts with a word must not match the tail of a longer one (python_version = ...).
+    guard = r"(?<![\w.-])" if prefix[:1].isalnum() or prefix[:1] == "_" else ""
+    pattern = guard + re.escape(prefix) + f"(?P<v>{_VERSIONISH})" + re.escape(suffix)
+    return re.compile(pattern), expected
+
+
+def _probe_known(path: str, text: str, current: str) -> list[tuple[int, str, tuple[str, ...]]]:
+    """Places that hold a version in well-known files: (offset, value, accepted values)."""
+    name = Path(path).name
+    found: list[tuple[int, str, tuple[str, ...]]] = []
+    if name == "pyproject.toml":
+        tables = [(m.start(), m.group("name").strip()) for m in _TOML_TABLE.finditer(text)]
+        for match in _TOML_VERSION.finditer(text):
+            table = next((t for start, t in reversed(tables) if start < match.start()), "")
+            if table == "project":
+                found.append((match.start("v"), match.group("v"), (current,)))
+        return found
+    short = ".".join(current.split(".")[:2])
+    for match in _ASSIGNMENT.finditer(text):
+        accepted: tuple[str, ...] = (current,)
+        if match.group("name") == "version" and name == "conf.py":
+            accepted = (short, current)  # Sphinx: version is the short X.Y, release the full one
+        found.append((match.start("v"), match.group("v"), accepted))
+    if not found and name == "setup.py":
+        for match in _KEYWORD.finditer(text):
+            found.append((match.start("v"), match.group("v"), (current,)))
+    return found
+
+
+def check_file(path: str, text: str, entry: VersionFile, current: str) -> list[Finding]:
+    """Findings for one version file's text."""
+    context = _expected_parts(current)
+    search = entry.search
+    places: list[tuple[int, str, tuple[str, ...]]]
+    if search and search.strip() != "{current_version}":
+        probe = _search_probe(search, context)
+        if probe is None:
+            literal = search.format(**context) if "{" in search else search
+            return [] if literal in text else [Finding(path, 1, 1, f"search text {literal!r} not found")]
+        regex, expected = probe
+        places = [(m.start("v"), m.group("v"), (expected,)) for m in regex.finditer(text)]
+        wanted = expected
+    else:
+        places = _probe_known(path, text, current)
+        wanted = current
+        if not places and current in text:
+            return []
+    if not places:
+        if entry.ignore_missing_version:
+            return []
+        return [Finding(path, 1, 1, f"no version found; expected {wanted}")]
+    findings = []
+    for offset, value, accepted in places:
+        if value not in accepted:
+            line, col = _position(text, offset)
+            findings.append(Finding(path, line, col, f"expected {accepted[0]}, found {value}"))
+    return findings
+
+
+def _expand(root: Path, entry: VersionFile) -> list[str]:
+    if entry.is_glob:
+        return sorted(p.relative_to(root).as_posix() for p in root.glob(entry.path) if p.is_file())
+    return [entry.path]
+
+
+def check_versions(config: Config, *, with_tags: bool = True) -> list[Finding]:
+    """Every configured version file holds the current version, and no newer tag is on HEAD's history."""
+    version = config.require_version()
+    findings: list[Finding] = []
+    if not version.files:
+        raise ReleasekitError(
+            f"{version.source.name}: [tool.bumpversion] lists no files; add [[tool.bumpversion.files]] entries"
+        )
+    for entry in version.files:
+        for rel in _expand(config.root, entry):
+            path = config.root / rel
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
+                if not entry.ignore_missing_file:
+                    findings.append(Finding(rel, 1, 1, "file not found (listed in [[tool.bumpversion.files]])"))
+                continue
+            except IsADirectoryError:
+                findings.append(Finding(rel, 1, 1, "is a directory, not a file"))
+                continue
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                line = data.count(b"\n", 0, exc.start) + 1
+                findings.append(Finding(rel, line, 1, "not valid UTF-8; cannot check the version"))
+                continue
+            findings.extend(check_file(rel, text, entry, version.current))
+    if with_tags:
+        findings.extend(_newer_tag(config, version.current))
+    return findings
+
+
+def _newer_tag(config: Config, current: str) -> list[Finding]:
+    from releasekit import git
+
+    try:
+        tags = git.tags_merged(config.root)
+    except ReleasekitError:
+        return []
+    versions = [(v, t) for t in tags if (v := version_from_tag(t)) is not None]
+    if not versions:
+        return []
+    newest, tag = max(versions)
+    if newest <= parse_version(current):
+        return []
+    source = config.require_version().source
+    text = source.read_text(encoding="utf-8")
+    match = re.search(r"current_version\s*=\s*[\"']", text)
+    line, col = _position(text, match.end()) if match else (1, 1)
+    return [
+        Finding(
+            source.relative_to(config.root).as_posix(),
+            line,
+            col,
+            f"tag {tag} on HEAD's history is newer than the current version {current}",
+        )
+    ]
