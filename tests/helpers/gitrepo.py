@@ -1,0 +1,68 @@
+"""Real git repositories in tmp dirs: the builders every test shares."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path
+
+# Tests run git with a fixed identity and no global or system configuration.
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Release Tester",
+    "GIT_AUTHOR_EMAIL": "tester@example.invalid",
+    "GIT_COMMITTER_NAME": "Release Tester",
+    "GIT_COMMITTER_EMAIL": "tester@example.invalid",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+}
+
+
+def git(repo: Path, *args: str) -> str:
+    """Run git in ``repo`` and return stdout; fail the test loudly when git fails."""
+    proc = subprocess.run(
+        ["git", *args], cwd=repo, env={**os.environ, **GIT_ENV}, capture_output=True, text=True, check=False
+    )
+    if proc.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
+    return proc.stdout.strip()
+
+
+def write_files(root: Path, files: Mapping[str, str | bytes]) -> None:
+    """Write ``files`` (relative path -> text or bytes) below ``root``."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
+def make_repo(path: Path, files: Mapping[str, str | bytes] | None = None, *, branch: str = "main") -> Path:
+    """A new repository at ``path`` with ``files`` in one first commit."""
+    path.mkdir(parents=True, exist_ok=True)
+    git(path, "init", "-q", "-b", branch)
+    git(path, "config", "user.name", GIT_ENV["GIT_AUTHOR_NAME"])
+    git(path, "config", "user.email", GIT_ENV["GIT_AUTHOR_EMAIL"])
+    git(path, "config", "commit.gpgsign", "false")
+    git(path, "config", "tag.gpgsign", "false")
+    if files:
+        write_files(path, files)
+        commit_all(path, "Initial commit")
+    return path
+
+
+def commit_all(repo: Path, message: str) -> str:
+    """Stage everything and commit; return the new commit id."""
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--no-verify", "-m", message)
+    return git(repo, "rev-parse", "HEAD")
+
+
+def add_origin(repo: Path, bare: Path, *, branch: str = "main") -> Path:
+    """Create the bare repository ``bare``, make it ``origin`` and push ``branch`` to it."""
+    subprocess.run(["git", "init", "-q", "--bare", "-b", branch, str(bare)], check=True)
+    git(repo, "remote", "add", "origin", str(bare))
+    git(repo, "push", "-q", "-u", "origin", branch)
+    return bare
