@@ -249,13 +249,17 @@ def _fragments_config(data: Mapping[str, Any], path: Path) -> FragmentsConfig:
             if not isinstance(entry, Mapping) or not isinstance(entry.get("directory"), str):
                 raise ReleasekitError(f"{path.name}: [[tool.towncrier.type]] entries need a 'directory' string")
             types.append(
-                FragmentType(entry["directory"], str(entry.get("name", entry["directory"])), bool(entry.get("showcontent", True)))
+                FragmentType(
+                    entry["directory"], str(entry.get("name", entry["directory"])), bool(entry.get("showcontent", True))
+                )
             )
     fragment_table = table.get("fragment")
     if isinstance(fragment_table, Mapping):
         for key, entry in fragment_table.items():
             entry = entry if isinstance(entry, Mapping) else {}
-            types.append(FragmentType(key, str(entry.get("name", key.capitalize())), bool(entry.get("showcontent", True))))
+            types.append(
+                FragmentType(key, str(entry.get("name", key.capitalize())), bool(entry.get("showcontent", True)))
+            )
     directory = table.get("directory", "changelog.d")
     filename = table.get("filename", "NEWS.rst")
     if not isinstance(directory, str) or not isinstance(filename, str):

@@ -194,7 +194,10 @@ def check_file(path: str, text: str, entry: VersionFile, current: str) -> list[F
     if search and search.strip() != "{current_version}":
         probe = _search_probe(search, context)
         if probe is None:
-            literal = search.format(**context) if "{" in search else search
+            try:
+                literal = search.format(**context) if "{" in search else search
+            except (KeyError, IndexError, ValueError):
+                return [Finding(path, 1, 1, f"cannot check: search {search!r} names a part releasekit does not know")]
             return [] if literal in text else [Finding(path, 1, 1, f"search text {literal!r} not found")]
         regex, expected = probe
         places = [(m.start("v"), m.group("v"), (expected,)) for m in regex.finditer(text)]
