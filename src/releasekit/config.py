@@ -73,6 +73,7 @@ class FragmentType:
     directory: str
     name: str
     showcontent: bool = True
+    check: bool = True  # False: towncrier's ``check = false``, a fragment of this type does not count
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,8 @@ class FragmentsConfig:
     filename: str
     types: tuple[FragmentType, ...]
     configured: bool  # False when there is no [tool.towncrier] section at all
+    orphan_prefix: str = "+"
+    ignore: tuple[str, ...] = ()  # towncrier's ``ignore``: file names in the directory that are not fragments
 
 
 @dataclass(frozen=True)
@@ -250,7 +253,10 @@ def _fragments_config(data: Mapping[str, Any], path: Path) -> FragmentsConfig:
                 raise ReleasekitError(f"{path.name}: [[tool.towncrier.type]] entries need a 'directory' string")
             types.append(
                 FragmentType(
-                    entry["directory"], str(entry.get("name", entry["directory"])), bool(entry.get("showcontent", True))
+                    entry["directory"],
+                    str(entry.get("name", entry["directory"])),
+                    bool(entry.get("showcontent", True)),
+                    bool(entry.get("check", True)),
                 )
             )
     fragment_table = table.get("fragment")
@@ -258,13 +264,31 @@ def _fragments_config(data: Mapping[str, Any], path: Path) -> FragmentsConfig:
         for key, entry in fragment_table.items():
             entry = entry if isinstance(entry, Mapping) else {}
             types.append(
-                FragmentType(key, str(entry.get("name", key.capitalize())), bool(entry.get("showcontent", True)))
+                FragmentType(
+                    key,
+                    str(entry.get("name", key.capitalize())),
+                    bool(entry.get("showcontent", True)),
+                    bool(entry.get("check", True)),
+                )
             )
     directory = table.get("directory", "changelog.d")
     filename = table.get("filename", "NEWS.rst")
     if not isinstance(directory, str) or not isinstance(filename, str):
         raise ReleasekitError(f"{path.name}: [tool.towncrier] directory and filename must be strings")
-    return FragmentsConfig(directory, filename, tuple(types) or DEFAULT_FRAGMENT_TYPES, configured=True)
+    orphan_prefix = table.get("orphan_prefix", "+")
+    ignore = table.get("ignore", [])
+    if not isinstance(orphan_prefix, str):
+        raise ReleasekitError(f"{path.name}: [tool.towncrier] orphan_prefix must be a string")
+    if not isinstance(ignore, list) or not all(isinstance(item, str) for item in ignore):
+        raise ReleasekitError(f"{path.name}: [tool.towncrier] ignore must be an array of strings")
+    return FragmentsConfig(
+        directory,
+        filename,
+        tuple(types) or DEFAULT_FRAGMENT_TYPES,
+        configured=True,
+        orphan_prefix=orphan_prefix,
+        ignore=tuple(ignore),
+    )
 
 
 def _coverage_threshold(data: Mapping[str, Any], path: Path) -> float:
