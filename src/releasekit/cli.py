@@ -6,15 +6,19 @@ runs, so the pre-commit hooks start fast.
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import os
 import sys
 from collections.abc import Sequence
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from releasekit import __version__
 from releasekit.errors import ReleasekitError, redact, secrets_from_env
 from releasekit.findings import FORMATS
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def _add_format(parser: argparse.ArgumentParser) -> None:
@@ -23,6 +27,8 @@ def _add_format(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
+    import argparse  # the hooks' fast path below never needs it
+
     parser = argparse.ArgumentParser(
         prog="releasekit",
         description="Run a Python package's release checklist: checks, hooks and the release itself.",
@@ -61,7 +67,51 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _module_for(args: argparse.Namespace) -> str:
+# The checks pre-commit runs on every commit, and the options each takes.
+_HOOK_OPTIONS = {"fragments": ("--base", "--format"), "versions": ("--format",)}
+
+
+def _hook_args(argv: Sequence[str]) -> SimpleNamespace | None:
+    """Parse ``check fragments|versions [--base REF] [--format F] [FILE...]`` without argparse.
+
+    These run on every commit, where importing and building the full parser costs more
+    than the check itself. Anything else, or anything unusual (help, an unknown or
+    abbreviated option, a missing value), returns None and goes through argparse.
+    """
+    if len(argv) < 2 or argv[0] != "check" or argv[1] not in _HOOK_OPTIONS:
+        return None
+    allowed = _HOOK_OPTIONS[argv[1]]
+    values: dict[str, object] = {"command": "check", "check": argv[1], "directory": None, "format": "text"}
+    if "--base" in allowed:
+        values["base"] = None
+    filenames: list[str] = []
+    rest = list(argv[2:])
+    i = 0
+    while i < len(rest):
+        arg = rest[i]
+        if arg == "--":
+            filenames.extend(rest[i + 1 :])
+            break
+        name, eq, value = arg.partition("=")
+        if name in allowed:
+            if not eq:
+                if i + 1 >= len(rest) or rest[i + 1].startswith("-"):
+                    return None
+                i += 1
+                value = rest[i]
+            if name == "--format" and value not in FORMATS:
+                return None
+            values[name[2:]] = value
+        elif arg.startswith("-"):
+            return None
+        else:
+            filenames.append(arg)
+        i += 1
+    values["filenames"] = filenames
+    return SimpleNamespace(**values)
+
+
+def _module_for(args: argparse.Namespace | SimpleNamespace) -> str:
     if args.command == "check":
         return f"releasekit.commands.check_{args.check}"
     return f"releasekit.commands.{args.command}"
@@ -69,7 +119,7 @@ def _module_for(args: argparse.Namespace) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: parse, dispatch, and turn user errors into one line and exit 2."""
-    args = build_parser().parse_args(argv)
+    args = _hook_args(sys.argv[1:] if argv is None else argv) or build_parser().parse_args(argv)
     try:
         if args.directory:
             try:

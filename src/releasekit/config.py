@@ -208,9 +208,9 @@ def _version_config(root: Path, pyproject: Path, data: Mapping[str, Any]) -> Ver
     current = table.get("current_version")
     if not isinstance(current, str):
         raise ReleasekitError(f"{source.name}: [tool.bumpversion] current_version is missing or not a string")
-    from releasekit.versions import parse_version  # local: versions imports this module's types
+    from releasekit.versions import check_release_version  # local: versions imports this module's types
 
-    parse_version(current, where=f"{source.name}: [tool.bumpversion] current_version")
+    check_release_version(current, where=f"{source.name}: [tool.bumpversion] current_version")
     files: list[VersionFile] = []
     default_search = table.get("search")
     for n, entry in enumerate(table.get("files", []), 1):

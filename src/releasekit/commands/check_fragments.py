@@ -6,14 +6,17 @@ import, one ``git diff`` in the common case, and more git calls only to explain 
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from releasekit import changes, config, git
 from releasekit.errors import ReleasekitError
 from releasekit.findings import failed, render
 from releasekit.fragments import check_change, default_source_paths, source_matcher, validate_directory
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def main(args: argparse.Namespace) -> int:
