@@ -16,8 +16,7 @@ def demo_files(version: str = "1.0.0", **extra: str) -> dict[str, str]:
         "pyproject.toml": (
             f'[project]\nname = "demo"\nversion = "{version}"\n\n'
             f'[tool.bumpversion]\ncurrent_version = "{version}"\n\n'
-            '[[tool.bumpversion.files]]\nfilename = "pyproject.toml"\n\n'
-            + towncrier_toml(REPO_URL)
+            '[[tool.bumpversion.files]]\nfilename = "pyproject.toml"\n\n' + towncrier_toml(REPO_URL)
         ),
         "src/demo/__init__.py": '"""The demo package."""\n',
         "src/demo/core.py": "def answer() -> int:\n    return 42\n",
