@@ -7,7 +7,6 @@ what is new from ``[tool.releasekit]``.
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from collections.abc import Mapping
@@ -176,6 +175,8 @@ def _table(data: Mapping[str, Any], dotted: str) -> dict[str, Any] | None:
 def _check_keys(table: Mapping[str, Any], schema: Mapping[str, Any], where: str, path: Path) -> None:
     for key, value in table.items():
         if key not in schema:
+            import difflib  # only for the error message
+
             hint = difflib.get_close_matches(key, list(schema), n=1)
             suggestion = f"; did you mean {hint[0]!r}?" if hint else f"; valid keys: {', '.join(sorted(schema))}"
             raise ReleasekitError(f"{path.name}: [{where}] unknown key {key!r}{suggestion}")
@@ -208,7 +209,7 @@ def _version_config(root: Path, pyproject: Path, data: Mapping[str, Any]) -> Ver
     current = table.get("current_version")
     if not isinstance(current, str):
         raise ReleasekitError(f"{source.name}: [tool.bumpversion] current_version is missing or not a string")
-    from releasekit.versions import check_release_version  # local: versions imports this module's types
+    from releasekit.semver import check_release_version
 
     check_release_version(current, where=f"{source.name}: [tool.bumpversion] current_version")
     files: list[VersionFile] = []
