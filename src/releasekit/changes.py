@@ -44,7 +44,7 @@ def resolve(
     env = os.environ if environ is None else environ
     from_ref, to_ref = env.get("PRE_COMMIT_FROM_REF"), env.get("PRE_COMMIT_TO_REF")
     if from_ref and to_ref:
-        return _between(root, from_ref, to_ref)
+        return _between(root, from_ref, to_ref, remote)
     return _since_base(root, base, remote)
 
 
@@ -52,12 +52,12 @@ def _entries(pairs: list[tuple[str, str]]) -> tuple[Entry, ...]:
     return tuple(Entry(status, path) for status, path in pairs)
 
 
-def _between(root: Path, from_ref: str, to_ref: str) -> Change:
+def _between(root: Path, from_ref: str, to_ref: str, remote: str) -> Change:
     revs = (f"{from_ref}...{to_ref}",)
     pairs, error = git.diff_name_status(root, *revs)
     notes: list[str] = []
     if pairs is None:
-        notes.extend(_repair(root, from_ref, None, what="PRE_COMMIT_FROM_REF", against=to_ref))
+        notes.extend(_repair(root, from_ref, remote, what="PRE_COMMIT_FROM_REF", against=to_ref))
         pairs, error = git.diff_name_status(root, *revs)
         if pairs is None:  # pragma: no cover - _repair raises whenever git cannot diff
             raise ReleasekitError(f"cannot list the changes {from_ref[:12]}...{to_ref[:12]}: {error}")
@@ -118,10 +118,8 @@ def _repair(root: Path, ref: str, remote: str | None, *, what: str, against: str
                 shallow = False
             if git.rev_parse(ref, root) is None:
                 where = f" ({_CI_HINT})" if shallow else ""
-                raise ReleasekitError(
-                    f"{what} {ref} not found{where}: fetch it, or pass --base REF naming the branch this "
-                    "change goes into"
-                )
+                todo = "pass --base REF naming the branch this change goes into" if what == "base" else "fetch it"
+                raise ReleasekitError(f"{what} {ref} not found{where}: {todo}")
         elif git.fetch_branch(*split, root, unshallow=shallow):
             extra = " with the full history (the clone was shallow)" if shallow else ""
             notes.append(f"fetched {ref} from {split[0]}{extra}")
