@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import subprocess
 import sys
@@ -348,3 +349,23 @@ def test_without_towncrier_configuration(tmp_path: Path) -> None:
     result = releasekit("check", "fragments", cwd=repo)
     assert result.returncode == 2
     assert "pyproject.toml: no [tool.towncrier] section" in result.stderr
+
+
+def test_the_hook_keeps_heavy_modules_off_its_start_up_path(tmp_path: Path) -> None:
+    repo = demo_repo(tmp_path)
+    stage(repo, {"src/demo/x.py": "X = 1\n", "changelog.d/42.feature.md": "X.\n"})
+    script = (
+        "import sys\n"
+        "from releasekit.cli import main\n"
+        "code = main(['check', 'fragments'])\n"
+        "print(' '.join(sorted(m.split('.')[0] for m in sys.modules)))\n"
+        "raise SystemExit(code)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}  # coverage imports plenty
+    proc = subprocess.run(
+        [sys.executable, "-c", script], cwd=repo, env=env, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    loaded = set(proc.stdout.split())
+    assert "releasekit" in loaded
+    assert loaded.isdisjoint({"towncrier", "click", "jinja2", "argparse", "packaging", "json", "difflib"})
