@@ -140,3 +140,15 @@ def tag_ref_paths(top: PathLike) -> list[str] | None:
     tags_dir = refs / "refs" / "tags"
     dirs = [tags_dir, *(p for p in tags_dir.rglob("*") if p.is_dir())] if tags_dir.is_dir() else [tags_dir]
     return [str(refs / "packed-refs"), *(str(d) for d in dirs)]
+
+
+def branch_exists(branch: str, cwd: PathLike) -> bool:
+    """True when the local branch ``branch`` exists."""
+    return (
+        run(["git", "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"], cwd=cwd, check=False).returncode == 0
+    )
+
+
+def create_branch(branch: str, start: str, cwd: PathLike) -> None:
+    """Create ``branch`` at ``start`` and check it out."""
+    git("checkout", "--quiet", "-b", branch, start, cwd=cwd)
