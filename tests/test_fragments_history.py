@@ -122,3 +122,26 @@ def test_hook_arguments_without_argparse(argv: list[str], expected: dict[str, ob
 )
 def test_anything_unusual_goes_through_argparse(argv: list[str]) -> None:
     assert _hook_args(argv) is None
+
+
+def test_project_in_a_subdirectory_sees_only_its_own_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.helpers.fragments import demo_files
+    from tests.helpers.gitrepo import add_origin, make_repo
+
+    files = {f"packages/demo/{path}": text for path, text in demo_files().items()}
+    files["packages/other/src/other/__init__.py"] = ""
+    repo = make_repo(tmp_path / "mono", files)
+    add_origin(repo, tmp_path / "origin.git")
+    git(repo, "checkout", "-q", "-b", "42-x")
+    write_files(repo, {"packages/other/src/other/__init__.py": "X = 1\n"})
+    git(repo, "add", "-A")
+    code, out, err = run_check(repo / "packages" / "demo" / "src", monkeypatch, capsys)
+    assert (code, out) == (0, "")
+    assert "touches no source path" in err
+    write_files(repo, {"packages/demo/src/demo/core.py": "X = 2\n"})
+    git(repo, "add", "-A")
+    code, out, _ = run_check(repo / "packages" / "demo", monkeypatch, capsys)
+    assert code == 1
+    assert out.startswith("src/demo/core.py:1:1:")
