@@ -369,3 +369,24 @@ def test_the_hook_keeps_heavy_modules_off_its_start_up_path(tmp_path: Path) -> N
     loaded = set(proc.stdout.split())
     assert "releasekit" in loaded
     assert loaded.isdisjoint({"towncrier", "click", "jinja2", "argparse", "packaging", "json", "difflib"})
+
+
+def test_removing_a_fragment_outside_a_revert_still_needs_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = demo_repo(tmp_path, branch=None)
+    write_files(repo, {"src/demo/core.py": "X = 2\n", "changelog.d/42.feature.md": "The answer.\n"})
+    feature = commit_all(repo, "Feature")
+    git(repo, "push", "-q", "origin", "main")
+    git(repo, "checkout", "-q", "-b", "43-rework")
+    (repo / "changelog.d" / "42.feature.md").unlink()
+    stage(repo, {"src/demo/core.py": "X = 3\n"})
+    code, out, _ = check(repo, monkeypatch, capsys)
+    assert code == 1
+    assert out.startswith("src/demo/core.py:1:1: this changed with no changelog fragment")
+    # The same paths, as a revert under way (`git revert --no-commit`), pass.
+    git(repo, "reset", "-q", "--hard")
+    git(repo, "revert", "--no-commit", feature)
+    code, _, err = check(repo, monkeypatch, capsys)
+    assert code == 0
+    assert "(a revert)" in err

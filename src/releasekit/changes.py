@@ -31,6 +31,7 @@ class Change(NamedTuple):
     revs: tuple[str, ...]  # the arguments of `git diff` that list this change
     description: str
     notes: tuple[str, ...] = ()  # what was done on the way (e.g. fetched missing history)
+    commits: str | None = None  # the `git log` range of the change's commits (None: no commit yet)
 
 
 def resolve(
@@ -62,7 +63,7 @@ def _between(root: Path, from_ref: str, to_ref: str, remote: str) -> Change:
         if pairs is None:  # pragma: no cover - _repair raises whenever git cannot diff
             raise ReleasekitError(f"cannot list the changes {from_ref[:12]}...{to_ref[:12]}: {error}")
     description = f"commits {from_ref[:12]}...{to_ref[:12]} (from pre-commit)"
-    return Change(_entries(pairs), revs, description, tuple(notes))
+    return Change(_entries(pairs), revs, description, tuple(notes), f"{from_ref}..{to_ref}")
 
 
 def _since_base(root: Path, base: str, remote: str) -> Change:
@@ -88,7 +89,17 @@ def _since_base(root: Path, base: str, remote: str) -> Change:
             pairs, error = git.diff_name_status(root, *revs)
             if pairs is None:  # pragma: no cover
                 raise ReleasekitError(f"cannot list the changes since {base}: {error}")
-    return Change(_entries(pairs), revs, f"staged changes and commits since {base}", tuple(notes))
+    return Change(_entries(pairs), revs, f"staged changes and commits since {base}", tuple(notes), f"{base}..HEAD")
+
+
+def is_revert(root: Path, change: Change) -> bool:
+    """True when the change is a revert: one of its commits is (``Revert "..."``), or a
+    ``git revert`` is in progress in the work tree."""
+    if (git.git_dir(root) / "REVERT_HEAD").exists():
+        return True
+    if change.commits is None:
+        return False
+    return any(subject.startswith("Revert ") for subject in git.subjects(change.commits, root))
 
 
 def _split_remote_ref(ref: str, root: Path, remote: str | None) -> tuple[str, str] | None:

@@ -284,13 +284,14 @@ def check_change(
     *,
     branch: str | None = None,
     changelog_line: int = 1,
+    reverting: bool = True,
 ) -> Verdict:
     """Decide whether a change needs a fragment and carries one.
 
     - a release commit (it deletes fragments and rewrites the news file) passes;
     - a change with no source path in it passes (docs, tests, CI);
     - a change that removes fragments and adds none is a revert of the work they
-      described, and passes;
+      described, and passes, unless ``reverting`` says it is not one;
     - a source change must add (or edit) a fragment of a checked type.
     Editing the news file by hand outside a release is reported at ``changelog_line``.
     """
@@ -334,7 +335,7 @@ def check_change(
         return Verdict(findings, "no source change", (), tuple(added))
     if added:
         return Verdict(findings, "fragment", tuple(changed_sources), tuple(added))
-    if removed:
+    if removed and reverting:
         return Verdict(findings, "revert", tuple(changed_sources), ())
     count = len(changed_sources)
     others = f" and {count - 1} other source file{'s' if count > 2 else ''}" if count > 1 else ""
