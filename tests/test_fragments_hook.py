@@ -49,7 +49,7 @@ def test_hook_blocks_a_source_change_until_it_has_a_valid_fragment(tmp_path: Pat
     assert "changelog.d/44.breaking.md:1:1: a breaking change needs a migration fragment" in bad.stdout
 
     git(repo, "mv", "changelog.d/42.feture.md", "changelog.d/42.feature.md")
-    git(repo, "rm", "-q", "changelog.d/43.bugfix.md")
+    git(repo, "rm", "-q", "-f", "changelog.d/43.bugfix.md")
     write_files(repo, {"changelog.d/44.migration.md": "Expect 43.\n"})
     git(repo, "add", "-A")
     fixed = try_repo(repo, HOOK, pre_commit_home=pre_commit_home)
