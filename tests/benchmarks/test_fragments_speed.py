@@ -12,10 +12,8 @@ interpreter's start-up through .pth files.
 from __future__ import annotations
 
 import os
-import shutil
 import statistics
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -47,19 +45,6 @@ def _big_repo(tmp_path: Path) -> Path:
     write_files(repo, {"src/demo/pkg05/mod0500.py": "VALUE = -1\n", "changelog.d/7.feature.md": "Faster.\n"})
     commit_all(repo, "A change with its fragment")
     return repo
-
-
-@pytest.fixture(scope="module")
-def hook_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A virtual environment with releasekit installed from this work tree (not editable), byte-compiled."""
-    venv = tmp_path_factory.mktemp("hook-env") / "venv"
-    uv = shutil.which("uv")
-    base = [uv] if uv else [sys.executable, "-m", "uv"]
-    subprocess.run([*base, "venv", "-q", "-p", sys.executable, str(venv)], check=True, capture_output=True)
-    python = venv / "bin" / "python"
-    install = [*base, "pip", "install", "-q", "--compile-bytecode", "--python", str(python), str(ROOT)]
-    subprocess.run(install, check=True, capture_output=True)
-    return venv / "bin"
 
 
 def _median_ms(samples: list[float]) -> float:
