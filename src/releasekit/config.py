@@ -42,6 +42,10 @@ SCHEMA: dict[str, Any] = {
         "cache_ttl": int,
         "private_addresses": bool,
         "timeout": float,
+        "exclude_urls": list,
+        "report_redirects": bool,
+        "concurrency": int,
+        "per_host": int,
     },
 }
 
@@ -105,6 +109,10 @@ class LinksConfig:
     cache_ttl: int = 86400
     private_addresses: bool = True
     timeout: float = 10.0
+    exclude_urls: tuple[str, ...] = ()
+    report_redirects: bool = False
+    concurrency: int = 128
+    per_host: int = 10
 
 
 @dataclass(frozen=True)
@@ -249,13 +257,17 @@ def _fragments_config(data: Mapping[str, Any], path: Path) -> FragmentsConfig:
             if not isinstance(entry, Mapping) or not isinstance(entry.get("directory"), str):
                 raise ReleasekitError(f"{path.name}: [[tool.towncrier.type]] entries need a 'directory' string")
             types.append(
-                FragmentType(entry["directory"], str(entry.get("name", entry["directory"])), bool(entry.get("showcontent", True)))
+                FragmentType(
+                    entry["directory"], str(entry.get("name", entry["directory"])), bool(entry.get("showcontent", True))
+                )
             )
     fragment_table = table.get("fragment")
     if isinstance(fragment_table, Mapping):
         for key, entry in fragment_table.items():
             entry = entry if isinstance(entry, Mapping) else {}
-            types.append(FragmentType(key, str(entry.get("name", key.capitalize())), bool(entry.get("showcontent", True))))
+            types.append(
+                FragmentType(key, str(entry.get("name", key.capitalize())), bool(entry.get("showcontent", True)))
+            )
     directory = table.get("directory", "changelog.d")
     filename = table.get("filename", "NEWS.rst")
     if not isinstance(directory, str) or not isinstance(filename, str):
@@ -311,5 +323,9 @@ def load(start: Path | str | None = None) -> Config:
             cache_ttl=links.get("cache_ttl", 86400),
             private_addresses=links.get("private_addresses", True),
             timeout=float(links.get("timeout", 10.0)),
+            exclude_urls=tuple(str(p) for p in links.get("exclude_urls", ())),
+            report_redirects=links.get("report_redirects", False),
+            concurrency=links.get("concurrency", 128),
+            per_host=links.get("per_host", 10),
         ),
     )

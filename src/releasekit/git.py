@@ -91,3 +91,11 @@ def commit_time(rev: str, cwd: PathLike) -> int:
 def is_shallow(cwd: PathLike) -> bool:
     """True in a shallow clone."""
     return git("rev-parse", "--is-shallow-repository", cwd=cwd) == "true"
+
+
+def tracked_files(cwd: PathLike, *pathspecs: str) -> list[str] | None:
+    """Files git tracks under ``pathspecs`` (all when none), relative to ``cwd``; None outside a repository."""
+    proc = run(["git", "ls-files", "-z", "--", *pathspecs], cwd=cwd, check=False)
+    if proc.returncode != 0:
+        return None
+    return [name for name in proc.stdout.split("\0") if name]
