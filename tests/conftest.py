@@ -17,7 +17,13 @@ def _isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     (tmp_path / "home").mkdir(exist_ok=True)
-    for var in ("RELEASEKIT_UPLOAD_URL", "RELEASEKIT_SIMPLE_URL", "RELEASEKIT_TEST_UPLOAD_URL",
-                "RELEASEKIT_TEST_SIMPLE_URL", "PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF"):
+    for var in (
+        "RELEASEKIT_UPLOAD_URL",
+        "RELEASEKIT_SIMPLE_URL",
+        "RELEASEKIT_TEST_UPLOAD_URL",
+        "RELEASEKIT_TEST_SIMPLE_URL",
+        "PRE_COMMIT_FROM_REF",
+        "PRE_COMMIT_TO_REF",
+    ):
         monkeypatch.delenv(var, raising=False)
     os.environ.pop("GIT_DIR", None)

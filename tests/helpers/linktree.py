@@ -6,10 +6,32 @@ import random
 from pathlib import Path
 from typing import NamedTuple
 
-WORDS = (
-    "release package version changelog fragment hook session build upload index wheel sdist "
-    "tag branch remote commit review coverage docs guide install config option example"
-).split()
+WORDS = [
+    "release",
+    "package",
+    "version",
+    "changelog",
+    "fragment",
+    "hook",
+    "session",
+    "build",
+    "upload",
+    "index",
+    "wheel",
+    "sdist",
+    "tag",
+    "branch",
+    "remote",
+    "commit",
+    "review",
+    "coverage",
+    "docs",
+    "guide",
+    "install",
+    "config",
+    "option",
+    "example",
+]
 
 
 class Tree(NamedTuple):

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from releasekit.errors import ReleasekitError
+from releasekit.errors import ReleasekitError, redact
 from releasekit.findings import Finding
 from releasekit.links import local
 from releasekit.links.anchors import missing_anchor
@@ -225,7 +225,7 @@ class Checker:
         for problem in self.problems:
             line, col = (1, 1) if problem.offset is None else places[problem.rel][problem.offset]
             shown = _display(self.settings.root / problem.rel, cwd)
-            result.append(Finding(shown, line, col, problem.message, problem.level))
+            result.append(Finding(shown, line, col, redact(problem.message), problem.level))
         result.sort(key=lambda f: (f.path, f.line, f.col))
         return result
 

@@ -1,0 +1,239 @@
+"""``releasekit check links`` on real repositories in tmp dirs: the exact set of findings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.gitrepo import git, make_repo
+from tests.helpers.links import places, run_links
+
+README = """\
+# Project Title
+
+See [guide](docs/guide.md) and [anchor](docs/guide.md#installing-the-tool).
+Broken: [bad file](docs/gide.md), [case](docs/Guide.md), [bad anchor](docs/guide.md#nope).
+[dir](docs/) [dir slash](docs) [self](#project-title) [top](#top) [empty](#) [Case](#Project-Title).
+[line](src/pkg/mod.py#L3) [bad line](src/pkg/mod.py#L99) [range](src/pkg/mod.py#L1-L2)
+[frag on py](src/pkg/mod.py#main) [root](/docs/guide.md) [percent](docs/guide.md#caf%C3%A9-au-lait)
+[space file](docs/my%20file.md) [query](docs/guide.md?x=1#usage)
+[own](https://github.com/Owner/Repo/blob/main/docs/guide.md#usage) [own bad](https://github.com/owner/repo/blob/main/docs/nope.md)
+[own anchor](https://github.com/owner/repo/blob/main/docs/guide.md#nope) [other repo](https://github.com/other/repo/blob/main/x.md)
+[mail](mailto:someone@example.org) [escape](../outside.md) [malformed](http://[::1/x) [ext](https://example.org/x)
+`[code](nowhere.md)` and [ref][r] and ![logo](img/logo.png) ![gone](img/gone.png)
+
+```
+[fenced](nowhere.md)
+```
+
+<p><a href="docs/missing.html">x</a> <img src="img/logo.png"></p>
+
+Inline <a href="docs/inline-missing.md">html</a> too.
+
+    [indented](nowhere.md)
+
+[r]: docs/absent.md
+"""
+
+GUIDE = """\
+# Guide
+
+## Installing the tool
+
+## Usage
+
+## Usage
+
+## Café au lait
+
+### Custom {#custom-id}
+
+### Attr {: #attr-id }
+
+<a name="named"></a>
+<div id="html-id"></div>
+
+| cell | <span id="cell-id">x</span> |
+|------|------|
+| a    | b    |
+
+[a](#custom-id) [b](#attr-id) [c](#named) [d](#html-id) [e](#cell-id) [f](#usage-1)
+[g](#usage-2) [h](../README.md#project-title) [i](#instaling-the-tool) [j](#custom)
+[k](sub/) [l](sub/#deep) [m](sub/#nothing) [n](../src/#x)
+"""
+
+FILES = {
+    "README.md": README,
+    "docs/guide.md": GUIDE,
+    "docs/my file.md": "# Spaced\n",
+    "docs/sub/README.md": "# Sub\n\n## Deep\n",
+    "src/pkg/mod.py": "a = 1\nb = 2\nc = 3\n",
+    "img/logo.png": b"\x89PNG\r\n\x1a\n\0\0",
+    "pyproject.toml": '[project]\nname = "demo"\nversion = "1.0"\n',
+}
+
+
+def at(text: str, needle: str, nth: int = 1) -> tuple[int, int]:
+    """The 1-based line and character column of the ``nth`` occurrence of ``needle``."""
+    index = -1
+    for _ in range(nth):
+        index = text.index(needle, index + 1)
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    path = make_repo(tmp_path / "repo", FILES)
+    git(path, "remote", "add", "origin", "git@github.com:Owner/Repo.git")
+    return path
+
+
+def test_exact_findings(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, findings = run_links(repo, capsys)
+    assert code == 1
+    expected = {
+        ("README.md", *at(README, "[bad file]")),
+        ("README.md", *at(README, "[case]")),
+        ("README.md", *at(README, "[bad anchor]")),
+        ("README.md", *at(README, "[bad line]")),
+        ("README.md", *at(README, "[frag on py]")),
+        ("README.md", *at(README, "[own bad]")),
+        ("README.md", *at(README, "[own anchor]")),
+        ("README.md", *at(README, "[escape]")),
+        ("README.md", *at(README, "[malformed]")),
+        ("README.md", *at(README, "[ref]")),
+        ("README.md", *at(README, "![gone]")),
+        ("README.md", *at(README, "docs/missing.html")),
+        ("README.md", *at(README, "docs/inline-missing.md")),
+        ("docs/guide.md", *at(GUIDE, "[g]")),
+        ("docs/guide.md", *at(GUIDE, "[i]")),
+        ("docs/guide.md", *at(GUIDE, "[j]")),
+        ("docs/guide.md", *at(GUIDE, "[m]")),
+        ("docs/guide.md", *at(GUIDE, "[n]")),
+    }
+    assert places(findings) == expected
+    messages = {(path, line, col): message for path, line, col, message in findings}
+    assert "did you mean 'docs/guide.md'?" in messages[("README.md", *at(README, "[bad file]"))]
+    assert "did you mean 'docs/guide.md'?" in messages[("README.md", *at(README, "[case]"))]
+    assert "has 3 lines" in messages[("README.md", *at(README, "[bad line]"))]
+    assert "escapes the repository" in messages[("README.md", *at(README, "[escape]"))]
+    assert "malformed URL" in messages[("README.md", *at(README, "[malformed]"))]
+    assert "docs/absent.md does not exist" in messages[("README.md", *at(README, "[ref]"))]
+    assert "did you mean '#installing-the-tool'?" in messages[("docs/guide.md", *at(GUIDE, "[i]"))]
+    assert "no anchor #nope in docs/guide.md" in messages[("README.md", *at(README, "[own anchor]"))]
+
+
+def test_text_output_and_summary(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from releasekit.cli import main
+
+    code = main(["-C", str(repo), "check", "links", "docs/guide.md"])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 1
+    line, col = at(GUIDE, "[g]")
+    assert (
+        out[0] == f"docs/guide.md:{line}:{col}: '#usage-2': no anchor #usage-2 in this file; did you mean '#usage-1'?"
+    )
+    assert len(out) == 6
+    assert out[-1] == "links: 14 links in 1 file: 5 broken"
+
+
+def test_github_format(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from releasekit.cli import main
+
+    code = main(["-C", str(repo), "check", "links", "--format", "github", "docs/guide.md"])
+    captured = capsys.readouterr()
+    line, col = at(GUIDE, "[g]")
+    assert code == 1
+    assert captured.out.splitlines()[0].startswith(f"::error file=docs/guide.md,line={line},col={col}::")
+    assert "5 broken" in captured.err
+
+
+def test_clean_tree_exits_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = make_repo(tmp_path / "ok", {"README.md": "# A\n\n[b](b.md#b) [a](#a)\n", "b.md": "# B\n"})
+    code, findings = run_links(repo, capsys)
+    assert (code, findings) == (0, [])
+
+
+def test_hook_checks_given_files_and_resolves_anywhere(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Only README's links are checked, but its targets (docs/guide.md's headings) are read too.
+    code, findings = run_links(repo, capsys, "README.md")
+    assert code == 1
+    assert {path for path, *_ in findings} == {"README.md"}
+    assert len(findings) == 13
+
+
+def test_directory_argument_means_tracked_docs_under_it(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "docs" / "untracked.md").write_text("[x](nowhere.md)\n")
+    code, findings = run_links(repo, capsys, "docs")
+    assert code == 1
+    assert {path for path, *_ in findings} == {"docs/guide.md"}
+
+
+def test_paths_relative_to_the_working_directory(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, findings = run_links(repo / "docs", capsys, "guide.md")
+    assert code == 1
+    assert {path for path, *_ in findings} == {"guide.md"}
+
+
+def test_missing_path_argument_is_a_usage_error(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from releasekit.cli import main
+
+    assert main(["-C", str(repo), "check", "links", "nope.md"]) == 2
+    assert capsys.readouterr().err.strip() == "releasekit: error: nope.md: no such file or directory"
+
+
+def test_url_credentials_are_never_printed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = make_repo(tmp_path / "r", {"README.md": "[x](https://user:s3cret@[bad/x)\n"})
+    code, findings = run_links(repo, capsys)
+    assert code == 1
+    assert len(findings) == 1
+    assert "s3cret" not in findings[0][3]
+
+
+RST = """\
+Manual
+======
+
+Read `the guide <guide.rst#usage>`_, `missing <gone.rst>`_ and `bad anchor <guide.rst#nope>`_.
+Jump to `Details`_ or the `named`_ target; also `markdown <../README.md#project-title>`_.
+
+.. _named: nowhere.rst
+.. _explicit-place:
+
+Details
+-------
+
+Ünï `here <#explicit-place>`_ and `there <#no-such-id>`_.
+"""
+
+GUIDE_RST = """\
+Guide
+=====
+
+Usage
+-----
+
+Text.
+"""
+
+
+def test_restructuredtext(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = {
+        "README.md": "# Project Title\n\n[rst](docs/manual.rst#details) [bad](docs/manual.rst#detail)\n",
+        "docs/manual.rst": RST,
+        "docs/guide.rst": GUIDE_RST,
+    }
+    repo = make_repo(tmp_path / "rst", files)
+    code, findings = run_links(repo, capsys)
+    assert code == 1
+    assert places(findings) == {
+        ("README.md", *at(files["README.md"], "[bad]")),
+        ("docs/manual.rst", *at(RST, "gone.rst")),
+        ("docs/manual.rst", *at(RST, "guide.rst#nope")),
+        ("docs/manual.rst", *at(RST, "nowhere.rst")),
+        ("docs/manual.rst", *at(RST, "#no-such-id")),
+    }
+    messages = {message for *_, message in findings}
+    assert "'docs/manual.rst#detail': no anchor #detail in docs/manual.rst; did you mean '#details'?" in messages
