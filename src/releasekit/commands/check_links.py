@@ -52,19 +52,23 @@ def settings_from(cfg: config.Config | None, root: Path, *, external: bool) -> S
     )
 
 
-def _project(cwd: Path) -> tuple[config.Config | None, Path]:
-    from releasekit import git
+def _work_tree(start: Path) -> Path | None:
+    # The nearest directory holding .git (a directory, or a file in worktrees and
+    # submodules), found without starting git: the hook's start-up stays small.
+    for candidate in (start, *start.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
 
+
+def _project(cwd: Path) -> tuple[config.Config | None, Path]:
     try:
         project_root = config.find_root(cwd)
     except ReleasekitError:
         cfg = None
     else:
         cfg = config.load(project_root)
-    try:
-        root = git.toplevel(cwd)
-    except ReleasekitError:
-        root = cfg.root if cfg else cwd
+    root = _work_tree(cwd) or (cfg.root if cfg else cwd)
     return cfg, root.resolve()
 
 

@@ -48,8 +48,6 @@ def is_doc(rel: str) -> bool:
 
 def select_files(settings: Settings, paths: Sequence[str], cwd: Path) -> list[str]:
     """The repository-relative documentation files to check for ``paths`` (all tracked docs if none)."""
-    from releasekit import git
-
     root = settings.root
     chosen: list[str] = []
     specs: list[str] = []
@@ -66,6 +64,8 @@ def select_files(settings: Settings, paths: Sequence[str], cwd: Path) -> list[st
         else:
             raise ReleasekitError(f"{raw}: no such file or directory")
     if not paths or specs:
+        from releasekit import git  # not needed (nor started) when the hook passes files
+
         tracked = git.tracked_files(root, *specs)
         if tracked is None:
             tracked = _walk(root, specs or ["."])

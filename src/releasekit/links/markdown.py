@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from releasekit.links.html import scan_html
 from releasekit.links.model import Link, Parsed
 from releasekit.links.pyromark_adapter import scan
 from releasekit.links.slugs import Profile, heading_ids
@@ -41,6 +40,8 @@ def parse_markdown(text: str, profile: Profile) -> Parsed:
     for offset, chunk in events.html:
         if "=" not in chunk:  # closing tags and bare tags hold neither links nor ids
             continue
+        from releasekit.links.html import scan_html  # only for pages that have HTML
+
         found = scan_html(chunk)
         ids.extend(found.ids)
         links.extend(Link(offset + _byte_offset(chunk, index), url) for index, url in found.links)
