@@ -27,3 +27,9 @@ def _isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     ):
         monkeypatch.delenv(var, raising=False)
     os.environ.pop("GIT_DIR", None)
+
+
+@pytest.fixture(scope="session")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One pre-commit cache for the whole run: hook environments are built once."""
+    return tmp_path_factory.mktemp("pre-commit-home")

@@ -1,0 +1,52 @@
+"""releasekit's own sessions: tests (with coverage), lint, docs, benchmark."""
+
+from __future__ import annotations
+
+import os
+
+import nox
+
+nox.options.default_venv_backend = "uv|venv"
+nox.options.reuse_existing_virtualenvs = True
+nox.options.sessions = ["tests", "lint", "docs"]
+
+TEST_EXTRAS = ".[test]"
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Unit and integration tests under coverage; then the coverage session enforces the threshold."""
+    session.install("-e", TEST_EXTRAS)
+    session.env["COVERAGE_PROCESS_START"] = os.path.join(os.getcwd(), "pyproject.toml")
+    session.run("coverage", "erase")
+    session.run("coverage", "run", "-m", "pytest", "-m", "not benchmark", "-p", "no:cacheprovider", *session.posargs)
+    session.notify("coverage")
+
+
+@nox.session
+def coverage(session: nox.Session) -> None:
+    """Combine the data of the test processes and fail under [tool.coverage.report] fail_under."""
+    session.install("coverage[toml]>=7.10")
+    session.run("coverage", "combine", success_codes=[0, 1])
+    session.run("coverage", "report")
+
+
+@nox.session
+def benchmark(session: nox.Session) -> None:
+    """Speed figures, each with the ratio to its peer measured in the same run."""
+    session.install("-e", TEST_EXTRAS)
+    session.run("pytest", "-m", "benchmark", "-s", "-p", "no:cacheprovider", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """pre-commit on every file: ruff, ruff-format, mypy and releasekit's own hooks."""
+    session.install("-e", ".", "pre-commit>=4.4")
+    session.run("pre-commit", "run", "--all-files", "--show-diff-on-failure", *session.posargs)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the Sphinx documentation with warnings as errors."""
+    session.install("-e", ".", "sphinx>=7")
+    session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html")

@@ -1,0 +1,70 @@
+"""The command line: help, version, dispatch and the one-line error contract."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import releasekit
+from releasekit.cli import main
+from tests.helpers.cli import releasekit as run_releasekit
+from tests.helpers.gitrepo import git
+from tests.helpers.projects import seed_repo
+
+
+def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"releasekit {releasekit.__version__}"
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for command in ("check", "release", "hotfix", "support", "notes"):
+        assert command in out
+
+
+def test_console_script_runs(tmp_path: Path) -> None:
+    result = run_releasekit("--version", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"releasekit {releasekit.__version__}"
+
+
+def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["check", "nothing"])
+    assert info.value.code == 2
+
+
+def test_directory_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = seed_repo(tmp_path / "seed")
+    assert main(["-C", str(repo), "check", "versions"]) == 0
+    assert main(["-C", str(tmp_path / "missing"), "check", "versions"]) == 2
+    assert "missing: cannot change into it" in capsys.readouterr().err
+
+
+def test_support_table_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = seed_repo(tmp_path / "seed")
+    assert main(["-C", str(repo), "support"]) == 0
+    assert "no release tags" in capsys.readouterr().out
+    for tag in ("v1.0.0", "v1.1.0", "v1.2.0", "v1.2.3"):
+        git(repo, "tag", tag)
+    assert main(["-C", str(repo), "support"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["line", "latest", "support"]
+    assert [line.split() for line in lines[1:]] == [
+        ["1.2", "1.2.3", "full"],
+        ["1.1", "1.1.0", "security"],
+        ["1.0", "1.0.0", "none"],
+    ]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["check", "fragments"], ["release", "patch"], ["hotfix", "v1.0.0"], ["notes"]],
+)
+def test_commands_not_built_yet_say_so(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    # Replaced command by command as their issues land; until then, a clear exit 2.
+    assert main(argv) == 2
+    assert "is not available yet" in capsys.readouterr().err
