@@ -44,6 +44,7 @@ SCHEMA: dict[str, Any] = {
         "report_redirects": bool,
         "concurrency": int,
         "per_host": int,
+        "jobs": int,
     },
 }
 
@@ -105,6 +106,7 @@ class LinksConfig(NamedTuple):
     report_redirects: bool = False
     concurrency: int = 128
     per_host: int = 10
+    jobs: int = 0  # worker processes for parsing large trees; 0: one per core
 
 
 class Config(NamedTuple):
@@ -320,5 +322,6 @@ def load(start: Path | str | None = None) -> Config:
             report_redirects=links.get("report_redirects", False),
             concurrency=links.get("concurrency", 128),
             per_host=links.get("per_host", 10),
+            jobs=links.get("jobs", 0),
         ),
     )

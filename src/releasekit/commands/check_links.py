@@ -49,6 +49,7 @@ def settings_from(cfg: config.Config | None, root: Path, *, external: bool) -> S
         concurrency=max(1, links.concurrency),
         per_host=max(1, links.per_host),
         cache_dir=root / ".cache" / "releasekit",
+        jobs=links.jobs if links.jobs > 0 else None,
     )
 
 
