@@ -237,3 +237,83 @@ def test_restructuredtext(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     }
     messages = {message for *_, message in findings}
     assert "'docs/manual.rst#detail': no anchor #detail in docs/manual.rst; did you mean '#details'?" in messages
+
+
+MKDOCS_PAGE = """\
+# Home
+
+## Café Au Lait
+
+## Café Au Lait
+
+[a](#café-au-lait) [b](#cafe-au-lait) [c](#café-au-lait_1) [d](#Café-Au-Lait) [e](/guide.md#setup) [f](/nope.md)
+"""
+
+
+@pytest.mark.parametrize(
+    ("mkdocs_yml", "bad"),
+    [
+        # python-markdown (MkDocs' default): ASCII slugs, _1 for duplicates, case-sensitive
+        ("site_name: x\ndocs_dir: site-docs\n", {"[a]", "[c]", "[d]", "[f]"}),
+        (
+            "site_name: x\ndocs_dir: 'site-docs'\nmarkdown_extensions:\n  - toc:\n"
+            "      slugify: !!python/object/apply:pymdownx.slugs.slugify\n        kwds:\n          case: lower\n",
+            {"[b]", "[d]", "[f]"},
+        ),
+    ],
+)
+def test_mkdocs_site_picks_its_profile_and_docs_root(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mkdocs_yml: str, bad: set[str]
+) -> None:
+    files = {
+        "mkdocs.yml": mkdocs_yml,
+        "site-docs/index.md": MKDOCS_PAGE,
+        "site-docs/guide.md": "# Guide\n\n## Setup\n",
+        "README.md": "# Readme\n\n## Café Au Lait\n\n[x](#café-au-lait) [y](#cafe-au-lait)\n",
+    }
+    repo = make_repo(tmp_path / "site", files)
+    code, findings = run_links(repo, capsys)
+    assert code == 1
+    expected = {("site-docs/index.md", *at(MKDOCS_PAGE, needle)) for needle in bad}
+    expected.add(("README.md", *at(files["README.md"], "[y]")))  # README is outside docs_dir: github
+    assert places(findings) == expected
+
+
+def test_configured_profile_and_docs_root(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = '[project]\nname = "x"\n\n[tool.releasekit.links]\nslug = "gitlab"\ndocs_root = "docs"\n'
+    page = "# 123\n\n## A  B\n\n[a](#anchor-123) [b](#a-b) [c](#a--b) [d](/page.md) [e](/docs/page.md)\n"
+    repo = make_repo(tmp_path / "gl", {"pyproject.toml": config, "docs/page.md": page})
+    code, findings = run_links(repo, capsys)
+    assert code == 1
+    assert places(findings) == {("docs/page.md", *at(page, "[c]")), ("docs/page.md", *at(page, "[e]"))}
+
+
+def test_exclude_files_and_urls(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = '[tool.releasekit.links]\nexclude = ["drafts/*"]\nexclude_urls = ["^generated/"]\n'
+    files = {"pyproject.toml": config, "drafts/a.md": "[x](gone.md)\n", "b.md": "[y](generated/api.md) [z](gone.md)\n"}
+    repo = make_repo(tmp_path / "ex", files)
+    code, findings = run_links(repo, capsys)
+    assert code == 1
+    assert places(findings) == {("b.md", 1, 23)}
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('slug = "kebab"', "unknown slug profile 'kebab'"),
+        ('exclude_urls = ["("]', "exclude_urls: bad regular expression '('"),
+        ("accept_status = [42]", "accept_status: 42 is not an HTTP status code"),
+        ('docs_root = "nowhere"', "docs_root: 'nowhere' is not a directory"),
+        ("jobz = 2", "unknown key 'jobz'; did you mean 'jobs'?"),
+    ],
+)
+def test_bad_configuration_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], table: str, message: str
+) -> None:
+    from releasekit.cli import main
+
+    repo = make_repo(tmp_path / "bad", {"pyproject.toml": f"[tool.releasekit.links]\n{table}\n", "a.md": "x\n"})
+    assert main(["-C", str(repo), "check", "links"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert message in err
