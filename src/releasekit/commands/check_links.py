@@ -73,6 +73,13 @@ def _project(cwd: Path) -> tuple[config.Config | None, Path]:
     return cfg, root.resolve()
 
 
+def _progress_bar(done: int, total: int) -> None:
+    width = 30
+    filled = width * done // total if total else width
+    sys.stderr.write(f"\rexternal links [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+    sys.stderr.flush()
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'s' if n != 1 else ''}"
 
@@ -83,7 +90,10 @@ def main(args: argparse.Namespace) -> int:
     cwd = Path.cwd()
     cfg, root = _project(cwd)
     settings = settings_from(cfg, root, external=args.external)
-    report = check(settings, args.paths, cwd)
+    progress = _progress_bar if args.external and sys.stderr.isatty() else None
+    report = check(settings, args.paths, cwd, progress)
+    if progress:
+        sys.stderr.write("\r\033[K")
     if report.findings:
         print(render(report.findings, args.format))
     errors = sum(1 for f in report.findings if f.level == "error")

@@ -11,7 +11,7 @@ import fnmatch
 import os
 import posixpath
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -237,8 +237,16 @@ def _display(path: Path, cwd: Path) -> str:
         return os.path.relpath(path, cwd)
 
 
-def check(settings: Settings, paths: Sequence[str] = (), cwd: Path | None = None) -> Report:
-    """Check the links of ``paths`` (all tracked documentation when empty) and report."""
+def check(
+    settings: Settings,
+    paths: Sequence[str] = (),
+    cwd: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Report:
+    """Check the links of ``paths`` (all tracked documentation when empty) and report.
+
+    ``progress(done, total)`` is called as external URLs are checked.
+    """
     cwd = cwd or Path.cwd()
     rels = select_files(settings, paths, cwd)
     checker = Checker(settings)
@@ -248,7 +256,7 @@ def check(settings: Settings, paths: Sequence[str] = (), cwd: Path | None = None
         from releasekit.links.external import check_urls
 
         external = len(checker.external)
-        for url, (level, message) in check_urls(list(checker.external), settings).items():
+        for url, (level, message) in check_urls(list(checker.external), settings, progress).items():
             for rel, offset in checker.external[url]:
                 checker.problems.append(_Problem(rel, offset, f"{url!r}: {message}", level))
     return Report(checker.findings(cwd), len(rels), count, external)

@@ -13,6 +13,7 @@ from typing import NamedTuple
 from releasekit.links.model import Link, Parsed, byte_offsets
 
 _LINK_ATTRS = frozenset(("href", "src"))
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 
 
 class HtmlScan(NamedTuple):
@@ -20,6 +21,7 @@ class HtmlScan(NamedTuple):
 
     links: list[tuple[int, str]]
     ids: list[str]
+    heading_ids: int = 0  # how many h1-h6 elements carry an id
 
 
 class _Collector(HTMLParser):
@@ -29,6 +31,7 @@ class _Collector(HTMLParser):
         self.line_starts = [0]
         self.links: list[tuple[int, str]] = []
         self.ids: list[str] = []
+        self.heading_ids = 0
 
     def _offset(self) -> int:
         line, col = self.getpos()
@@ -46,6 +49,8 @@ class _Collector(HTMLParser):
                 self.links.append((self._attr_offset(name), value))
             elif name == "id" or (name == "name" and tag == "a"):
                 self.ids.append(value)
+                if name == "id" and tag in _HEADINGS:
+                    self.heading_ids += 1
 
     handle_startendtag = handle_starttag
 
@@ -61,7 +66,7 @@ def scan_html(text: str) -> HtmlScan:
     collector = _Collector(text)
     collector.feed(text)
     collector.close()
-    return HtmlScan(collector.links, collector.ids)
+    return HtmlScan(collector.links, collector.ids, collector.heading_ids)
 
 
 def parse_html(text: str) -> Parsed:

@@ -40,6 +40,7 @@ class Settings:
     concurrency: int = 128
     per_host: int = 10
     cache_dir: Path | None = None
+    retry_backoff: float = 1.0  # seconds before the first retry; doubles each time
     jobs: int | None = None  # worker processes for parsing; None: decide by the tree's size
     _profiles: dict[str, Profile] = field(default_factory=dict, compare=False, repr=False)
 
