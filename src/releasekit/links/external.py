@@ -129,13 +129,46 @@ def _is_private(address: str) -> bool:
 class Fetcher:
     """Requests with the limits, retries and per-host holds of one run."""
 
-    def __init__(self, client: httpx.AsyncClient, settings: Settings) -> None:
-        self.client = client
+    def __init__(self, settings: Settings) -> None:
+        self.clients: dict[str, httpx.AsyncClient] = {}
         self.settings = settings
+        self._tls: Any = None
         self.backoff = settings.retry_backoff
         self.all = asyncio.Semaphore(settings.concurrency)
         self.hosts: dict[str, asyncio.Semaphore] = {}
         self.hold_until: dict[str, float] = {}
+
+    def client(self, host: str) -> httpx.AsyncClient:
+        """The client for ``host``: one small connection pool per host.
+
+        httpcore's pool scans every connection for every queued request, so one shared
+        pool of hundreds of connections costs more CPU than the requests themselves.
+        """
+        client = self.clients.get(host)
+        if client is None:
+            import httpx
+
+            if self._tls is None:  # loading the CA bundle costs 15 ms: once, not per host
+                import ssl
+
+                import certifi
+
+                self._tls = ssl.create_default_context(cafile=certifi.where())
+            per_host = self.settings.per_host
+            client = self.clients[host] = httpx.AsyncClient(
+                verify=self._tls,
+                follow_redirects=True,
+                limits=httpx.Limits(max_connections=per_host, max_keepalive_connections=per_host),
+                timeout=httpx.Timeout(self.settings.timeout),
+                headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.8"},
+                trust_env=False,
+            )
+        return client
+
+    async def close(self) -> None:
+        """Close every client."""
+        for client in self.clients.values():
+            await client.aclose()
 
     def _host_limit(self, host: str) -> asyncio.Semaphore:
         sem = self.hosts.get(host)
@@ -172,7 +205,7 @@ class Fetcher:
             if hold > 0:
                 await asyncio.sleep(hold)
             async with self.all, self._host_limit(host):
-                page, retry_after = await self._once(url, need_anchors)
+                page, retry_after = await self._once(self.client(host), url, need_anchors)
             retryable = page.status == 0 or page.status in RETRY_STATUS or page.status >= 500
             if not retryable or attempt == RETRIES:
                 break
@@ -184,17 +217,17 @@ class Fetcher:
             delay *= 2
         return page
 
-    async def _once(self, url: str, need_anchors: bool) -> tuple[Page, float | None]:
+    async def _once(self, client: httpx.AsyncClient, url: str, need_anchors: bool) -> tuple[Page, float | None]:
         import httpx
 
         try:
             response = None
             if not need_anchors:
-                response = await self.client.head(url)
+                response = await client.head(url)
                 if response.status_code >= 400 and response.status_code not in (429,):
                     response = None  # refused or unsupported: ask again with GET
             if response is None:
-                async with self.client.stream("GET", url) as streamed:
+                async with client.stream("GET", url) as streamed:
                     body = await streamed.aread() if need_anchors and streamed.status_code < 400 else b""
                     response = streamed
                 return self._page(response, body if need_anchors else None), _retry_after(
@@ -246,8 +279,6 @@ def _verdict(url: str, fragment: str | None, page: Page, settings: Settings) -> 
 async def _run(
     urls: list[str], settings: Settings, cache: Cache, progress: Progress | None
 ) -> dict[str, tuple[str, str]]:
-    import httpx
-
     pages: dict[str, bool] = {}  # page URL -> whether an anchor must be read
     for url in urls:
         base, fragment = split(url)
@@ -265,22 +296,19 @@ async def _run(
     if progress:
         progress(done, total)
     if todo:
-        limits = httpx.Limits(max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency)
-        timeout = httpx.Timeout(settings.timeout)
-        headers = {"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.8"}
-        async with httpx.AsyncClient(
-            follow_redirects=True, limits=limits, timeout=timeout, headers=headers, trust_env=False
-        ) as client:
-            fetcher = Fetcher(client, settings)
+        fetcher = Fetcher(settings)
 
-            async def one(base: str, need: bool) -> None:
-                nonlocal done
-                results[base] = await fetcher.fetch(base, need)
-                done += 1
-                if progress:
-                    progress(done, total)
+        async def one(base: str, need: bool) -> None:
+            nonlocal done
+            results[base] = await fetcher.fetch(base, need)
+            done += 1
+            if progress:
+                progress(done, total)
 
+        try:
             await asyncio.gather(*(one(base, need) for base, need in todo))
+        finally:
+            await fetcher.close()
     verdicts: dict[str, tuple[str, str]] = {}
     for url in urls:
         base, fragment = split(url)
