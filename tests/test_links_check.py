@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.gitrepo import git, make_repo
+from tests.helpers.gitrepo import commit_all, git, make_repo
 from tests.helpers.links import places, run_links
 
 README = """\
@@ -317,3 +317,21 @@ def test_bad_configuration_is_one_line(
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert message in err
+
+
+def test_process_pool_finds_the_same(tmp_path: Path) -> None:
+    import dataclasses
+
+    from releasekit.links.check import POOL_MIN_FILES, check
+    from releasekit.links.settings import Settings
+    from tests.helpers.linktree import generate_tree
+
+    repo = make_repo(tmp_path / "big", {"README.md": "# Big\n"})
+    tree = generate_tree(repo, files=POOL_MIN_FILES, links=POOL_MIN_FILES * 10, broken_every=37)
+    commit_all(repo, "Pages")
+    settings = Settings(root=repo.resolve(), jobs=1)
+    serial = check(settings, cwd=repo)
+    pooled = check(dataclasses.replace(settings, jobs=2), cwd=repo)
+    assert serial.files == POOL_MIN_FILES + 1
+    assert len(serial.findings) == tree.broken
+    assert pooled == serial

@@ -144,3 +144,38 @@ def test_command_with_external(tmp_path: Path, server: Running, capsys: pytest.C
     assert places(findings) == {("README.md", *gone), ("README.md", *secret)}
     assert all("s3cret" not in message for *_, message in findings)
     assert any(hit.auth and hit.auth.startswith("Basic ") for hit in server.hits)
+
+
+def test_progress_bar_on_a_tty(tmp_path: Path, server: Running) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    repo = make_repo(tmp_path / "tty", {"README.md": f"[a]({server.url}/ok) [b]({server.url}/page/2)\n"})
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "releasekit", "check", "links", "--external"],
+            cwd=repo,
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            text=True,
+            check=False,
+        )
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(leader)
+    assert proc.returncode == 0
+    assert b"external links [" in shown
+    assert b"] 2/2" in shown
+    assert "external links [" not in proc.stdout
