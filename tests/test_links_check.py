@@ -335,3 +335,27 @@ def test_process_pool_finds_the_same(tmp_path: Path) -> None:
     assert serial.files == POOL_MIN_FILES + 1
     assert len(serial.findings) == tree.broken
     assert pooled == serial
+
+
+def test_html_sources_and_targets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = (
+        '<!doctype html>\n<html><body>\n<h2 id="intro">Intro</h2>\n'
+        '<a href="#intro">ok</a> <a href="#outro">bad</a>\n'
+        '<a href="other.html#part">ok</a> <a href="other.html#whole">bad</a>\n'
+        '<img src="missing.png"> <a href="../README.md#readme">ok</a> <a href="mailto:x@example.org">m</a>\n'
+        "</body></html>\n"
+    )
+    files = {
+        "site/index.html": page,
+        "site/other.html": '<html><body><section id="part"></section></body></html>\n',
+        "README.md": "# Readme\n\n[html](site/index.html#intro) [bad](site/index.html#Intro)\n",
+    }
+    repo = make_repo(tmp_path / "html", files)
+    code, findings = run_links(repo, capsys)
+    assert code == 1
+    assert places(findings) == {
+        ("site/index.html", *at(page, "#outro")),
+        ("site/index.html", *at(page, "other.html#whole")),
+        ("site/index.html", *at(page, "missing.png")),
+        ("README.md", *at(files["README.md"], "[bad]")),  # HTML ids are case-sensitive
+    }

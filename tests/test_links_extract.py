@@ -128,3 +128,9 @@ def test_extractor_and_slugger_never_crash(text: str) -> None:
         assert line >= 1
         assert col >= 1
     assert isinstance(github_slug(text), str)
+
+
+def test_positions_with_every_line_ending() -> None:
+    for newline in ("\n", "\r\n", "\r"):
+        text = newline.join(["# T", "", "x [a](a.md)", "é [b](b.md)"])
+        assert located(text) == [(3, 3, "a.md"), (4, 3, "b.md")]

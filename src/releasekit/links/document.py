@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
@@ -98,11 +99,14 @@ class Positions:
     def __init__(self, text: str) -> None:
         self.data = text.encode("utf-8", "surrogatepass")
         starts = [0]
-        find = self.data.find
-        at = find(b"\n")
-        while at >= 0:
-            starts.append(at + 1)
-            at = find(b"\n", at + 1)
+        if b"\r" in self.data:  # CommonMark ends lines at \r\n, \n and a lone \r
+            starts.extend(match.end() for match in re.finditer(rb"\r\n?|\n", self.data))
+        else:
+            find = self.data.find
+            at = find(b"\n")
+            while at >= 0:
+                starts.append(at + 1)
+                at = find(b"\n", at + 1)
         self.starts = starts
 
     def __call__(self, offset: int) -> tuple[int, int]:
