@@ -10,6 +10,7 @@ costs more than the parse itself), so it is written flat, with one dict lookup p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
@@ -41,6 +42,11 @@ def scan(text: str) -> MarkdownEvents:
 
     if _OPTIONS is None:
         _OPTIONS = _options()
+    if "\r" in text:
+        # With heading attributes on, pulldown-cmark 0.13 reads past a lone CR line ending
+        # after an ATX heading and swallows the rest of the page into it. A LF in its place
+        # has the same length, so every offset stays valid.
+        text = re.sub(r"\r(?!\n)", "\n", text)
     links: list[tuple[int, str]] = []
     headings: list[tuple[int, str, str | None]] = []
     html: list[tuple[int, str]] = []
