@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -99,14 +101,15 @@ def _document(draw: st.DrawFn) -> tuple[str, list[str]]:
             parts.append("\n")
         else:
             parts.append(draw(_WORD))
-    return " ".join(parts), dests
+    newline = draw(st.sampled_from(["\n", "\r\n", "\r"]))
+    return " ".join(parts).replace("\n", newline), dests
 
 
 @settings(max_examples=200, deadline=None)
 @given(_document())
 def test_positions_point_at_the_links(doc: tuple[str, list[str]]) -> None:
     text, dests = doc
-    lines = text.split("\n")
+    lines = re.split(r"\r\n?|\n", text)
     parsed = parse_markdown(text, GITHUB)
     assert [link.url for link in parsed.links] == dests
     locate = Positions(text)
