@@ -10,6 +10,7 @@ import difflib
 import os
 import posixpath
 import re
+from collections.abc import Iterable
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
@@ -105,20 +106,32 @@ class Tree:
 
     def __init__(self, root: str) -> None:
         self.root = root
-        self._listings: dict[str, frozenset[str] | None] = {}
+        # name -> "file", "dir" or "link" (a symlink, resolved only when asked for)
+        self._listings: dict[str, dict[str, str] | None] = {}
         self._lookups: dict[str, Lookup] = {".": Lookup("dir")}
 
-    def listing(self, directory: str) -> frozenset[str] | None:
-        """The names in ``directory`` (repository-relative), or None when it is not one."""
-        names = self._listings.get(directory, ())
-        if names != ():
-            return names  # type: ignore[return-value]
+    def _entries(self, directory: str) -> dict[str, str] | None:
+        if directory in self._listings:
+            return self._listings[directory]
+        found: dict[str, str] = {}
+        result: dict[str, str] | None = found
         try:
-            result: frozenset[str] | None = frozenset(os.listdir(os.path.join(self.root, directory)))
+            # scandir's entry types come with the listing: no stat per file
+            with os.scandir(os.path.join(self.root, directory)) as entries:
+                for entry in entries:
+                    if entry.is_symlink():
+                        found[entry.name] = "link"
+                    else:
+                        found[entry.name] = "dir" if entry.is_dir() else "file"
         except OSError:
             result = None
         self._listings[directory] = result
         return result
+
+    def listing(self, directory: str) -> frozenset[str] | None:
+        """The names in ``directory`` (repository-relative), or None when it is not one."""
+        entries = self._entries(directory)
+        return None if entries is None else frozenset(entries)
 
     def lookup(self, path: str) -> Lookup:
         """Find ``path`` (normalized, repository-relative), matching each name's case exactly."""
@@ -133,22 +146,24 @@ class Tree:
         above = self.lookup(parent)
         if above.kind != "dir":
             return above if above.kind != "file" else Lookup("missing")
-        names = self.listing(parent)
-        if names is None:
+        entries = self._entries(parent)
+        if entries is None:
             return Lookup("missing")
-        if name not in names:
-            return Lookup("missing", self._suggest(parent, name, names))
-        full = os.path.join(self.root, path)
+        kind = entries.get(name)
+        if kind is None:
+            return Lookup("missing", self._suggest(parent, name, entries))
+        if kind != "link":
+            return Lookup(kind)
         try:
-            is_dir = os.path.isdir(full)
+            is_dir = os.path.isdir(os.path.join(self.root, path))
             if not is_dir:
-                os.stat(full)
+                os.stat(os.path.join(self.root, path))
         except OSError:
             return Lookup("broken")
         return Lookup("dir" if is_dir else "file")
 
     @staticmethod
-    def _suggest(parent: str, name: str, names: frozenset[str]) -> str | None:
+    def _suggest(parent: str, name: str, names: Iterable[str]) -> str | None:
         folded = name.lower()
         same_case = [n for n in names if n.lower() == folded]
         close = same_case or difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.8)
