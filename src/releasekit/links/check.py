@@ -13,7 +13,7 @@ import posixpath
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from releasekit.errors import ReleasekitError, redact
 from releasekit.findings import Finding
@@ -94,19 +94,49 @@ def _parse_chunk(settings: Settings, rels: Sequence[str]) -> list[Document]:
     return [load(settings.root / rel, settings.profile_for(rel)) for rel in rels]
 
 
-def _parse_all(settings: Settings, rels: Sequence[str]) -> list[Document]:
+def _jobs(settings: Settings, files: int) -> int:
+    """Worker processes for ``files`` files: one per core for large trees, none for a few."""
     jobs = settings.jobs if settings.jobs is not None else (os.cpu_count() or 1)
-    if jobs <= 1 or len(rels) < POOL_MIN_FILES:
-        return _parse_chunk(settings, rels)
+    return 1 if files < POOL_MIN_FILES else max(1, jobs)
+
+
+def _forks() -> bool:
     import multiprocessing
 
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _pool(jobs: int) -> Any:
+    import multiprocessing
+
+    # fork: the workers inherit what the parent has read, with nothing to pickle
+    return multiprocessing.get_context("fork" if _forks() else None).Pool(jobs)
+
+
+def _chunks(rels: Sequence[str], jobs: int) -> list[Sequence[str]]:
     size = -(-len(rels) // (jobs * 4))
-    chunks = [rels[i : i + size] for i in range(0, len(rels), size)]
-    with context.Pool(jobs) as pool:
-        parts = pool.starmap(_parse_chunk, [(settings, chunk) for chunk in chunks])
+    return [rels[i : i + size] for i in range(0, len(rels), size)]
+
+
+def _parse_all(settings: Settings, rels: Sequence[str]) -> list[Document]:
+    jobs = _jobs(settings, len(rels))
+    if jobs <= 1:
+        return _parse_chunk(settings, rels)
+    with _pool(jobs) as pool:
+        parts = pool.starmap(_parse_chunk, [(settings, chunk) for chunk in _chunks(rels, jobs)])
     return [doc for part in parts for doc in part]
+
+
+_ACTIVE: Checker | None = None  # the run a forked worker inherited
+
+
+def _check_part(rels: Sequence[str]) -> tuple[list[_Problem], dict[str, list[tuple[str, int]]]]:
+    checker = _ACTIVE
+    assert checker is not None, "a link-check worker must be forked from a running check"
+    checker.problems, checker.external = [], {}
+    for rel in rels:
+        checker._check_doc(rel, checker.docs[rel])
+    return checker.problems, checker.external
 
 
 class Checker:
@@ -147,7 +177,22 @@ class Checker:
             if doc.problem:
                 self.problems.append(_Problem(rel, None, doc.problem[1], doc.problem[0]))
             count += len(doc.links)
-            self._check_doc(rel, doc)
+        jobs = _jobs(self.settings, len(rels))
+        if jobs <= 1 or not _forks():
+            for rel in rels:
+                self._check_doc(rel, self.docs[rel])
+            return count
+        global _ACTIVE
+        _ACTIVE = self
+        try:
+            with _pool(jobs) as pool:
+                parts = pool.map(_check_part, _chunks(rels, jobs))
+        finally:
+            _ACTIVE = None
+        for problems, external in parts:
+            self.problems.extend(problems)
+            for url, places in external.items():
+                self.external.setdefault(url, []).extend(places)
         return count
 
     def _check_doc(self, rel: str, doc: Document) -> None:
