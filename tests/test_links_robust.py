@@ -76,3 +76,10 @@ def test_malformed_and_escaping_links(
     assert code == 1
     assert len(findings) == 1
     assert problem in findings[0][3]
+
+
+def test_tracked_but_deleted_files_are_not_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = make_repo(tmp_path / "r", {"a.md": "[b](b.md)\n", "b.md": "# B\n", "c.md": "[x](gone.md)\n"})
+    (repo / "c.md").unlink()
+    code, findings = run_links(repo, capsys)
+    assert (code, findings) == (0, [])

@@ -69,6 +69,8 @@ def select_files(settings: Settings, paths: Sequence[str], cwd: Path) -> list[st
         tracked = git.tracked_files(root, *specs)
         if tracked is None:
             tracked = _walk(root, specs or ["."])
+        else:  # a tracked file deleted in the work tree has no links left to check
+            tracked = [rel for rel in tracked if not is_doc(rel) or os.path.lexists(root / rel)]
         chosen.extend(tracked)
     seen: set[str] = set()
     result: list[str] = []
