@@ -20,7 +20,8 @@ def _record(repo: Path) -> Path:
 def _imports(repo: Path, expect: int = 0) -> str:
     """What `releasekit check versions` imports, from Python's own import log."""
     env = {**os.environ}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    for var in ("PYTHONDONTWRITEBYTECODE", "COVERAGE_PROCESS_START", "COVERAGE_PROCESS_CONFIG"):
+        env.pop(var, None)  # coverage's start-up hook would import tomllib itself
     proc = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "releasekit", "check", "versions"],
         cwd=repo,
