@@ -20,6 +20,7 @@ Broken: [bad file](docs/gide.md), [case](docs/Guide.md), [bad anchor](docs/guide
 [space file](docs/my%20file.md) [query](docs/guide.md?x=1#usage)
 [own](https://github.com/Owner/Repo/blob/main/docs/guide.md#usage) [own bad](https://github.com/owner/repo/blob/main/docs/nope.md)
 [own anchor](https://github.com/owner/repo/blob/main/docs/guide.md#nope) [other repo](https://github.com/other/repo/blob/main/x.md)
+[home](https://github.com/Owner/Repo#project-title) [home bad](https://github.com/owner/repo/#nope) [tree](https://github.com/owner/repo/tree/main/docs)
 [mail](mailto:someone@example.org) [escape](../outside.md) [malformed](http://[::1/x) [ext](https://example.org/x)
 `[code](nowhere.md)` and [ref][r] and ![logo](img/logo.png) ![gone](img/gone.png)
 
@@ -101,6 +102,7 @@ def test_exact_findings(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
         ("README.md", *at(README, "[frag on py]")),
         ("README.md", *at(README, "[own bad]")),
         ("README.md", *at(README, "[own anchor]")),
+        ("README.md", *at(README, "[home bad]")),
         ("README.md", *at(README, "[escape]")),
         ("README.md", *at(README, "[malformed]")),
         ("README.md", *at(README, "[ref]")),
@@ -161,7 +163,7 @@ def test_hook_checks_given_files_and_resolves_anywhere(repo: Path, capsys: pytes
     code, findings = run_links(repo, capsys, "README.md")
     assert code == 1
     assert {path for path, *_ in findings} == {"README.md"}
-    assert len(findings) == 13
+    assert len(findings) == 14
 
 
 def test_directory_argument_means_tracked_docs_under_it(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -358,4 +360,21 @@ def test_html_sources_and_targets(tmp_path: Path, capsys: pytest.CaptureFixture[
         ("site/index.html", *at(page, "other.html#whole")),
         ("site/index.html", *at(page, "missing.png")),
         ("README.md", *at(files["README.md"], "[bad]")),  # HTML ids are case-sensitive
+    }
+
+
+def test_sphinx_source_is_the_docs_root(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    index = "Index\n=====\n\n`guide </guide.rst#usage>`_ and `bad </docs/guide.rst>`_\n"
+    files = {
+        "docs/conf.py": "project = 'x'\n",
+        "docs/index.rst": index,
+        "docs/guide.rst": "Guide\n=====\n\nUsage\n-----\n",
+        "README.md": "[root](/docs/guide.rst#usage) [bad](/guide.rst)\n",
+    }
+    repo = make_repo(tmp_path / "sphinx", files)
+    code, findings = run_links(repo, capsys)
+    assert code == 1
+    assert places(findings) == {
+        ("docs/index.rst", *at(index, "/docs/guide.rst")),
+        ("README.md", *at(files["README.md"], "[bad]")),
     }

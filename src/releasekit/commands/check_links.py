@@ -10,7 +10,7 @@ from pathlib import Path
 from releasekit import config
 from releasekit.errors import ReleasekitError
 from releasekit.findings import failed, render
-from releasekit.links.settings import Settings, mkdocs_site, parse_slug
+from releasekit.links.settings import Settings, mkdocs_site, parse_slug, sphinx_dirs
 
 
 def settings_from(cfg: config.Config | None, root: Path, *, external: bool) -> Settings:
@@ -38,6 +38,7 @@ def settings_from(cfg: config.Config | None, root: Path, *, external: bool) -> S
         slug_case=case,
         docs_root=docs_root,
         sites=(site,) if site else (),
+        sphinx_dirs=sphinx_dirs(root),
         exclude=links.exclude,
         exclude_urls=links.exclude_urls,
         external=external,

@@ -15,7 +15,8 @@ from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-_GITHUB_PATH = re.compile(r"^/([^/]+)/([^/]+)/(?:blob|tree|raw)/[^/]+(?:/(.*))?$")
+# /OWNER/REPO (its README), or /OWNER/REPO/blob|tree|raw/REF/path
+_GITHUB_PATH = re.compile(r"^/([^/]+)/([^/]+?)(?:/?|/(?:blob|tree|raw)/[^/]+(?:/(.*))?)$")
 _GITHUB_REMOTE = re.compile(r"github\.com[:/]([^/]+)/([^/]+?)(?:\.git)?/?$", re.IGNORECASE)
 
 

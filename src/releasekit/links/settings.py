@@ -29,6 +29,7 @@ class Settings:
     slug_case: str = "none"
     docs_root: str | None = None  # repository-relative; None: the repository root (or docs_dir in MkDocs)
     sites: tuple[Site, ...] = ()
+    sphinx_dirs: tuple[str, ...] = ()  # Sphinx source directories (they hold a conf.py)
     exclude: tuple[str, ...] = ()  # globs over repository-relative paths of files not to check
     exclude_urls: tuple[str, ...] = ()  # regular expressions over link destinations not to check
     external: bool = False
@@ -72,7 +73,20 @@ class Settings:
         if self.docs_root is not None:
             return self.docs_root
         site = self.site_for(rel)
-        return site.docs_dir if site else "."
+        if site:
+            return site.docs_dir
+        for source in self.sphinx_dirs:
+            if rel.startswith(source + "/"):
+                return source
+        return "."
+
+
+SPHINX_SOURCES = ("docs", "doc", "docs/source", "doc/source")
+
+
+def sphinx_dirs(root: Path) -> tuple[str, ...]:
+    """The usual Sphinx source directories of ``root`` that hold a conf.py, deepest first."""
+    return tuple(d for d in sorted(SPHINX_SOURCES, key=len, reverse=True) if (root / d / "conf.py").is_file())
 
 
 def parse_slug(value: str, where: str) -> tuple[str, str]:
