@@ -109,7 +109,7 @@ class LinksConfig(NamedTuple):
     report_redirects: bool = False
     concurrency: int = 128
     per_host: int = 10
-    jobs: int = 0  # worker processes for parsing large trees; 0: one per core
+    jobs: int = 0  # worker processes for large trees; 0: one per idle core
 
 
 class Config(NamedTuple):

@@ -97,9 +97,18 @@ def _parse_chunk(settings: Settings, rels: Sequence[str]) -> list[Document]:
 
 
 def _jobs(settings: Settings, files: int) -> int:
-    """Worker processes for ``files`` files: one per core for large trees, none for a few."""
-    jobs = settings.jobs if settings.jobs is not None else (os.cpu_count() or 1)
-    return 1 if files < POOL_MIN_FILES else max(1, jobs)
+    """Worker processes for ``files`` files: one per idle core for large trees, none for a few."""
+    if files < POOL_MIN_FILES:
+        return 1
+    if settings.jobs is not None:
+        return max(1, settings.jobs)
+    cores = os.cpu_count() or 1
+    try:
+        busy = os.getloadavg()[0]
+    except (AttributeError, OSError):  # not on every platform
+        busy = 0.0
+    # Workers only pay when cores are free: on a busy machine they add work and save none.
+    return max(1, min(cores, round(cores - busy)))
 
 
 def _forks() -> bool:
