@@ -179,3 +179,12 @@ def test_progress_bar_on_a_tty(tmp_path: Path, server: Running) -> None:
     assert b"external links [" in shown
     assert b"] 2/2" in shown
     assert "external links [" not in proc.stdout
+
+
+def test_a_busy_host_does_not_hold_back_the_others(settings: Settings) -> None:
+    with http_server(latency=0.3) as slow, http_server("127.0.0.2") as fast:
+        tuned = dataclasses.replace(settings, concurrency=3, per_host=1)
+        started = time.monotonic()
+        check_urls([*(f"{slow.url}/page/{i}" for i in range(5)), f"{fast.url}/ok"], tuned)
+        (hit,) = fast.hits
+        assert hit.when - started < 0.25  # not queued behind the slow host's requests

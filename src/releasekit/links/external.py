@@ -204,7 +204,8 @@ class Fetcher:
             hold = self.hold_until.get(host, 0.0) - time.monotonic()
             if hold > 0:
                 await asyncio.sleep(hold)
-            async with self.all, self._host_limit(host):
+            # the host slot first: a request queued for a busy host must not hold a global slot
+            async with self._host_limit(host), self.all:
                 page, retry_after = await self._once(self.client(host), url, need_anchors)
             retryable = page.status == 0 or page.status in RETRY_STATUS or page.status >= 500
             if not retryable or attempt == RETRIES:
