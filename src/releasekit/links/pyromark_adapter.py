@@ -65,35 +65,42 @@ def scan(text: str) -> MarkdownEvents:
             if heading is not None:
                 heading.append(" ")
             continue
-        ((kind, value),) = event.items()
-        if kind == "Text":
+        # one dict lookup per likely kind, most frequent first: cheaper than unpacking items()
+        value = event.get("Text")
+        if value is not None:
             if heading is not None:
                 if not in_image:
                     heading.append(value)
             elif not in_code and not in_link and ("://" in value or "www." in value):
                 texts.append((span["start"], value))
-        elif kind == "Start":
+            continue
+        value = event.get("Start")
+        if value is not None:
             if value.__class__ is str:
                 if value == "HtmlBlock":
                     block = []
                     block_start = span["start"]
                 continue
-            ((tag, data),) = value.items()
-            if tag == "Link" or tag == "Image":
-                if tag == "Link":
+            data = value.get("Link") or value.get("Image")
+            if data is not None:
+                if "Link" in value:
                     in_link += 1
                 else:
                     in_image += 1
                 link_type = data["link_type"]
                 if link_type != "Email" and link_type.__class__ is str:
                     links.append((span["start"], data["dest_url"]))
-            elif tag == "Heading":
+                continue
+            data = value.get("Heading")
+            if data is not None:
                 heading = []
                 heading_start = span["start"]
                 heading_id = data["id"]
-            elif tag == "CodeBlock":
+            elif "CodeBlock" in value:
                 in_code = True
-        elif kind == "End":
+            continue
+        value = event.get("End")
+        if value is not None:
             if value == "Link":
                 in_link -= 1
             elif value == "Image":
@@ -107,14 +114,20 @@ def scan(text: str) -> MarkdownEvents:
             elif value.__class__ is dict and "Heading" in value and heading is not None:
                 headings.append((heading_start, "".join(heading).strip(), heading_id or None))
                 heading = None
-        elif kind == "Code":
+            continue
+        value = event.get("Code")
+        if value is not None:
             if heading is not None:
                 heading.append(value)
-        elif kind == "Html":
+            continue
+        value = event.get("Html")
+        if value is not None:
             if block is not None:
                 block.append(value)
             else:  # an HTML block pyromark did not open (should not happen): keep it anyway
                 html.append((span["start"], value))
-        elif kind == "InlineHtml":
+            continue
+        value = event.get("InlineHtml")
+        if value is not None:
             html.append((span["start"], value))
     return MarkdownEvents(links, headings, html, texts)
