@@ -57,7 +57,7 @@ def classify(url: str, source_dir: str, docs_root: str, own_repo: str | None) ->
         return Target("local", "", unquote(url[1:]))
     if url.startswith("//"):
         url = "https:" + url
-    if _SCHEME.match(url):
+    if ":" in url and _SCHEME.match(url):
         scheme = url.split(":", 1)[0].lower()
         if scheme not in ("http", "https"):
             return SKIP
