@@ -378,3 +378,11 @@ def test_sphinx_source_is_the_docs_root(tmp_path: Path, capsys: pytest.CaptureFi
         ("docs/index.rst", *at(index, "/docs/guide.rst")),
         ("README.md", *at(files["README.md"], "[bad]")),
     }
+
+
+def test_line_anchors_into_markdown_shown_plain(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = "[a](b.md?plain=1#L2) [b](b.md?plain=1#L9) [c](b.md#L2) [d](b.md?plain=1#intro)\n"
+    repo = make_repo(tmp_path / "plain", {"a.md": page, "b.md": "# Intro\n\ntext\n"})
+    code, findings = run_links(repo, capsys)
+    assert code == 1
+    assert places(findings) == {("a.md", *at(page, "[b]")), ("a.md", *at(page, "[c]")), ("a.md", *at(page, "[d]"))}
