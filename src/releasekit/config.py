@@ -40,6 +40,11 @@ SCHEMA: dict[str, Any] = {
         "cache_ttl": int,
         "private_addresses": bool,
         "timeout": float,
+        "exclude_urls": list,
+        "report_redirects": bool,
+        "concurrency": int,
+        "per_host": int,
+        "jobs": int,
     },
 }
 
@@ -100,6 +105,11 @@ class LinksConfig(NamedTuple):
     cache_ttl: int = 86400
     private_addresses: bool = True
     timeout: float = 10.0
+    exclude_urls: tuple[str, ...] = ()
+    report_redirects: bool = False
+    concurrency: int = 128
+    per_host: int = 10
+    jobs: int = 0  # worker processes for large trees; 0: one per idle core
 
 
 class Config(NamedTuple):
@@ -332,5 +342,10 @@ def load(start: Path | str | None = None) -> Config:
             cache_ttl=links.get("cache_ttl", 86400),
             private_addresses=links.get("private_addresses", True),
             timeout=float(links.get("timeout", 10.0)),
+            exclude_urls=tuple(str(p) for p in links.get("exclude_urls", ())),
+            report_redirects=links.get("report_redirects", False),
+            concurrency=links.get("concurrency", 128),
+            per_host=links.get("per_host", 10),
+            jobs=links.get("jobs", 0),
         ),
     )

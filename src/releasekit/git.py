@@ -219,3 +219,11 @@ def empty_tree(cwd: PathLike) -> str:
 def subjects(revision_range: str, cwd: PathLike) -> list[str]:
     """The subject lines of the commits in ``revision_range`` (``A..B``)."""
     return git("log", "--format=%s", revision_range, "--", cwd=cwd).splitlines()
+
+
+def tracked_files(cwd: PathLike, *pathspecs: str) -> list[str] | None:
+    """Files git tracks under ``pathspecs`` (all when none), relative to ``cwd``; None outside a repository."""
+    proc = run(["git", "ls-files", "-z", "--", *pathspecs], cwd=cwd, check=False)
+    if proc.returncode != 0:
+        return None
+    return [name for name in proc.stdout.split("\0") if name]
