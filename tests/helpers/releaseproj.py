@@ -124,9 +124,14 @@ def add_fragment(project: Project, filename: str, text: str) -> None:
 
 def snapshot(repo: Path) -> dict[str, str]:
     """What a dry run must not change: refs, HEAD, index and work tree state."""
-    return {
+    refs = {
         "refs": git(repo, "for-each-ref", "--format=%(refname) %(objectname)"),
         "head": git(repo, "rev-parse", "HEAD"),
+    }
+    if git(repo, "rev-parse", "--is-bare-repository") == "true":
+        return refs
+    return {
+        **refs,
         "status": git(repo, "status", "--porcelain", "--ignored"),
         "tree": git(repo, "stash", "create") or "clean",
     }
