@@ -58,6 +58,19 @@ def env_for(test_upload: str, test_simple: str, prod_upload: str, prod_simple: s
     }
 
 
+def pypirc_env(servers: Indexes, home: Path) -> dict[str, str]:
+    """Credentials from ~/.pypirc only: twine's environment variables left out."""
+    t, p = servers
+    (home / ".pypirc").write_text(
+        "[distutils]\nindex-servers =\n    local-test\n    local-prod\n\n"
+        f"[local-test]\nrepository = {t.upload_url}\nusername = {USER}\npassword = {CANARY}\n\n"
+        f"[local-prod]\nrepository = {p.upload_url}\nusername = {USER}\npassword = {CANARY}\n"
+    )
+    env = index_env(servers)
+    env.pop("TWINE_USERNAME"), env.pop("TWINE_PASSWORD")
+    return env
+
+
 def index_env(servers: Indexes, **extra: str) -> dict[str, str]:
     t, p = servers
     return env_for(t.upload_url, t.simple_url, p.upload_url, p.simple_url, **extra)
@@ -250,13 +263,14 @@ def test_pre_receive_hook_rejecting_the_push(tmp_path: Path, servers: Indexes) -
     hook = project.origin / "hooks" / "pre-receive"
     hook.write_text("#!/bin/sh\necho 'origin policy: releases are frozen' >&2\nexit 1\n")
     hook.chmod(0o755)
-    result = release(project, "--yes", env=index_env(servers))
+    env = pypirc_env(servers, Path(os.environ["HOME"]))
+    result = release(project, "--yes", env=env)
     assert result.returncode == 1
     assert "was refused; nothing was pushed" in result.stderr and "releases are frozen" in result.stderr
     assert git(project.origin, "tag", "--list") == "" and origin_log(project) == ["Initial commit"]
     assert files_of(servers.prod, project) == {} and len(files_of(servers.test, project)) == 2
     hook.unlink()
-    result = release(project, "--yes", env=index_env(servers))
+    result = release(project, "--yes", env=env)
     assert result.returncode == 0, result.output
     assert_released(project, servers)
 

@@ -205,11 +205,40 @@ def plan_upload(artifacts: Mapping[str, str], served: Mapping[str, ServedFile]) 
     return to_upload, already
 
 
+TWINE_DEFAULTS = {"pypi": "https://upload.pypi.org/legacy/", "testpypi": "https://test.pypi.org/legacy/"}
+
+
+def pypirc_repository(upload_url: str, pypirc: Path | None = None) -> tuple[str, str] | None:
+    """The ~/.pypirc section whose repository is ``upload_url`` (twine takes its credentials), and its password."""
+    import configparser
+
+    file = pypirc or Path("~/.pypirc").expanduser()
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read(file, encoding="utf-8")
+    except (configparser.Error, OSError):
+        return None
+    servers = parser.get("distutils", "index-servers", fallback="pypi testpypi").split()
+    wanted = upload_url.rstrip("/")
+    for name in servers:
+        if not parser.has_section(name):
+            continue
+        url = parser.get(name, "repository", fallback=TWINE_DEFAULTS.get(name, ""))
+        if url.rstrip("/") == wanted:
+            return name, parser.get(name, "password", fallback="")
+    return None
+
+
 def upload_file(index: Index, file: Path, *, secrets: Iterable[str] = ()) -> None:
-    """Upload one file with ``twine upload``; credentials come from twine's own sources."""
-    cmd = python_module(
-        "twine", "upload", "--non-interactive", "--disable-progress-bar", "--repository-url", index.upload_url, file
-    )
+    """Upload one file with ``twine upload``; credentials come from twine's own sources.
+
+    Those are TWINE_USERNAME/TWINE_PASSWORD, keyring, credentials in the URL, and the
+    ``~/.pypirc`` section whose repository is this index's upload URL.
+    """
+    found = pypirc_repository(index.upload_url)
+    where = ["--repository", found[0]] if found else ["--repository-url", index.upload_url]
+    secrets = [*secrets, found[1]] if found else secrets
+    cmd = python_module("twine", "upload", "--non-interactive", "--disable-progress-bar", *where, file)
     try:
         run(cmd, secrets=secrets)
     except CommandError as exc:
@@ -224,6 +253,8 @@ def upload(
 ) -> UploadResult:
     """Upload the files of ``artifacts`` the index does not serve yet, one at a time."""
     for filename, sha256 in artifacts.items():
+        if not (folder / filename).is_file():
+            raise StepFailed(f"{folder / filename}: a journaled file is missing; restore it or abort the release")
         if sha256_file(folder / filename) != sha256:
             raise StepFailed(f"{folder / filename}: changed since it was built and journaled; not uploading it")
     to_upload, already = plan_upload(artifacts, served_files(index, project))

@@ -68,6 +68,9 @@ def run_commit(ctx: Context) -> str:
         # Only an interrupted bump could have left changes: preflight saw a clean tree.
         ctx.note("restoring the files an interrupted run had changed")
         git.reset_hard(journal.start_commit, root)
+        changelog = root / ctx.config.fragments.filename
+        if ctx.config.fragments.filename in git.changed_paths(root):
+            changelog.unlink()  # towncrier made it; it was not there before
     journal.release_commit = apply_release(root, ctx.config, journal.version)
     return f"{commit_message(journal.version)} ({journal.release_commit[:10]})"
 
