@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
@@ -13,6 +14,7 @@ from typing import NamedTuple
 
 import pytest
 
+from releasekit.errors import StepFailed
 from tests.helpers.cli import Result
 from tests.helpers.gitrepo import git
 from tests.helpers.pypi import LocalIndex, free_port, pypiserver
@@ -284,6 +286,16 @@ def test_same_filename_with_other_bytes_stops(tmp_path: Path, servers: Indexes) 
     assert f"already holds {squatter.name} with other bytes" in result.stderr
     assert files_of(servers.test, project) == {squatter.name: hashlib.sha256(squatter.read_bytes()).hexdigest()}
     assert git(project.origin, "tag", "--list") == ""
+    # What the verify steps would say about such an index.
+    from releasekit import indexes
+    from releasekit.config import Index
+
+    index = Index("TestPyPI", servers.test.upload_url, servers.test.simple_url)
+    ours = {squatter.name: "0" * 64}
+    with pytest.raises(StepFailed, match=f"TestPyPI: serves {re.escape(squatter.name)} with sha256"):
+        indexes.verify(index, project.name, ours, wait=0)
+    with pytest.raises(StepFailed, match=r"does not serve x-1\.0\.whl"):
+        indexes.verify(index, project.name, {**ours, "x-1.0.whl": "1" * 64}, wait=0)
 
 
 def test_abort_undoes_local_steps(tmp_path: Path, servers: Indexes) -> None:

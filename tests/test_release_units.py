@@ -397,3 +397,17 @@ def test_preflight_reports_every_problem(tmp_path: Path) -> None:
     ):
         assert expected in result.stderr, result.stderr
     assert "[ 3/11]" not in result.stdout
+
+
+def test_ask_takes_only_yes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from releasekit.commands.release import ask
+
+    answers = iter(["y", "yes", "", "no"])
+    monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
+    assert [ask("Go?") for _ in range(4)] == [True, True, False, False]
+
+    def closed(prompt: str) -> str:
+        raise EOFError
+
+    monkeypatch.setattr("builtins.input", closed)
+    assert ask("Go?") is False

@@ -263,10 +263,25 @@ def upload(
     return UploadResult(tuple(to_upload), tuple(already))
 
 
-def verify(index: Index, project: str, artifacts: Mapping[str, str]) -> None:
-    """Every artifact is served, and the bytes served hash to the journaled sha256."""
-    served = served_files(index, project)
-    missing = sorted(set(artifacts) - set(served))
+def verify(index: Index, project: str, artifacts: Mapping[str, str], *, wait: float | None = None) -> None:
+    """Every artifact is served, and the bytes served hash to the journaled sha256.
+
+    A real index may take a little while to list a new upload (its pages are cached),
+    so missing files are asked for again for up to ``wait`` seconds
+    (``RELEASEKIT_VERIFY_WAIT``, default 60).
+    """
+    import os
+    import time
+
+    if wait is None:
+        wait = float(os.environ.get("RELEASEKIT_VERIFY_WAIT", "60"))
+    deadline = time.monotonic() + wait
+    while True:
+        served = served_files(index, project)
+        missing = sorted(set(artifacts) - set(served))
+        if not missing or time.monotonic() >= deadline:
+            break
+        time.sleep(2)
     if missing:
         raise StepFailed(f"{index.name}: does not serve {', '.join(missing)} after the upload")
     for filename, sha256 in sorted(artifacts.items()):
