@@ -411,3 +411,36 @@ def test_ask_takes_only_yes(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr("builtins.input", closed)
     assert ask("Go?") is False
+
+
+def test_commit_and_tag_steps_pick_up_after_an_interruption(tmp_path: Path) -> None:
+    from releasekit.steps.prepare import run_commit, run_tag
+
+    project, cfg = _project(tmp_path)
+    record = begin(cfg, "patch")[0]
+    ctx = Context(cfg, project.root / ".git", record, tmp_path)
+    # An interrupted bump left a changed version file and a new untracked CHANGELOG.
+    (project.root / "CHANGELOG.md").unlink()
+    commit_all(project.root, "No changelog yet")
+    record.start_commit = git(project.root, "rev-parse", "HEAD")
+    write_files(project.root, {f"src/{project.module}/__init__.py": '__version__ = "0.1.1"\n', "CHANGELOG.md": "x"})
+    assert run_commit(ctx).startswith("Release v0.1.1")
+    commit = record.release_commit
+    assert commit == git(project.root, "rev-parse", "HEAD") and git(project.root, "status", "--porcelain") == ""
+    assert "Added a first feature" in (project.root / "CHANGELOG.md").read_text()
+    assert not (project.root / "changelog.d" / "+first.feature.md").exists()
+    # The commit was made but not journaled: adopted, not made twice.
+    record.release_commit = None
+    assert run_commit(ctx) == f"release commit {commit[:10]} already made"  # type: ignore[index]
+    assert record.release_commit == commit
+    assert run_tag(ctx) == "v0.1.1" and run_tag(ctx) == "v0.1.1 already there"
+    git(project.root, "tag", "-d", "v0.1.1")
+    git(project.root, "tag", "-a", "v0.1.1", "-m", "elsewhere", "HEAD^")
+    with pytest.raises(StepFailed, match="points at"):
+        run_tag(ctx)
+    # HEAD moved on since the release started: refuse rather than guess.
+    record.release_commit = None
+    write_files(project.root, {"other.txt": "x"})
+    commit_all(project.root, "Something else")
+    with pytest.raises(StepFailed, match="HEAD moved since the release started"):
+        run_commit(ctx)
