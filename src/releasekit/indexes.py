@@ -238,7 +238,7 @@ def upload_file(index: Index, file: Path, *, secrets: Iterable[str] = ()) -> Non
     found = pypirc_repository(index.upload_url)
     where = ["--repository", found[0]] if found else ["--repository-url", index.upload_url]
     secrets = [*secrets, found[1]] if found else secrets
-    cmd = python_module("twine", "upload", "--non-interactive", "--disable-progress-bar", *where, file)
+    cmd = python_module("twine", "--no-color", "upload", "--non-interactive", "--disable-progress-bar", *where, file)
     try:
         run(cmd, secrets=secrets)
     except CommandError as exc:
@@ -258,8 +258,13 @@ def upload(
         if sha256_file(folder / filename) != sha256:
             raise StepFailed(f"{folder / filename}: changed since it was built and journaled; not uploading it")
     to_upload, already = plan_upload(artifacts, served_files(index, project))
-    for filename in to_upload:
-        upload_file(index, folder / filename, secrets=secrets)
+    for n, filename in enumerate(to_upload):
+        try:
+            upload_file(index, folder / filename, secrets=secrets)
+        except StepFailed as exc:
+            done = [*already, *to_upload[:n]]
+            state = f"{index.name} serves {', '.join(done)}" if done else f"{index.name} has none of the files yet"
+            raise StepFailed(f"{exc}\n{state}; the next run uploads only what is missing") from None
     return UploadResult(tuple(to_upload), tuple(already))
 
 
