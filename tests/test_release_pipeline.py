@@ -313,3 +313,13 @@ def test_abort_undoes_local_steps(tmp_path: Path, servers: Indexes) -> None:
     assert git(project.root, "status", "--porcelain") == ""
     assert not (state_dir(project) / "release.json").exists()
     assert not (state_dir(project) / "dist").exists() or not any((state_dir(project) / "dist").iterdir())
+
+
+def test_dry_run_without_uv_uses_venv_and_pip(tmp_path: Path, servers: Indexes) -> None:
+    project = make_project(tmp_path)
+    before = snapshot(project.root)
+    result = release(project, "patch", "--dry-run", env=index_env(servers, RELEASEKIT_NO_UV="1"))
+    assert result.returncode == 0, result.output
+    assert f"would publish {project.name} 0.1.1 as v0.1.1" in result.stdout
+    assert f"{project.module}-0.1.1-py3-none-any.whl  sha256:" in result.stdout
+    assert snapshot(project.root) == before
