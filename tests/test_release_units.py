@@ -444,3 +444,14 @@ def test_commit_and_tag_steps_pick_up_after_an_interruption(tmp_path: Path) -> N
     commit_all(project.root, "Something else")
     with pytest.raises(StepFailed, match="HEAD moved since the release started"):
         run_commit(ctx)
+
+
+def test_one_release_at_a_time(tmp_path: Path) -> None:
+    project, cfg = _project(tmp_path)
+    git_dir = project.root / ".git"
+    calls: list[str] = []
+    with journal.locked(git_dir), pytest.raises(ReleasekitError, match="another releasekit release is running"):
+        run(cfg, begin(cfg, "patch")[0], steps=_steps(calls))
+    assert calls == []
+    run(cfg, begin(cfg, "patch")[0], steps=_steps(calls))  # the lock is free again
+    assert calls == ["one", "two", "three"]
