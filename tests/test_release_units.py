@@ -18,7 +18,7 @@ from releasekit.journal import Journal
 from releasekit.release import FAIL_AT_ENV, FaultInjected, abort, begin, run
 from releasekit.steps import Context, Step
 from releasekit.steps.build import check_files
-from releasekit.steps.preflight import fragment_problems, list_fragments, suggested_bump
+from releasekit.steps.preflight import _minimal_check, fragment_problems, list_fragments, suggested_bump
 from releasekit.steps.summary import changelog_section
 from releasekit.steps.tests import run_tests
 from tests.helpers.gitrepo import commit_all, git, write_files
@@ -218,11 +218,15 @@ def test_fragment_problems(tmp_path: Path) -> None:
         tmp_path, fragments={"+a.breaking.md": "Removed a thing.", "+b.nonsense.md": "x", "+c.bugfix.md": " \n"}
     )
     assert [f.type for f in list_fragments(cfg)] == ["breaking", None, "bugfix"]
-    problems = fragment_problems(cfg, "0.1.0", "0.1.1")
+    problems, kinds, count = _minimal_check(cfg)
+    assert kinds == {"breaking", None, "bugfix"} and count == 3
     assert any("+b.nonsense.md: no fragment type" in p for p in problems)
     assert any("+c.bugfix.md: the fragment is empty" in p for p in problems)
-    assert any("breaking changes need a minor release; 0.1.0 -> 0.1.1 is a patch release" in p for p in problems)
     assert any("need a migration fragment" in p for p in problems)
+    # Whichever module judges the files, the bump a breaking change needs is checked here.
+    problems = fragment_problems(cfg, "0.1.0", "0.1.1")
+    assert "changelog.d/: breaking changes need a minor release; 0.1.0 -> 0.1.1 is a patch release" in problems
+    assert not any("need a minor release" in p for p in fragment_problems(cfg, "0.1.0", "0.2.0"))
     assert suggested_bump(cfg, "0.1.0") == "minor" and suggested_bump(cfg, "1.0.0") == "major"
 
 
