@@ -459,3 +459,19 @@ def test_one_release_at_a_time(tmp_path: Path) -> None:
     assert calls == []
     run(cfg, begin(cfg, "patch")[0], steps=_steps(calls))  # the lock is free again
     assert calls == ["one", "two", "three"]
+
+
+def test_signed_tag_when_configured(tmp_path: Path) -> None:
+    from releasekit.steps.prepare import run_commit, run_tag
+
+    key = tmp_path / "signing-key"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
+    project, _ = _project(tmp_path, extra_pyproject="\n[tool.releasekit]\nsign_tags = true\n")
+    git(project.root, "config", "gpg.format", "ssh")
+    git(project.root, "config", "user.signingkey", str(key))
+    cfg = config.load(project.root)
+    ctx = Context(cfg, project.root / ".git", begin(cfg, "patch")[0], tmp_path)
+    run_commit(ctx)
+    assert run_tag(ctx) == "v0.1.1 (signed)"
+    tag = git(project.root, "cat-file", "tag", "v0.1.1")
+    assert "Release v0.1.1" in tag and "-----BEGIN SSH SIGNATURE-----" in tag
