@@ -97,6 +97,28 @@ def release(project: Project, *args: str, env: Mapping[str, str]) -> Result:
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
+def release_on_terminal(project: Project, args: list[str], env: Mapping[str, str], answer: str) -> tuple[str, int]:
+    """``releasekit release`` with a pseudo-terminal as stdin, typing ``answer`` when asked."""
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "releasekit", "release", *args],
+        cwd=project.root,
+        env={**os.environ, **env},
+        stdin=follower,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    os.close(follower)
+    os.write(leader, answer.encode())  # read when the question comes
+    output, _ = proc.communicate(timeout=300)
+    os.close(leader)
+    assert CANARY not in output
+    return output, proc.returncode
+
+
 def files_of(index: LocalIndex, project: Project) -> dict[str, str]:
     """What the index holds for the project: filename -> sha256 of the bytes on disk."""
     prefix = project.name.replace("-", "_") + "-"
@@ -301,8 +323,12 @@ def test_same_filename_with_other_bytes_stops(tmp_path: Path, servers: Indexes) 
 def test_abort_undoes_local_steps(tmp_path: Path, servers: Indexes) -> None:
     project = make_project(tmp_path)
     start = git(project.root, "rev-parse", "HEAD")
-    result = release(project, "patch", "--yes", env={**index_env(servers), "RELEASEKIT_FAIL_AT_STEP": "build"})
-    assert result.returncode == 1
+    # On a terminal, releasekit asks before the first upload; "n" stops it there.
+    output, code = release_on_terminal(project, ["patch"], index_env(servers), answer="n\n")
+    assert code == 1, output
+    assert "Upload " in output and f"{project.name} 0.1.1 (2 files) to TestPyPI" in output and "[y/N]" in output
+    assert "stopped before the first upload, as asked" in output
+    assert files_of(servers.test, project) == {}
     assert git(project.root, "tag", "--list") == "v0.1.1"
     result = release(project, "--abort", env=index_env(servers))
     assert result.returncode == 0, result.output
