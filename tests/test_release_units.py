@@ -475,3 +475,34 @@ def test_signed_tag_when_configured(tmp_path: Path) -> None:
     assert run_tag(ctx) == "v0.1.1 (signed)"
     tag = git(project.root, "cat-file", "tag", "v0.1.1")
     assert "Release v0.1.1" in tag and "-----BEGIN SSH SIGNATURE-----" in tag
+
+
+def test_abort_after_an_unjournaled_release_commit(tmp_path: Path) -> None:
+    from releasekit.steps.prepare import run_commit
+
+    project, cfg = _project(tmp_path)
+    git_dir = project.root / ".git"
+    record = begin(cfg, "patch")[0]
+    record.completed = ["preflight", "tests"]
+    journal.save(git_dir, record)  # what a crash inside the commit step leaves behind
+    run_commit(Context(cfg, git_dir, journal.load(git_dir), tmp_path))  # type: ignore[arg-type]
+    write_files(project.root, {"README.md": "edited after the crash\n"})
+    with pytest.raises(ReleasekitError, match="changes made after the release commit"):
+        abort(cfg)
+    git(project.root, "checkout", "--", "README.md")
+    undone = abort(cfg)
+    assert any(line.startswith("reset main to ") for line in undone)
+    assert git(project.root, "rev-parse", "HEAD") == record.start_commit
+    assert (project.root / "changelog.d" / "+first.feature.md").is_file()
+    assert journal.load(git_dir) is None
+
+
+def test_abort_leaves_a_foreign_head_alone(tmp_path: Path) -> None:
+    project, cfg = _project(tmp_path)
+    git_dir = project.root / ".git"
+    journal.save(git_dir, begin(cfg, "patch")[0])
+    write_files(project.root, {"other.txt": "x"})
+    top = commit_all(project.root, "Not a release commit")
+    undone = abort(cfg)
+    assert f"HEAD is at {top[:10]}, not the release commit: left as it is" in undone
+    assert git(project.root, "rev-parse", "HEAD") == top

@@ -209,14 +209,23 @@ def abort(config: Config) -> list[str]:
 
 
 def _undo(config: Config, record: Journal) -> list[str]:
+    from releasekit.steps.prepare import commit_message
+
     root = config.root
     git_dir = git.git_dir(root)
+    top = git.head(root)
+    release_commit = record.release_commit
+    if release_commit is None and top != record.start_commit:
+        # A commit step interrupted after committing, before journaling: is HEAD ours?
+        ours = git.subject(top, root) == commit_message(record.version) and git.parent(top, root) == record.start_commit
+        release_commit = top if ours else None
+    if release_commit and top == release_commit and not git.is_clean(root):
+        raise ReleasekitError("the work tree has changes made after the release commit; commit or stash them first")
     undone = []
-    if git.tag_target(record.tag, root) == record.release_commit and record.release_commit:
+    if release_commit and git.tag_target(record.tag, root) == release_commit:
         git.delete_tag(record.tag, root)
         undone.append(f"deleted tag {record.tag}")
-    top = git.head(root)
-    if record.release_commit and top == record.release_commit:
+    if release_commit and top == release_commit:
         git.reset_hard(record.start_commit, root)
         undone.append(f"reset {record.branch} to {record.start_commit[:10]}: version files and fragments restored")
     elif top == record.start_commit and not git.is_clean(root) and not record.done(COMMIT.name):
