@@ -68,6 +68,7 @@ class FragmentType(NamedTuple):
     directory: str
     name: str
     showcontent: bool = True
+    check: bool = True  # False: towncrier's ``check = false``, a fragment of this type does not count
 
 
 class FragmentsConfig(NamedTuple):
@@ -77,6 +78,8 @@ class FragmentsConfig(NamedTuple):
     filename: str
     types: tuple[FragmentType, ...]
     configured: bool  # False when there is no [tool.towncrier] section at all
+    orphan_prefix: str = "+"
+    ignore: tuple[str, ...] = ()  # towncrier's ``ignore``: file names in the directory that are not fragments
 
 
 class Index(NamedTuple):
@@ -198,9 +201,9 @@ def _version_config(root: Path, pyproject: Path, data: Mapping[str, Any]) -> Ver
     current = table.get("current_version")
     if not isinstance(current, str):
         raise ReleasekitError(f"{source.name}: [tool.bumpversion] current_version is missing or not a string")
-    from releasekit.versions import parse_version  # local: versions imports this module's types
+    from releasekit.versions import check_release_version  # local: versions imports this module's types
 
-    parse_version(current, where=f"{source.name}: [tool.bumpversion] current_version")
+    check_release_version(current, where=f"{source.name}: [tool.bumpversion] current_version")
     files: list[VersionFile] = []
     default_search = table.get("search")
     for n, entry in enumerate(table.get("files", []), 1):
@@ -243,7 +246,10 @@ def _fragments_config(data: Mapping[str, Any], path: Path) -> FragmentsConfig:
                 raise ReleasekitError(f"{path.name}: [[tool.towncrier.type]] entries need a 'directory' string")
             types.append(
                 FragmentType(
-                    entry["directory"], str(entry.get("name", entry["directory"])), bool(entry.get("showcontent", True))
+                    entry["directory"],
+                    str(entry.get("name", entry["directory"])),
+                    bool(entry.get("showcontent", True)),
+                    bool(entry.get("check", True)),
                 )
             )
     fragment_table = table.get("fragment")
@@ -251,13 +257,31 @@ def _fragments_config(data: Mapping[str, Any], path: Path) -> FragmentsConfig:
         for key, entry in fragment_table.items():
             entry = entry if isinstance(entry, Mapping) else {}
             types.append(
-                FragmentType(key, str(entry.get("name", key.capitalize())), bool(entry.get("showcontent", True)))
+                FragmentType(
+                    key,
+                    str(entry.get("name", key.capitalize())),
+                    bool(entry.get("showcontent", True)),
+                    bool(entry.get("check", True)),
+                )
             )
     directory = table.get("directory", "changelog.d")
     filename = table.get("filename", "NEWS.rst")
     if not isinstance(directory, str) or not isinstance(filename, str):
         raise ReleasekitError(f"{path.name}: [tool.towncrier] directory and filename must be strings")
-    return FragmentsConfig(directory, filename, tuple(types) or DEFAULT_FRAGMENT_TYPES, configured=True)
+    orphan_prefix = table.get("orphan_prefix", "+")
+    ignore = table.get("ignore", [])
+    if not isinstance(orphan_prefix, str):
+        raise ReleasekitError(f"{path.name}: [tool.towncrier] orphan_prefix must be a string")
+    if not isinstance(ignore, list) or not all(isinstance(item, str) for item in ignore):
+        raise ReleasekitError(f"{path.name}: [tool.towncrier] ignore must be an array of strings")
+    return FragmentsConfig(
+        directory,
+        filename,
+        tuple(types) or DEFAULT_FRAGMENT_TYPES,
+        configured=True,
+        orphan_prefix=orphan_prefix,
+        ignore=tuple(ignore),
+    )
 
 
 def _coverage_threshold(data: Mapping[str, Any], path: Path) -> float:

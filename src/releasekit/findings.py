@@ -38,7 +38,7 @@ def render(findings: Iterable[Finding], fmt: str = "text") -> str:
     """Format findings as text lines, a JSON array, or GitHub workflow annotations."""
     items = list(findings)
     if fmt == "json":
-        import json
+        import json  # not on the hooks' start-up path
 
         return json.dumps([f._asdict() for f in items], indent=2, ensure_ascii=False)
     if fmt == "github":

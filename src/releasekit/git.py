@@ -204,3 +204,65 @@ def branch_exists(branch: str, cwd: PathLike) -> bool:
 def create_branch(branch: str, start: str, cwd: PathLike) -> None:
     """Create ``branch`` at ``start`` and check it out."""
     git("checkout", "--quiet", "-b", branch, start, cwd=cwd)
+
+
+def diff_name_status(cwd: PathLike, *revs: str) -> tuple[list[tuple[str, str]] | None, str]:
+    """``git diff --name-status -z`` over ``revs``: ``([(status, path), ...], "")``, or ``(None, error)``.
+
+    Renames show as a deletion and an addition. Paths are relative to ``cwd`` and only
+    those below it are listed (``--relative``), so a project in a monorepo sees its own.
+    """
+    proc = run(
+        ["git", "diff", "--name-status", "-z", "--no-renames", "--no-ext-diff", "--relative", *revs, "--"],
+        cwd=cwd,
+        check=False,
+    )
+    if proc.returncode != 0:
+        return None, proc.stderr.strip()
+    fields = proc.stdout.split("\0")
+    return [(fields[i][:1], fields[i + 1]) for i in range(0, len(fields) - 1, 2)], ""
+
+
+def first_added_line(cwd: PathLike, path: str, *revs: str) -> int:
+    """The first line of ``path`` that ``git diff revs`` adds or changes (1 when there is none)."""
+    proc = run(["git", "diff", "-U0", "--no-ext-diff", "--relative", *revs, "--", path], cwd=cwd, check=False)
+    for line in proc.stdout.splitlines():
+        if line.startswith("@@"):
+            # @@ -a,b +c,d @@
+            target = line.split(" ")[2]
+            start = int(target[1:].split(",")[0])
+            return max(start, 1)
+    return 1
+
+
+def merge_base(a: str, b: str, cwd: PathLike) -> str | None:
+    """A best common ancestor of ``a`` and ``b``, or None when they share no history (here)."""
+    proc = run(["git", "merge-base", a, b], cwd=cwd, check=False)
+    return proc.stdout.strip() or None if proc.returncode == 0 else None
+
+
+def remotes(cwd: PathLike) -> list[str]:
+    """The names of the configured remotes."""
+    return git("remote", cwd=cwd).split()
+
+
+def fetch_branch(remote: str, branch: str, cwd: PathLike, *, unshallow: bool = False) -> bool:
+    """Fetch ``branch`` into ``refs/remotes/<remote>/<branch>``; True when it worked.
+
+    The explicit refspec makes this work in single-branch clones too. ``unshallow``
+    also completes the history of a shallow clone.
+    """
+    refspec = f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}"
+    extra = ["--unshallow"] if unshallow else []
+    proc = run(["git", "fetch", "--quiet", "--no-tags", *extra, remote, refspec], cwd=cwd, check=False)
+    return proc.returncode == 0
+
+
+def unshallow(remote: str, cwd: PathLike) -> bool:
+    """Complete the history of a shallow clone from ``remote``; True when it worked."""
+    return run(["git", "fetch", "--quiet", "--no-tags", "--unshallow", remote], cwd=cwd, check=False).returncode == 0
+
+
+def empty_tree(cwd: PathLike) -> str:
+    """The id of the empty tree, to diff a repository that has no commit yet."""
+    return run(["git", "hash-object", "-t", "tree", "--stdin"], cwd=cwd, input="").stdout.strip()

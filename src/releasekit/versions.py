@@ -33,13 +33,18 @@ _TOML_TABLE = re.compile(r"^[ \t]*\[(?P<name>[^\]\n]+)\][ \t]*(?:#.*)?$", re.MUL
 _TOML_VERSION = re.compile(rf"""^[ \t]*version[ \t]*=[ \t]*{_QUOTED}""", re.MULTILINE)
 
 
-def parse_version(text: str, *, where: str = "version") -> Version:
-    """Parse a release version, refusing anything that is not SemVer (+ a, b, rc)."""
+def check_release_version(text: str, *, where: str = "version") -> None:
+    """Refuse anything that is not SemVer (+ a, b, rc), without importing packaging (hooks start fast)."""
     if not _SEMVER.fullmatch(text):
         raise ReleasekitError(
             f"{where}: {text!r} is not a release version; use MAJOR.MINOR.PATCH, optionally with a pre-release "
             "such as 1.2.0rc1"
         )
+
+
+def parse_version(text: str, *, where: str = "version") -> Version:
+    """Parse a release version, refusing anything that is not SemVer (+ a, b, rc)."""
+    check_release_version(text, where=where)
     from packaging.version import Version
 
     return Version(text)
