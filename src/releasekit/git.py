@@ -40,6 +40,11 @@ def is_clean(cwd: PathLike) -> bool:
     return git("status", "--porcelain", cwd=cwd) == ""
 
 
+def tracked_changes(cwd: PathLike) -> bool:
+    """True when a tracked file is staged or modified (untracked files do not count)."""
+    return git("status", "--porcelain", "--untracked-files=no", cwd=cwd) != ""
+
+
 def head(cwd: PathLike) -> str:
     """HEAD's full commit id."""
     return git("rev-parse", "HEAD", cwd=cwd)

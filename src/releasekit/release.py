@@ -219,7 +219,7 @@ def _undo(config: Config, record: Journal) -> list[str]:
         # A commit step interrupted after committing, before journaling: is HEAD ours?
         ours = git.subject(top, root) == commit_message(record.version) and git.parent(top, root) == record.start_commit
         release_commit = top if ours else None
-    if release_commit and top == release_commit and not git.is_clean(root):
+    if release_commit and top == release_commit and git.tracked_changes(root):
         raise ReleasekitError("the work tree has changes made after the release commit; commit or stash them first")
     undone = []
     if release_commit and git.tag_target(record.tag, root) == release_commit:
@@ -228,7 +228,7 @@ def _undo(config: Config, record: Journal) -> list[str]:
     if release_commit and top == release_commit:
         git.reset_hard(record.start_commit, root)
         undone.append(f"reset {record.branch} to {record.start_commit[:10]}: version files and fragments restored")
-    elif top == record.start_commit and not git.is_clean(root) and not record.done(COMMIT.name):
+    elif top == record.start_commit and git.tracked_changes(root) and not record.done(COMMIT.name):
         git.reset_hard(record.start_commit, root)
         undone.append("restored the files an interrupted bump had changed")
     elif top != record.start_commit:
