@@ -349,3 +349,38 @@ def test_dry_run_without_uv_uses_venv_and_pip(tmp_path: Path, servers: Indexes) 
     assert f"would publish {project.name} 0.1.1 as v0.1.1" in result.stdout
     assert f"{project.module}-0.1.1-py3-none-any.whl  sha256:" in result.stdout
     assert snapshot(project.root) == before
+
+
+def test_hotfix_release_from_a_hotfix_branch(tmp_path: Path, servers: Indexes) -> None:
+    from tests.helpers.gitrepo import commit_all, write_files
+
+    project = make_project(tmp_path, fragments={})
+    git(project.root, "tag", "-a", "v0.1.0", "-m", "Release v0.1.0")
+    git(project.root, "push", "-q", "origin", "v0.1.0")
+    write_files(project.root, {"changelog.d/+later.feature.md": "A feature for the next minor release."})
+    commit_all(project.root, "Feature on main")
+    git(project.root, "push", "-q", "origin", "main")
+    main_before = git(project.origin, "rev-parse", "main")
+    cut = subprocess.run(
+        [sys.executable, "-m", "releasekit", "hotfix", "v0.1.0", "crash fix"],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert cut.returncode == 0, cut.stdout + cut.stderr
+    write_files(project.root, {"changelog.d/+crash.bugfix.md": "No more crash on empty input."})
+    commit_all(project.root, "Fix the crash")
+
+    result = release(project, "patch", "--yes", env=index_env(servers))
+
+    assert result.returncode == 0, result.output
+    assert git(project.origin, "rev-parse", "main") == main_before  # main is untouched
+    assert git(project.origin, "log", "-1", "--format=%s", "hotfix/crash-fix") == "Release v0.1.1"
+    assert git(project.origin, "rev-parse", "v0.1.1^{commit}") == git(project.origin, "rev-parse", "hotfix/crash-fix")
+    changelog = git(project.origin, "show", "v0.1.1:CHANGELOG.md")
+    assert "No more crash on empty input." in changelog and "A feature for the next" not in changelog
+    assert sorted(files_of(servers.prod, project)) == [
+        f"{project.module}-0.1.1-py3-none-any.whl",
+        f"{project.module}-0.1.1.tar.gz",
+    ]

@@ -77,6 +77,11 @@ def remote_tag_exists(remote: str, tag: str, cwd: PathLike) -> bool:
     return git("ls-remote", "--tags", remote, f"refs/tags/{tag}", cwd=cwd) != ""
 
 
+def remote_branch_exists(remote: str, branch: str, cwd: PathLike) -> bool:
+    """True when ``remote`` has the branch ``branch``."""
+    return git("ls-remote", "--heads", remote, f"refs/heads/{branch}", cwd=cwd) != ""
+
+
 def remote_url(remote: str, cwd: PathLike) -> str | None:
     """The URL of ``remote``, or None when there is no such remote."""
     proc = run(["git", "remote", "get-url", remote], cwd=cwd, check=False)

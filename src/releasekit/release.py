@@ -19,6 +19,7 @@ from typing import NamedTuple
 from releasekit import git, journal
 from releasekit.config import Config
 from releasekit.errors import ReleasekitError, StepFailed, secrets_from_env
+from releasekit.hotfix import is_hotfix_branch
 from releasekit.journal import Journal
 from releasekit.steps import Context, Plan, Step
 from releasekit.steps.build import BUILD
@@ -104,11 +105,12 @@ def begin(config: Config, spec: str | None, *, dry_run: bool = False) -> tuple[J
     if chosen not in BUMPS and not chosen[:1].isdigit() and not chosen.startswith("v"):
         raise ReleasekitError(f"{chosen!r}: expected major, minor, patch or a version such as 1.2.3")
     version = next_version(previous, chosen)
+    current_branch = git.current_branch(config.root)
     record = Journal(
         version=version,
         spec=chosen,
         previous_version=previous,
-        branch=config.release_branch,
+        branch=current_branch if current_branch and is_hotfix_branch(current_branch) else config.release_branch,
         remote=config.remote,
         start_commit=git.head(config.root),
     )
