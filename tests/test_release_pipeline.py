@@ -178,8 +178,10 @@ def docs(session):
 """
 
 
-def test_dry_run_changes_nothing(tmp_path: Path, servers: Indexes) -> None:
+def test_dry_run_changes_nothing(tmp_path: Path, servers: Indexes, monkeypatch: pytest.MonkeyPatch) -> None:
     project = make_project(tmp_path, extra_files={"noxfile.py": NOXFILE})
+    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.delenv(name)  # the identity lives in the repository's own config only
     markers = tmp_path / "markers"
     markers.mkdir()
     before = snapshot(project.root), snapshot(project.origin)
