@@ -201,7 +201,7 @@ def _version_config(root: Path, pyproject: Path, data: Mapping[str, Any]) -> Ver
     current = table.get("current_version")
     if not isinstance(current, str):
         raise ReleasekitError(f"{source.name}: [tool.bumpversion] current_version is missing or not a string")
-    from releasekit.versions import check_release_version  # local: versions imports this module's types
+    from releasekit.semver import check_release_version
 
     check_release_version(current, where=f"{source.name}: [tool.bumpversion] current_version")
     files: list[VersionFile] = []

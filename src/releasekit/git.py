@@ -276,3 +276,8 @@ def unshallow(remote: str, cwd: PathLike) -> bool:
 def empty_tree(cwd: PathLike) -> str:
     """The id of the empty tree, to diff a repository that has no commit yet."""
     return run(["git", "hash-object", "-t", "tree", "--stdin"], cwd=cwd, input="").stdout.strip()
+
+
+def subjects(revision_range: str, cwd: PathLike) -> list[str]:
+    """The subject lines of the commits in ``revision_range`` (``A..B``)."""
+    return git("log", "--format=%s", revision_range, "--", cwd=cwd).splitlines()
