@@ -1,0 +1,322 @@
+"""The runner and the steps on real repositories, without indexes: resume, faults, abort, preflight."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from releasekit import config, journal
+from releasekit.errors import ReleasekitError, StepFailed
+from releasekit.release import FAIL_AT_ENV, FaultInjected, abort, begin, run
+from releasekit.steps import Context, Step
+from releasekit.steps.preflight import _minimal_check, fragment_problems, list_fragments, suggested_bump
+from releasekit.steps.tests import run_tests
+from tests.helpers.gitrepo import commit_all, git, write_files
+from tests.helpers.pypi import free_port
+from tests.helpers.releaseproj import Project, make_project
+
+# --- fragments and the version to release ----------------------------------------------------
+
+
+def _project(tmp_path: Path, **kwargs: object) -> tuple[Project, config.Config]:
+    project = make_project(tmp_path, **kwargs)  # type: ignore[arg-type]
+    return project, config.load(project.root)
+
+
+def test_fragment_problems(tmp_path: Path) -> None:
+    _, cfg = _project(
+        tmp_path, fragments={"+a.breaking.md": "Removed a thing.", "+b.nonsense.md": "x", "+c.bugfix.md": " \n"}
+    )
+    assert [f.type for f in list_fragments(cfg)] == ["breaking", None, "bugfix"]
+    problems, kinds, count = _minimal_check(cfg)
+    assert kinds == {"breaking", None, "bugfix"} and count == 3
+    assert any("+b.nonsense.md: no fragment type" in p for p in problems)
+    assert any("+c.bugfix.md: the fragment is empty" in p for p in problems)
+    assert any("need a migration fragment" in p for p in problems)
+    # Whichever module judges the files, the bump a breaking change needs is checked here.
+    problems = fragment_problems(cfg, "0.1.0", "0.1.1")
+    assert "changelog.d/: breaking changes need a minor release; 0.1.0 -> 0.1.1 is a patch release" in problems
+    assert not any("need a minor release" in p for p in fragment_problems(cfg, "0.1.0", "0.2.0"))
+    assert suggested_bump(cfg, "0.1.0") == "minor" and suggested_bump(cfg, "1.0.0") == "major"
+
+
+def test_no_fragments_means_nothing_to_release(tmp_path: Path) -> None:
+    _, cfg = _project(tmp_path, fragments={})
+    assert fragment_problems(cfg, "0.1.0", "0.1.1") == [
+        "changelog.d/: no changelog fragments; there is nothing to release"
+    ]
+    assert suggested_bump(cfg, "0.1.0") == "patch"
+
+
+def test_begin_new_and_resume(tmp_path: Path) -> None:
+    project, cfg = _project(tmp_path)
+    record, resumed = begin(cfg, None)
+    assert (record.version, record.spec, resumed) == ("0.2.0", "minor", False)
+    assert record.start_commit == git(project.root, "rev-parse", "HEAD")
+    assert begin(cfg, "1.0.0")[0].version == "1.0.0"
+    with pytest.raises(ReleasekitError, match="expected major, minor, patch"):
+        begin(cfg, "sideways")
+    journal.save(project.root / ".git", record)
+    assert begin(cfg, "minor") == (record, True)
+    assert begin(cfg, "v0.2.0") == (record, True)
+    with pytest.raises(ReleasekitError, match="in progress, not 'patch'"):
+        begin(cfg, "patch")
+    with pytest.raises(ReleasekitError, match="is in progress"):
+        begin(cfg, None, dry_run=True)
+
+
+# --- the runner, with steps of our own -------------------------------------------------------
+
+
+def _steps(calls: list[str], fail: str | None = None) -> tuple[Step, ...]:
+    def make(name: str) -> Step:
+        def step_run(ctx: Context) -> str:
+            calls.append(name)
+            ctx.note(f"{name} working")
+            if name == fail:
+                raise StepFailed(f"{name} broke")
+            return f"{name} done"
+
+        return step_run  # type: ignore[return-value]
+
+    return (
+        Step("one", "One", True, True, make("one")),  # type: ignore[arg-type]
+        Step("two", "Two", True, False, make("two")),  # type: ignore[arg-type]
+        Step("three", "Three", False, False, make("three")),  # type: ignore[arg-type]
+    )
+
+
+def test_runner_journals_resumes_and_injects_faults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project, cfg = _project(tmp_path)
+    git_dir = project.root / ".git"
+    record, _ = begin(cfg, "patch")
+    calls: list[str] = []
+    events: list[tuple[str, str]] = []
+    monkeypatch.setenv(FAIL_AT_ENV, "two")
+    with pytest.raises(FaultInjected, match=r"after step 2 \(two\)"):
+        run(cfg, record, steps=_steps(calls), report=lambda e: events.append((e.step.name, e.status)))
+    assert journal.load(git_dir).completed == ["one", "two"]  # type: ignore[union-attr]
+    monkeypatch.delenv(FAIL_AT_ENV)
+    resumed, again = begin(cfg, "patch")
+    assert again
+    run(cfg, resumed, steps=_steps(calls), report=lambda e: events.append((e.step.name, e.status)))
+    assert calls == ["one", "two", "three"]
+    assert ("one", "done-before") in events and ("two", "note") in events and ("three", "ok") in events
+    assert journal.load(git_dir) is None and (git_dir / "releasekit" / "released-0.1.1.json").is_file()
+
+
+def test_runner_stops_at_failure_and_before_declined_upload(tmp_path: Path) -> None:
+    project, cfg = _project(tmp_path)
+    record, _ = begin(cfg, "patch")
+    calls: list[str] = []
+    with pytest.raises(StepFailed, match="two broke"):
+        run(cfg, record, steps=_steps(calls, fail="two"))
+    assert journal.load(project.root / ".git").completed == ["one"]  # type: ignore[union-attr]
+    questions: list[str] = []
+    with pytest.raises(StepFailed, match="stopped before the first upload"):
+        run(cfg, record, steps=_steps(calls), confirm=lambda q: questions.append(q) is not None)
+    assert calls == ["one", "two", "two"] and len(questions) == 1
+    run(cfg, record, steps=_steps(calls), confirm=lambda q: True)
+    assert calls[-1] == "three"
+
+
+def test_dry_run_runs_only_read_only_steps_and_keeps_no_journal(tmp_path: Path) -> None:
+    project, cfg = _project(tmp_path)
+    record, _ = begin(cfg, "patch", dry_run=True)
+    calls: list[str] = []
+    run(cfg, record, dry_run=True, steps=_steps(calls))
+    assert calls == ["one"]
+    assert not (project.root / ".git" / "releasekit").exists()
+
+
+def test_fail_at_unknown_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, cfg = _project(tmp_path)
+    monkeypatch.setenv(FAIL_AT_ENV, "nope")
+    with pytest.raises(ReleasekitError, match="no such step"):
+        run(cfg, begin(cfg, "patch")[0], steps=_steps([]))
+
+
+def test_abort_without_a_release(tmp_path: Path) -> None:
+    _, cfg = _project(tmp_path)
+    with pytest.raises(ReleasekitError, match="no release in progress"):
+        abort(cfg)
+
+
+# --- steps on a real project, without indexes -------------------------------------------------
+
+
+def test_tests_step_runs_sessions_and_reports_a_failing_one(tmp_path: Path) -> None:
+    noxfile = (
+        "import nox\n\n@nox.session(venv_backend='none')\ndef tests(session):\n    pass\n\n"
+        "@nox.session(venv_backend='none', default=False)\ndef coverage(session):\n    session.error('below 90')\n"
+    )
+    project, cfg = _project(tmp_path, extra_files={"noxfile.py": noxfile})
+    notes: list[str] = []
+    ctx = Context(cfg, project.root / ".git", begin(cfg, "patch")[0], tmp_path, note=notes.append)
+    with pytest.raises(StepFailed, match="nox session 'coverage' failed"):
+        run_tests(ctx)
+    assert "integration: skipped (no such nox session)" in notes and "tests: running nox -s tests" in notes
+
+
+def _cli(project: Project, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "releasekit", "release", *args],
+        cwd=project.root,
+        env={**os.environ, **env},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_no_terminal_and_no_yes_exits_2(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    result = _cli(project, "patch")
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip()
+        == "releasekit: error: no terminal to confirm the uploads on; pass --yes to release without asking"
+    )
+    result = _cli(project, "--abort")
+    assert result.returncode == 2 and "no release in progress" in result.stderr
+
+
+def test_preflight_reports_every_problem(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    git(project.root, "tag", "-a", "v0.2.0", "-m", "squatter")
+    git(project.root, "checkout", "-q", "-b", "topic")
+    write_files(project.root, {f"src/{project.module}/__init__.py": '__version__ = "0.0.9"\n'})
+    commit_all(project.root, "Wrong version")
+    write_files(project.root, {"stray.txt": "left over"})
+    dead = f"http://127.0.0.1:{free_port()}/"
+    result = _cli(
+        project,
+        "--dry-run",
+        RELEASEKIT_UPLOAD_URL=dead,
+        RELEASEKIT_SIMPLE_URL=dead,
+        RELEASEKIT_TEST_UPLOAD_URL=dead,
+        RELEASEKIT_TEST_SIMPLE_URL=dead,
+    )
+    assert result.returncode == 1
+    for expected in (
+        "preflight found 8 problems",
+        "on branch topic; releases are made from main",
+        "the work tree is not clean (stray.txt)",
+        "(1 ahead, 0 behind)",
+        "tag v0.2.0 already exists locally",
+        f"src/{project.module}/__init__.py:1:16: expected 0.1.0, found 0.0.9",
+        "TestPyPI (http://127.0.0.1:",
+        "PyPI (http://127.0.0.1:",
+    ):
+        assert expected in result.stderr, result.stderr
+    assert "[ 3/11]" not in result.stdout
+
+
+def test_ask_takes_only_yes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from releasekit.commands.release import ask
+
+    answers = iter(["y", "yes", "", "no"])
+    monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
+    assert [ask("Go?") for _ in range(4)] == [True, True, False, False]
+
+    def closed(prompt: str) -> str:
+        raise EOFError
+
+    monkeypatch.setattr("builtins.input", closed)
+    assert ask("Go?") is False
+
+
+def test_commit_and_tag_steps_pick_up_after_an_interruption(tmp_path: Path) -> None:
+    from releasekit.steps.prepare import run_commit, run_tag
+
+    project, cfg = _project(tmp_path)
+    record = begin(cfg, "patch")[0]
+    ctx = Context(cfg, project.root / ".git", record, tmp_path)
+    # An interrupted bump left a changed version file and a new untracked CHANGELOG.
+    (project.root / "CHANGELOG.md").unlink()
+    commit_all(project.root, "No changelog yet")
+    record.start_commit = git(project.root, "rev-parse", "HEAD")
+    write_files(project.root, {f"src/{project.module}/__init__.py": '__version__ = "0.1.1"\n', "CHANGELOG.md": "x"})
+    assert run_commit(ctx).startswith("Release v0.1.1")
+    commit = record.release_commit
+    assert commit == git(project.root, "rev-parse", "HEAD") and git(project.root, "status", "--porcelain") == ""
+    assert "Added a first feature" in (project.root / "CHANGELOG.md").read_text()
+    assert not (project.root / "changelog.d" / "+first.feature.md").exists()
+    # The commit was made but not journaled: adopted, not made twice.
+    record.release_commit = None
+    assert run_commit(ctx) == f"release commit {commit[:10]} already made"  # type: ignore[index]
+    assert record.release_commit == commit
+    assert run_tag(ctx) == "v0.1.1" and run_tag(ctx) == "v0.1.1 already there"
+    git(project.root, "tag", "-d", "v0.1.1")
+    git(project.root, "tag", "-a", "v0.1.1", "-m", "elsewhere", "HEAD^")
+    with pytest.raises(StepFailed, match="points at"):
+        run_tag(ctx)
+    # HEAD moved on since the release started: refuse rather than guess.
+    record.release_commit = None
+    write_files(project.root, {"other.txt": "x"})
+    commit_all(project.root, "Something else")
+    with pytest.raises(StepFailed, match="HEAD moved since the release started"):
+        run_commit(ctx)
+
+
+def test_one_release_at_a_time(tmp_path: Path) -> None:
+    project, cfg = _project(tmp_path)
+    git_dir = project.root / ".git"
+    calls: list[str] = []
+    with journal.locked(git_dir), pytest.raises(ReleasekitError, match="another releasekit release is running"):
+        run(cfg, begin(cfg, "patch")[0], steps=_steps(calls))
+    assert calls == []
+    run(cfg, begin(cfg, "patch")[0], steps=_steps(calls))  # the lock is free again
+    assert calls == ["one", "two", "three"]
+
+
+def test_signed_tag_when_configured(tmp_path: Path) -> None:
+    from releasekit.steps.prepare import run_commit, run_tag
+
+    key = tmp_path / "signing-key"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
+    project, _ = _project(tmp_path, extra_pyproject="\n[tool.releasekit]\nsign_tags = true\n")
+    git(project.root, "config", "gpg.format", "ssh")
+    git(project.root, "config", "user.signingkey", str(key))
+    cfg = config.load(project.root)
+    ctx = Context(cfg, project.root / ".git", begin(cfg, "patch")[0], tmp_path)
+    run_commit(ctx)
+    assert run_tag(ctx) == "v0.1.1 (signed)"
+    tag = git(project.root, "cat-file", "tag", "v0.1.1")
+    assert "Release v0.1.1" in tag and "-----BEGIN SSH SIGNATURE-----" in tag
+
+
+def test_abort_after_an_unjournaled_release_commit(tmp_path: Path) -> None:
+    from releasekit.steps.prepare import run_commit
+
+    project, cfg = _project(tmp_path)
+    git_dir = project.root / ".git"
+    record = begin(cfg, "patch")[0]
+    record.completed = ["preflight", "tests"]
+    journal.save(git_dir, record)  # what a crash inside the commit step leaves behind
+    run_commit(Context(cfg, git_dir, journal.load(git_dir), tmp_path))  # type: ignore[arg-type]
+    write_files(project.root, {"README.md": "edited after the crash\n"})
+    with pytest.raises(ReleasekitError, match="changes made after the release commit"):
+        abort(cfg)
+    git(project.root, "checkout", "--", "README.md")
+    undone = abort(cfg)
+    assert any(line.startswith("reset main to ") for line in undone)
+    assert git(project.root, "rev-parse", "HEAD") == record.start_commit
+    assert (project.root / "changelog.d" / "+first.feature.md").is_file()
+    assert journal.load(git_dir) is None
+
+
+def test_abort_leaves_a_foreign_head_alone(tmp_path: Path) -> None:
+    project, cfg = _project(tmp_path)
+    git_dir = project.root / ".git"
+    journal.save(git_dir, begin(cfg, "patch")[0])
+    write_files(project.root, {"other.txt": "x"})
+    top = commit_all(project.root, "Not a release commit")
+    undone = abort(cfg)
+    assert f"HEAD is at {top[:10]}, not the release commit: left as it is" in undone
+    assert git(project.root, "rev-parse", "HEAD") == top
