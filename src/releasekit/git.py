@@ -289,3 +289,14 @@ def tracked_files(cwd: PathLike, *pathspecs: str) -> list[str] | None:
     if proc.returncode != 0:
         return None
     return [name for name in proc.stdout.split("\0") if name]
+
+
+def is_ancestor(ancestor: str, descendant: str, cwd: PathLike) -> bool:
+    """True when ``ancestor`` is in the history of ``descendant``."""
+    proc = run(["git", "merge-base", "--is-ancestor", ancestor, descendant], cwd=cwd, check=False)
+    return proc.returncode == 0
+
+
+def conflicted_files(cwd: PathLike) -> list[str]:
+    """The paths a merge in progress left unmerged."""
+    return git("diff", "--name-only", "--diff-filter=U", cwd=cwd).splitlines()

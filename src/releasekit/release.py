@@ -23,6 +23,7 @@ from releasekit.hotfix import is_hotfix_branch
 from releasekit.journal import Journal
 from releasekit.steps import Context, Plan, Step
 from releasekit.steps.build import BUILD
+from releasekit.steps.post_release import GITHUB_RELEASE, MERGE_BACK
 from releasekit.steps.preflight import PREFLIGHT, suggested_bump
 from releasekit.steps.prepare import COMMIT, TAG
 from releasekit.steps.publish import TEST_UPLOAD, TEST_VERIFY, UPLOAD, VERIFY
@@ -42,7 +43,9 @@ STEPS: tuple[Step, ...] = (
     PUSH,  # 8. git push --atomic origin <branch> vX.Y.Z
     UPLOAD,  # 9. upload to the production index
     VERIFY,  # 10. install from it, verify the hashes
-    SUMMARY,  # 11. version, files, hashes, index URLs, release notes
+    GITHUB_RELEASE,  # 11. post-release: the GitHub release, with the release notes
+    MERGE_BACK,  # 12. a hotfix release only: merge the hotfix branch back into main
+    SUMMARY,  # 13. version, files, hashes, index URLs, release notes
 )
 
 FAIL_AT_ENV = "RELEASEKIT_FAIL_AT_STEP"
