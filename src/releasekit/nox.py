@@ -144,13 +144,16 @@ def _factories(extras: Sequence[str] | None) -> dict[str, tuple[SessionFunc, str
     def build(session: nox.Session) -> None:
         """sdist and wheel into dist/, then twine check --strict and check-manifest."""
         root = find_root(Path.cwd())
-        session.install("build>=1.2", "twine>=6.0", "check-manifest>=0.50")
+        requires = build_requires(root)
+        session.install("build>=1.2", "twine>=6.0", "check-manifest>=0.50", *requires)
         dist = root / "dist"
         shutil.rmtree(dist, ignore_errors=True)
-        session.run("python", "-m", "build", "--outdir", str(dist), str(root))
+        installer = ["--installer", "uv"] if session.venv_backend == "uv" else []
+        session.run("python", "-m", "build", *installer, "--outdir", str(dist), str(root))
         session.run("python", "-m", "twine", "check", "--strict", *sorted(str(p) for p in dist.iterdir()))
         if (root / ".git").exists():
-            session.run("python", "-m", "check_manifest", str(root))
+            # The backend is installed here already; an isolated build would fetch it again.
+            session.run("python", "-m", "check_manifest", "--no-build-isolation", str(root))
 
     def release(session: nox.Session) -> None:
         """The whole release checklist: nox -s release -- [major|minor|patch|X.Y.Z] [--dry-run] [--yes]."""
@@ -226,6 +229,15 @@ def declares_marker(root: Path, marker: str) -> bool:
         if path.is_file() and line.search(path.read_text(encoding="utf-8", errors="replace")):
             return True
     return False
+
+
+def build_requires(root: Path) -> list[str]:
+    """The project's ``[build-system] requires`` (setuptools when it names none, as pip assumes)."""
+    table = read_toml(root / "pyproject.toml").get("build-system", {})
+    requires = table.get("requires") if isinstance(table, dict) else None
+    if not isinstance(requires, list):
+        return ["setuptools>=40.8.0"]
+    return [str(r) for r in requires]
 
 
 def cov_source_args(root: Path, pyproject: Path) -> list[str]:
