@@ -91,3 +91,55 @@ def commit_time(rev: str, cwd: PathLike) -> int:
 def is_shallow(cwd: PathLike) -> bool:
     """True in a shallow clone."""
     return git("rev-parse", "--is-shallow-repository", cwd=cwd) == "true"
+
+
+def changed_paths(cwd: PathLike) -> list[str]:
+    """Paths ``git status`` reports: staged, modified or untracked."""
+    return [line[3:] for line in git("status", "--porcelain", cwd=cwd).splitlines() if line]
+
+
+def ahead_behind(rev: str, upstream: str, cwd: PathLike) -> tuple[int, int]:
+    """How many commits ``rev`` has that ``upstream`` lacks, and the other way round."""
+    ahead, behind = git("rev-list", "--left-right", "--count", f"{rev}...{upstream}", cwd=cwd).split()
+    return int(ahead), int(behind)
+
+
+def subject(rev: str, cwd: PathLike) -> str:
+    """The first line of the message of commit ``rev``."""
+    return git("log", "-1", "--format=%s", rev, cwd=cwd)
+
+
+def parent(rev: str, cwd: PathLike) -> str | None:
+    """The first parent of ``rev``, or None for a root commit."""
+    return rev_parse(f"{rev}^", cwd)
+
+
+def tag_target(tag: str, cwd: PathLike) -> str | None:
+    """The commit the tag ``tag`` points at, or None when there is no such tag."""
+    return rev_parse(f"refs/tags/{tag}", cwd)
+
+
+def create_tag(tag: str, message: str, rev: str, cwd: PathLike, *, sign: bool = False) -> None:
+    """Create the annotated (or, with ``sign``, signed) tag ``tag`` on ``rev``."""
+    git("tag", "-s" if sign else "-a", tag, "-m", message, rev, cwd=cwd)
+
+
+def delete_tag(tag: str, cwd: PathLike) -> None:
+    """Delete the local tag ``tag``."""
+    git("tag", "-d", tag, cwd=cwd)
+
+
+def reset_hard(rev: str, cwd: PathLike) -> None:
+    """Move the branch and the work tree to ``rev``, dropping local changes."""
+    git("reset", "--quiet", "--hard", rev, cwd=cwd)
+
+
+def clone(source: PathLike, dest: PathLike, rev: str) -> None:
+    """A fresh checkout of ``rev`` of the repository ``source`` in ``dest``."""
+    git("clone", "--quiet", "--no-checkout", os.fspath(source), os.fspath(dest), cwd=Path(dest).parent)
+    git("-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", rev, cwd=dest)
+
+
+def push_atomic(remote: str, refspecs: list[str], cwd: PathLike) -> None:
+    """Push ``refspecs`` to ``remote`` all together or not at all."""
+    git("push", "--quiet", "--atomic", "--porcelain", remote, *refspecs, cwd=cwd)

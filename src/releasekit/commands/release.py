@@ -1,11 +1,99 @@
-"""``releasekit release``: not available yet."""
+"""``releasekit release``: run the release checklist with a live checklist on screen."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+import time
 
-from releasekit.errors import ReleasekitError
+from releasekit import config as config_module
+from releasekit import indexes
+from releasekit.errors import ReleasekitError, redact, secrets_from_env
+from releasekit.release import STEPS, Event, abort, begin, run
+from releasekit.steps import Plan
+
+
+class Checklist:
+    """Prints each step as it starts and ends, secrets masked."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.started: dict[int, float] = {}
+        self.secrets = secrets_from_env()
+
+    def say(self, text: str) -> None:
+        print(redact(text, self.secrets), flush=True)
+
+    def __call__(self, event: Event) -> None:
+        mark = f"[{event.number:>2}/{self.total}] {event.step.title}"
+        if event.status == "start":
+            self.started[event.number] = time.monotonic()
+            self.say(f"{mark} ...")
+        elif event.status == "note":
+            self.say(f"        - {event.detail}")
+        elif event.status == "ok":
+            took = time.monotonic() - self.started.get(event.number, time.monotonic())
+            self.say(f"{mark}: ok ({took:.1f} s) {event.detail}")
+        elif event.status == "done-before":
+            self.say(f"{mark}: done before (journal)")
+        elif event.status == "skipped":
+            self.say(f"{mark}: skipped ({event.detail})")
+        elif event.status == "failed":
+            self.say(f"{mark}: FAILED: {event.detail}")
+
+
+def ask(question: str) -> bool:
+    """Ask on the terminal; anything but yes is no."""
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _print_plan(cfg: config_module.Config, version: str, tag: str, plan: Plan, say: Checklist) -> None:
+    say.say(f"\nDry run: nothing was changed. The release would publish {plan.project} {version} as {tag}.")
+    say.say("Files:")
+    for name, digest in sorted(plan.artifacts.items()):
+        say.say(f"  {name}  sha256:{digest}")
+    say.say("Indexes:")
+    for index in (cfg.test_index, cfg.index):
+        say.say(
+            f"  {index.name}: upload {indexes.display_url(index.upload_url)}, "
+            f"simple {indexes.display_url(index.simple_url)}"
+        )
+    say.say("Release notes:")
+    say.say(plan.notes or "(none)")
 
 
 def main(args: argparse.Namespace) -> int:
-    raise ReleasekitError("'releasekit release' is not available yet in this version of releasekit")
+    """Run, resume, dry-run or abort a release."""
+    cfg = config_module.load()
+    checklist = Checklist(len(STEPS))
+    if args.abort:
+        for line in abort(cfg):
+            checklist.say(line)
+        return 0
+    interactive = sys.stdin.isatty()
+    if not args.dry_run and not args.yes and not interactive:
+        raise ReleasekitError("no terminal to confirm the uploads on; pass --yes to release without asking")
+    record, resumed = begin(cfg, args.bump, dry_run=args.dry_run)
+    if resumed:
+        checklist.say(f"Resuming the release of {record.version} after: {', '.join(record.completed) or 'nothing'}")
+    else:
+        what = "Dry run of the release" if args.dry_run else "Releasing"
+        checklist.say(f"{what} {record.previous_version} -> {record.version} ({record.spec})")
+    plan = run(
+        cfg,
+        record,
+        dry_run=args.dry_run,
+        report=checklist,
+        confirm=None if args.yes or args.dry_run else ask,
+    )
+    if args.dry_run:
+        _print_plan(cfg, record.version, record.tag, plan, checklist)
+    elif plan.report:
+        checklist.say("")
+        for line in plan.report:
+            checklist.say(line)
+    return 0

@@ -1,0 +1,277 @@
+"""Package indexes: what they serve (PEP 503/691 simple API) and verified uploads.
+
+An upload never relies on ``twine --skip-existing``: releasekit asks the index which
+files it already serves, skips a file served with the same sha256, stops when the
+index holds the filename with other bytes (a filename can never be reused on PyPI),
+and uploads the rest one file at a time, so a failure leaves a state the next run
+can read and finish.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable, Mapping
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import NamedTuple
+
+from releasekit.config import Index
+from releasekit.errors import CommandError, StepFailed, redact
+from releasekit.process import python_module, run
+
+ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
+JSON_TYPE = "application/vnd.pypi.simple.v1+json"
+TIMEOUT = 30.0
+
+
+class ServedFile(NamedTuple):
+    """One file an index serves for a project."""
+
+    filename: str
+    url: str
+    sha256: str | None  # from the link's hash, when the index gives one
+
+
+class UploadResult(NamedTuple):
+    """What an upload did: the files sent and the files the index already had."""
+
+    uploaded: tuple[str, ...]
+    already_there: tuple[str, ...]
+
+
+def normalize(name: str) -> str:
+    """The PEP 503 normalized form of a project name."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def sha256_file(path: Path) -> str:
+    """The sha256 of a file, as hex."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def display_url(url: str) -> str:
+    """A URL fit to print: any credential in it masked."""
+    return redact(url)
+
+
+def _request(url: str, *, accept: str | None = None, method: str = "GET") -> urllib.request.Request:
+    parts = urllib.parse.urlsplit(url)
+    headers = {"User-Agent": "releasekit"}
+    if accept:
+        headers["Accept"] = accept
+    if parts.username is not None:
+        # urllib ignores credentials in the URL: move them to a header.
+        netloc = parts.hostname or ""
+        if parts.port:
+            netloc += f":{parts.port}"
+        url = urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+        token = f"{urllib.parse.unquote(parts.username)}:{urllib.parse.unquote(parts.password or '')}"
+        headers["Authorization"] = "Basic " + base64.b64encode(token.encode()).decode()
+    return urllib.request.Request(url, headers=headers, method=method)
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str]] = []
+        self._href: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self._href = dict(attrs).get("href") or ""
+            self._text = []
+
+    def handle_data(self, data: str) -> None:
+        if self._href is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._href is not None:
+            self.links.append((self._href, "".join(self._text).strip()))
+            self._href = None
+
+
+def _from_link(href: str, text: str, base_url: str) -> ServedFile:
+    url = urllib.parse.urljoin(base_url, href)
+    parts = urllib.parse.urlsplit(url)
+    filename = text or urllib.parse.unquote(parts.path.rsplit("/", 1)[-1])
+    sha256 = None
+    if parts.fragment.startswith("sha256="):
+        sha256 = parts.fragment.split("=", 1)[1].lower()
+    return ServedFile(filename, urllib.parse.urlunsplit(parts._replace(fragment="")), sha256)
+
+
+def parse_simple_html(text: str, base_url: str) -> list[ServedFile]:
+    """The files of a PEP 503 project page."""
+    parser = _Links()
+    parser.feed(text)
+    return [_from_link(href, label, base_url) for href, label in parser.links if href]
+
+
+def parse_simple_json(text: str, base_url: str) -> list[ServedFile]:
+    """The files of a PEP 691 JSON project page."""
+    data = json.loads(text)
+    files = []
+    for entry in data.get("files", []):
+        url = urllib.parse.urljoin(base_url, entry["url"])
+        parts = urllib.parse.urlsplit(url)
+        sha256 = (entry.get("hashes") or {}).get("sha256")
+        files.append(ServedFile(entry["filename"], urllib.parse.urlunsplit(parts._replace(fragment="")), sha256))
+    return files
+
+
+def project_url(index: Index, project: str) -> str:
+    """The simple API page of ``project`` on ``index``."""
+    return index.simple_url.rstrip("/") + "/" + normalize(project) + "/"
+
+
+def served_files(index: Index, project: str, *, timeout: float = TIMEOUT) -> dict[str, ServedFile]:
+    """The files ``index`` serves for ``project``, by filename (empty when it has none)."""
+    url = project_url(index, project)
+    try:
+        with urllib.request.urlopen(_request(url, accept=ACCEPT), timeout=timeout) as response:
+            body = response.read().decode("utf-8", "replace")
+            final = response.geturl()
+            kind = response.headers.get_content_type()
+    except urllib.error.HTTPError as exc:
+        if exc.code == 404:
+            return {}
+        raise StepFailed(f"{index.name}: {display_url(url)} answered HTTP {exc.code}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise StepFailed(f"{index.name}: cannot read {display_url(url)}: {reason}") from None
+    files = parse_simple_json(body, final) if kind == JSON_TYPE else parse_simple_html(body, final)
+    return {f.filename: f for f in files}
+
+
+def download_sha256(url: str, *, timeout: float = TIMEOUT) -> str:
+    """The sha256 of the bytes at ``url``."""
+    digest = hashlib.sha256()
+    try:
+        with urllib.request.urlopen(_request(url), timeout=timeout) as response:
+            for block in iter(lambda: response.read(1 << 16), b""):
+                digest.update(block)
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise StepFailed(f"cannot download {display_url(url)}: {reason}") from None
+    return digest.hexdigest()
+
+
+def reachable(index: Index, project: str | None, *, timeout: float = 10.0) -> str | None:
+    """None when ``index`` answers; otherwise one line saying what is wrong."""
+    # A project page (404 is a fine answer) is small; the root of PyPI's simple API is not.
+    url = project_url(index, project) if project else index.simple_url
+    method = "GET" if project else "HEAD"
+    try:
+        with urllib.request.urlopen(_request(url, accept=ACCEPT, method=method), timeout=timeout):
+            return None
+    except urllib.error.HTTPError as exc:
+        if exc.code < 500:
+            return None
+        return f"{index.name} ({display_url(index.simple_url)}) answered HTTP {exc.code}"
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        return f"{index.name} ({display_url(index.simple_url)}) is not reachable: {reason}"
+
+
+def plan_upload(artifacts: Mapping[str, str], served: Mapping[str, ServedFile]) -> tuple[list[str], list[str]]:
+    """Split ``artifacts`` (filename -> sha256) into files to upload and files already served.
+
+    Raises StepFailed when the index serves one of the filenames with other bytes.
+    """
+    to_upload, already = [], []
+    for filename, sha256 in sorted(artifacts.items()):
+        found = served.get(filename)
+        if found is None:
+            to_upload.append(filename)
+        elif found.sha256 is not None and found.sha256 != sha256:
+            raise StepFailed(
+                f"the index already holds {filename} with other bytes (sha256 {found.sha256[:12]}..., "
+                f"ours {sha256[:12]}...); a filename can never be reused: release a new version instead"
+            )
+        else:
+            already.append(filename)
+    return to_upload, already
+
+
+TWINE_DEFAULTS = {"pypi": "https://upload.pypi.org/legacy/", "testpypi": "https://test.pypi.org/legacy/"}
+
+
+def pypirc_repository(upload_url: str, pypirc: Path | None = None) -> tuple[str, str] | None:
+    """The ~/.pypirc section whose repository is ``upload_url`` (twine takes its credentials), and its password."""
+    import configparser
+
+    file = pypirc or Path("~/.pypirc").expanduser()
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read(file, encoding="utf-8")
+    except (configparser.Error, OSError):
+        return None
+    servers = parser.get("distutils", "index-servers", fallback="pypi testpypi").split()
+    wanted = upload_url.rstrip("/")
+    for name in servers:
+        if not parser.has_section(name):
+            continue
+        url = parser.get(name, "repository", fallback=TWINE_DEFAULTS.get(name, ""))
+        if url.rstrip("/") == wanted:
+            return name, parser.get(name, "password", fallback="")
+    return None
+
+
+def upload_file(index: Index, file: Path, *, secrets: Iterable[str] = ()) -> None:
+    """Upload one file with ``twine upload``; credentials come from twine's own sources.
+
+    Those are TWINE_USERNAME/TWINE_PASSWORD, keyring, credentials in the URL, and the
+    ``~/.pypirc`` section whose repository is this index's upload URL.
+    """
+    found = pypirc_repository(index.upload_url)
+    where = ["--repository", found[0]] if found else ["--repository-url", index.upload_url]
+    secrets = [*secrets, found[1]] if found else secrets
+    cmd = python_module("twine", "upload", "--non-interactive", "--disable-progress-bar", *where, file)
+    try:
+        run(cmd, secrets=secrets)
+    except CommandError as exc:
+        raise StepFailed(
+            f"{index.name}: upload of {file.name} to {display_url(index.upload_url)} failed "
+            f"(exit code {exc.returncode}):\n{exc.output}"
+        ) from None
+
+
+def upload(
+    index: Index, project: str, folder: Path, artifacts: Mapping[str, str], *, secrets: Iterable[str] = ()
+) -> UploadResult:
+    """Upload the files of ``artifacts`` the index does not serve yet, one at a time."""
+    for filename, sha256 in artifacts.items():
+        if not (folder / filename).is_file():
+            raise StepFailed(f"{folder / filename}: a journaled file is missing; restore it or abort the release")
+        if sha256_file(folder / filename) != sha256:
+            raise StepFailed(f"{folder / filename}: changed since it was built and journaled; not uploading it")
+    to_upload, already = plan_upload(artifacts, served_files(index, project))
+    for filename in to_upload:
+        upload_file(index, folder / filename, secrets=secrets)
+    return UploadResult(tuple(to_upload), tuple(already))
+
+
+def verify(index: Index, project: str, artifacts: Mapping[str, str]) -> None:
+    """Every artifact is served, and the bytes served hash to the journaled sha256."""
+    served = served_files(index, project)
+    missing = sorted(set(artifacts) - set(served))
+    if missing:
+        raise StepFailed(f"{index.name}: does not serve {', '.join(missing)} after the upload")
+    for filename, sha256 in sorted(artifacts.items()):
+        actual = download_sha256(served[filename].url)
+        if actual != sha256:
+            raise StepFailed(
+                f"{index.name}: serves {filename} with sha256 {actual[:12]}..., but the journal holds {sha256[:12]}..."
+            )

@@ -1,0 +1,159 @@
+"""Preflight: every reason not to release, found before any side effect, all reported at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+from releasekit import git, indexes
+from releasekit.config import Config
+from releasekit.errors import ReleasekitError, StepFailed
+from releasekit.process import python_module, run
+from releasekit.steps import Context, Step
+from releasekit.versions import bump_kind, check_versions, required_bump, tag_for
+
+_NOT_FRAGMENTS = {"readme", "readme.md", "readme.rst", "template.md", "template.rst", "template.jinja"}
+_ORDER = {"patch": 0, "minor": 1, "major": 2}
+
+
+class Fragment(NamedTuple):
+    """One changelog fragment file and its type."""
+
+    path: Path
+    type: str | None  # None when the name carries no configured type
+
+
+def list_fragments(config: Config) -> list[Fragment]:
+    """The fragments waiting in the towncrier directory, with the type their name carries."""
+    folder = config.root / config.fragments.directory
+    if not folder.is_dir():
+        return []
+    types = {t.directory for t in config.fragments.types}
+    found = []
+    for file in sorted(folder.iterdir()):
+        if not file.is_file() or file.name.startswith(".") or file.name.lower() in _NOT_FRAGMENTS:
+            continue
+        parts = file.name.split(".")
+        kind = next((part for part in parts[1:] if part in types), None)
+        found.append(Fragment(file, kind))
+    return found
+
+
+def fragment_problems(config: Config, current: str, new: str) -> list[str]:
+    """What is wrong with the fragments for a release from ``current`` to ``new``.
+
+    When ``releasekit.fragments`` provides ``release_problems``, it decides; otherwise a
+    minimal check of the towncrier directory runs here.
+    """
+    try:
+        from releasekit import fragments as full  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        full = None
+    if full is not None and hasattr(full, "release_problems"):  # pragma: no cover - lands with issue 2
+        return list(full.release_problems(config, current, new))
+    where = config.fragments.directory
+    fragments = list_fragments(config)
+    if not fragments:
+        return [f"{where}/: no changelog fragments; there is nothing to release"]
+    problems = []
+    for fragment in fragments:
+        rel = fragment.path.relative_to(config.root).as_posix()
+        if fragment.type is None:
+            known = ", ".join(t.directory for t in config.fragments.types)
+            problems.append(f"{rel}: no fragment type in the name (one of: {known})")
+        elif not fragment.path.read_text(encoding="utf-8", errors="replace").strip():
+            problems.append(f"{rel}: the fragment is empty")
+    kinds = {f.type for f in fragments}
+    if "breaking" in kinds:
+        needed = required_bump(current, breaking=True)
+        done = bump_kind(current, new)
+        if needed and _ORDER[done] < _ORDER[needed]:
+            problems.append(
+                f"{where}/: breaking changes need a {needed} release; {current} -> {new} is a {done} release"
+            )
+        configured = {t.directory for t in config.fragments.types}
+        if "migration" in configured and "migration" not in kinds:
+            problems.append(f"{where}/: breaking changes need a migration fragment (<name>.migration.md)")
+    return problems
+
+
+def suggested_bump(config: Config, current: str) -> str:
+    """The bump the fragments ask for: breaking -> major (minor before 1.0), feature -> minor, else patch."""
+    kinds = {f.type for f in list_fragments(config)}
+    if "breaking" in kinds:
+        return required_bump(current, breaking=True) or "major"
+    return "minor" if "feature" in kinds else "patch"
+
+
+def link_problems(config: Config) -> tuple[list[str], str | None]:
+    """Problems of ``releasekit check links``, and a note when that check is not available."""
+    proc = run(python_module("releasekit", "check", "links"), cwd=config.root, check=False)
+    if proc.returncode == 0:
+        return [], None
+    if proc.returncode == 2 and "not available" in proc.stderr:
+        return [], "link check not available in this releasekit; skipped"
+    lines = [line for line in (proc.stdout + proc.stderr).splitlines() if line.strip()]
+    return lines or [f"link check failed with exit code {proc.returncode}"], None
+
+
+def git_problems(config: Config, tag: str) -> list[str]:
+    """Branch, detached HEAD, clean tree, sync with the remote, and the tag being free."""
+    root, remote, branch = config.root, config.remote, config.release_branch
+    problems = []
+    current = git.current_branch(root)
+    if current is None:
+        problems.append(f"HEAD is detached; check out {branch} to release")
+    elif current != branch:
+        problems.append(f"on branch {current}; releases are made from {branch}")
+    changed = git.changed_paths(root)
+    if changed:
+        shown = ", ".join(changed[:5]) + (", ..." if len(changed) > 5 else "")
+        problems.append(f"the work tree is not clean ({shown}); commit or stash first")
+    if git.remote_url(remote, root) is None:
+        problems.append(f"no remote named {remote!r}")
+        return problems
+    try:
+        git.fetch(remote, root, branch)
+    except ReleasekitError as exc:
+        problems.append(f"cannot fetch {branch} from {remote}: {str(exc).splitlines()[-1]}")
+        return problems
+    upstream = f"refs/remotes/{remote}/{branch}"
+    if git.rev_parse(upstream, root) is None:
+        problems.append(f"{remote} has no branch {branch}")
+    else:
+        ahead, behind = git.ahead_behind("HEAD", upstream, root)
+        if ahead or behind:
+            problems.append(
+                f"HEAD is not in sync with {remote}/{branch} ({ahead} ahead, {behind} behind); pull or push first"
+            )
+    if git.tag_exists(tag, root):
+        problems.append(f"tag {tag} already exists locally")
+    if git.remote_tag_exists(remote, tag, root):
+        problems.append(f"tag {tag} already exists on {remote}")
+    return problems
+
+
+def run_preflight(ctx: Context) -> str:
+    """Gather every problem; fail with all of them."""
+    config, journal = ctx.config, ctx.journal
+    problems = git_problems(config, tag_for(journal.version))
+    problems += [finding.text() for finding in check_versions(config)]
+    problems += fragment_problems(config, journal.previous_version, journal.version)
+    links, note = link_problems(config)
+    problems += links
+    if note:
+        ctx.note(note)
+    for index in (config.test_index, config.index):
+        problem = indexes.reachable(index, config.project_name)
+        if problem:
+            problems.append(problem)
+    if problems:
+        count = len(problems)
+        listing = "\n".join(f"  - {p}" for p in problems)
+        raise StepFailed(f"preflight found {count} problem{'s' if count != 1 else ''}:\n{listing}")
+    return f"{journal.previous_version} -> {journal.version} from {config.release_branch}"
+
+
+PREFLIGHT = Step("preflight", "Preflight checks", reversible=True, in_dry_run=True, run=run_preflight)
+
+__all__ = ["PREFLIGHT", "fragment_problems", "list_fragments", "suggested_bump"]

@@ -1,0 +1,74 @@
+"""Publish: upload the journaled files to an index, then check what it serves and installs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from releasekit import indexes, journal, venvs
+from releasekit.config import Index
+from releasekit.errors import CommandError, StepFailed
+from releasekit.steps import Context, Step
+
+
+def _project(ctx: Context) -> str:
+    if not ctx.journal.project or not ctx.journal.artifacts:
+        raise StepFailed("the journal holds no built files; the build step has not completed")
+    return ctx.journal.project
+
+
+def upload_to(which: Callable[[Context], Index]) -> Callable[[Context], str]:
+    """A step function that uploads the missing files to the index ``which`` picks."""
+
+    def run_upload(ctx: Context) -> str:
+        index, project = which(ctx), _project(ctx)
+        folder = journal.artifacts_dir(ctx.git_dir, ctx.journal.version)
+        ctx.note(f"asking {index.name} which files it serves already")
+        result = indexes.upload(index, project, folder, ctx.journal.artifacts, secrets=ctx.secrets)
+        detail = f"{len(result.uploaded)} uploaded to {index.name}"
+        return detail + (f", {len(result.already_there)} already there" if result.already_there else "")
+
+    return run_upload
+
+
+def verify_on(which: Callable[[Context], Index], extra: Callable[[Context], Index] | None) -> Callable[[Context], str]:
+    """A step function: install ``project==version`` from the index into a fresh venv, import it, check hashes."""
+
+    def run_verify(ctx: Context) -> str:
+        index, project, version = which(ctx), _project(ctx), ctx.journal.version
+        ctx.note(f"checking the bytes {index.name} serves against the journal")
+        indexes.verify(index, project, ctx.journal.artifacts)
+        folder = journal.artifacts_dir(ctx.git_dir, version)
+        wheel = next((folder / f for f in sorted(ctx.journal.artifacts) if f.endswith(".whl")), None)
+        names = venvs.import_names(wheel) if wheel and wheel.is_file() else []
+        args = ["--index-url", index.simple_url]
+        if extra is not None:
+            args += ["--extra-index-url", extra(ctx).simple_url]
+        fresh = ["--refresh-package", project] if venvs.uv() else ["--no-cache-dir"]
+        ctx.note(f"pip install {project}=={version} from {index.name} into a fresh venv")
+        venv = ctx.workdir / f"verify-{index.name.lower()}"
+        try:
+            python = venvs.create(venv)
+            venvs.install(python, [*args, *fresh, f"{project}=={version}"], secrets=ctx.secrets)
+            venvs.check_import(python, names)
+        except CommandError as exc:
+            raise StepFailed(
+                f"{index.name}: installing {project}=={version} from it failed (exit code {exc.returncode}):\n"
+                f"{exc.output}"
+            ) from None
+        return f"{index.name} serves the journaled bytes; {project}=={version} installs and imports"
+
+    return run_verify
+
+
+def _test_index(ctx: Context) -> Index:
+    return ctx.config.test_index
+
+
+def _index(ctx: Context) -> Index:
+    return ctx.config.index
+
+
+TEST_UPLOAD = Step("test-upload", "Test index: upload", False, False, upload_to(_test_index))
+TEST_VERIFY = Step("test-verify", "Test index: install and verify", True, False, verify_on(_test_index, _index))
+UPLOAD = Step("upload", "Production index: upload", False, False, upload_to(_index))
+VERIFY = Step("verify", "Production index: install and verify", True, False, verify_on(_index, None))

@@ -1,0 +1,303 @@
+"""The whole release against real git, real pypiservers, real twine, build and uv."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+
+from tests.helpers.cli import Result
+from tests.helpers.gitrepo import git
+from tests.helpers.pypi import LocalIndex, free_port, pypiserver
+from tests.helpers.releaseproj import Project, make_project, snapshot
+
+pytestmark = pytest.mark.integration
+
+CANARY = "canary-pw-7f3e9b21"
+USER = "releaser"
+# Tests get a HOME of their own; the uv and pip caches stay shared so builds stay fast.
+CACHES = {
+    "UV_CACHE_DIR": os.environ.get("UV_CACHE_DIR") or str(Path.home() / ".cache" / "uv"),
+    "PIP_CACHE_DIR": os.environ.get("PIP_CACHE_DIR") or str(Path.home() / ".cache" / "pip"),
+}
+
+
+class Indexes(NamedTuple):
+    test: LocalIndex
+    prod: LocalIndex
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Indexes]:
+    """Two password-protected pypiservers shared by this module (each test uses its own project name)."""
+    base = tmp_path_factory.mktemp("indexes")
+    with (
+        pypiserver(base / "test", name="test", username=USER, password=CANARY) as test,
+        pypiserver(base / "prod", name="prod", username=USER, password=CANARY) as prod,
+    ):
+        yield Indexes(test, prod)
+
+
+def env_for(test_upload: str, test_simple: str, prod_upload: str, prod_simple: str, **extra: str) -> dict[str, str]:
+    return {
+        **CACHES,
+        "RELEASEKIT_TEST_UPLOAD_URL": test_upload,
+        "RELEASEKIT_TEST_SIMPLE_URL": test_simple,
+        "RELEASEKIT_UPLOAD_URL": prod_upload,
+        "RELEASEKIT_SIMPLE_URL": prod_simple,
+        "TWINE_USERNAME": USER,
+        "TWINE_PASSWORD": CANARY,
+        **extra,
+    }
+
+
+def pypirc_env(servers: Indexes, home: Path) -> dict[str, str]:
+    """Credentials from ~/.pypirc only: twine's environment variables left out."""
+    t, p = servers
+    (home / ".pypirc").write_text(
+        "[distutils]\nindex-servers =\n    local-test\n    local-prod\n\n"
+        f"[local-test]\nrepository = {t.upload_url}\nusername = {USER}\npassword = {CANARY}\n\n"
+        f"[local-prod]\nrepository = {p.upload_url}\nusername = {USER}\npassword = {CANARY}\n"
+    )
+    env = index_env(servers)
+    env.pop("TWINE_USERNAME"), env.pop("TWINE_PASSWORD")
+    return env
+
+
+def index_env(servers: Indexes, **extra: str) -> dict[str, str]:
+    t, p = servers
+    return env_for(t.upload_url, t.simple_url, p.upload_url, p.simple_url, **extra)
+
+
+OUTPUTS: list[str] = []
+
+
+def release(project: Project, *args: str, env: Mapping[str, str]) -> Result:
+    """``releasekit release args`` in the project, without a terminal."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "releasekit", "release", *args],
+        cwd=project.root,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    OUTPUTS.append(proc.stdout + proc.stderr)
+    assert CANARY not in proc.stdout + proc.stderr
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def files_of(index: LocalIndex, project: Project) -> dict[str, str]:
+    """What the index holds for the project: filename -> sha256 of the bytes on disk."""
+    prefix = project.name.replace("-", "_") + "-"
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(index.packages.iterdir())
+        if p.name.startswith(prefix)
+    }
+
+
+def state_dir(project: Project) -> Path:
+    return project.root / ".git" / "releasekit"
+
+
+def journal_texts(project: Project) -> str:
+    folder = state_dir(project)
+    return "".join(p.read_text() for p in folder.glob("*.json")) if folder.is_dir() else ""
+
+
+def origin_log(project: Project) -> list[str]:
+    return git(project.origin, "log", "--format=%s", "main").splitlines()
+
+
+def assert_released(project: Project, servers: Indexes, version: str = "0.2.0") -> dict[str, str]:
+    """Exactly one clean release of ``version``: origin, both indexes, changelog, fragments."""
+    tag = f"v{version}"
+    assert origin_log(project).count(f"Release {tag}") == 1
+    assert origin_log(project)[0] == f"Release {tag}"
+    assert git(project.origin, "tag", "--list") == tag
+    assert git(project.origin, "cat-file", "-t", tag) == "tag"  # annotated
+    assert git(project.origin, "tag", "-l", "--format=%(contents:subject)", tag) == f"Release {tag}"
+    assert git(project.origin, "rev-parse", f"{tag}^{{commit}}") == git(project.origin, "rev-parse", "main")
+    on_test, on_prod = files_of(servers.test, project), files_of(servers.prod, project)
+    assert len(on_test) == 2 and on_test == on_prod
+    record = json.loads((state_dir(project) / f"released-{version}.json").read_text())
+    assert record["artifacts"] == on_test
+    assert not (state_dir(project) / "release.json").exists()
+    changelog = git(project.origin, "show", f"{tag}:CHANGELOG.md")
+    assert f"## {version}" in changelog and "Added a first feature, greeting the world." in changelog
+    assert git(project.origin, "ls-tree", "--name-only", f"{tag}:changelog.d") == ".gitkeep"
+    assert f'__version__ = "{version}"' in git(project.origin, "show", f"{tag}:src/{project.module}/__init__.py")
+    assert CANARY not in journal_texts(project)
+    return on_test
+
+
+NOXFILE = """\
+import os
+import nox
+
+@nox.session(venv_backend="none")
+def tests(session):
+    open(os.environ["MARKER_DIR"] + "/tests", "w").close()
+
+@nox.session(venv_backend="none", default=False)
+def docs(session):
+    open(os.environ["MARKER_DIR"] + "/docs", "w").close()
+"""
+
+
+def test_dry_run_changes_nothing(tmp_path: Path, servers: Indexes) -> None:
+    project = make_project(tmp_path, extra_files={"noxfile.py": NOXFILE})
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    before = snapshot(project.root), snapshot(project.origin)
+    listing = sorted(os.listdir(servers.test.packages)), sorted(os.listdir(servers.prod.packages))
+
+    result = release(project, "--dry-run", env=index_env(servers, MARKER_DIR=str(markers)))
+
+    assert result.returncode == 0, result.output
+    assert (snapshot(project.root), snapshot(project.origin)) == before
+    assert (sorted(os.listdir(servers.test.packages)), sorted(os.listdir(servers.prod.packages))) == listing
+    assert not state_dir(project).exists()
+    assert sorted(os.listdir(markers)) == ["docs", "tests"]  # the project's sessions ran
+    assert "integration: skipped" in result.stdout
+    assert f"would publish {project.name} 0.2.0 as v0.2.0" in result.stdout
+    wheel = f"{project.module}-0.2.0-py3-none-any.whl"
+    assert wheel in result.stdout and f"{project.module}-0.2.0.tar.gz" in result.stdout
+    assert "Added a first feature, greeting the world." in result.stdout
+    assert servers.prod.simple_url in result.stdout
+
+
+def test_full_release_lands_same_bytes_everywhere(tmp_path: Path, servers: Indexes) -> None:
+    project = make_project(tmp_path)
+    result = release(project, "--yes", env=index_env(servers))
+    assert result.returncode == 0, result.output
+    hashes = assert_released(project, servers)
+    for name, digest in hashes.items():
+        assert f"{name}  sha256:{digest}" in result.stdout
+    assert "Release notes:" in result.stdout
+    assert git(project.root, "status", "--porcelain") == ""
+
+
+def test_fault_injection_at_every_step_boundary(tmp_path: Path, servers: Indexes) -> None:
+    from releasekit.release import STEPS
+
+    project = make_project(tmp_path)
+    env = index_env(servers)
+    built: dict[str, str] = {}
+    for number, step in enumerate(STEPS, 1):
+        result = release(project, "minor", "--yes", env={**env, "RELEASEKIT_FAIL_AT_STEP": str(number)})
+        assert result.returncode == 1, result.output
+        assert f"stopping after step {number} ({step.name})" in result.stderr
+        record = json.loads((state_dir(project) / "release.json").read_text())
+        assert record["completed"] == [s.name for s in STEPS[:number]]
+        if step.name == "build":
+            built = dict(record["artifacts"])
+        elif built:
+            assert record["artifacts"] == built  # never a second set of files
+        if step.name == "push":
+            refused = release(project, "--abort", env=env)
+            assert refused.returncode == 2 and "already pushed" in refused.stderr
+    final = release(project, "--yes", env=env)  # the same release, resumed once more: nothing left but closing it
+    assert final.returncode == 0, final.output
+    assert assert_released(project, servers) == built
+
+
+def test_production_index_down(tmp_path: Path, servers: Indexes) -> None:
+    project = make_project(tmp_path)
+    t, p = servers
+    dead = f"http://127.0.0.1:{free_port()}/"
+    before = snapshot(project.root)
+
+    # Down from the start: preflight says so, and nothing happens.
+    result = release(project, "--yes", env=env_for(t.upload_url, t.simple_url, dead, dead + "simple/"))
+    assert result.returncode == 1
+    assert "PyPI (http://127.0.0.1:" in result.stderr and "is not reachable" in result.stderr
+    assert snapshot(project.root) == before and not state_dir(project).exists()
+
+    # Down after the push: the upload fails, nothing past it runs, a rerun finishes.
+    stopped = release(project, "--yes", env={**index_env(servers), "RELEASEKIT_FAIL_AT_STEP": "push"})
+    assert stopped.returncode == 1
+    result = release(project, "--yes", env=env_for(t.upload_url, t.simple_url, dead, dead + "simple/"))
+    assert result.returncode == 1
+    assert "PyPI: cannot read" in result.stderr
+    assert "[10/11]" not in result.stdout and files_of(p, project) == {}
+    record = json.loads((state_dir(project) / "release.json").read_text())
+    assert record["completed"][-1] == "push"
+    result = release(project, "--yes", env=index_env(servers))
+    assert result.returncode == 0, result.output
+    assert_released(project, servers)
+
+
+def test_nth_upload_failing_then_rerun(tmp_path: Path, servers: Indexes) -> None:
+    from tests.helpers.flaky import flaky_proxy
+
+    project = make_project(tmp_path)
+    t, p = servers
+    with flaky_proxy(p.upload_url, fail_from=2) as proxy:
+        # Credentials in the URL this time: they must not show either.
+        upload = proxy.url.replace("http://", f"http://{USER}:{CANARY}@")
+        env = env_for(t.upload_url, t.simple_url, upload, p.simple_url)
+        result = release(project, "--yes", env=env)
+        assert result.returncode == 1
+        assert "PyPI: upload of" in result.stderr and "failed" in result.stderr
+        assert len(files_of(p, project)) == 1
+        assert "[10/11]" not in result.stdout
+        proxy.fail_from = None  # the index is healthy again
+        result = release(project, "--yes", env=env)
+    assert result.returncode == 0, result.output
+    assert "1 uploaded to PyPI, 1 already there" in result.stdout
+    assert_released(project, servers)
+
+
+def test_pre_receive_hook_rejecting_the_push(tmp_path: Path, servers: Indexes) -> None:
+    project = make_project(tmp_path)
+    hook = project.origin / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'origin policy: releases are frozen' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    env = pypirc_env(servers, Path(os.environ["HOME"]))
+    result = release(project, "--yes", env=env)
+    assert result.returncode == 1
+    assert "was refused; nothing was pushed" in result.stderr and "releases are frozen" in result.stderr
+    assert git(project.origin, "tag", "--list") == "" and origin_log(project) == ["Initial commit"]
+    assert files_of(servers.prod, project) == {} and len(files_of(servers.test, project)) == 2
+    hook.unlink()
+    result = release(project, "--yes", env=env)
+    assert result.returncode == 0, result.output
+    assert_released(project, servers)
+
+
+def test_same_filename_with_other_bytes_stops(tmp_path: Path, servers: Indexes) -> None:
+    project = make_project(tmp_path)
+    squatter = servers.test.packages / f"{project.module}-0.2.0.tar.gz"
+    squatter.write_bytes(b"not the bytes releasekit builds")
+    result = release(project, "--yes", env=index_env(servers))
+    assert result.returncode == 1
+    assert f"already holds {squatter.name} with other bytes" in result.stderr
+    assert files_of(servers.test, project) == {squatter.name: hashlib.sha256(squatter.read_bytes()).hexdigest()}
+    assert git(project.origin, "tag", "--list") == ""
+
+
+def test_abort_undoes_local_steps(tmp_path: Path, servers: Indexes) -> None:
+    project = make_project(tmp_path)
+    start = git(project.root, "rev-parse", "HEAD")
+    result = release(project, "patch", "--yes", env={**index_env(servers), "RELEASEKIT_FAIL_AT_STEP": "build"})
+    assert result.returncode == 1
+    assert git(project.root, "tag", "--list") == "v0.1.1"
+    result = release(project, "--abort", env=index_env(servers))
+    assert result.returncode == 0, result.output
+    assert "deleted tag v0.1.1" in result.stdout
+    assert git(project.root, "rev-parse", "HEAD") == start
+    assert git(project.root, "tag", "--list") == ""
+    assert (project.root / "changelog.d" / "+first.feature.md").is_file()
+    assert git(project.root, "status", "--porcelain") == ""
+    assert not (state_dir(project) / "release.json").exists()
+    assert not (state_dir(project) / "dist").exists() or not any((state_dir(project) / "dist").iterdir())
