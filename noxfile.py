@@ -19,9 +19,7 @@ def tests(session: nox.Session) -> None:
     session.install("-e", TEST_EXTRAS)
     session.env["COVERAGE_PROCESS_START"] = os.path.join(os.getcwd(), "pyproject.toml")
     session.run("coverage", "erase")
-    session.run(
-        "coverage", "run", "-m", "pytest", "-m", "not benchmark", "-p", "no:cacheprovider", *session.posargs
-    )
+    session.run("coverage", "run", "-m", "pytest", "-m", "not benchmark", "-p", "no:cacheprovider", *session.posargs)
     session.notify("coverage")
 
 

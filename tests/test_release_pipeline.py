@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
@@ -13,6 +14,7 @@ from typing import NamedTuple
 
 import pytest
 
+from releasekit.errors import StepFailed
 from tests.helpers.cli import Result
 from tests.helpers.gitrepo import git
 from tests.helpers.pypi import LocalIndex, free_port, pypiserver
@@ -93,6 +95,28 @@ def release(project: Project, *args: str, env: Mapping[str, str]) -> Result:
     OUTPUTS.append(proc.stdout + proc.stderr)
     assert CANARY not in proc.stdout + proc.stderr
     return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def release_on_terminal(project: Project, args: list[str], env: Mapping[str, str], answer: str) -> tuple[str, int]:
+    """``releasekit release`` with a pseudo-terminal as stdin, typing ``answer`` when asked."""
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "releasekit", "release", *args],
+        cwd=project.root,
+        env={**os.environ, **env},
+        stdin=follower,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    os.close(follower)
+    os.write(leader, answer.encode())  # read when the question comes
+    output, _ = proc.communicate(timeout=300)
+    os.close(leader)
+    assert CANARY not in output
+    return output, proc.returncode
 
 
 def files_of(index: LocalIndex, project: Project) -> dict[str, str]:
@@ -221,7 +245,7 @@ def test_production_index_down(tmp_path: Path, servers: Indexes) -> None:
     result = release(project, "--yes", env=env_for(t.upload_url, t.simple_url, dead, dead + "simple/"))
     assert result.returncode == 1
     assert "PyPI (http://127.0.0.1:" in result.stderr and "is not reachable" in result.stderr
-    assert snapshot(project.root) == before and not state_dir(project).exists()
+    assert snapshot(project.root) == before and not (state_dir(project) / "release.json").exists()
 
     # Down after the push: the upload fails, nothing past it runs, a rerun finishes.
     stopped = release(project, "--yes", env={**index_env(servers), "RELEASEKIT_FAIL_AT_STEP": "push"})
@@ -284,13 +308,27 @@ def test_same_filename_with_other_bytes_stops(tmp_path: Path, servers: Indexes) 
     assert f"already holds {squatter.name} with other bytes" in result.stderr
     assert files_of(servers.test, project) == {squatter.name: hashlib.sha256(squatter.read_bytes()).hexdigest()}
     assert git(project.origin, "tag", "--list") == ""
+    # What the verify steps would say about such an index.
+    from releasekit import indexes
+    from releasekit.config import Index
+
+    index = Index("TestPyPI", servers.test.upload_url, servers.test.simple_url)
+    ours = {squatter.name: "0" * 64}
+    with pytest.raises(StepFailed, match=f"TestPyPI: serves {re.escape(squatter.name)} with sha256"):
+        indexes.verify(index, project.name, ours, wait=0)
+    with pytest.raises(StepFailed, match=r"does not serve x-1\.0\.whl"):
+        indexes.verify(index, project.name, {**ours, "x-1.0.whl": "1" * 64}, wait=0)
 
 
 def test_abort_undoes_local_steps(tmp_path: Path, servers: Indexes) -> None:
     project = make_project(tmp_path)
     start = git(project.root, "rev-parse", "HEAD")
-    result = release(project, "patch", "--yes", env={**index_env(servers), "RELEASEKIT_FAIL_AT_STEP": "build"})
-    assert result.returncode == 1
+    # On a terminal, releasekit asks before the first upload; "n" stops it there.
+    output, code = release_on_terminal(project, ["patch"], index_env(servers), answer="n\n")
+    assert code == 1, output
+    assert "Upload " in output and f"{project.name} 0.1.1 (2 files) to TestPyPI" in output and "[y/N]" in output
+    assert "stopped before the first upload, as asked" in output
+    assert files_of(servers.test, project) == {}
     assert git(project.root, "tag", "--list") == "v0.1.1"
     result = release(project, "--abort", env=index_env(servers))
     assert result.returncode == 0, result.output
@@ -301,3 +339,13 @@ def test_abort_undoes_local_steps(tmp_path: Path, servers: Indexes) -> None:
     assert git(project.root, "status", "--porcelain") == ""
     assert not (state_dir(project) / "release.json").exists()
     assert not (state_dir(project) / "dist").exists() or not any((state_dir(project) / "dist").iterdir())
+
+
+def test_dry_run_without_uv_uses_venv_and_pip(tmp_path: Path, servers: Indexes) -> None:
+    project = make_project(tmp_path)
+    before = snapshot(project.root)
+    result = release(project, "patch", "--dry-run", env=index_env(servers, RELEASEKIT_NO_UV="1"))
+    assert result.returncode == 0, result.output
+    assert f"would publish {project.name} 0.1.1 as v0.1.1" in result.stdout
+    assert f"{project.module}-0.1.1-py3-none-any.whl  sha256:" in result.stdout
+    assert snapshot(project.root) == before

@@ -6,62 +6,128 @@ runs, so the pre-commit hooks start fast.
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import os
 import sys
-from collections.abc import Sequence
 
-from releasekit import __version__
-from releasekit.errors import ReleasekitError, redact, secrets_from_env
-from releasekit.findings import FORMATS
+TYPE_CHECKING = False  # typing itself costs the hooks ~10 ms of start-up (it imports re)
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+    from types import SimpleNamespace
 
 
 def _add_format(parser: argparse.ArgumentParser) -> None:
+    from releasekit.findings import FORMATS
+
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
+    import argparse
+
+    from releasekit import __version__
+
+    class _HelpFormatter(argparse.HelpFormatter):
+        # argparse's formatter, minus its import of shutil on every start (hooks run often)
+        def __init__(self, prog: str) -> None:
+            super().__init__(prog, width=int(os.environ.get("COLUMNS", "100")) - 2)
+
     parser = argparse.ArgumentParser(
         prog="releasekit",
+        formatter_class=_HelpFormatter,
         description="Run a Python package's release checklist: checks, hooks and the release itself.",
     )
     parser.add_argument("--version", action="version", version=f"releasekit {__version__}")
     parser.add_argument("-C", dest="directory", metavar="DIR", help="run as if started in DIR")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    check = commands.add_parser("check", help="run one of the pre-commit checks")
+    check = commands.add_parser("check", formatter_class=_HelpFormatter, help="run one of the pre-commit checks")
     checks = check.add_subparsers(dest="check", metavar="CHECK", required=True)
-    versions = checks.add_parser("versions", help="every configured version file holds the current version")
+    versions = checks.add_parser(
+        "versions", formatter_class=_HelpFormatter, help="every configured version file holds the current version"
+    )
     _add_format(versions)
     versions.add_argument("filenames", nargs="*", help=argparse.SUPPRESS)  # passed by pre-commit; unused
-    fragments = checks.add_parser("fragments", help="the change carries a valid changelog fragment")
+    fragments = checks.add_parser(
+        "fragments", formatter_class=_HelpFormatter, help="the change carries a valid changelog fragment"
+    )
     fragments.add_argument("--base", metavar="REF", help="compare against REF (default: origin/<release branch>)")
     _add_format(fragments)
     fragments.add_argument("filenames", nargs="*", help=argparse.SUPPRESS)
-    links = checks.add_parser("links", help="documentation links resolve")
+    links = checks.add_parser("links", formatter_class=_HelpFormatter, help="documentation links resolve")
     links.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: all tracked docs)")
     links.add_argument("--external", action="store_true", help="also check external URLs over the network")
     _add_format(links)
 
-    release = commands.add_parser("release", help="run the whole release checklist")
+    release = commands.add_parser("release", formatter_class=_HelpFormatter, help="run the whole release checklist")
     release.add_argument("bump", nargs="?", default=None, metavar="major|minor|patch|X.Y.Z")
     release.add_argument("--dry-run", action="store_true", help="run every read-only step and change nothing")
     release.add_argument("--yes", action="store_true", help="do not ask before the first upload")
     release.add_argument("--abort", action="store_true", help="undo the local steps of a release in progress")
 
-    hotfix = commands.add_parser("hotfix", help="cut a hotfix branch from a release tag")
+    hotfix = commands.add_parser(
+        "hotfix", formatter_class=_HelpFormatter, help="cut a hotfix branch from a release tag"
+    )
     hotfix.add_argument("tag", metavar="vX.Y.Z")
     hotfix.add_argument("description", nargs="?", default=None)
 
-    commands.add_parser("support", help="the version support table")
-    notes = commands.add_parser("notes", help="one version's release notes, as Markdown")
+    commands.add_parser("support", formatter_class=_HelpFormatter, help="the version support table")
+    notes = commands.add_parser(
+        "notes", formatter_class=_HelpFormatter, help="one version's release notes, as Markdown"
+    )
     notes.add_argument("version", nargs="?", default=None)
     return parser
 
 
-def _module_for(args: argparse.Namespace) -> str:
+_HOOK_OPTIONS = {"fragments": ("--base", "--format"), "versions": ("--format",)}
+
+
+def _hook_args(argv: Sequence[str]) -> SimpleNamespace | None:
+    """Parse ``check fragments|versions [--base REF] [--format F] [FILE...]`` without argparse.
+
+    These run on every commit, where importing and building the full parser costs more
+    than the check itself. Anything else, or anything unusual (help, an unknown or
+    abbreviated option, a missing value), returns None and goes through argparse.
+    """
+    if len(argv) < 2 or argv[0] != "check" or argv[1] not in _HOOK_OPTIONS:
+        return None
+    from types import SimpleNamespace
+
+    from releasekit.findings import FORMATS
+
+    allowed = _HOOK_OPTIONS[argv[1]]
+    values: dict[str, object] = {"command": "check", "check": argv[1], "directory": None, "format": "text"}
+    if "--base" in allowed:
+        values["base"] = None
+    filenames: list[str] = []
+    rest = list(argv[2:])
+    i = 0
+    while i < len(rest):
+        arg = rest[i]
+        if arg == "--":
+            filenames.extend(rest[i + 1 :])
+            break
+        name, eq, value = arg.partition("=")
+        if name in allowed:
+            if not eq:
+                if i + 1 >= len(rest) or rest[i + 1].startswith("-"):
+                    return None
+                i += 1
+                value = rest[i]
+            if name == "--format" and value not in FORMATS:
+                return None
+            values[name[2:]] = value
+        elif arg.startswith("-"):
+            return None
+        else:
+            filenames.append(arg)
+        i += 1
+    values["filenames"] = filenames
+    return SimpleNamespace(**values)
+
+
+def _module_for(args: argparse.Namespace | SimpleNamespace) -> str:
     if args.command == "check":
         return f"releasekit.commands.check_{args.check}"
     return f"releasekit.commands.{args.command}"
@@ -69,7 +135,17 @@ def _module_for(args: argparse.Namespace) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: parse, dispatch, and turn user errors into one line and exit 2."""
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    from releasekit.hookcache import fast_check_versions
+
+    fast = fast_check_versions(argv)
+    if fast is not None:
+        return fast
+    import importlib
+
+    from releasekit.errors import ReleasekitError, redact, secrets_from_env
+
+    args = _hook_args(argv) or build_parser().parse_args(argv)
     try:
         if args.directory:
             try:

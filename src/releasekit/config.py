@@ -1,4 +1,4 @@
-"""Configuration, parsed once into frozen dataclasses.
+"""Configuration, parsed once into immutable typed records.
 
 releasekit reads the facts other tools already keep from their own sections
 (``[tool.bumpversion]``, ``[tool.towncrier]``, ``[tool.coverage.report]``) and only
@@ -7,13 +7,11 @@ what is new from ``[tool.releasekit]``.
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from releasekit.errors import ReleasekitError
 
@@ -46,8 +44,7 @@ SCHEMA: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
-class VersionFile:
+class VersionFile(NamedTuple):
     """One file bump-my-version keeps: a filename or a glob, and what to search for."""
 
     path: str
@@ -57,8 +54,7 @@ class VersionFile:
     ignore_missing_file: bool = False
 
 
-@dataclass(frozen=True)
-class VersionConfig:
+class VersionConfig(NamedTuple):
     """The current version and its files, from ``[tool.bumpversion]``."""
 
     current: str
@@ -66,27 +62,27 @@ class VersionConfig:
     source: Path  # the file the bump-my-version configuration came from
 
 
-@dataclass(frozen=True)
-class FragmentType:
+class FragmentType(NamedTuple):
     """One ``[[tool.towncrier.type]]`` entry."""
 
     directory: str
     name: str
     showcontent: bool = True
+    check: bool = True  # False: towncrier's ``check = false``, a fragment of this type does not count
 
 
-@dataclass(frozen=True)
-class FragmentsConfig:
+class FragmentsConfig(NamedTuple):
     """Where fragments live and which types exist, from ``[tool.towncrier]``."""
 
     directory: str
     filename: str
     types: tuple[FragmentType, ...]
     configured: bool  # False when there is no [tool.towncrier] section at all
+    orphan_prefix: str = "+"
+    ignore: tuple[str, ...] = ()  # towncrier's ``ignore``: file names in the directory that are not fragments
 
 
-@dataclass(frozen=True)
-class Index:
+class Index(NamedTuple):
     """A package index: where to upload and where to read the simple API."""
 
     name: str
@@ -94,8 +90,7 @@ class Index:
     simple_url: str
 
 
-@dataclass(frozen=True)
-class LinksConfig:
+class LinksConfig(NamedTuple):
     """``[tool.releasekit.links]``."""
 
     exclude: tuple[str, ...] = ()
@@ -107,8 +102,7 @@ class LinksConfig:
     timeout: float = 10.0
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """Everything releasekit needs to know about a project."""
 
     root: Path
@@ -121,11 +115,11 @@ class Config:
     remote: str = "origin"
     sign_tags: bool = False
     source_paths: tuple[str, ...] | None = None
-    test_index: Index = field(default_factory=lambda: Index("TestPyPI", *DEFAULT_TEST_INDEX))
-    index: Index = field(default_factory=lambda: Index("PyPI", *DEFAULT_INDEX))
+    test_index: Index = Index("TestPyPI", *DEFAULT_TEST_INDEX)
+    index: Index = Index("PyPI", *DEFAULT_INDEX)  # type: ignore[assignment]  # shadows tuple.index, on purpose
     github_api_url: str = "https://api.github.com"
     github_repository: str | None = None
-    links: LinksConfig = field(default_factory=LinksConfig)
+    links: LinksConfig = LinksConfig()
 
     def require_version(self) -> VersionConfig:
         """The version configuration, or a clear error when there is none."""
@@ -173,6 +167,8 @@ def _table(data: Mapping[str, Any], dotted: str) -> dict[str, Any] | None:
 def _check_keys(table: Mapping[str, Any], schema: Mapping[str, Any], where: str, path: Path) -> None:
     for key, value in table.items():
         if key not in schema:
+            import difflib  # only on the error path
+
             hint = difflib.get_close_matches(key, list(schema), n=1)
             suggestion = f"; did you mean {hint[0]!r}?" if hint else f"; valid keys: {', '.join(sorted(schema))}"
             raise ReleasekitError(f"{path.name}: [{where}] unknown key {key!r}{suggestion}")
@@ -205,9 +201,9 @@ def _version_config(root: Path, pyproject: Path, data: Mapping[str, Any]) -> Ver
     current = table.get("current_version")
     if not isinstance(current, str):
         raise ReleasekitError(f"{source.name}: [tool.bumpversion] current_version is missing or not a string")
-    from releasekit.versions import parse_version  # local: versions imports this module's types
+    from releasekit.versions import check_release_version  # local: versions imports this module's types
 
-    parse_version(current, where=f"{source.name}: [tool.bumpversion] current_version")
+    check_release_version(current, where=f"{source.name}: [tool.bumpversion] current_version")
     files: list[VersionFile] = []
     default_search = table.get("search")
     for n, entry in enumerate(table.get("files", []), 1):
@@ -250,7 +246,10 @@ def _fragments_config(data: Mapping[str, Any], path: Path) -> FragmentsConfig:
                 raise ReleasekitError(f"{path.name}: [[tool.towncrier.type]] entries need a 'directory' string")
             types.append(
                 FragmentType(
-                    entry["directory"], str(entry.get("name", entry["directory"])), bool(entry.get("showcontent", True))
+                    entry["directory"],
+                    str(entry.get("name", entry["directory"])),
+                    bool(entry.get("showcontent", True)),
+                    bool(entry.get("check", True)),
                 )
             )
     fragment_table = table.get("fragment")
@@ -258,13 +257,31 @@ def _fragments_config(data: Mapping[str, Any], path: Path) -> FragmentsConfig:
         for key, entry in fragment_table.items():
             entry = entry if isinstance(entry, Mapping) else {}
             types.append(
-                FragmentType(key, str(entry.get("name", key.capitalize())), bool(entry.get("showcontent", True)))
+                FragmentType(
+                    key,
+                    str(entry.get("name", key.capitalize())),
+                    bool(entry.get("showcontent", True)),
+                    bool(entry.get("check", True)),
+                )
             )
     directory = table.get("directory", "changelog.d")
     filename = table.get("filename", "NEWS.rst")
     if not isinstance(directory, str) or not isinstance(filename, str):
         raise ReleasekitError(f"{path.name}: [tool.towncrier] directory and filename must be strings")
-    return FragmentsConfig(directory, filename, tuple(types) or DEFAULT_FRAGMENT_TYPES, configured=True)
+    orphan_prefix = table.get("orphan_prefix", "+")
+    ignore = table.get("ignore", [])
+    if not isinstance(orphan_prefix, str):
+        raise ReleasekitError(f"{path.name}: [tool.towncrier] orphan_prefix must be a string")
+    if not isinstance(ignore, list) or not all(isinstance(item, str) for item in ignore):
+        raise ReleasekitError(f"{path.name}: [tool.towncrier] ignore must be an array of strings")
+    return FragmentsConfig(
+        directory,
+        filename,
+        tuple(types) or DEFAULT_FRAGMENT_TYPES,
+        configured=True,
+        orphan_prefix=orphan_prefix,
+        ignore=tuple(ignore),
+    )
 
 
 def _coverage_threshold(data: Mapping[str, Any], path: Path) -> float:

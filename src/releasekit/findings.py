@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -39,6 +38,8 @@ def render(findings: Iterable[Finding], fmt: str = "text") -> str:
     """Format findings as text lines, a JSON array, or GitHub workflow annotations."""
     items = list(findings)
     if fmt == "json":
+        import json  # not on the hooks' start-up path
+
         return json.dumps([f._asdict() for f in items], indent=2, ensure_ascii=False)
     if fmt == "github":
         return "\n".join(

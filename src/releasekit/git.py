@@ -143,3 +143,126 @@ def clone(source: PathLike, dest: PathLike, rev: str) -> None:
 def push_atomic(remote: str, refspecs: list[str], cwd: PathLike) -> None:
     """Push ``refspecs`` to ``remote`` all together or not at all."""
     git("push", "--quiet", "--atomic", "--porcelain", remote, *refspecs, cwd=cwd)
+
+
+def _refs_dir(top: PathLike) -> Path | None:
+    """The directory holding refs/ and packed-refs, or None when refs are not plain files."""
+    dot_git = Path(top, ".git")
+    if dot_git.is_file():  # a worktree or submodule: "gitdir: <path>"
+        text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
+        if not text.startswith("gitdir:"):
+            return None
+        dot_git = Path(top, text[len("gitdir:") :].strip())
+    commondir = dot_git / "commondir"
+    if commondir.is_file():
+        dot_git = dot_git / commondir.read_text(encoding="utf-8").strip()
+    if not dot_git.is_dir() or (dot_git / "reftable").exists():
+        return None
+    return dot_git
+
+
+def tag_names_from_refs(top: PathLike) -> list[str] | None:
+    """Tag names read straight from the ref files, without starting git.
+
+    The hooks use this to skip a git call when no tag could matter. Returns None when
+    the layout is not the plain files one (reftable, or no .git found), so the caller
+    asks git instead.
+    """
+    refs = _refs_dir(top)
+    if refs is None:
+        return None
+    names: set[str] = set()
+    tags_dir = refs / "refs" / "tags"
+    if tags_dir.is_dir():
+        names.update(p.relative_to(tags_dir).as_posix() for p in tags_dir.rglob("*") if p.is_file())
+    packed = refs / "packed-refs"
+    if packed.is_file():
+        for line in packed.read_text(encoding="utf-8", errors="replace").splitlines():
+            ref = line.partition(" ")[2]
+            if ref.startswith("refs/tags/"):
+                names.add(ref[len("refs/tags/") :])
+    return sorted(names)
+
+
+def tag_ref_paths(top: PathLike) -> list[str] | None:
+    """The files and directories whose stamps change when a tag is added, moved or packed."""
+    refs = _refs_dir(top)
+    if refs is None:
+        return None
+    tags_dir = refs / "refs" / "tags"
+    dirs = [tags_dir, *(p for p in tags_dir.rglob("*") if p.is_dir())] if tags_dir.is_dir() else [tags_dir]
+    return [str(refs / "packed-refs"), *(str(d) for d in dirs)]
+
+
+def branch_exists(branch: str, cwd: PathLike) -> bool:
+    """True when the local branch ``branch`` exists."""
+    return (
+        run(["git", "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"], cwd=cwd, check=False).returncode == 0
+    )
+
+
+def create_branch(branch: str, start: str, cwd: PathLike) -> None:
+    """Create ``branch`` at ``start`` and check it out."""
+    git("checkout", "--quiet", "-b", branch, start, cwd=cwd)
+
+
+def diff_name_status(cwd: PathLike, *revs: str) -> tuple[list[tuple[str, str]] | None, str]:
+    """``git diff --name-status -z`` over ``revs``: ``([(status, path), ...], "")``, or ``(None, error)``.
+
+    Renames show as a deletion and an addition. Paths are relative to ``cwd`` and only
+    those below it are listed (``--relative``), so a project in a monorepo sees its own.
+    """
+    proc = run(
+        ["git", "diff", "--name-status", "-z", "--no-renames", "--no-ext-diff", "--relative", *revs, "--"],
+        cwd=cwd,
+        check=False,
+    )
+    if proc.returncode != 0:
+        return None, proc.stderr.strip()
+    fields = proc.stdout.split("\0")
+    return [(fields[i][:1], fields[i + 1]) for i in range(0, len(fields) - 1, 2)], ""
+
+
+def first_added_line(cwd: PathLike, path: str, *revs: str) -> int:
+    """The first line of ``path`` that ``git diff revs`` adds or changes (1 when there is none)."""
+    proc = run(["git", "diff", "-U0", "--no-ext-diff", "--relative", *revs, "--", path], cwd=cwd, check=False)
+    for line in proc.stdout.splitlines():
+        if line.startswith("@@"):
+            # @@ -a,b +c,d @@
+            target = line.split(" ")[2]
+            start = int(target[1:].split(",")[0])
+            return max(start, 1)
+    return 1
+
+
+def merge_base(a: str, b: str, cwd: PathLike) -> str | None:
+    """A best common ancestor of ``a`` and ``b``, or None when they share no history (here)."""
+    proc = run(["git", "merge-base", a, b], cwd=cwd, check=False)
+    return proc.stdout.strip() or None if proc.returncode == 0 else None
+
+
+def remotes(cwd: PathLike) -> list[str]:
+    """The names of the configured remotes."""
+    return git("remote", cwd=cwd).split()
+
+
+def fetch_branch(remote: str, branch: str, cwd: PathLike, *, unshallow: bool = False) -> bool:
+    """Fetch ``branch`` into ``refs/remotes/<remote>/<branch>``; True when it worked.
+
+    The explicit refspec makes this work in single-branch clones too. ``unshallow``
+    also completes the history of a shallow clone.
+    """
+    refspec = f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}"
+    extra = ["--unshallow"] if unshallow else []
+    proc = run(["git", "fetch", "--quiet", "--no-tags", *extra, remote, refspec], cwd=cwd, check=False)
+    return proc.returncode == 0
+
+
+def unshallow(remote: str, cwd: PathLike) -> bool:
+    """Complete the history of a shallow clone from ``remote``; True when it worked."""
+    return run(["git", "fetch", "--quiet", "--no-tags", "--unshallow", remote], cwd=cwd, check=False).returncode == 0
+
+
+def empty_tree(cwd: PathLike) -> str:
+    """The id of the empty tree, to diff a repository that has no commit yet."""
+    return run(["git", "hash-object", "-t", "tree", "--stdin"], cwd=cwd, input="").stdout.strip()

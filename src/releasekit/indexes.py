@@ -238,7 +238,7 @@ def upload_file(index: Index, file: Path, *, secrets: Iterable[str] = ()) -> Non
     found = pypirc_repository(index.upload_url)
     where = ["--repository", found[0]] if found else ["--repository-url", index.upload_url]
     secrets = [*secrets, found[1]] if found else secrets
-    cmd = python_module("twine", "upload", "--non-interactive", "--disable-progress-bar", *where, file)
+    cmd = python_module("twine", "--no-color", "upload", "--non-interactive", "--disable-progress-bar", *where, file)
     try:
         run(cmd, secrets=secrets)
     except CommandError as exc:
@@ -258,15 +258,35 @@ def upload(
         if sha256_file(folder / filename) != sha256:
             raise StepFailed(f"{folder / filename}: changed since it was built and journaled; not uploading it")
     to_upload, already = plan_upload(artifacts, served_files(index, project))
-    for filename in to_upload:
-        upload_file(index, folder / filename, secrets=secrets)
+    for n, filename in enumerate(to_upload):
+        try:
+            upload_file(index, folder / filename, secrets=secrets)
+        except StepFailed as exc:
+            done = [*already, *to_upload[:n]]
+            state = f"{index.name} serves {', '.join(done)}" if done else f"{index.name} has none of the files yet"
+            raise StepFailed(f"{exc}\n{state}; the next run uploads only what is missing") from None
     return UploadResult(tuple(to_upload), tuple(already))
 
 
-def verify(index: Index, project: str, artifacts: Mapping[str, str]) -> None:
-    """Every artifact is served, and the bytes served hash to the journaled sha256."""
-    served = served_files(index, project)
-    missing = sorted(set(artifacts) - set(served))
+def verify(index: Index, project: str, artifacts: Mapping[str, str], *, wait: float | None = None) -> None:
+    """Every artifact is served, and the bytes served hash to the journaled sha256.
+
+    A real index may take a little while to list a new upload (its pages are cached),
+    so missing files are asked for again for up to ``wait`` seconds
+    (``RELEASEKIT_VERIFY_WAIT``, default 60).
+    """
+    import os
+    import time
+
+    if wait is None:
+        wait = float(os.environ.get("RELEASEKIT_VERIFY_WAIT", "60"))
+    deadline = time.monotonic() + wait
+    while True:
+        served = served_files(index, project)
+        missing = sorted(set(artifacts) - set(served))
+        if not missing or time.monotonic() >= deadline:
+            break
+        time.sleep(2)
     if missing:
         raise StepFailed(f"{index.name}: does not serve {', '.join(missing)} after the upload")
     for filename, sha256 in sorted(artifacts.items()):

@@ -8,9 +8,11 @@ never half of one. It holds no secret: no credential, no URL with a password.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -142,3 +144,28 @@ def finish(git_dir: Path, journal: Journal) -> Path:
 def discard(git_dir: Path) -> None:
     """Forget the release in progress (after an abort)."""
     path(git_dir).unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def locked(git_dir: Path) -> Iterator[None]:
+    """Hold the release lock: one release at a time per repository.
+
+    The operating system drops the lock when the process dies, so a crash never leaves
+    a stale lock behind.
+    """
+    folder = directory(git_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no advisory locks, run unguarded
+        yield
+        return
+    with open(folder / "lock", "w") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise ReleasekitError(f"{folder / 'lock'}: another releasekit release is running here") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from releasekit.errors import CommandError, ReleasekitError, secrets_from_env
+
+if TYPE_CHECKING:
+    import subprocess
 
 
 def run(
@@ -25,6 +28,8 @@ def run(
     ``env`` is added to the current environment. Secrets found in the environment,
     and any passed in ``secrets``, are masked in the error.
     """
+    import subprocess  # here, not at the top: the hooks' fast paths start no process
+
     argv = [os.fspath(part) for part in cmd]
     full_env = None if env is None else {**os.environ, **env}
     try:

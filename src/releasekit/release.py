@@ -8,6 +8,7 @@ completed and been journaled: a testing aid for crash-and-resume.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -122,6 +123,39 @@ def confirmation_prompt(config: Config, record: Journal) -> str:
     )
 
 
+def _walk(ctx: Context, steps: Sequence[Step], report: Reporter, confirm: Confirm | None, fail_at: int | None) -> None:
+    record, dry_run = ctx.journal, ctx.dry_run
+    confirmed = confirm is None
+    for number, step in enumerate(steps, 1):
+        ctx.note = _noter(report, number, step)
+        if dry_run and not step.in_dry_run:
+            report(Event(number, step, "skipped", "dry run"))
+            continue
+        if record.done(step.name):
+            report(Event(number, step, "done-before"))
+            continue
+        if not step.reversible and not confirmed:
+            assert confirm is not None
+            if not confirm(confirmation_prompt(ctx.config, record)):
+                raise StepFailed(
+                    "stopped before the first upload, as asked; run the same command again to continue, "
+                    "or 'releasekit release --abort' to undo the local steps"
+                )
+            confirmed = True
+        report(Event(number, step, "start"))
+        try:
+            detail = step.run(ctx)
+        except BaseException as exc:
+            report(Event(number, step, "failed", str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+            raise
+        if not dry_run:
+            record.completed.append(step.name)
+            journal.save(ctx.git_dir, record)
+        report(Event(number, step, "ok", detail))
+        if fail_at == number and not dry_run:
+            raise FaultInjected(f"{FAIL_AT_ENV}: stopping after step {number} ({step.name}), as asked")
+
+
 def run(
     config: Config,
     record: Journal,
@@ -145,38 +179,12 @@ def run(
         reuse_venvs=reuse_venvs,
         secrets=tuple(secrets_from_env()),
     )
-    confirmed = confirm is None
+    guard = contextlib.nullcontext() if dry_run else journal.locked(git_dir)
     try:
-        for number, step in enumerate(steps, 1):
-            ctx.note = _noter(report, number, step)
-            if dry_run and not step.in_dry_run:
-                report(Event(number, step, "skipped", "dry run"))
-                continue
-            if record.done(step.name):
-                report(Event(number, step, "done-before"))
-                continue
-            if not step.reversible and not confirmed:
-                assert confirm is not None
-                if not confirm(confirmation_prompt(config, record)):
-                    raise StepFailed(
-                        "stopped before the first upload, as asked; run the same command again to continue, "
-                        "or 'releasekit release --abort' to undo the local steps"
-                    )
-                confirmed = True
-            report(Event(number, step, "start"))
-            try:
-                detail = step.run(ctx)
-            except BaseException as exc:
-                report(Event(number, step, "failed", str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
-                raise
+        with guard:
+            _walk(ctx, steps, report, confirm, fail_at)
             if not dry_run:
-                record.completed.append(step.name)
-                journal.save(git_dir, record)
-            report(Event(number, step, "ok", detail))
-            if fail_at == number and not dry_run:
-                raise FaultInjected(f"{FAIL_AT_ENV}: stopping after step {number} ({step.name}), as asked")
-        if not dry_run:
-            journal.finish(git_dir, record)
+                journal.finish(git_dir, record)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     if ctx.plan.project is None:
@@ -196,12 +204,28 @@ def abort(config: Config) -> list[str]:
             f"{record.tag} is already pushed to {record.remote}; a release cannot be taken back. "
             f"Finish it with 'releasekit release {record.spec}'"
         )
+    with journal.locked(git_dir):
+        return _undo(config, record)
+
+
+def _undo(config: Config, record: Journal) -> list[str]:
+    from releasekit.steps.prepare import commit_message
+
+    root = config.root
+    git_dir = git.git_dir(root)
+    top = git.head(root)
+    release_commit = record.release_commit
+    if release_commit is None and top != record.start_commit:
+        # A commit step interrupted after committing, before journaling: is HEAD ours?
+        ours = git.subject(top, root) == commit_message(record.version) and git.parent(top, root) == record.start_commit
+        release_commit = top if ours else None
+    if release_commit and top == release_commit and not git.is_clean(root):
+        raise ReleasekitError("the work tree has changes made after the release commit; commit or stash them first")
     undone = []
-    if git.tag_target(record.tag, root) == record.release_commit and record.release_commit:
+    if release_commit and git.tag_target(record.tag, root) == release_commit:
         git.delete_tag(record.tag, root)
         undone.append(f"deleted tag {record.tag}")
-    top = git.head(root)
-    if record.release_commit and top == record.release_commit:
+    if release_commit and top == release_commit:
         git.reset_hard(record.start_commit, root)
         undone.append(f"reset {record.branch} to {record.start_commit[:10]}: version files and fragments restored")
     elif top == record.start_commit and not git.is_clean(root) and not record.done(COMMIT.name):

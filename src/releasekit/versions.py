@@ -33,13 +33,18 @@ _TOML_TABLE = re.compile(r"^[ \t]*\[(?P<name>[^\]\n]+)\][ \t]*(?:#.*)?$", re.MUL
 _TOML_VERSION = re.compile(rf"""^[ \t]*version[ \t]*=[ \t]*{_QUOTED}""", re.MULTILINE)
 
 
-def parse_version(text: str, *, where: str = "version") -> Version:
-    """Parse a release version, refusing anything that is not SemVer (+ a, b, rc)."""
+def check_release_version(text: str, *, where: str = "version") -> None:
+    """Refuse anything that is not SemVer (+ a, b, rc), without importing packaging (hooks start fast)."""
     if not _SEMVER.fullmatch(text):
         raise ReleasekitError(
             f"{where}: {text!r} is not a release version; use MAJOR.MINOR.PATCH, optionally with a pre-release "
             "such as 1.2.0rc1"
         )
+
+
+def parse_version(text: str, *, where: str = "version") -> Version:
+    """Parse a release version, refusing anything that is not SemVer (+ a, b, rc)."""
+    check_release_version(text, where=where)
     from packaging.version import Version
 
     return Version(text)
@@ -257,9 +262,42 @@ def check_versions(config: Config, *, with_tags: bool = True) -> list[Finding]:
     return findings
 
 
+def _newer_tag_names(root: Path, now: Version) -> list[str] | None:
+    """Tags anywhere in the repository newer than ``now``, or None when refs cannot be read as files."""
+    from releasekit import git
+
+    names = git.tag_names_from_refs(root)
+    if names is None:
+        return None
+    return [t for t in names if (v := version_from_tag(t)) is not None and v > now]
+
+
+def cache_inputs(config: Config) -> list[str] | None:
+    """Every path whose change could change the check's result, or None when that cannot be known.
+
+    A glob entry can match new files, and a newer tag makes the result depend on HEAD:
+    neither is recorded.
+    """
+    from releasekit import git
+
+    version = config.require_version()
+    if any(entry.is_glob for entry in version.files):
+        return None
+    if _newer_tag_names(config.root, parse_version(version.current)) != []:
+        return None
+    refs = git.tag_ref_paths(config.root)
+    if refs is None:
+        return None
+    files = [config.pyproject, config.root / ".bumpversion.toml", *(config.root / e.path for e in version.files)]
+    return [*(str(f) for f in files), *refs]
+
+
 def _newer_tag(config: Config, current: str) -> list[Finding]:
     from releasekit import git
 
+    now = parse_version(current)
+    if _newer_tag_names(config.root, now) == []:
+        return []  # no newer tag anywhere: no need to start git
     try:
         tags = git.tags_merged(config.root)
     except ReleasekitError:
@@ -268,7 +306,7 @@ def _newer_tag(config: Config, current: str) -> list[Finding]:
     if not versions:
         return []
     newest, tag = max(versions)
-    if newest <= parse_version(current):
+    if newest <= now:
         return []
     source = config.require_version().source
     text = source.read_text(encoding="utf-8")

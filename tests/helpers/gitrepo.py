@@ -66,3 +66,18 @@ def add_origin(repo: Path, bare: Path, *, branch: str = "main") -> Path:
     git(repo, "remote", "add", "origin", str(bare))
     git(repo, "push", "-q", "-u", "origin", branch)
     return bare
+
+
+def age_tree(root: Path, seconds: float = 60) -> None:
+    """Make every file and directory below ``root`` look ``seconds`` old.
+
+    releasekit's hook cache does not record inputs changed in the last moments (their
+    stamps could still change unseen); tests that want a record age the tree first.
+    """
+    import time
+
+    past = time.time() - seconds
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in [*filenames, *dirnames]:
+            os.utime(os.path.join(dirpath, name), (past, past), follow_symlinks=False)
+    os.utime(root, (past, past))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from releasekit import config
+from releasekit import __version__, config, hookcache
 from releasekit.findings import failed, render
-from releasekit.versions import check_versions
+from releasekit.versions import cache_inputs, check_versions
 
 
 def main(args: argparse.Namespace) -> int:
@@ -17,8 +17,13 @@ def main(args: argparse.Namespace) -> int:
         print(render(findings, args.format))
     if failed(findings):
         return 1
+    version = cfg.require_version()
+    count = len({entry.path for entry in version.files})
+    message = f"versions: {count} file{'s' if count != 1 else ''} hold {version.current}"
     if args.format == "text":
-        version = cfg.require_version()
-        count = len(version.files)
-        print(f"versions: {count} file{'s' if count != 1 else ''} hold {version.current}", file=sys.stderr)
+        print(message, file=sys.stderr)
+    if hookcache.enabled():
+        inputs = cache_inputs(cfg)
+        if inputs is not None:
+            hookcache.store("check-versions", str(cfg.root), __version__, inputs, message)
     return 0

@@ -8,8 +8,8 @@ import time
 
 from releasekit import config as config_module
 from releasekit import indexes
-from releasekit.errors import ReleasekitError, redact, secrets_from_env
-from releasekit.release import STEPS, Event, abort, begin, run
+from releasekit.errors import ReleasekitError, StepFailed, redact, secrets_from_env
+from releasekit.release import STEPS, Event, FaultInjected, abort, begin, run
 from releasekit.steps import Plan
 
 
@@ -83,13 +83,24 @@ def main(args: argparse.Namespace) -> int:
     else:
         what = "Dry run of the release" if args.dry_run else "Releasing"
         checklist.say(f"{what} {record.previous_version} -> {record.version} ({record.spec})")
-    plan = run(
-        cfg,
-        record,
-        dry_run=args.dry_run,
-        report=checklist,
-        confirm=None if args.yes or args.dry_run else ask,
-    )
+    try:
+        plan = run(
+            cfg,
+            record,
+            dry_run=args.dry_run,
+            report=checklist,
+            confirm=None if args.yes or args.dry_run else ask,
+        )
+    except FaultInjected:
+        raise
+    except StepFailed as exc:
+        if args.dry_run or not record.completed:
+            raise
+        rerun = " ".join(["releasekit release", record.spec, *(["--yes"] if args.yes else [])])
+        undo = "" if "push" in record.completed else ", or undo the local steps with 'releasekit release --abort'"
+        raise StepFailed(
+            f"{exc}\nThe release of {record.version} stopped; fix the cause and run '{rerun}' to resume{undo}"
+        ) from None
     if args.dry_run:
         _print_plan(cfg, record.version, record.tag, plan, checklist)
     elif plan.report:

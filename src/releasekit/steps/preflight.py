@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from releasekit import git, indexes
 from releasekit.config import Config
@@ -42,19 +43,41 @@ def list_fragments(config: Config) -> list[Fragment]:
 def fragment_problems(config: Config, current: str, new: str) -> list[str]:
     """What is wrong with the fragments for a release from ``current`` to ``new``.
 
-    When ``releasekit.fragments`` provides ``release_problems``, it decides; otherwise a
-    minimal check of the towncrier directory runs here.
+    The fragment files are judged by ``releasekit.fragments.validate_directory`` when
+    that module is there, and by a minimal check of the towncrier directory otherwise.
+    The bump a ``breaking`` fragment needs is checked here.
     """
-    try:
-        from releasekit import fragments as full  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        full = None
-    if full is not None and hasattr(full, "release_problems"):  # pragma: no cover - lands with issue 2
-        return list(full.release_problems(config, current, new))
     where = config.fragments.directory
-    fragments = list_fragments(config)
-    if not fragments:
+    validate = _full_validator()
+    if validate is not None:
+        found, findings = validate(config.root, config.fragments)
+        problems = [f.text() for f in findings if f.level == "error"]
+        kinds = {f.type for f in found}
+        count = len(found)
+    else:
+        problems, kinds, count = _minimal_check(config)
+    if not count and not problems:
         return [f"{where}/: no changelog fragments; there is nothing to release"]
+    if "breaking" in kinds:
+        needed = required_bump(current, breaking=True)
+        done = bump_kind(current, new)
+        if needed and _ORDER[done] < _ORDER[needed]:
+            problems.append(
+                f"{where}/: breaking changes need a {needed} release; {current} -> {new} is a {done} release"
+            )
+    return problems
+
+
+def _full_validator() -> Any:
+    try:
+        module = importlib.import_module("releasekit.fragments")
+    except ImportError:
+        return None
+    return getattr(module, "validate_directory", None)
+
+
+def _minimal_check(config: Config) -> tuple[list[str], set[str | None], int]:
+    fragments = list_fragments(config)
     problems = []
     for fragment in fragments:
         rel = fragment.path.relative_to(config.root).as_posix()
@@ -64,17 +87,12 @@ def fragment_problems(config: Config, current: str, new: str) -> list[str]:
         elif not fragment.path.read_text(encoding="utf-8", errors="replace").strip():
             problems.append(f"{rel}: the fragment is empty")
     kinds = {f.type for f in fragments}
-    if "breaking" in kinds:
-        needed = required_bump(current, breaking=True)
-        done = bump_kind(current, new)
-        if needed and _ORDER[done] < _ORDER[needed]:
-            problems.append(
-                f"{where}/: breaking changes need a {needed} release; {current} -> {new} is a {done} release"
-            )
-        configured = {t.directory for t in config.fragments.types}
-        if "migration" in configured and "migration" not in kinds:
-            problems.append(f"{where}/: breaking changes need a migration fragment (<name>.migration.md)")
-    return problems
+    configured = {t.directory for t in config.fragments.types}
+    if "breaking" in kinds and "migration" in configured and "migration" not in kinds:
+        problems.append(
+            f"{config.fragments.directory}/: breaking changes need a migration fragment (<name>.migration.md)"
+        )
+    return problems, kinds, len(fragments)
 
 
 def suggested_bump(config: Config, current: str) -> str:

@@ -1,0 +1,342 @@
+"""Changelog fragments: the types releasekit recommends, valid names, and the checks.
+
+Two checks run on every commit. ``validate_directory`` looks at every fragment in the
+directory, whatever the change is, so a typo'd name is reported instead of silently
+dropped from the release notes. ``check_change`` decides whether a change (a list of
+``git diff --name-status`` entries) needs a fragment and carries one.
+
+Both are plain functions over plain values: the git side lives in ``releasekit.changes``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from releasekit.findings import Finding
+
+if TYPE_CHECKING:
+    from releasekit.config import FragmentsConfig
+
+# The sections of the release notes, in the order they are printed: the five the release
+# documentation asks for (What's New, Breaking Changes, Migration Guide, Known Issues,
+# Future Plans), and the usual bug fixes, security, documentation and internal changes.
+# (directory, section title, showcontent)
+RECOMMENDED_TYPES: tuple[tuple[str, str, bool], ...] = (
+    ("feature", "What's New", True),
+    ("breaking", "Breaking Changes", True),
+    ("migration", "Migration Guide", True),
+    ("bugfix", "Bug Fixes", True),
+    ("security", "Security", True),
+    ("known", "Known Issues", True),
+    ("future", "Future Plans", True),
+    ("doc", "Documentation", True),
+    ("misc", "Internal", False),
+)
+
+# What `towncrier create` writes when it is given no content.
+_PLACEHOLDER = "Add your info here"
+# Files towncrier itself never treats as fragments.
+_ALWAYS_IGNORED = (".gitignore", ".gitkeep", ".keep", "readme", "readme.*", "template.*")
+_SLUG = re.compile(r"[A-Za-z0-9_-]+")
+# An issue number in a branch name: 42-fix, fix/42-x, gh-42, issue_42, feature/#42.
+_BRANCH_ISSUE = re.compile(r"(?:^|[/_-])(?:gh|issue|issues|bug|fix)?[-_#]?(\d{1,7})(?=$|[/_-])", re.IGNORECASE)
+
+
+class Fragment(NamedTuple):
+    """A fragment file whose name parsed: ``issue`` is None for an orphan (``+slug``)."""
+
+    path: str  # relative to the project root, with forward slashes
+    issue: str | None
+    type: str
+
+
+class Entry(NamedTuple):
+    """One line of ``git diff --name-status``: a status letter and a path."""
+
+    status: str  # A, M, D, T, ...
+    path: str
+
+
+def extension(config: FragmentsConfig) -> str:
+    """The extension fragments carry: the news file's, when it is Markdown or reST."""
+    ext = os.path.splitext(config.filename)[1].lower()
+    return ext if ext in (".md", ".rst") else ""
+
+
+def is_ignored(name: str, config: FragmentsConfig) -> bool:
+    """True for files in the fragment directory that are not fragments (.gitignore, README...)."""
+    from fnmatch import fnmatch
+
+    lower = name.lower()
+    return lower.startswith(".") or any(fnmatch(lower, p.lower()) for p in (*_ALWAYS_IGNORED, *config.ignore))
+
+
+def parse_name(name: str, config: FragmentsConfig) -> tuple[str | None, str] | str:
+    """Parse ``<issue>.<type>[.<n>]<ext>`` or ``+<slug>.<type>[.<n>]<ext>``.
+
+    Returns ``(issue or None, type)``, or a message saying what is wrong with the name.
+    The type is not checked against the configured ones here.
+    """
+    ext = extension(config)
+    example = f"<issue>.<type>{ext} or {config.orphan_prefix}<slug>.<type>{ext}, e.g. 123.feature{ext}"
+    core = name
+    if ext:
+        if not name.lower().endswith(ext):
+            last = name.rsplit(".", 1)[-1]
+            if last.isdigit() or last in {t.directory for t in config.types}:
+                return f"fragment name has no {ext} extension; rename it to {name}{ext}"
+            return f"fragment name must end in {ext}: {example}"
+        core = name[: -len(ext)]
+    parts = core.split(".")
+    if len(parts) == 3 and parts[2].isdigit():
+        parts = parts[:2]
+    if len(parts) != 2 or not parts[1]:
+        return f"fragment name must be {example}"
+    stem, kind = parts
+    if stem.isdigit():
+        return str(int(stem)), kind
+    prefix = config.orphan_prefix
+    if prefix and stem.startswith(prefix) and _SLUG.fullmatch(stem[len(prefix) :]):
+        return None, kind
+    return f"{stem!r} is neither an issue number nor {prefix}<slug>: name it {example}"
+
+
+def unknown_type_message(kind: str, config: FragmentsConfig) -> str:
+    """The message for an unknown type, with the closest configured type when there is one."""
+    import difflib
+
+    names = [t.directory for t in config.types]
+    close = difflib.get_close_matches(kind.lower(), names, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown fragment type {kind!r}{hint} (types: {', '.join(names)})"
+
+
+def _content_problem(data: bytes) -> str | None:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8"
+    stripped = text.lstrip("\ufeff").strip()
+    if not stripped:
+        return "fragment is empty; write a sentence for the release notes"
+    if stripped == _PLACEHOLDER:
+        return "fragment still holds towncrier's placeholder text; write a sentence for the release notes"
+    return None
+
+
+def validate_directory(root: str | os.PathLike[str], config: FragmentsConfig) -> tuple[list[Fragment], list[Finding]]:
+    """Check every file in the fragment directory: its name, its type, its content.
+
+    Returns the fragments whose names parsed, and the findings (``path:1:1: message``).
+    A missing directory holds no fragments and is not an error.
+    """
+    directory = config.directory.strip("/")
+    known = {t.directory for t in config.types}
+    fragments: list[Fragment] = []
+    findings: list[Finding] = []
+    try:
+        with os.scandir(os.path.join(root, directory)) as it:
+            items = sorted((e.name, e.path) for e in it if not e.is_dir())
+    except (FileNotFoundError, NotADirectoryError):
+        return fragments, findings
+    for name, full in items:
+        if is_ignored(name, config):
+            continue
+        rel = f"{directory}/{name}"
+        parsed = parse_name(name, config)
+        if isinstance(parsed, str):
+            findings.append(Finding(rel, 1, 1, parsed))
+            continue
+        issue, kind = parsed
+        if kind not in known:
+            findings.append(Finding(rel, 1, 1, unknown_type_message(kind, config)))
+            continue
+        try:
+            with open(full, "rb") as handle:
+                problem = _content_problem(handle.read())
+        except OSError as exc:
+            problem = f"cannot read: {exc.strerror}"
+        if problem:
+            findings.append(Finding(rel, 1, 1, problem))
+        fragments.append(Fragment(rel, issue, kind))
+    findings.extend(_breaking_without_migration(fragments, known, extension(config)))
+    return fragments, findings
+
+
+def _breaking_without_migration(fragments: Sequence[Fragment], known: set[str], ext: str) -> list[Finding]:
+    if not {"breaking", "migration"} <= known or any(f.type == "migration" for f in fragments):
+        return []
+    return [
+        Finding(
+            f.path,
+            1,
+            1,
+            "a breaking change needs a migration fragment in the same release; add one: "
+            + create_command(f.issue, "migration", "How to upgrade", ext),
+        )
+        for f in fragments
+        if f.type == "breaking"
+    ]
+
+
+def create_command(issue: str | None, kind: str, content: str = "What changed, for users", ext: str = ".md") -> str:
+    """The ``towncrier create`` command line that writes a fragment of ``kind``.
+
+    Without an issue number it names an orphan fragment (``+.feature.md``), to which
+    towncrier adds a random slug.
+    """
+    stem = issue if issue else "+"
+    return f"towncrier create --content '{content}' {stem}.{kind}{ext}"
+
+
+def issue_from_branch(branch: str | None) -> str | None:
+    """The issue number a branch name carries (``42-fix-typo``, ``fix/gh-42``), or None."""
+    if not branch:
+        return None
+    match = _BRANCH_ISSUE.search(branch)
+    return str(int(match.group(1))) if match else None
+
+
+def glob_regex(pattern: str) -> str:
+    """A regular expression for a source-path glob: ``**`` crosses directories, ``*`` does not.
+
+    A pattern without wildcards names a file or a directory and everything below it.
+    """
+    pattern = pattern.strip()
+    pattern = pattern[2:] if pattern.startswith("./") else pattern
+    if not any(c in pattern for c in "*?["):
+        return re.escape(pattern.strip("/")) + r"(?:/.*)?"
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append(r"(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(r".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append(r"[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append(r"[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return "".join(out)
+
+
+def source_matcher(patterns: Iterable[str]) -> re.Pattern[str]:
+    """One compiled expression matching any of the source-path globs."""
+    parts = [f"(?:{glob_regex(p)})" for p in patterns if p.strip()]
+    return re.compile("|".join(parts) if parts else r"(?!)")
+
+
+def default_source_paths(root: str | os.PathLike[str], project_name: str | None) -> tuple[str, ...]:
+    """The package directory: ``src/<package>`` or ``<package>``, else everything under ``src/``.
+
+    Without a project name, every top-level directory holding an ``__init__.py`` counts.
+    """
+    candidates: list[str] = []
+    if project_name:
+        module = re.sub(r"[-_.]+", "_", project_name).lower()
+        candidates = [f"src/{module}", module, f"{module}.py"]
+        found = tuple(c for c in candidates if os.path.exists(os.path.join(root, c)))
+        if found:
+            return found
+    if os.path.isdir(os.path.join(root, "src")):
+        return ("src",)
+    packages = []
+    with os.scandir(root) as it:
+        for item in it:
+            skip = item.name.startswith(".") or item.name in ("tests", "test", "docs", "doc")
+            if not skip and item.is_dir() and os.path.isfile(os.path.join(item.path, "__init__.py")):
+                packages.append(item.name)
+    return tuple(sorted(packages))
+
+
+class Verdict(NamedTuple):
+    """What ``check_change`` concluded, for the summary line and the tests."""
+
+    findings: list[Finding]
+    reason: str  # "fragment", "release", "revert", "no source change", "missing"
+    sources: tuple[str, ...]
+    fragments: tuple[str, ...]
+
+
+def check_change(
+    entries: Sequence[Entry],
+    config: FragmentsConfig,
+    sources: re.Pattern[str],
+    *,
+    branch: str | None = None,
+    changelog_line: int = 1,
+) -> Verdict:
+    """Decide whether a change needs a fragment and carries one.
+
+    - a release commit (it deletes fragments and rewrites the news file) passes;
+    - a change with no source path in it passes (docs, tests, CI);
+    - a change that removes fragments and adds none is a revert of the work they
+      described, and passes;
+    - a source change must add (or edit) a fragment of a checked type.
+    Editing the news file by hand outside a release is reported at ``changelog_line``.
+    """
+    directory = config.directory.strip("/") + "/"
+    news = config.filename
+    unchecked = {t.directory for t in config.types if not t.check}
+    added: list[str] = []
+    removed: list[str] = []
+    changed_sources: list[str] = []
+    news_status = None
+    for status, path in entries:
+        if path.startswith(directory):
+            name = path[len(directory) :]
+            if "/" in name or is_ignored(name, config):
+                continue
+            if status == "D":
+                removed.append(path)
+                continue
+            parsed = parse_name(name, config)
+            if not isinstance(parsed, str) and parsed[1] in unchecked:
+                continue
+            added.append(path)
+        elif path == news:
+            news_status = status
+        elif sources.fullmatch(path):
+            changed_sources.append(path)
+    if news_status is not None and news_status != "D" and removed:
+        return Verdict([], "release", tuple(changed_sources), tuple(added))
+    findings: list[Finding] = []
+    if news_status == "M":
+        findings.append(
+            Finding(
+                news,
+                changelog_line,
+                1,
+                f"{news} edited by hand outside a release commit; towncrier writes it from {directory} at "
+                "release time, so write a fragment instead",
+            )
+        )
+    if not changed_sources:
+        return Verdict(findings, "no source change", (), tuple(added))
+    if added:
+        return Verdict(findings, "fragment", tuple(changed_sources), tuple(added))
+    if removed:
+        return Verdict(findings, "revert", tuple(changed_sources), ())
+    count = len(changed_sources)
+    others = f" and {count - 1} other source file{'s' if count > 2 else ''}" if count > 1 else ""
+    types = ", ".join(t.directory for t in config.types if t.check)
+    findings.append(
+        Finding(
+            changed_sources[0],
+            1,
+            1,
+            f"this{others} changed with no changelog fragment in {directory}; add one: "
+            f"{create_command(issue_from_branch(branch), 'feature', ext=extension(config))} (types: {types})",
+        )
+    )
+    return Verdict(findings, "missing", tuple(changed_sources), ())

@@ -1,0 +1,104 @@
+"""GitHub releases over the REST API, with a configurable base URL.
+
+GitHub cannot be reached from every machine that runs releasekit (nor from its tests):
+``api_url`` (``[tool.releasekit.github] api_url`` or RELEASEKIT_GITHUB_API_URL) points
+at the API, and the tests point it at a small local server that serves the same
+endpoints. The token comes from GITHUB_TOKEN or GH_TOKEN and is never printed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import urllib.error
+import urllib.request
+from typing import Any, NamedTuple
+
+from releasekit.errors import ReleasekitError, StepFailed, redact
+
+_REMOTE = re.compile(r"github\.com[:/](?P<owner>[\w.-]+)/(?P<repo>[\w.-]+?)(?:\.git)?/?$")
+
+
+class Release(NamedTuple):
+    """A release as GitHub reports it."""
+
+    id: int
+    tag: str
+    url: str
+    created: bool  # False when it already existed (a resumed release)
+
+
+def repository_from_remote(url: str | None) -> str | None:
+    """``OWNER/REPO`` from a github.com remote URL (https or ssh), else None."""
+    if not url:
+        return None
+    match = _REMOTE.search(url.strip())
+    return f"{match['owner']}/{match['repo']}" if match else None
+
+
+def token_from_env() -> str | None:
+    """The token from GITHUB_TOKEN or GH_TOKEN."""
+    return os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN") or None
+
+
+class GitHub:
+    """The few REST endpoints releasekit uses."""
+
+    def __init__(self, api_url: str, repository: str, token: str, timeout: float = 30.0) -> None:
+        if not re.fullmatch(r"[\w.-]+/[\w.-]+", repository):
+            raise ReleasekitError(f"GitHub repository {repository!r} is not OWNER/REPO")
+        self.api_url = api_url.rstrip("/")
+        self.repository = repository
+        self._token = token
+        self.timeout = timeout
+
+    def _request(self, method: str, path: str, payload: dict[str, Any] | None = None) -> tuple[int, Any]:
+        url = f"{self.api_url}/repos/{self.repository}{path}"
+        data = json.dumps(payload).encode() if payload is not None else None
+        request = urllib.request.Request(url, data=data, method=method)
+        request.add_header("Accept", "application/vnd.github+json")
+        request.add_header("X-GitHub-Api-Version", "2022-11-28")
+        request.add_header("Authorization", f"Bearer {self._token}")
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                body = response.read()
+                return response.status, json.loads(body) if body else None
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace")
+            try:
+                message = str(json.loads(detail).get("message", ""))
+            except (ValueError, AttributeError):
+                message = detail
+            return exc.code, {"message": redact(message[:300], [self._token])}
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise StepFailed(f"GitHub API at {redact(self.api_url)} unreachable: {reason}") from None
+
+    def release_for_tag(self, tag: str) -> Release | None:
+        """The release of ``tag``, or None when there is none yet."""
+        status, body = self._request("GET", f"/releases/tags/{tag}")
+        if status == 404:
+            return None
+        self._expect(status, body, 200, f"looking up the release of {tag}")
+        return Release(int(body["id"]), tag, str(body.get("html_url", "")), created=False)
+
+    def create_release(self, tag: str, name: str, notes: str, *, prerelease: bool = False) -> Release:
+        """Create the release of ``tag`` with ``notes`` as its body; reuse one that exists already."""
+        existing = self.release_for_tag(tag)
+        if existing is not None:
+            return existing
+        payload = {"tag_name": tag, "name": name, "body": notes, "draft": False, "prerelease": prerelease}
+        status, body = self._request("POST", "/releases", payload)
+        self._expect(status, body, 201, f"creating the release of {tag}")
+        return Release(int(body["id"]), tag, str(body.get("html_url", "")), created=True)
+
+    @staticmethod
+    def _expect(status: int, body: Any, wanted: int, doing: str) -> None:
+        if status == wanted:
+            return
+        message = body.get("message", "") if isinstance(body, dict) else ""
+        hint = " (check the token and its permissions)" if status in (401, 403) else ""
+        raise StepFailed(f"GitHub answered {status} {doing}: {message}{hint}".rstrip(": "))

@@ -1,0 +1,88 @@
+"""The towncrier configuration releasekit recommends, as TOML to paste into pyproject.toml.
+
+Markdown release notes whose sections follow the release documentation: What's New,
+Breaking Changes, Migration Guide, Bug Fixes, Security, Known Issues, Future Plans,
+Documentation, and Internal (listed by issue number, without its text). The types use
+the ``[[tool.towncrier.type]]`` array form, so the sections keep this order. When the
+repository's URL is known, version titles link to the release tag and issue numbers to
+the issues.
+
+Print it with ``python -m releasekit.towncrier_config [REPOSITORY_URL]``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from releasekit.fragments import RECOMMENDED_TYPES
+
+START_STRING = "<!-- towncrier release notes start -->"
+
+
+def _quote(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def towncrier_toml(
+    repository_url: str | None = None,
+    *,
+    directory: str = "changelog.d",
+    filename: str = "CHANGELOG.md",
+) -> str:
+    """The ``[tool.towncrier]`` section and its ``[[tool.towncrier.type]]`` entries, as TOML text.
+
+    ``repository_url`` (``https://github.com/owner/name``) turns version titles into links
+    to the ``v{version}`` tag and issue numbers into links to the issues.
+    """
+    url = repository_url.rstrip("/").removesuffix(".git") if repository_url else None
+    if url:
+        title = f"## [{{version}}]({url}/tree/v{{version}}) - {{project_date}}"
+        issue = f"[#{{issue}}]({url}/issues/{{issue}})"
+    else:
+        title = "## {version} - {project_date}"
+        issue = "#{issue}"
+    lines = [
+        "[tool.towncrier]",
+        f"directory = {_quote(directory)}",
+        f"filename = {_quote(filename)}",
+        f"start_string = {_quote(START_STRING + chr(10))}",
+        f"title_format = {_quote(title)}",
+        f"issue_format = {_quote(issue)}",
+        'underlines = ["", "", ""]',
+        'orphan_prefix = "+"',
+    ]
+    for kind, name, showcontent in RECOMMENDED_TYPES:
+        lines += [
+            "",
+            "[[tool.towncrier.type]]",
+            f"directory = {_quote(kind)}",
+            f"name = {_quote(name)}",
+            f"showcontent = {'true' if showcontent else 'false'}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def changelog_header(project: str) -> str:
+    """A new CHANGELOG.md that towncrier can write into (below the start string)."""
+    return (
+        "# Changelog\n\n"
+        f"All notable changes to {project} are listed here. Entries are assembled by towncrier\n"
+        "from the fragments in `changelog.d/`.\n\n"
+        f"{START_STRING}\n"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print the recommended configuration; the optional argument is the repository URL."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) > 1 or any(a.startswith("-") for a in args):
+        print("usage: python -m releasekit.towncrier_config [REPOSITORY_URL]", file=sys.stderr)
+        return 2
+    print(towncrier_toml(args[0] if args else None), end="")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,208 @@
+"""Every fragment in the directory is checked: name, type, content, breaking needs migration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import tomllib
+
+from releasekit import config
+from releasekit.findings import Finding
+from releasekit.fragments import (
+    RECOMMENDED_TYPES,
+    create_command,
+    default_source_paths,
+    glob_regex,
+    issue_from_branch,
+    parse_name,
+    source_matcher,
+    validate_directory,
+)
+from releasekit.towncrier_config import main as print_config
+from releasekit.towncrier_config import towncrier_toml
+from tests.helpers.fragments import demo_files
+from tests.helpers.gitrepo import write_files
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _project(tmp_path: Path, fragments: dict[str, str | bytes]) -> config.Config:
+    write_files(tmp_path, demo_files())
+    write_files(tmp_path, {f"changelog.d/{name}": text for name, text in fragments.items()})
+    return config.load(tmp_path)
+
+
+def _messages(cfg: config.Config) -> dict[str, str]:
+    _, findings = validate_directory(cfg.root, cfg.fragments)
+    assert all(f.line == 1 and f.col == 1 for f in findings)
+    return {f.path: f.message for f in findings}
+
+
+def test_valid_fragments_pass(tmp_path: Path) -> None:
+    cfg = _project(
+        tmp_path,
+        {
+            "12.feature.md": "Added a thing.\n",
+            "12.feature.1.md": "And another.\n",
+            "0013.bugfix.md": "Fixed it.\n",
+            "+tidy-up.misc.md": "Internal tidying.\n",
+            "README.md": "",  # not a fragment
+            ".gitkeep": "",
+        },
+    )
+    fragments, findings = validate_directory(cfg.root, cfg.fragments)
+    assert findings == []
+    assert sorted((f.path, f.issue, f.type) for f in fragments) == [
+        ("changelog.d/+tidy-up.misc.md", None, "misc"),
+        ("changelog.d/0013.bugfix.md", "13", "bugfix"),
+        ("changelog.d/12.feature.1.md", "12", "feature"),
+        ("changelog.d/12.feature.md", "12", "feature"),
+    ]
+
+
+def test_each_problem_is_reported_with_its_file(tmp_path: Path) -> None:
+    cfg = _project(
+        tmp_path,
+        {
+            "1.feture.md": "Typo in the type.\n",
+            "2.bugfix.md": "",
+            "3.doc.md": "  \n\t\n",
+            "4.feature.md": b"caf\xe9\n",
+            "5.feature": "No extension.\n",
+            "six.feature.md": "Not an issue number.\n",
+            "7.feature.txt": "Wrong extension.\n",
+            "8.md": "No type.\n",
+            "9.feature.md": "Add your info here\n",
+            "10.zzz.md": "Nothing close.\n",
+        },
+    )
+    got = _messages(cfg)
+    assert got["changelog.d/1.feture.md"].startswith("unknown fragment type 'feture'; did you mean 'feature'?")
+    assert got["changelog.d/2.bugfix.md"] == "fragment is empty; write a sentence for the release notes"
+    assert got["changelog.d/3.doc.md"] == "fragment is empty; write a sentence for the release notes"
+    assert got["changelog.d/4.feature.md"] == "not valid UTF-8 (byte 0xe9 at offset 3); save it as UTF-8"
+    assert got["changelog.d/5.feature"] == "fragment name has no .md extension; rename it to 5.feature.md"
+    assert "'six' is neither an issue number nor +<slug>" in got["changelog.d/six.feature.md"]
+    assert got["changelog.d/7.feature.txt"].startswith("fragment name must end in .md")
+    assert got["changelog.d/8.md"].startswith("fragment name must be <issue>.<type>.md or +<slug>.<type>.md")
+    assert "placeholder" in got["changelog.d/9.feature.md"]
+    assert "did you mean" not in got["changelog.d/10.zzz.md"]
+    assert len(got) == 10
+
+
+def test_breaking_needs_a_migration_fragment(tmp_path: Path) -> None:
+    cfg = _project(tmp_path, {"7.breaking.md": "Removed the old API.\n", "8.feature.md": "New.\n"})
+    assert _messages(cfg) == {
+        "changelog.d/7.breaking.md": "a breaking change needs a migration fragment in the same release; add one: "
+        "towncrier create --content 'How to upgrade' 7.migration.md"
+    }
+    (tmp_path / "changelog.d" / "9.migration.md").write_text("Call new_api() instead.\n")
+    assert _messages(cfg) == {}
+
+
+def test_missing_directory_holds_no_fragments(tmp_path: Path) -> None:
+    write_files(tmp_path, demo_files())
+    (tmp_path / "changelog.d" / ".gitignore").unlink()
+    (tmp_path / "changelog.d").rmdir()
+    cfg = config.load(tmp_path)
+    assert validate_directory(cfg.root, cfg.fragments) == ([], [])
+
+
+def test_towncrier_ignore_and_check_false_are_read(tmp_path: Path) -> None:
+    files = demo_files()
+    files["pyproject.toml"] = (
+        files["pyproject.toml"]
+        .replace('orphan_prefix = "+"', 'orphan_prefix = "+"\nignore = ["notes.txt"]')
+        .replace('name = "Internal"\nshowcontent = false', 'name = "Internal"\nshowcontent = false\ncheck = false')
+    )
+    write_files(tmp_path, files)
+    write_files(tmp_path, {"changelog.d/notes.txt": "scratch\n"})
+    cfg = config.load(tmp_path)
+    assert cfg.fragments.ignore == ("notes.txt",)
+    assert [t.directory for t in cfg.fragments.types if not t.check] == ["misc"]
+    assert validate_directory(cfg.root, cfg.fragments) == ([], [])
+
+
+def test_parse_name_for_rst_projects(tmp_path: Path) -> None:
+    files = demo_files()
+    files["pyproject.toml"] = files["pyproject.toml"].replace('filename = "CHANGELOG.md"', 'filename = "NEWS.rst"')
+    write_files(tmp_path, files)
+    spec = config.load(tmp_path).fragments
+    assert parse_name("3.feature.rst", spec) == ("3", "feature")
+    assert parse_name("3.feature.md", spec) == "fragment name must end in .rst: <issue>.<type>.rst or " + (
+        "+<slug>.<type>.rst, e.g. 123.feature.rst"
+    )
+    assert create_command("3", "bugfix", "Fixed", ".rst") == "towncrier create --content 'Fixed' 3.bugfix.rst"
+
+
+@pytest.mark.parametrize(
+    ("branch", "issue"),
+    [
+        ("42-add-answer", "42"),
+        ("fix/gh-17-crash", "17"),
+        ("feature/issue_9", "9"),
+        ("user/123", "123"),
+        ("release-1.2", None),
+        ("main", None),
+        (None, None),
+        ("py311-support", None),
+    ],
+)
+def test_issue_from_branch(branch: str | None, issue: str | None) -> None:
+    assert issue_from_branch(branch) == issue
+
+
+@pytest.mark.parametrize(
+    ("pattern", "path", "matches"),
+    [
+        ("src/demo", "src/demo/core.py", True),
+        ("src/demo/", "src/demo/sub/x.py", True),
+        ("src/demo", "src/demoextra/x.py", False),
+        ("src/**/*.py", "src/demo/sub/x.py", True),
+        ("src/**/*.py", "src/x.py", True),
+        ("src/*.py", "src/demo/x.py", False),
+        ("**/*.pyx", "a/b/c.pyx", True),
+        ("./lib/?.c", "lib/a.c", True),
+        ("setup.py", "setup.py", True),
+    ],
+)
+def test_source_globs(pattern: str, path: str, matches: bool) -> None:
+    assert (source_matcher([pattern]).fullmatch(path) is not None) is matches, glob_regex(pattern)
+
+
+def test_no_source_globs_match_nothing() -> None:
+    assert source_matcher([]).fullmatch("src/x.py") is None
+
+
+def test_default_source_paths(tmp_path: Path) -> None:
+    write_files(tmp_path / "a", {"src/my_pkg/__init__.py": ""})
+    assert default_source_paths(tmp_path / "a", "My-Pkg") == ("src/my_pkg",)
+    write_files(tmp_path / "b", {"flat/__init__.py": "", "tests/__init__.py": "", "docs/x.md": ""})
+    assert default_source_paths(tmp_path / "b", None) == ("flat",)
+    write_files(tmp_path / "c", {"src/other/__init__.py": ""})
+    assert default_source_paths(tmp_path / "c", "unknown") == ("src",)
+    write_files(tmp_path / "d", {"single.py": ""})
+    assert default_source_paths(tmp_path / "d", "single") == ("single.py",)
+
+
+def test_repository_uses_the_recommended_configuration() -> None:
+    own = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["towncrier"]
+    recommended = tomllib.loads(towncrier_toml("https://github.com/releasekit/releasekit.git/"))["tool"]["towncrier"]
+    assert own == recommended
+    assert [t["directory"] for t in own["type"]] == [kind for kind, _, _ in RECOMMENDED_TYPES]
+    assert [t["name"] for t in own["type"]][:3] == ["What's New", "Breaking Changes", "Migration Guide"]
+    misc = own["type"][-1]
+    assert (misc["directory"], misc["name"], misc["showcontent"]) == ("misc", "Internal", False)
+
+
+def test_recommended_configuration_without_a_url(capsys: pytest.CaptureFixture[str]) -> None:
+    assert print_config([]) == 0
+    table = tomllib.loads(capsys.readouterr().out)["tool"]["towncrier"]
+    assert table["title_format"] == "## {version} - {project_date}"
+    assert table["issue_format"] == "#{issue}"
+    assert print_config(["--help"]) == 2
+
+
+def test_finding_text_format() -> None:
+    assert Finding("changelog.d/1.feture.md", 1, 1, "x").text() == "changelog.d/1.feture.md:1:1: x"
