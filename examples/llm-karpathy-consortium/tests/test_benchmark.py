@@ -3,7 +3,6 @@ import statistics
 import time
 
 import pytest
-
 from llm_karpathy_consortium.model import BigramModel, train_consortium
 
 pytestmark = pytest.mark.benchmark

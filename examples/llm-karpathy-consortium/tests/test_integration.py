@@ -2,9 +2,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import llm_karpathy_consortium
+import pytest
 
 pytestmark = pytest.mark.integration
 

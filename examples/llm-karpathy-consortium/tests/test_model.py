@@ -1,8 +1,7 @@
 import random
 
-import pytest
-
 import llm_karpathy_consortium
+import pytest
 from llm_karpathy_consortium.model import BOUNDARY, BigramModel, Consortium, train_consortium
 
 pytestmark = pytest.mark.unit

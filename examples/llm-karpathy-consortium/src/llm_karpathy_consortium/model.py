@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 
 BOUNDARY = "."
 
@@ -26,7 +27,7 @@ class BigramModel:
                 raise ValueError(f"words must not contain {BOUNDARY!r}: {word!r}")
             chars = [BOUNDARY, *word, BOUNDARY]
             self.alphabet.update(word)
-            for a, b in zip(chars, chars[1:]):
+            for a, b in pairwise(chars):
                 self.counts[a][b] += 1
         return self
 
