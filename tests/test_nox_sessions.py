@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import nox.registry
 import pytest
 
-import releasekit
 import releasekit.nox as rknox
 from tests.helpers.gitrepo import write_files
 from tests.helpers.noxrun import listed_sessions, run_nox, tool_env
@@ -122,6 +122,13 @@ def test_a_session_the_project_defines_wins(tmp_path: Path, where: str) -> None:
     assert set(listed_sessions(run_nox(project, "-l").stdout)) == set(rknox.SESSIONS)
 
 
+def installed_releasekit() -> Path:
+    """Where this interpreter imports releasekit from, asked of a fresh process as nox is."""
+    code = "import pathlib, releasekit; print(pathlib.Path(releasekit.__file__).parent)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd="/")
+    return Path(out.stdout.strip())
+
+
 def test_script_mode_none_runs_the_releasekit_nox_runs_in(tmp_path: Path) -> None:
     # The script block names a releasekit that is nowhere to be installed from: with
     # --script-mode none nox must not try, and the release session must call this one.
@@ -129,7 +136,7 @@ def test_script_mode_none_runs_the_releasekit_nox_runs_in(tmp_path: Path) -> Non
     proc = run_nox(project, "-s", "release", "--", "--help")
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out
-    assert f"from {Path(releasekit.__file__).parent}" in out
+    assert f"from {installed_releasekit()}" in out
     assert "usage: releasekit release" in out
     assert not (project / ".nox" / "_nox_script_mode").exists()
     hotfix = run_nox(project, "-s", "hotfix", "--", "--help")

@@ -18,8 +18,9 @@ _REAL_CACHE = os.environ.get("UV_CACHE_DIR") or str(
 def tool_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The current environment, with uv's real cache and no inherited nox mode."""
     env = {**os.environ, "UV_CACHE_DIR": _REAL_CACHE, **(extra or {})}
-    env.pop("NOX_SCRIPT_MODE", None)
-    env.pop("VIRTUAL_ENV", None)
+    # Whatever nox session runs these tests must not choose the venvs of the nested runs.
+    for key in ("NOX_SCRIPT_MODE", "VIRTUAL_ENV", "UV_PYTHON", "UV_PROJECT_ENVIRONMENT"):
+        env.pop(key, None)
     return env
 
 
