@@ -58,13 +58,3 @@ def test_support_table_command(tmp_path: Path, capsys: pytest.CaptureFixture[str
         ["1.1", "1.1.0", "security"],
         ["1.0", "1.0.0", "none"],
     ]
-
-
-@pytest.mark.parametrize(
-    "argv",
-    [["check", "links"]],
-)
-def test_commands_not_built_yet_say_so(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
-    # Replaced command by command as their issues land; until then, a clear exit 2.
-    assert main(argv) == 2
-    assert "is not available yet" in capsys.readouterr().err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import subprocess
 import sys
@@ -243,8 +244,7 @@ def test_missing_base_without_remote_is_one_clear_line(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.strip() == (
-        "releasekit: error: base origin/main not found: fetch it, or pass --base REF naming the branch this change "
-        "goes into"
+        "releasekit: error: base origin/main not found: pass --base REF naming the branch this change goes into"
     )
 
 
@@ -349,3 +349,44 @@ def test_without_towncrier_configuration(tmp_path: Path) -> None:
     result = releasekit("check", "fragments", cwd=repo)
     assert result.returncode == 2
     assert "pyproject.toml: no [tool.towncrier] section" in result.stderr
+
+
+def test_the_hook_keeps_heavy_modules_off_its_start_up_path(tmp_path: Path) -> None:
+    repo = demo_repo(tmp_path)
+    stage(repo, {"src/demo/x.py": "X = 1\n", "changelog.d/42.feature.md": "X.\n"})
+    script = (
+        "import sys\n"
+        "from releasekit.cli import main\n"
+        "code = main(['check', 'fragments'])\n"
+        "print(' '.join(sorted(m.split('.')[0] for m in sys.modules)))\n"
+        "raise SystemExit(code)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}  # coverage imports plenty
+    proc = subprocess.run(
+        [sys.executable, "-c", script], cwd=repo, env=env, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    loaded = set(proc.stdout.split())
+    assert "releasekit" in loaded
+    assert loaded.isdisjoint({"towncrier", "click", "jinja2", "argparse", "packaging", "json", "difflib"})
+
+
+def test_removing_a_fragment_outside_a_revert_still_needs_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = demo_repo(tmp_path, branch=None)
+    write_files(repo, {"src/demo/core.py": "X = 2\n", "changelog.d/42.feature.md": "The answer.\n"})
+    feature = commit_all(repo, "Feature")
+    git(repo, "push", "-q", "origin", "main")
+    git(repo, "checkout", "-q", "-b", "43-rework")
+    (repo / "changelog.d" / "42.feature.md").unlink()
+    stage(repo, {"src/demo/core.py": "X = 3\n"})
+    code, out, _ = check(repo, monkeypatch, capsys)
+    assert code == 1
+    assert out.startswith("src/demo/core.py:1:1: this changed with no changelog fragment")
+    # The same paths, as a revert under way (`git revert --no-commit`), pass.
+    git(repo, "reset", "-q", "--hard")
+    git(repo, "revert", "--no-commit", feature)
+    code, _, err = check(repo, monkeypatch, capsys)
+    assert code == 0
+    assert "(a revert)" in err

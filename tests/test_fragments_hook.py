@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -32,16 +33,56 @@ def test_hook_blocks_a_source_change_until_it_has_a_valid_fragment(tmp_path: Pat
     assert "src/demo/core.py:1:1: this changed with no changelog fragment in changelog.d/; add one: " in missing.stdout
     assert "towncrier create --content 'What changed, for users' 42.feature.md" in missing.stdout
 
-    write_files(repo, {"changelog.d/42.feture.md": "The answer is 43.\n"})
+    write_files(
+        repo,
+        {
+            "changelog.d/42.feture.md": "The answer is 43.\n",
+            "changelog.d/43.bugfix.md": " \n",
+            "changelog.d/44.breaking.md": "answer() changed.\n",
+        },
+    )
     git(repo, "add", "-A")
-    typo = try_repo(repo, HOOK, pre_commit_home=pre_commit_home)
-    assert typo.returncode == 1
-    assert "changelog.d/42.feture.md:1:1: unknown fragment type 'feture'; did you mean 'feature'?" in typo.stdout
+    bad = try_repo(repo, HOOK, pre_commit_home=pre_commit_home)
+    assert bad.returncode == 1
+    assert "changelog.d/42.feture.md:1:1: unknown fragment type 'feture'; did you mean 'feature'?" in bad.stdout
+    assert "changelog.d/43.bugfix.md:1:1: fragment is empty" in bad.stdout
+    assert "changelog.d/44.breaking.md:1:1: a breaking change needs a migration fragment" in bad.stdout
 
     git(repo, "mv", "changelog.d/42.feture.md", "changelog.d/42.feature.md")
+    git(repo, "rm", "-q", "-f", "changelog.d/43.bugfix.md")
+    write_files(repo, {"changelog.d/44.migration.md": "Expect 43.\n"})
+    git(repo, "add", "-A")
     fixed = try_repo(repo, HOOK, pre_commit_home=pre_commit_home)
     assert fixed.returncode == 0, fixed.output
     assert "Passed" in fixed.stdout
+
+
+def test_hook_lets_release_commits_and_reverts_through(tmp_path: Path, pre_commit_home: Path) -> None:
+    repo = demo_repo(tmp_path, branch=None)
+    write_files(repo, {"src/demo/core.py": "X = 2\n", "changelog.d/42.feature.md": "The answer.\n"})
+    commit_all(repo, "Feature")
+    git(repo, "push", "-q", "origin", "main")
+    pyproject = repo / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"1.0.0"', '"1.1.0"'))
+    git(repo, "add", "-A")
+    subprocess.run(
+        [sys.executable, "-m", "towncrier", "build", "--yes", "--version", "1.1.0"],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    )
+    release = try_repo(repo, HOOK, pre_commit_home=pre_commit_home)
+    assert release.returncode == 0, release.output
+    commit_all(repo, "Release v1.1.0")
+    git(repo, "push", "-q", "origin", "main")
+
+    write_files(repo, {"src/demo/core.py": "X = 3\n", "changelog.d/43.feature.md": "Three.\n"})
+    feature = commit_all(repo, "Another feature")
+    git(repo, "push", "-q", "origin", "main")
+    git(repo, "checkout", "-q", "-b", "revert-43")
+    git(repo, "revert", "--no-commit", feature)
+    revert = try_repo(repo, HOOK, pre_commit_home=pre_commit_home)
+    assert revert.returncode == 0, revert.output
 
 
 def test_pre_push_stage_checks_the_refs_pre_commit_gives(tmp_path: Path, pre_commit_home: Path) -> None:

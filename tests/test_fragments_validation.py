@@ -20,9 +20,9 @@ from releasekit.fragments import (
     validate_directory,
 )
 from releasekit.towncrier_config import main as print_config
-from releasekit.towncrier_config import towncrier_toml
+from releasekit.towncrier_config import repository_url, towncrier_toml, web_url
 from tests.helpers.fragments import demo_files
-from tests.helpers.gitrepo import write_files
+from tests.helpers.gitrepo import git, make_repo, write_files
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -196,7 +196,10 @@ def test_repository_uses_the_recommended_configuration() -> None:
     assert (misc["directory"], misc["name"], misc["showcontent"]) == ("misc", "Internal", False)
 
 
-def test_recommended_configuration_without_a_url(capsys: pytest.CaptureFixture[str]) -> None:
+def test_recommended_configuration_without_a_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
     assert print_config([]) == 0
     table = tomllib.loads(capsys.readouterr().out)["tool"]["towncrier"]
     assert table["title_format"] == "## {version} - {project_date}"
@@ -206,3 +209,34 @@ def test_recommended_configuration_without_a_url(capsys: pytest.CaptureFixture[s
 
 def test_finding_text_format() -> None:
     assert Finding("changelog.d/1.feture.md", 1, 1, "x").text() == "changelog.d/1.feture.md:1:1: x"
+
+
+@pytest.mark.parametrize(
+    ("url", "web"),
+    [
+        ("https://github.com/o/r.git", "https://github.com/o/r"),
+        ("git@github.com:o/r.git", "https://github.com/o/r"),
+        ("ssh://git@gitlab.com/g/p.git", "https://gitlab.com/g/p"),
+        ("https://user:token@github.com/o/r.git", None),
+        ("/srv/git/r.git", None),
+    ],
+)
+def test_web_url(url: str, web: str | None) -> None:
+    assert web_url(url) == web
+
+
+def test_repository_url_from_project_urls_then_origin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path / "r", {"pyproject.toml": '[project]\nname = "r"\n'})
+    assert repository_url(repo) is None
+    git(repo, "remote", "add", "origin", "git@github.com:owner/r.git")
+    assert repository_url(repo) == "https://github.com/owner/r"
+    (repo / "pyproject.toml").write_text(
+        '[project]\nname = "r"\n[project.urls]\nHomepage = "https://r.example"\nSource = "https://github.com/o/src"\n'
+    )
+    assert repository_url(repo) == "https://github.com/o/src"
+    monkeypatch.chdir(repo)
+    assert print_config([]) == 0
+    table = tomllib.loads(capsys.readouterr().out)["tool"]["towncrier"]
+    assert table["issue_format"] == "[#{issue}](https://github.com/o/src/issues/{issue})"

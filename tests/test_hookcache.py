@@ -41,9 +41,16 @@ def test_a_pass_is_recorded_and_reused_without_parsing(tmp_path: Path) -> None:
     first = releasekit("check", "versions", cwd=repo)
     assert first.returncode == 0, first.output
     assert _record(repo).is_file()
+    record = _record(repo).read_text()
     second = _imports(repo)
     assert "versions: 3 files hold 1.2.3" in second
-    assert "tomllib" not in second and "argparse" not in second  # the fast path read nothing else
+    stale = [
+        line
+        for line in record.splitlines()[3:]
+        if hookcache._stamp(line.rpartition("\t")[0]) != line.rpartition("\t")[2]
+    ]
+    assert stale == [], f"inputs changed between the runs: {stale}"
+    assert "tomllib" not in second and "argparse" not in second, record  # the fast path read nothing else
 
 
 def test_a_changed_version_file_is_checked_again(tmp_path: Path) -> None:

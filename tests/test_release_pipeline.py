@@ -178,8 +178,10 @@ def docs(session):
 """
 
 
-def test_dry_run_changes_nothing(tmp_path: Path, servers: Indexes) -> None:
+def test_dry_run_changes_nothing(tmp_path: Path, servers: Indexes, monkeypatch: pytest.MonkeyPatch) -> None:
     project = make_project(tmp_path, extra_files={"noxfile.py": NOXFILE})
+    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.delenv(name)  # the identity lives in the repository's own config only
     markers = tmp_path / "markers"
     markers.mkdir()
     before = snapshot(project.root), snapshot(project.origin)
@@ -201,14 +203,23 @@ def test_dry_run_changes_nothing(tmp_path: Path, servers: Indexes) -> None:
 
 
 def test_full_release_lands_same_bytes_everywhere(tmp_path: Path, servers: Indexes) -> None:
-    project = make_project(tmp_path)
-    result = release(project, "--yes", env=index_env(servers))
+    from tests.helpers.github_api import fake_github
+
+    project = make_project(tmp_path, extra_pyproject='\n[tool.releasekit.github]\nrepository = "owner/project"\n')
+    token = "ghp_canary_0000111122223333"
+    with fake_github(token) as (api_url, github):
+        env = index_env(servers, GITHUB_TOKEN=token, RELEASEKIT_GITHUB_API_URL=api_url)
+        result = release(project, "--yes", env=env)
     assert result.returncode == 0, result.output
     hashes = assert_released(project, servers)
     for name, digest in hashes.items():
         assert f"{name}  sha256:{digest}" in result.stdout
     assert "Release notes:" in result.stdout
     assert git(project.root, "status", "--porcelain") == ""
+    # The checklist's post-release step: a GitHub release carrying the release notes.
+    assert list(github.releases) == ["v0.2.0"]
+    assert "Added a first feature, greeting the world." in github.releases["v0.2.0"]["body"]
+    assert token not in result.output and token not in journal_texts(project)
 
 
 def test_fault_injection_at_every_step_boundary(tmp_path: Path, servers: Indexes) -> None:
@@ -349,3 +360,75 @@ def test_dry_run_without_uv_uses_venv_and_pip(tmp_path: Path, servers: Indexes) 
     assert f"would publish {project.name} 0.1.1 as v0.1.1" in result.stdout
     assert f"{project.module}-0.1.1-py3-none-any.whl  sha256:" in result.stdout
     assert snapshot(project.root) == before
+
+
+def test_hotfix_release_from_a_hotfix_branch(tmp_path: Path, servers: Indexes) -> None:
+    from tests.helpers.gitrepo import commit_all, write_files
+
+    project = make_project(tmp_path, fragments={})
+    git(project.root, "tag", "-a", "v0.1.0", "-m", "Release v0.1.0")
+    git(project.root, "push", "-q", "origin", "v0.1.0")
+    write_files(project.root, {"changelog.d/+later.feature.md": "A feature for the next minor release."})
+    commit_all(project.root, "Feature on main")
+    git(project.root, "push", "-q", "origin", "main")
+    main_before = git(project.origin, "rev-parse", "main")
+    cut = subprocess.run(
+        [sys.executable, "-m", "releasekit", "hotfix", "v0.1.0", "crash fix"],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert cut.returncode == 0, cut.stdout + cut.stderr
+    write_files(project.root, {"changelog.d/+crash.bugfix.md": "No more crash on empty input."})
+    commit_all(project.root, "Fix the crash")
+
+    result = release(project, "patch", "--yes", env=index_env(servers))
+
+    assert result.returncode == 0, result.output
+    assert "skipped: no GITHUB_TOKEN" in result.stdout
+    # Merged back into main on origin, which keeps its own unreleased work.
+    assert git(project.origin, "rev-parse", "main^1") == main_before
+    assert git(project.origin, "log", "-1", "--format=%s", "main") == "Merge hotfix/crash-fix (v0.1.1) into main"
+    assert git(project.origin, "show", "main:changelog.d/+later.feature.md")
+    assert git(project.origin, "log", "-1", "--format=%s", "hotfix/crash-fix") == "Release v0.1.1"
+    assert git(project.origin, "rev-parse", "v0.1.1^{commit}") == git(project.origin, "rev-parse", "hotfix/crash-fix")
+    changelog = git(project.origin, "show", "v0.1.1:CHANGELOG.md")
+    assert "No more crash on empty input." in changelog and "A feature for the next" not in changelog
+    assert sorted(files_of(servers.prod, project)) == [
+        f"{project.module}-0.1.1-py3-none-any.whl",
+        f"{project.module}-0.1.1.tar.gz",
+    ]
+
+
+def test_hotfix_merge_back_conflict_stops_then_resumes(tmp_path: Path, servers: Indexes) -> None:
+    from tests.helpers.gitrepo import commit_all, write_files
+
+    project = make_project(tmp_path, fragments={})
+    init = f"src/{project.module}/__init__.py"
+    git(project.root, "tag", "-a", "v0.1.0", "-m", "Release v0.1.0")
+    write_files(project.root, {"NOTES.txt": "main's own words\n"})
+    commit_all(project.root, "Notes on main")
+    git(project.root, "push", "-q", "origin", "main", "v0.1.0")
+    git(project.root, "checkout", "-q", "-b", "hotfix/notes", "v0.1.0")
+    write_files(project.root, {"NOTES.txt": "the hotfix's words\n", "changelog.d/+notes.bugfix.md": "Notes fixed."})
+    commit_all(project.root, "Fix the notes")
+
+    stopped = release(project, "patch", "--yes", env=index_env(servers))
+    assert stopped.returncode == 1
+    assert "merging hotfix/notes into main conflicts in NOTES.txt" in stopped.stderr
+    assert git(project.root, "rev-parse", "--abbrev-ref", "HEAD") == "hotfix/notes"  # the checkout is untouched
+    assert git(project.root, "status", "--porcelain") == ""
+    assert (project.root / init).read_text().count("0.1.1") == 1
+
+    git(project.root, "switch", "-q", "main")
+    # The merge stops on the conflict (non-zero), which is what a person would then resolve.
+    subprocess.run(["git", "merge", "-q", "hotfix/notes"], cwd=project.root, capture_output=True, check=False)
+    write_files(project.root, {"NOTES.txt": "both\n"})
+    commit_all(project.root, "Merge hotfix/notes by hand")
+    git(project.root, "push", "-q", "origin", "main")
+    git(project.root, "switch", "-q", "hotfix/notes")
+    finished = release(project, "patch", "--yes", env=index_env(servers))
+    assert finished.returncode == 0, finished.output
+    assert "in origin/main already" in finished.stdout
+    assert git(project.origin, "show", "main:NOTES.txt") == "both"

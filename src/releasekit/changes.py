@@ -31,6 +31,7 @@ class Change(NamedTuple):
     revs: tuple[str, ...]  # the arguments of `git diff` that list this change
     description: str
     notes: tuple[str, ...] = ()  # what was done on the way (e.g. fetched missing history)
+    commits: str | None = None  # the `git log` range of the change's commits (None: no commit yet)
 
 
 def resolve(
@@ -44,7 +45,7 @@ def resolve(
     env = os.environ if environ is None else environ
     from_ref, to_ref = env.get("PRE_COMMIT_FROM_REF"), env.get("PRE_COMMIT_TO_REF")
     if from_ref and to_ref:
-        return _between(root, from_ref, to_ref)
+        return _between(root, from_ref, to_ref, remote)
     return _since_base(root, base, remote)
 
 
@@ -52,17 +53,17 @@ def _entries(pairs: list[tuple[str, str]]) -> tuple[Entry, ...]:
     return tuple(Entry(status, path) for status, path in pairs)
 
 
-def _between(root: Path, from_ref: str, to_ref: str) -> Change:
+def _between(root: Path, from_ref: str, to_ref: str, remote: str) -> Change:
     revs = (f"{from_ref}...{to_ref}",)
     pairs, error = git.diff_name_status(root, *revs)
     notes: list[str] = []
     if pairs is None:
-        notes.extend(_repair(root, from_ref, None, what="PRE_COMMIT_FROM_REF", against=to_ref))
+        notes.extend(_repair(root, from_ref, remote, what="PRE_COMMIT_FROM_REF", against=to_ref))
         pairs, error = git.diff_name_status(root, *revs)
         if pairs is None:  # pragma: no cover - _repair raises whenever git cannot diff
             raise ReleasekitError(f"cannot list the changes {from_ref[:12]}...{to_ref[:12]}: {error}")
     description = f"commits {from_ref[:12]}...{to_ref[:12]} (from pre-commit)"
-    return Change(_entries(pairs), revs, description, tuple(notes))
+    return Change(_entries(pairs), revs, description, tuple(notes), f"{from_ref}..{to_ref}")
 
 
 def _since_base(root: Path, base: str, remote: str) -> Change:
@@ -88,7 +89,17 @@ def _since_base(root: Path, base: str, remote: str) -> Change:
             pairs, error = git.diff_name_status(root, *revs)
             if pairs is None:  # pragma: no cover
                 raise ReleasekitError(f"cannot list the changes since {base}: {error}")
-    return Change(_entries(pairs), revs, f"staged changes and commits since {base}", tuple(notes))
+    return Change(_entries(pairs), revs, f"staged changes and commits since {base}", tuple(notes), f"{base}..HEAD")
+
+
+def is_revert(root: Path, change: Change) -> bool:
+    """True when the change is a revert: one of its commits is (``Revert "..."``), or a
+    ``git revert`` is in progress in the work tree."""
+    if (git.git_dir(root) / "REVERT_HEAD").exists():
+        return True
+    if change.commits is None:
+        return False
+    return any(subject.startswith("Revert ") for subject in git.subjects(change.commits, root))
 
 
 def _split_remote_ref(ref: str, root: Path, remote: str | None) -> tuple[str, str] | None:
@@ -118,10 +129,8 @@ def _repair(root: Path, ref: str, remote: str | None, *, what: str, against: str
                 shallow = False
             if git.rev_parse(ref, root) is None:
                 where = f" ({_CI_HINT})" if shallow else ""
-                raise ReleasekitError(
-                    f"{what} {ref} not found{where}: fetch it, or pass --base REF naming the branch this "
-                    "change goes into"
-                )
+                todo = "pass --base REF naming the branch this change goes into" if what == "base" else "fetch it"
+                raise ReleasekitError(f"{what} {ref} not found{where}: {todo}")
         elif git.fetch_branch(*split, root, unshallow=shallow):
             extra = " with the full history (the clone was shallow)" if shallow else ""
             notes.append(f"fetched {ref} from {split[0]}{extra}")

@@ -40,6 +40,11 @@ SCHEMA: dict[str, Any] = {
         "cache_ttl": int,
         "private_addresses": bool,
         "timeout": float,
+        "exclude_urls": list,
+        "report_redirects": bool,
+        "concurrency": int,
+        "per_host": int,
+        "jobs": int,
     },
 }
 
@@ -100,6 +105,11 @@ class LinksConfig(NamedTuple):
     cache_ttl: int = 86400
     private_addresses: bool = True
     timeout: float = 10.0
+    exclude_urls: tuple[str, ...] = ()
+    report_redirects: bool = False
+    concurrency: int = 128
+    per_host: int = 10
+    jobs: int = 0  # worker processes for large trees; 0: one per idle core
 
 
 class Config(NamedTuple):
@@ -201,7 +211,7 @@ def _version_config(root: Path, pyproject: Path, data: Mapping[str, Any]) -> Ver
     current = table.get("current_version")
     if not isinstance(current, str):
         raise ReleasekitError(f"{source.name}: [tool.bumpversion] current_version is missing or not a string")
-    from releasekit.versions import check_release_version  # local: versions imports this module's types
+    from releasekit.semver import check_release_version
 
     check_release_version(current, where=f"{source.name}: [tool.bumpversion] current_version")
     files: list[VersionFile] = []
@@ -322,7 +332,7 @@ def load(start: Path | str | None = None) -> Config:
         source_paths=tuple(str(p) for p in source_paths) if source_paths is not None else None,
         test_index=_index("TestPyPI", own.get("test_index", {}), DEFAULT_TEST_INDEX, "RELEASEKIT_TEST_"),
         index=_index("PyPI", own.get("index", {}), DEFAULT_INDEX, "RELEASEKIT_"),
-        github_api_url=github.get("api_url", os.environ.get("RELEASEKIT_GITHUB_API_URL", "https://api.github.com")),
+        github_api_url=os.environ.get("RELEASEKIT_GITHUB_API_URL") or github.get("api_url", "https://api.github.com"),
         github_repository=github.get("repository"),
         links=LinksConfig(
             exclude=tuple(str(p) for p in links.get("exclude", ())),
@@ -332,5 +342,10 @@ def load(start: Path | str | None = None) -> Config:
             cache_ttl=links.get("cache_ttl", 86400),
             private_addresses=links.get("private_addresses", True),
             timeout=float(links.get("timeout", 10.0)),
+            exclude_urls=tuple(str(p) for p in links.get("exclude_urls", ())),
+            report_redirects=links.get("report_redirects", False),
+            concurrency=links.get("concurrency", 128),
+            per_host=links.get("per_host", 10),
+            jobs=links.get("jobs", 0),
         ),
     )

@@ -39,10 +39,10 @@ RECOMMENDED_TYPES: tuple[tuple[str, str, bool], ...] = (
 # What `towncrier create` writes when it is given no content.
 _PLACEHOLDER = "Add your info here"
 # Files towncrier itself never treats as fragments.
-_ALWAYS_IGNORED = (".gitignore", ".gitkeep", ".keep", "readme", "readme.*", "template.*")
-_SLUG = re.compile(r"[A-Za-z0-9_-]+")
+# (Prefixes of lower-cased names: dot files such as .gitignore and .gitkeep, README, templates.)
+_ALWAYS_IGNORED = (".", "readme", "template.")
 # An issue number in a branch name: 42-fix, fix/42-x, gh-42, issue_42, feature/#42.
-_BRANCH_ISSUE = re.compile(r"(?:^|[/_-])(?:gh|issue|issues|bug|fix)?[-_#]?(\d{1,7})(?=$|[/_-])", re.IGNORECASE)
+_BRANCH_ISSUE = r"(?:^|[/_-])(?:gh|issue|issues|bug|fix)?[-_#]?(\d{1,7})(?=$|[/_-])"
 
 
 class Fragment(NamedTuple):
@@ -67,11 +67,16 @@ def extension(config: FragmentsConfig) -> str:
 
 
 def is_ignored(name: str, config: FragmentsConfig) -> bool:
-    """True for files in the fragment directory that are not fragments (.gitignore, README...)."""
-    from fnmatch import fnmatch
-
+    """True for files in the fragment directory that are not fragments (dot files, README, template,
+    and towncrier's ``ignore`` patterns)."""
     lower = name.lower()
-    return lower.startswith(".") or any(fnmatch(lower, p.lower()) for p in (*_ALWAYS_IGNORED, *config.ignore))
+    if lower.startswith(_ALWAYS_IGNORED):
+        return True
+    if not config.ignore:
+        return False
+    from fnmatch import fnmatch  # compiles a regex per pattern: only when there are patterns
+
+    return any(fnmatch(lower, pattern.lower()) for pattern in config.ignore)
 
 
 def parse_name(name: str, config: FragmentsConfig) -> tuple[str | None, str] | str:
@@ -99,9 +104,13 @@ def parse_name(name: str, config: FragmentsConfig) -> tuple[str | None, str] | s
     if stem.isdigit():
         return str(int(stem)), kind
     prefix = config.orphan_prefix
-    if prefix and stem.startswith(prefix) and _SLUG.fullmatch(stem[len(prefix) :]):
+    if prefix and stem.startswith(prefix) and _is_slug(stem[len(prefix) :]):
         return None, kind
     return f"{stem!r} is neither an issue number nor {prefix}<slug>: name it {example}"
+
+
+def _is_slug(text: str) -> bool:
+    return text.isascii() and text.replace("-", "").replace("_", "").isalnum()
 
 
 def unknown_type_message(kind: str, config: FragmentsConfig) -> str:
@@ -196,7 +205,7 @@ def issue_from_branch(branch: str | None) -> str | None:
     """The issue number a branch name carries (``42-fix-typo``, ``fix/gh-42``), or None."""
     if not branch:
         return None
-    match = _BRANCH_ISSUE.search(branch)
+    match = re.search(_BRANCH_ISSUE, branch, re.IGNORECASE)
     return str(int(match.group(1))) if match else None
 
 
@@ -275,13 +284,14 @@ def check_change(
     *,
     branch: str | None = None,
     changelog_line: int = 1,
+    reverting: bool = True,
 ) -> Verdict:
     """Decide whether a change needs a fragment and carries one.
 
     - a release commit (it deletes fragments and rewrites the news file) passes;
     - a change with no source path in it passes (docs, tests, CI);
     - a change that removes fragments and adds none is a revert of the work they
-      described, and passes;
+      described, and passes, unless ``reverting`` says it is not one;
     - a source change must add (or edit) a fragment of a checked type.
     Editing the news file by hand outside a release is reported at ``changelog_line``.
     """
@@ -325,7 +335,7 @@ def check_change(
         return Verdict(findings, "no source change", (), tuple(added))
     if added:
         return Verdict(findings, "fragment", tuple(changed_sources), tuple(added))
-    if removed:
+    if removed and reverting:
         return Verdict(findings, "revert", tuple(changed_sources), ())
     count = len(changed_sources)
     others = f" and {count - 1} other source file{'s' if count > 2 else ''}" if count > 1 else ""

@@ -40,6 +40,11 @@ def is_clean(cwd: PathLike) -> bool:
     return git("status", "--porcelain", cwd=cwd) == ""
 
 
+def tracked_changes(cwd: PathLike) -> bool:
+    """True when a tracked file is staged or modified (untracked files do not count)."""
+    return git("status", "--porcelain", "--untracked-files=no", cwd=cwd) != ""
+
+
 def head(cwd: PathLike) -> str:
     """HEAD's full commit id."""
     return git("rev-parse", "HEAD", cwd=cwd)
@@ -70,6 +75,11 @@ def tag_exists(tag: str, cwd: PathLike) -> bool:
 def remote_tag_exists(remote: str, tag: str, cwd: PathLike) -> bool:
     """True when ``remote`` has the tag ``tag``."""
     return git("ls-remote", "--tags", remote, f"refs/tags/{tag}", cwd=cwd) != ""
+
+
+def remote_branch_exists(remote: str, branch: str, cwd: PathLike) -> bool:
+    """True when ``remote`` has the branch ``branch``."""
+    return git("ls-remote", "--heads", remote, f"refs/heads/{branch}", cwd=cwd) != ""
 
 
 def remote_url(remote: str, cwd: PathLike) -> str | None:
@@ -266,3 +276,27 @@ def unshallow(remote: str, cwd: PathLike) -> bool:
 def empty_tree(cwd: PathLike) -> str:
     """The id of the empty tree, to diff a repository that has no commit yet."""
     return run(["git", "hash-object", "-t", "tree", "--stdin"], cwd=cwd, input="").stdout.strip()
+
+
+def subjects(revision_range: str, cwd: PathLike) -> list[str]:
+    """The subject lines of the commits in ``revision_range`` (``A..B``)."""
+    return git("log", "--format=%s", revision_range, "--", cwd=cwd).splitlines()
+
+
+def tracked_files(cwd: PathLike, *pathspecs: str) -> list[str] | None:
+    """Files git tracks under ``pathspecs`` (all when none), relative to ``cwd``; None outside a repository."""
+    proc = run(["git", "ls-files", "-z", "--", *pathspecs], cwd=cwd, check=False)
+    if proc.returncode != 0:
+        return None
+    return [name for name in proc.stdout.split("\0") if name]
+
+
+def is_ancestor(ancestor: str, descendant: str, cwd: PathLike) -> bool:
+    """True when ``ancestor`` is in the history of ``descendant``."""
+    proc = run(["git", "merge-base", "--is-ancestor", ancestor, descendant], cwd=cwd, check=False)
+    return proc.returncode == 0
+
+
+def conflicted_files(cwd: PathLike) -> list[str]:
+    """The paths a merge in progress left unmerged."""
+    return git("diff", "--name-only", "--diff-filter=U", cwd=cwd).splitlines()

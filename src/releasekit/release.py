@@ -19,9 +19,11 @@ from typing import NamedTuple
 from releasekit import git, journal
 from releasekit.config import Config
 from releasekit.errors import ReleasekitError, StepFailed, secrets_from_env
+from releasekit.hotfix import is_hotfix_branch
 from releasekit.journal import Journal
 from releasekit.steps import Context, Plan, Step
 from releasekit.steps.build import BUILD
+from releasekit.steps.post_release import GITHUB_RELEASE, MERGE_BACK
 from releasekit.steps.preflight import PREFLIGHT, suggested_bump
 from releasekit.steps.prepare import COMMIT, TAG
 from releasekit.steps.publish import TEST_UPLOAD, TEST_VERIFY, UPLOAD, VERIFY
@@ -41,7 +43,9 @@ STEPS: tuple[Step, ...] = (
     PUSH,  # 8. git push --atomic origin <branch> vX.Y.Z
     UPLOAD,  # 9. upload to the production index
     VERIFY,  # 10. install from it, verify the hashes
-    SUMMARY,  # 11. version, files, hashes, index URLs, release notes
+    GITHUB_RELEASE,  # 11. post-release: the GitHub release, with the release notes
+    MERGE_BACK,  # 12. a hotfix release only: merge the hotfix branch back into main
+    SUMMARY,  # 13. version, files, hashes, index URLs, release notes
 )
 
 FAIL_AT_ENV = "RELEASEKIT_FAIL_AT_STEP"
@@ -104,11 +108,12 @@ def begin(config: Config, spec: str | None, *, dry_run: bool = False) -> tuple[J
     if chosen not in BUMPS and not chosen[:1].isdigit() and not chosen.startswith("v"):
         raise ReleasekitError(f"{chosen!r}: expected major, minor, patch or a version such as 1.2.3")
     version = next_version(previous, chosen)
+    current_branch = git.current_branch(config.root)
     record = Journal(
         version=version,
         spec=chosen,
         previous_version=previous,
-        branch=config.release_branch,
+        branch=current_branch if current_branch and is_hotfix_branch(current_branch) else config.release_branch,
         remote=config.remote,
         start_commit=git.head(config.root),
     )
@@ -219,7 +224,7 @@ def _undo(config: Config, record: Journal) -> list[str]:
         # A commit step interrupted after committing, before journaling: is HEAD ours?
         ours = git.subject(top, root) == commit_message(record.version) and git.parent(top, root) == record.start_commit
         release_commit = top if ours else None
-    if release_commit and top == release_commit and not git.is_clean(root):
+    if release_commit and top == release_commit and git.tracked_changes(root):
         raise ReleasekitError("the work tree has changes made after the release commit; commit or stash them first")
     undone = []
     if release_commit and git.tag_target(record.tag, root) == release_commit:
@@ -228,7 +233,7 @@ def _undo(config: Config, record: Journal) -> list[str]:
     if release_commit and top == release_commit:
         git.reset_hard(record.start_commit, root)
         undone.append(f"reset {record.branch} to {record.start_commit[:10]}: version files and fragments restored")
-    elif top == record.start_commit and not git.is_clean(root) and not record.done(COMMIT.name):
+    elif top == record.start_commit and git.tracked_changes(root) and not record.done(COMMIT.name):
         git.reset_hard(record.start_commit, root)
         undone.append("restored the files an interrupted bump had changed")
     elif top != record.start_commit:

@@ -7,13 +7,16 @@ the ``[[tool.towncrier.type]]`` array form, so the sections keep this order. Whe
 repository's URL is known, version titles link to the release tag and issue numbers to
 the issues.
 
-Print it with ``python -m releasekit.towncrier_config [REPOSITORY_URL]``.
+Print it with ``python -m releasekit.towncrier_config [REPOSITORY_URL]``; without a URL,
+the one in ``[project.urls]`` (Repository, Source, ...) or the ``origin`` remote's is used.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from releasekit.fragments import RECOMMENDED_TYPES
 
@@ -64,6 +67,41 @@ def towncrier_toml(
     return "\n".join(lines) + "\n"
 
 
+_URL_KEYS = ("repository", "source", "source code", "code", "github")
+
+
+def web_url(url: str) -> str | None:
+    """The https address of a repository URL (``git@github.com:o/r.git`` -> ``https://github.com/o/r``).
+
+    None for a local path or a URL that carries credentials.
+    """
+    url = url.strip()
+    if url.startswith("git@") and ":" in url:
+        host, path = url[len("git@") :].split(":", 1)
+        url = f"https://{host}/{path}"
+    elif url.startswith(("ssh://git@", "git://")):
+        url = "https://" + url.split("://", 1)[1].removeprefix("git@")
+    if not url.startswith(("https://", "http://")) or "@" in url.split("/")[2]:
+        return None
+    return url.rstrip("/").removesuffix(".git")
+
+
+def repository_url(root: str | os.PathLike[str]) -> str | None:
+    """The project's repository address: ``[project.urls]`` (Repository, Source...), else the
+    ``origin`` remote's URL when it is a web address."""
+    from releasekit import git
+    from releasekit.config import read_toml
+
+    pyproject = Path(root, "pyproject.toml")
+    urls = read_toml(pyproject).get("project", {}).get("urls", {}) if pyproject.is_file() else {}
+    by_key = {str(k).lower(): v for k, v in urls.items() if isinstance(v, str)} if isinstance(urls, dict) else {}
+    for key in _URL_KEYS:
+        if key in by_key and (found := web_url(by_key[key])):
+            return found
+    remote = git.remote_url("origin", root)
+    return web_url(remote) if remote else None
+
+
 def changelog_header(project: str) -> str:
     """A new CHANGELOG.md that towncrier can write into (below the start string)."""
     return (
@@ -75,12 +113,13 @@ def changelog_header(project: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Print the recommended configuration; the optional argument is the repository URL."""
+    """Print the recommended configuration for the repository URL given, or else the one
+    ``[project.urls]`` or the ``origin`` remote names."""
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) > 1 or any(a.startswith("-") for a in args):
         print("usage: python -m releasekit.towncrier_config [REPOSITORY_URL]", file=sys.stderr)
         return 2
-    print(towncrier_toml(args[0] if args else None), end="")
+    print(towncrier_toml(args[0] if args else repository_url(os.getcwd())), end="")
     return 0
 
 

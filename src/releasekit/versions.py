@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from releasekit.errors import ReleasekitError
 from releasekit.findings import Finding
+from releasekit.semver import SEMVER as _SEMVER
+from releasekit.semver import check_release_version
 
 if TYPE_CHECKING:
     from packaging.version import Version
 
     from releasekit.config import Config, VersionFile
 
-# MAJOR.MINOR.PATCH, optionally followed by a PEP 440 pre-release (a, b or rc and a number).
-_SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:(a|b|rc)(0|[1-9]\d*))?")
 BUMPS = ("major", "minor", "patch")
 TAG_PREFIX = "v"
 
@@ -31,15 +31,6 @@ _ASSIGNMENT = re.compile(
 _KEYWORD = re.compile(rf"""\bversion[ \t]*=[ \t]*{_QUOTED}""")
 _TOML_TABLE = re.compile(r"^[ \t]*\[(?P<name>[^\]\n]+)\][ \t]*(?:#.*)?$", re.MULTILINE)
 _TOML_VERSION = re.compile(rf"""^[ \t]*version[ \t]*=[ \t]*{_QUOTED}""", re.MULTILINE)
-
-
-def check_release_version(text: str, *, where: str = "version") -> None:
-    """Refuse anything that is not SemVer (+ a, b, rc), without importing packaging (hooks start fast)."""
-    if not _SEMVER.fullmatch(text):
-        raise ReleasekitError(
-            f"{where}: {text!r} is not a release version; use MAJOR.MINOR.PATCH, optionally with a pre-release "
-            "such as 1.2.0rc1"
-        )
 
 
 def parse_version(text: str, *, where: str = "version") -> Version:

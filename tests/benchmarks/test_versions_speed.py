@@ -5,8 +5,6 @@ Both are hooks that run on every commit. Run with `pytest -m benchmark -s`.
 
 from __future__ import annotations
 
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -40,20 +38,19 @@ def _big_repo(root: Path, n_files: int = 3000) -> Path:
     return repo
 
 
-def test_check_versions_against_towncrier_check(tmp_path: Path) -> None:
+def test_check_versions_against_towncrier_check(tmp_path: Path, hook_venv: Path) -> None:
     repo = _big_repo(tmp_path / "big")
     tracked = len(git(repo, "ls-files").splitlines())
     assert tracked >= 3000
-    scripts = Path(sys.executable).parent
-    releasekit = shutil.which("releasekit", path=str(scripts)) or "releasekit"
-    towncrier = shutil.which("towncrier", path=str(scripts)) or "towncrier"
+    releasekit = str(hook_venv / "releasekit")
+    towncrier = str(hook_venv / "towncrier")
     git(repo, "tag", "-a", "v1.2.2", "-m", "Release v1.2.2")  # a real repository has older tags
     age_tree(repo)
     cmd = [releasekit, "check", "versions"]
     cold = median_seconds(cmd, cwd=repo, expect=0, env={"RELEASEKIT_NO_CACHE": "1"})
     warm = median_seconds(cmd, cwd=repo, expect=0)
     peer = median_seconds([towncrier, "check", "--compare-with", "origin/main"], cwd=repo, expect=0)
-    bare = median_seconds([sys.executable, "-c", "pass"], cwd=repo)
+    bare = median_seconds([str(hook_venv / "python"), "-c", "pass"], cwd=repo)
     print(f"python start-up alone: median {bare * 1000:.1f} ms")
     report(f"check versions, {tracked} files, full check (no record)", cold, peer, "towncrier check")
     report(f"check versions, {tracked} files, unchanged inputs (hook record)", warm, peer, "towncrier check")

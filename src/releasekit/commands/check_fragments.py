@@ -35,13 +35,15 @@ def main(args: argparse.Namespace) -> int:
     patterns = cfg.source_paths if cfg.source_paths is not None else default_source_paths(cfg.root, cfg.project_name)
     sources = source_matcher(patterns)
     verdict = check_change(change.entries, spec, sources)
-    # The branch name and the changed line of the news file cost git calls: only on failure.
-    if verdict.findings:
+    # Telling a revert, the branch name and the changed line of the news file cost git
+    # calls: only when they matter.
+    reverting = verdict.reason != "revert" or changes.is_revert(cfg.root, change)
+    if verdict.findings or not reverting:
         branch = git.current_branch(cfg.root) or os.environ.get("GITHUB_HEAD_REF") or None
         line = 1
         if any(f.path == spec.filename for f in verdict.findings):
             line = git.first_added_line(cfg.root, spec.filename, *change.revs)
-        verdict = check_change(change.entries, spec, sources, branch=branch, changelog_line=line)
+        verdict = check_change(change.entries, spec, sources, branch=branch, changelog_line=line, reverting=reverting)
     findings.extend(verdict.findings)
     if findings:
         print(render(findings, args.format))

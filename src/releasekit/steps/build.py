@@ -101,6 +101,15 @@ def build_and_check(
     return project, {f.name: indexes.sha256_file(f) for f in files}
 
 
+def _borrow_identity(root: Path, clone: Path) -> None:
+    """Let the dry run's throwaway commit use the project's identity, unsigned."""
+    for key in ("user.name", "user.email"):
+        value = git.git("config", "--get", key, cwd=root, check=False)
+        if value:
+            git.git("config", key, value, cwd=clone)
+    git.git("config", "commit.gpgsign", "false", cwd=clone)
+
+
 def run_build(ctx: Context) -> str:
     """Build the tag's files (or, in a dry run, those of a temporary clone with the bump applied)."""
     root, record = ctx.root, ctx.journal
@@ -109,6 +118,7 @@ def run_build(ctx: Context) -> str:
         shutil.rmtree(src)
     if ctx.dry_run:
         git.clone(root, src, git.head(root))
+        _borrow_identity(root, src)
         apply_release(src, ctx.config, record.version)
         rev = "HEAD"
         outdir = ctx.workdir / "dist"

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 from releasekit import git, indexes
 from releasekit.config import Config
 from releasekit.errors import ReleasekitError, StepFailed
+from releasekit.hotfix import is_hotfix_branch
 from releasekit.process import python_module, run
 from releasekit.steps import Context, Step
 from releasekit.versions import bump_kind, check_versions, required_bump, tag_for
@@ -114,15 +115,20 @@ def link_problems(config: Config) -> tuple[list[str], str | None]:
     return lines or [f"link check failed with exit code {proc.returncode}"], None
 
 
-def git_problems(config: Config, tag: str) -> list[str]:
-    """Branch, detached HEAD, clean tree, sync with the remote, and the tag being free."""
-    root, remote, branch = config.root, config.remote, config.release_branch
+def git_problems(config: Config, tag: str, branch: str) -> list[str]:
+    """Branch, detached HEAD, clean tree, sync with the remote, and the tag being free.
+
+    ``branch`` is the release branch, or the ``hotfix/`` branch a hotfix is released from;
+    a hotfix branch that the remote does not have yet is pushed with the release.
+    """
+    root, remote = config.root, config.remote
+    hotfix = is_hotfix_branch(branch)
     problems = []
     current = git.current_branch(root)
     if current is None:
         problems.append(f"HEAD is detached; check out {branch} to release")
     elif current != branch:
-        problems.append(f"on branch {current}; releases are made from {branch}")
+        problems.append(f"on branch {current}; releases are made from {branch} (or a hotfix/ branch)")
     changed = git.changed_paths(root)
     if changed:
         shown = ", ".join(changed[:5]) + (", ..." if len(changed) > 5 else "")
@@ -130,13 +136,16 @@ def git_problems(config: Config, tag: str) -> list[str]:
     if git.remote_url(remote, root) is None:
         problems.append(f"no remote named {remote!r}")
         return problems
+    on_remote = not hotfix or git.remote_branch_exists(remote, branch, root)
     try:
-        git.fetch(remote, root, branch)
+        git.fetch(remote, root, *([branch] if on_remote else []))
     except ReleasekitError as exc:
         problems.append(f"cannot fetch {branch} from {remote}: {str(exc).splitlines()[-1]}")
         return problems
     upstream = f"refs/remotes/{remote}/{branch}"
-    if git.rev_parse(upstream, root) is None:
+    if not on_remote:
+        pass  # a new hotfix branch: nothing to be in sync with yet
+    elif git.rev_parse(upstream, root) is None:
         problems.append(f"{remote} has no branch {branch}")
     else:
         ahead, behind = git.ahead_behind("HEAD", upstream, root)
@@ -154,7 +163,7 @@ def git_problems(config: Config, tag: str) -> list[str]:
 def run_preflight(ctx: Context) -> str:
     """Gather every problem; fail with all of them."""
     config, journal = ctx.config, ctx.journal
-    problems = git_problems(config, tag_for(journal.version))
+    problems = git_problems(config, tag_for(journal.version), journal.branch)
     problems += [finding.text() for finding in check_versions(config)]
     problems += fragment_problems(config, journal.previous_version, journal.version)
     links, note = link_problems(config)

@@ -64,7 +64,7 @@ def run_commit(ctx: Context) -> str:
             f"HEAD moved since the release started (was {journal.start_commit[:10]}); "
             "check it out again or run 'releasekit release --abort'"
         )
-    if not git.is_clean(root):
+    if git.tracked_changes(root):
         # Only an interrupted bump could have left changes: preflight saw a clean tree.
         ctx.note("restoring the files an interrupted run had changed")
         git.reset_hard(journal.start_commit, root)

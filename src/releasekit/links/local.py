@@ -1,0 +1,173 @@
+"""Local targets: where a link points inside the repository, and whether that exists.
+
+Paths are checked case-sensitively, one directory listing at a time (as GitHub serves
+them, whatever the local file system folds), and every listing is read once per run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import posixpath
+import re
+from collections.abc import Iterable
+from typing import NamedTuple
+from urllib.parse import unquote, urlsplit
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+# /OWNER/REPO (its README), or /OWNER/REPO/blob|tree|raw/REF/path
+_GITHUB_PATH = re.compile(r"^/([^/]+)/([^/]+?)(?:/?|/(?:blob|tree|raw)/[^/]+(?:/(.*))?)$")
+_GITHUB_REMOTE = re.compile(r"github\.com[:/]([^/]+)/([^/]+?)(?:\.git)?/?$", re.IGNORECASE)
+
+
+class Target(NamedTuple):
+    """What a link points at.
+
+    ``kind`` is ``local`` (``path`` is repository-relative, ``""`` for the same file),
+    ``external`` (``path`` is the URL), ``skip`` (mailto:, tel:...) or ``error``
+    (``problem`` says why).
+    """
+
+    kind: str
+    path: str = ""
+    fragment: str | None = None
+    problem: str = ""
+    query: str = ""
+
+
+SKIP = Target("skip")
+
+
+def github_slug(remote_url: str | None) -> str | None:
+    """``owner/repo`` (lowercase) of a GitHub remote URL, or None for other hosts."""
+    if not remote_url:
+        return None
+    match = _GITHUB_REMOTE.search(remote_url.strip())
+    return f"{match.group(1)}/{match.group(2)}".lower() if match else None
+
+
+def classify(url: str, source_dir: str, docs_root: str, own_repo: str | None) -> Target:
+    """Where ``url``, found in a file in ``source_dir``, points (paths are repository-relative).
+
+    Root-relative ``/path`` links resolve against ``docs_root``; links to the repository's
+    own GitHub URL (``own_repo`` is ``owner/repo``) resolve inside it, offline.
+    """
+    url = url.strip()
+    if url.startswith("#"):
+        return Target("local", "", unquote(url[1:]))
+    if url.startswith("//"):
+        url = "https:" + url
+    if ":" in url and _SCHEME.match(url):
+        scheme = url.split(":", 1)[0].lower()
+        if scheme not in ("http", "https"):
+            return SKIP
+        try:
+            parts = urlsplit(url)
+            host = parts.hostname
+            parts.port  # noqa: B018 - a bad port raises here
+        except ValueError as exc:
+            return Target("error", problem=f"malformed URL: {exc}")
+        if not host:
+            return Target("error", problem="malformed URL: no host")
+        if own_repo and host == "github.com":
+            match = _GITHUB_PATH.match(parts.path)
+            if match and f"{match.group(1)}/{match.group(2)}".lower() == own_repo:
+                rel = unquote(match.group(3) or "").strip("/")
+                fragment = unquote(parts.fragment) if parts.fragment else None
+                return _inside(posixpath.normpath(rel) if rel else "", fragment, parts.query)
+        return Target("external", url)
+    path, hash_, fragment = url.partition("#")
+    path, _, query = path.partition("?")
+    frag = unquote(fragment) if hash_ else None
+    if not path:
+        return Target("local", "", frag, query=query)
+    path = unquote(path)
+    base = docs_root if path.startswith("/") else source_dir
+    joined = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
+    return _inside(joined, frag, query)
+
+
+def _inside(path: str, fragment: str | None, query: str) -> Target:
+    if path == "." or path == "":
+        return Target("local", ".", fragment, query=query)
+    if path == ".." or path.startswith("../") or path.startswith("/"):
+        return Target("error", problem="escapes the repository")
+    return Target("local", path, fragment, query=query)
+
+
+class Lookup(NamedTuple):
+    """Whether a repository-relative path exists, what it is, and a near miss if it does not."""
+
+    kind: str  # file, dir, missing, broken (a dangling symlink or a loop)
+    suggestion: str | None = None
+
+
+class Tree:
+    """The repository's files, read one directory listing at a time and remembered."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        # name -> "file", "dir" or "link" (a symlink, resolved only when asked for)
+        self._listings: dict[str, dict[str, str] | None] = {}
+        self._lookups: dict[str, Lookup] = {".": Lookup("dir")}
+
+    def _entries(self, directory: str) -> dict[str, str] | None:
+        if directory in self._listings:
+            return self._listings[directory]
+        found: dict[str, str] = {}
+        result: dict[str, str] | None = found
+        try:
+            # scandir's entry types come with the listing: no stat per file
+            with os.scandir(os.path.join(self.root, directory)) as entries:
+                for entry in entries:
+                    if entry.is_symlink():
+                        found[entry.name] = "link"
+                    else:
+                        found[entry.name] = "dir" if entry.is_dir() else "file"
+        except OSError:
+            result = None
+        self._listings[directory] = result
+        return result
+
+    def listing(self, directory: str) -> frozenset[str] | None:
+        """The names in ``directory`` (repository-relative), or None when it is not one."""
+        entries = self._entries(directory)
+        return None if entries is None else frozenset(entries)
+
+    def lookup(self, path: str) -> Lookup:
+        """Find ``path`` (normalized, repository-relative), matching each name's case exactly."""
+        found = self._lookups.get(path)
+        if found is None:
+            found = self._lookups[path] = self._lookup(path)
+        return found
+
+    def _lookup(self, path: str) -> Lookup:
+        parent, _, name = path.rpartition("/")
+        parent = parent or "."
+        above = self.lookup(parent)
+        if above.kind != "dir":
+            return above if above.kind != "file" else Lookup("missing")
+        entries = self._entries(parent)
+        if entries is None:
+            return Lookup("missing")
+        kind = entries.get(name)
+        if kind is None:
+            return Lookup("missing", self._suggest(parent, name, entries))
+        if kind != "link":
+            return Lookup(kind)
+        try:
+            is_dir = os.path.isdir(os.path.join(self.root, path))
+            if not is_dir:
+                os.stat(os.path.join(self.root, path))
+        except OSError:
+            return Lookup("broken")
+        return Lookup("dir" if is_dir else "file")
+
+    @staticmethod
+    def _suggest(parent: str, name: str, names: Iterable[str]) -> str | None:
+        folded = name.lower()
+        same_case = [n for n in names if n.lower() == folded]
+        close = same_case or difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.8)
+        if not close:
+            return None
+        return close[0] if parent == "." else f"{parent}/{close[0]}"

@@ -1,0 +1,133 @@
+"""The one module that talks to pyromark (pulldown-cmark), tested with pyromark 0.10.
+
+pyromark's event format has changed between minor versions, so everything that knows its
+shape lives here, and pyproject bounds the version to the one this was written against.
+Offsets are UTF-8 byte offsets into the source, as pyromark reports them.
+
+The event loop is the hot path of the whole checker (it runs once per Markdown file and
+costs more than the parse itself), so it is written flat, with one dict lookup per event.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+
+
+class MarkdownEvents(NamedTuple):
+    """What the link checker needs from one Markdown document, with byte offsets."""
+
+    links: list[tuple[int, str]]  # links and images: (offset of the construct, destination)
+    headings: list[tuple[int, str, str | None]]  # (offset, plain text, explicit {#id})
+    html: list[tuple[int, str]]  # raw HTML: blocks joined whole, inline tags one by one
+    texts: list[tuple[int, str]]  # prose (never code) that may hold a bare URL
+
+
+def _options() -> int:
+    import pyromark
+
+    return int(
+        pyromark.Options.ENABLE_HEADING_ATTRIBUTES | pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_FOOTNOTES
+    )
+
+
+_OPTIONS: int | None = None
+
+
+def scan(text: str) -> MarkdownEvents:
+    """Walk ``text``'s events once and keep links, headings, raw HTML and prose."""
+    global _OPTIONS
+    import pyromark
+
+    if _OPTIONS is None:
+        _OPTIONS = _options()
+    if "\r" in text:
+        # With heading attributes on, pulldown-cmark 0.13 reads past a lone CR line ending
+        # after an ATX heading and swallows the rest of the page into it. A LF in its place
+        # has the same length, so every offset stays valid.
+        text = re.sub(r"\r(?!\n)", "\n", text)
+    links: list[tuple[int, str]] = []
+    headings: list[tuple[int, str, str | None]] = []
+    html: list[tuple[int, str]] = []
+    texts: list[tuple[int, str]] = []
+    heading: list[str] | None = None
+    heading_start = 0
+    heading_id: str | None = None
+    block: list[str] | None = None
+    block_start = 0
+    in_code = False
+    in_link = 0
+    in_image = 0
+    events: Iterator[tuple[Any, Any]] = pyromark.events_with_range(text, options=pyromark.Options(_OPTIONS))
+    for event, span in events:
+        if event.__class__ is str:  # SoftBreak, HardBreak, Rule
+            if heading is not None:
+                heading.append(" ")
+            continue
+        # one dict lookup per likely kind, most frequent first: cheaper than unpacking items()
+        value = event.get("Text")
+        if value is not None:
+            if heading is not None:
+                if not in_image:
+                    heading.append(value)
+            elif not in_code and not in_link and ("://" in value or "www." in value):
+                texts.append((span["start"], value))
+            continue
+        value = event.get("Start")
+        if value is not None:
+            if value.__class__ is str:
+                if value == "HtmlBlock":
+                    block = []
+                    block_start = span["start"]
+                continue
+            data = value.get("Link") or value.get("Image")
+            if data is not None:
+                if "Link" in value:
+                    in_link += 1
+                else:
+                    in_image += 1
+                link_type = data["link_type"]
+                if link_type != "Email" and link_type.__class__ is str:
+                    links.append((span["start"], data["dest_url"]))
+                continue
+            data = value.get("Heading")
+            if data is not None:
+                heading = []
+                heading_start = span["start"]
+                heading_id = data["id"]
+            elif "CodeBlock" in value:
+                in_code = True
+            continue
+        value = event.get("End")
+        if value is not None:
+            if value == "Link":
+                in_link -= 1
+            elif value == "Image":
+                in_image -= 1
+            elif value == "CodeBlock":
+                in_code = False
+            elif value == "HtmlBlock":
+                if block:
+                    html.append((block_start, "".join(block)))
+                block = None
+            elif value.__class__ is dict and "Heading" in value and heading is not None:
+                headings.append((heading_start, "".join(heading).strip(), heading_id or None))
+                heading = None
+            continue
+        value = event.get("Code")
+        if value is not None:
+            if heading is not None:
+                heading.append(value)
+            continue
+        value = event.get("Html")
+        if value is not None:
+            if block is not None:
+                block.append(value)
+            else:  # an HTML block pyromark did not open (should not happen): keep it anyway
+                html.append((span["start"], value))
+            continue
+        value = event.get("InlineHtml")
+        if value is not None:
+            html.append((span["start"], value))
+    return MarkdownEvents(links, headings, html, texts)

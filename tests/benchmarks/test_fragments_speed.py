@@ -1,0 +1,94 @@
+"""Latency of the `changelog-fragment` hook against `towncrier check`, measured in the same run.
+
+Targets (issue 3): median wall time at most 40 ms on a repository with 3,000 source files
+and 200 fragments, and at most 0.3x `towncrier check` on the same change.
+
+Both run from their console scripts in a fresh virtual environment holding releasekit
+and its dependencies, as pre-commit builds one for the hook. The development
+environment would not do: test tools there (coverage, pre-commit-uv) hook into every
+interpreter's start-up through .pth files.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.fragments import demo_files
+from tests.helpers.gitrepo import add_origin, commit_all, git, make_repo, write_files
+
+pytestmark = pytest.mark.benchmark
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCE_FILES = 3000
+FRAGMENTS = 200
+RUNS = 31
+TARGET_MS = 40.0
+TARGET_RATIO = 0.3
+
+
+def _big_repo(tmp_path: Path) -> Path:
+    files = demo_files()
+    for n in range(SOURCE_FILES):
+        files[f"src/demo/pkg{n // 100:02d}/mod{n:04d}.py"] = f"VALUE = {n}\n"
+    kinds = ("feature", "bugfix", "doc", "misc", "security")
+    for n in range(FRAGMENTS):
+        files[f"changelog.d/{1000 + n}.{kinds[n % len(kinds)]}.md"] = f"Change number {n}.\n"
+    repo = make_repo(tmp_path / "big", files)
+    add_origin(repo, tmp_path / "big.git")
+    git(repo, "checkout", "-q", "-b", "7-faster")
+    write_files(repo, {"src/demo/pkg05/mod0500.py": "VALUE = -1\n", "changelog.d/7.feature.md": "Faster.\n"})
+    commit_all(repo, "A change with its fragment")
+    return repo
+
+
+def _median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def test_fragment_check_latency(tmp_path: Path, hook_venv: Path) -> None:
+    repo = _big_repo(tmp_path)
+    bindir = hook_venv
+    ours = [str(bindir / "releasekit"), "check", "fragments"]
+    peer = [str(bindir / "towncrier"), "check", "--compare-with", "origin/main"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COVERAGE_", "PYTHON"))}
+
+    def once(cmd: list[str]) -> float:
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True, check=False)
+        elapsed = time.perf_counter() - start
+        assert proc.returncode == 0, f"{cmd[0]} failed:\n{proc.stdout}{proc.stderr}"
+        return elapsed
+
+    # For scale: the interpreter alone, and with the standard modules any Python version of
+    # this check needs (a TOML parser, subprocess for git, re).
+    commands = {
+        "releasekit": ours,
+        "towncrier": peer,
+        "python": [str(bindir / "python"), "-c", "pass"],
+        "floor": [str(bindir / "python"), "-c", "import re, subprocess, tomllib"],
+    }
+    for _ in range(3):  # warm up: byte-code, page cache, git's index
+        for cmd in commands.values():
+            once(cmd)
+    timings: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(RUNS):  # interleaved, so all see the same machine load
+        for name, cmd in commands.items():
+            timings[name].append(once(cmd))
+    ours_ms, peer_ms, python_ms, floor_ms = (_median_ms(timings[name]) for name in commands)
+    ratio = ours_ms / peer_ms
+    print(
+        f"\nchangelog-fragment on {SOURCE_FILES} source files and {FRAGMENTS} fragments, median of {RUNS}:\n"
+        f"  releasekit check fragments  {ours_ms:7.1f} ms  (target <= {TARGET_MS:.0f} ms)\n"
+        f"  towncrier check             {peer_ms:7.1f} ms\n"
+        f"  ratio                       {ratio:7.2f}     (target <= {TARGET_RATIO})\n"
+        f"  python -c pass              {python_ms:7.1f} ms  (the interpreter's own start-up)\n"
+        f"  python + re/subprocess/toml {floor_ms:7.1f} ms  (with the modules any Python version of this check needs)"
+    )
+    assert ratio <= TARGET_RATIO
+    assert ours_ms <= TARGET_MS

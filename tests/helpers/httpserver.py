@@ -1,0 +1,126 @@
+"""A small real HTTP server on 127.0.0.1 for the external link checks.
+
+Routes: ``/ok`` (200, HTML with ids), ``/missing`` (404), ``/limited`` (429 with
+Retry-After the first time), ``/moved`` (301 to /ok), ``/slow`` (answers after 2 s),
+``/head-refused`` (405 to HEAD), ``/flaky`` (500 the first time), ``/js`` (a page built by
+script), ``/gh`` (GitHub-style ``user-content-`` ids), ``/page/N`` (200 after ``latency``).
+Every request is logged with its method, path and time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import NamedTuple
+
+OK_PAGE = b'<html><body><h1 id="title">T</h1><h2 id="usage">Usage</h2><a name="old"></a></body></html>'
+JS_PAGE = b'<html><body><div id="root"></div><script src="app.js"></script></body></html>'
+GH_PAGE = b'<html><body><h2 id="user-content-install">Install</h2><div id="repo">x</div></body></html>'
+
+
+class Hit(NamedTuple):
+    method: str
+    path: str
+    when: float
+    auth: str | None
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256
+    latency = 0.0
+    hits: list[Hit]
+    seen: dict[str, int]
+    lock: threading.Lock
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:  # quiet
+        pass
+
+    def _count(self) -> int:
+        with self.server.lock:
+            self.server.hits.append(Hit(self.command, self.path, time.monotonic(), self.headers.get("Authorization")))
+            key = f"{self.command} {self.path}"
+            self.server.seen[key] = self.server.seen.get(key, 0) + 1
+            return sum(n for k, n in self.server.seen.items() if k.endswith(f" {self.path}"))
+
+    def _send(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def do_HEAD(self) -> None:
+        self.do_GET()
+
+    def do_GET(self) -> None:
+        count = self._count()
+        path = self.path.split("?", 1)[0]
+        if self.server.latency:
+            time.sleep(self.server.latency)
+        if path == "/ok" or path.startswith("/page/"):
+            self._send(200, OK_PAGE)
+        elif path == "/missing":
+            self._send(404, b"not here")
+        elif path == "/limited":
+            if count == 1:
+                self._send(429, b"slow down", {"Retry-After": "1"})
+            else:
+                self._send(200, OK_PAGE)
+        elif path == "/always-limited":
+            self._send(429, b"slow down", {"Retry-After": "0"})
+        elif path == "/moved":
+            self._send(301, b"", {"Location": "/ok"})
+        elif path == "/slow":
+            time.sleep(2.0)
+            self._send(200, OK_PAGE)
+        elif path == "/head-refused":
+            self._send(405 if self.command == "HEAD" else 200, OK_PAGE)
+        elif path == "/flaky":
+            self._send(500 if count == 1 else 200, OK_PAGE)
+        elif path == "/js":
+            self._send(200, JS_PAGE)
+        elif path == "/gh":
+            self._send(200, GH_PAGE)
+        else:
+            self._send(404, b"no route")
+
+
+class Running(NamedTuple):
+    """A running server: its base URL and its request log."""
+
+    url: str
+    server: _Server
+
+    @property
+    def hits(self) -> list[Hit]:
+        return list(self.server.hits)
+
+
+@contextlib.contextmanager
+def http_server(host: str = "127.0.0.1", latency: float = 0.0) -> Iterator[Running]:
+    """Serve the routes above on ``host`` and a free port until the block ends."""
+    server = _Server((host, 0), _Handler)
+    server.latency = latency
+    server.hits = []
+    server.seen = {}
+    server.lock = threading.Lock()
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield Running(f"http://{host}:{server.server_address[1]}", server)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

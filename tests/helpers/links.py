@@ -1,0 +1,27 @@
+"""Running ``releasekit check links`` in a tmp repository and reading its findings back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from releasekit.cli import main
+
+
+def run_links(
+    repo: Path, capsys: pytest.CaptureFixture[str], *args: str, fmt: str = "json"
+) -> tuple[int, list[tuple[str, int, int, str]]]:
+    """Run the check in ``repo``; return the exit code and (path, line, col, message) findings."""
+    code = main(["-C", str(repo), "check", "links", "--format", fmt, *args])
+    out = capsys.readouterr().out
+    assert fmt == "json"
+    items = json.loads(out) if out.strip() else []
+    return code, [(f["path"], f["line"], f["col"], f["message"]) for f in items]
+
+
+def places(findings: Sequence[tuple[str, int, int, str]]) -> set[tuple[str, int, int]]:
+    """The ``path:line:col`` of each finding."""
+    return {(path, line, col) for path, line, col, _ in findings}
