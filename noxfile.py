@@ -54,3 +54,10 @@ def docs(session: nox.Session) -> None:
     """Build the Sphinx documentation with warnings as errors."""
     session.install("-e", ".", "sphinx>=7")
     session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html")
+
+
+@nox.session(default=False)
+def demo(session: nox.Session) -> None:
+    """Release the example project end to end against local indexes and a local git origin."""
+    session.install("-e", ".", "pypiserver[passlib]>=2.1")
+    session.run("python", "examples/demo.py", *session.posargs)

@@ -61,6 +61,11 @@ def try_repo(target: Path, hook: str, *args: str, pre_commit_home: Path) -> Resu
     """
     source, rev = _snapshot(pre_commit_home)
     env = {**os.environ, "PRE_COMMIT_HOME": str(pre_commit_home), "PRE_COMMIT_COLOR": "never"}
+    # Under `nox -s tests` (uv backend) nox points UV_PYTHON at the session venv, and
+    # pre-commit-uv's `uv pip install .` would then install the snapshot there, over the
+    # editable releasekit the other tests run.
+    for key in ("UV_PYTHON", "UV_PROJECT_ENVIRONMENT"):
+        env.pop(key, None)
     proc = subprocess.run(
         [sys.executable, "-m", "pre_commit", "try-repo", str(source), hook, "--ref", rev, *args],
         cwd=target,

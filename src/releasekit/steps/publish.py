@@ -41,7 +41,12 @@ def verify_on(which: Callable[[Context], Index], extra: Callable[[Context], Inde
         wheel = next((folder / f for f in sorted(ctx.journal.artifacts) if f.endswith(".whl")), None)
         names = venvs.import_names(wheel) if wheel and wheel.is_file() else []
         args = ["--index-url", index.simple_url]
-        if extra is not None:
+        if extra is not None and venvs.uv():
+            # uv takes every version of a name from the first index that has it, and asks
+            # an extra index first: the index under test must come first, and the
+            # production index (already serving older releases) only fill in dependencies.
+            args = ["--index", index.simple_url, "--default-index", extra(ctx).simple_url]
+        elif extra is not None:
             args += ["--extra-index-url", extra(ctx).simple_url]
         fresh = ["--refresh-package", project] if venvs.uv() else ["--no-cache-dir"]
         ctx.note(f"pip install {project}=={version} from {index.name} into a fresh venv")

@@ -1,0 +1,250 @@
+"""releasekit's nox sessions, registered into a project's noxfile with one call.
+
+A project's whole noxfile can be::
+
+    # /// script
+    # dependencies = ["nox[uv]>=2025.2.9", "releasekit"]
+    # ///
+    import nox
+    import releasekit.nox
+
+    releasekit.nox.register()
+
+That gives the sessions in :data:`SESSIONS`. A session the project defines itself, with
+the same name, wins, whether it is defined before or after the call.
+
+The test-like sessions (tests, integration, benchmark, coverage, docs, examples, build)
+run in their own virtualenvs (uv when it is available). ``release`` and ``hotfix`` run
+no virtualenv: they call ``python -m releasekit`` with the very interpreter nox runs in,
+so ``nox --script-mode none`` from an environment holding releasekit uses that
+releasekit, and nox's script mode uses the one it installed from the ``# /// script``
+block.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import nox
+import nox.registry
+
+from releasekit import __version__
+from releasekit.config import find_root, load, read_toml
+from releasekit.errors import ReleasekitError
+
+SESSIONS = ("tests", "integration", "benchmark", "coverage", "docs", "examples", "build", "release", "hotfix")
+"""The sessions :func:`register` provides, in the order of the release checklist."""
+
+UNIT_TESTS = "not integration and not benchmark"
+DEFAULT_BACKEND = "uv|virtualenv"
+# What a bare `nox` runs; benchmark, build, release and hotfix only run when named.
+DEFAULT_SESSIONS = frozenset({"tests", "integration", "coverage", "docs", "examples"})
+TEST_EXTRAS = ("test", "tests")
+DOCS_EXTRAS = ("docs", "doc")
+
+SessionFunc = Callable[[nox.Session], None]
+
+
+def register(
+    *,
+    python: str | Sequence[str] | None = None,
+    venv_backend: str = DEFAULT_BACKEND,
+    extras: Sequence[str] | None = None,
+    skip: Iterable[str] = (),
+) -> tuple[str, ...]:
+    """Register releasekit's sessions in the calling noxfile; return the names registered.
+
+    ``python`` and ``venv_backend`` apply to the sessions that make a virtualenv.
+    ``extras`` names the project's extras that hold its test requirements (default:
+    ``test`` or ``tests`` when ``[project.optional-dependencies]`` has them). Names in
+    ``skip`` and names the noxfile already defines are left alone; a session the
+    noxfile defines later replaces releasekit's quietly.
+    """
+    unknown = sorted(set(skip) - set(SESSIONS))
+    if unknown:
+        raise ValueError(f"releasekit.nox.register: unknown session name(s) {', '.join(unknown)}")
+    existing = set(nox.registry.get())
+    factories = _factories(extras)
+    registered: list[str] = []
+    for name in SESSIONS:
+        if name in existing or name in skip:
+            continue
+        func, kind = factories[name]
+        if kind == "venv":
+            nox.session(name=name, python=python, venv_backend=venv_backend, default=name in DEFAULT_SESSIONS)(func)
+        else:
+            nox.session(name=name, python=False, venv_backend="none", default=False)(func)
+        registered.append(name)
+    if registered:
+        # nox warns when a noxfile redefines a session; redefining one of ours is the
+        # documented way to override it, so keep quiet about exactly those names.
+        pattern = "|".join(re.escape(n) for n in registered)
+        warnings.filterwarnings("ignore", f"The session '({pattern})' has already been registered", FutureWarning)
+    return tuple(registered)
+
+
+def _factories(extras: Sequence[str] | None) -> dict[str, tuple[SessionFunc, str]]:
+    def tests(session: nox.Session) -> None:
+        """Unit tests: pytest without the integration and benchmark markers."""
+        install_project(session, extras)
+        session.run("pytest", "-m", UNIT_TESTS, *session.posargs, success_codes=[0, 5])
+
+    def integration(session: nox.Session) -> None:
+        """Integration tests: pytest -m integration."""
+        _marked(session, "integration", extras)
+
+    def benchmark(session: nox.Session) -> None:
+        """Benchmarks: pytest -m benchmark, output shown."""
+        _marked(session, "benchmark", extras, "-s")
+
+    def coverage(session: nox.Session) -> None:
+        """Tests under coverage, failing under [tool.coverage.report] fail_under."""
+        try:
+            config = load(Path.cwd())
+        except ReleasekitError as exc:
+            session.error(str(exc))
+        install_project(session, extras, "pytest-cov>=5")
+        session.run(
+            "pytest",
+            "-m",
+            "not benchmark",
+            *cov_source_args(config.root, config.pyproject),
+            "--cov-report=term-missing",
+            f"--cov-fail-under={config.coverage_fail_under:g}",
+            *session.posargs,
+        )
+
+    def docs(session: nox.Session) -> None:
+        """Sphinx documentation, warnings as errors."""
+        root = find_root(Path.cwd())
+        if not (root / "docs" / "conf.py").is_file():
+            session.skip("no docs/conf.py")
+        requirements = root / "docs" / "requirements.txt"
+        install_project(session, _docs_extras(root) if extras is None else extras, "sphinx>=7", pytest=False)
+        if requirements.is_file():
+            session.install("-r", str(requirements))
+        out = Path(session.create_tmp()) / "html"
+        session.run("sphinx-build", "-W", "--keep-going", "-q", "-b", "html", "docs", str(out), *session.posargs)
+
+    def examples(session: nox.Session) -> None:
+        """Run every script in examples/; each must exit 0."""
+        scripts = sorted((find_root(Path.cwd()) / "examples").glob("*.py"))
+        if not scripts:
+            session.skip("no scripts in examples/")
+        install_project(session, (), pytest=False)
+        for script in scripts:
+            session.run("python", str(script), *session.posargs)
+
+    def build(session: nox.Session) -> None:
+        """sdist and wheel into dist/, then twine check --strict and check-manifest."""
+        root = find_root(Path.cwd())
+        requires = build_requires(root)
+        session.install("build>=1.2", "twine>=6.0", "check-manifest>=0.50", *requires)
+        dist = root / "dist"
+        shutil.rmtree(dist, ignore_errors=True)
+        installer = ["--installer", "uv"] if session.venv_backend == "uv" else []
+        session.run("python", "-m", "build", *installer, "--outdir", str(dist), str(root))
+        session.run("python", "-m", "twine", "check", "--strict", *sorted(str(p) for p in dist.iterdir()))
+        if (root / ".git").exists():
+            # The backend is installed here already; an isolated build would fetch it again.
+            session.run("python", "-m", "check_manifest", "--no-build-isolation", str(root))
+
+    def release(session: nox.Session) -> None:
+        """The whole release checklist: nox -s release -- [major|minor|patch|X.Y.Z] [--dry-run] [--yes]."""
+        run_releasekit(session, "release")
+
+    def hotfix(session: nox.Session) -> None:
+        """Cut a hotfix branch: nox -s hotfix -- vX.Y.Z [DESCRIPTION]."""
+        run_releasekit(session, "hotfix")
+
+    venv = "venv"
+    return {
+        "tests": (tests, venv),
+        "integration": (integration, venv),
+        "benchmark": (benchmark, venv),
+        "coverage": (coverage, venv),
+        "docs": (docs, venv),
+        "examples": (examples, venv),
+        "build": (build, venv),
+        "release": (release, "none"),
+        "hotfix": (hotfix, "none"),
+    }
+
+
+def run_releasekit(session: nox.Session, command: str) -> None:
+    """Run ``python -m releasekit COMMAND posargs`` with the interpreter nox itself runs in."""
+    import releasekit
+
+    session.log(f"releasekit {__version__} from {Path(releasekit.__file__).parent}")
+    session.run(sys.executable, "-m", "releasekit", command, *session.posargs, external=True)
+
+
+def install_project(session: nox.Session, extras: Sequence[str] | None, *more: str, pytest: bool = True) -> None:
+    """Install the project editable with its test extras (found or given), plus ``more``."""
+    root = find_root(Path.cwd())
+    chosen = _test_extras(root) if extras is None else tuple(extras)
+    target = f".[{','.join(chosen)}]" if chosen else "."
+    session.install("-e", target, *(["pytest>=8"] if pytest else []), *more)
+
+
+def _marked(session: nox.Session, marker: str, extras: Sequence[str] | None, *args: str) -> None:
+    root = find_root(Path.cwd())
+    if not declares_marker(root, marker):
+        session.skip(f"the project declares no {marker!r} pytest marker")
+    install_project(session, extras)
+    session.run("pytest", "-m", marker, *args, *session.posargs, success_codes=[0, 5])
+
+
+def _optional_dependencies(root: Path) -> dict[str, Any]:
+    project = read_toml(root / "pyproject.toml").get("project", {})
+    extras = project.get("optional-dependencies", {}) if isinstance(project, dict) else {}
+    return extras if isinstance(extras, dict) else {}
+
+
+def _test_extras(root: Path) -> tuple[str, ...]:
+    return tuple(name for name in TEST_EXTRAS if name in _optional_dependencies(root))[:1]
+
+
+def _docs_extras(root: Path) -> tuple[str, ...]:
+    return tuple(name for name in DOCS_EXTRAS if name in _optional_dependencies(root))[:1]
+
+
+def declares_marker(root: Path, marker: str) -> bool:
+    """Whether the project's pytest configuration declares ``marker``."""
+    data = read_toml(root / "pyproject.toml")
+    pytest_table = data.get("tool", {}).get("pytest", {})
+    for table in (pytest_table.get("ini_options", {}), pytest_table):
+        markers = table.get("markers", []) if isinstance(table, dict) else []
+        if isinstance(markers, list) and any(str(m).split(":")[0].strip() == marker for m in markers):
+            return True
+    line = re.compile(rf"^\s*{re.escape(marker)}\s*(:|$)", re.MULTILINE)
+    for name in ("pytest.ini", "tox.ini", "setup.cfg"):
+        path = root / name
+        if path.is_file() and line.search(path.read_text(encoding="utf-8", errors="replace")):
+            return True
+    return False
+
+
+def build_requires(root: Path) -> list[str]:
+    """The project's ``[build-system] requires`` (setuptools when it names none, as pip assumes)."""
+    table = read_toml(root / "pyproject.toml").get("build-system", {})
+    requires = table.get("requires") if isinstance(table, dict) else None
+    if not isinstance(requires, list):
+        return ["setuptools>=40.8.0"]
+    return [str(r) for r in requires]
+
+
+def cov_source_args(root: Path, pyproject: Path) -> list[str]:
+    """``--cov`` arguments: the configured coverage source, else src/, else the project root."""
+    run = read_toml(pyproject).get("tool", {}).get("coverage", {}).get("run", {})
+    if isinstance(run, dict) and run.get("source"):
+        return ["--cov"]
+    if (root / "src").is_dir():
+        return ["--cov=src"]
+    return ["--cov=."]
