@@ -58,3 +58,12 @@ def test_support_table_command(tmp_path: Path, capsys: pytest.CaptureFixture[str
         ["1.1", "1.1.0", "security"],
         ["1.0", "1.0.0", "none"],
     ]
+
+
+def test_release_names_a_bad_version_before_asking_for_a_terminal(tmp_path: Path) -> None:
+    repo = seed_repo(tmp_path / "seed")
+    for spec, message in (("foo", "'foo': expected major, minor, patch"), ("1.2.0", "is not higher than")):
+        result = run_releasekit("release", spec, cwd=repo)  # no terminal here, and no --yes
+        assert result.returncode == 2
+        assert message in result.stderr and "Traceback" not in result.stderr
+    assert "no terminal to confirm" in run_releasekit("release", "patch", cwd=repo).stderr

@@ -74,10 +74,10 @@ def main(args: argparse.Namespace) -> int:
         for line in abort(cfg):
             checklist.say(line)
         return 0
+    record, resumed = begin(cfg, args.bump, dry_run=args.dry_run)  # a bad version is the first thing to hear of
     interactive = sys.stdin.isatty()
     if not args.dry_run and not args.yes and not interactive:
         raise ReleasekitError("no terminal to confirm the uploads on; pass --yes to release without asking")
-    record, resumed = begin(cfg, args.bump, dry_run=args.dry_run)
     if resumed:
         checklist.say(f"Resuming the release of {record.version} after: {', '.join(record.completed) or 'nothing'}")
     else:
