@@ -1,11 +1,22 @@
-"""releasekit's own sessions: tests (with coverage), lint, docs, benchmark."""
+"""releasekit's sessions for releasekit itself.
+
+The project's own tests, coverage, benchmark, lint, docs and demo sessions are defined
+here; `releasekit.nox.register()`, from this checkout, adds the rest of the release
+checklist (build, release, hotfix). Release releasekit from an environment that has it
+installed: `python -m pip install -e . && nox -s release -- minor`.
+"""
 
 from __future__ import annotations
 
 import os
 import subprocess
+import sys
+from pathlib import Path
 
 import nox
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
+import releasekit.nox  # noqa: E402  (this checkout's releasekit, found through the line above)
 
 nox.options.default_venv_backend = "uv|venv"
 nox.options.reuse_existing_virtualenvs = True
@@ -61,3 +72,7 @@ def demo(session: nox.Session) -> None:
     """Release the example project end to end against local indexes and a local git origin."""
     session.install("-e", ".", "pypiserver[passlib]>=2.1")
     session.run("python", "examples/demo.py", *session.posargs)
+
+
+# `tests` above runs the integration tests too, and `demo` is the example's end-to-end run.
+releasekit.nox.register(skip=("integration", "examples"))
