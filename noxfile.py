@@ -16,7 +16,7 @@ from pathlib import Path
 import nox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
-import releasekit.nox  # noqa: E402  (this checkout's releasekit, found through the line above)
+import releasekit.nox  # this checkout's releasekit, found through the line above
 
 nox.options.default_venv_backend = "uv|venv"
 nox.options.reuse_existing_virtualenvs = True
