@@ -62,3 +62,46 @@ def test_token_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
     assert token_from_env() == "b"
     monkeypatch.setenv("GITHUB_TOKEN", "a")
     assert token_from_env() == "a"
+
+
+def test_critical_items_and_ci_of_a_commit() -> None:
+    from releasekit.github import problems_before_release
+
+    with fake_github(TOKEN) as (url, state):
+        state.issues = [
+            {"number": 7, "title": "Data loss on save", "labels": ["critical"]},
+            {"number": 9, "title": "Fix the crash", "labels": ["critical", "bug"], "pull_request": {}},
+            {"number": 11, "title": "Typo", "labels": ["docs"]},
+        ]
+        state.runs["abc123"] = [
+            {"name": "tests", "status": "completed", "conclusion": "success"},
+            {"name": "lint", "status": "completed", "conclusion": "failure"},
+            {"name": "docs", "status": "in_progress", "conclusion": None},
+        ]
+        api = GitHub(url, "owner/project", TOKEN)
+        assert problems_before_release(api, "abc123", ("critical",)) == [
+            "open critical issue #7: Data loss on save",
+            "open critical pull request #9: Fix the crash",
+            "workflow 'lint' on abc123 ended in failure",
+            "workflow 'docs' on abc123 is still in_progress; wait for it",
+        ]
+        assert problems_before_release(api, "no-runs", ("blocker",)) == []
+
+
+def test_release_announced_in_a_discussion() -> None:
+    with fake_github(TOKEN) as (url, state):
+        GitHub(url, "owner/project", TOKEN).create_release("v2.0.0", "v2.0.0", "n", discussion_category="Announcements")
+        assert state.releases["v2.0.0"]["discussion_category_name"] == "Announcements"
+
+
+def test_client_needs_a_token_and_a_github_repository(monkeypatch: pytest.MonkeyPatch) -> None:
+    from releasekit.github import client
+
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    monkeypatch.delenv("GH_TOKEN", raising=False)
+    assert client("http://x", None, "https://github.com/o/r.git") is None
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    assert client("http://x", None, "/tmp/origin.git") is None
+    api = client("http://x", None, "git@github.com:o/r.git")
+    assert api is not None and api.repository == "o/r"
+    assert client("http://x", "a/b", None).repository == "a/b"  # type: ignore[union-attr]

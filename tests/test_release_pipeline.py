@@ -209,6 +209,16 @@ def test_full_release_lands_same_bytes_everywhere(tmp_path: Path, servers: Index
     token = "ghp_canary_0000111122223333"
     with fake_github(token) as (api_url, github):
         env = index_env(servers, GITHUB_TOKEN=token, RELEASEKIT_GITHUB_API_URL=api_url)
+        # The checklist's "review open issues and PRs for critical fixes", and CI of the commit.
+        github.issues = [{"number": 3, "title": "Crash on start", "labels": ["critical"]}]
+        github.runs[git(project.root, "rev-parse", "HEAD")] = [
+            {"name": "ci", "status": "completed", "conclusion": "failure"}
+        ]
+        blocked = release(project, "--yes", env=env)
+        assert blocked.returncode == 1
+        assert "open critical issue #3: Crash on start" in blocked.stderr
+        assert "workflow 'ci' on" in blocked.stderr and "ended in failure" in blocked.stderr
+        github.issues, github.runs = [], {}
         result = release(project, "--yes", env=env)
     assert result.returncode == 0, result.output
     hashes = assert_released(project, servers)

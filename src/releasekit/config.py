@@ -31,7 +31,7 @@ SCHEMA: dict[str, Any] = {
     "source_paths": list,
     "test_index": {"upload_url": str, "simple_url": str},
     "index": {"upload_url": str, "simple_url": str},
-    "github": {"api_url": str, "repository": str},
+    "github": {"api_url": str, "repository": str, "critical_labels": list, "discussion_category": str},
     "links": {
         "exclude": list,
         "slug": str,
@@ -129,6 +129,8 @@ class Config(NamedTuple):
     index: Index = Index("PyPI", *DEFAULT_INDEX)  # type: ignore[assignment]  # shadows tuple.index, on purpose
     github_api_url: str = "https://api.github.com"
     github_repository: str | None = None
+    github_critical_labels: tuple[str, ...] = ("critical",)
+    github_discussion_category: str | None = None
     links: LinksConfig = LinksConfig()
 
     def require_version(self) -> VersionConfig:
@@ -334,6 +336,8 @@ def load(start: Path | str | None = None) -> Config:
         index=_index("PyPI", own.get("index", {}), DEFAULT_INDEX, "RELEASEKIT_"),
         github_api_url=os.environ.get("RELEASEKIT_GITHUB_API_URL") or github.get("api_url", "https://api.github.com"),
         github_repository=github.get("repository"),
+        github_critical_labels=tuple(str(label) for label in github.get("critical_labels", ("critical",))),
+        github_discussion_category=github.get("discussion_category"),
         links=LinksConfig(
             exclude=tuple(str(p) for p in links.get("exclude", ())),
             slug=links.get("slug"),

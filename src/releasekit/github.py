@@ -14,6 +14,7 @@ import re
 import urllib.error
 import urllib.request
 from typing import Any, NamedTuple
+from urllib.parse import quote
 
 from releasekit.errors import ReleasekitError, StepFailed, redact
 
@@ -40,6 +41,46 @@ def repository_from_remote(url: str | None) -> str | None:
 def token_from_env() -> str | None:
     """The token from GITHUB_TOKEN or GH_TOKEN."""
     return os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN") or None
+
+
+def client(api_url: str, repository: str | None, remote_url: str | None) -> GitHub | None:
+    """A client for the project's repository, or None without a token or a GitHub repository."""
+    token = token_from_env()
+    name = repository or repository_from_remote(remote_url)
+    return GitHub(api_url, name, token) if token and name else None
+
+
+def problems_before_release(api: GitHub, sha: str, labels: tuple[str, ...]) -> list[str]:
+    """The checklist's GitHub items before a release: critical issues and PRs, and CI of ``sha``.
+
+    A commit with no workflow run at all is not a problem: not every project has CI there.
+    """
+    problems = [
+        f"open critical {'pull request' if item.is_pull else 'issue'} #{item.number}: {item.title}"
+        for item in api.open_items(labels)
+    ]
+    for run in api.runs_for(sha):
+        if run.status != "completed":
+            problems.append(f"workflow {run.name!r} on {sha[:10]} is still {run.status}; wait for it")
+        elif run.conclusion not in ("success", "skipped", "neutral"):
+            problems.append(f"workflow {run.name!r} on {sha[:10]} ended in {run.conclusion}")
+    return problems
+
+
+class Item(NamedTuple):
+    """An open issue or pull request."""
+
+    number: int
+    title: str
+    is_pull: bool
+
+
+class Run(NamedTuple):
+    """A GitHub Actions workflow run of a commit."""
+
+    name: str
+    status: str  # queued, in_progress, completed, ...
+    conclusion: str | None  # success, failure, cancelled, ... once completed
 
 
 class GitHub:
@@ -85,15 +126,41 @@ class GitHub:
         self._expect(status, body, 200, f"looking up the release of {tag}")
         return Release(int(body["id"]), tag, str(body.get("html_url", "")), created=False)
 
-    def create_release(self, tag: str, name: str, notes: str, *, prerelease: bool = False) -> Release:
-        """Create the release of ``tag`` with ``notes`` as its body; reuse one that exists already."""
+    def create_release(
+        self, tag: str, name: str, notes: str, *, prerelease: bool = False, discussion_category: str | None = None
+    ) -> Release:
+        """Create the release of ``tag`` with ``notes`` as its body; reuse one that exists already.
+
+        With ``discussion_category``, GitHub also opens a discussion announcing it.
+        """
         existing = self.release_for_tag(tag)
         if existing is not None:
             return existing
-        payload = {"tag_name": tag, "name": name, "body": notes, "draft": False, "prerelease": prerelease}
+        payload: dict[str, Any] = {"tag_name": tag, "name": name, "body": notes, "draft": False}
+        payload["prerelease"] = prerelease
+        if discussion_category:
+            payload["discussion_category_name"] = discussion_category
         status, body = self._request("POST", "/releases", payload)
         self._expect(status, body, 201, f"creating the release of {tag}")
         return Release(int(body["id"]), tag, str(body.get("html_url", "")), created=True)
+
+    def open_items(self, labels: tuple[str, ...]) -> list[Item]:
+        """Open issues and pull requests carrying any of ``labels``."""
+        found: dict[int, Item] = {}
+        for label in labels:
+            status, body = self._request("GET", f"/issues?state=open&per_page=100&labels={quote(label)}")
+            self._expect(status, body, 200, f"listing open issues labelled {label!r}")
+            for entry in body or []:
+                number = int(entry["number"])
+                found[number] = Item(number, str(entry.get("title", "")), "pull_request" in entry)
+        return [found[n] for n in sorted(found)]
+
+    def runs_for(self, sha: str) -> list[Run]:
+        """The workflow runs of commit ``sha``."""
+        status, body = self._request("GET", f"/actions/runs?head_sha={sha}&per_page=100")
+        self._expect(status, body, 200, f"listing the workflow runs of {sha[:10]}")
+        runs = body.get("workflow_runs", []) if isinstance(body, dict) else []
+        return [Run(str(r.get("name", "")), str(r.get("status", "")), r.get("conclusion")) for r in runs]
 
     @staticmethod
     def _expect(status: int, body: Any, wanted: int, doing: str) -> None:

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import unquote
 
 
 class FakeGitHubState:
@@ -23,6 +24,8 @@ class FakeGitHubState:
         self.releases: dict[str, dict[str, Any]] = {}
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self.fail_next: int | None = None  # answer the next request with this status
+        self.issues: list[dict[str, Any]] = []  # open issues and pull requests, as GitHub lists them
+        self.runs: dict[str, list[dict[str, Any]]] = {}  # commit sha -> its workflow runs
 
 
 def _handler(state: FakeGitHubState) -> type[BaseHTTPRequestHandler]:
@@ -54,6 +57,17 @@ def _handler(state: FakeGitHubState) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             if not self._authorised():
                 return
+            path, _, query = self.path.partition("?")
+            params = dict(part.partition("=")[::2] for part in query.split("&") if part)
+            if path == f"{prefix}/issues":
+                wanted = set(unquote(params.get("labels", "")).split(",")) - {""}
+                listed = [i for i in state.issues if not wanted or wanted & set(i.get("labels", []))]
+                self._reply(200, listed)
+                return
+            if path == f"{prefix}/actions/runs":
+                runs = state.runs.get(params.get("head_sha", ""), [])
+                self._reply(200, {"total_count": len(runs), "workflow_runs": runs})
+                return
             tag_path = f"{prefix}/releases/tags/"
             if self.path.startswith(tag_path) and self.path[len(tag_path) :] in state.releases:
                 self._reply(200, state.releases[self.path[len(tag_path) :]])
@@ -77,6 +91,7 @@ def _handler(state: FakeGitHubState) -> type[BaseHTTPRequestHandler]:
                 "name": payload.get("name"),
                 "body": payload.get("body"),
                 "prerelease": payload.get("prerelease", False),
+                "discussion_category_name": payload.get("discussion_category_name"),
                 "html_url": f"https://github.invalid/{state.repository}/releases/tag/{tag}",
             }
             state.releases[tag] = release

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from releasekit import git
 from releasekit.errors import CommandError, StepFailed
-from releasekit.github import GitHub, repository_from_remote, token_from_env
+from releasekit.github import client, token_from_env
 from releasekit.hotfix import is_hotfix_branch
 from releasekit.steps import Context, Step
 from releasekit.steps.summary import release_notes
@@ -14,16 +14,21 @@ from releasekit.versions import parse_version
 def run_github_release(ctx: Context) -> str:
     """Create the GitHub release of the tag, with the release notes as its body."""
     record, config = ctx.journal, ctx.config
-    token = token_from_env()
-    if not token:
+    if not token_from_env():
         return "skipped: no GITHUB_TOKEN (or GH_TOKEN) set"
-    repository = config.github_repository or repository_from_remote(git.remote_url(record.remote, ctx.root))
-    if repository is None:
+    api = client(config.github_api_url, config.github_repository, git.remote_url(record.remote, ctx.root))
+    if api is None:
         return f"skipped: {record.remote} is not on GitHub; set [tool.releasekit.github] repository to publish one"
-    api = GitHub(config.github_api_url, repository, token)
     prerelease = parse_version(record.version).is_prerelease
-    release = api.create_release(record.tag, record.tag, release_notes(ctx), prerelease=prerelease)
-    return f"{'created' if release.created else 'already there'}: {release.url or record.tag}"
+    release = api.create_release(
+        record.tag,
+        record.tag,
+        release_notes(ctx),
+        prerelease=prerelease,
+        discussion_category=config.github_discussion_category,
+    )
+    announced = f", announced in {config.github_discussion_category!r}" if config.github_discussion_category else ""
+    return f"{'created' if release.created else 'already there'}: {release.url or record.tag}{announced}"
 
 
 def run_merge_back(ctx: Context) -> str:

@@ -160,6 +160,21 @@ def git_problems(config: Config, tag: str, branch: str) -> list[str]:
     return problems
 
 
+def github_problems(ctx: Context) -> list[str]:
+    """Open critical issues and PRs, and HEAD's CI on GitHub, when a token and a GitHub repository are there."""
+    from releasekit import github
+
+    config = ctx.config
+    api = github.client(config.github_api_url, config.github_repository, git.remote_url(config.remote, config.root))
+    if api is None:
+        ctx.note("GitHub checks skipped: no GITHUB_TOKEN, or the remote is not on GitHub")
+        return []
+    try:
+        return github.problems_before_release(api, git.head(config.root), config.github_critical_labels)
+    except StepFailed as exc:
+        return [str(exc)]
+
+
 def run_preflight(ctx: Context) -> str:
     """Gather every problem; fail with all of them."""
     config, journal = ctx.config, ctx.journal
@@ -174,6 +189,7 @@ def run_preflight(ctx: Context) -> str:
         problem = indexes.reachable(index, config.project_name)
         if problem:
             problems.append(problem)
+    problems += github_problems(ctx)
     if problems:
         count = len(problems)
         listing = "\n".join(f"  - {p}" for p in problems)
