@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-from pathlib import Path
-from typing import Any, NamedTuple
-
 from releasekit import git, indexes
 from releasekit.config import Config
 from releasekit.errors import ReleasekitError, StepFailed
@@ -14,52 +10,23 @@ from releasekit.process import python_module, run
 from releasekit.steps import Context, Step
 from releasekit.versions import bump_kind, check_versions, required_bump, tag_for
 
-_NOT_FRAGMENTS = {"readme", "readme.md", "readme.rst", "template.md", "template.rst", "template.jinja"}
 _ORDER = {"patch": 0, "minor": 1, "major": 2}
-
-
-class Fragment(NamedTuple):
-    """One changelog fragment file and its type."""
-
-    path: Path
-    type: str | None  # None when the name carries no configured type
-
-
-def list_fragments(config: Config) -> list[Fragment]:
-    """The fragments waiting in the towncrier directory, with the type their name carries."""
-    folder = config.root / config.fragments.directory
-    if not folder.is_dir():
-        return []
-    types = {t.directory for t in config.fragments.types}
-    found = []
-    for file in sorted(folder.iterdir()):
-        if not file.is_file() or file.name.startswith(".") or file.name.lower() in _NOT_FRAGMENTS:
-            continue
-        parts = file.name.split(".")
-        kind = next((part for part in parts[1:] if part in types), None)
-        found.append(Fragment(file, kind))
-    return found
 
 
 def fragment_problems(config: Config, current: str, new: str) -> list[str]:
     """What is wrong with the fragments for a release from ``current`` to ``new``.
 
-    The fragment files are judged by ``releasekit.fragments.validate_directory`` when
-    that module is there, and by a minimal check of the towncrier directory otherwise.
-    The bump a ``breaking`` fragment needs is checked here.
+    The files are judged by ``releasekit.fragments.validate_directory``, as the hook
+    judges them; the bump a ``breaking`` fragment needs is checked here.
     """
+    from releasekit.fragments import validate_directory
+
     where = config.fragments.directory
-    validate = _full_validator()
-    if validate is not None:
-        found, findings = validate(config.root, config.fragments)
-        problems = [f.text() for f in findings if f.level == "error"]
-        kinds = {f.type for f in found}
-        count = len(found)
-    else:
-        problems, kinds, count = _minimal_check(config)
-    if not count and not problems:
+    found, findings = validate_directory(config.root, config.fragments)
+    problems = [f.text() for f in findings if f.level == "error"]
+    if not found and not problems:
         return [f"{where}/: no changelog fragments; there is nothing to release"]
-    if "breaking" in kinds:
+    if "breaking" in {f.type for f in found}:
         needed = required_bump(current, breaking=True)
         done = bump_kind(current, new)
         if needed and _ORDER[done] < _ORDER[needed]:
@@ -69,50 +36,23 @@ def fragment_problems(config: Config, current: str, new: str) -> list[str]:
     return problems
 
 
-def _full_validator() -> Any:
-    try:
-        module = importlib.import_module("releasekit.fragments")
-    except ImportError:
-        return None
-    return getattr(module, "validate_directory", None)
-
-
-def _minimal_check(config: Config) -> tuple[list[str], set[str | None], int]:
-    fragments = list_fragments(config)
-    problems = []
-    for fragment in fragments:
-        rel = fragment.path.relative_to(config.root).as_posix()
-        if fragment.type is None:
-            known = ", ".join(t.directory for t in config.fragments.types)
-            problems.append(f"{rel}: no fragment type in the name (one of: {known})")
-        elif not fragment.path.read_text(encoding="utf-8", errors="replace").strip():
-            problems.append(f"{rel}: the fragment is empty")
-    kinds = {f.type for f in fragments}
-    configured = {t.directory for t in config.fragments.types}
-    if "breaking" in kinds and "migration" in configured and "migration" not in kinds:
-        problems.append(
-            f"{config.fragments.directory}/: breaking changes need a migration fragment (<name>.migration.md)"
-        )
-    return problems, kinds, len(fragments)
-
-
 def suggested_bump(config: Config, current: str) -> str:
     """The bump the fragments ask for: breaking -> major (minor before 1.0), feature -> minor, else patch."""
-    kinds = {f.type for f in list_fragments(config)}
+    from releasekit.fragments import validate_directory
+
+    kinds = {f.type for f in validate_directory(config.root, config.fragments)[0]}
     if "breaking" in kinds:
         return required_bump(current, breaking=True) or "major"
     return "minor" if "feature" in kinds else "patch"
 
 
-def link_problems(config: Config) -> tuple[list[str], str | None]:
-    """Problems of ``releasekit check links``, and a note when that check is not available."""
+def link_problems(config: Config) -> list[str]:
+    """Problems of ``releasekit check links``, run as the hook runs it."""
     proc = run(python_module("releasekit", "check", "links"), cwd=config.root, check=False)
     if proc.returncode == 0:
-        return [], None
-    if proc.returncode == 2 and "not available" in proc.stderr:
-        return [], "link check not available in this releasekit; skipped"
+        return []
     lines = [line for line in (proc.stdout + proc.stderr).splitlines() if line.strip()]
-    return lines or [f"link check failed with exit code {proc.returncode}"], None
+    return lines or [f"link check failed with exit code {proc.returncode}"]
 
 
 def git_problems(config: Config, tag: str, branch: str) -> list[str]:
@@ -181,10 +121,7 @@ def run_preflight(ctx: Context) -> str:
     problems = git_problems(config, tag_for(journal.version), journal.branch)
     problems += [finding.text() for finding in check_versions(config)]
     problems += fragment_problems(config, journal.previous_version, journal.version)
-    links, note = link_problems(config)
-    problems += links
-    if note:
-        ctx.note(note)
+    problems += link_problems(config)
     for index in (config.test_index, config.index):
         problem = indexes.reachable(index, config.project_name)
         if problem:
@@ -199,4 +136,4 @@ def run_preflight(ctx: Context) -> str:
 
 PREFLIGHT = Step("preflight", "Preflight checks", reversible=True, in_dry_run=True, run=run_preflight)
 
-__all__ = ["PREFLIGHT", "fragment_problems", "list_fragments", "suggested_bump"]
+__all__ = ["PREFLIGHT", "fragment_problems", "suggested_bump"]
