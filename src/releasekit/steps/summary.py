@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from releasekit import indexes
-from releasekit.process import python_module, run
 from releasekit.steps import Context, Step
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$|^(.+)\n([=\-~^])\4+\s*$", re.MULTILINE)
@@ -30,11 +29,15 @@ def changelog_section(text: str, version: str) -> str | None:
 
 
 def release_notes(ctx: Context) -> str:
-    """``releasekit notes VERSION`` when available, else the version's CHANGELOG section."""
+    """The version's notes as ``releasekit notes VERSION`` gives them; for a reST changelog, its section."""
+    from releasekit.errors import ReleasekitError
+    from releasekit.notes import version_notes
+
     version = ctx.journal.version
-    proc = run(python_module("releasekit", "notes", version), cwd=ctx.root, check=False)
-    if proc.returncode == 0 and proc.stdout.strip():
-        return proc.stdout.strip()
+    try:
+        return version_notes(ctx.config, version).strip()
+    except ReleasekitError:
+        pass  # not a Markdown section: try the reST form below
     changelog = ctx.root / ctx.config.fragments.filename
     if changelog.is_file():
         section = changelog_section(changelog.read_text(encoding="utf-8"), version)
