@@ -161,9 +161,11 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 def find_root(start: Path) -> Path:
     """The nearest directory at or above ``start`` holding a pyproject.toml."""
-    for candidate in (start, *start.parents):
-        if (candidate / "pyproject.toml").is_file():
-            return candidate
+    from releasekit.hookcache import find_root as find_root_dir  # one lookup, shared with the hooks' fast path
+
+    found = find_root_dir(os.fspath(start))
+    if found is not None:
+        return Path(found)
     raise ReleasekitError(f"{start}: no pyproject.toml here or in any parent directory")
 
 

@@ -157,12 +157,12 @@ def push_atomic(remote: str, refspecs: list[str], cwd: PathLike) -> None:
 
 def _refs_dir(top: PathLike) -> Path | None:
     """The directory holding refs/ and packed-refs, or None when refs are not plain files."""
-    dot_git = Path(top, ".git")
-    if dot_git.is_file():  # a worktree or submodule: "gitdir: <path>"
-        text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
-        if not text.startswith("gitdir:"):
-            return None
-        dot_git = Path(top, text[len("gitdir:") :].strip())
+    from releasekit.hookcache import git_dir as find_git_dir  # the hooks' os-only lookup, shared
+
+    found = find_git_dir(os.fspath(top))
+    if found is None:
+        return None
+    dot_git = Path(found)
     commondir = dot_git / "commondir"
     if commondir.is_file():
         dot_git = dot_git / commondir.read_text(encoding="utf-8").strip()

@@ -33,7 +33,7 @@ def _stamp(path: str) -> str:
 
 
 def find_root(start: str) -> str | None:
-    """The nearest directory at or above ``start`` with a pyproject.toml (as config.find_root)."""
+    """The nearest directory at or above ``start`` with a pyproject.toml (config.find_root uses it too)."""
     path = os.path.abspath(start)
     while True:
         if os.path.isfile(os.path.join(path, "pyproject.toml")):
