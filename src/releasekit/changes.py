@@ -13,18 +13,22 @@ the missing history when a remote is there, and otherwise say what to do in one 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from pathlib import Path
-from typing import NamedTuple
 
-from releasekit import git
 from releasekit.errors import ReleasekitError
 from releasekit.fragments import Entry
+from releasekit.gitdiff import diff_name_status
+from releasekit.record import Record
+
+TYPE_CHECKING = False  # the common case imports neither typing nor releasekit.git (pathlib, subprocess)
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    Root = str | os.PathLike[str]
 
 _CI_HINT = "in CI, check out with fetch-depth: 0"
 
 
-class Change(NamedTuple):
+class Change(Record):
     """The paths a change touches, and how it was found."""
 
     entries: tuple[Entry, ...]
@@ -35,7 +39,7 @@ class Change(NamedTuple):
 
 
 def resolve(
-    root: Path,
+    root: Root,
     *,
     base: str,
     remote: str,
@@ -53,48 +57,52 @@ def _entries(pairs: list[tuple[str, str]]) -> tuple[Entry, ...]:
     return tuple(Entry(status, path) for status, path in pairs)
 
 
-def _between(root: Path, from_ref: str, to_ref: str, remote: str) -> Change:
+def _between(root: Root, from_ref: str, to_ref: str, remote: str) -> Change:
     revs = (f"{from_ref}...{to_ref}",)
-    pairs, error = git.diff_name_status(root, *revs)
+    pairs, error = diff_name_status(root, *revs)
     notes: list[str] = []
     if pairs is None:
         notes.extend(_repair(root, from_ref, remote, what="PRE_COMMIT_FROM_REF", against=to_ref))
-        pairs, error = git.diff_name_status(root, *revs)
+        pairs, error = diff_name_status(root, *revs)
         if pairs is None:  # pragma: no cover - _repair raises whenever git cannot diff
             raise ReleasekitError(f"cannot list the changes {from_ref[:12]}...{to_ref[:12]}: {error}")
     description = f"commits {from_ref[:12]}...{to_ref[:12]} (from pre-commit)"
     return Change(_entries(pairs), revs, description, tuple(notes), f"{from_ref}..{to_ref}")
 
 
-def _since_base(root: Path, base: str, remote: str) -> Change:
+def _since_base(root: Root, base: str, remote: str) -> Change:
     revs: tuple[str, ...] = ("--cached", "--merge-base", base)
-    pairs, error = git.diff_name_status(root, *revs)
+    pairs, error = diff_name_status(root, *revs)
     notes: list[str] = []
     if pairs is None:
+        from releasekit import git
+
         if git.rev_parse("HEAD", root) is None:
             # No commit yet: everything staged is new.
             revs = ("--cached", git.empty_tree(root))
-            pairs, error = git.diff_name_status(root, *revs)
+            pairs, error = diff_name_status(root, *revs)
             if pairs is None:  # pragma: no cover - diffing the index against the empty tree does not fail
                 raise ReleasekitError(f"cannot list the staged changes: {error}")
             return Change(_entries(pairs), revs, "the first commit (staged files)")
         notes.extend(_repair(root, base, remote, what="base", against="HEAD"))
-        pairs, error = git.diff_name_status(root, *revs)
+        pairs, error = diff_name_status(root, *revs)
         if pairs is None:
             # Several merge bases (criss-cross merges): diff against one of them.
             found = git.merge_base(base, "HEAD", root)
             if found is None:  # pragma: no cover - _repair made sure there is one
                 raise ReleasekitError(f"cannot list the changes since {base}: {error}")
             revs = ("--cached", found)
-            pairs, error = git.diff_name_status(root, *revs)
+            pairs, error = diff_name_status(root, *revs)
             if pairs is None:  # pragma: no cover
                 raise ReleasekitError(f"cannot list the changes since {base}: {error}")
     return Change(_entries(pairs), revs, f"staged changes and commits since {base}", tuple(notes), f"{base}..HEAD")
 
 
-def is_revert(root: Path, change: Change) -> bool:
+def is_revert(root: Root, change: Change) -> bool:
     """True when the change is a revert: one of its commits is (``Revert "..."``), or a
     ``git revert`` is in progress in the work tree."""
+    from releasekit import git
+
     if (git.git_dir(root) / "REVERT_HEAD").exists():
         return True
     if change.commits is None:
@@ -102,8 +110,10 @@ def is_revert(root: Path, change: Change) -> bool:
     return any(subject.startswith("Revert ") for subject in git.subjects(change.commits, root))
 
 
-def _split_remote_ref(ref: str, root: Path, remote: str | None) -> tuple[str, str] | None:
+def _split_remote_ref(ref: str, root: Root, remote: str | None) -> tuple[str, str] | None:
     """``("origin", "main")`` for ``origin/main`` when ``origin`` is a configured remote."""
+    from releasekit import git
+
     names = git.remotes(root)
     if remote and ref.startswith(f"{remote}/") and remote in names:
         return remote, ref[len(remote) + 1 :]
@@ -113,12 +123,14 @@ def _split_remote_ref(ref: str, root: Path, remote: str | None) -> tuple[str, st
     return None
 
 
-def _repair(root: Path, ref: str, remote: str | None, *, what: str, against: str) -> list[str]:
+def _repair(root: Root, ref: str, remote: str | None, *, what: str, against: str) -> list[str]:
     """Make ``ref`` and its merge base with ``against`` available, or raise one clear line.
 
     A missing remote branch is fetched, and a shallow clone is completed, when a remote
     is there to fetch from. Returns notes on what was fetched.
     """
+    from releasekit import git
+
     shallow = git.is_shallow(root)
     split = _split_remote_ref(ref, root, remote)
     notes: list[str] = []

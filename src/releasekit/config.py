@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from releasekit.errors import ReleasekitError
+from releasekit.fragments import FragmentsConfig, FragmentType
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -65,26 +66,6 @@ class VersionConfig(NamedTuple):
     current: str
     files: tuple[VersionFile, ...]
     source: Path  # the file the bump-my-version configuration came from
-
-
-class FragmentType(NamedTuple):
-    """One ``[[tool.towncrier.type]]`` entry."""
-
-    directory: str
-    name: str
-    showcontent: bool = True
-    check: bool = True  # False: towncrier's ``check = false``, a fragment of this type does not count
-
-
-class FragmentsConfig(NamedTuple):
-    """Where fragments live and which types exist, from ``[tool.towncrier]``."""
-
-    directory: str
-    filename: str
-    types: tuple[FragmentType, ...]
-    configured: bool  # False when there is no [tool.towncrier] section at all
-    orphan_prefix: str = "+"
-    ignore: tuple[str, ...] = ()  # towncrier's ``ignore``: file names in the directory that are not fragments
 
 
 class Index(NamedTuple):

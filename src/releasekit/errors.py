@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
+TYPE_CHECKING = False  # no typing, no re at import: the hooks import this module on every commit
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 # URL credentials: scheme://user:password@host -> scheme://***@host
-_URL_CREDENTIALS = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s:@]+(?::[^/\s@]*)?@")
+_URL_CREDENTIALS = r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s:@]+(?::[^/\s@]*)?@"
 _SECRET_ENV_HINTS = ("PASSWORD", "TOKEN", "SECRET", "API_KEY")
 
 
@@ -53,7 +54,10 @@ def secrets_from_env(environ: dict[str, str] | None = None) -> list[str]:
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
     """Mask URL credentials and every known secret value in ``text``."""
-    text = _URL_CREDENTIALS.sub(r"\g<scheme>***@", text)
+    if "@" in text:
+        import re  # compiled once and cached by re itself
+
+        text = re.sub(_URL_CREDENTIALS, r"\g<scheme>***@", text)
     for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
         text = text.replace(secret, "***")
     return text

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import NamedTuple
+from releasekit.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 FORMATS = ("text", "json", "github")
 
 
-class Finding(NamedTuple):
+class Finding(Record):
     """A problem at a place in a file. ``line`` and ``col`` count from 1."""
 
     path: str

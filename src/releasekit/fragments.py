@@ -11,14 +11,13 @@ Both are plain functions over plain values: the git side lives in ``releasekit.c
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
 
 from releasekit.findings import Finding
+from releasekit.record import Record
 
+TYPE_CHECKING = False  # neither typing nor re on the hook's way in: it runs on every commit
 if TYPE_CHECKING:
-    from releasekit.config import FragmentsConfig
+    from collections.abc import Callable, Iterable, Sequence
 
 # The sections of the release notes, in the order they are printed: the five the release
 # documentation asks for (What's New, Breaking Changes, Migration Guide, Known Issues,
@@ -45,7 +44,27 @@ _ALWAYS_IGNORED = (".", "readme", "template.")
 _BRANCH_ISSUE = r"(?:^|[/_-])(?:gh|issue|issues|bug|fix)?[-_#]?(\d{1,7})(?=$|[/_-])"
 
 
-class Fragment(NamedTuple):
+class FragmentType(Record):
+    """One ``[[tool.towncrier.type]]`` entry."""
+
+    directory: str
+    name: str
+    showcontent: bool = True
+    check: bool = True  # False: towncrier's ``check = false``, a fragment of this type does not count
+
+
+class FragmentsConfig(Record):
+    """Where fragments live and which types exist, from ``[tool.towncrier]``."""
+
+    directory: str
+    filename: str
+    types: tuple[FragmentType, ...]
+    configured: bool  # False when there is no [tool.towncrier] section at all
+    orphan_prefix: str = "+"
+    ignore: tuple[str, ...] = ()  # towncrier's ``ignore``: file names in the directory that are not fragments
+
+
+class Fragment(Record):
     """A fragment file whose name parsed: ``issue`` is None for an orphan (``+slug``)."""
 
     path: str  # relative to the project root, with forward slashes
@@ -53,7 +72,7 @@ class Fragment(NamedTuple):
     type: str
 
 
-class Entry(NamedTuple):
+class Entry(Record):
     """One line of ``git diff --name-status``: a status letter and a path."""
 
     status: str  # A, M, D, T, ...
@@ -205,44 +224,75 @@ def issue_from_branch(branch: str | None) -> str | None:
     """The issue number a branch name carries (``42-fix-typo``, ``fix/gh-42``), or None."""
     if not branch:
         return None
+    import re  # only when a failure message is being written
+
     match = re.search(_BRANCH_ISSUE, branch, re.IGNORECASE)
     return str(int(match.group(1))) if match else None
 
 
-def glob_regex(pattern: str) -> str:
-    """A regular expression for a source-path glob: ``**`` crosses directories, ``*`` does not.
+def _glob_tokens(pattern: str) -> list[str]:
+    """Split a glob into ``**/``, ``**``, ``*``, ``?`` and runs of literal text."""
+    tokens: list[str] = []
+    i = 0
+    while i < len(pattern):
+        for wildcard in ("**/", "**", "*", "?"):
+            if pattern.startswith(wildcard, i):
+                tokens.append(wildcard)
+                i += len(wildcard)
+                break
+        else:
+            if tokens and tokens[-1] not in ("**/", "**", "*", "?"):
+                tokens[-1] += pattern[i]
+            else:
+                tokens.append(pattern[i])
+            i += 1
+    return tokens
+
+
+def _glob_match(tokens: Sequence[str], t: int, path: str, p: int) -> bool:
+    """Whether ``path[p:]`` matches ``tokens[t:]`` whole."""
+    while t < len(tokens):
+        token = tokens[t]
+        if token in ("**/", "**", "*"):
+            if token == "**/":  # no directory, or any number of them
+                ends = [p, *(k + 1 for k in range(p, len(path)) if path[k] == "/")]
+            else:
+                slash = path.find("/", p)
+                stop = len(path) if token == "**" or slash < 0 else slash
+                ends = list(range(p, stop + 1))
+            return any(_glob_match(tokens, t + 1, path, end) for end in ends)
+        if token == "?":
+            if p >= len(path) or path[p] == "/":
+                return False
+            p += 1
+        elif path.startswith(token, p):
+            p += len(token)
+        else:
+            return False
+        t += 1
+    return p == len(path)
+
+
+def glob_matcher(pattern: str) -> Callable[[str], bool]:
+    """A test for one source-path glob: ``**`` crosses directories, ``*`` and ``?`` do not.
 
     A pattern without wildcards names a file or a directory and everything below it.
+    Paths are relative to the project root, with forward slashes.
     """
     pattern = pattern.strip()
     pattern = pattern[2:] if pattern.startswith("./") else pattern
-    if not any(c in pattern for c in "*?["):
-        return re.escape(pattern.strip("/")) + r"(?:/.*)?"
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append(r"(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(r".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append(r"[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append(r"[^/]")
-            i += 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return "".join(out)
+    if "*" not in pattern and "?" not in pattern:
+        prefix = pattern.strip("/")
+        below = prefix + "/"
+        return lambda path: path == prefix or path.startswith(below)
+    tokens = _glob_tokens(pattern)
+    return lambda path: _glob_match(tokens, 0, path, 0)
 
 
-def source_matcher(patterns: Iterable[str]) -> re.Pattern[str]:
-    """One compiled expression matching any of the source-path globs."""
-    parts = [f"(?:{glob_regex(p)})" for p in patterns if p.strip()]
-    return re.compile("|".join(parts) if parts else r"(?!)")
+def source_matcher(patterns: Iterable[str]) -> Callable[[str], bool]:
+    """A test for "is this path a source path": true when any of the globs matches it."""
+    tests = [glob_matcher(p) for p in patterns if p.strip()]
+    return lambda path: any(test(path) for test in tests)
 
 
 def default_source_paths(root: str | os.PathLike[str], project_name: str | None) -> tuple[str, ...]:
@@ -252,7 +302,9 @@ def default_source_paths(root: str | os.PathLike[str], project_name: str | None)
     """
     candidates: list[str] = []
     if project_name:
-        module = re.sub(r"[-_.]+", "_", project_name).lower()
+        # The import name: runs of -, _ and . become one _ (PEP 503's normalisation, with _).
+        words = project_name.lower().replace("-", "_").replace(".", "_").split("_")
+        module = "_".join(word for word in words if word)
         candidates = [f"src/{module}", module, f"{module}.py"]
         found = tuple(c for c in candidates if os.path.exists(os.path.join(root, c)))
         if found:
@@ -268,7 +320,7 @@ def default_source_paths(root: str | os.PathLike[str], project_name: str | None)
     return tuple(sorted(packages))
 
 
-class Verdict(NamedTuple):
+class Verdict(Record):
     """What ``check_change`` concluded, for the summary line and the tests."""
 
     findings: list[Finding]
@@ -280,7 +332,7 @@ class Verdict(NamedTuple):
 def check_change(
     entries: Sequence[Entry],
     config: FragmentsConfig,
-    sources: re.Pattern[str],
+    sources: Callable[[str], bool],
     *,
     branch: str | None = None,
     changelog_line: int = 1,
@@ -316,7 +368,7 @@ def check_change(
             added.append(path)
         elif path == news:
             news_status = status
-        elif sources.fullmatch(path):
+        elif sources(path):
             changed_sources.append(path)
     if news_status is not None and news_status != "D" and removed:
         return Verdict([], "release", tuple(changed_sources), tuple(added))

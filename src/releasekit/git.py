@@ -216,23 +216,6 @@ def create_branch(branch: str, start: str, cwd: PathLike) -> None:
     git("checkout", "--quiet", "-b", branch, start, cwd=cwd)
 
 
-def diff_name_status(cwd: PathLike, *revs: str) -> tuple[list[tuple[str, str]] | None, str]:
-    """``git diff --name-status -z`` over ``revs``: ``([(status, path), ...], "")``, or ``(None, error)``.
-
-    Renames show as a deletion and an addition. Paths are relative to ``cwd`` and only
-    those below it are listed (``--relative``), so a project in a monorepo sees its own.
-    """
-    proc = run(
-        ["git", "diff", "--name-status", "-z", "--no-renames", "--no-ext-diff", "--relative", *revs, "--"],
-        cwd=cwd,
-        check=False,
-    )
-    if proc.returncode != 0:
-        return None, proc.stderr.strip()
-    fields = proc.stdout.split("\0")
-    return [(fields[i][:1], fields[i + 1]) for i in range(0, len(fields) - 1, 2)], ""
-
-
 def first_added_line(cwd: PathLike, path: str, *revs: str) -> int:
     """The first line of ``path`` that ``git diff revs`` adds or changes (1 when there is none)."""
     proc = run(["git", "diff", "-U0", "--no-ext-diff", "--relative", *revs, "--", path], cwd=cwd, check=False)

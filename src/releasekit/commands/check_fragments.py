@@ -1,30 +1,103 @@
 """``releasekit check fragments``: the change carries a valid changelog fragment.
 
-This runs as a pre-commit hook on every commit, so it stays light: no towncrier
-import, one ``git diff`` in the common case, and more git calls only to explain a failure.
+This runs as a pre-commit hook on every commit, so a passing check stays light: no
+towncrier, no TOML parser, no ``subprocess``, ``typing`` or ``re``, and one ``git diff``.
+The few settings it needs are kept, once parsed, in a record under the git directory
+(``releasekit.hookcache``) that is valid while pyproject.toml is unchanged. More git
+calls, and heavier imports, happen only to explain a failure.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
 
-from releasekit import changes, config, git
+from releasekit import changes, hookcache
 from releasekit.errors import ReleasekitError
 from releasekit.findings import failed, render
-from releasekit.fragments import check_change, default_source_paths, source_matcher, validate_directory
+from releasekit.fragments import (
+    FragmentsConfig,
+    FragmentType,
+    check_change,
+    default_source_paths,
+    source_matcher,
+    validate_directory,
+)
+from releasekit.record import Record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
 
+_RECORD = "check-fragments-settings"
+
+
+class Settings(Record):
+    """What the check reads from pyproject.toml."""
+
+    root: str
+    fragments: FragmentsConfig
+    remote: str
+    release_branch: str
+    source_paths: tuple[str, ...] | None
+    project_name: str | None
+
+    def dump(self) -> str:
+        """One line of text for the hook's record (hex-encoded ``marshal`` of plain tuples)."""
+        import marshal
+
+        f = self.fragments
+        fragments = (
+            f.directory,
+            f.filename,
+            tuple((t.directory, t.name, t.showcontent, t.check) for t in f.types),
+            f.configured,
+            f.orphan_prefix,
+            f.ignore,
+        )
+        return marshal.dumps((self.root, fragments, *self[2:])).hex()
+
+    @classmethod
+    def load(cls, line: str) -> Settings | None:
+        """The settings dumped in ``line``, or None when it does not hold them."""
+        import marshal
+
+        try:
+            root, fragments, *rest = marshal.loads(bytes.fromhex(line))
+            directory, filename, types, *more = fragments
+            config = FragmentsConfig(directory, filename, tuple(FragmentType(*t) for t in types), *more)
+            return cls(root, config, *rest)
+        except (ValueError, EOFError, TypeError):
+            return None
+
+
+def settings(start: str) -> Settings:
+    """The check's settings: from the record while pyproject.toml is unchanged, else parsed (and recorded)."""
+    from releasekit import __version__
+
+    root = hookcache.find_root(start) if hookcache.enabled() else None
+    if root is not None:
+        line = hookcache.lookup(_RECORD, root, __version__)
+        found = Settings.load(line) if line is not None else None
+        if found is not None:
+            return found
+    from releasekit import config
+
+    cfg = config.load(start)
+    result = Settings(
+        os.fspath(cfg.root), cfg.fragments, cfg.remote, cfg.release_branch, cfg.source_paths, cfg.project_name
+    )
+    if root is not None and cfg.fragments.configured:
+        hookcache.store(_RECORD, root, __version__, [os.fspath(cfg.pyproject)], result.dump())
+    return result
+
 
 def main(args: argparse.Namespace) -> int:
-    cfg = config.load()
+    cfg = settings(os.getcwd())
     spec = cfg.fragments
     if not spec.configured:
         raise ReleasekitError(
-            f"{cfg.pyproject.name}: no [tool.towncrier] section; print releasekit's recommended one with "
+            "pyproject.toml: no [tool.towncrier] section; print releasekit's recommended one with "
             "`python -m releasekit.towncrier_config` and add it"
         )
     fragments, findings = validate_directory(cfg.root, spec)
@@ -39,6 +112,8 @@ def main(args: argparse.Namespace) -> int:
     # calls: only when they matter.
     reverting = verdict.reason != "revert" or changes.is_revert(cfg.root, change)
     if verdict.findings or not reverting:
+        from releasekit import git
+
         branch = git.current_branch(cfg.root) or os.environ.get("GITHUB_HEAD_REF") or None
         line = 1
         if any(f.path == spec.filename for f in verdict.findings):
