@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +15,7 @@ from releasekit.errors import ReleasekitError
 from releasekit.findings import Finding
 from releasekit.fragments import source_matcher
 from releasekit.record import Record
+from tests.helpers.cli import imported_by_releasekit
 from tests.helpers.fragments import demo_repo
 from tests.helpers.gitrepo import age_tree, commit_all, git, write_files
 
@@ -29,33 +27,11 @@ def _record(repo: Path) -> Path:
     return repo / ".git" / "releasekit" / "check-fragments-settings.pass"
 
 
-def _imported(repo: Path, code: str, *args: str, env: dict[str, str] | None, expect: int) -> tuple[str, set[str]]:
-    # -S: no site module, so no .pth file of the test tools (coverage, pre-commit-uv) imports
-    # anything first; this interpreter's path, site-packages included, comes in through PYTHONPATH.
-    path = os.pathsep.join(p for p in sys.path if p)
-    environ = {**os.environ, **(env or {}), "PYTHONPATH": path}
-    environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    proc = subprocess.run(
-        [sys.executable, "-S", "-X", "importtime", "-c", code, *args],
-        cwd=repo,
-        env=environ,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == expect, proc.stdout + proc.stderr
-    lines = proc.stderr.splitlines()
-    modules = {line.split("|")[-1].strip() for line in lines if line.startswith("import time:")}
-    output = "\n".join([proc.stdout, *(line for line in lines if not line.startswith("import time:"))])
-    return output, modules
-
-
 def _run(repo: Path, *args: str, env: dict[str, str] | None = None, expect: int = 0) -> tuple[str, set[str]]:
     """Run the hook in a fresh interpreter: its output, and the modules it imported beyond Python's own start-up."""
-    code = "import sys; from releasekit.cli import main; sys.exit(main())"
-    output, modules = _imported(repo, code, "check", "fragments", *args, env=env, expect=expect)
-    _, baseline = _imported(repo, "pass", env=env, expect=0)
-    return output, modules - baseline
+    result, modules = imported_by_releasekit("check", "fragments", *args, cwd=repo, env=env)
+    assert result.returncode == expect, result.output
+    return result.output, modules
 
 
 @pytest.fixture
