@@ -64,6 +64,52 @@ def test_find_section_by_version() -> None:
     assert find_section(CHANGELOG, "1.2") is None
 
 
+RST_CHANGELOG = """\
+Changes
+=======
+
+1.0.0 (2026-01-01)
+------------------
+
+Features
+~~~~~~~~
+
+- First.
+
+Bugfixes
+~~~~~~~~
+
+- A fix.
+
+0.9.0
+-----
+
+- Beta.
+"""
+
+# towncrier's own reST layout: versions underlined with =, their sections with -.
+TOWNCRIER_RST = "1.1.0 (2026-02-01)\n==================\n\nFeatures\n--------\n\n- New.\n\n1.0.0\n=====\n\n- Old.\n"
+
+SETEXT = "Changelog\n=========\n\n## 2.0.0\n\nSome\ntext\n---\n\n### Fixes\n\n- X.\n\n## 1.0.0\n\n- Y.\n"
+
+
+def test_find_section_in_underlined_changelogs() -> None:
+    section = find_section(RST_CHANGELOG, "1.0.0")
+    assert section is not None
+    assert section.heading == "1.0.0 (2026-01-01)\n------------------"
+    assert section.body == "Features\n~~~~~~~~\n\n- First.\n\nBugfixes\n~~~~~~~~\n\n- A fix.\n"
+    assert find_section(RST_CHANGELOG, "0.9.0") == ("0.9.0\n-----", "- Beta.\n")
+    assert find_section(TOWNCRIER_RST, "1.1.0") == (
+        "1.1.0 (2026-02-01)\n==================",
+        "Features\n--------\n\n- New.\n",
+    )
+    # In Markdown, "text" over "---" is a level-2 setext heading: it ends 2.0.0's section.
+    assert find_section(SETEXT, "2.0.0") == ("## 2.0.0", "Some\n")
+    assert find_section(SETEXT, "1.0.0") == ("## 1.0.0", "- Y.\n")
+    assert find_section("1.0.0\n\n----\n\n- Z.\n", "1.0.0") is None  # a rule after a blank line is no underline
+    assert find_section("## 1.0.0\n\n- Z.\n---\n- W.\n", "1.0.0") == ("## 1.0.0", "- Z.\n---\n- W.\n")
+
+
 def test_notes_of_a_released_version(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

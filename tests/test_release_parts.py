@@ -13,7 +13,6 @@ from releasekit.config import Index
 from releasekit.errors import ReleasekitError, StepFailed
 from releasekit.journal import Journal
 from releasekit.steps.build import check_files
-from releasekit.steps.summary import changelog_section
 from tests.helpers.pypi import free_port
 
 # --- journal ---------------------------------------------------------------------------
@@ -141,28 +140,7 @@ def test_unreachable_index_is_reported_not_raised() -> None:
         indexes.served_files(Index("PyPI", dead, dead), "demo")
 
 
-# --- changelog sections, built files, wheels -----------------------------------------------
-
-CHANGELOG = """# Changelog
-
-## 1.3.0 (2026-11-24)
-
-### What's New
-
-- Shiny.
-
-## 1.2.9 (2026-10-01)
-
-- Older.
-"""
-
-
-def test_changelog_section() -> None:
-    assert changelog_section(CHANGELOG, "1.3.0") == "### What's New\n\n- Shiny."
-    assert changelog_section(CHANGELOG, "1.2.9") == "- Older."
-    assert changelog_section(CHANGELOG, "1.3") is None
-    rst = "Changes\n=======\n\n1.0.0\n-----\n\n- First.\n\n0.9.0\n-----\n\n- Beta.\n"
-    assert changelog_section(rst, "1.0.0") == "- First."
+# --- built files, wheels -----------------------------------------------------------------
 
 
 def _touch(folder: Path, *names: str) -> Path:

@@ -15,11 +15,14 @@ from releasekit.errors import ReleasekitError
 from releasekit.process import python_module, run
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
+# A title's underline: Markdown's setext headings (= and -) and reST's section adornments.
+_UNDERLINE = re.compile(r"^([=\-~^\"'`*+#:._])\1*[ \t]*$")
 _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
+_LIST_ITEM = re.compile(r"^([-*+]|\d+[.)])[ \t]")  # a list item is no title: a rule below it is a rule
 
 
 class Section(NamedTuple):
-    """A version's part of the changelog: its heading line and the Markdown below it."""
+    """A version's part of the changelog: its heading (one line, or a title and its underline) and the text below it."""
 
     heading: str
     body: str
@@ -30,8 +33,50 @@ def _names_version(title: str, version: str) -> bool:
     return re.search(rf"(?<![\w.]){re.escape(version)}(?![\w]|\.\d)", title) is not None
 
 
+def _headings(lines: list[str]) -> list[tuple[int, int, str, int]]:
+    """Every heading outside fenced code: ``(first line, lines it takes, title, level)``.
+
+    ``#`` headings have levels 1-6. Underlined titles are reST sections, ranked by the
+    order in which their underline characters first appear; in a file that also has
+    ``#`` headings (Markdown) they are setext headings, ``=`` level 1 and ``-`` level 2.
+    """
+    found: list[tuple[int, int, str, int | str]] = []  # the level, or for now the underline character
+    marks: list[str] = []  # underline characters, in the order they first appear
+    markdown = False
+    in_fence = False
+    for i, line in enumerate(lines):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        atx = _HEADING.match(line)
+        if atx:
+            markdown = True
+            found.append((i, 1, atx.group(2), len(atx.group(1))))
+            continue
+        below = lines[i + 1] if i + 1 < len(lines) else ""
+        underline = _UNDERLINE.match(below)
+        title = line.strip()
+        is_title = title and not _UNDERLINE.match(line) and not _LIST_ITEM.match(title)
+        if underline and is_title and len(below.strip()) >= min(len(title), 3):
+            mark = underline.group(1)
+            if mark not in marks:
+                marks.append(mark)
+            found.append((i, 2, title, mark))
+
+    def level(mark: int | str) -> int:
+        if isinstance(mark, int):
+            return mark
+        if markdown and mark in "=-":
+            return 1 if mark == "=" else 2
+        return 7 + marks.index(mark)
+
+    return [(first, size, title, level(mark)) for first, size, title, mark in found]
+
+
 def find_section(text: str, version: str, *, start_string: str | None = None) -> Section | None:
-    """The section of a Markdown changelog whose heading names ``version`` (``v`` prefix allowed).
+    """The section of a Markdown or reST changelog whose heading names ``version`` (``v`` prefix allowed).
 
     It runs to the next heading of the same or a higher level. Headings inside fenced
     code blocks do not count. Only the part after ``start_string`` is searched, when it is there.
@@ -40,24 +85,14 @@ def find_section(text: str, version: str, *, start_string: str | None = None) ->
     if start_string and start_string.strip() in text:
         text = text.split(start_string.strip(), 1)[1]
     lines = text.splitlines()
-    in_fence = False
-    start: int | None = None
-    level = 0
-    for i, line in enumerate(lines):
-        if _FENCE.match(line):
-            in_fence = not in_fence
+    headings = _headings(lines)
+    for n, (first, size, title, level) in enumerate(headings):
+        if not _names_version(title, version):
             continue
-        match = None if in_fence else _HEADING.match(line)
-        if match is None:
-            continue
-        if start is None:
-            if _names_version(match.group(2), version):
-                start, level = i, len(match.group(1))
-        elif len(match.group(1)) <= level:
-            return Section(lines[start], "\n".join(lines[start + 1 : i]).strip("\n") + "\n")
-    if start is None:
-        return None
-    return Section(lines[start], "\n".join(lines[start + 1 :]).strip("\n") + "\n")
+        end = next((later[0] for later in headings[n + 1 :] if later[3] <= level), len(lines))
+        heading = "\n".join(lines[first : first + size])
+        return Section(heading, "\n".join(lines[first + size : end]).strip("\n") + "\n")
+    return None
 
 
 def version_notes(config: Config, version: str) -> str:

@@ -122,11 +122,13 @@ def run_build(ctx: Context) -> str:
         apply_release(src, ctx.config, record.version)
         rev = "HEAD"
         outdir = ctx.workdir / "dist"
-        changelog = src / ctx.config.fragments.filename
-        if changelog.is_file():
-            from releasekit.steps.summary import changelog_section
+        from releasekit.errors import ReleasekitError
+        from releasekit.notes import version_notes
 
-            ctx.plan.notes = changelog_section(changelog.read_text(encoding="utf-8"), record.version)
+        try:  # what the release notes would say, from the changelog the dry run wrote
+            ctx.plan.notes = version_notes(ctx.config._replace(root=src), record.version).strip() or None
+        except ReleasekitError:
+            ctx.plan.notes = None
     else:
         git.clone(root, src, record.tag)
         rev = record.tag

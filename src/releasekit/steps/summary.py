@@ -2,48 +2,19 @@
 
 from __future__ import annotations
 
-import re
-
 from releasekit import indexes
 from releasekit.steps import Context, Step
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*)$|^(.+)\n([=\-~^])\4+\s*$", re.MULTILINE)
-
-
-def changelog_section(text: str, version: str) -> str | None:
-    """The section of a Markdown or reST changelog whose heading names ``version``, without its heading."""
-    headings = list(_HEADING.finditer(text))
-    for n, match in enumerate(headings):
-        title = match.group(2) if match.group(1) else match.group(3)
-        if not re.search(rf"(?<![\w.]){re.escape(version)}(?![\w.])", title or ""):
-            continue
-        level = len(match.group(1)) if match.group(1) else match.group(4)
-        end = len(text)
-        for later in headings[n + 1 :]:
-            later_level = len(later.group(1)) if later.group(1) else later.group(4)
-            if later_level == level:
-                end = later.start()
-                break
-        return text[match.end() : end].strip() or None
-    return None
-
 
 def release_notes(ctx: Context) -> str:
-    """The version's notes as ``releasekit notes VERSION`` gives them; for a reST changelog, its section."""
+    """The version's notes as ``releasekit notes VERSION`` gives them."""
     from releasekit.errors import ReleasekitError
     from releasekit.notes import version_notes
 
-    version = ctx.journal.version
     try:
-        return version_notes(ctx.config, version).strip()
+        return version_notes(ctx.config, ctx.journal.version).strip() or "(no release notes found)"
     except ReleasekitError:
-        pass  # not a Markdown section: try the reST form below
-    changelog = ctx.root / ctx.config.fragments.filename
-    if changelog.is_file():
-        section = changelog_section(changelog.read_text(encoding="utf-8"), version)
-        if section:
-            return section
-    return "(no release notes found)"
+        return "(no release notes found)"
 
 
 def run_summary(ctx: Context) -> str:
