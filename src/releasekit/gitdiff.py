@@ -28,7 +28,9 @@ def run_git(cwd: str | os.PathLike[str], *args: str) -> tuple[int, str, str]:
         (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
         (os.POSIX_SPAWN_DUP2, out_w, 1),
         (os.POSIX_SPAWN_DUP2, err_w, 2),
-        *((os.POSIX_SPAWN_CLOSE, fd) for fd in (out_r, out_w, err_r, err_w)),
+        # Not 0-2: a pipe end gets one of those when the hook was started with it closed, and
+        # the actions above have just made it the child's stdin, stdout or stderr.
+        *((os.POSIX_SPAWN_CLOSE, fd) for fd in (out_r, out_w, err_r, err_w) if fd > 2),
     ]
     try:
         # posix_spawn has no working directory: git's -C does that job.

@@ -74,7 +74,7 @@ def lookup(name: str, root: str, version: str) -> str | None:
     if record is None:
         return None
     try:
-        with open(record, encoding="utf-8") as fh:
+        with open(record, encoding="utf-8", errors="surrogateescape") as fh:
             lines = fh.read().split("\n")
     except OSError:
         return None
@@ -106,13 +106,18 @@ def store(name: str, root: str, version: str, paths: list[str], message: str) ->
     if newest / 1e9 > time.time() - _RACY_SECONDS:
         return False
     text = "\n".join([_MAGIC, f"{version}\t{root}", message, *stamps]) + "\n"
+    tmp = f"{record}.{os.getpid()}.tmp"
     try:
         os.makedirs(os.path.dirname(record), exist_ok=True)
-        tmp = f"{record}.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as fh:
+        # surrogateescape: a path that is not UTF-8 (Linux allows it) goes back to its own bytes.
+        with open(tmp, "w", encoding="utf-8", errors="surrogateescape") as fh:
             fh.write(text)
         os.replace(tmp, record)
     except OSError:
+        import contextlib  # only when the record could not be written
+
+        with contextlib.suppress(OSError):
+            os.remove(tmp)  # no stray temporary file, run after run
         return False
     return True
 

@@ -92,8 +92,24 @@ def settings(start: str) -> Settings:
     return result
 
 
+def _drop_inherited_git_dir(root: str) -> None:
+    """Forget ``GIT_DIR`` when it names the repository git finds from ``root`` anyway.
+
+    ``git commit`` in a linked worktree hands its hooks ``GIT_DIR`` without
+    ``GIT_WORK_TREE``, and git then takes the current directory for the top of the work
+    tree: for a project in a subdirectory, every path would be listed from the wrong place.
+    """
+    given = os.environ.get("GIT_DIR")
+    if not given or "GIT_WORK_TREE" in os.environ:
+        return
+    found = hookcache.git_dir(root)
+    if found is not None and os.path.realpath(found) == os.path.realpath(given):
+        del os.environ["GIT_DIR"]
+
+
 def main(args: argparse.Namespace) -> int:
     cfg = settings(os.getcwd())
+    _drop_inherited_git_dir(cfg.root)
     spec = cfg.fragments
     if not spec.configured:
         raise ReleasekitError(
