@@ -137,9 +137,10 @@ def test_records_are_named_tuples() -> None:
 
 def _oracle(pattern: str) -> re.Pattern[str]:
     """The glob rules as a regular expression: ``**/`` any directories, ``**`` anything, ``*``/``?`` within one."""
-    pattern = pattern.strip().removeprefix("./")
+    pattern = pattern.strip().removeprefix("./").lstrip("/")
     if "*" not in pattern and "?" not in pattern:
-        return re.compile(re.escape(pattern.strip("/")) + "(?:/.*)?")
+        return re.compile(re.escape(pattern.rstrip("/")) + "(?:/.*)?")
+    pattern += "**" if pattern.endswith("/") else ""  # a directory: everything below it
     out = ""
     for token in re.findall(r"\*\*/|\*\*|\*|\?|[^*?]", pattern):
         out += {"**/": "(?:.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}.get(token) or re.escape(token)

@@ -164,6 +164,11 @@ def test_issue_from_branch(branch: str | None, issue: str | None) -> None:
         ("**/*.pyx", "a/b/c.pyx", True),
         ("./lib/?.c", "lib/a.c", True),
         ("setup.py", "setup.py", True),
+        ("src/*/", "src/demo/sub/x.py", True),
+        ("src/*/", "src/x.py", False),
+        ("/src/*.py", "src/x.py", True),
+        ("src/[ab].py", "src/[ab].py", True),
+        ("src/[ab].py", "src/a.py", False),
     ],
 )
 def test_source_globs(pattern: str, path: str, matches: bool) -> None:

@@ -276,16 +276,18 @@ def _glob_match(tokens: Sequence[str], t: int, path: str, p: int) -> bool:
 def glob_matcher(pattern: str) -> Callable[[str], bool]:
     """A test for one source-path glob: ``**`` crosses directories, ``*`` and ``?`` do not.
 
-    A pattern without wildcards names a file or a directory and everything below it.
-    Paths are relative to the project root, with forward slashes.
+    A pattern without wildcards names a file or a directory and everything below it, and
+    so does one that ends in ``/`` (``src/*/``). Patterns and paths are relative to the
+    project root (a leading ``/`` or ``./`` is dropped), with forward slashes; ``[`` is
+    an ordinary character.
     """
     pattern = pattern.strip()
-    pattern = pattern[2:] if pattern.startswith("./") else pattern
+    pattern = (pattern[2:] if pattern.startswith("./") else pattern).lstrip("/")
     if "*" not in pattern and "?" not in pattern:
-        prefix = pattern.strip("/")
+        prefix = pattern.rstrip("/")
         below = prefix + "/"
         return lambda path: path == prefix or path.startswith(below)
-    tokens = _glob_tokens(pattern)
+    tokens = _glob_tokens(pattern + "**" if pattern.endswith("/") else pattern)
     return lambda path: _glob_match(tokens, 0, path, 0)
 
 
