@@ -382,3 +382,15 @@ def test_step_order_and_config(tmp_path: Path) -> None:
     other = make_project(tmp_path / "other", extra_pyproject='\n[tool.releasekit.github]\npublish_advisory = "yes"\n')
     with pytest.raises(ReleasekitError, match=r"\[tool.releasekit.github\] publish_advisory must be true or false"):
         config.load(other.root)
+
+
+def test_nox_release_session_passes_security_through(tmp_path: Path) -> None:
+    from tests.helpers.noxrun import run_nox
+
+    noxfile = "import nox\nimport releasekit.nox\n\nreleasekit.nox.register()\n"
+    project, _ = _emergency_project(
+        tmp_path, fragments={"+crash.bugfix.md": "No crash."}, extra_files={"noxfile.py": noxfile}
+    )
+    proc = run_nox(project.root, "-s", "release", "--", "patch", "--security", "critical", "--yes")
+    assert proc.returncode != 0
+    assert "needs at least one security fragment in changelog.d/" in proc.stdout + proc.stderr
