@@ -26,7 +26,7 @@ from releasekit.steps.preflight import github_problems
 from releasekit.steps.summary import run_summary
 from releasekit.steps.tests import run_tests
 from tests.helpers.github_api import advisory_errors, fake_github
-from tests.helpers.gitrepo import git
+from tests.helpers.gitrepo import git, write_files
 from tests.helpers.releaseproj import Project, make_project
 
 TOKEN = "ghp_emergency_canary_9876543210"
@@ -394,3 +394,17 @@ def test_nox_release_session_passes_security_through(tmp_path: Path) -> None:
     proc = run_nox(project.root, "-s", "release", "--", "patch", "--security", "critical", "--yes")
     assert proc.returncode != 0
     assert "needs at least one security fragment in changelog.d/" in proc.stdout + proc.stderr
+
+
+def test_advisory_without_a_security_section_describes_what_there_is(tmp_path: Path) -> None:
+    from releasekit.steps.advisory import advisory_payload
+
+    project, cfg = _emergency_project(tmp_path)
+    record = begin(cfg, "patch", security="low")[0]
+    notes: list[str] = []
+    body = advisory_payload(_ctx(cfg, record, tmp_path, notes))  # CHANGELOG.md has no 0.1.1 section
+    assert body["description"] == f"{project.name} 0.1.1 fixes a security issue.\n"
+    assert body["summary"] == f"{project.name} 0.1.1 fixes a security issue"
+    assert notes == ["the notes of 0.1.1 have no 'Security' section; the advisory describes the whole release instead"]
+    write_files(project.root, {"CHANGELOG.md": "# Changelog\n\n## 0.1.1\n\n### Bug Fixes\n\n- Fixed.\n"})
+    assert advisory_payload(_ctx(cfg, record, tmp_path, []))["description"] == "### Bug Fixes\n\n- Fixed.\n"
