@@ -65,6 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
     release.add_argument("--dry-run", action="store_true", help="run every read-only step and change nothing")
     release.add_argument("--yes", action="store_true", help="do not ask before the first upload")
     release.add_argument("--abort", action="store_true", help="undo the local steps of a release in progress")
+    release.add_argument(
+        "--security",
+        choices=("low", "medium", "high", "critical"),  # releasekit.advisory.SEVERITIES, not imported for speed
+        metavar="SEVERITY",
+        help="an emergency security release of this severity (low, medium, high, critical): expedited, "
+        "and a GitHub security advisory after the release",
+    )
 
     hotfix = commands.add_parser(
         "hotfix", formatter_class=_HelpFormatter, help="cut a hotfix branch from a release tag"

@@ -32,7 +32,13 @@ SCHEMA: dict[str, Any] = {
     "source_paths": list,
     "test_index": {"upload_url": str, "simple_url": str},
     "index": {"upload_url": str, "simple_url": str},
-    "github": {"api_url": str, "repository": str, "critical_labels": list, "discussion_category": str},
+    "github": {
+        "api_url": str,
+        "repository": str,
+        "critical_labels": list,
+        "discussion_category": str,
+        "publish_advisory": bool,
+    },
     "links": {
         "exclude": list,
         "slug": str,
@@ -112,6 +118,7 @@ class Config(NamedTuple):
     github_repository: str | None = None
     github_critical_labels: tuple[str, ...] = ("critical",)
     github_discussion_category: str | None = None
+    github_publish_advisory: bool = False  # publish an emergency release's advisory, not leave it a draft
     links: LinksConfig = LinksConfig()
 
     def require_version(self) -> VersionConfig:
@@ -321,6 +328,7 @@ def load(start: Path | str | None = None) -> Config:
         github_repository=github.get("repository"),
         github_critical_labels=tuple(str(label) for label in github.get("critical_labels", ("critical",))),
         github_discussion_category=github.get("discussion_category"),
+        github_publish_advisory=github.get("publish_advisory", False),
         links=LinksConfig(
             exclude=tuple(str(p) for p in links.get("exclude", ())),
             slug=links.get("slug"),

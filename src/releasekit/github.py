@@ -1,4 +1,4 @@
-"""GitHub releases over the REST API, with a configurable base URL.
+"""GitHub releases and security advisories over the REST API, with a configurable base URL.
 
 GitHub cannot be reached from every machine that runs releasekit (nor from its tests):
 ``api_url`` (``[tool.releasekit.github] api_url`` or RELEASEKIT_GITHUB_API_URL) points
@@ -30,6 +30,36 @@ class Release(NamedTuple):
     created: bool  # False when it already existed (a resumed release)
 
 
+class Advisory(NamedTuple):
+    """A repository security advisory as GitHub reports it."""
+
+    ghsa_id: str
+    url: str  # its page (html_url)
+    state: str  # triage, draft, published, closed, withdrawn
+    created: bool = False  # False when it already existed (a resumed release)
+
+
+# Advisories in these states are gone for good: a release makes a new one instead.
+_DEAD_ADVISORY_STATES = ("closed", "withdrawn")
+
+
+def _advisory(body: Any, *, created: bool = False) -> Advisory:
+    return Advisory(str(body["ghsa_id"]), str(body.get("html_url", "")), str(body.get("state", "")), created)
+
+
+def _patches(body: Any, package: str, version: str) -> bool:
+    """Whether an advisory (as GitHub lists it) names ``version`` of pip package ``package`` as patched."""
+    from releasekit.indexes import normalize
+
+    for entry in body.get("vulnerabilities") or []:
+        pkg = entry.get("package") or {}
+        patched = [v.strip() for v in str(entry.get("patched_versions") or "").split(",")]
+        same_package = pkg.get("ecosystem") == "pip" and normalize(str(pkg.get("name", ""))) == normalize(package)
+        if same_package and version in patched:
+            return True
+    return False
+
+
 def repository_from_remote(url: str | None) -> str | None:
     """``OWNER/REPO`` from a github.com remote URL (https or ssh), else None."""
     if not url:
@@ -55,10 +85,20 @@ def problems_before_release(api: GitHub, sha: str, labels: tuple[str, ...]) -> l
 
     A commit with no workflow run at all is not a problem: not every project has CI there.
     """
-    problems = [
+    return critical_items(api, labels) + ci_problems(api, sha)
+
+
+def critical_items(api: GitHub, labels: tuple[str, ...]) -> list[str]:
+    """One line per open issue or pull request carrying one of ``labels``."""
+    return [
         f"open critical {'pull request' if item.is_pull else 'issue'} #{item.number}: {item.title}"
         for item in api.open_items(labels)
     ]
+
+
+def ci_problems(api: GitHub, sha: str) -> list[str]:
+    """One line per workflow run of ``sha`` that is unfinished or did not succeed."""
+    problems = []
     for run in api.runs_for(sha):
         if run.status != "completed":
             problems.append(f"workflow {run.name!r} on {sha[:10]} is still {run.status}; wait for it")
@@ -110,7 +150,7 @@ class GitHub:
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace")
             try:
-                message = str(json.loads(detail).get("message", ""))
+                message = _error_message(json.loads(detail))
             except (ValueError, AttributeError):
                 message = detail
             return exc.code, {"message": redact(message[:300], [self._token])}
@@ -144,6 +184,31 @@ class GitHub:
         self._expect(status, body, 201, f"creating the release of {tag}")
         return Release(int(body["id"]), tag, str(body.get("html_url", "")), created=True)
 
+    def advisory_for(self, package: str, version: str) -> Advisory | None:
+        """The repository's advisory that names ``version`` of ``package`` as patched, if any.
+
+        Closed and withdrawn advisories do not count. GitHub lists the newest first; the
+        first hundred are looked at, which covers any advisory a release in progress made.
+        """
+        status, body = self._request("GET", "/security-advisories?per_page=100&sort=created&direction=desc")
+        self._expect(status, body, 200, "listing the repository's security advisories")
+        for entry in body or []:
+            if entry.get("state") not in _DEAD_ADVISORY_STATES and _patches(entry, package, version):
+                return _advisory(entry)
+        return None
+
+    def create_advisory(self, payload: dict[str, Any]) -> Advisory:
+        """Create a draft repository security advisory from ``payload`` (see ``releasekit.advisory``)."""
+        status, body = self._request("POST", "/security-advisories", payload)
+        self._expect(status, body, 201, "creating the security advisory")
+        return _advisory(body, created=True)
+
+    def publish_advisory(self, ghsa_id: str) -> Advisory:
+        """Publish the draft advisory ``ghsa_id``."""
+        status, body = self._request("PATCH", f"/security-advisories/{quote(ghsa_id)}", {"state": "published"})
+        self._expect(status, body, 200, f"publishing the security advisory {ghsa_id}")
+        return _advisory(body)
+
     def open_items(self, labels: tuple[str, ...]) -> list[Item]:
         """Open issues and pull requests carrying any of ``labels``."""
         found: dict[int, Item] = {}
@@ -169,3 +234,17 @@ class GitHub:
         message = body.get("message", "") if isinstance(body, dict) else ""
         hint = " (check the token and its permissions)" if status in (401, 403) else ""
         raise StepFailed(f"GitHub answered {status} {doing}: {message}{hint}".rstrip(": "))
+
+
+def _error_message(body: Any) -> str:
+    """GitHub's error message, with the fields a validation error names."""
+    message = str(body.get("message", ""))
+    errors = body.get("errors")
+    if isinstance(errors, list) and errors:
+        details = [_field_error(e) if isinstance(e, dict) else str(e) for e in errors]
+        message += f" ({'; '.join(details)})"
+    return message
+
+
+def _field_error(error: dict[str, Any]) -> str:
+    return str(error.get("message") or f"{error.get('field', '?')} {error.get('code', 'invalid')}")

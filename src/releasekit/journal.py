@@ -38,6 +38,14 @@ class Journal:
     project: str | None = None  # the distribution name, known once built
     completed: list[str] = field(default_factory=list)
     artifacts: dict[str, str] = field(default_factory=dict)  # filename -> sha256
+    security: str | None = None  # an emergency release's severity (low, medium, high, critical)
+    advisory_id: str | None = None  # its GitHub security advisory (GHSA-...), once made
+    advisory_url: str | None = None
+
+    @property
+    def emergency(self) -> bool:
+        """True for an emergency security release (``--security``)."""
+        return self.security is not None
 
     @property
     def tag(self) -> str:

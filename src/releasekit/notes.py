@@ -86,12 +86,33 @@ def find_section(text: str, version: str, *, start_string: str | None = None) ->
         text = text.split(start_string.strip(), 1)[1]
     lines = text.splitlines()
     headings = _headings(lines)
-    for n, (first, size, title, level) in enumerate(headings):
-        if not _names_version(title, version):
-            continue
-        end = next((later[0] for later in headings[n + 1 :] if later[3] <= level), len(lines))
-        heading = "\n".join(lines[first : first + size])
-        return Section(heading, "\n".join(lines[first + size : end]).strip("\n") + "\n")
+    for n, (_, _, title, _) in enumerate(headings):
+        if _names_version(title, version):
+            return _section_at(lines, headings, n)
+    return None
+
+
+def _section_at(lines: list[str], headings: list[tuple[int, int, str, int]], n: int) -> Section:
+    """The section of heading ``n``: up to the next heading of the same or a higher level."""
+    first, size, _, level = headings[n]
+    end = next((later[0] for later in headings[n + 1 :] if later[3] <= level), len(lines))
+    heading = "\n".join(lines[first : first + size])
+    return Section(heading, "\n".join(lines[first + size : end]).strip("\n") + "\n")
+
+
+def titled_section(text: str, title: str) -> Section | None:
+    """The section of ``text`` (a version's notes) whose heading is ``title``, case aside.
+
+    This is how one type of change is read out of the notes, e.g. the "Security" section
+    that an emergency release's advisory describes. It runs to the next heading of the same
+    or a higher level; headings inside fenced code blocks do not count.
+    """
+    lines = text.splitlines()
+    headings = _headings(lines)
+    wanted = title.strip().casefold()
+    for n, (_, _, heading_title, _) in enumerate(headings):
+        if heading_title.strip().casefold() == wanted:
+            return _section_at(lines, headings, n)
     return None
 
 

@@ -156,7 +156,7 @@ def _factories(extras: Sequence[str] | None) -> dict[str, tuple[SessionFunc, str
             session.run("python", "-m", "check_manifest", "--no-build-isolation", str(root))
 
     def release(session: nox.Session) -> None:
-        """The whole release checklist: nox -s release -- [major|minor|patch|X.Y.Z] [--dry-run] [--yes]."""
+        """The release checklist: nox -s release -- [major|minor|patch|X.Y.Z] [--dry-run] [--yes] [--security S]."""
         run_releasekit(session, "release")
 
     def hotfix(session: nox.Session) -> None:

@@ -17,11 +17,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 from releasekit import git, journal
+from releasekit.advisory import check_severity, require_security_fragment
 from releasekit.config import Config
 from releasekit.errors import ReleasekitError, StepFailed, secrets_from_env
 from releasekit.hotfix import is_hotfix_branch
 from releasekit.journal import Journal
 from releasekit.steps import Context, Plan, Step
+from releasekit.steps.advisory import SECURITY_ADVISORY
 from releasekit.steps.build import BUILD
 from releasekit.steps.post_release import GITHUB_RELEASE, MERGE_BACK
 from releasekit.steps.preflight import PREFLIGHT, suggested_bump
@@ -44,8 +46,9 @@ STEPS: tuple[Step, ...] = (
     UPLOAD,  # 9. upload to the production index
     VERIFY,  # 10. install from it, verify the hashes
     GITHUB_RELEASE,  # 11. post-release: the GitHub release, with the release notes
-    MERGE_BACK,  # 12. a hotfix release only: merge the hotfix branch back into main
-    SUMMARY,  # 13. version, files, hashes, index URLs, release notes
+    SECURITY_ADVISORY,  # 12. an emergency release only: notify users through a GitHub security advisory
+    MERGE_BACK,  # 13. a hotfix release only: merge the hotfix branch back into main
+    SUMMARY,  # 14. version, files, hashes, index URLs, release notes, the advisory
 )
 
 FAIL_AT_ENV = "RELEASEKIT_FAIL_AT_STEP"
@@ -87,20 +90,43 @@ def _noter(report: Reporter, number: int, step: Step) -> Callable[[str], None]:
     return note
 
 
-def begin(config: Config, spec: str | None, *, dry_run: bool = False) -> tuple[Journal, bool]:
-    """The journal of the release to run, and whether it resumes one in progress."""
+def _resume_command(record: Journal) -> str:
+    return " ".join(["releasekit release", record.spec, *(["--security", record.security] if record.security else [])])
+
+
+def _kind(severity: str | None) -> str:
+    return f"an emergency release (--security {severity})" if severity else "an ordinary release (no --security)"
+
+
+def begin(
+    config: Config, spec: str | None, *, dry_run: bool = False, security: str | None = None
+) -> tuple[Journal, bool]:
+    """The journal of the release to run, and whether it resumes one in progress.
+
+    ``security`` (a severity) makes it an emergency security release, which needs a
+    ``security`` fragment. A resumed release keeps the severity it started with; asking
+    for another one is an error.
+    """
+    if security is not None:
+        check_severity(security)
     git_dir = git.git_dir(config.root)
     current = journal.load(git_dir)
     if current is not None:
+        resume = _resume_command(current)
         if dry_run:
             raise ReleasekitError(
-                f"a release of {current.version} is in progress; finish it with 'releasekit release "
-                f"{current.spec}' or undo it with 'releasekit release --abort'"
+                f"a release of {current.version} is in progress; finish it with '{resume}' "
+                "or undo it with 'releasekit release --abort'"
             )
         if spec not in (None, current.spec, current.version, tag_for(current.version)):
             raise ReleasekitError(
                 f"a release of {current.version} (asked as {current.spec!r}) is in progress, not {spec!r}; "
-                f"resume with 'releasekit release {current.spec}' or undo it with 'releasekit release --abort'"
+                f"resume with '{resume}' or undo it with 'releasekit release --abort'"
+            )
+        if security is not None and security != current.security:
+            raise ReleasekitError(
+                f"the release of {current.version} in progress is {_kind(current.security)}, not --security "
+                f"{security}; resume with '{resume}' or undo it with 'releasekit release --abort'"
             )
         return current, True
     previous = config.require_version().current
@@ -108,6 +134,8 @@ def begin(config: Config, spec: str | None, *, dry_run: bool = False) -> tuple[J
     if chosen not in BUMPS and not chosen[:1].isdigit() and not chosen.startswith("v"):
         raise ReleasekitError(f"{chosen!r}: expected major, minor, patch or a version such as 1.2.3")
     version = next_version(previous, chosen)
+    if security is not None:
+        require_security_fragment(config)
     current_branch = git.current_branch(config.root)
     record = Journal(
         version=version,
@@ -116,6 +144,7 @@ def begin(config: Config, spec: str | None, *, dry_run: bool = False) -> tuple[J
         branch=current_branch if current_branch and is_hotfix_branch(current_branch) else config.release_branch,
         remote=config.remote,
         start_commit=git.head(config.root),
+        security=security,
     )
     return record, False
 
@@ -207,7 +236,7 @@ def abort(config: Config) -> list[str]:
     if record.done(PUSH.name):
         raise ReleasekitError(
             f"{record.tag} is already pushed to {record.remote}; a release cannot be taken back. "
-            f"Finish it with 'releasekit release {record.spec}'"
+            f"Finish it with '{_resume_command(record)}'"
         )
     with journal.locked(git_dir):
         return _undo(config, record)

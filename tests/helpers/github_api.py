@@ -1,4 +1,8 @@
-"""A small stand-in for GitHub's REST API on 127.0.0.1: the release endpoints releasekit uses.
+"""A small stand-in for GitHub's REST API on 127.0.0.1: the endpoints releasekit uses.
+
+Releases, open issues, workflow runs, and repository security advisories (list, create,
+publish), whose request bodies are validated as GitHub validates them: a bad one gets
+GitHub's 422 "Validation Failed" with the offending field.
 
 This is the only stand-in in the test suite; everything else (git, indexes, pip, twine,
 pre-commit) is the real thing.
@@ -26,6 +30,75 @@ class FakeGitHubState:
         self.fail_next: int | None = None  # answer the next request with this status
         self.issues: list[dict[str, Any]] = []  # open issues and pull requests, as GitHub lists them
         self.runs: dict[str, list[dict[str, Any]]] = {}  # commit sha -> its workflow runs
+        self.advisories: dict[str, dict[str, Any]] = {}  # ghsa_id -> the advisory, in creation order
+
+
+SEVERITIES = ("low", "medium", "high", "critical")
+ECOSYSTEMS = (
+    "rubygems",
+    "npm",
+    "pip",
+    "maven",
+    "nuget",
+    "composer",
+    "go",
+    "rust",
+    "erlang",
+    "actions",
+    "pub",
+    "other",
+    "swift",
+)
+ADVISORY_FIELDS = {
+    "summary",
+    "description",
+    "cve_id",
+    "vulnerabilities",
+    "cwe_ids",
+    "credits",
+    "severity",
+    "cvss_vector_string",
+    "start_private_fork",
+}
+VULNERABILITY_FIELDS = {"package", "vulnerable_version_range", "patched_versions", "vulnerable_functions"}
+
+
+def advisory_errors(payload: Any) -> list[dict[str, str]]:
+    """What GitHub would refuse in a create-advisory body: one error per bad field."""
+    if not isinstance(payload, dict):
+        return [{"field": "body", "code": "invalid"}]
+    errors = [{"field": key, "code": "unexpected"} for key in sorted(set(payload) - ADVISORY_FIELDS)]
+    for key, limit in (("summary", 1024), ("description", 65535)):
+        value = payload.get(key)
+        if not isinstance(value, str) or not value.strip():
+            errors.append({"field": key, "code": "missing_field"})
+        elif len(value) > limit:
+            errors.append({"field": key, "code": "too_long"})
+    severity, vector = payload.get("severity"), payload.get("cvss_vector_string")
+    if severity is not None and vector is not None:
+        errors.append({"field": "severity", "code": "invalid", "message": "severity and cvss_vector_string both set"})
+    elif severity is None and vector is None:
+        errors.append({"field": "severity", "code": "missing_field"})
+    elif severity is not None and severity not in SEVERITIES:
+        errors.append({"field": "severity", "code": "invalid", "message": f"severity {severity!r} is not allowed"})
+    vulnerabilities = payload.get("vulnerabilities")
+    if not isinstance(vulnerabilities, list) or not vulnerabilities:
+        errors.append({"field": "vulnerabilities", "code": "missing_field"})
+        return errors
+    for n, entry in enumerate(vulnerabilities):
+        where = f"vulnerabilities[{n}]"
+        if not isinstance(entry, dict) or set(entry) - VULNERABILITY_FIELDS:
+            errors.append({"field": where, "code": "invalid"})
+            continue
+        package = entry.get("package")
+        if not isinstance(package, dict) or package.get("ecosystem") not in ECOSYSTEMS:
+            errors.append({"field": f"{where}.package.ecosystem", "code": "invalid"})
+        elif not isinstance(package.get("name", ""), str):
+            errors.append({"field": f"{where}.package.name", "code": "invalid"})
+        for key in ("vulnerable_version_range", "patched_versions"):
+            if entry.get(key) is not None and not isinstance(entry.get(key), str):
+                errors.append({"field": f"{where}.{key}", "code": "invalid"})
+    return errors
 
 
 def _handler(state: FakeGitHubState) -> type[BaseHTTPRequestHandler]:
@@ -64,6 +137,9 @@ def _handler(state: FakeGitHubState) -> type[BaseHTTPRequestHandler]:
                 listed = [i for i in state.issues if not wanted or wanted & set(i.get("labels", []))]
                 self._reply(200, listed)
                 return
+            if path == f"{prefix}/security-advisories":
+                self._reply(200, list(reversed(state.advisories.values())))  # newest first
+                return
             if path == f"{prefix}/actions/runs":
                 runs = state.runs.get(params.get("head_sha", ""), [])
                 self._reply(200, {"total_count": len(runs), "workflow_runs": runs})
@@ -74,13 +150,55 @@ def _handler(state: FakeGitHubState) -> type[BaseHTTPRequestHandler]:
             else:
                 self._reply(404, {"message": "Not Found"})
 
+        def _payload(self) -> Any:
+            return json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"null")
+
+        def _create_advisory(self, payload: Any) -> None:
+            errors = advisory_errors(payload)
+            if errors:
+                self._reply(422, {"message": "Validation Failed", "errors": errors})
+                return
+            ghsa = f"GHSA-{len(state.advisories) + 1:04d}-test-rkit"
+            advisory = {
+                **payload,
+                "ghsa_id": ghsa,
+                "state": "draft",
+                "url": f"{prefix}/security-advisories/{ghsa}",
+                "html_url": f"https://github.invalid/{state.repository}/security/advisories/{ghsa}",
+                "published_at": None,
+            }
+            state.advisories[ghsa] = advisory
+            self._reply(201, advisory)
+
+        def do_PATCH(self) -> None:
+            if not self._authorised():
+                return
+            base = f"{prefix}/security-advisories/"
+            ghsa = self.path[len(base) :] if self.path.startswith(base) else ""
+            if ghsa not in state.advisories:
+                self._reply(404, {"message": "Not Found"})
+                return
+            payload = self._payload()
+            wanted = payload.get("state") if isinstance(payload, dict) else None
+            if wanted not in ("published", "closed", "draft"):
+                self._reply(422, {"message": "Validation Failed", "errors": [{"field": "state", "code": "invalid"}]})
+                return
+            advisory = state.advisories[ghsa]
+            advisory["state"] = wanted
+            if wanted == "published":
+                advisory["published_at"] = "2025-01-01T00:00:00Z"
+            self._reply(200, advisory)
+
         def do_POST(self) -> None:
             if not self._authorised():
+                return
+            if self.path == f"{prefix}/security-advisories":
+                self._create_advisory(self._payload())
                 return
             if self.path != f"{prefix}/releases":
                 self._reply(404, {"message": "Not Found"})
                 return
-            payload = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
+            payload = self._payload()
             tag = payload["tag_name"]
             if tag in state.releases:
                 self._reply(422, {"message": "Validation Failed: already_exists"})

@@ -64,6 +64,11 @@ def _print_plan(cfg: config_module.Config, version: str, tag: str, plan: Plan, s
         )
     say.say("Release notes:")
     say.say(plan.notes or "(none)")
+    if plan.advisory is not None:
+        import json
+
+        say.say("Security advisory (not sent): POST /repos/{owner}/{repo}/security-advisories")
+        say.say(json.dumps(plan.advisory, indent=2))
 
 
 def main(args: argparse.Namespace) -> int:
@@ -74,15 +79,18 @@ def main(args: argparse.Namespace) -> int:
         for line in abort(cfg):
             checklist.say(line)
         return 0
-    record, resumed = begin(cfg, args.bump, dry_run=args.dry_run)  # a bad version is the first thing to hear of
+    # A bad version (or a missing security fragment) is the first thing to hear of.
+    record, resumed = begin(cfg, args.bump, dry_run=args.dry_run, security=getattr(args, "security", None))
     interactive = sys.stdin.isatty()
     if not args.dry_run and not args.yes and not interactive:
         raise ReleasekitError("no terminal to confirm the uploads on; pass --yes to release without asking")
+    emergency = f", an emergency security release (severity {record.security})" if record.emergency else ""
     if resumed:
-        checklist.say(f"Resuming the release of {record.version} after: {', '.join(record.completed) or 'nothing'}")
+        done = ", ".join(record.completed) or "nothing"
+        checklist.say(f"Resuming the release of {record.version}{emergency} after: {done}")
     else:
         what = "Dry run of the release" if args.dry_run else "Releasing"
-        checklist.say(f"{what} {record.previous_version} -> {record.version} ({record.spec})")
+        checklist.say(f"{what} {record.previous_version} -> {record.version} ({record.spec}){emergency}")
     try:
         plan = run(
             cfg,
@@ -96,7 +104,8 @@ def main(args: argparse.Namespace) -> int:
     except StepFailed as exc:
         if args.dry_run or not record.completed:
             raise
-        rerun = " ".join(["releasekit release", record.spec, *(["--yes"] if args.yes else [])])
+        security = ["--security", record.security] if record.security else []
+        rerun = " ".join(["releasekit release", record.spec, *security, *(["--yes"] if args.yes else [])])
         undo = "" if "push" in record.completed else ", or undo the local steps with 'releasekit release --abort'"
         raise StepFailed(
             f"{exc}\nThe release of {record.version} stopped; fix the cause and run '{rerun}' to resume{undo}"

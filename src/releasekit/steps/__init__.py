@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from releasekit.config import Config
 from releasekit.journal import Journal
@@ -24,6 +24,7 @@ class Plan:
     project: str | None = None
     notes: str | None = None
     report: list[str] = field(default_factory=list)  # the summary lines
+    advisory: dict[str, Any] | None = None  # the security advisory a dry run would send
 
 
 @dataclass

@@ -101,18 +101,33 @@ def git_problems(config: Config, tag: str, branch: str) -> list[str]:
 
 
 def github_problems(ctx: Context) -> list[str]:
-    """Open critical issues and PRs, and HEAD's CI on GitHub, when a token and a GitHub repository are there."""
+    """Open critical issues and PRs, and HEAD's CI on GitHub, when a token and a GitHub repository are there.
+
+    In an emergency release a critical issue is a warning, not a problem: the fix for it
+    is what is being released. GitHub itself is required then, for the security advisory.
+    """
     from releasekit import github
 
-    config = ctx.config
+    config, emergency = ctx.config, ctx.journal.emergency
     api = github.client(config.github_api_url, config.github_repository, git.remote_url(config.remote, config.root))
     if api is None:
+        if emergency:
+            return [
+                "an emergency release creates a GitHub security advisory: set GITHUB_TOKEN (or GH_TOKEN), and "
+                "[tool.releasekit.github] repository unless the remote is on github.com"
+            ]
         ctx.note("GitHub checks skipped: no GITHUB_TOKEN, or the remote is not on GitHub")
         return []
     try:
-        return github.problems_before_release(api, git.head(config.root), config.github_critical_labels)
+        critical = github.critical_items(api, config.github_critical_labels)
+        problems = github.ci_problems(api, git.head(config.root))
     except StepFailed as exc:
         return [str(exc)]
+    if not emergency:
+        return critical + problems
+    for item in critical:
+        ctx.note(f"warning: {item} (not blocking: an emergency release)")
+    return problems
 
 
 def run_preflight(ctx: Context) -> str:
@@ -131,7 +146,8 @@ def run_preflight(ctx: Context) -> str:
         count = len(problems)
         listing = "\n".join(f"  - {p}" for p in problems)
         raise StepFailed(f"preflight found {count} problem{'s' if count != 1 else ''}:\n{listing}")
-    return f"{journal.previous_version} -> {journal.version} from {config.release_branch}"
+    emergency = f", emergency release (severity {journal.security})" if journal.emergency else ""
+    return f"{journal.previous_version} -> {journal.version} from {journal.branch}{emergency}"
 
 
 PREFLIGHT = Step("preflight", "Preflight checks", reversible=True, in_dry_run=True, run=run_preflight)

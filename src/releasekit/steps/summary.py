@@ -26,6 +26,10 @@ def run_summary(ctx: Context) -> str:
     lines.append("Indexes:")
     for index in (config.test_index, config.index):
         lines.append(f"  {index.name}: {indexes.display_url(indexes.project_url(index, project))}")
+    if record.emergency:
+        state = "published" if ctx.config.github_publish_advisory else "draft: review and publish it on GitHub"
+        where = record.advisory_url or record.advisory_id or "not created"
+        lines.append(f"Security advisory ({record.security}): {where} ({state})")
     notes = release_notes(ctx)
     ctx.plan.notes = notes
     lines += ["Release notes:", notes]

@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+from releasekit.advisory import EXPEDITED_SKIPS
 from releasekit.errors import CommandError, StepFailed
 from releasekit.process import python_module, run
 from releasekit.steps import Context, Step
@@ -37,11 +38,15 @@ def available_phases(root: Path) -> list[str]:
 
 
 def run_tests(ctx: Context) -> str:
-    """Run each phase the project has, in checklist order."""
+    """Run each phase the project has, in checklist order (an emergency release skips the benchmarks)."""
     present = available_phases(ctx.root)
     reuse = ["--reuse-existing-virtualenvs"] if ctx.reuse_venvs or os.environ.get(REUSE_ENV) else []
     ran, skipped = [], []
     for phase in PHASES:
+        if ctx.journal.emergency and phase in EXPEDITED_SKIPS:
+            skipped.append(phase)
+            ctx.note(f"{phase}: skipped (an emergency release is expedited)")
+            continue
         if phase not in present:
             skipped.append(phase)
             ctx.note(f"{phase}: skipped (no such nox session)")
