@@ -18,7 +18,7 @@ from releasekit.errors import StepFailed
 from tests.helpers.cli import Result
 from tests.helpers.gitrepo import git
 from tests.helpers.pypi import LocalIndex, free_port, pypiserver
-from tests.helpers.releaseproj import Project, make_project, snapshot
+from tests.helpers.releaseproj import Project, make_project, snapshot, step_mark
 
 pytestmark = pytest.mark.integration
 
@@ -274,7 +274,8 @@ def test_production_index_down(tmp_path: Path, servers: Indexes) -> None:
     result = release(project, "--yes", env=env_for(t.upload_url, t.simple_url, dead, dead + "simple/"))
     assert result.returncode == 1
     assert "PyPI: cannot read" in result.stderr
-    assert "[10/11]" not in result.stdout and files_of(p, project) == {}
+    assert step_mark("upload") in result.stdout and step_mark("verify") not in result.stdout
+    assert files_of(p, project) == {}
     record = json.loads((state_dir(project) / "release.json").read_text())
     assert record["completed"][-1] == "push"
     result = release(project, "--yes", env=index_env(servers))
@@ -295,7 +296,7 @@ def test_nth_upload_failing_then_rerun(tmp_path: Path, servers: Indexes) -> None
         assert result.returncode == 1
         assert "PyPI: upload of" in result.stderr and "failed" in result.stderr
         assert len(files_of(p, project)) == 1
-        assert "[10/11]" not in result.stdout
+        assert step_mark("upload") in result.stdout and step_mark("verify") not in result.stdout
         proxy.fail_from = None  # the index is healthy again
         result = release(project, "--yes", env=env)
     assert result.returncode == 0, result.output

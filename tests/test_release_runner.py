@@ -17,7 +17,7 @@ from releasekit.steps.preflight import fragment_problems, suggested_bump
 from releasekit.steps.tests import run_tests
 from tests.helpers.gitrepo import commit_all, git, write_files
 from tests.helpers.pypi import free_port
-from tests.helpers.releaseproj import Project, make_project
+from tests.helpers.releaseproj import Project, make_project, step_mark
 
 # --- fragments and the version to release ----------------------------------------------------
 
@@ -211,7 +211,7 @@ def test_preflight_reports_every_problem(tmp_path: Path) -> None:
         "PyPI (http://127.0.0.1:",
     ):
         assert expected in result.stderr, result.stderr
-    assert "[ 3/11]" not in result.stdout
+    assert step_mark("preflight") in result.stdout and step_mark("tests") not in result.stdout
 
 
 def test_ask_takes_only_yes(monkeypatch: pytest.MonkeyPatch) -> None:

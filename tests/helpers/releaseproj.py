@@ -135,3 +135,11 @@ def snapshot(repo: Path) -> dict[str, str]:
         "status": git(repo, "status", "--porcelain", "--ignored"),
         "tree": git(repo, "stash", "create") or "clean",
     }
+
+
+def step_mark(name: str) -> str:
+    """How the release's checklist display opens the line of step ``name``: ``[ 3/14] Title``."""
+    from releasekit.release import STEPS
+
+    number = next(n for n, step in enumerate(STEPS, 1) if step.name == name)
+    return f"[{number:>2}/{len(STEPS)}] {STEPS[number - 1].title}"
