@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -25,6 +23,7 @@ from releasekit.steps.advisory import run_security_advisory
 from releasekit.steps.preflight import github_problems
 from releasekit.steps.summary import run_summary
 from releasekit.steps.tests import run_tests
+from tests.helpers.cli import releasekit
 from tests.helpers.github_api import advisory_errors, fake_github
 from tests.helpers.gitrepo import git, write_files
 from tests.helpers.releaseproj import Project, make_project
@@ -199,26 +198,14 @@ def test_no_security_fragment_is_one_line_exit_2(tmp_path: Path) -> None:
     project, cfg = _emergency_project(tmp_path, fragments={"+crash.bugfix.md": "No crash."})
     with pytest.raises(ReleasekitError, match=r"needs at least one security fragment in changelog\.d/"):
         begin(cfg, "patch", security="high")
-    proc = subprocess.run(
-        [sys.executable, "-m", "releasekit", "release", "patch", "--security", "high", "--yes"],
-        cwd=project.root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    proc = releasekit("release", "patch", "--security", "high", "--yes", cwd=project.root)
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr == (
         "releasekit: error: an emergency release (--security) needs at least one security fragment in changelog.d/, "
         "describing the vulnerability it fixes; write one with 'towncrier create +<slug>.security.md'\n"
     )
     assert not (project.root / ".git" / "releasekit").exists()
-    bad = subprocess.run(
-        [sys.executable, "-m", "releasekit", "release", "--security", "severe"],
-        cwd=project.root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    bad = releasekit("release", "--security", "severe", cwd=project.root)
     assert bad.returncode == 2 and "invalid choice: 'severe'" in bad.stderr
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.helpers.cli import releasekit
 from tests.helpers.github_api import fake_github
 from tests.helpers.gitrepo import commit_all, git, write_files
 from tests.helpers.releaseproj import make_project, snapshot
@@ -43,13 +42,7 @@ def test_emergency_release_from_a_hotfix_branch(tmp_path: Path, servers: object)
     project = make_project(tmp_path, fragments={}, extra_pyproject=PYPROJECT, extra_files={"noxfile.py": NOXFILE})
     git(project.root, "tag", "-a", "v0.1.0", "-m", "Release v0.1.0")
     git(project.root, "push", "-q", "origin", "main", "v0.1.0")
-    cut = subprocess.run(
-        [sys.executable, "-m", "releasekit", "hotfix", "v0.1.0", "path traversal"],
-        cwd=project.root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    cut = releasekit("hotfix", "v0.1.0", "path traversal", cwd=project.root)
     assert cut.returncode == 0, cut.stdout + cut.stderr
     write_files(project.root, {"changelog.d/+traversal.security.md": FIX})
     commit_all(project.root, "Refuse archive members outside the target")

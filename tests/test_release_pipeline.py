@@ -15,7 +15,7 @@ from typing import NamedTuple
 import pytest
 
 from releasekit.errors import StepFailed
-from tests.helpers.cli import Result
+from tests.helpers.cli import Result, releasekit
 from tests.helpers.gitrepo import git
 from tests.helpers.pypi import LocalIndex, free_port, pypiserver
 from tests.helpers.releaseproj import Project, make_project, snapshot, step_mark
@@ -383,13 +383,7 @@ def test_hotfix_release_from_a_hotfix_branch(tmp_path: Path, servers: Indexes) -
     commit_all(project.root, "Feature on main")
     git(project.root, "push", "-q", "origin", "main")
     main_before = git(project.origin, "rev-parse", "main")
-    cut = subprocess.run(
-        [sys.executable, "-m", "releasekit", "hotfix", "v0.1.0", "crash fix"],
-        cwd=project.root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    cut = releasekit("hotfix", "v0.1.0", "crash fix", cwd=project.root)
     assert cut.returncode == 0, cut.stdout + cut.stderr
     write_files(project.root, {"changelog.d/+crash.bugfix.md": "No more crash on empty input."})
     commit_all(project.root, "Fix the crash")
