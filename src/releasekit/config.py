@@ -11,10 +11,14 @@ import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
 
 from releasekit.errors import ReleasekitError
 from releasekit.fragments import FragmentsConfig, FragmentType
+from releasekit.record import Record
+
+TYPE_CHECKING = False  # typing costs the version-sync hook more than its own work
+if TYPE_CHECKING:
+    from typing import Any
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -56,7 +60,7 @@ SCHEMA: dict[str, Any] = {
 }
 
 
-class VersionFile(NamedTuple):
+class VersionFile(Record):
     """One file bump-my-version keeps: a filename or a glob, and what to search for."""
 
     path: str
@@ -66,7 +70,7 @@ class VersionFile(NamedTuple):
     ignore_missing_file: bool = False
 
 
-class VersionConfig(NamedTuple):
+class VersionConfig(Record):
     """The current version and its files, from ``[tool.bumpversion]``."""
 
     current: str
@@ -74,7 +78,7 @@ class VersionConfig(NamedTuple):
     source: Path  # the file the bump-my-version configuration came from
 
 
-class Index(NamedTuple):
+class Index(Record):
     """A package index: where to upload and where to read the simple API."""
 
     name: str
@@ -82,7 +86,7 @@ class Index(NamedTuple):
     simple_url: str
 
 
-class LinksConfig(NamedTuple):
+class LinksConfig(Record):
     """``[tool.releasekit.links]``."""
 
     exclude: tuple[str, ...] = ()
@@ -99,7 +103,7 @@ class LinksConfig(NamedTuple):
     jobs: int = 0  # worker processes for large trees; 0: one per idle core
 
 
-class Config(NamedTuple):
+class Config(Record):
     """Everything releasekit needs to know about a project."""
 
     root: Path

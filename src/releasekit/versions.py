@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
 
 from releasekit.errors import ReleasekitError
 from releasekit.findings import Finding
+from releasekit.record import Record
 from releasekit.semver import SEMVER as _SEMVER
 from releasekit.semver import check_release_version
 
+TYPE_CHECKING = False  # no typing on the version-sync hook's path
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from packaging.version import Version
 
     from releasekit.config import Config, VersionFile
@@ -96,7 +98,7 @@ def bump_kind(current: str, new: str) -> str:
     return "patch"
 
 
-class SupportRow(NamedTuple):
+class SupportRow(Record):
     """One minor line of releases and the support it gets."""
 
     line: str  # "1.2"

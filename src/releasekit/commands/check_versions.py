@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 from releasekit import __version__, config, hookcache
 from releasekit.findings import failed, render
 from releasekit.versions import cache_inputs, check_versions
+
+TYPE_CHECKING = False  # argparse and typing stay off the hook's path: it runs on every commit
+if TYPE_CHECKING:
+    import argparse
 
 
 def main(args: argparse.Namespace) -> int:
