@@ -28,6 +28,7 @@ from releasekit.record import Record
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from typing import Any
 
 _RECORD = "check-fragments-settings"
 
@@ -43,19 +44,13 @@ class Settings(Record):
     project_name: str | None
 
     def dump(self) -> str:
-        """One line of text for the hook's record (hex-encoded ``marshal`` of plain tuples)."""
+        """One line of text for the hook's record: ``marshal`` (plain tuples only) in hex."""
         import marshal
 
-        f = self.fragments
-        fragments = (
-            f.directory,
-            f.filename,
-            tuple((t.directory, t.name, t.showcontent, t.check) for t in f.types),
-            f.configured,
-            f.orphan_prefix,
-            f.ignore,
-        )
-        return marshal.dumps((self.root, fragments, *self[2:])).hex()
+        def plain(value: Any) -> Any:
+            return tuple(map(plain, value)) if isinstance(value, tuple) else value
+
+        return marshal.dumps(plain(self)).hex()
 
     @classmethod
     def load(cls, line: str) -> Settings | None:
