@@ -22,7 +22,9 @@ import venv
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from releasekit.localindex import LocalIndex, pypiserver
+# The stand-in indexes are test infrastructure, not part of the releasekit package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.helpers.pypi import LocalIndex, pypiserver  # noqa: E402
 
 EXAMPLE = Path(__file__).resolve().parent / "llm-karpathy-consortium"
 PACKAGE = "llm-karpathy-consortium"

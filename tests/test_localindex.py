@@ -1,4 +1,4 @@
-"""releasekit.localindex: a real pypiserver on 127.0.0.1."""
+"""tests.helpers.pypi: a real pypiserver on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from releasekit.localindex import pypiserver
+from tests.helpers.pypi import pypiserver
 
 
 def _post(url: str, auth: str | None) -> int:
