@@ -80,6 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
     hotfix.add_argument("description", nargs="?", default=None)
 
     commands.add_parser("support", formatter_class=_HelpFormatter, help="the version support table")
+    status = commands.add_parser(
+        "status", formatter_class=_HelpFormatter, help="versions, unreleased fragments, schedule, support, release"
+    )
+    status.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     notes = commands.add_parser(
         "notes", formatter_class=_HelpFormatter, help="one version's release notes, as Markdown"
     )
