@@ -177,6 +177,14 @@ def patches_waiting(config: Config, fmt: TagFormat, rows: list[SupportRow]) -> l
     return sorted(waiting.values(), key=lambda w: (w.line, w.branch))
 
 
+def _git_dir(root: Path) -> Path:
+    """The git directory, found from the files when they are plain (a prompt hook saves a git start)."""
+    from releasekit.hookcache import git_dir
+
+    found = git_dir(str(root))
+    return Path(found).resolve() if found else git.git_dir(root)
+
+
 def in_progress(git_dir: Path) -> InProgress | None:
     """The release the journal records as started, or None."""
     record = journal.load(git_dir)
@@ -190,6 +198,8 @@ def github_state(config: Config) -> GitHubState | None:
     from releasekit import github
     from releasekit.errors import ReleasekitError
 
+    if not github.token_from_env():
+        return None  # no token: no need to ask git for the remote's URL
     api = github.client(config.github_api_url, config.github_repository, git.remote_url(config.remote, config.root))
     if api is None:
         return None
@@ -245,6 +255,6 @@ def status(config: Config, *, now: float | None = None, with_github: bool = True
         unreleased=waiting,
         schedule=schedule,
         support=tuple(rows),
-        in_progress=in_progress(git.git_dir(root)),
+        in_progress=in_progress(_git_dir(root)),
         github=github_state(config) if with_github else None,
     )
