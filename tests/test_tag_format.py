@@ -169,3 +169,12 @@ def test_an_old_journal_without_a_format_is_a_v_release(tmp_path: Path) -> None:
     )
     loaded = journal.load(tmp_path)
     assert loaded is not None and loaded.tag == "v1.3.0"
+
+
+def test_notes_of_a_version_given_as_its_configured_tag(tmp_path: Path) -> None:
+    project = make_project(tmp_path, extra_pyproject='\n[tool.releasekit]\ntag_format = "rel-{version}"\n')
+    changelog = "# Changelog\n\n<!-- towncrier release notes start -->\n\n## 0.1.0 (2026-11-01)\n\n- First.\n"
+    (project.root / "CHANGELOG.md").write_text(changelog)
+    result = releasekit("notes", "rel-0.1.0", cwd=project.root)
+    assert result.returncode == 0, result.output
+    assert result.stdout == "- First.\n"

@@ -43,7 +43,7 @@ STEPS: tuple[Step, ...] = (
     BUILD,  # 5. clean checkout of the tag, build, twine check, check-manifest, install checks, hashes
     TEST_UPLOAD,  # 6. upload the missing files to the test index (first irreversible step)
     TEST_VERIFY,  # 7. install pkg==X.Y.Z from it, import it, served bytes == journaled hashes
-    PUSH,  # 8. git push --atomic origin <branch> vX.Y.Z
+    PUSH,  # 8. git push --atomic origin <branch> <tag>
     UPLOAD,  # 9. upload to the production index
     VERIFY,  # 10. install from it, verify the hashes
     GITHUB_RELEASE,  # 11. post-release: the GitHub release, with the release notes
