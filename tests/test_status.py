@@ -362,3 +362,11 @@ def test_status_writes_nothing(tmp_path: Path) -> None:
     _status(repo, "--format", "json")
     assert git(repo, "status", "--porcelain", "--ignored") == before and git(repo, "for-each-ref") == refs
     assert not (repo / ".git" / "releasekit").exists()
+
+
+def test_outside_a_git_repository_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "loose"\n')
+    for command in ("status", "support"):
+        result = releasekit(command, cwd=tmp_path, env={**NO_GITHUB, "GIT_CEILING_DIRECTORIES": str(tmp_path.parent)})
+        assert result.returncode == 2
+        assert result.stderr == f"releasekit: error: {tmp_path}: not inside a git repository\n"

@@ -182,7 +182,10 @@ def _git_dir(root: Path) -> Path:
     from releasekit.hookcache import git_dir
 
     found = git_dir(str(root))
-    return Path(found).resolve() if found else git.git_dir(root)
+    if found:
+        return Path(found).resolve()
+    git.toplevel(root)  # outside a repository: one clear line
+    return git.git_dir(root)
 
 
 def in_progress(git_dir: Path) -> InProgress | None:
@@ -222,6 +225,7 @@ def status(config: Config, *, now: float | None = None, with_github: bool = True
     """Read the project's release status. Reads only; asks GitHub only when a token is set."""
     now = time.time() if now is None else now
     root = config.root
+    git_dir = _git_dir(root)
     dates = git.tag_dates(root)
     fmt = project_format(config.tag_format, dates)
     release_tags = [tag for tag in dates if fmt.version_text(tag) is not None]
@@ -255,6 +259,6 @@ def status(config: Config, *, now: float | None = None, with_github: bool = True
         unreleased=waiting,
         schedule=schedule,
         support=tuple(rows),
-        in_progress=in_progress(_git_dir(root)),
+        in_progress=in_progress(git_dir),
         github=github_state(config) if with_github else None,
     )

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from releasekit import config
+from releasekit import config, git
 from releasekit.tags import release_tags
 from releasekit.versions import support_table
 
 
 def main(args: argparse.Namespace) -> int:
     cfg = config.load()
+    git.toplevel(cfg.root)  # outside a repository: one clear line, not git's own
     fmt, tags = release_tags(cfg.root, cfg.tag_format)
     rows = support_table(tags, fmt)
     if not rows:
