@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -47,13 +48,15 @@ def _status(repo: Path, *args: str, env: dict[str, str] | None = None) -> list[s
 
 
 def _date(repo: Path, tag: str) -> str:
-    return git(repo, "for-each-ref", "--format=%(creatordate:format-local:%Y-%m-%d)", f"refs/tags/{tag}")
+    """The tag's date as status shows it: UTC, whatever the machine's time zone."""
+    stamp = int(git(repo, "for-each-ref", "--format=%(creatordate:unix)", f"refs/tags/{tag}"))
+    return time.strftime("%Y-%m-%d", time.gmtime(stamp))
 
 
 def test_every_line_of_a_project_with_v_tags(tmp_path: Path) -> None:
     repo = _seed(tmp_path)
     _fragments(repo, feature=2, bugfix=1)
-    lines = _status(repo, env={"TZ": "UTC"})
+    lines = _status(repo, env={"TZ": "America/Anchorage"})  # dates are UTC whatever the zone
     assert lines == [
         "seed 1.2.3 (tag v1.2.3)",
         "tag format: v{version} (detected)",
