@@ -164,8 +164,7 @@ def _github_lines(state: Status) -> list[str]:
 def main(args: argparse.Namespace) -> int:
     state = status(config.load())
     if args.format == "json":
-        json.dump(as_json(state), sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(json.dumps(as_json(state), indent=2) + "\n")  # one write, not one per token
     else:
         sys.stdout.write("".join(f"{line}\n" for line in as_text(state)))
     return 0
