@@ -44,7 +44,8 @@ def test_refusals_are_one_line_and_exit_2(tmp_path: Path) -> None:
         ("v1.1.0",): "v1.1.0 is not the latest release of 1.1; start the hotfix from v1.1.1",
         ("v1.0.0",): "the 1.0 line is no longer supported",
         ("v9.9.9",): "tag v9.9.9 does not exist here",
-        ("1.2.0",): "'1.2.0' is not a release tag",
+        ("1.2",): "'1.2' is not a release tag; give one like v1.2.3",
+        ("v1.2.0~1",): "'v1.2.0~1' is not a release tag",
     }
     for argv, message in cases.items():
         result = releasekit("hotfix", *argv, cwd=repo)

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from releasekit.config import Config
 from releasekit.errors import ReleasekitError
+
+if TYPE_CHECKING:
+    from releasekit.tags import TagFormat
 
 SEVERITIES = ("low", "medium", "high", "critical")
 """The severities GitHub's advisories take, mildest first."""
@@ -73,17 +76,20 @@ def vulnerable_range(version: str) -> str:
     return f"< {version}"
 
 
-def newer_lines(version: str, tags: Iterable[str]) -> list[str]:
+def newer_lines(version: str, tags: Iterable[str], fmt: TagFormat | None = None) -> list[str]:
     """The minor lines (``"1.2"``) with a final release newer than ``version``'s line, oldest first.
 
+    ``tags`` are read in the project's tag format ``fmt`` (``v{version}`` when not given).
     A hotfix on an older line does not fix them; the advisory does not cover them.
     """
-    from releasekit.versions import parse_version, version_from_tag
+    from releasekit.tags import TagFormat
+    from releasekit.versions import parse_version
 
     own = parse_version(version)
+    fmt = fmt or TagFormat()
     lines = set()
     for tag in tags:
-        released = version_from_tag(tag)
+        released = fmt.version(tag)
         if released is not None and not released.is_prerelease and released.release[:2] > own.release[:2]:
             lines.add(released.release[:2])
     return [f"{major}.{minor}" for major, minor in sorted(lines)]

@@ -76,10 +76,14 @@ def build_parser() -> argparse.ArgumentParser:
     hotfix = commands.add_parser(
         "hotfix", formatter_class=_HelpFormatter, help="cut a hotfix branch from a release tag"
     )
-    hotfix.add_argument("tag", metavar="vX.Y.Z")
+    hotfix.add_argument("tag", metavar="vX.Y.Z", help="the release tag, or its version (1.2.0 where tags have no v)")
     hotfix.add_argument("description", nargs="?", default=None)
 
     commands.add_parser("support", formatter_class=_HelpFormatter, help="the version support table")
+    status = commands.add_parser(
+        "status", formatter_class=_HelpFormatter, help="versions, unreleased fragments, schedule, support, release"
+    )
+    status.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     notes = commands.add_parser(
         "notes", formatter_class=_HelpFormatter, help="one version's release notes, as Markdown"
     )

@@ -33,6 +33,8 @@ SCHEMA: dict[str, Any] = {
     "release_branch": str,
     "remote": str,
     "sign_tags": bool,
+    "tag_format": str,
+    "minor_every_days": int,
     "source_paths": list,
     "test_index": {"upload_url": str, "simple_url": str},
     "index": {"upload_url": str, "simple_url": str},
@@ -115,6 +117,8 @@ class Config(Record):
     release_branch: str = "main"
     remote: str = "origin"
     sign_tags: bool = False
+    tag_format: str | None = None  # None: the format of the existing tags (releasekit.tags)
+    minor_every_days: int = 30  # the schedule's cadence of minor releases
     source_paths: tuple[str, ...] | None = None
     test_index: Index = Index("TestPyPI", *DEFAULT_TEST_INDEX)
     index: Index = Index("PyPI", *DEFAULT_INDEX)  # type: ignore[assignment]  # shadows tuple.index, on purpose
@@ -304,6 +308,21 @@ def _index(name: str, table: Mapping[str, Any], defaults: tuple[str, str], env_p
     return Index(name, upload, simple)
 
 
+def _tag_format(own: Mapping[str, Any], path: Path) -> str | None:
+    if "tag_format" not in own:
+        return None
+    from releasekit.tags import check_template
+
+    return check_template(own["tag_format"], where=f"{path.name}: [tool.releasekit] tag_format")
+
+
+def _minor_every_days(own: Mapping[str, Any], path: Path) -> int:
+    days: int = own.get("minor_every_days", 30)
+    if days < 1:
+        raise ReleasekitError(f"{path.name}: [tool.releasekit] minor_every_days must be 1 or more, not {days}")
+    return days
+
+
 def load(start: Path | str | None = None) -> Config:
     """Find pyproject.toml at or above ``start`` and parse the whole configuration."""
     root = find_root(Path(start or os.getcwd()).resolve())
@@ -325,6 +344,8 @@ def load(start: Path | str | None = None) -> Config:
         release_branch=own.get("release_branch", "main"),
         remote=own.get("remote", "origin"),
         sign_tags=own.get("sign_tags", False),
+        tag_format=_tag_format(own, pyproject),
+        minor_every_days=_minor_every_days(own, pyproject),
         source_paths=tuple(str(p) for p in source_paths) if source_paths is not None else None,
         test_index=_index("TestPyPI", own.get("test_index", {}), DEFAULT_TEST_INDEX, "RELEASEKIT_TEST_"),
         index=_index("PyPI", own.get("index", {}), DEFAULT_INDEX, "RELEASEKIT_"),

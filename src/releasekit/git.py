@@ -67,6 +67,32 @@ def tags(cwd: PathLike, pattern: str = "v*") -> list[str]:
     return git("tag", "--list", pattern, cwd=cwd).split()
 
 
+def tag_dates(cwd: PathLike) -> dict[str, int]:
+    """Every tag and its date in seconds since the epoch: the tagger's date, or a lightweight tag's commit date."""
+    out = git("for-each-ref", "--format=%(refname:strip=2)%00%(creatordate:unix)", "refs/tags", cwd=cwd)
+    dates = {}
+    for line in out.splitlines():
+        name, _, stamp = line.partition("\0")
+        dates[name] = int(stamp) if stamp.isdigit() else 0
+    return dates
+
+
+def refs_under(cwd: PathLike, *prefixes: str) -> list[str]:
+    """The full names of the refs under ``prefixes`` (``refs/heads/hotfix/``, ...)."""
+    return git("for-each-ref", "--format=%(refname)", *prefixes, cwd=cwd).splitlines()
+
+
+def nearest_tag(rev: str, pattern: str, cwd: PathLike) -> str | None:
+    """The closest tag matching ``pattern`` in the history of ``rev``, or None."""
+    proc = run(["git", "describe", "--tags", "--abbrev=0", "--match", pattern, rev, "--"], cwd=cwd, check=False)
+    return proc.stdout.strip() or None if proc.returncode == 0 else None
+
+
+def count_commits(revision_range: str, cwd: PathLike) -> int:
+    """How many commits ``revision_range`` (``A..B``) holds."""
+    return int(git("rev-list", "--count", revision_range, "--", cwd=cwd))
+
+
 def tag_exists(tag: str, cwd: PathLike) -> bool:
     """True when the local tag ``tag`` exists."""
     return run(["git", "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}"], cwd=cwd, check=False).returncode == 0

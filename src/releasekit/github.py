@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import urllib.error
-import urllib.request
 from typing import Any, NamedTuple
 from urllib.parse import quote
 
@@ -135,6 +133,9 @@ class GitHub:
         self.timeout = timeout
 
     def _request(self, method: str, path: str, payload: dict[str, Any] | None = None) -> tuple[int, Any]:
+        import urllib.error  # urllib.request brings http.client and email: only when GitHub is asked
+        import urllib.request
+
         url = f"{self.api_url}/repos/{self.repository}{path}"
         data = json.dumps(payload).encode() if payload is not None else None
         request = urllib.request.Request(url, data=data, method=method)

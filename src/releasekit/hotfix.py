@@ -13,7 +13,8 @@ from typing import NamedTuple
 
 from releasekit import git
 from releasekit.errors import ReleasekitError
-from releasekit.versions import next_version, support_table, version_from_tag
+from releasekit.tags import from_version_or_tag, release_tags
+from releasekit.versions import next_version, support_table
 
 BRANCH_PREFIX = "hotfix/"
 
@@ -37,28 +38,42 @@ def _slug(text: str) -> str:
     return slug[:50].rstrip("-")
 
 
-def plan(root: Path, tag: str, description: str | None, remote: str | None = "origin") -> HotfixPlan:
-    """Check that a hotfix can start from ``tag`` and work out its branch and version."""
-    version = version_from_tag(tag)
-    if version is None:
-        raise ReleasekitError(f"{tag!r} is not a release tag; give one like v1.2.3")
-    if version.is_prerelease:
-        raise ReleasekitError(f"{tag} is a pre-release; hotfixes start from a final release")
+def plan(
+    root: Path, tag: str, description: str | None, remote: str | None = "origin", tag_format: str | None = None
+) -> HotfixPlan:
+    """Check that a hotfix can start from ``tag`` and work out its branch and version.
+
+    ``tag`` is a release tag in the project's format, or its bare version (``1.2.0`` or
+    ``v1.2.0``, whichever the tags look like). ``tag_format`` is the configured format, if any.
+    """
     if remote and git.remote_url(remote, root) is not None:
         git.fetch(remote, root)
+    fmt, tags = release_tags(root, tag_format)
+    named = from_version_or_tag(tag, fmt)
+    if named is None:
+        raise ReleasekitError(f"{tag!r} is not a release tag; give one like {fmt.tag('1.2.3')}")
+    tag = named
+    version = fmt.version(tag)
+    assert version is not None  # from_version_or_tag gave a tag of this format
+    if version.is_prerelease:
+        raise ReleasekitError(f"{tag} is a pre-release; hotfixes start from a final release")
     if not git.tag_exists(tag, root):
-        raise ReleasekitError(f"tag {tag} does not exist here (nor on {remote}); list releases with 'git tag -l v*'")
-    rows = {row.line: row for row in support_table(git.tags(root))}
+        raise ReleasekitError(
+            f"tag {tag} does not exist here (nor on {remote}); list releases with 'git tag -l \"{fmt.glob}\"'"
+        )
+    rows = {row.line: row for row in support_table(tags, fmt)}
     row = rows[f"{version.major}.{version.minor}"]
     if row.latest != str(version):
-        raise ReleasekitError(f"{tag} is not the latest release of {row.line}; start the hotfix from v{row.latest}")
+        raise ReleasekitError(
+            f"{tag} is not the latest release of {row.line}; start the hotfix from {fmt.tag(row.latest)}"
+        )
     if row.support == "none":
         raise ReleasekitError(
             f"the {row.line} line is no longer supported (see 'releasekit support'); fix it on a supported line"
         )
     new_version = next_version(str(version), "patch")
     name = _slug(description) if description else ""
-    branch = BRANCH_PREFIX + (name or f"v{new_version}")
+    branch = BRANCH_PREFIX + (name or fmt.tag(new_version))
     if git.branch_exists(branch, root):
         raise ReleasekitError(f"branch {branch} exists already; check it out, or give another description")
     return HotfixPlan(tag, branch, new_version, row.support)

@@ -41,6 +41,9 @@ class Journal:
     security: str | None = None  # an emergency release's severity (low, medium, high, critical)
     advisory_id: str | None = None  # its GitHub security advisory (GHSA-...), once made
     advisory_url: str | None = None
+    # The project's tag format when the release began: a resumed release makes and pushes the
+    # same tag. Journals written before the format was configurable used "v{version}".
+    tag_format: str = "v{version}"
 
     @property
     def emergency(self) -> bool:
@@ -49,10 +52,15 @@ class Journal:
 
     @property
     def tag(self) -> str:
-        """The release tag."""
-        from releasekit.versions import tag_for
+        """The release tag, in the project's format."""
+        from releasekit.tags import TagFormat
 
-        return tag_for(self.version)
+        return TagFormat(self.tag_format).tag(self.version)
+
+    def resume_command(self) -> str:
+        """The command that resumes this release (``releasekit status`` shows it too)."""
+        security = ["--security", self.security] if self.security else []
+        return " ".join(["releasekit release", self.spec, *security])
 
     def done(self, step: str) -> bool:
         """True when ``step`` has completed."""
@@ -78,6 +86,11 @@ class Journal:
             raise ReleasekitError(f"{where}: damaged release journal ({exc})") from None
         if not isinstance(journal.completed, list) or not isinstance(journal.artifacts, dict):
             raise ReleasekitError(f"{where}: damaged release journal (completed/artifacts)")
+        if not isinstance(journal.tag_format, str):
+            raise ReleasekitError(f"{where}: damaged release journal (tag_format)")
+        from releasekit.tags import check_template
+
+        check_template(journal.tag_format, where=f"{where}: tag_format")
         return journal
 
 

@@ -146,13 +146,11 @@ def draft_version(config: Config) -> str:
     if config.version is None:
         return "unreleased"
     from releasekit.fragments import validate_directory
-    from releasekit.versions import next_version, required_bump
+    from releasekit.versions import bump_for, next_version
 
     fragments, _ = validate_directory(config.root, config.fragments)
-    kinds = {f.type for f in fragments}
     current = config.version.current
-    bump = required_bump(current, "breaking" in kinds) or ("minor" if "feature" in kinds else "patch")
-    return next_version(current, bump)
+    return next_version(current, bump_for(current, {f.type for f in fragments}) or "patch")
 
 
 def draft_notes(config: Config) -> str:

@@ -32,17 +32,18 @@ from releasekit.steps.publish import TEST_UPLOAD, TEST_VERIFY, UPLOAD, VERIFY
 from releasekit.steps.push import PUSH
 from releasekit.steps.summary import SUMMARY
 from releasekit.steps.tests import TESTS
-from releasekit.versions import BUMPS, next_version, tag_for
+from releasekit.tags import project_format
+from releasekit.versions import BUMPS, next_version
 
 STEPS: tuple[Step, ...] = (
     PREFLIGHT,  # 1. branch, clean tree, in sync, tag free, versions, fragments, links, indexes
     TESTS,  # 2. the project's nox sessions: tests, integration, benchmark, coverage, docs, examples
     COMMIT,  # 3. bump-my-version, towncrier, the release commit
-    TAG,  # 4. annotated tag vX.Y.Z "Release vX.Y.Z"
+    TAG,  # 4. annotated tag in the project's format (vX.Y.Z or X.Y.Z), "Release <tag>"
     BUILD,  # 5. clean checkout of the tag, build, twine check, check-manifest, install checks, hashes
     TEST_UPLOAD,  # 6. upload the missing files to the test index (first irreversible step)
     TEST_VERIFY,  # 7. install pkg==X.Y.Z from it, import it, served bytes == journaled hashes
-    PUSH,  # 8. git push --atomic origin <branch> vX.Y.Z
+    PUSH,  # 8. git push --atomic origin <branch> <tag>
     UPLOAD,  # 9. upload to the production index
     VERIFY,  # 10. install from it, verify the hashes
     GITHUB_RELEASE,  # 11. post-release: the GitHub release, with the release notes
@@ -90,10 +91,6 @@ def _noter(report: Reporter, number: int, step: Step) -> Callable[[str], None]:
     return note
 
 
-def _resume_command(record: Journal) -> str:
-    return " ".join(["releasekit release", record.spec, *(["--security", record.security] if record.security else [])])
-
-
 def _kind(severity: str | None) -> str:
     return f"an emergency release (--security {severity})" if severity else "an ordinary release (no --security)"
 
@@ -112,13 +109,13 @@ def begin(
     git_dir = git.git_dir(config.root)
     current = journal.load(git_dir)
     if current is not None:
-        resume = _resume_command(current)
+        resume = current.resume_command()
         if dry_run:
             raise ReleasekitError(
                 f"a release of {current.version} is in progress; finish it with '{resume}' "
                 "or undo it with 'releasekit release --abort'"
             )
-        if spec not in (None, current.spec, current.version, tag_for(current.version)):
+        if spec not in (None, current.spec, current.version, current.tag):
             raise ReleasekitError(
                 f"a release of {current.version} (asked as {current.spec!r}) is in progress, not {spec!r}; "
                 f"resume with '{resume}' or undo it with 'releasekit release --abort'"
@@ -131,8 +128,12 @@ def begin(
         return current, True
     previous = config.require_version().current
     chosen = spec or suggested_bump(config, previous)
-    if chosen not in BUMPS and not chosen[:1].isdigit() and not chosen.startswith("v"):
-        raise ReleasekitError(f"{chosen!r}: expected major, minor, patch or a version such as 1.2.3")
+    fmt = project_format(config.tag_format, git.tags(config.root, "*"))
+    if chosen not in BUMPS:
+        tag_version = fmt.version_text(chosen)
+        chosen = tag_version or chosen  # the new version given as its tag
+        if not chosen[:1].isdigit() and not chosen.startswith("v"):
+            raise ReleasekitError(f"{chosen!r}: expected major, minor, patch or a version such as 1.2.3")
     version = next_version(previous, chosen)
     if security is not None:
         require_security_fragment(config)
@@ -145,6 +146,7 @@ def begin(
         remote=config.remote,
         start_commit=git.head(config.root),
         security=security,
+        tag_format=fmt.template,
     )
     return record, False
 
@@ -236,7 +238,7 @@ def abort(config: Config) -> list[str]:
     if record.done(PUSH.name):
         raise ReleasekitError(
             f"{record.tag} is already pushed to {record.remote}; a release cannot be taken back. "
-            f"Finish it with '{_resume_command(record)}'"
+            f"Finish it with '{record.resume_command()}'"
         )
     with journal.locked(git_dir):
         return _undo(config, record)
@@ -251,7 +253,7 @@ def _undo(config: Config, record: Journal) -> list[str]:
     release_commit = record.release_commit
     if release_commit is None and top != record.start_commit:
         # A commit step interrupted after committing, before journaling: is HEAD ours?
-        ours = git.subject(top, root) == commit_message(record.version) and git.parent(top, root) == record.start_commit
+        ours = git.subject(top, root) == commit_message(record.tag) and git.parent(top, root) == record.start_commit
         release_commit = top if ours else None
     if release_commit and top == release_commit and git.tracked_changes(root):
         raise ReleasekitError("the work tree has changes made after the release commit; commit or stash them first")

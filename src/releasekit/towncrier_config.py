@@ -33,15 +33,18 @@ def towncrier_toml(
     *,
     directory: str = "changelog.d",
     filename: str = "CHANGELOG.md",
+    tag_format: str = "v{version}",
 ) -> str:
     """The ``[tool.towncrier]`` section and its ``[[tool.towncrier.type]]`` entries, as TOML text.
 
     ``repository_url`` (``https://github.com/owner/name``) turns version titles into links
-    to the ``v{version}`` tag and issue numbers into links to the issues.
+    to the release tag (in ``tag_format``, the project's: ``releasekit.tags``) and issue
+    numbers into links to the issues.
     """
     url = repository_url.rstrip("/").removesuffix(".git") if repository_url else None
     if url:
-        title = f"## [{{version}}]({url}/tree/v{{version}}) - {{project_date}}"
+        # towncrier fills {version} in the title as the tag format names it: the same field.
+        title = f"## [{{version}}]({url}/tree/{tag_format}) - {{project_date}}"
         issue = f"[#{{issue}}]({url}/issues/{{issue}})"
     else:
         title = "## {version} - {project_date}"

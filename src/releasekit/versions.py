@@ -8,8 +8,8 @@ from pathlib import Path
 from releasekit.errors import ReleasekitError
 from releasekit.findings import Finding
 from releasekit.record import Record
-from releasekit.semver import SEMVER as _SEMVER
 from releasekit.semver import check_release_version
+from releasekit.tags import TagFormat
 
 TYPE_CHECKING = False  # no typing on the version-sync hook's path
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from releasekit.config import Config, VersionFile
 
 BUMPS = ("major", "minor", "patch")
-TAG_PREFIX = "v"
+_DEFAULT_FORMAT = TagFormat()
 
 # Something that looks like a version, valid or not, so a wrong one can be reported.
 _VERSIONISH = r"\d+(?:\.\d+)*(?:[-_.]?(?:a|b|rc|alpha|beta|dev|post)\.?\d*)*(?:\+[\w.]+)?"
@@ -43,18 +43,14 @@ def parse_version(text: str, *, where: str = "version") -> Version:
     return Version(text)
 
 
-def tag_for(version: str) -> str:
-    """The tag name of a version: ``v1.2.3``."""
-    return f"{TAG_PREFIX}{version}"
+def tag_for(version: str, fmt: TagFormat = _DEFAULT_FORMAT) -> str:
+    """The tag name of a version in the project's format ``fmt``: ``v1.2.3`` or ``1.2.3``."""
+    return fmt.tag(version)
 
 
-def version_from_tag(tag: str) -> Version | None:
-    """The version a ``v*`` tag names, or None for a tag that names no release version."""
-    if not tag.startswith(TAG_PREFIX) or not _SEMVER.fullmatch(tag[len(TAG_PREFIX) :]):
-        return None
-    from packaging.version import Version
-
-    return Version(tag[len(TAG_PREFIX) :])
+def version_from_tag(tag: str, fmt: TagFormat = _DEFAULT_FORMAT) -> Version | None:
+    """The version a tag of format ``fmt`` names, or None for a tag that names no release version."""
+    return fmt.version(tag)
 
 
 def next_version(current: str, spec: str) -> str:
@@ -73,8 +69,8 @@ def next_version(current: str, spec: str) -> str:
     elif spec == "patch":
         new = f"{major}.{minor}.{patch}" if pre else f"{major}.{minor}.{patch + 1}"
     else:
-        if spec.startswith(TAG_PREFIX):
-            spec = spec[len(TAG_PREFIX) :]
+        if spec[:1] == "v" and spec[1:2].isdigit():
+            spec = spec[1:]  # "v1.2.3" asks for 1.2.3, whatever the tag format
         if parse_version(spec, where="new version") <= now:
             raise ReleasekitError(f"new version {spec} is not higher than the current version {current}")
         new = spec
@@ -86,6 +82,20 @@ def required_bump(current: str, breaking: bool) -> str | None:
     if not breaking:
         return None
     return "major" if parse_version(current).major >= 1 else "minor"
+
+
+def bump_for(current: str, kinds: Iterable[str]) -> str | None:
+    """The bump a release of fragments of ``kinds`` calls for, None when there are none.
+
+    breaking -> major (minor before 1.0), feature -> minor, anything else -> patch. The
+    release, its notes draft and ``releasekit status`` all ask here.
+    """
+    kinds = set(kinds)
+    if not kinds:
+        return None
+    if "breaking" in kinds:
+        return required_bump(current, breaking=True)
+    return "minor" if "feature" in kinds else "patch"
 
 
 def bump_kind(current: str, new: str) -> str:
@@ -106,14 +116,15 @@ class SupportRow(Record):
     support: str  # "full", "security" or "none"
 
 
-def support_table(tags: Iterable[str]) -> list[SupportRow]:
+def support_table(tags: Iterable[str], fmt: TagFormat = _DEFAULT_FORMAT) -> list[SupportRow]:
     """Support by minor line: the latest gets full support, the previous security fixes, older none.
 
+    ``tags`` are read in the project's tag format ``fmt``; others are not releases.
     Pre-releases are not releases users are supported on, so they are left out.
     """
     lines: dict[tuple[int, int], Version] = {}
     for tag in tags:
-        version = version_from_tag(tag)
+        version = fmt.version(tag)
         if version is None or version.is_prerelease:
             continue
         key = (version.major, version.minor)
@@ -255,14 +266,16 @@ def check_versions(config: Config, *, with_tags: bool = True) -> list[Finding]:
     return findings
 
 
-def _newer_tag_names(root: Path, now: Version) -> list[str] | None:
+def _newer_tag_names(config: Config, now: Version) -> list[str] | None:
     """Tags anywhere in the repository newer than ``now``, or None when refs cannot be read as files."""
     from releasekit import git
+    from releasekit.tags import project_format
 
-    names = git.tag_names_from_refs(root)
+    names = git.tag_names_from_refs(config.root)
     if names is None:
         return None
-    return [t for t in names if (v := version_from_tag(t)) is not None and v > now]
+    fmt = project_format(config.tag_format, names)
+    return [t for t in names if (v := fmt.version(t)) is not None and v > now]
 
 
 def cache_inputs(config: Config) -> list[str] | None:
@@ -276,7 +289,7 @@ def cache_inputs(config: Config) -> list[str] | None:
     version = config.require_version()
     if any(entry.is_glob for entry in version.files):
         return None
-    if _newer_tag_names(config.root, parse_version(version.current)) != []:
+    if _newer_tag_names(config, parse_version(version.current)) != []:
         return None
     refs = git.tag_ref_paths(config.root)
     if refs is None:
@@ -287,15 +300,17 @@ def cache_inputs(config: Config) -> list[str] | None:
 
 def _newer_tag(config: Config, current: str) -> list[Finding]:
     from releasekit import git
+    from releasekit.tags import project_format
 
     now = parse_version(current)
-    if _newer_tag_names(config.root, now) == []:
+    if _newer_tag_names(config, now) == []:
         return []  # no newer tag anywhere: no need to start git
     try:
-        tags = git.tags_merged(config.root)
+        fmt = project_format(config.tag_format, git.tags(config.root, "*"))
+        tags = git.tags_merged(config.root, fmt.glob)
     except ReleasekitError:
         return []
-    versions = [(v, t) for t in tags if (v := version_from_tag(t)) is not None]
+    versions = [(v, t) for t in tags if (v := fmt.version(t)) is not None]
     if not versions:
         return []
     newest, tag = max(versions)

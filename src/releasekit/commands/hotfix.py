@@ -9,7 +9,7 @@ from releasekit import config, hotfix
 
 def main(args: argparse.Namespace) -> int:
     cfg = config.load()
-    plan = hotfix.plan(cfg.root, args.tag, args.description, cfg.remote)
+    plan = hotfix.plan(cfg.root, args.tag, args.description, cfg.remote, cfg.tag_format)
     hotfix.cut(cfg.root, plan)
     print(f"On branch {plan.branch}, cut from {plan.tag} ({plan.support} support).")
     print("Next:")

@@ -14,6 +14,11 @@ if TYPE_CHECKING:
 
 def main(args: argparse.Namespace) -> int:
     cfg = config.load()
-    text = version_notes(cfg, args.version) if args.version else draft_notes(cfg)
+    version = args.version
+    if version and cfg.tag_format:
+        from releasekit.tags import TagFormat
+
+        version = TagFormat(cfg.tag_format).version_text(version) or version  # given as its tag
+    text = version_notes(cfg, version) if version else draft_notes(cfg)
     sys.stdout.write(text)
     return 0

@@ -5,14 +5,17 @@ from __future__ import annotations
 import argparse
 
 from releasekit import config, git
+from releasekit.tags import release_tags
 from releasekit.versions import support_table
 
 
 def main(args: argparse.Namespace) -> int:
-    root = config.load().root
-    rows = support_table(git.tags(root))
+    cfg = config.load()
+    git.toplevel(cfg.root)  # outside a repository: one clear line, not git's own
+    fmt, tags = release_tags(cfg.root, cfg.tag_format)
+    rows = support_table(tags, fmt)
     if not rows:
-        print("no release tags (v*) yet")
+        print(f"no release tags ({fmt.tag('X.Y.Z')}) yet")
         return 0
     width = max(len(r.line) for r in rows)
     print(f"{'line':<{width}}  {'latest':<10}  support")

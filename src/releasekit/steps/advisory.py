@@ -14,6 +14,7 @@ from releasekit import advisory, git
 from releasekit.errors import ReleasekitError, StepFailed
 from releasekit.github import GitHub, client, token_from_env
 from releasekit.steps import Context, Step
+from releasekit.tags import TagFormat
 
 
 def _project(ctx: Context) -> str:
@@ -67,7 +68,7 @@ def github_client(ctx: Context) -> GitHub:
 
 
 def _uncovered_lines(ctx: Context) -> None:
-    newer = advisory.newer_lines(ctx.journal.version, git.tags(ctx.root))
+    newer = advisory.newer_lines(ctx.journal.version, git.tags(ctx.root, "*"), TagFormat(ctx.journal.tag_format))
     if newer:
         ctx.note(
             f"newer release lines ({', '.join(newer)}) are outside the advisory's range; "

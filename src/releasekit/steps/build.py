@@ -119,7 +119,7 @@ def run_build(ctx: Context) -> str:
     if ctx.dry_run:
         git.clone(root, src, git.head(root))
         _borrow_identity(root, src)
-        apply_release(src, ctx.config, record.version)
+        apply_release(src, ctx.config, record.version, record.tag)
         rev = "HEAD"
         outdir = ctx.workdir / "dist"
         from releasekit.errors import ReleasekitError

@@ -8,7 +8,7 @@ from releasekit.errors import ReleasekitError, StepFailed
 from releasekit.hotfix import is_hotfix_branch
 from releasekit.process import python_module, run
 from releasekit.steps import Context, Step
-from releasekit.versions import bump_kind, check_versions, required_bump, tag_for
+from releasekit.versions import bump_for, bump_kind, check_versions, required_bump
 
 _ORDER = {"patch": 0, "minor": 1, "major": 2}
 
@@ -37,13 +37,11 @@ def fragment_problems(config: Config, current: str, new: str) -> list[str]:
 
 
 def suggested_bump(config: Config, current: str) -> str:
-    """The bump the fragments ask for: breaking -> major (minor before 1.0), feature -> minor, else patch."""
+    """The bump the fragments ask for (``releasekit.versions.bump_for``), patch when there are none."""
     from releasekit.fragments import validate_directory
 
     kinds = {f.type for f in validate_directory(config.root, config.fragments)[0]}
-    if "breaking" in kinds:
-        return required_bump(current, breaking=True) or "major"
-    return "minor" if "feature" in kinds else "patch"
+    return bump_for(current, kinds) or "patch"
 
 
 def link_problems(config: Config) -> list[str]:
@@ -133,7 +131,7 @@ def github_problems(ctx: Context) -> list[str]:
 def run_preflight(ctx: Context) -> str:
     """Gather every problem; fail with all of them."""
     config, journal = ctx.config, ctx.journal
-    problems = git_problems(config, tag_for(journal.version), journal.branch)
+    problems = git_problems(config, journal.tag, journal.branch)
     problems += [finding.text() for finding in check_versions(config)]
     problems += fragment_problems(config, journal.previous_version, journal.version)
     problems += link_problems(config)

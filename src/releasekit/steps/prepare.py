@@ -9,16 +9,15 @@ from releasekit.config import Config
 from releasekit.errors import CommandError, StepFailed
 from releasekit.process import python_module, run
 from releasekit.steps import Context, Step
-from releasekit.versions import tag_for
 
 
-def commit_message(version: str) -> str:
-    """The release commit's message (and the tag's)."""
-    return f"Release {tag_for(version)}"
+def commit_message(tag: str) -> str:
+    """The release commit's message (and the tag's): ``Release <tag>``, the tag in the project's format."""
+    return f"Release {tag}"
 
 
-def apply_release(root: Path, config: Config, version: str) -> str:
-    """Bump the version files, build the changelog, and make the release commit in ``root``.
+def apply_release(root: Path, config: Config, version: str, tag: str) -> str:
+    """Bump the version files, build the changelog, and make the release commit of ``tag`` in ``root``.
 
     Returns the release commit. Used on the project itself and on a dry run's clone.
     """
@@ -37,7 +36,7 @@ def apply_release(root: Path, config: Config, version: str) -> str:
         git.git("add", "--", config.fragments.filename, cwd=root)
     # The release commit is the tool's own: the project's commit hooks judge changes, and
     # a commit that consumes the fragments is exactly what a fragment hook would refuse.
-    git.git("commit", "--quiet", "--no-verify", "-m", commit_message(version), cwd=root)
+    git.git("commit", "--quiet", "--no-verify", "-m", commit_message(tag), cwd=root)
     return git.head(root)
 
 
@@ -47,7 +46,7 @@ def _adopt_earlier_commit(ctx: Context) -> str | None:
     top = git.head(root)
     if journal.release_commit and top == journal.release_commit:
         return top
-    if git.subject(top, root) == commit_message(journal.version) and git.parent(top, root) == journal.start_commit:
+    if git.subject(top, root) == commit_message(journal.tag) and git.parent(top, root) == journal.start_commit:
         return top
     return None
 
@@ -71,12 +70,15 @@ def run_commit(ctx: Context) -> str:
         changelog = root / ctx.config.fragments.filename
         if ctx.config.fragments.filename in git.changed_paths(root):
             changelog.unlink()  # towncrier made it; it was not there before
-    journal.release_commit = apply_release(root, ctx.config, journal.version)
-    return f"{commit_message(journal.version)} ({journal.release_commit[:10]})"
+    journal.release_commit = apply_release(root, ctx.config, journal.version, journal.tag)
+    return f"{commit_message(journal.tag)} ({journal.release_commit[:10]})"
 
 
 def run_tag(ctx: Context) -> str:
-    """The annotated tag vX.Y.Z on the release commit, signed when configured."""
+    """The annotated release tag (``v1.2.3`` or ``1.2.3``: the journal's format) on the release commit.
+
+    Signed when configured.
+    """
     root, journal = ctx.root, ctx.journal
     assert journal.release_commit is not None
     tag = journal.tag
@@ -85,7 +87,7 @@ def run_tag(ctx: Context) -> str:
         return f"{tag} already there"
     if target is not None:
         raise StepFailed(f"tag {tag} exists but points at {target[:10]}, not the release commit")
-    git.create_tag(tag, commit_message(journal.version), journal.release_commit, root, sign=ctx.config.sign_tags)
+    git.create_tag(tag, commit_message(tag), journal.release_commit, root, sign=ctx.config.sign_tags)
     return f"{tag}{' (signed)' if ctx.config.sign_tags else ''}"
 
 
