@@ -34,6 +34,8 @@ SCHEMA: dict[str, Any] = {
     "remote": str,
     "sign_tags": bool,
     "source_paths": list,
+    "tag_format": str,  # "{version}" where the release tags have no v (written by releasekit init)
+    "type_roles": dict,  # towncrier type -> releasekit role (breaking, migration, security, feature)
     "test_index": {"upload_url": str, "simple_url": str},
     "index": {"upload_url": str, "simple_url": str},
     "github": {
