@@ -94,8 +94,7 @@ def legacy_files() -> dict[str, str]:
         ),
         "src/oldpkg/__init__.py": '"""oldpkg."""\n\n__version__ = "2.3.1"\n',
         "README.rst": (
-            "oldpkg\n======\n\n.. image:: https://img.shields.io/badge/version-2.3.1-blue\n\n"
-            "It frobnicates.\n"
+            "oldpkg\n======\n\n.. image:: https://img.shields.io/badge/version-2.3.1-blue\n\nIt frobnicates.\n"
         ),
         "CHANGELOG.rst": LEGACY_CHANGELOG,
         "changelog/.gitignore": "!.gitignore\n",

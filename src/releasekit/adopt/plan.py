@@ -85,18 +85,11 @@ class _Builder:
         self.steps: list[str] = []
         self.sync_versions = False
         self.roles: dict[str, str] = {}
+        self.new_tables: dict[str, Any] = {}
 
-    def tool(self) -> Any:
-        from tomlkit.items import Table
-
-        if "tool" not in self.doc:
-            import tomlkit
-
-            self.doc["tool"] = tomlkit.table(is_super_table=True)
-        tool = self.doc["tool"]
-        if not isinstance(tool, Table):
-            raise ReleasekitError("pyproject.toml: tool is not a table releasekit init can add to; edit it by hand")
-        return tool
+    def add_table(self, name: str, new: Any) -> None:
+        """A new ``[tool.<name>]``: appended at the end of the file, below everything the project wrote."""
+        self.new_tables[name] = new
 
     def existing(self, name: str) -> Any:
         tool = self.doc.get("tool")
@@ -139,7 +132,7 @@ class _Builder:
         if legacy is not None:
             migrated = bumpconfig.convert_legacy(legacy)
             self._fix(migrated, places, self.why, bumpconfig.LEGACY)
-            self.tool()["bumpversion"] = migrated
+            self.add_table("bumpversion", migrated)
             self.why.append(
                 f"[tool.bumpversion] migrated from {bumpconfig.LEGACY}, key by key (bump-my-version reads "
                 f"{bumpconfig.LEGACY} first, so it is removed: one configuration, not two that drift apart)"
@@ -148,7 +141,7 @@ class _Builder:
                 FileChange(bumpconfig.LEGACY, legacy, None, ("migrated to [tool.bumpversion] in pyproject.toml",))
             )
             return
-        self.tool()["bumpversion"] = bumpconfig.new_table(project.version, places)
+        self.add_table("bumpversion", bumpconfig.new_table(project.version, places))
         where = ", ".join(f"{p.path} ({p.why})" for p in places) or "none found"
         self.why.append(
             f"[tool.bumpversion] added: current_version {project.version} (from {project.version_source}); "
@@ -209,7 +202,7 @@ class _Builder:
             underlines=underlines,
             tag_prefix=project.tag_prefix,
         )
-        self.tool()["towncrier"] = tomlkit.parse(text)["tool"]["towncrier"]
+        self.add_table("towncrier", tomlkit.parse(text)["tool"]["towncrier"])
         kind = {"md": "Markdown", "rst": "reStructuredText", "txt": "plain text"}[changelog_format(filename)]
         self.why.append(
             f"[tool.towncrier] added: {filename} in {kind}, fragments in changelog.d/, releasekit's sections "
@@ -251,7 +244,7 @@ class _Builder:
             return
         if own is None:
             own = tomlkit.table()
-            self.tool()["releasekit"] = own
+            self.add_table("releasekit", own)
         for key, value in values.items():
             own[key] = value
         if roles:
@@ -301,13 +294,21 @@ class _Builder:
         from tomlkit.exceptions import TOMLKitError
 
         new = tomlkit.dumps(self.doc)
+        if self.new_tables:
+            extra = tomlkit.document()
+            tool = tomlkit.table(is_super_table=True)
+            for name, value in self.new_tables.items():
+                tool[name] = value
+            extra["tool"] = tool
+            new += ("" if not new or new.endswith("\n") else "\n") + ("\n" if new.strip() else "")
+            new += tomlkit.dumps(extra).lstrip("\n")
         if new == self.project.pyproject:
             return
         try:
-            tomlkit.parse(new)  # a table defined twice, say, is refused here rather than written
-        except TOMLKitError as exc:  # pragma: no cover - tomlkit writes what it parses
+            tomlkit.parse(new)  # e.g. an inline `tool = {...}` cannot take more tables: refused, not written
+        except TOMLKitError as exc:
             raise ReleasekitError(
-                f"pyproject.toml: the edit would not be valid TOML ({exc}); edit it by hand"
+                f"pyproject.toml: cannot add the [tool.*] tables releasekit needs ({exc}); add them by hand"
             ) from None
         self.changes.insert(0, FileChange("pyproject.toml", self.project.pyproject, new, tuple(self.why)))
 

@@ -20,13 +20,13 @@ HOOK_COMMENTS = {
 }
 
 
-def entry(rev: str, hooks: list[str], indent: str = "  ", step: str = "  ") -> list[str]:
-    """The ``repos:`` entry for ``hooks``, as lines, its dash at ``indent``."""
-    inner = indent + step
+def entry(rev: str, hooks: list[str], indent: str = "  ", gap: int = 2) -> list[str]:
+    """The ``repos:`` entry for ``hooks``, as lines: its dash at ``indent``, its keys ``gap`` past the dash."""
+    inner = indent + " " * gap
     width = max(len(hook) for hook in hooks)
-    lines = [f"{indent}- repo: {REPOSITORY}\n", f"{inner}rev: {rev}\n", f"{inner}hooks:\n"]
+    lines = [f"{indent}-{' ' * (gap - 1)}repo: {REPOSITORY}\n", f"{inner}rev: {rev}\n", f"{inner}hooks:\n"]
     for hook in hooks:
-        lines.append(f"{inner}{step}- id: {hook.ljust(width)}  # {HOOK_COMMENTS[hook]}\n")
+        lines.append(f"{inner}  - id: {hook.ljust(width)}  # {HOOK_COMMENTS[hook]}\n")
     return lines
 
 
@@ -98,19 +98,9 @@ def add_hooks(text: str, rev: str, hooks: list[str]) -> str:
         if lines[end - 1].startswith((" ", "\t")) and lines[end - 1].strip():
             break  # an indented comment belongs to the last entry
         end -= 1
-    step = _step(lines, first_line, dash)
-    return "".join(lines[:end] + entry(rev, hooks, indent, step) + lines[end:])
+    gap = max(first_col - dash, 2)
+    return "".join(lines[:end] + entry(rev, hooks, indent, gap) + lines[end:])
 
 
 def _commented(value: object) -> Any:
     return value
-
-
-def _step(lines: list[str], first_line: int, dash: int) -> str:
-    """How far the keys inside an entry are indented past the dash (``- repo:`` then ``  rev:``)."""
-    for line in lines[first_line + 1 :]:
-        stripped = line.lstrip(" ")
-        width = len(line) - len(stripped)
-        if stripped.strip() and not stripped.startswith("#"):
-            return " " * max(width - dash, 2) if width > dash else "  "
-    return "  "
