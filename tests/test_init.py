@@ -122,7 +122,10 @@ def test_static_version_without_bump_config_or_changelog(tmp_path: Path) -> None
 
     config = read_toml(repo / "pyproject.toml")["tool"]
     assert config["bumpversion"]["current_version"] == "0.4.0"
-    assert [f["filename"] for f in config["bumpversion"]["files"]] == ["pyproject.toml"]
+    assert [(f["filename"], f["search"]) for f in config["bumpversion"]["files"]] == [
+        ("pyproject.toml", 'version = "{current_version}"'),
+        ("README.md", "https://img.shields.io/badge/version-{current_version}-blue"),
+    ]
     assert (repo / "CHANGELOG.md").read_text().endswith("<!-- towncrier release notes start -->\n")
     # The project has a noxfile: init prints the two lines to add and leaves it alone.
     assert "    import releasekit.nox\n    releasekit.nox.register()" in out
@@ -158,8 +161,15 @@ def test_dynamic_version_in_the_package(tmp_path: Path, backend: str) -> None:
     assert built.index("3.1.0 (") < built.index("3.0.1 (")
 
 
-def test_second_run_changes_nothing(tmp_path: Path) -> None:
-    repo = adoption.project_repo(tmp_path, adoption.legacy_files(), branch="master", tags=("2.3.1",))
+@pytest.mark.parametrize("shape", ["legacy", "scm", "static", "dynamic"])
+def test_second_run_changes_nothing(tmp_path: Path, shape: str) -> None:
+    files = {
+        "legacy": adoption.legacy_files,
+        "scm": adoption.scm_files,
+        "static": adoption.static_files,
+        "dynamic": adoption.dynamic_files,
+    }[shape]()
+    repo = adoption.project_repo(tmp_path, files, branch="master", tags=("2.3.1",))
     adopt_and_commit(repo)
     before = tree(repo)
     code, out, err = init(repo, "--yes")
@@ -177,7 +187,7 @@ def test_dry_run_prints_diffs_and_writes_nothing(tmp_path: Path) -> None:
     code, out, err = init(repo, "--dry-run")
     assert code == 0, err
     assert tree(repo) == before
-    assert "--- a/pyproject.toml\n+++ b/pyproject.toml\n@@ -6,3 +6,65 @@\n" in out
+    assert "--- a/pyproject.toml\n+++ b/pyproject.toml\n@@ -6,3 +6,70 @@\n" in out
     assert '+[tool.bumpversion]\n+current_version = "0.4.0"\n' in out
     assert "--- /dev/null\n+++ b/CHANGELOG.md\n" in out
     assert "--- /dev/null\n+++ b/.pre-commit-config.yaml\n" in out
@@ -353,3 +363,111 @@ def test_the_adoption_commit_passes_the_new_hooks(tmp_path: Path, pre_commit_hom
     commit_all(repo, "Adopt releasekit")
     fragments = releasekit("check", "fragments", cwd=repo)
     assert fragments.returncode == 0, fragments.output
+
+
+def test_a_stale_current_version_in_an_existing_config_is_fixed_and_the_rest_kept(tmp_path: Path) -> None:
+    pyproject = (
+        '[project]\nname = "stale"\nversion = "1.1.0"\n\n'
+        "[tool.bumpversion]\n"
+        'current_version = "1.0.0"  # forgotten at the last release\n'
+        "commit = false\n\n"
+        "[[tool.bumpversion.files]]\n"
+        'filename = "pyproject.toml"\n'
+        "search = 'version = \"{current_version}\"'\n"
+        "replace = 'version = \"{new_version}\"'\n"
+    )
+    files = {"pyproject.toml": pyproject, "src/stale/__init__.py": '__version__ = "1.1.0"\n'}
+    repo = adoption.project_repo(tmp_path, files)
+    out = adopt_and_commit(repo)
+    after = (repo / "pyproject.toml").read_text()
+    assert after.startswith(
+        pyproject.replace('"1.0.0"  # forgotten', '"1.1.0"  # forgotten') + "\n[[tool.bumpversion.files]]\n"
+        'filename = "src/stale/__init__.py"\n'
+    )
+    assert "[tool.bumpversion] current_version 1.0.0 was stale: the project is at 1.1.0" in out
+    assert "version files added: src/stale/__init__.py" in out
+    checks_pass(repo)
+
+
+def test_towncrier_toml_is_kept_and_its_types_get_roles(tmp_path: Path) -> None:
+    files = {
+        **adoption.static_files(),
+        "towncrier.toml": (
+            '[tool.towncrier]\nfilename = "NEWS.rst"\n\n'
+            "[tool.towncrier.fragment.added]\n[tool.towncrier.fragment.removal]\n[tool.towncrier.fragment.fixed]\n"
+        ),
+        "NEWS.rst": "News\n====\n\n.. towncrier release notes start\n",
+    }
+    repo = adoption.project_repo(tmp_path, files)
+    code, out, err = init(repo, "--yes")
+    assert code == 0, out + err
+    assert "note: towncrier.toml: the towncrier configuration is kept as it is" in out
+    config = read_toml(repo / "pyproject.toml")["tool"]
+    assert "towncrier" not in config
+    assert config["releasekit"] == {"type_roles": {"added": "feature", "removal": "breaking"}}
+    assert (repo / "NEWS.rst").read_text() == files["NEWS.rst"]
+
+
+def test_a_changelog_outside_the_project_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "secret.md").write_text("# not yours\n")
+    pyproject = '[project]\nname = "x"\nversion = "1.0.0"\n\n[tool.towncrier]\nfilename = "../secret.md"\n'
+    repo = adoption.project_repo(tmp_path, {"pyproject.toml": pyproject})
+    code, _, err = init(repo, "--yes")
+    assert code == 2
+    assert err == (
+        "releasekit: error: ../secret.md: outside the project; releasekit init reads only regular files "
+        "in the project\n"
+    )
+
+
+def test_outside_a_git_repository(tmp_path: Path) -> None:
+    write_files(tmp_path / "p", adoption.static_files())
+    code, _, err = init(tmp_path / "p", "--yes")
+    assert code == 2
+    assert err == f"releasekit: error: {tmp_path / 'p'}: not inside a git repository\n"
+
+
+def test_crlf_files_get_crlf_lines(tmp_path: Path) -> None:
+    files = adoption.static_files()
+    files["pyproject.toml"] = files["pyproject.toml"].replace("\n", "\r\n")
+    repo = adoption.project_repo(tmp_path, files)
+    git(repo, "config", "core.autocrlf", "false")
+    code, out, err = init(repo, "--yes")
+    assert code == 0, out + err
+    data = (repo / "pyproject.toml").read_bytes()
+    assert data.startswith(files["pyproject.toml"].encode()) and b"\n" not in data.replace(b"\r\n", b"")
+
+
+def _run_on_a_terminal(repo: Path, answer: bytes) -> tuple[int, str]:
+    """`releasekit init` with a terminal as stdin, answering its question with ``answer``."""
+    import os
+    import pty
+
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "releasekit", "init"],
+        cwd=repo,
+        stdin=terminal,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    os.close(terminal)
+    os.write(controller, answer)
+    out, _ = proc.communicate(timeout=120)
+    os.close(controller)
+    return proc.returncode, out.decode()
+
+
+@pytest.mark.parametrize(("answer", "expected"), [(b"y\n", 0), (b"n\n", 1)])
+def test_with_a_terminal_it_asks(tmp_path: Path, answer: bytes, expected: int) -> None:
+    repo = adoption.project_repo(tmp_path, adoption.static_files())
+    before = tree(repo)
+    code, out = _run_on_a_terminal(repo, answer)
+    assert code == expected, out
+    assert "Write these changes? [y/N] " in out
+    if expected == 0:
+        assert "releasekit init: wrote pyproject.toml, CHANGELOG.md" in out
+        assert (repo / "CHANGELOG.md").is_file()
+    else:
+        assert out.splitlines()[-1].endswith("releasekit init: nothing was written")
+        assert tree(repo) == before

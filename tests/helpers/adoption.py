@@ -151,6 +151,7 @@ def static_files() -> dict[str, str]:
             '[project]\nname = "plain"\nversion = "0.4.0"\nrequires-python = ">=3.10"\n'
         ),
         "src/plain/__init__.py": '"""plain."""\n',
+        "README.md": "# plain\n\n![version](https://img.shields.io/badge/version-0.4.0-blue)\n\nPlain.\n",
         "noxfile.py": "import nox\n\n\n@nox.session\ndef tests(session):\n    session.run('pytest')\n",
     }
 

@@ -145,6 +145,7 @@ def add_places(table: Any, places: list[VersionPlace]) -> list[VersionPlace]:
         if not isinstance(files, AoT):
             raise ReleasekitError("[tool.bumpversion] files is not an array of tables; add the entries by hand")
         for entry in file_entries(missing):
+            entry.trivia.indent = "\n"  # a blank line above, as between the entries already there
             files.append(entry)
     else:
         table["files"] = file_entries(missing)

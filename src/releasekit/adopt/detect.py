@@ -100,7 +100,7 @@ def read_text(root: Path, rel: str, *, required: bool = False) -> str | None:
     elif info.st_size > MAX_BYTES:
         problem = f"larger than {MAX_BYTES // 1024} KiB"
     elif not path.resolve().is_relative_to(root.resolve()):
-        problem = "outside the project"  # pragma: no cover - lstat refuses links, this guards the parents
+        problem = "outside the project"  # through a symbolic link in a parent directory, or ../
     if problem:
         if required:
             raise ReleasekitError(f"{rel}: {problem}; releasekit init reads only regular files in the project")
@@ -293,6 +293,7 @@ def detect(root: Path) -> Project:
     if pyproject is None:
         raise ReleasekitError(f"{root}: no pyproject.toml; releasekit init adopts a project that has one")
     data = read_toml(root / "pyproject.toml")
+    git.toplevel(root)  # one clear line outside a git repository, before any other git call
     name = (table(data, "project") or {}).get("name")
     name = name if isinstance(name, str) else None
     if name is None and (setup_py := read_text(root, "setup.py")):

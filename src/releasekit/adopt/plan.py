@@ -313,6 +313,17 @@ class _Builder:
         self.changes.insert(0, FileChange("pyproject.toml", self.project.pyproject, new, tuple(self.why)))
 
 
+def _keep_line_endings(change: FileChange) -> FileChange:
+    """A file written with CRLF line endings gets its added lines in CRLF too."""
+    if change.old is None or change.new is None or "\r\n" not in change.old:
+        return change
+    import re
+
+    if re.search(r"(?<!\r)\n", change.old):
+        return change  # mixed endings: leave them as they are
+    return change._replace(new=re.sub(r"(?<!\r)\n", "\r\n", change.new))
+
+
 def make_plan(project: Project) -> Plan:
     """Everything ``releasekit init`` would change in ``project``; raises when a file is not understood."""
     builder = _Builder(project)
@@ -322,12 +333,13 @@ def make_plan(project: Project) -> Plan:
     builder.hooks()
     builder.others()
     builder.pyproject_change()
+    changes = [_keep_line_endings(change) for change in builder.changes]
     steps = list(builder.steps)
     if builder.changes:
         steps.insert(0, "review the change, then commit it: git add -A && git commit -m 'Adopt releasekit'")
         steps.append("install the hooks: pre-commit install")
     checks = ("versions", "fragments", "links") if builder.sync_versions else ("fragments", "links")
-    return Plan(tuple(builder.changes), tuple(builder.notes), tuple(steps), checks)
+    return Plan(tuple(changes), tuple(builder.notes), tuple(steps), checks)
 
 
 def unified_diff(change: FileChange) -> str:
