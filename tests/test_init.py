@@ -471,3 +471,42 @@ def test_with_a_terminal_it_asks(tmp_path: Path, answer: bytes, expected: int) -
     else:
         assert out.splitlines()[-1].endswith("releasekit init: nothing was written")
         assert tree(repo) == before
+
+
+def test_places_that_disagree_are_left_for_the_maintainer(tmp_path: Path) -> None:
+    files = {
+        **adoption.static_files(),
+        "src/plain/__init__.py": '__version__ = "0.3.9"  # forgotten\n',
+    }
+    repo = adoption.project_repo(tmp_path, files)
+    code, out, err = init(repo, "--yes")
+    assert code == 0, out + err
+    assert "src/plain/__init__.py:1:16: expected 0.4.0, found 0.3.9" in out
+    assert out.splitlines()[-1] == "left to do: releasekit check versions: fix the findings above"
+
+
+def test_a_bumpversion_toml_is_the_one_that_is_fixed(tmp_path: Path) -> None:
+    dotfile = (
+        '[tool.bumpversion]\ncurrent_version = "0.3.0"\n\n[[tool.bumpversion.files]]\nfilename = "pyproject.toml"\n'
+    )
+    repo = adoption.project_repo(tmp_path, {**adoption.static_files(), ".bumpversion.toml": dotfile})
+    out = adopt_and_commit(repo)
+    assert ".bumpversion.toml current_version 0.3.0 was stale: the project is at 0.4.0" in out
+    assert (repo / ".bumpversion.toml").read_text().startswith(dotfile.replace("0.3.0", "0.4.0"))
+    assert "bumpversion" not in read_toml(repo / "pyproject.toml")["tool"]
+    checks_pass(repo)
+
+
+def test_nothing_is_written_when_a_file_changed_after_planning(tmp_path: Path) -> None:
+    from releasekit.adopt.apply import apply
+    from releasekit.adopt.detect import detect
+    from releasekit.adopt.plan import make_plan
+    from releasekit.errors import ReleasekitError
+
+    repo = adoption.project_repo(tmp_path, adoption.static_files())
+    plan = make_plan(detect(repo))
+    (repo / "pyproject.toml").write_text((repo / "pyproject.toml").read_text() + "# edited meanwhile\n")
+    before = tree(repo)
+    with pytest.raises(ReleasekitError, match=r"^pyproject\.toml: changed since the plan was made"):
+        apply(repo, plan)
+    assert tree(repo) == before

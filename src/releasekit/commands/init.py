@@ -9,11 +9,14 @@ from pathlib import Path
 
 from releasekit.errors import ReleasekitError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from releasekit.adopt.plan import Plan
 
-def _print_plan(plan: object) -> None:
-    from releasekit.adopt.plan import Plan, unified_diff
 
-    assert isinstance(plan, Plan)
+def _print_plan(plan: Plan) -> None:
+    from releasekit.adopt.plan import unified_diff
+
     for change in plan.changes:
         action = "create" if change.old is None else "remove" if change.new is None else "change"
         print(f"# {action} {change.path}")
