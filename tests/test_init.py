@@ -301,6 +301,12 @@ def test_an_existing_pre_commit_config_gets_one_entry_in_its_own_indentation(tmp
             ".pre-commit-config.yaml: not valid YAML (line 3); fix it, then run releasekit init again",
         ),
         (
+            "pyproject.toml",
+            'tool = {black = {line-length = 99}}\n\n[project]\nname = "plain"\nversion = "0.4.0"\n',
+            "releasekit: error: pyproject.toml: tool is written inline (tool = {...}), so the [tool.*] tables "
+            "releasekit needs cannot be added; add them by hand",
+        ),
+        (
             ".bumpversion.cfg",
             "[bumpversion]\ncurrent_version = 0.4.0\n\n[bumpversion:thing:x]\na = b\n",
             "releasekit: error: .bumpversion.cfg: [bumpversion:thing:x] is not a section bump-my-version knows",

@@ -294,6 +294,11 @@ class _Builder:
         from tomlkit.exceptions import TOMLKitError
 
         new = tomlkit.dumps(self.doc)
+        if self.new_tables and _inline_tool(self.doc):
+            raise ReleasekitError(
+                "pyproject.toml: tool is written inline (tool = {...}), so the [tool.*] tables releasekit needs "
+                "cannot be added; add them by hand"
+            )
         if self.new_tables:
             extra = tomlkit.document()
             tool = tomlkit.table(is_super_table=True)
@@ -311,6 +316,14 @@ class _Builder:
                 f"pyproject.toml: cannot add the [tool.*] tables releasekit needs ({exc}); add them by hand"
             ) from None
         self.changes.insert(0, FileChange("pyproject.toml", self.project.pyproject, new, tuple(self.why)))
+
+
+def _inline_tool(doc: Any) -> bool:
+    from tomlkit.container import OutOfOrderTableProxy
+    from tomlkit.items import Table
+
+    tool = doc.get("tool")
+    return tool is not None and not isinstance(tool, Table | OutOfOrderTableProxy)
 
 
 def _keep_line_endings(change: FileChange) -> FileChange:
