@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 import tomlkit
 import yaml
@@ -12,6 +15,12 @@ from releasekit.adopt.plan import type_roles
 from releasekit.adopt.precommit import add_hooks
 from releasekit.errors import ReleasekitError
 from releasekit.fragments import only_adds_marker
+from tests.helpers.gitrepo import write_files
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 RST_OVERLINED = """\
 =========
@@ -103,3 +112,22 @@ def test_legacy_ini_converts_parts_globs_and_lists() -> None:
 def test_type_roles_map_only_what_differs() -> None:
     assert type_roles(["feature", "bugfix", "doc", "removal", "misc"]) == {"removal": "breaking"}
     assert type_roles(["added", "breaking", "upgrading", "security"]) == {"added": "feature", "upgrading": "migration"}
+
+
+def test_version_places_in_setup_cfg_and_poetry(tmp_path: Path) -> None:
+    from releasekit.adopt.detect import version_places
+
+    write_files(
+        tmp_path,
+        {
+            "setup.cfg": "[metadata]\nname = cfgpkg\nversion = 0.9.1\n\n[options]\nversion = not-this\n",
+            "cfgpkg/__init__.py": "__version__: str = '0.9.1'\n",
+        },
+    )
+    poetry = '[tool.poetry]\nname = "cfgpkg"\nversion = "0.9.1"\n\n[tool.other]\nversion = "9"\n'
+    places = version_places(tmp_path, poetry, tomllib.loads(poetry), "cfgpkg")
+    assert [(p.path, p.search, p.value) for p in places] == [
+        ("pyproject.toml", 'version = "{current_version}"', "0.9.1"),
+        ("setup.cfg", "version = {current_version}", "0.9.1"),
+        ("cfgpkg/__init__.py", "__version__: str = '{current_version}'", "0.9.1"),
+    ]

@@ -188,12 +188,13 @@ def _section(text: str, offset: int) -> str:
 def version_places(root: Path, pyproject: str, data: dict[str, Any], name: str | None) -> list[VersionPlace]:
     """Every place that holds the project's version as a literal, in the order they count."""
     places: list[VersionPlace] = []
-    project = table(data, "project") or {}
-    if isinstance(project.get("version"), str):
+    for section in ("project", "tool.poetry"):
+        if not isinstance((table(data, section) or {}).get("version"), str):
+            continue
         for line in _PROJECT_VERSION.finditer(pyproject):
-            if _section(pyproject, line.start()) == "project":
+            if _section(pyproject, line.start()) == section:
                 search = _template(pyproject, line, "{current_version}")
-                places.append(VersionPlace("pyproject.toml", search, line.group("v"), "[project] version"))
+                places.append(VersionPlace("pyproject.toml", search, line.group("v"), f"[{section}] version"))
                 break
     setup_py = read_text(root, "setup.py")
     if setup_py and (match := _SETUP_KEYWORD.search(setup_py)):

@@ -87,7 +87,8 @@ def main(args: argparse.Namespace) -> int:
         return 0
     _print_plan(plan)
     if args.dry_run:
-        print(f"releasekit init: dry run; {len(plan.changes)} files would change, nothing was written")
+        count = len(plan.changes)
+        print(f"releasekit init: dry run; {count} file{'s' if count != 1 else ''} would change, nothing was written")
         return 0
     if not args.yes:
         if not sys.stdin.isatty():
