@@ -11,11 +11,12 @@ import configparser
 import fnmatch
 from typing import Any
 
-import tomlkit
-from tomlkit.items import AoT, Table
-
 from releasekit.adopt.detect import VersionPlace
 from releasekit.errors import ReleasekitError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from tomlkit.items import AoT, Table
 
 LEGACY = ".bumpversion.cfg"
 _BOOLEANS = {
@@ -28,17 +29,23 @@ _BOOLEANS = {
     "ignore_missing_files",
     "ignore_missing_file",
     "no_configured_files",
+    "independent",
+    "always_increment",
 }
 _LISTS = {"serialize", "values"}
 
 
 def _string(value: str) -> Any:
+    import tomlkit
+
     # Literal strings keep search patterns readable ('version="{current_version}"').
     literal = ('"' in value or "\\" in value) and "'" not in value and "\n" not in value
     return tomlkit.string(value, literal=literal)
 
 
 def _value(key: str, raw: str) -> Any:
+    import tomlkit
+
     if key in _BOOLEANS:
         word = raw.strip().lower()
         if word not in ("true", "false", "yes", "no", "1", "0", "on", "off"):
@@ -50,13 +57,13 @@ def _value(key: str, raw: str) -> Any:
         for item in items:
             array.append(_string(item))
         return array
-    if key in ("first_value", "optional_value", "independent") and raw.strip().lower() in ("true", "false"):
-        return raw.strip().lower() == "true"
     return _string(raw.strip() if "\n" not in raw.strip() else raw.strip("\n"))
 
 
 def convert_legacy(text: str) -> Table:
     """The ``[tool.bumpversion]`` table that says what ``.bumpversion.cfg`` says."""
+    import tomlkit
+
     parser = configparser.ConfigParser(interpolation=None, delimiters=("=",))
     parser.optionxform = str  # type: ignore[assignment,method-assign]  # keys keep their case
     try:
@@ -105,6 +112,8 @@ def convert_legacy(text: str) -> Table:
 
 def new_table(version: str, places: list[VersionPlace]) -> Table:
     """A fresh ``[tool.bumpversion]``: the current version and one entry per place."""
+    import tomlkit
+
     table = tomlkit.table()
     table["current_version"] = version
     if places:
@@ -114,6 +123,8 @@ def new_table(version: str, places: list[VersionPlace]) -> Table:
 
 def file_entries(places: list[VersionPlace]) -> AoT:
     """``[[tool.bumpversion.files]]`` entries for ``places``."""
+    import tomlkit
+
     files = tomlkit.aot()
     for place in places:
         entry = tomlkit.table()
@@ -141,6 +152,8 @@ def add_places(table: Any, places: list[VersionPlace]) -> list[VersionPlace]:
     if not missing:
         return []
     if "files" in table:
+        from tomlkit.items import AoT
+
         files = table["files"]
         if not isinstance(files, AoT):
             raise ReleasekitError("[tool.bumpversion] files is not an array of tables; add the entries by hand")
