@@ -49,6 +49,12 @@ def test_markdown_marker_ignores_headings_in_code_and_goes_at_the_end_without_re
     assert insert_marker("## 0.1.0\n\n- First.", "CHANGES.md") == (
         "<!-- towncrier release notes start -->\n\n## 0.1.0\n\n- First."
     )
+    untitled = "## 0.2.0\n\n- Second.\n\n## 0.1.0\n\n- First.\n"
+    assert insert_marker(untitled, "CHANGES.md") == "<!-- towncrier release notes start -->\n\n" + untitled
+    titled = "# Changes in 1.x\n\n## 1.1.0\n\n## 1.0.0\n"
+    assert insert_marker(titled, "CHANGES.md") == titled.replace(
+        "## 1.1.0", "<!-- towncrier release notes start -->\n\n## 1.1.0"
+    )
 
 
 def test_plain_text_changelog_gets_the_rst_marker() -> None:

@@ -60,8 +60,8 @@ def insert_marker(text: str, filename: str) -> str:
     headings = _md_headings(lines) if changelog_format(filename) == "md" else _rst_headings(lines)
     # The newest release: the first heading after the title that names a version.
     releases = [h for h in headings[1:] if _VERSION.search(h[1])] if headings else []
-    if not releases and headings and _VERSION.search(headings[0][1]):
-        releases = [headings[0]]  # no title: the file starts with a release
+    if headings and _VERSION.search(headings[0][1]) and (not releases or releases[0][2] == headings[0][2]):
+        releases = [headings[0]]  # no title: the file starts with a release (at the level of the others)
     if releases:
         at = releases[0][0]
         return "".join(lines[:at]) + f"{marker}\n\n" + "".join(lines[at:])
