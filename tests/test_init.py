@@ -307,6 +307,11 @@ def test_an_existing_pre_commit_config_gets_one_entry_in_its_own_indentation(tmp
             "releasekit needs cannot be added; add them by hand",
         ),
         (
+            ".pre-commit-config.yaml",
+            "repos:\n  - hooks: " + "[" * 100_000 + "]" * 100_000 + "\n",
+            ".pre-commit-config.yaml: nested too deeply to read; fix it, then run releasekit init again",
+        ),
+        (
             ".bumpversion.cfg",
             "[bumpversion]\ncurrent_version = 0.4.0\n\n[bumpversion:thing:x]\na = b\n",
             "releasekit: error: .bumpversion.cfg: [bumpversion:thing:x] is not a section bump-my-version knows",

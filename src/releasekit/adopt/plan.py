@@ -79,6 +79,8 @@ class _Builder:
             self.doc = tomlkit.parse(project.pyproject)
         except TOMLKitError as exc:
             raise ReleasekitError(f"pyproject.toml: cannot edit it: {exc}") from None
+        except RecursionError:
+            raise ReleasekitError("pyproject.toml: nested too deeply to edit; edit it by hand") from None
         self.why: list[str] = []  # pyproject.toml's reasons
         self.changes: list[FileChange] = []
         self.notes: list[str] = []

@@ -41,6 +41,8 @@ def _load(text: str) -> Any:
 
     try:
         return YAML(typ="rt").load(text)
+    except RecursionError:
+        raise ReleasekitError(f"{PATH}: nested too deeply to read; fix it, then run releasekit init again") from None
     except YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" (line {where.line + 1})" if where is not None else ""
