@@ -88,6 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
         "notes", formatter_class=_HelpFormatter, help="one version's release notes, as Markdown"
     )
     notes.add_argument("version", nargs="?", default=None)
+
+    init = commands.add_parser(
+        "init", formatter_class=_HelpFormatter, help="adopt releasekit into this project (prints the plan first)"
+    )
+    init.add_argument("--yes", action="store_true", help="write the plan without asking")
+    init.add_argument("--dry-run", action="store_true", help="print the plan and change nothing")
+    init.add_argument("--ci", choices=("github",), default=None, help="also write the release workflow")
     return parser
 
 

@@ -36,6 +36,8 @@ SCHEMA: dict[str, Any] = {
     "tag_format": str,
     "minor_every_days": int,
     "source_paths": list,
+    "tag_format": str,  # "{version}" where the release tags have no v (written by releasekit init)
+    "type_roles": dict,  # towncrier type -> releasekit role (breaking, migration, security, feature)
     "test_index": {"upload_url": str, "simple_url": str},
     "index": {"upload_url": str, "simple_url": str},
     "github": {

@@ -210,6 +210,26 @@ def _breaking_without_migration(fragments: Sequence[Fragment], known: set[str], 
     ]
 
 
+# The start markers towncrier writes new releases below (its defaults for Markdown and for
+# every other format): adding one is how a project adopts towncrier, not a hand edit.
+START_MARKERS = ("<!-- towncrier release notes start -->", ".. towncrier release notes start")
+
+
+def only_adds_marker(diff: str) -> bool:
+    """True when a ``git diff -U0`` of the news file adds towncrier's start marker and,
+    besides it, at most blank lines, and removes nothing."""
+    added = []
+    for line in diff.splitlines():
+        if line.startswith(("+++", "---")):
+            continue
+        if line.startswith("-"):
+            return False
+        if line.startswith("+"):
+            added.append(line[1:].strip())
+    markers = [text for text in added if text]
+    return len(markers) == 1 and markers[0] in START_MARKERS
+
+
 def create_command(issue: str | None, kind: str, content: str = "What changed, for users", ext: str = ".md") -> str:
     """The ``towncrier create`` command line that writes a fragment of ``kind``.
 

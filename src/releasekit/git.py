@@ -254,6 +254,14 @@ def first_added_line(cwd: PathLike, path: str, *revs: str) -> int:
     return 1
 
 
+def file_diff(cwd: PathLike, path: str, *revs: str) -> str:
+    """``git diff -U0 revs -- path``: the changed lines of one file, without context."""
+    proc = run(
+        ["git", "diff", "-U0", "--no-ext-diff", "--no-color", "--relative", *revs, "--", path], cwd=cwd, check=False
+    )
+    return proc.stdout if proc.returncode == 0 else ""
+
+
 def merge_base(a: str, b: str, cwd: PathLike) -> str | None:
     """A best common ancestor of ``a`` and ``b``, or None when they share no history (here)."""
     proc = run(["git", "merge-base", a, b], cwd=cwd, check=False)

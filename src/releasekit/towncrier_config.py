@@ -1,6 +1,7 @@
 """The towncrier configuration releasekit recommends, as TOML to paste into pyproject.toml.
 
-Markdown release notes whose sections follow the release documentation: What's New,
+Release notes in the changelog's own format (Markdown, reStructuredText, or plain text,
+which towncrier writes with its reStructuredText template) whose sections follow the release documentation: What's New,
 Breaking Changes, Migration Guide, Bug Fixes, Security, Known Issues, Future Plans,
 Documentation, and Internal (listed by issue number, without its text). The types use
 the ``[[tool.towncrier.type]]`` array form, so the sections keep this order. When the
@@ -21,6 +22,23 @@ from pathlib import Path
 from releasekit.fragments import RECOMMENDED_TYPES
 
 START_STRING = "<!-- towncrier release notes start -->"
+# towncrier's own marker for every news file that is not Markdown.
+RST_START_STRING = ".. towncrier release notes start"
+# The characters towncrier underlines headings with in reStructuredText: version title first.
+RST_UNDERLINES = ("-", "~", "^")
+
+
+def changelog_format(filename: str) -> str:
+    """``"md"``, ``"rst"`` or ``"txt"``: how towncrier writes ``filename`` (by its extension)."""
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".md":
+        return "md"
+    return "rst" if suffix == ".rst" else "txt"
+
+
+def start_string(filename: str) -> str:
+    """The start marker towncrier writes new releases below, in ``filename``'s format."""
+    return START_STRING if changelog_format(filename) == "md" else RST_START_STRING
 
 
 def _quote(value: str) -> str:
@@ -34,29 +52,42 @@ def towncrier_toml(
     directory: str = "changelog.d",
     filename: str = "CHANGELOG.md",
     tag_format: str = "v{version}",
+    underlines: Sequence[str] = RST_UNDERLINES,
 ) -> str:
     """The ``[tool.towncrier]`` section and its ``[[tool.towncrier.type]]`` entries, as TOML text.
 
+    The format follows ``filename``: Markdown headings for ``.md``; for ``.rst`` and plain
+    text, towncrier's reStructuredText template with ``underlines`` (the version title's
+    character first), so new releases look like the ones already in the file.
     ``repository_url`` (``https://github.com/owner/name``) turns version titles into links
     to the release tag (in ``tag_format``, the project's: ``releasekit.tags``) and issue
     numbers into links to the issues.
     """
     url = repository_url.rstrip("/").removesuffix(".git") if repository_url else None
-    if url:
+    kind = changelog_format(filename)
+    if kind == "md":
         # towncrier fills {version} in the title as the tag format names it: the same field.
-        title = f"## [{{version}}]({url}/tree/{tag_format}) - {{project_date}}"
-        issue = f"[#{{issue}}]({url}/issues/{{issue}})"
+        title = f"## [{{version}}]({url}/tree/{tag_format}) - {{project_date}}" if url else None
+        issue = f"[#{{issue}}]({url}/issues/{{issue}})" if url else "#{issue}"
+        title = title or "## {version} - {project_date}"
+        marks: Sequence[str] = ("", "", "")
     else:
-        title = "## {version} - {project_date}"
-        issue = "#{issue}"
+        # reST links need a target; plain text shows the address as it is.
+        title = "{version} ({project_date})"
+        issue = (
+            (f"`#{{issue}} <{url}/issues/{{issue}}>`_" if kind == "rst" else f"{url}/issues/{{issue}}")
+            if url
+            else "#{issue}"
+        )
+        marks = tuple(underlines)
     lines = [
         "[tool.towncrier]",
         f"directory = {_quote(directory)}",
         f"filename = {_quote(filename)}",
-        f"start_string = {_quote(START_STRING + chr(10))}",
+        f"start_string = {_quote(start_string(filename) + chr(10))}",
         f"title_format = {_quote(title)}",
         f"issue_format = {_quote(issue)}",
-        'underlines = ["", "", ""]',
+        f"underlines = [{', '.join(_quote(m) for m in marks)}]",
         'orphan_prefix = "+"',
     ]
     for kind, name, showcontent in RECOMMENDED_TYPES:
@@ -105,12 +136,12 @@ def repository_url(root: str | os.PathLike[str]) -> str | None:
     return web_url(remote) if remote else None
 
 
-def changelog_header(project: str) -> str:
+def changelog_header(project: str, directory: str = "changelog.d") -> str:
     """A new CHANGELOG.md that towncrier can write into (below the start string)."""
     return (
         "# Changelog\n\n"
         f"All notable changes to {project} are listed here. Entries are assembled by towncrier\n"
-        "from the fragments in `changelog.d/`.\n\n"
+        f"from the fragments in `{directory}/`.\n\n"
         f"{START_STRING}\n"
     )
 

@@ -20,6 +20,7 @@ from releasekit.fragments import (
     FragmentType,
     check_change,
     default_source_paths,
+    only_adds_marker,
     source_matcher,
     validate_directory,
 )
@@ -127,9 +128,14 @@ def main(args: argparse.Namespace) -> int:
 
         branch = git.current_branch(cfg.root) or os.environ.get("GITHUB_HEAD_REF") or None
         line = 1
+        entries = change.entries
         if any(f.path == spec.filename for f in verdict.findings):
-            line = git.first_added_line(cfg.root, spec.filename, *change.revs)
-        verdict = check_change(change.entries, spec, sources, branch=branch, changelog_line=line, reverting=reverting)
+            if only_adds_marker(git.file_diff(cfg.root, spec.filename, *change.revs)):
+                # Adopting towncrier (`releasekit init`) puts its start marker in the news file.
+                entries = tuple(e for e in entries if e.path != spec.filename)
+            else:
+                line = git.first_added_line(cfg.root, spec.filename, *change.revs)
+        verdict = check_change(entries, spec, sources, branch=branch, changelog_line=line, reverting=reverting)
     findings.extend(verdict.findings)
     if findings:
         print(render(findings, args.format))

@@ -1,0 +1,165 @@
+"""bump-my-version's configuration as ``releasekit init`` writes it: new, fixed, or migrated.
+
+A legacy ``.bumpversion.cfg`` (INI) is converted to a ``[tool.bumpversion]`` table key by
+key. bump-my-version reads ``.bumpversion.cfg`` before ``pyproject.toml``, so the INI file
+is removed in the same change: two configurations would drift apart.
+"""
+
+from __future__ import annotations
+
+import configparser
+import fnmatch
+from typing import Any
+
+from releasekit.adopt.detect import VersionPlace
+from releasekit.errors import ReleasekitError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from tomlkit.items import AoT, Table
+
+LEGACY = ".bumpversion.cfg"
+_BOOLEANS = {
+    "commit",
+    "tag",
+    "sign_tags",
+    "allow_dirty",
+    "regex",
+    "ignore_missing_version",
+    "ignore_missing_files",
+    "ignore_missing_file",
+    "no_configured_files",
+    "independent",
+    "always_increment",
+}
+_LISTS = {"serialize", "values"}
+
+
+def _string(value: str) -> Any:
+    import tomlkit
+
+    # Literal strings keep search patterns readable ('version="{current_version}"').
+    literal = ('"' in value or "\\" in value) and "'" not in value and "\n" not in value
+    return tomlkit.string(value, literal=literal)
+
+
+def _value(key: str, raw: str) -> Any:
+    import tomlkit
+
+    if key in _BOOLEANS:
+        word = raw.strip().lower()
+        if word not in ("true", "false", "yes", "no", "1", "0", "on", "off"):
+            raise ReleasekitError(f"{LEGACY}: {key} = {raw!r} is not true or false")
+        return word in ("true", "yes", "1", "on")
+    if key in _LISTS:
+        items = [item.strip() for item in raw.strip().splitlines() if item.strip()]
+        array = tomlkit.array()
+        for item in items:
+            array.append(_string(item))
+        return array
+    return _string(raw.strip() if "\n" not in raw.strip() else raw.strip("\n"))
+
+
+def convert_legacy(text: str) -> Table:
+    """The ``[tool.bumpversion]`` table that says what ``.bumpversion.cfg`` says."""
+    import tomlkit
+
+    parser = configparser.ConfigParser(interpolation=None, delimiters=("=",))
+    parser.optionxform = str  # type: ignore[assignment,method-assign]  # keys keep their case
+    try:
+        parser.read_string(text, source=LEGACY)
+    except configparser.Error as exc:
+        first = str(exc).splitlines()[0]
+        raise ReleasekitError(f"{LEGACY}: cannot parse it: {first}") from None
+    if not parser.has_section("bumpversion"):
+        raise ReleasekitError(f"{LEGACY}: no [bumpversion] section; fix or remove the file, then run init again")
+    table = tomlkit.table()
+    for key, raw in parser.items("bumpversion"):
+        table[key] = _value(key, raw)
+    files = tomlkit.aot()
+    parts = tomlkit.table(is_super_table=True)
+    for section in parser.sections():
+        if section == "bumpversion":
+            continue
+        kind, _, rest = section.partition(":")[2].partition(":")
+        kind, label = kind.strip(), ""
+        if "(" in kind and kind.endswith(")"):  # file(label) and file (label): bump-my-version's named sections
+            kind, label = kind.split("(", 1)[0].strip(), kind.split("(", 1)[1][:-1]
+        if not section.startswith("bumpversion:") or not rest:
+            raise ReleasekitError(f"{LEGACY}: [{section}] is not a section bump-my-version knows")
+        values = {key: _value(key, raw) for key, raw in parser.items(section)}
+        if kind in ("file", "glob"):
+            entry = tomlkit.table()
+            entry["filename" if kind == "file" else "glob"] = rest
+            for key, value in values.items():
+                entry[key] = value
+            if label:
+                entry.comment(label)
+            files.append(entry)
+        elif kind == "part":
+            part = tomlkit.table()
+            for key, value in values.items():
+                part[key] = value
+            parts[rest] = part
+        else:
+            raise ReleasekitError(f"{LEGACY}: [{section}] is not a section bump-my-version knows")
+    if len(parts):
+        table["parts"] = parts
+    if len(files):
+        table["files"] = files
+    return table
+
+
+def new_table(version: str, places: list[VersionPlace]) -> Table:
+    """A fresh ``[tool.bumpversion]``: the current version and one entry per place."""
+    import tomlkit
+
+    table = tomlkit.table()
+    table["current_version"] = version
+    if places:
+        table["files"] = file_entries(places)
+    return table
+
+
+def file_entries(places: list[VersionPlace]) -> AoT:
+    """``[[tool.bumpversion.files]]`` entries for ``places``."""
+    import tomlkit
+
+    files = tomlkit.aot()
+    for place in places:
+        entry = tomlkit.table()
+        entry["filename"] = place.path
+        entry["search"] = _string(place.search)
+        entry["replace"] = _string(place.replace)
+        files.append(entry)
+    return files
+
+
+def covered(table: Any, place: VersionPlace) -> bool:
+    """True when an existing ``files`` entry already names the place's file (by name or glob)."""
+    for entry in table.get("files", []) if hasattr(table, "get") else []:
+        if not hasattr(entry, "get"):
+            continue
+        name, pattern = entry.get("filename"), entry.get("glob")
+        if name == place.path or (isinstance(pattern, str) and fnmatch.fnmatch(place.path, pattern)):
+            return True
+    return False
+
+
+def add_places(table: Any, places: list[VersionPlace]) -> list[VersionPlace]:
+    """Add an entry for each place no entry covers yet; returns the places added."""
+    missing = [place for place in places if not covered(table, place)]
+    if not missing:
+        return []
+    if "files" in table:
+        from tomlkit.items import AoT
+
+        files = table["files"]
+        if not isinstance(files, AoT):
+            raise ReleasekitError("[tool.bumpversion] files is not an array of tables; add the entries by hand")
+        for entry in file_entries(missing):
+            entry.trivia.indent = "\n"  # a blank line above, as between the entries already there
+            files.append(entry)
+    else:
+        table["files"] = file_entries(missing)
+    return missing

@@ -1,0 +1,108 @@
+"""releasekit's hooks in a project's ``.pre-commit-config.yaml``, added without rewriting it.
+
+The file is parsed (ruamel.yaml) only to understand it; the new ``repos:`` entry is then
+inserted as text at the end of the list, in the indentation the file already uses, so
+comments, quoting and layout stay exactly as they were.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from releasekit.errors import ReleasekitError
+
+PATH = ".pre-commit-config.yaml"
+REPOSITORY = "https://github.com/releasekit/releasekit"
+HOOK_COMMENTS = {
+    "version-sync": "every version file holds the current version",
+    "changelog-fragment": "a source change carries a valid changelog fragment",
+    "check-links": "documentation links resolve",
+}
+
+
+def entry(rev: str, hooks: list[str], indent: str = "  ", gap: int = 2) -> list[str]:
+    """The ``repos:`` entry for ``hooks``, as lines: its dash at ``indent``, its keys ``gap`` past the dash."""
+    inner = indent + " " * gap
+    width = max(len(hook) for hook in hooks)
+    lines = [f"{indent}-{' ' * (gap - 1)}repo: {REPOSITORY}\n", f"{inner}rev: {rev}\n", f"{inner}hooks:\n"]
+    for hook in hooks:
+        lines.append(f"{inner}  - id: {hook.ljust(width)}  # {HOOK_COMMENTS[hook]}\n")
+    return lines
+
+
+def new_config(rev: str, hooks: list[str]) -> str:
+    """A whole ``.pre-commit-config.yaml`` holding releasekit's hooks."""
+    return "repos:\n" + "".join(entry(rev, hooks))
+
+
+def _load(text: str) -> Any:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        return YAML(typ="rt").load(text)
+    except RecursionError:
+        raise ReleasekitError(f"{PATH}: nested too deeply to read; fix it, then run releasekit init again") from None
+    except YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" (line {where.line + 1})" if where is not None else ""
+        raise ReleasekitError(f"{PATH}: not valid YAML{line}; fix it, then run releasekit init again") from None
+
+
+def present_hooks(text: str) -> set[str]:
+    """The hook ids the file already configures, from any repository."""
+    data = _load(text)
+    found: set[str] = set()
+    repos = data.get("repos") if isinstance(data, dict) else None
+    for repo in repos if isinstance(repos, list) else []:
+        hooks = repo.get("hooks") if isinstance(repo, dict) else None
+        for hook in hooks if isinstance(hooks, list) else []:
+            if isinstance(hook, dict) and isinstance(hook.get("id"), str):
+                found.add(hook["id"])
+    return found
+
+
+def add_hooks(text: str, rev: str, hooks: list[str]) -> str:
+    """``text`` with one more ``repos:`` entry holding ``hooks``; refuses a shape it cannot extend."""
+    data: Any = _load(text)
+    if data is None:
+        return text + ("" if not text or text.endswith("\n") else "\n") + new_config(rev, hooks)
+    if not isinstance(data, dict):
+        raise ReleasekitError(f"{PATH}: the top level is not a mapping; add releasekit's hooks by hand")
+    repos: Any = data.get("repos")
+    if repos is None:
+        if "repos" in data:
+            raise ReleasekitError(f"{PATH}: repos is empty (null); make it a list, then run releasekit init again")
+        return text + ("" if text.endswith("\n") else "\n") + new_config(rev, hooks)
+    if not isinstance(repos, list):
+        raise ReleasekitError(f"{PATH}: repos is not a list; add releasekit's hooks by hand")
+    data, repos = _commented(data), _commented(repos)  # ruamel's round-trip types carry line numbers
+    if getattr(repos, "fa", None) is not None and repos.fa.flow_style():
+        raise ReleasekitError(f"{PATH}: repos is written in flow style ([...]); add releasekit's hooks by hand")
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    key_line = data.lc.key("repos")[0]
+    if not repos:
+        raise ReleasekitError(f"{PATH}: repos is an empty list; add releasekit's hooks by hand")
+    first_line, first_col = repos.lc.item(0)
+    dash = lines[first_line].find("-", 0, first_col)
+    if dash < 0:
+        raise ReleasekitError(f"{PATH}: cannot tell how repos entries are indented; add releasekit's hooks by hand")
+    indent = lines[first_line][:dash]
+    if indent.strip():
+        raise ReleasekitError(f"{PATH}: cannot tell how repos entries are indented; add releasekit's hooks by hand")
+    # The list ends before the next top-level key (or at the end of the file); trailing
+    # blank lines and comments stay below the new entry.
+    keys = [data.lc.key(k)[0] for k in data if data.lc.key(k)[0] > key_line]
+    end = min(keys) if keys else len(lines)
+    while end > first_line + 1 and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
+        if lines[end - 1].startswith((" ", "\t")) and lines[end - 1].strip():
+            break  # an indented comment belongs to the last entry
+        end -= 1
+    gap = max(first_col - dash, 2)
+    return "".join(lines[:end] + entry(rev, hooks, indent, gap) + lines[end:])
+
+
+def _commented(value: object) -> Any:
+    return value

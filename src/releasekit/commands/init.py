@@ -1,0 +1,108 @@
+"""``releasekit init``: print the adoption plan as unified diffs, ask, write, then run the checks."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from releasekit.errors import ReleasekitError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from releasekit.adopt.plan import Plan
+
+
+def _print_plan(plan: Plan) -> None:
+    from releasekit.adopt.plan import unified_diff
+
+    for change in plan.changes:
+        action = "create" if change.old is None else "remove" if change.new is None else "change"
+        print(f"# {action} {change.path}")
+        for reason in change.why:
+            print(f"#   - {reason}")
+        print(unified_diff(change), end="")
+    for note in plan.notes:
+        print(f"note: {note}")
+
+
+def _ask() -> bool:
+    try:
+        answer = input("Write these changes? [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _run_checks(root: Path, which: tuple[str, ...]) -> list[str]:
+    """Run the checks named in ``which`` (versions, fragments, links); return what is left to do."""
+    from releasekit.commands import check_fragments, check_links, check_versions
+
+    left: list[str] = []
+    checks = (
+        ("check versions", check_versions.main, argparse.Namespace(format="text", filenames=[])),
+        ("check fragments", check_fragments.main, argparse.Namespace(format="text", base=None, filenames=[])),
+        ("check links", check_links.main, argparse.Namespace(format="text", paths=[], external=False)),
+    )
+    previous = os.getcwd()
+    os.chdir(root)
+    try:
+        for name, run, args in checks:
+            if name.split()[1] not in which:
+                continue
+            print(f"releasekit {name}:", flush=True)
+            try:
+                code = run(args)
+            except ReleasekitError as exc:
+                print(f"  {exc}")
+                left.append(f"releasekit {name}: {exc}")
+                continue
+            sys.stdout.flush()
+            if code != 0:
+                left.append(f"releasekit {name}: fix the findings above")
+    finally:
+        os.chdir(previous)
+    return left
+
+
+def main(args: argparse.Namespace) -> int:
+    from releasekit.adopt.apply import apply
+    from releasekit.adopt.detect import detect
+    from releasekit.adopt.plan import make_plan
+    from releasekit.config import find_root
+
+    if args.ci is not None:
+        raise ReleasekitError(f"--ci {args.ci}: the release workflow generator is not available in this build yet")
+    if args.yes and args.dry_run:
+        raise ReleasekitError("--yes and --dry-run: choose one")
+    root = find_root(Path.cwd())
+    plan = make_plan(detect(root))
+    if not plan.changes:
+        for note in plan.notes:
+            print(f"note: {note}")
+        for step in plan.next_steps:
+            print(f"next: {step}")
+        print("releasekit init: already adopted; nothing to change")
+        return 0
+    _print_plan(plan)
+    if args.dry_run:
+        count = len(plan.changes)
+        print(f"releasekit init: dry run; {count} file{'s' if count != 1 else ''} would change, nothing was written")
+        return 0
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise ReleasekitError("no terminal to ask on: pass --yes to write the plan above, or --dry-run")
+        if not _ask():
+            print("releasekit init: nothing was written")
+            return 1
+    apply(root, plan)
+    written = [change.path for change in plan.changes if change.new is not None]
+    removed = [change.path for change in plan.changes if change.new is None]
+    print(f"releasekit init: wrote {', '.join(written)}" + (f"; removed {', '.join(removed)}" if removed else ""))
+    left = _run_checks(root, plan.checks)
+    for step in plan.next_steps:
+        print(f"next: {step}")
+    for item in left:
+        print(f"left to do: {item}")
+    return 0

@@ -1,0 +1,183 @@
+"""Projects in the shapes real ones have, before releasekit is adopted into them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.helpers.gitrepo import add_origin, git, make_repo
+
+LEGACY_PYPROJECT = """\
+[build-system]
+requires = ["setuptools>=61", "wheel"]
+build-backend = "setuptools.build_meta"
+
+[tool.towncrier]
+package = "oldpkg"
+package_dir = "src"
+directory = "changelog"
+filename = "CHANGELOG.rst"
+
+[[tool.towncrier.type]]
+directory = "feature"
+name = "Features"
+showcontent = true
+
+[[tool.towncrier.type]]
+directory = "bugfix"
+name = "Bugfixes"
+showcontent = true
+
+[[tool.towncrier.type]]
+directory = "removal"
+name = "Deprecations and Removals"
+showcontent = true
+
+[[tool.towncrier.type]]
+directory = "trivial"
+name = "Trivial changes"
+showcontent = false
+"""
+
+LEGACY_CFG = """\
+[bumpversion]
+current_version = 2.3.0
+commit = True
+tag = True
+tag_name = {new_version}
+
+[bumpversion:file:setup.py]
+search = version="{current_version}"
+replace = version="{new_version}"
+
+[bumpversion:file (badge):README.rst]
+search = version-{current_version}-blue
+replace = version-{new_version}-blue
+"""
+
+LEGACY_CHANGELOG = """\
+=========
+Changelog
+=========
+
+All notable changes to oldpkg.
+
+.. towncrier release notes start
+
+2.3.1 (2024-05-01)
+==================
+
+Bugfixes
+--------
+
+- Fixed the frobnicator. (#12)
+
+
+2.3.0 (2024-03-01)
+==================
+
+Features
+--------
+
+- The frobnicator. (#10)
+"""
+
+
+def legacy_files() -> dict[str, str]:
+    """setup.py + a legacy .bumpversion.cfg (stale) + CHANGELOG.rst + towncrier with its own types."""
+    return {
+        "pyproject.toml": LEGACY_PYPROJECT,
+        ".bumpversion.cfg": LEGACY_CFG,
+        "setup.py": (
+            "from setuptools import find_packages, setup\n\n"
+            'setup(\n    name="oldpkg",\n    version="2.3.1",\n'
+            '    packages=find_packages("src"),\n    package_dir={"": "src"},\n)\n'
+        ),
+        "src/oldpkg/__init__.py": '"""oldpkg."""\n\n__version__ = "2.3.1"\n',
+        "README.rst": (
+            "oldpkg\n======\n\n.. image:: https://img.shields.io/badge/version-2.3.1-blue\n\nIt frobnicates.\n"
+        ),
+        "CHANGELOG.rst": LEGACY_CHANGELOG,
+        "changelog/.gitignore": "!.gitignore\n",
+        "tox.ini": "[tox]\nenv_list = py3\n\n[testenv]\ncommands = python -c pass\n",
+    }
+
+
+SCM_PYPROJECT = """\
+[build-system]
+requires = ["setuptools>=64", "setuptools-scm>=8"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "scmpkg"
+dynamic = ["version"]
+requires-python = ">=3.10"
+
+[tool.setuptools_scm]
+"""
+
+SCM_CHANGELOG = """\
+# Changelog
+
+All notable changes to scmpkg.
+
+## 1.4.0 - 2024-06-01
+
+- Added the widget.
+
+## 1.3.0 - 2024-02-01
+
+- First public release.
+"""
+
+
+def scm_files() -> dict[str, str]:
+    """A setuptools-scm project (versions from tags) with a Markdown changelog."""
+    return {
+        "pyproject.toml": SCM_PYPROJECT,
+        "src/scmpkg/__init__.py": '"""scmpkg."""\n',
+        "CHANGELOG.md": SCM_CHANGELOG,
+        ".github/workflows/publish.yml": (
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n"
+            "      - uses: actions/checkout@v4\n      - uses: pypa/gh-action-pypi-publish@release/v1\n"
+        ),
+    }
+
+
+def static_files() -> dict[str, str]:
+    """A static [project] version, no bump-my-version configuration, no changelog."""
+    return {
+        "pyproject.toml": (
+            '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n'
+            '[project]\nname = "plain"\nversion = "0.4.0"\nrequires-python = ">=3.10"\n'
+        ),
+        "src/plain/__init__.py": '"""plain."""\n',
+        "README.md": "# plain\n\n![version](https://img.shields.io/badge/version-0.4.0-blue)\n\nPlain.\n",
+        "noxfile.py": "import nox\n\n\n@nox.session\ndef tests(session):\n    session.run('pytest')\n",
+    }
+
+
+def dynamic_files(backend: str = "hatch") -> dict[str, str]:
+    """A flit or hatch project whose version is ``__version__`` in the package."""
+    if backend == "flit":
+        head = '[build-system]\nrequires = ["flit_core>=3.4"]\nbuild-backend = "flit_core.buildapi"\n'
+        extra = ""
+    else:
+        head = '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+        extra = '\n[tool.hatch.version]\npath = "src/dyn/__init__.py"\n'
+    return {
+        "pyproject.toml": head + '\n[project]\nname = "dyn"\ndynamic = ["version", "description"]\n' + extra,
+        "src/dyn/__init__.py": '"""Dyn: the dynamic one."""\n\n__version__ = "3.0.1"\n',
+        "docs/conf.py": 'project = "dyn"\nversion = "3.0"\nrelease = "3.0.1"\n',
+        "docs/index.rst": "dyn\n===\n\nSee :doc:`the changelog <changes>`.\n",
+        "docs/changes.rst": "Changes\n=======\n\n3.0.1\n-----\n\n- Faster.\n",
+        "CHANGES.rst": "Changes\n=======\n\n3.0.1 (2024-01-02)\n------------------\n\n- Faster.\n",
+    }
+
+
+def project_repo(path: Path, files: dict[str, str], *, branch: str = "main", tags: tuple[str, ...] = ()) -> Path:
+    """A repository with ``files``, its tags, and a bare origin holding ``branch``."""
+    repo = make_repo(path / "work", files, branch=branch)
+    for tag in tags:
+        git(repo, "tag", "-a", tag, "-m", f"Release {tag}")
+    add_origin(repo, path / "origin.git", branch=branch)
+    return repo

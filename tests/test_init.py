@@ -1,0 +1,523 @@
+"""`releasekit init` on projects in the shapes real ones have, through the real CLI and real git."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from releasekit.config import read_toml
+from tests.helpers import adoption
+from tests.helpers.cli import releasekit
+from tests.helpers.gitrepo import commit_all, git, write_files
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file below ``root`` (outside .git) and its bytes."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git" not in p.relative_to(root).parts
+    }
+
+
+def init(repo: Path, *args: str) -> tuple[int, str, str]:
+    result = releasekit("init", *args, cwd=repo)
+    return result.returncode, result.stdout, result.stderr
+
+
+def adopt_and_commit(repo: Path) -> str:
+    code, out, err = init(repo, "--yes")
+    assert code == 0, out + err
+    commit_all(repo, "Adopt releasekit")
+    return out
+
+
+def checks_pass(repo: Path) -> None:
+    for check in ("versions", "fragments"):
+        result = releasekit("check", check, cwd=repo)
+        assert result.returncode == 0, (check, result.output)
+
+
+def test_legacy_setup_py_project_on_master(tmp_path: Path) -> None:
+    repo = adoption.project_repo(tmp_path, adoption.legacy_files(), branch="master", tags=("2.3.0", "2.3.1"))
+    before = (repo / "pyproject.toml").read_text()
+    out = adopt_and_commit(repo)
+
+    assert not (repo / ".bumpversion.cfg").exists()
+    after = (repo / "pyproject.toml").read_text()
+    assert after.startswith(before)  # the project's own text is kept; init only adds below it
+    config = read_toml(repo / "pyproject.toml")["tool"]
+    bump = config["bumpversion"]
+    assert bump["current_version"] == "2.3.1"  # the stale 2.3.0 of .bumpversion.cfg, fixed
+    assert bump["tag_name"] == "{new_version}" and bump["commit"] is True
+    assert [(f["filename"], f["search"]) for f in bump["files"]] == [
+        ("setup.py", 'version="{current_version}"'),
+        ("README.rst", "version-{current_version}-blue"),
+        ("src/oldpkg/__init__.py", '__version__ = "{current_version}"'),
+    ]
+    assert "[[tool.bumpversion.files]] # badge\n" in after  # the named section keeps its name
+    assert config["releasekit"] == {
+        "release_branch": "master",
+        "tag_format": "{version}",
+        "type_roles": {"removal": "breaking"},
+    }
+    assert config["towncrier"]["directory"] == "changelog"  # the project's towncrier is kept
+    assert (repo / "CHANGELOG.rst").read_text() == adoption.LEGACY_CHANGELOG
+    assert "current_version 2.3.0 was stale: the project is at 2.3.1" in out
+    assert "# remove .bumpversion.cfg" in out
+    assert "note: tox: nothing to add" in out
+    hooks = (repo / ".pre-commit-config.yaml").read_text()
+    assert "rev: v0.1.0" in hooks and "id: version-sync" in hooks and "id: check-links" in hooks
+    checks_pass(repo)
+
+
+def test_setuptools_scm_project_with_a_markdown_changelog(tmp_path: Path) -> None:
+    repo = adoption.project_repo(tmp_path, adoption.scm_files(), tags=("v1.3.0", "v1.4.0"))
+    out = adopt_and_commit(repo)
+
+    config = read_toml(repo / "pyproject.toml")["tool"]
+    assert "bumpversion" not in config  # versions come from tags: nothing to keep in sync
+    assert "releasekit" not in config  # main, v tags, releasekit's own types: nothing new is needed
+    assert config["towncrier"]["filename"] == "CHANGELOG.md"
+    assert [t["directory"] for t in config["towncrier"]["type"]][:3] == ["feature", "breaking", "migration"]
+    changelog = (repo / "CHANGELOG.md").read_text()
+    assert changelog == adoption.SCM_CHANGELOG.replace(
+        "scmpkg.\n\n## 1.4.0", "scmpkg.\n\n<!-- towncrier release notes start -->\n\n## 1.4.0"
+    )
+    assert (repo / "changelog.d/.gitkeep").read_bytes() == b""
+    assert "version-sync" not in (repo / ".pre-commit-config.yaml").read_text()
+    assert "note: .github/workflows/publish.yml already publishes to PyPI" in out
+    assert "note: versions come from git tags" in out
+    # The adoption commit edits CHANGELOG.md: adding towncrier's start marker is not a hand edit.
+    fragments = releasekit("check", "fragments", cwd=repo)
+    assert fragments.returncode == 0, fragments.output
+
+    # A fragment now becomes a release section below the marker, above 1.4.0.
+    write_files(repo, {"changelog.d/+widget.feature.md": "A second widget.\n"})
+    towncrier = [sys.executable, "-m", "towncrier", "build", "--yes", "--version", "1.5.0", "--date", "2024-07-01"]
+    subprocess.run(towncrier, cwd=repo, check=True, capture_output=True)
+    text = (repo / "CHANGELOG.md").read_text()
+    assert text.index("<!-- towncrier") < text.index("## 1.5.0 - 2024-07-01") < text.index("## 1.4.0")
+    assert "### What's New\n\n- A second widget.\n" in text
+
+
+def test_a_hand_edit_next_to_the_marker_is_still_refused(tmp_path: Path) -> None:
+    repo = adoption.project_repo(tmp_path, adoption.scm_files(), tags=("v1.4.0",))
+    adopt_and_commit(repo)
+    git(repo, "push", "-q", "origin", "main")
+    text = (repo / "CHANGELOG.md").read_text()
+    (repo / "CHANGELOG.md").write_text(text.replace("- Added the widget.", "- Added two widgets."))
+    git(repo, "add", "-A")
+    result = releasekit("check", "fragments", cwd=repo)
+    assert result.returncode == 1
+    assert "CHANGELOG.md:9:1: CHANGELOG.md edited by hand outside a release commit" in result.stdout
+
+
+def test_static_version_without_bump_config_or_changelog(tmp_path: Path) -> None:
+    repo = adoption.project_repo(tmp_path, adoption.static_files())
+    out = adopt_and_commit(repo)
+
+    config = read_toml(repo / "pyproject.toml")["tool"]
+    assert config["bumpversion"]["current_version"] == "0.4.0"
+    assert [(f["filename"], f["search"]) for f in config["bumpversion"]["files"]] == [
+        ("pyproject.toml", 'version = "{current_version}"'),
+        ("README.md", "https://img.shields.io/badge/version-{current_version}-blue"),
+    ]
+    assert (repo / "CHANGELOG.md").read_text().endswith("<!-- towncrier release notes start -->\n")
+    # The project has a noxfile: init prints the two lines to add and leaves it alone.
+    assert "    import releasekit.nox\n    releasekit.nox.register()" in out
+    assert "releasekit" not in (repo / "noxfile.py").read_text()
+    checks_pass(repo)
+
+
+@pytest.mark.parametrize("backend", ["hatch", "flit"])
+def test_dynamic_version_in_the_package(tmp_path: Path, backend: str) -> None:
+    repo = adoption.project_repo(tmp_path, adoption.dynamic_files(backend))
+    adopt_and_commit(repo)
+
+    config = read_toml(repo / "pyproject.toml")["tool"]
+    assert config["bumpversion"]["current_version"] == "3.0.1"
+    assert [(f["filename"], f["search"]) for f in config["bumpversion"]["files"]] == [
+        ("src/dyn/__init__.py", '__version__ = "{current_version}"'),
+        ("docs/conf.py", 'version = "{current_major}.{current_minor}"'),
+        ("docs/conf.py", 'release = "{current_version}"'),
+    ]
+    towncrier = config["towncrier"]
+    assert towncrier["filename"] == "CHANGES.rst"
+    assert towncrier["start_string"] == ".. towncrier release notes start\n"
+    assert towncrier["underlines"] == ["-", "~", "^"]  # releases keep the "-" the file already uses
+    changes = (repo / "CHANGES.rst").read_text()
+    assert changes.startswith("Changes\n=======\n\n.. towncrier release notes start\n\n3.0.1 (2024-01-02)\n")
+    checks_pass(repo)
+
+    write_files(repo, {"changelog.d/+speed.feature.rst": "Even faster.\n"})
+    build = [sys.executable, "-m", "towncrier", "build", "--yes", "--version", "3.1.0", "--date", "2024-02-03"]
+    subprocess.run(build, cwd=repo, check=True, capture_output=True)
+    built = (repo / "CHANGES.rst").read_text()
+    assert "3.1.0 (2024-02-03)\n------------------\n\nWhat's New\n~~~~~~~~~~\n\n- Even faster.\n" in built
+    assert built.index("3.1.0 (") < built.index("3.0.1 (")
+
+
+@pytest.mark.parametrize("shape", ["legacy", "scm", "static", "dynamic"])
+def test_second_run_changes_nothing(tmp_path: Path, shape: str) -> None:
+    files = {
+        "legacy": adoption.legacy_files,
+        "scm": adoption.scm_files,
+        "static": adoption.static_files,
+        "dynamic": adoption.dynamic_files,
+    }[shape]()
+    repo = adoption.project_repo(tmp_path, files, branch="master", tags=("2.3.1",))
+    adopt_and_commit(repo)
+    before = tree(repo)
+    code, out, err = init(repo, "--yes")
+    assert code == 0, out + err
+    assert out.splitlines()[-1] == "releasekit init: already adopted; nothing to change"
+    assert tree(repo) == before
+    code, out, _ = init(repo)  # no terminal, no --yes: nothing to ask about either
+    assert code == 0
+    assert tree(repo) == before
+
+
+def test_dry_run_prints_diffs_and_writes_nothing(tmp_path: Path) -> None:
+    repo = adoption.project_repo(tmp_path, adoption.static_files())
+    before = tree(repo)
+    code, out, err = init(repo, "--dry-run")
+    assert code == 0, err
+    assert tree(repo) == before
+    assert "--- a/pyproject.toml\n+++ b/pyproject.toml\n@@ -6,3 +6,70 @@\n" in out
+    assert '+[tool.bumpversion]\n+current_version = "0.4.0"\n' in out
+    assert "--- /dev/null\n+++ b/CHANGELOG.md\n" in out
+    assert "--- /dev/null\n+++ b/.pre-commit-config.yaml\n" in out
+    assert out.splitlines()[-1] == "releasekit init: dry run; 4 files would change, nothing was written"
+
+
+def test_no_terminal_and_no_yes_prints_the_plan_and_exits_2(tmp_path: Path) -> None:
+    repo = adoption.project_repo(tmp_path, adoption.static_files())
+    before = tree(repo)
+    code, out, err = init(repo)
+    assert code == 2
+    assert "+++ b/pyproject.toml" in out
+    assert err == "releasekit: error: no terminal to ask on: pass --yes to write the plan above, or --dry-run\n"
+    assert tree(repo) == before
+
+
+ODD_PYPROJECT = """\
+#   The odd project.   Comments everywhere, odd spacing, tables out of order.
+[tool.ruff]
+line-length=99   # long lines
+
+
+[project]
+name    =    'odd'  # single quotes
+version = '1.0.0'
+dependencies = [
+  "a",   # one
+    "b" ,
+]
+[tool.releasekit]   # already here, with a key of its own
+remote = "upstream"
+
+[ tool.black ]
+target-version = [ 'py310' ]
+"""
+
+
+def test_odd_pyproject_is_kept_byte_for_byte_outside_the_added_lines(tmp_path: Path) -> None:
+    repo = adoption.project_repo(tmp_path, {"pyproject.toml": ODD_PYPROJECT, "odd/__init__.py": ""}, branch="master")
+    code, out, err = init(repo, "--yes")
+    assert code == 0, out + err
+    after = (repo / "pyproject.toml").read_text()
+    old_lines, new_lines = ODD_PYPROJECT.splitlines(keepends=True), after.splitlines(keepends=True)
+    import difflib
+
+    ops = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False).get_opcodes()
+    assert [op for op in ops if op[0] not in ("equal", "insert")] == []
+    added = "".join("".join(new_lines[j1:j2]) for tag, _, _, j1, j2 in ops if tag == "insert")
+    assert 'release_branch = "master"\n' in added
+    assert after.count("[tool.releasekit]") == 1  # the existing table is extended, never duplicated
+    config = read_toml(repo / "pyproject.toml")["tool"]
+    assert config["releasekit"] == {"remote": "upstream", "release_branch": "master"}
+    assert config["bumpversion"]["files"][0]["search"] == "version = '{current_version}'"
+
+
+PRE_COMMIT = """\
+# The project's hooks.
+default_language_version:
+    python: python3
+repos:
+-   repo: https://github.com/pre-commit/pre-commit-hooks
+    rev: v4.6.0   # pinned
+    hooks:
+    -   id: trailing-whitespace
+    # -   id: end-of-file-fixer  (off for now)
+
+# CI settings below.
+ci:
+    autofix_prs: false
+"""
+
+
+def test_an_existing_pre_commit_config_gets_one_entry_in_its_own_indentation(tmp_path: Path) -> None:
+    files = {**adoption.static_files(), ".pre-commit-config.yaml": PRE_COMMIT}
+    repo = adoption.project_repo(tmp_path, files)
+    code, out, err = init(repo, "--yes")
+    assert code == 0, out + err
+    text = (repo / ".pre-commit-config.yaml").read_text()
+    entry = (
+        "-   repo: https://github.com/releasekit/releasekit\n"
+        "    rev: v0.1.0\n"
+        "    hooks:\n"
+        "      - id: version-sync        # every version file holds the current version\n"
+        "      - id: changelog-fragment  # a source change carries a valid changelog fragment\n"
+        "      - id: check-links         # documentation links resolve\n"
+    )
+    marker = "    # -   id: end-of-file-fixer  (off for now)\n"
+    assert text == PRE_COMMIT.replace(marker, marker + entry)
+    import yaml  # pre-commit's own parser reads the result
+
+    hooks = yaml.safe_load(text)["repos"][1]["hooks"]
+    assert [h["id"] for h in hooks] == ["version-sync", "changelog-fragment", "check-links"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            ".pre-commit-config.yaml",
+            "repos: [{repo: local, hooks: []}]\n",
+            ".pre-commit-config.yaml: repos is written in flow style ([...]); add releasekit's hooks by hand",
+        ),
+        (
+            ".pre-commit-config.yaml",
+            "- repo: local\n",
+            ".pre-commit-config.yaml: the top level is not a mapping; add releasekit's hooks by hand",
+        ),
+        (
+            ".pre-commit-config.yaml",
+            "repos:\n  - repo: [unclosed\n",
+            ".pre-commit-config.yaml: not valid YAML (line 3); fix it, then run releasekit init again",
+        ),
+        (
+            "pyproject.toml",
+            'tool = {black = {line-length = 99}}\n\n[project]\nname = "plain"\nversion = "0.4.0"\n',
+            "releasekit: error: pyproject.toml: tool is written inline (tool = {...}), so the [tool.*] tables "
+            "releasekit needs cannot be added; add them by hand",
+        ),
+        (
+            ".pre-commit-config.yaml",
+            "repos:\n  - hooks: " + "[" * 100_000 + "]" * 100_000 + "\n",
+            ".pre-commit-config.yaml: nested too deeply to read; fix it, then run releasekit init again",
+        ),
+        (
+            ".bumpversion.cfg",
+            "[bumpversion]\ncurrent_version = 0.4.0\n\n[bumpversion:thing:x]\na = b\n",
+            "releasekit: error: .bumpversion.cfg: [bumpversion:thing:x] is not a section bump-my-version knows",
+        ),
+    ],
+)
+def test_a_file_init_does_not_understand_is_refused_and_nothing_written(
+    tmp_path: Path, name: str, content: str, message: str
+) -> None:
+    files = {**adoption.static_files(), name: content}
+    repo = adoption.project_repo(tmp_path, files)
+    before = tree(repo)
+    code, out, err = init(repo, "--yes")
+    assert code == 2
+    assert err.endswith(message + "\n") and err.count("\n") == 1, err
+    assert "Traceback" not in err and out == ""
+    assert tree(repo) == before
+
+
+def test_a_symlinked_changelog_is_refused(tmp_path: Path) -> None:
+    repo = adoption.project_repo(tmp_path, adoption.static_files())
+    (repo / "CHANGELOG.md").symlink_to("/etc/hostname")
+    before = tree(repo)
+    code, _, err = init(repo, "--yes")
+    assert code == 2
+    assert err == (
+        "releasekit: error: CHANGELOG.md: not a regular file; releasekit init reads only regular files in the project\n"
+    )
+    assert tree(repo) == before
+
+
+def test_ci_github_is_not_wired_yet(tmp_path: Path) -> None:
+    repo = adoption.project_repo(tmp_path, adoption.static_files())
+    code, _, err = init(repo, "--yes", "--ci", "github")
+    assert code == 2
+    assert err.startswith("releasekit: error: --ci github: ")
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("shape", ["legacy", "scm"])
+def test_the_adoption_commit_passes_the_new_hooks(tmp_path: Path, pre_commit_home: Path, shape: str) -> None:
+    from tests.helpers.hooks import try_repo
+
+    if shape == "legacy":
+        repo = adoption.project_repo(tmp_path, adoption.legacy_files(), branch="master", tags=("2.3.0", "2.3.1"))
+    else:
+        repo = adoption.project_repo(tmp_path, adoption.scm_files(), tags=("v1.4.0",))
+    code, out, err = init(repo, "--yes")
+    assert code == 0, out + err
+    git(repo, "add", "-A")
+    validate = [sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"]
+    assert subprocess.run(validate, cwd=repo, capture_output=True, check=False).returncode == 0
+    hooks = ["changelog-fragment", "check-links"] + (["version-sync"] if shape == "legacy" else [])
+    for hook in hooks:
+        staged = try_repo(repo, hook, pre_commit_home=pre_commit_home)
+        assert staged.returncode == 0, (hook, staged.output)
+        whole = try_repo(repo, hook, "--all-files", pre_commit_home=pre_commit_home)
+        assert whole.returncode == 0, (hook, whole.output)
+        assert "Passed" in whole.stdout, (hook, whole.stdout)
+    commit_all(repo, "Adopt releasekit")
+    fragments = releasekit("check", "fragments", cwd=repo)
+    assert fragments.returncode == 0, fragments.output
+
+
+def test_a_stale_current_version_in_an_existing_config_is_fixed_and_the_rest_kept(tmp_path: Path) -> None:
+    pyproject = (
+        '[project]\nname = "stale"\nversion = "1.1.0"\n\n'
+        "[tool.bumpversion]\n"
+        'current_version = "1.0.0"  # forgotten at the last release\n'
+        "commit = false\n\n"
+        "[[tool.bumpversion.files]]\n"
+        'filename = "pyproject.toml"\n'
+        "search = 'version = \"{current_version}\"'\n"
+        "replace = 'version = \"{new_version}\"'\n"
+    )
+    files = {"pyproject.toml": pyproject, "src/stale/__init__.py": '__version__ = "1.1.0"\n'}
+    repo = adoption.project_repo(tmp_path, files)
+    out = adopt_and_commit(repo)
+    after = (repo / "pyproject.toml").read_text()
+    assert after.startswith(
+        pyproject.replace('"1.0.0"  # forgotten', '"1.1.0"  # forgotten') + "\n[[tool.bumpversion.files]]\n"
+        'filename = "src/stale/__init__.py"\n'
+    )
+    assert "[tool.bumpversion] current_version 1.0.0 was stale: the project is at 1.1.0" in out
+    assert "version files added: src/stale/__init__.py" in out
+    checks_pass(repo)
+
+
+def test_towncrier_toml_is_kept_and_its_types_get_roles(tmp_path: Path) -> None:
+    files = {
+        **adoption.static_files(),
+        "towncrier.toml": (
+            '[tool.towncrier]\nfilename = "NEWS.rst"\n\n'
+            "[tool.towncrier.fragment.added]\n[tool.towncrier.fragment.removal]\n[tool.towncrier.fragment.fixed]\n"
+        ),
+        "NEWS.rst": "News\n====\n\n.. towncrier release notes start\n",
+    }
+    repo = adoption.project_repo(tmp_path, files)
+    code, out, err = init(repo, "--yes")
+    assert code == 0, out + err
+    assert "note: towncrier.toml: the towncrier configuration is kept as it is" in out
+    config = read_toml(repo / "pyproject.toml")["tool"]
+    assert "towncrier" not in config
+    assert config["releasekit"] == {"type_roles": {"added": "feature", "removal": "breaking"}}
+    assert (repo / "NEWS.rst").read_text() == files["NEWS.rst"]
+
+
+def test_a_changelog_outside_the_project_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "secret.md").write_text("# not yours\n")
+    pyproject = '[project]\nname = "x"\nversion = "1.0.0"\n\n[tool.towncrier]\nfilename = "../secret.md"\n'
+    repo = adoption.project_repo(tmp_path, {"pyproject.toml": pyproject})
+    code, _, err = init(repo, "--yes")
+    assert code == 2
+    assert err == (
+        "releasekit: error: ../secret.md: outside the project; releasekit init reads only regular files "
+        "in the project\n"
+    )
+
+
+def test_outside_a_git_repository(tmp_path: Path) -> None:
+    write_files(tmp_path / "p", adoption.static_files())
+    code, _, err = init(tmp_path / "p", "--yes")
+    assert code == 2
+    assert err == f"releasekit: error: {tmp_path / 'p'}: not inside a git repository\n"
+
+
+def test_crlf_files_get_crlf_lines(tmp_path: Path) -> None:
+    files = adoption.static_files()
+    files["pyproject.toml"] = files["pyproject.toml"].replace("\n", "\r\n")
+    repo = adoption.project_repo(tmp_path, files)
+    git(repo, "config", "core.autocrlf", "false")
+    code, out, err = init(repo, "--yes")
+    assert code == 0, out + err
+    data = (repo / "pyproject.toml").read_bytes()
+    assert data.startswith(files["pyproject.toml"].encode()) and b"\n" not in data.replace(b"\r\n", b"")
+
+
+def _run_on_a_terminal(repo: Path, answer: bytes) -> tuple[int, str]:
+    """`releasekit init` with a terminal as stdin, answering its question with ``answer``."""
+    import os
+    import pty
+
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "releasekit", "init"],
+        cwd=repo,
+        stdin=terminal,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    os.close(terminal)
+    os.write(controller, answer)
+    out, _ = proc.communicate(timeout=120)
+    os.close(controller)
+    return proc.returncode, out.decode()
+
+
+@pytest.mark.parametrize(("answer", "expected"), [(b"y\n", 0), (b"n\n", 1)])
+def test_with_a_terminal_it_asks(tmp_path: Path, answer: bytes, expected: int) -> None:
+    repo = adoption.project_repo(tmp_path, adoption.static_files())
+    before = tree(repo)
+    code, out = _run_on_a_terminal(repo, answer)
+    assert code == expected, out
+    assert "Write these changes? [y/N] " in out
+    if expected == 0:
+        assert "releasekit init: wrote pyproject.toml, CHANGELOG.md" in out
+        assert (repo / "CHANGELOG.md").is_file()
+    else:
+        assert out.splitlines()[-1].endswith("releasekit init: nothing was written")
+        assert tree(repo) == before
+
+
+def test_places_that_disagree_are_left_for_the_maintainer(tmp_path: Path) -> None:
+    files = {
+        **adoption.static_files(),
+        "src/plain/__init__.py": '__version__ = "0.3.9"  # forgotten\n',
+    }
+    repo = adoption.project_repo(tmp_path, files)
+    code, out, err = init(repo, "--yes")
+    assert code == 0, out + err
+    assert "src/plain/__init__.py:1:16: expected 0.4.0, found 0.3.9" in out
+    assert out.splitlines()[-1] == "left to do: releasekit check versions: fix the findings above"
+
+
+def test_a_bumpversion_toml_is_the_one_that_is_fixed(tmp_path: Path) -> None:
+    dotfile = (
+        '[tool.bumpversion]\ncurrent_version = "0.3.0"\n\n[[tool.bumpversion.files]]\nfilename = "pyproject.toml"\n'
+    )
+    repo = adoption.project_repo(tmp_path, {**adoption.static_files(), ".bumpversion.toml": dotfile})
+    out = adopt_and_commit(repo)
+    assert ".bumpversion.toml current_version 0.3.0 was stale: the project is at 0.4.0" in out
+    assert (repo / ".bumpversion.toml").read_text().startswith(dotfile.replace("0.3.0", "0.4.0"))
+    assert "bumpversion" not in read_toml(repo / "pyproject.toml")["tool"]
+    checks_pass(repo)
+
+
+def test_nothing_is_written_when_a_file_changed_after_planning(tmp_path: Path) -> None:
+    from releasekit.adopt.apply import apply
+    from releasekit.adopt.detect import detect
+    from releasekit.adopt.plan import make_plan
+    from releasekit.errors import ReleasekitError
+
+    repo = adoption.project_repo(tmp_path, adoption.static_files())
+    plan = make_plan(detect(repo))
+    (repo / "pyproject.toml").write_text((repo / "pyproject.toml").read_text() + "# edited meanwhile\n")
+    before = tree(repo)
+    with pytest.raises(ReleasekitError, match=r"^pyproject\.toml: changed since the plan was made"):
+        apply(repo, plan)
+    assert tree(repo) == before
