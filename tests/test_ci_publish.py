@@ -13,7 +13,7 @@ import pytest
 
 from releasekit.indexes import sha256_file
 from tests.helpers.cli import Result, releasekit
-from tests.helpers.gitrepo import write_files
+from tests.helpers.gitrepo import make_repo, write_files
 from tests.helpers.oidc import OidcState, oidc_server
 from tests.helpers.pypi import LocalIndex, pypiserver
 from tests.helpers.releaseproj import Project, make_project
@@ -240,3 +240,104 @@ def test_trusted_publishing_uploads_with_the_minted_token(tmp_path: Path) -> Non
         assert refused.stderr.splitlines()[-1].endswith("HTTP 422: valid token, but no corresponding publisher")
         assert files_of(test_index, other.name) == {}
         assert state.job_token not in refused.output
+
+
+COMPILED_FILES = {
+    "pyproject.toml": """\
+[build-system]
+requires = ["setuptools>=61"]
+build-backend = "setuptools.build_meta"
+
+[tool.bumpversion]
+current_version = "0.3.0"
+
+[[tool.bumpversion.files]]
+filename = "setup.py"
+search = 'version="{current_version}"'
+replace = 'version="{new_version}"'
+
+[tool.cibuildwheel]
+build = "cp311-* cp312-*"
+skip = "*-musllinux_*"
+
+[tool.cibuildwheel.windows]
+archs = ["AMD64"]
+""",
+    "setup.py": """\
+from setuptools import Extension, setup
+
+setup(
+    name="fastthing",
+    version="0.3.0",
+    long_description=open("README.rst").read(),
+    long_description_content_type="text/x-rst",
+    ext_modules=[Extension("fastthing", ["src/speed.c"])],
+)
+""",
+    "README.rst": "fastthing\n=========\n\nA compiled extension, built by cibuildwheel.\n",
+    "MANIFEST.in": "include README.rst\n",
+    "src/speed.c": '#include <Python.h>\nstatic struct PyModuleDef m = {PyModuleDef_HEAD_INIT, "fastthing"};\n'
+    "PyMODINIT_FUNC PyInit_fastthing(void) { return PyModuleDef_Init(&m); }\n",
+}
+
+
+def _cibuildwheel_lists(root: Path) -> list[str]:
+    """What the real cibuildwheel says the matrix's runners build."""
+    import subprocess
+    import sys
+
+    from releasekit.wheelset import runners
+
+    found: list[str] = []
+    for runner in runners(root):
+        cmd = [sys.executable, "-m", "cibuildwheel", "--print-build-identifiers"]
+        cmd += ["--platform", runner.platform, "--archs", runner.arch, str(root)]
+        found += subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=root).stdout.split()
+    return sorted(found)
+
+
+def _wheel_name(identifier: str) -> str:
+    python, platform = identifier.split("-", 1)
+    os_name, _, arch = platform.partition("_")
+    tag = {"manylinux": f"manylinux_2_17_{arch}.manylinux2014_{arch}", "macosx": f"macosx_11_0_{arch}"}.get(
+        os_name, platform
+    )
+    return f"fastthing-0.3.0-{python}-{python}-{tag}.whl"
+
+
+def test_compiled_project_publishes_only_the_whole_cibuildwheel_set(tmp_path: Path, servers: Indexes) -> None:
+    from releasekit import manifest
+
+    root = make_repo(tmp_path / "work", COMPILED_FILES)
+    dist = tmp_path / "dist"
+    result = releasekit("build", "--out", str(dist), cwd=root, env=CACHES)
+    assert result.returncode == 0, result.output
+    assert sorted(p.name for p in dist.iterdir()) == ["fastthing-0.3.0.tar.gz", "releasekit-manifest.json"]
+    recorded = manifest.read(dist)
+    expected = _cibuildwheel_lists(root)
+    assert list(recorded.wheel_identifiers) == expected
+    assert "cp312-win_amd64" in expected and not any("win_arm64" in i for i in expected)
+    assert "cp311-manylinux_aarch64" in expected and "cp312-macosx_arm64" in expected
+
+    # The wheels of every runner but one: refused, naming what is missing, nothing uploaded.
+    missing = "cp312-macosx_arm64"
+    for identifier in expected:
+        if identifier != missing:
+            (dist / _wheel_name(identifier)).write_bytes(b"wheel bytes from a runner")
+    refused = run("publish", str(dist), "--index", "test", cwd=root, env=env_for(servers))
+    assert refused.returncode == 1
+    assert refused.stderr.startswith(f"releasekit: error: {dist}: {REFUSED}: no wheel for {missing}")
+    assert files_of(servers.test, "fastthing") == {}
+
+    # A wheel no identifier asks for is refused too.
+    (dist / _wheel_name(missing)).write_bytes(b"the last runner's wheel")
+    (dist / "fastthing-0.3.0-cp310-cp310-win_amd64.whl").write_bytes(b"stray")
+    stray = run("publish", str(dist), "--index", "test", cwd=root, env=env_for(servers))
+    assert stray.returncode == 1
+    assert "fastthing-0.3.0-cp310-cp310-win_amd64.whl matches no configured cibuildwheel identifier" in stray.stderr
+    assert files_of(servers.test, "fastthing") == {}
+
+    # The whole set: the sdist's recorded hash and one wheel per identifier.
+    (dist / "fastthing-0.3.0-cp310-cp310-win_amd64.whl").unlink()
+    accepted = manifest.check_set(dist, recorded)
+    assert sorted(accepted) == sorted(["fastthing-0.3.0.tar.gz", *(_wheel_name(i) for i in expected)])
