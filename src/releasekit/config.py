@@ -34,6 +34,7 @@ SCHEMA: dict[str, Any] = {
     "remote": str,
     "sign_tags": bool,
     "source_paths": list,
+    "publish": str,
     "test_index": {"upload_url": str, "simple_url": str},
     "index": {"upload_url": str, "simple_url": str},
     "github": {
@@ -116,6 +117,7 @@ class Config(Record):
     remote: str = "origin"
     sign_tags: bool = False
     source_paths: tuple[str, ...] | None = None
+    publish: str = "local"  # "ci": the release stops after the push; the tag's workflow publishes
     test_index: Index = Index("TestPyPI", *DEFAULT_TEST_INDEX)
     index: Index = Index("PyPI", *DEFAULT_INDEX)  # type: ignore[assignment]  # shadows tuple.index, on purpose
     github_api_url: str = "https://api.github.com"
@@ -304,6 +306,15 @@ def _index(name: str, table: Mapping[str, Any], defaults: tuple[str, str], env_p
     return Index(name, upload, simple)
 
 
+PUBLISH_MODES = ("local", "ci")
+
+
+def _publish_mode(value: str, path: Path) -> str:
+    if value not in PUBLISH_MODES:
+        raise ReleasekitError(f'{path.name}: [tool.releasekit] publish must be "local" or "ci", not {value!r}')
+    return value
+
+
 def load(start: Path | str | None = None) -> Config:
     """Find pyproject.toml at or above ``start`` and parse the whole configuration."""
     root = find_root(Path(start or os.getcwd()).resolve())
@@ -326,6 +337,7 @@ def load(start: Path | str | None = None) -> Config:
         remote=own.get("remote", "origin"),
         sign_tags=own.get("sign_tags", False),
         source_paths=tuple(str(p) for p in source_paths) if source_paths is not None else None,
+        publish=_publish_mode(own.get("publish", "local"), pyproject),
         test_index=_index("TestPyPI", own.get("test_index", {}), DEFAULT_TEST_INDEX, "RELEASEKIT_TEST_"),
         index=_index("PyPI", own.get("index", {}), DEFAULT_INDEX, "RELEASEKIT_"),
         github_api_url=os.environ.get("RELEASEKIT_GITHUB_API_URL") or github.get("api_url", "https://api.github.com"),
