@@ -30,6 +30,40 @@ CACHES = {
 REFUSED = "not the set the build recorded, nothing uploaded"
 
 
+SETUPTOOLS_FILES = {
+    "pyproject.toml": """\
+[build-system]
+requires = ["setuptools>=61"]
+build-backend = "setuptools.build_meta"
+
+[tool.bumpversion]
+current_version = "1.5.0"
+
+[[tool.bumpversion.files]]
+filename = "setup.py"
+search = 'version="{current_version}"'
+replace = 'version="{new_version}"'
+""",
+    "setup.py": """\
+from setuptools import find_packages, setup
+
+setup(
+    name="old-school",
+    version="1.5.0",
+    description="A setup.py project.",
+    long_description=open("README.rst").read(),
+    long_description_content_type="text/x-rst",
+    package_dir={"": "src"},
+    packages=find_packages("src"),
+)
+""",
+    "README.rst": "old-school\n==========\n\nA project as many still are.\n",
+    "CHANGES.rst": "Changes\n=======\n\n1.5.0\n-----\n\n- Things.\n",
+    "MANIFEST.in": "include *.rst\n",
+    "src/old_school/__init__.py": '__version__ = "1.5.0"\n',
+}
+
+
 class Indexes(NamedTuple):
     test: LocalIndex
     prod: LocalIndex
@@ -120,21 +154,27 @@ def test_build_refuses_uncommitted_changes(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-def test_publish_a_good_set_then_a_rerun_uploads_nothing(built: Built, servers: Indexes, tmp_path: Path) -> None:
-    dist = copy_of(built, tmp_path)
+def test_publish_a_good_set_then_a_rerun_uploads_nothing(servers: Indexes, tmp_path: Path) -> None:
+    # The shape of many real projects: setuptools with a setup.py, an rST changelog, a master branch.
+    root = make_repo(tmp_path / "work", SETUPTOOLS_FILES, branch="master")
+    dist = tmp_path / "dist"
+    built = releasekit("build", "--out", str(dist), cwd=root, env=CACHES)
+    assert built.returncode == 0, built.output
     expected = json.loads((dist / "releasekit-manifest.json").read_text())["files"]
+    assert sorted(expected) == ["old_school-1.5.0-py3-none-any.whl", "old_school-1.5.0.tar.gz"]
     env = env_for(servers)
-    first = run("publish", str(dist), "--index", "test", cwd=built.project.root, env=env)
+    first = run("publish", str(dist), "--index", "test", cwd=root, env=env)
     assert first.returncode == 0, first.output
-    assert files_of(servers.test, built.project.name) == expected
-    assert files_of(servers.prod, built.project.name) == {}
-    assert f"TestPyPI serves {built.project.name} 1.4.0 as built, and it installs" in first.stdout
-    again = run("publish", str(dist), "--index", "test", cwd=built.project.root, env=env)
+    assert files_of(servers.test, "old-school") == expected
+    assert files_of(servers.prod, "old-school") == {}
+    assert "TestPyPI serves old-school 1.5.0 as built, and it installs" in first.stdout
+    again = run("publish", str(dist), "--index", "test", cwd=root, env=env)
     assert again.returncode == 0, again.output
     assert "TestPyPI: uploaded nothing (every file was there already)" in again.stdout
-    prod = run("publish", str(dist), "--index", "prod", cwd=built.project.root, env=env)
+    assert files_of(servers.test, "old-school") == expected
+    prod = run("publish", str(dist), "--index", "prod", cwd=root, env=env)
     assert prod.returncode == 0, prod.output
-    assert files_of(servers.prod, built.project.name) == expected
+    assert files_of(servers.prod, "old-school") == expected
 
 
 def _tamper(dist: Path) -> str:
@@ -169,6 +209,7 @@ def test_publish_refuses_a_set_that_does_not_match(
     assert callable(change)
     problem = change(dist)
     result = run("publish", str(dist), "--index", "test", cwd=built.project.root, env=env_for(servers))
+    assert files_of(servers.test, built.project.name) == {}  # this project is never published
     assert result.returncode == 1, result.output
     assert result.stderr.startswith(f"releasekit: error: {dist}: {REFUSED}: ")
     assert problem in result.stderr

@@ -57,7 +57,8 @@ def has_twine_credentials(index: Index, environ: Mapping[str, str] | None = None
         return True
     if urllib.parse.urlsplit(index.upload_url).password:
         return True
-    return pypirc_repository(index.upload_url) is not None
+    found = pypirc_repository(index.upload_url)
+    return found is not None and bool(found[1])
 
 
 def exchange_url(index: Index) -> str:
