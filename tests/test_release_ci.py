@@ -67,9 +67,9 @@ def test_release_stops_after_the_push_and_says_where_it_continues(tmp_path: Path
     # the tag and the release commit are on origin
     assert git(project.origin, "tag", "--list") == "v0.2.0"
     assert git(project.origin, "log", "-1", "--format=%s", "main") == "Release v0.2.0"
-    # nothing was built here, and the checklist has six steps
+    # nothing was built here, and the checklist has eight steps
     assert not (project.root / ".git" / "releasekit" / "artifacts").exists()
-    assert "[ 6/6] Hand over to the release workflow: ok" in result.stdout
+    assert "[ 8/8] Hand over to the release workflow: ok" in result.stdout
     for word in ("Build from a clean checkout", "Test index: upload", "Production index"):
         assert word not in result.stdout
     out = result.stdout

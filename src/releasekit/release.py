@@ -53,8 +53,9 @@ STEPS: tuple[Step, ...] = (
 )
 
 # With [tool.releasekit] publish = "ci": everything up to the push, then the tag's release workflow
-# (releasekit build, releasekit publish, the GitHub release) takes over.
-CI_STEPS: tuple[Step, ...] = (PREFLIGHT, TESTS, COMMIT, TAG, PUSH, CI_HANDOFF)
+# (releasekit build, releasekit publish, the GitHub release) takes over. What only a maintainer's
+# machine does stays here: an emergency release's advisory, a hotfix merged back into main.
+CI_STEPS: tuple[Step, ...] = (PREFLIGHT, TESTS, COMMIT, TAG, PUSH, SECURITY_ADVISORY, MERGE_BACK, CI_HANDOFF)
 
 
 def steps_for(config: Config) -> tuple[Step, ...]:
