@@ -104,6 +104,14 @@ def identifiers(root: Path, *, cibuildwheel: Sequence[str] | None = None) -> lis
 
     from releasekit.process import run
 
+    if cibuildwheel is None:
+        import importlib.util
+
+        if importlib.util.find_spec("cibuildwheel") is None:
+            raise ReleasekitError(
+                "this project compiles extensions: 'releasekit build' asks cibuildwheel which wheels its runners "
+                "build; install it (pip install cibuildwheel)"
+            )
     command = list(cibuildwheel or [sys.executable, "-m", "cibuildwheel"])
     found: list[str] = []
     for runner in runners(root):

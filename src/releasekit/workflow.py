@@ -242,13 +242,19 @@ def _github_release_job(needs: str, compiled: bool, tag_glob: str) -> str:
     )
 
 
+def _tag_glob() -> str:
+    """The push filter of release tags: the project's tag format with the version as ``[0-9]*``."""
+    from releasekit.versions import tag_for
+
+    return tag_for("0")[:-1] + "[0-9]*"
+
+
 def release_workflow(config: Config) -> str:
     """The text of ``.github/workflows/release.yml`` for the project of ``config``."""
-    from releasekit.versions import TAG_PREFIX
     from releasekit.wheelset import has_extensions
 
     compiled = has_extensions(config.root)
-    tag_glob = f"{TAG_PREFIX}[0-9]*"
+    tag_glob = _tag_glob()
     builds = "sdist, wheels" if compiled else "build"
     test_site = _index_site(config.test_index.upload_url)
     site = _index_site(config.index.upload_url)
