@@ -132,6 +132,18 @@ def test_twine_credentials_win_over_an_oidc_identity(tmp_path: Path, monkeypatch
     assert trusted.credentials(index, {}).how == "twine's credentials"
 
 
+def test_a_configured_index_never_gets_a_token_for_pypi(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An index from the project's configuration that claims PyPI's audience could replay the token at PyPI."""
+    monkeypatch.delenv("RELEASEKIT_OIDC_URL", raising=False)
+    state = OidcState(request_token="req-canary", job_token="job-canary", minted="m", audience="pypi")
+    with oidc_server(state) as url:
+        index = Index("PyPI", f"{url}/legacy/", f"{url}/simple/")
+        env = {trusted.REQUEST_URL: f"{url}/token", trusted.REQUEST_TOKEN: state.request_token}
+        with pytest.raises(StepFailed, match="asks for PyPI's OIDC audience 'pypi'; not handing it a token"):
+            trusted.mint_token(index, env)
+    assert [path for _, path in state.requests] == ["/_/oidc/audience"]  # GitHub was never asked
+
+
 def test_mint_token_against_the_stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
     state = OidcState(request_token="req-canary", job_token="job-canary", minted="pypi-minted-canary")
     with oidc_server(state) as url:

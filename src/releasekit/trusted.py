@@ -32,6 +32,7 @@ REQUEST_URL = "ACTIONS_ID_TOKEN_REQUEST_URL"
 REQUEST_TOKEN = "ACTIONS_ID_TOKEN_REQUEST_TOKEN"
 _SITES = {"upload.pypi.org": "https://pypi.org", "test.pypi.org": "https://test.pypi.org"}
 _OVERRIDES = {"TestPyPI": "RELEASEKIT_TEST_OIDC_URL", "PyPI": "RELEASEKIT_OIDC_URL"}
+_PYPI_AUDIENCES = ("pypi", "testpypi")
 
 
 class Credentials(NamedTuple):
@@ -61,11 +62,15 @@ def has_twine_credentials(index: Index, environ: Mapping[str, str] | None = None
     return found is not None and bool(found[1])
 
 
+def _override(index: Index) -> str:
+    return os.environ.get(_OVERRIDES.get(index.name, ""), "").rstrip("/")
+
+
 def exchange_url(index: Index) -> str:
     """The base URL of the index's OIDC endpoints."""
-    override = os.environ.get(_OVERRIDES.get(index.name, ""), "")
+    override = _override(index)
     if override:
-        return override.rstrip("/")
+        return override
     parts = urllib.parse.urlsplit(index.upload_url)
     host = parts.hostname or ""
     if host in _SITES:
@@ -127,6 +132,13 @@ def mint_token(index: Index, environ: Mapping[str, str] | None = None) -> str:
         secrets,
     )
     audience = _string_field(audience_answer, "audience", f"{index.name}: OIDC audience")
+    if audience in _PYPI_AUDIENCES and not _override(index) and base not in _SITES.values():
+        # A token for PyPI's audience could be replayed at PyPI: only PyPI itself gets one, unless
+        # the operator (not the project's configuration) points the exchange elsewhere.
+        raise StepFailed(
+            f"{index.name}: {redact(base)} asks for PyPI's OIDC audience {audience!r}; not handing it a token "
+            f"PyPI would accept (set {_OVERRIDES.get(index.name, 'RELEASEKIT_OIDC_URL')} to allow it)"
+        )
     joiner = "&" if urllib.parse.urlsplit(request_url).query else "?"
     token_request = urllib.request.Request(
         f"{request_url}{joiner}audience={urllib.parse.quote(audience, safe='')}",
