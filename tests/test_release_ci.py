@@ -84,6 +84,18 @@ def test_release_stops_after_the_push_and_says_where_it_continues(tmp_path: Path
 
 
 @pytest.mark.integration
+def test_dry_run_says_what_the_workflow_would_publish(tmp_path: Path) -> None:
+    project = ci_project(tmp_path)
+    result = release(project, "minor", "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "[ 8/8] Hand over to the release workflow: ok" in result.stdout
+    assert f"The release would publish {project.name} 0.2.0 as v0.2.0." in result.stdout
+    assert 'built and published by the release workflow of the tag ([tool.releasekit] publish = "ci")' in result.stdout
+    assert "Added a first feature, greeting the world." in result.stdout.split("Release notes:")[1]
+    assert git(project.origin, "tag", "--list") == ""
+
+
+@pytest.mark.integration
 def test_without_the_workflow_preflight_refuses(tmp_path: Path) -> None:
     project = ci_project(tmp_path, with_workflow=False)
     result = release(project, "minor", "--yes")

@@ -52,7 +52,8 @@ def ask(question: str) -> bool:
 
 
 def _print_plan(cfg: config_module.Config, version: str, tag: str, plan: Plan, say: Checklist) -> None:
-    say.say(f"\nDry run: nothing was changed. The release would publish {plan.project} {version} as {tag}.")
+    project = plan.project or cfg.project_name or "the package"
+    say.say(f"\nDry run: nothing was changed. The release would publish {project} {version} as {tag}.")
     say.say("Files:")
     if cfg.publish == "ci":
         say.say('  built and published by the release workflow of the tag ([tool.releasekit] publish = "ci")')

@@ -37,9 +37,19 @@ def handoff_report(ctx: Context) -> list[str]:
 
 
 def run_handoff(ctx: Context) -> str:
-    """Hand the release over to the tag's workflow."""
+    """Hand the release over to the tag's workflow (in a dry run: what it would publish, and the notes)."""
+    if ctx.dry_run:
+        from releasekit.errors import ReleasekitError
+        from releasekit.notes import draft_notes
+
+        ctx.plan.project = ctx.plan.project or ctx.config.project_name
+        try:  # no build here to write the changelog: towncrier's draft of the same fragments
+            ctx.plan.notes = draft_notes(ctx.config).strip() or None
+        except ReleasekitError:
+            ctx.plan.notes = None
+        return f"{ctx.journal.tag}'s release workflow would build and publish it"
     ctx.plan.report = handoff_report(ctx)
     return f"{ctx.journal.tag} pushed; its release workflow publishes it"
 
 
-CI_HANDOFF = Step("ci-handoff", "Hand over to the release workflow", True, False, run_handoff)
+CI_HANDOFF = Step("ci-handoff", "Hand over to the release workflow", True, True, run_handoff)
