@@ -382,3 +382,38 @@ def test_compiled_project_publishes_only_the_whole_cibuildwheel_set(tmp_path: Pa
     (dist / "fastthing-0.3.0-cp310-cp310-win_amd64.whl").unlink()
     accepted = manifest.check_set(dist, recorded)
     assert sorted(accepted) == sorted(["fastthing-0.3.0.tar.gz", *(_wheel_name(i) for i in expected)])
+
+
+def _build(tmp_path: Path, version: str) -> tuple[Project, Path, Path, Path]:
+    project = make_project(tmp_path / "p", version=version)
+    dist = tmp_path / "dist"
+    result = releasekit("build", "--out", str(dist), cwd=project.root, env=CACHES)
+    assert result.returncode == 0, result.output
+    sdist = next(p for p in dist.iterdir() if p.name.endswith(".tar.gz"))
+    wheel = next(p for p in dist.iterdir() if p.suffix == ".whl")
+    return project, dist, sdist, wheel
+
+
+def test_a_rerun_after_a_partial_upload_uploads_only_the_rest(tmp_path: Path, servers: Indexes) -> None:
+    import subprocess
+    import sys
+
+    project, dist, sdist, wheel = _build(tmp_path, "4.0.0")
+    # A run that stopped after its first upload: the index has the sdist only.
+    twine = [sys.executable, "-m", "twine", "upload", "--non-interactive"]
+    where = ["--repository-url", servers.test.upload_url, "-u", USER, "-p", CANARY]
+    subprocess.run([*twine, *where, str(sdist)], check=True, capture_output=True)
+    result = run("publish", str(dist), "--index", "test", cwd=project.root, env=env_for(servers))
+    assert result.returncode == 0, result.output
+    assert f"TestPyPI: uploaded {wheel.name}\n" in result.stdout
+    assert f"TestPyPI: already served with the same bytes: {sdist.name}\n" in result.stdout
+    assert files_of(servers.test, project.name) == {p.name: sha256_file(p) for p in (sdist, wheel)}
+
+
+def test_an_index_holding_a_filename_with_other_bytes_stops_the_upload(tmp_path: Path, servers: Indexes) -> None:
+    project, dist, sdist, wheel = _build(tmp_path, "4.1.0")
+    (servers.prod.packages / wheel.name).write_bytes(b"not the bytes that were built")
+    result = run("publish", str(dist), "--index", "prod", cwd=project.root, env=env_for(servers))
+    assert result.returncode == 1
+    assert f"the index already holds {wheel.name} with other bytes" in result.stderr
+    assert not (servers.prod.packages / sdist.name).exists()
