@@ -154,6 +154,20 @@ def test_build_refuses_uncommitted_changes(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+def test_build_refuses_a_tag_of_another_version(tmp_path: Path) -> None:
+    from tests.helpers.gitrepo import git
+
+    project = make_project(tmp_path, version="1.4.0")
+    git(project.root, "tag", "-a", "v1.5.0", "-m", "Release v1.5.0")
+    result = releasekit("build", "--out", str(tmp_path / "out"), cwd=project.root, env=CACHES)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "releasekit: error: HEAD is tagged v1.5.0, but the configured version is 1.4.0: "
+        "the tag and the version files disagree, so nothing was built\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
 def test_publish_a_good_set_then_a_rerun_uploads_nothing(servers: Indexes, tmp_path: Path) -> None:
     # The shape of many real projects: setuptools with a setup.py, an rST changelog, a master branch.
     root = make_repo(tmp_path / "work", SETUPTOOLS_FILES, branch="master")

@@ -121,6 +121,20 @@ def build_and_check(
     return project, {f.name: indexes.sha256_file(f) for f in files}
 
 
+def _check_release_tags(root: Path, head: str, version: str) -> None:
+    """A commit tagged for a release (as in the tag's workflow) must carry that release's version."""
+    from releasekit.errors import ReleasekitError
+    from releasekit.versions import tag_for, version_from_tag
+
+    tags = git.git("tag", "--points-at", head, cwd=root).split()
+    releases = [tag for tag in tags if version_from_tag(tag) is not None]
+    if releases and tag_for(version) not in releases:
+        raise ReleasekitError(
+            f"HEAD is tagged {', '.join(releases)}, but the configured version is {version}: "
+            "the tag and the version files disagree, so nothing was built"
+        )
+
+
 def build_release(config: Config, outdir: Path, workdir: Path, note: Callable[[str], None]) -> Manifest:
     """``releasekit build --out DIR``: the release build of HEAD on its own, and its manifest.
 
@@ -142,6 +156,7 @@ def build_release(config: Config, outdir: Path, workdir: Path, note: Callable[[s
         raise ReleasekitError("the work tree has uncommitted changes; the build is of the committed HEAD: commit them")
     src, built = workdir / "checkout", workdir / "dist"
     head = git.head(root)
+    _check_release_tags(root, head, version)
     note(f"clean checkout of {head[:12]}")
     git.clone(root, src, head)
     compiled = wheelset.has_extensions(src)
