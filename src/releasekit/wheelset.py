@@ -18,7 +18,7 @@ from typing import NamedTuple
 from releasekit.errors import CommandError, ReleasekitError
 
 # Backends that compile: their projects get the cibuildwheel matrix.
-COMPILED_BACKENDS = ("scikit_build_core", "mesonpy", "maturin", "pybind11", "setuptools_rust", "cmake")
+COMPILED_BACKENDS = ("scikit_build_core", "mesonpy", "maturin", "py_build_cmake")
 SETUP_PY_LIMIT = 1 << 20
 
 
