@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.pypi import pypiserver
 from tests.helpers.gitrepo import git
 from tests.helpers.noxrun import tool_env
+from tests.helpers.pypi import pypiserver
 from tests.helpers.releaseproj import add_fragment, make_project
 
 

@@ -79,6 +79,19 @@ def build_parser() -> argparse.ArgumentParser:
     hotfix.add_argument("tag", metavar="vX.Y.Z", help="the release tag, or its version (1.2.0 where tags have no v)")
     hotfix.add_argument("description", nargs="?", default=None)
 
+    build = commands.add_parser(
+        "build", formatter_class=_HelpFormatter, help="the release build on its own, with a manifest of its files"
+    )
+    build.add_argument("--out", required=True, metavar="DIR", help="a new or empty directory for the files")
+    publish = commands.add_parser(
+        "publish", formatter_class=_HelpFormatter, help="publish exactly the files a build's manifest lists"
+    )
+    publish.add_argument("dir", metavar="DIR", help="a directory made by 'releasekit build' (and cibuildwheel)")
+    publish.add_argument("--index", required=True, choices=("test", "prod"), help="the test or production index")
+    publish.add_argument(
+        "--attestations", action="store_true", help="sign and upload PEP 740 attestations (needs an OIDC identity)"
+    )
+
     commands.add_parser("support", formatter_class=_HelpFormatter, help="the version support table")
     status = commands.add_parser(
         "status", formatter_class=_HelpFormatter, help="versions, unreleased fragments, schedule, support, release"

@@ -36,8 +36,8 @@ SCHEMA: dict[str, Any] = {
     "tag_format": str,
     "minor_every_days": int,
     "source_paths": list,
-    "tag_format": str,  # "{version}" where the release tags have no v (written by releasekit init)
     "type_roles": dict,  # towncrier type -> releasekit role (breaking, migration, security, feature)
+    "publish": str,
     "test_index": {"upload_url": str, "simple_url": str},
     "index": {"upload_url": str, "simple_url": str},
     "github": {
@@ -122,6 +122,7 @@ class Config(Record):
     tag_format: str | None = None  # None: the format of the existing tags (releasekit.tags)
     minor_every_days: int = 30  # the schedule's cadence of minor releases
     source_paths: tuple[str, ...] | None = None
+    publish: str = "local"  # "ci": the release stops after the push; the tag's workflow publishes
     test_index: Index = Index("TestPyPI", *DEFAULT_TEST_INDEX)
     index: Index = Index("PyPI", *DEFAULT_INDEX)  # type: ignore[assignment]  # shadows tuple.index, on purpose
     github_api_url: str = "https://api.github.com"
@@ -325,6 +326,15 @@ def _minor_every_days(own: Mapping[str, Any], path: Path) -> int:
     return days
 
 
+PUBLISH_MODES = ("local", "ci")
+
+
+def _publish_mode(value: str, path: Path) -> str:
+    if value not in PUBLISH_MODES:
+        raise ReleasekitError(f'{path.name}: [tool.releasekit] publish must be "local" or "ci", not {value!r}')
+    return value
+
+
 def load(start: Path | str | None = None) -> Config:
     """Find pyproject.toml at or above ``start`` and parse the whole configuration."""
     root = find_root(Path(start or os.getcwd()).resolve())
@@ -349,6 +359,7 @@ def load(start: Path | str | None = None) -> Config:
         tag_format=_tag_format(own, pyproject),
         minor_every_days=_minor_every_days(own, pyproject),
         source_paths=tuple(str(p) for p in source_paths) if source_paths is not None else None,
+        publish=_publish_mode(own.get("publish", "local"), pyproject),
         test_index=_index("TestPyPI", own.get("test_index", {}), DEFAULT_TEST_INDEX, "RELEASEKIT_TEST_"),
         index=_index("PyPI", own.get("index", {}), DEFAULT_INDEX, "RELEASEKIT_"),
         github_api_url=os.environ.get("RELEASEKIT_GITHUB_API_URL") or github.get("api_url", "https://api.github.com"),

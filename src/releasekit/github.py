@@ -168,11 +168,20 @@ class GitHub:
         return Release(int(body["id"]), tag, str(body.get("html_url", "")), created=False)
 
     def create_release(
-        self, tag: str, name: str, notes: str, *, prerelease: bool = False, discussion_category: str | None = None
+        self,
+        tag: str,
+        name: str,
+        notes: str,
+        *,
+        prerelease: bool = False,
+        discussion_category: str | None = None,
+        make_latest: bool | None = None,
     ) -> Release:
         """Create the release of ``tag`` with ``notes`` as its body; reuse one that exists already.
 
         With ``discussion_category``, GitHub also opens a discussion announcing it.
+        ``make_latest`` False keeps a release of an older line from becoming "latest"
+        (GitHub's default makes every new release the latest).
         """
         existing = self.release_for_tag(tag)
         if existing is not None:
@@ -181,6 +190,8 @@ class GitHub:
         payload["prerelease"] = prerelease
         if discussion_category:
             payload["discussion_category_name"] = discussion_category
+        if make_latest is not None:
+            payload["make_latest"] = "true" if make_latest else "false"
         status, body = self._request("POST", "/releases", payload)
         self._expect(status, body, 201, f"creating the release of {tag}")
         return Release(int(body["id"]), tag, str(body.get("html_url", "")), created=True)

@@ -229,18 +229,30 @@ def pypirc_repository(upload_url: str, pypirc: Path | None = None) -> tuple[str,
     return None
 
 
-def upload_file(index: Index, file: Path, *, secrets: Iterable[str] = ()) -> None:
+def upload_file(
+    index: Index,
+    file: Path,
+    *,
+    secrets: Iterable[str] = (),
+    env: Mapping[str, str] | None = None,
+    attestations: bool = False,
+) -> None:
     """Upload one file with ``twine upload``; credentials come from twine's own sources.
 
     Those are TWINE_USERNAME/TWINE_PASSWORD, keyring, credentials in the URL, and the
-    ``~/.pypirc`` section whose repository is this index's upload URL.
+    ``~/.pypirc`` section whose repository is this index's upload URL. ``env`` adds to
+    the environment (a Trusted Publishing token, for one); ``attestations`` sends the
+    PEP 740 attestations lying next to the file.
     """
     found = pypirc_repository(index.upload_url)
     where = ["--repository", found[0]] if found else ["--repository-url", index.upload_url]
     secrets = [*secrets, found[1]] if found else secrets
-    cmd = python_module("twine", "--no-color", "upload", "--non-interactive", "--disable-progress-bar", *where, file)
+    extra = ["--attestations"] if attestations else []
+    cmd = python_module(
+        "twine", "--no-color", "upload", "--non-interactive", "--disable-progress-bar", *extra, *where, file
+    )
     try:
-        run(cmd, secrets=secrets)
+        run(cmd, secrets=secrets, env=env)
     except CommandError as exc:
         raise StepFailed(
             f"{index.name}: upload of {file.name} to {display_url(index.upload_url)} failed "
@@ -249,7 +261,14 @@ def upload_file(index: Index, file: Path, *, secrets: Iterable[str] = ()) -> Non
 
 
 def upload(
-    index: Index, project: str, folder: Path, artifacts: Mapping[str, str], *, secrets: Iterable[str] = ()
+    index: Index,
+    project: str,
+    folder: Path,
+    artifacts: Mapping[str, str],
+    *,
+    secrets: Iterable[str] = (),
+    env: Mapping[str, str] | None = None,
+    attestations: bool = False,
 ) -> UploadResult:
     """Upload the files of ``artifacts`` the index does not serve yet, one at a time."""
     for filename, sha256 in artifacts.items():
@@ -260,7 +279,7 @@ def upload(
     to_upload, already = plan_upload(artifacts, served_files(index, project))
     for n, filename in enumerate(to_upload):
         try:
-            upload_file(index, folder / filename, secrets=secrets)
+            upload_file(index, folder / filename, secrets=secrets, env=env, attestations=attestations)
         except StepFailed as exc:
             done = [*already, *to_upload[:n]]
             state = f"{index.name} serves {', '.join(done)}" if done else f"{index.name} has none of the files yet"

@@ -25,6 +25,7 @@ from releasekit.journal import Journal
 from releasekit.steps import Context, Plan, Step
 from releasekit.steps.advisory import SECURITY_ADVISORY
 from releasekit.steps.build import BUILD
+from releasekit.steps.handoff import CI_HANDOFF
 from releasekit.steps.post_release import GITHUB_RELEASE, MERGE_BACK
 from releasekit.steps.preflight import PREFLIGHT, suggested_bump
 from releasekit.steps.prepare import COMMIT, TAG
@@ -51,6 +52,17 @@ STEPS: tuple[Step, ...] = (
     MERGE_BACK,  # 13. a hotfix release only: merge the hotfix branch back into main
     SUMMARY,  # 14. version, files, hashes, index URLs, release notes, the advisory
 )
+
+# With [tool.releasekit] publish = "ci": everything up to the push, then the tag's release workflow
+# (releasekit build, releasekit publish, the GitHub release) takes over. What only a maintainer's
+# machine does stays here: an emergency release's advisory, a hotfix merged back into main.
+CI_STEPS: tuple[Step, ...] = (PREFLIGHT, TESTS, COMMIT, TAG, PUSH, SECURITY_ADVISORY, MERGE_BACK, CI_HANDOFF)
+
+
+def steps_for(config: Config) -> tuple[Step, ...]:
+    """The checklist this project's release walks: all of it, or up to the push with ``publish = "ci"``."""
+    return CI_STEPS if config.publish == "ci" else STEPS
+
 
 FAIL_AT_ENV = "RELEASEKIT_FAIL_AT_STEP"
 
@@ -152,7 +164,9 @@ def begin(
 
 
 def confirmation_prompt(config: Config, record: Journal) -> str:
-    """The question asked before the first upload."""
+    """The question asked before the first upload (or, with ``publish = "ci"``, the push)."""
+    if config.publish == "ci":
+        return f"Push {record.tag} to {record.remote}, so that its release workflow publishes {record.version}?"
     return (
         f"Upload {record.project} {record.version} ({len(record.artifacts)} files) to {config.test_index.name}, "
         f"push {record.tag} to {record.remote}, then upload to {config.index.name}?"

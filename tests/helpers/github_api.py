@@ -200,6 +200,11 @@ def _handler(state: FakeGitHubState) -> type[BaseHTTPRequestHandler]:
                 return
             payload = self._payload()
             tag = payload["tag_name"]
+            if payload.get("make_latest", "true") not in ("true", "false", "legacy"):
+                self._reply(
+                    422, {"message": "Validation Failed", "errors": [{"field": "make_latest", "code": "invalid"}]}
+                )
+                return
             if tag in state.releases:
                 self._reply(422, {"message": "Validation Failed: already_exists"})
                 return
@@ -210,6 +215,7 @@ def _handler(state: FakeGitHubState) -> type[BaseHTTPRequestHandler]:
                 "body": payload.get("body"),
                 "prerelease": payload.get("prerelease", False),
                 "discussion_category_name": payload.get("discussion_category_name"),
+                "make_latest": payload.get("make_latest", "true"),  # GitHub's default: the newest is latest
                 "html_url": f"https://github.invalid/{state.repository}/releases/tag/{tag}",
             }
             state.releases[tag] = release

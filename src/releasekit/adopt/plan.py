@@ -69,12 +69,13 @@ def _towncrier_types(config: dict[str, Any]) -> list[str]:
 class _Builder:
     """Collects the plan's changes, notes and reasons while the project is walked through."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, ci: str | None = None) -> None:
         import tomlkit
         from tomlkit.exceptions import TOMLKitError
 
         self.project = project
         self.root = project.root
+        self.ci = ci
         try:
             self.doc = tomlkit.parse(project.pyproject)
         except TOMLKitError as exc:
@@ -240,6 +241,9 @@ class _Builder:
         if project.tag_prefix == "" and (own is None or "tag_format" not in own):
             values["tag_format"] = "{version}"
             added.append('tag_format = "{version}" (the release tags have no v)')
+        if self.ci and (own is None or own.get("publish") != "ci"):
+            values["publish"] = "ci"
+            added.append('publish = "ci" (the release stops after the push; the tag\'s workflow publishes)')
         known = own.get("type_roles", {}) if own is not None else {}
         roles = {kind: role for kind, role in self.roles.items() if kind not in known}
         if not values and not roles:
@@ -291,6 +295,30 @@ class _Builder:
                 '[tool.releasekit] publish = "ci") so the project does not publish twice'
             )
 
+    def workflow(self) -> None:
+        """``--ci github``: the release workflow, added beside the project's own workflows."""
+        from releasekit.config import load
+        from releasekit.workflow import WORKFLOW_PATH, release_workflow
+
+        new = release_workflow(load(self.root))
+        old = read_text(self.root, WORKFLOW_PATH, required=True)
+        if old == new:
+            return
+        if old is not None:
+            raise ReleasekitError(
+                f"{WORKFLOW_PATH}: exists and is not the workflow releasekit writes; move it aside "
+                "(or merge the two by hand), then run init again"
+            )
+        why = (
+            "the release workflow: on a release tag, build once, publish to TestPyPI then PyPI with Trusted "
+            "Publishing, then the GitHub release (see releasekit's docs/ci.rst for what to set up on PyPI and GitHub)"
+        )
+        self.changes.append(FileChange(WORKFLOW_PATH, None, new, (why,)))
+        self.steps.append(
+            "on PyPI and TestPyPI: add a trusted publisher for this repository, workflow release.yml, environments "
+            "pypi and testpypi; on GitHub: create both environments, with required reviewers for pypi"
+        )
+
     def pyproject_change(self) -> None:
         import tomlkit
         from tomlkit.exceptions import TOMLKitError
@@ -339,14 +367,19 @@ def _keep_line_endings(change: FileChange) -> FileChange:
     return change._replace(new=re.sub(r"(?<!\r)\n", "\r\n", change.new))
 
 
-def make_plan(project: Project) -> Plan:
-    """Everything ``releasekit init`` would change in ``project``; raises when a file is not understood."""
-    builder = _Builder(project)
+def make_plan(project: Project, ci: str | None = None) -> Plan:
+    """Everything ``releasekit init`` would change in ``project``; raises when a file is not understood.
+
+    ``ci="github"`` adds the release workflow (``releasekit.workflow``) and ``publish = "ci"``.
+    """
+    builder = _Builder(project, ci)
     builder.versions()
     builder.towncrier()
     builder.releasekit()
     builder.hooks()
     builder.others()
+    if ci == "github":
+        builder.workflow()
     builder.pyproject_change()
     changes = [_keep_line_endings(change) for change in builder.changes]
     steps = list(builder.steps)

@@ -72,12 +72,10 @@ def main(args: argparse.Namespace) -> int:
     from releasekit.adopt.plan import make_plan
     from releasekit.config import find_root
 
-    if args.ci is not None:
-        raise ReleasekitError(f"--ci {args.ci}: the release workflow generator is not available in this build yet")
     if args.yes and args.dry_run:
         raise ReleasekitError("--yes and --dry-run: choose one")
     root = find_root(Path.cwd())
-    plan = make_plan(detect(root))
+    plan = make_plan(detect(root), args.ci)
     if not plan.changes:
         for note in plan.notes:
             print(f"note: {note}")

@@ -9,7 +9,7 @@ import time
 from releasekit import config as config_module
 from releasekit import indexes
 from releasekit.errors import ReleasekitError, StepFailed, redact, secrets_from_env
-from releasekit.release import STEPS, Event, FaultInjected, abort, begin, run
+from releasekit.release import Event, FaultInjected, abort, begin, run, steps_for
 from releasekit.steps import Plan
 
 
@@ -52,8 +52,11 @@ def ask(question: str) -> bool:
 
 
 def _print_plan(cfg: config_module.Config, version: str, tag: str, plan: Plan, say: Checklist) -> None:
-    say.say(f"\nDry run: nothing was changed. The release would publish {plan.project} {version} as {tag}.")
+    project = plan.project or cfg.project_name or "the package"
+    say.say(f"\nDry run: nothing was changed. The release would publish {project} {version} as {tag}.")
     say.say("Files:")
+    if cfg.publish == "ci":
+        say.say('  built and published by the release workflow of the tag ([tool.releasekit] publish = "ci")')
     for name, digest in sorted(plan.artifacts.items()):
         say.say(f"  {name}  sha256:{digest}")
     say.say("Indexes:")
@@ -74,7 +77,8 @@ def _print_plan(cfg: config_module.Config, version: str, tag: str, plan: Plan, s
 def main(args: argparse.Namespace) -> int:
     """Run, resume, dry-run or abort a release."""
     cfg = config_module.load()
-    checklist = Checklist(len(STEPS))
+    steps = steps_for(cfg)
+    checklist = Checklist(len(steps))
     if args.abort:
         for line in abort(cfg):
             checklist.say(line)
@@ -98,6 +102,7 @@ def main(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             report=checklist,
             confirm=None if args.yes or args.dry_run else ask,
+            steps=steps,
         )
     except FaultInjected:
         raise

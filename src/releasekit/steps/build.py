@@ -9,8 +9,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from releasekit import git, indexes, journal, venvs
-from releasekit.config import read_toml
+from releasekit.config import Config, read_toml
 from releasekit.errors import CommandError, StepFailed
+from releasekit.manifest import Manifest
 from releasekit.process import python_module, run
 from releasekit.steps import Context, Step
 from releasekit.steps.prepare import apply_release
@@ -18,19 +19,23 @@ from releasekit.steps.prepare import apply_release
 DEFAULT_BUILD_REQUIRES = ["setuptools>=40.8.0"]
 
 
-def check_files(outdir: Path, version: str) -> str:
-    """Exactly one sdist and at least one wheel, all of one project at ``version``; return its name."""
+def check_files(outdir: Path, version: str, *, wheels: bool = True) -> str:
+    """Exactly one sdist and (with ``wheels``) at least one wheel, all of one project at ``version``.
+
+    Returns the project's name.
+    """
     from packaging.utils import InvalidSdistFilename, InvalidWheelFilename, parse_sdist_filename, parse_wheel_filename
     from packaging.version import Version
 
     files = sorted(p.name for p in outdir.iterdir() if p.is_file())
     sdists = [f for f in files if f.endswith(".tar.gz")]
-    wheels = [f for f in files if f.endswith(".whl")]
-    others = sorted(set(files) - set(sdists) - set(wheels))
-    if len(sdists) != 1 or not wheels or others:
-        raise StepFailed(f"the build made {', '.join(files) or 'nothing'}; expected exactly one sdist and the wheels")
+    wheel_files = [f for f in files if f.endswith(".whl")]
+    others = sorted(set(files) - set(sdists) - set(wheel_files))
+    if len(sdists) != 1 or bool(wheel_files) != wheels or others:
+        expected = "exactly one sdist and the wheels" if wheels else "exactly one sdist"
+        raise StepFailed(f"the build made {', '.join(files) or 'nothing'}; expected {expected}")
     try:
-        parsed = [parse_sdist_filename(sdists[0])[:2]] + [parse_wheel_filename(w)[:2] for w in wheels]
+        parsed = [parse_sdist_filename(sdists[0])[:2]] + [parse_wheel_filename(w)[:2] for w in wheel_files]
     except (InvalidSdistFilename, InvalidWheelFilename) as exc:
         raise StepFailed(f"the build made a file with an invalid name: {exc}") from None
     names = {str(name) for name, _ in parsed}
@@ -69,16 +74,29 @@ def _install_and_import(venv: Path, what: str, install_args: list[str], names: l
 
 
 def build_and_check(
-    src: Path, outdir: Path, version: str, epoch: int, workdir: Path, note: Callable[[str], None]
+    src: Path,
+    outdir: Path,
+    version: str,
+    epoch: int,
+    workdir: Path,
+    note: Callable[[str], None],
+    *,
+    sdist_only: bool = False,
 ) -> tuple[str, dict[str, str]]:
-    """Build ``src`` into ``outdir`` and run every check; return the project name and file hashes."""
+    """Build ``src`` into ``outdir`` and run every check; return the project name and file hashes.
+
+    ``sdist_only`` is for projects whose wheels cibuildwheel builds on CI runners: the
+    sdist is built and checked here, and the wheels' install checks are cibuildwheel's
+    test step on each runner.
+    """
     outdir.mkdir(parents=True, exist_ok=True)
     env = {"SOURCE_DATE_EPOCH": str(epoch)}
     installer = ["--installer", "uv"] if venvs.uv() else []
-    note(f"python -m build (SOURCE_DATE_EPOCH={epoch})")
+    only = ["--sdist"] if sdist_only else []
+    note(" ".join(["python -m build", *only, f"(SOURCE_DATE_EPOCH={epoch})"]))
     with _failing_as("python -m build"):
-        run(python_module("build", *installer, "--outdir", outdir, src), env=env)
-    project = check_files(outdir, version)
+        run(python_module("build", *installer, *only, "--outdir", outdir, src), env=env)
+    project = check_files(outdir, version, wheels=not sdist_only)
     files = sorted(p for p in outdir.iterdir() if p.is_file())
     note("twine check --strict")
     with _failing_as("twine check --strict"):
@@ -92,6 +110,8 @@ def build_and_check(
             venvs.install(build_python, ["build", *_build_requires(src)])
             manifest = python_module("check_manifest", "--quiet", "--no-build-isolation", "-p", build_python, src)
         run(manifest, env=env)
+    if sdist_only:
+        return project, {f.name: indexes.sha256_file(f) for f in files}
     wheel = next(f for f in files if f.suffix == ".whl")
     names = venvs.import_names(wheel)
     note(f"install {wheel.name} into a fresh venv and import {', '.join(names) or 'nothing'}")
@@ -99,6 +119,60 @@ def build_and_check(
     note("pip install -e . into another fresh venv")
     _install_and_import(workdir / "editable-env", "pip install -e .", ["-e", os.fspath(src)], names)
     return project, {f.name: indexes.sha256_file(f) for f in files}
+
+
+def _check_release_tags(root: Path, head: str, version: str, tag_format: str | None) -> None:
+    """A commit tagged for a release (as in the tag's workflow) must carry that release's version."""
+    from releasekit.errors import ReleasekitError
+    from releasekit.tags import release_tags
+
+    fmt, _ = release_tags(root, tag_format)
+    tags = git.git("tag", "--points-at", head, cwd=root).split()
+    releases = [tag for tag in tags if fmt.version_text(tag) is not None]
+    if releases and fmt.tag(version) not in releases:
+        raise ReleasekitError(
+            f"HEAD is tagged {', '.join(releases)}, but the configured version is {version}: "
+            "the tag and the version files disagree, so nothing was built"
+        )
+
+
+def build_release(config: Config, outdir: Path, workdir: Path, note: Callable[[str], None]) -> Manifest:
+    """``releasekit build --out DIR``: the release build of HEAD on its own, and its manifest.
+
+    A clean clone of the committed HEAD is built and checked as the release's own build
+    step does; a project with compiled extensions gets its sdist here and, in the
+    manifest, the cibuildwheel identifiers whose wheels its CI runners build. The files
+    land in ``outdir`` first and the manifest last, so a directory with a manifest is whole.
+    """
+    from releasekit import manifest, wheelset
+    from releasekit.errors import ReleasekitError
+
+    root = config.root
+    version = config.require_version().current
+    if outdir.is_symlink() or (outdir.exists() and not outdir.is_dir()):
+        raise ReleasekitError(f"{outdir}: not a directory")
+    if outdir.is_dir() and any(outdir.iterdir()):
+        raise ReleasekitError(f"{outdir}: not empty; 'releasekit build --out' wants a new or empty directory")
+    if git.tracked_changes(root):
+        raise ReleasekitError("the work tree has uncommitted changes; the build is of the committed HEAD: commit them")
+    src, built = workdir / "checkout", workdir / "dist"
+    head = git.head(root)
+    _check_release_tags(root, head, version, config.tag_format)
+    note(f"clean checkout of {head[:12]}")
+    git.clone(root, src, head)
+    compiled = wheelset.has_extensions(src)
+    epoch = git.commit_time(head, src)
+    project, hashes = build_and_check(src, built, version, epoch, workdir, note, sdist_only=compiled)
+    identifiers: list[str] = []
+    if compiled:
+        note("cibuildwheel --print-build-identifiers, for each runner of the wheel matrix")
+        identifiers = wheelset.identifiers(src)
+    outdir.mkdir(parents=True, exist_ok=True)
+    for name in sorted(hashes):
+        shutil.move(built / name, outdir / name)
+    result = manifest.Manifest(project, version, hashes, tuple(identifiers))
+    manifest.write(outdir, result)
+    return result
 
 
 def _borrow_identity(root: Path, clone: Path) -> None:

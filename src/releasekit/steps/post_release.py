@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from releasekit import git
 from releasekit.errors import CommandError, StepFailed
 from releasekit.github import client, token_from_env
 from releasekit.hotfix import is_hotfix_branch
 from releasekit.steps import Context, Step
 from releasekit.steps.summary import release_notes
+from releasekit.tags import TagFormat
 from releasekit.versions import parse_version
+
+
+def newest_release_line(version: str, root: Path, fmt: TagFormat | None = None) -> bool:
+    """True when no release tag names a later final version: only such a release is GitHub's "latest".
+
+    A hotfix of an older minor (1.2.4 after 1.3.0) is not, nor is a pre-release.
+    """
+    this = parse_version(version)
+    if this.is_prerelease:
+        return False
+    fmt = fmt or TagFormat()
+    for tag in git.tags(root, fmt.glob):
+        found = fmt.version(tag)
+        if found is not None and not found.is_prerelease and found > this:
+            return False
+    return True
 
 
 def run_github_release(ctx: Context) -> str:
@@ -26,6 +45,7 @@ def run_github_release(ctx: Context) -> str:
         release_notes(ctx),
         prerelease=prerelease,
         discussion_category=config.github_discussion_category,
+        make_latest=newest_release_line(record.version, ctx.root, TagFormat(record.tag_format)),
     )
     announced = f", announced in {config.github_discussion_category!r}" if config.github_discussion_category else ""
     return f"{'created' if release.created else 'already there'}: {release.url or record.tag}{announced}"

@@ -128,6 +128,17 @@ def github_problems(ctx: Context) -> list[str]:
     return problems
 
 
+def ci_problems(config: Config) -> list[str]:
+    """With ``publish = "ci"``: the release workflow that will publish the tag is committed."""
+    from releasekit.workflow import WORKFLOW_PATH as rel
+
+    if not (config.root / rel).is_file():
+        return [f"publish = \"ci\", but {rel} is missing; write it with 'releasekit init --ci github'"]
+    if not git.git("ls-files", "--", rel, cwd=config.root):
+        return [f'publish = "ci", but {rel} is not committed; commit it so the tag carries it']
+    return []
+
+
 def run_preflight(ctx: Context) -> str:
     """Gather every problem; fail with all of them."""
     config, journal = ctx.config, ctx.journal
@@ -135,10 +146,13 @@ def run_preflight(ctx: Context) -> str:
     problems += [finding.text() for finding in check_versions(config)]
     problems += fragment_problems(config, journal.previous_version, journal.version)
     problems += link_problems(config)
-    for index in (config.test_index, config.index):
-        problem = indexes.reachable(index, config.project_name)
-        if problem:
-            problems.append(problem)
+    if config.publish == "ci":
+        problems += ci_problems(config)
+    else:  # with publish = "ci" the indexes are the workflow's business, not this machine's
+        for index in (config.test_index, config.index):
+            problem = indexes.reachable(index, config.project_name)
+            if problem:
+                problems.append(problem)
     problems += github_problems(ctx)
     if problems:
         count = len(problems)

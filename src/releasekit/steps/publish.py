@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from releasekit import indexes, journal, venvs
 from releasekit.config import Index
@@ -30,6 +31,32 @@ def upload_to(which: Callable[[Context], Index]) -> Callable[[Context], str]:
     return run_upload
 
 
+def install_from(
+    index: Index, extra: Index | None, project: str, version: str, names: list[str], venv: Path, secrets: Sequence[str]
+) -> None:
+    """Install ``project==version`` from ``index`` into a fresh venv and import ``names``.
+
+    ``extra`` (the production index, for the test index) only fills in dependencies.
+    """
+    args = ["--index-url", index.simple_url]
+    if extra is not None and venvs.uv():
+        # uv takes every version of a name from the first index that has it, and asks
+        # an extra index first: the index under test must come first, and the
+        # production index (already serving older releases) only fill in dependencies.
+        args = ["--index", index.simple_url, "--default-index", extra.simple_url]
+    elif extra is not None:
+        args += ["--extra-index-url", extra.simple_url]
+    fresh = ["--refresh-package", project] if venvs.uv() else ["--no-cache-dir"]
+    try:
+        python = venvs.create(venv)
+        venvs.install(python, [*args, *fresh, f"{project}=={version}"], secrets=secrets)
+        venvs.check_import(python, names)
+    except CommandError as exc:
+        raise StepFailed(
+            f"{index.name}: installing {project}=={version} from it failed (exit code {exc.returncode}):\n{exc.output}"
+        ) from None
+
+
 def verify_on(which: Callable[[Context], Index], extra: Callable[[Context], Index] | None) -> Callable[[Context], str]:
     """A step function: install ``project==version`` from the index into a fresh venv, import it, check hashes."""
 
@@ -40,26 +67,9 @@ def verify_on(which: Callable[[Context], Index], extra: Callable[[Context], Inde
         folder = journal.artifacts_dir(ctx.git_dir, version)
         wheel = next((folder / f for f in sorted(ctx.journal.artifacts) if f.endswith(".whl")), None)
         names = venvs.import_names(wheel) if wheel and wheel.is_file() else []
-        args = ["--index-url", index.simple_url]
-        if extra is not None and venvs.uv():
-            # uv takes every version of a name from the first index that has it, and asks
-            # an extra index first: the index under test must come first, and the
-            # production index (already serving older releases) only fill in dependencies.
-            args = ["--index", index.simple_url, "--default-index", extra(ctx).simple_url]
-        elif extra is not None:
-            args += ["--extra-index-url", extra(ctx).simple_url]
-        fresh = ["--refresh-package", project] if venvs.uv() else ["--no-cache-dir"]
         ctx.note(f"pip install {project}=={version} from {index.name} into a fresh venv")
         venv = ctx.workdir / f"verify-{index.name.lower()}"
-        try:
-            python = venvs.create(venv)
-            venvs.install(python, [*args, *fresh, f"{project}=={version}"], secrets=ctx.secrets)
-            venvs.check_import(python, names)
-        except CommandError as exc:
-            raise StepFailed(
-                f"{index.name}: installing {project}=={version} from it failed (exit code {exc.returncode}):\n"
-                f"{exc.output}"
-            ) from None
+        install_from(index, extra(ctx) if extra else None, project, version, names, venv, ctx.secrets)
         return f"{index.name} serves the journaled bytes; {project}=={version} installs and imports"
 
     return run_verify

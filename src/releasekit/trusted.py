@@ -1,0 +1,167 @@
+"""Trusted Publishing: an upload token minted from the CI job's OIDC identity, no stored secret.
+
+In a GitHub Actions job with ``permissions: id-token: write``, the runner can hand out an
+OIDC token (``ACTIONS_ID_TOKEN_REQUEST_URL`` / ``ACTIONS_ID_TOKEN_REQUEST_TOKEN``). The
+index says which audience it wants (``/_/oidc/audience``) and exchanges the job's token
+for a short-lived upload token (``/_/oidc/mint-token``) when a trusted publisher
+(owner, repository, workflow file, environment) is configured for the project there.
+twine then uploads with ``__token__`` and that token.
+
+The exchange's base URL is the index's own site (``https://pypi.org`` for PyPI's upload
+URL, ``https://test.pypi.org`` for TestPyPI's, the upload URL's scheme and host for any
+other index) and ``RELEASEKIT_OIDC_URL`` / ``RELEASEKIT_TEST_OIDC_URL`` override it. No
+token is ever printed, stored or put in an error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from releasekit.config import Index
+from releasekit.errors import ReleasekitError, StepFailed, redact
+
+TIMEOUT = 30.0
+MAX_ANSWER = 64 * 1024  # a token answer is a few kilobytes
+REQUEST_URL = "ACTIONS_ID_TOKEN_REQUEST_URL"
+REQUEST_TOKEN = "ACTIONS_ID_TOKEN_REQUEST_TOKEN"
+_SITES = {"upload.pypi.org": "https://pypi.org", "test.pypi.org": "https://test.pypi.org"}
+_OVERRIDES = {"TestPyPI": "RELEASEKIT_TEST_OIDC_URL", "PyPI": "RELEASEKIT_OIDC_URL"}
+_PYPI_AUDIENCES = ("pypi", "testpypi")
+
+
+class Credentials(NamedTuple):
+    """How twine authenticates: extra environment, the values to mask, and a phrase for the user."""
+
+    env: dict[str, str]
+    secrets: tuple[str, ...]
+    how: str
+
+
+def oidc_available(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether this process can ask GitHub Actions for an OIDC token (the job has ``id-token: write``)."""
+    env = os.environ if environ is None else environ
+    return bool(env.get(REQUEST_URL) and env.get(REQUEST_TOKEN))
+
+
+def has_twine_credentials(index: Index, environ: Mapping[str, str] | None = None) -> bool:
+    """Whether twine would find a password of its own: TWINE_PASSWORD, the URL, or ~/.pypirc."""
+    from releasekit.indexes import pypirc_repository
+
+    env = os.environ if environ is None else environ
+    if env.get("TWINE_PASSWORD"):
+        return True
+    if urllib.parse.urlsplit(index.upload_url).password:
+        return True
+    found = pypirc_repository(index.upload_url)
+    return found is not None and bool(found[1])
+
+
+def _override(index: Index) -> str:
+    return os.environ.get(_OVERRIDES.get(index.name, ""), "").rstrip("/")
+
+
+def exchange_url(index: Index) -> str:
+    """The base URL of the index's OIDC endpoints."""
+    override = _override(index)
+    if override:
+        return override
+    parts = urllib.parse.urlsplit(index.upload_url)
+    host = parts.hostname or ""
+    if host in _SITES:
+        return _SITES[host]
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    return f"{parts.scheme}://{netloc}"
+
+
+def _call(request: urllib.request.Request, what: str, secrets: list[str]) -> Any:
+    """One bounded request; the JSON answer, or StepFailed naming ``what`` with secrets masked."""
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+            body = response.read(MAX_ANSWER + 1)
+    except urllib.error.HTTPError as exc:
+        detail = exc.read(MAX_ANSWER).decode("utf-8", "replace")
+        raise StepFailed(redact(f"{what}: HTTP {exc.code}: {_error_detail(detail)}", secrets)) from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise StepFailed(redact(f"{what}: {getattr(exc, 'reason', exc)}", secrets)) from None
+    if len(body) > MAX_ANSWER:
+        raise StepFailed(f"{what}: the answer is larger than {MAX_ANSWER} bytes")
+    try:
+        return json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise StepFailed(f"{what}: the answer is not JSON") from None
+
+
+def _error_detail(text: str) -> str:
+    """PyPI's mint-token errors are ``{"errors": [{"code", "description"}]}``; anything else, its first line."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return text.strip().splitlines()[0][:200] if text.strip() else "(no detail)"
+    errors = data.get("errors") if isinstance(data, dict) else None
+    if isinstance(errors, list) and errors:
+        return "; ".join(str(e.get("description", e.get("code", "?")))[:300] for e in errors if isinstance(e, dict))
+    message = data.get("message") if isinstance(data, dict) else None
+    return str(message)[:300] if message else "(no detail)"
+
+
+def _string_field(answer: Any, key: str, what: str) -> str:
+    value = answer.get(key) if isinstance(answer, dict) else None
+    if not isinstance(value, str) or not value:
+        raise StepFailed(f"{what}: the answer has no {key!r}")
+    return value
+
+
+def mint_token(index: Index, environ: Mapping[str, str] | None = None) -> str:
+    """An upload token for ``index``, minted from this GitHub Actions job's OIDC identity."""
+    env = os.environ if environ is None else environ
+    request_url, request_token = env.get(REQUEST_URL, ""), env.get(REQUEST_TOKEN, "")
+    if not request_url or not request_token:
+        raise ReleasekitError(f"no OIDC identity: {REQUEST_URL} is not set (the job needs 'id-token: write')")
+    secrets = [request_token]
+    base = exchange_url(index)
+    headers = {"User-Agent": "releasekit", "Accept": "application/json"}
+    audience_answer = _call(
+        urllib.request.Request(f"{base}/_/oidc/audience", headers=headers),
+        f"{index.name}: asking {redact(base)} for its OIDC audience",
+        secrets,
+    )
+    audience = _string_field(audience_answer, "audience", f"{index.name}: OIDC audience")
+    if audience in _PYPI_AUDIENCES and not _override(index) and base not in _SITES.values():
+        # A token for PyPI's audience could be replayed at PyPI: only PyPI itself gets one, unless
+        # the operator (not the project's configuration) points the exchange elsewhere.
+        raise StepFailed(
+            f"{index.name}: {redact(base)} asks for PyPI's OIDC audience {audience!r}; not handing it a token "
+            f"PyPI would accept (set {_OVERRIDES.get(index.name, 'RELEASEKIT_OIDC_URL')} to allow it)"
+        )
+    joiner = "&" if urllib.parse.urlsplit(request_url).query else "?"
+    token_request = urllib.request.Request(
+        f"{request_url}{joiner}audience={urllib.parse.quote(audience, safe='')}",
+        headers={**headers, "Authorization": f"bearer {request_token}"},
+    )
+    job_token = _string_field(
+        _call(token_request, "GitHub Actions: asking for the job's OIDC token", secrets), "value", "GitHub OIDC"
+    )
+    secrets.append(job_token)
+    mint = urllib.request.Request(
+        f"{base}/_/oidc/mint-token",
+        data=json.dumps({"token": job_token}).encode(),
+        headers={**headers, "Content-Type": "application/json"},
+        method="POST",
+    )
+    what = f"{index.name}: exchanging the job's OIDC token at {redact(base)}/_/oidc/mint-token"
+    return _string_field(_call(mint, what, secrets), "token", what)
+
+
+def credentials(index: Index, environ: Mapping[str, str] | None = None) -> Credentials:
+    """Trusted Publishing when the job has an OIDC identity and twine has no credentials; twine's own otherwise."""
+    if oidc_available(environ) and not has_twine_credentials(index, environ):
+        token = mint_token(index, environ)
+        env = {"TWINE_USERNAME": "__token__", "TWINE_PASSWORD": token}
+        return Credentials(env, (token,), "Trusted Publishing (a token minted from the job's OIDC identity)")
+    return Credentials({}, (), "twine's credentials")

@@ -1,0 +1,187 @@
+"""The release workflow releasekit writes: its job structure, real zizmor, real check-jsonschema."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from releasekit import config, workflow
+from releasekit.wheelset import RUNNERS, has_extensions
+from tests.helpers.gitrepo import make_repo
+
+PURE_PYPROJECT = """\
+[build-system]
+requires = ["setuptools>=61"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "plain-pkg"
+version = "1.2.0"
+"""
+
+SETUP_PY_EXT = """\
+from setuptools import Extension, setup
+
+setup(
+    name="fastthing",
+    version="0.3.0",
+    ext_modules=[Extension("fastthing._speed", ["src/speed.c"])],
+)
+"""
+
+COMPILED_PYPROJECT = """\
+[build-system]
+requires = ["setuptools>=61"]
+build-backend = "setuptools.build_meta"
+
+[tool.cibuildwheel]
+build = "cp311-* cp312-*"
+skip = "*-musllinux_*"
+{extra}"""
+
+TOOLS = Path(sys.executable).parent
+
+
+def project(tmp_path: Path, files: dict[str, str]) -> config.Config:
+    root = make_repo(tmp_path / "work", files)
+    return config.load(root)
+
+
+def write_workflow(cfg: config.Config) -> tuple[Path, str]:
+    text = workflow.release_workflow(cfg)
+    path = cfg.root / ".github" / "workflows" / "release.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path, text
+
+
+def parse(text: str) -> dict[str, Any]:
+    data = yaml.safe_load(text)
+    assert isinstance(data, dict)
+    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as true
+    return data
+
+
+def steps_running(job: dict[str, Any], word: str) -> list[str]:
+    return [step["run"] for step in job["steps"] if word in step.get("run", "")]
+
+
+def check_structure(data: dict[str, Any], text: str, building: str, tag_glob: str = "v[0-9]*") -> None:
+    """What every release workflow must be, whatever the project."""
+    assert data["permissions"] == {}
+    assert set(data["on"]) == {"push", "workflow_dispatch"}
+    assert data["on"]["push"] == {"tags": [tag_glob]}
+    jobs = data["jobs"]
+    builders = [name for name, job in jobs.items() if steps_running(job, "releasekit build")]
+    assert builders == [building]
+    with_id_token = {name for name, job in jobs.items() if job.get("permissions", {}).get("id-token") == "write"}
+    assert with_id_token == {"publish-testpypi", "publish-pypi"}
+    assert jobs["publish-testpypi"]["environment"]["name"] == "testpypi"
+    assert jobs["publish-pypi"]["environment"]["name"] == "pypi"
+    assert steps_running(jobs["publish-testpypi"], "releasekit publish") == [
+        "releasekit publish dist --index test --attestations"
+    ]
+    assert steps_running(jobs["publish-pypi"], "releasekit publish") == [
+        "releasekit publish dist --index prod --attestations"
+    ]
+    assert "publish-testpypi" in jobs["publish-pypi"]["needs"]
+    assert "publish-pypi" in jobs["github-release"]["needs"]
+    assert jobs["github-release"]["permissions"] == {"contents": "write"}
+    for name, job in jobs.items():
+        assert "permissions" in job, name
+        assert set(job["permissions"]) <= {"contents", "id-token"}, name
+        for step in job["steps"]:
+            if "uses" in step:
+                assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False
+            assert "${{" not in step.get("run", ""), (name, step)
+    # every pin carries its version as a comment, in the file itself
+    for line in text.splitlines():
+        if "uses:" in line:
+            assert re.search(r"@[0-9a-f]{40} # v\d+\.\d+\.\d+$", line), line
+
+
+def run_tool(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, check=False, timeout=120)
+
+
+def check_with_real_tools(path: Path, root: Path) -> None:
+    zizmor = run_tool(str(TOOLS / "zizmor"), "--offline", str(path), cwd=root)
+    assert zizmor.returncode == 0, zizmor.stdout + zizmor.stderr
+    assert "No findings to report" in zizmor.stdout + zizmor.stderr
+    schema = run_tool(
+        str(TOOLS / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(path), cwd=root
+    )
+    assert schema.returncode == 0, schema.stdout + schema.stderr
+
+
+def test_pure_python_project(tmp_path: Path) -> None:
+    cfg = project(tmp_path, {"pyproject.toml": PURE_PYPROJECT, "setup.py": "from setuptools import setup\nsetup()\n"})
+    assert not has_extensions(cfg.root)
+    path, text = write_workflow(cfg)
+    data = parse(text)
+    check_structure(data, text, building="build")
+    assert list(data["jobs"]) == ["build", "publish-testpypi", "publish-pypi", "github-release"]
+    assert data["jobs"]["publish-pypi"]["environment"]["url"] == "https://pypi.org/project/plain-pkg/"
+    check_with_real_tools(path, cfg.root)
+
+
+def test_compiled_project_gets_the_wheel_matrix(tmp_path: Path) -> None:
+    cfg = project(
+        tmp_path,
+        {"pyproject.toml": COMPILED_PYPROJECT.format(extra=""), "setup.py": SETUP_PY_EXT, "src/speed.c": ""},
+    )
+    assert has_extensions(cfg.root)
+    path, text = write_workflow(cfg)
+    data = parse(text)
+    check_structure(data, text, building="sdist")
+    jobs = data["jobs"]
+    assert list(jobs) == ["sdist", "wheels", "publish-testpypi", "publish-pypi", "github-release"]
+    matrix = jobs["wheels"]["strategy"]["matrix"]["include"]
+    assert {(m["platform"], m["arch"]) for m in matrix} == {(r.platform, r.arch) for r in RUNNERS}
+    assert {m["os"] for m in matrix} >= {"ubuntu-24.04", "ubuntu-24.04-arm", "macos-15", "windows-11-arm"}
+    assert steps_running(jobs["wheels"], "cibuildwheel")
+    for name in ("publish-testpypi", "publish-pypi", "github-release"):
+        assert set(jobs[name]["needs"]) >= {"sdist", "wheels"}
+        download = next(s for s in jobs[name]["steps"] if "download-artifact" in s.get("uses", ""))
+        assert download["with"] == {"pattern": "dist-*", "merge-multiple": True, "path": "dist"}
+    check_with_real_tools(path, cfg.root)
+
+
+def test_configured_archs_narrow_the_matrix(tmp_path: Path) -> None:
+    extra = '[tool.cibuildwheel.linux]\narchs = ["x86_64"]\n[tool.cibuildwheel.windows]\narchs = "AMD64"\n'
+    cfg = project(tmp_path, {"pyproject.toml": COMPILED_PYPROJECT.format(extra=extra), "setup.py": SETUP_PY_EXT})
+    matrix = parse(workflow.release_workflow(cfg))["jobs"]["wheels"]["strategy"]["matrix"]["include"]
+    assert sorted((m["platform"], m["arch"]) for m in matrix) == [
+        ("linux", "x86_64"),
+        ("macos", "arm64"),
+        ("macos", "x86_64"),
+        ("windows", "AMD64"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"pyproject.toml": '[build-system]\nbuild-backend = "scikit_build_core.build"\n'},
+        {"pyproject.toml": '[build-system]\nbuild-backend = "mesonpy"\n'},
+        {"pyproject.toml": '[build-system]\nbuild-backend = "maturin"\n'},
+        {"pyproject.toml": "[project]\nname = 'x'\n", "setup.py": SETUP_PY_EXT},
+    ],
+)
+def test_compiled_projects_are_recognised(tmp_path: Path, files: dict[str, str]) -> None:
+    root = make_repo(tmp_path / "work", files)
+    assert has_extensions(root)
+
+
+def test_every_pin_is_in_one_table() -> None:
+    for action in workflow.ACTIONS.values():
+        assert re.fullmatch(r"[0-9a-f]{40}", action.sha)
+        assert re.fullmatch(r"v\d+\.\d+\.\d+", action.version)
