@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from releasekit import git
+from releasekit import git, refnames
 from releasekit.errors import ReleasekitError
 from releasekit.versions import next_version, support_table, version_from_tag
 
@@ -39,6 +39,8 @@ def _slug(text: str) -> str:
 
 def plan(root: Path, tag: str, description: str | None, remote: str | None = "origin") -> HotfixPlan:
     """Check that a hotfix can start from ``tag`` and work out its branch and version."""
+    refnames.check_tag(tag, "hotfix vX.Y.Z")
+    git.toplevel(root)  # outside a repository, say so (not that the tag is missing)
     version = version_from_tag(tag)
     if version is None:
         raise ReleasekitError(f"{tag!r} is not a release tag; give one like v1.2.3")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 
-from releasekit import changes, hookcache
+from releasekit import changes, hookcache, refnames
 from releasekit.errors import ReleasekitError
 from releasekit.findings import failed, render
 from releasekit.fragments import (
@@ -112,6 +112,8 @@ def main(args: argparse.Namespace) -> int:
             "`python -m releasekit.towncrier_config` and add it"
         )
     fragments, findings = validate_directory(cfg.root, spec)
+    if args.base is not None:
+        refnames.check_revision(args.base, "--base")
     base = args.base or f"{cfg.remote}/{cfg.release_branch}"
     change = changes.resolve(cfg.root, base=base, remote=cfg.remote)
     for note in change.notes:
