@@ -55,7 +55,7 @@ def problem(name: str) -> str | None:
 
 
 def _raise(where: str, value: str, kind: str, reason: str) -> NoReturn:
-    shown = value if len(value) <= 80 else value[:77] + "..."
+    shown = value if len(value) <= 2 * MAX_LENGTH else value[:MAX_LENGTH] + "..."
     raise ReleasekitError(f"{where}: {shown!r} is not a valid {kind} ({reason})")
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from releasekit import git, journal
+from releasekit import crash, git, journal
 from releasekit.advisory import check_severity, require_security_fragment
 from releasekit.config import Config
 from releasekit.errors import ReleasekitError, StepFailed, secrets_from_env
@@ -222,6 +222,7 @@ def run(
     """Walk ``steps`` in order, skipping those the journal records, journaling each one done."""
     git_dir = git.git_dir(config.root)
     fail_at = _fail_at(steps)
+    crash.requested()  # a misspelt crash point is an error now, not a crash that never comes
     workdir = Path(tempfile.mkdtemp(prefix="releasekit-"))
     ctx = Context(
         config=config,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from releasekit import indexes, journal, venvs
+from releasekit import crash, indexes, journal, venvs
 from releasekit.config import Index
 from releasekit.errors import CommandError, StepFailed
 from releasekit.steps import Context, Step
@@ -16,14 +16,21 @@ def _project(ctx: Context) -> str:
     return ctx.journal.project
 
 
-def upload_to(which: Callable[[Context], Index]) -> Callable[[Context], str]:
-    """A step function that uploads the missing files to the index ``which`` picks."""
+def upload_to(which: Callable[[Context], Index], step: str) -> Callable[[Context], str]:
+    """A step function that uploads the missing files to the index ``which`` picks (for the step ``step``)."""
 
     def run_upload(ctx: Context) -> str:
         index, project = which(ctx), _project(ctx)
         folder = journal.artifacts_dir(ctx.git_dir, ctx.journal.version)
         ctx.note(f"asking {index.name} which files it serves already")
-        result = indexes.upload(index, project, folder, ctx.journal.artifacts, secrets=ctx.secrets)
+        result = indexes.upload(
+            index,
+            project,
+            folder,
+            ctx.journal.artifacts,
+            secrets=ctx.secrets,
+            after_each=lambda n: crash.point(f"{step}:{n}"),
+        )
         detail = f"{len(result.uploaded)} uploaded to {index.name}"
         return detail + (f", {len(result.already_there)} already there" if result.already_there else "")
 
@@ -73,7 +80,7 @@ def _index(ctx: Context) -> Index:
     return ctx.config.index
 
 
-TEST_UPLOAD = Step("test-upload", "Test index: upload", False, False, upload_to(_test_index))
+TEST_UPLOAD = Step("test-upload", "Test index: upload", False, False, upload_to(_test_index, "test-upload"))
 TEST_VERIFY = Step("test-verify", "Test index: install and verify", True, False, verify_on(_test_index, _index))
-UPLOAD = Step("upload", "Production index: upload", False, False, upload_to(_index))
+UPLOAD = Step("upload", "Production index: upload", False, False, upload_to(_index, "upload"))
 VERIFY = Step("verify", "Production index: install and verify", True, False, verify_on(_index, None))
