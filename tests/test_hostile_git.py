@@ -17,7 +17,8 @@ from releasekit.errors import ReleasekitError
 from releasekit.release import begin
 from tests.helpers.cli import Result, releasekit
 from tests.helpers.fragments import demo_repo
-from tests.helpers.gitrepo import commit_all, git as run_git, write_files
+from tests.helpers.gitrepo import commit_all, write_files
+from tests.helpers.gitrepo import git as run_git
 from tests.helpers.projects import seed_repo
 from tests.helpers.releaseproj import Project, make_project, snapshot
 
