@@ -304,6 +304,16 @@ def test_journal_of_a_version_released_elsewhere(tmp_path: Path) -> None:
     assert run_git(project.root, "rev-parse", "v0.1.1^{commit}") == winner == run_git(project.root, "rev-parse", "main")
 
 
+def test_unknown_crash_point_is_refused(tmp_path: Path) -> None:
+    from releasekit.crash import CRASH_AT_ENV
+
+    project = make_project(tmp_path)
+    result = releasekit("release", "patch", "--yes", cwd=project.root, env={CRASH_AT_ENV: "upload:0"})
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"releasekit: error: {CRASH_AT_ENV}=upload:0: no such crash point; points are ")
+    assert not _journal_file(project).exists()
+
+
 # --- errors that used to mislead --------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ import sys
 CRASH_AT_ENV = "RELEASEKIT_CRASH_AT"
 CRASH_EXIT = 3  # an exit code releasekit gives for nothing else
 FIXED_POINTS = ("commit", "tag", "push")  # after the release commit, the tag, the push
-UPLOAD_STEPS = ("test-upload", "upload")  # "<step>:<n>": after the n-th file that step uploads
+UPLOAD_STEPS = ("test-upload", "upload")  # "<step>:<n>": after the n-th file that step uploads in this run
 
 
 def requested() -> str | None:
