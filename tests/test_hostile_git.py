@@ -202,6 +202,8 @@ def _valid_journal(project: Project) -> dict[str, object]:
         ({"security": "extreme"}, "security must be null or one of low, medium, high, critical"),
         ({"surprise": 1}, "unknown field 'surprise'"),
         ({"spec": None}, "spec must be major, minor, patch or a version, not None"),
+        ({"project": "--index-url=http://x"}, "project must be a project name or null, not '--index-url=http://x'"),
+        ({"advisory_url": "x\ny"}, "advisory_url must be text or null"),
     ],
 )
 def test_journal_fields_are_checked(tmp_path: Path, change: dict[str, object], problem: str) -> None:

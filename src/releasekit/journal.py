@@ -109,8 +109,22 @@ def _is_filename(value: object) -> bool:
         isinstance(value, str)
         and 0 < len(value) <= 255
         and value not in (".", "..")
+        and not value.startswith("-")
         and not any(char in value for char in "/\\\0")
         and value.isprintable()
+    )
+
+
+def _is_project(value: object) -> bool:
+    # A distribution name (PEP 508): it goes to pip as "name==version", so never an option.
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= 200
+        and value[0].isascii()
+        and value[0].isalnum()
+        and value[-1].isascii()
+        and value[-1].isalnum()
+        and all(char.isascii() and (char.isalnum() or char in "._-") for char in value)
     )
 
 
@@ -144,7 +158,7 @@ def _field_problem(data: dict[str, Any]) -> str | None:
         "remote": (lambda v: isinstance(v, str) and ref_problem(v) is None, "a remote name"),
         "start_commit": (_is_commit, "a commit id"),
         "release_commit": (lambda v: v is None or _is_commit(v), "a commit id or null"),
-        "project": (lambda v: v is None or _is_filename(v), "a project name or null"),
+        "project": (lambda v: v is None or _is_project(v), "a project name or null"),
         "completed": (lambda v: isinstance(v, list) and all(isinstance(s, str) for s in v), "a list of step names"),
         "artifacts": (
             lambda v: isinstance(v, dict) and all(_is_filename(k) and _is_sha256(h) for k, h in v.items()),

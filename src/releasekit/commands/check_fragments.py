@@ -112,9 +112,9 @@ def main(args: argparse.Namespace) -> int:
             "`python -m releasekit.towncrier_config` and add it"
         )
     fragments, findings = validate_directory(cfg.root, spec)
-    if args.base is not None:
-        refnames.check_revision(args.base, "--base")
     base = args.base or f"{cfg.remote}/{cfg.release_branch}"
+    # The configured names were checked when pyproject.toml was parsed; the hook's record is checked again here.
+    refnames.check_revision(base, "--base" if args.base is not None else "[tool.releasekit] remote/release_branch")
     change = changes.resolve(cfg.root, base=base, remote=cfg.remote)
     for note in change.notes:
         print(f"releasekit: {note}", file=sys.stderr)
