@@ -20,6 +20,7 @@ from tests.helpers.fragments import demo_repo
 from tests.helpers.gitrepo import commit_all, write_files
 from tests.helpers.gitrepo import git as run_git
 from tests.helpers.projects import seed_repo
+from tests.helpers.pypi import free_port
 from tests.helpers.releaseproj import Project, make_project, snapshot
 
 
@@ -337,6 +338,17 @@ def test_missing_origin_path_is_one_plain_line(tmp_path: Path) -> None:
     line = one_error(releasekit("hotfix", "v1.2.3", cwd=seed), code=1)
     assert line == f"cannot fetch from origin: origin is the path {gone}, which does not exist"
     assert run_git(seed, "rev-parse", "--abbrev-ref", "HEAD") == "main"
+    # The release's preflight lists it as one problem among the others, not as git's five lines.
+    project = make_project(tmp_path / "release")
+    shutil.rmtree(project.origin)
+    dead = f"http://127.0.0.1:{free_port()}/"  # the indexes' problems are not this test's business
+    urls = ("UPLOAD_URL", "SIMPLE_URL", "TEST_UPLOAD_URL", "TEST_SIMPLE_URL")
+    result = releasekit("release", "--dry-run", cwd=project.root, env={f"RELEASEKIT_{u}": dead for u in urls})
+    assert result.returncode == 1
+    assert f"  - cannot fetch main from origin: origin is the path {project.origin}, which does not exist\n" in (
+        result.stderr
+    )
+    assert "access rights" not in result.output and "repository exists" not in result.output
 
 
 def test_hotfix_tag_argument_is_checked(tmp_path: Path) -> None:

@@ -3,7 +3,8 @@
 Every completed step is journaled before the next begins, so running the same command
 again after any failure resumes at the step that failed. ``RELEASEKIT_FAIL_AT_STEP``
 (a step number, from 1, or a step name) stops the process right after that step has
-completed and been journaled: a testing aid for crash-and-resume.
+completed and been journaled: a testing aid for crash-and-resume. ``RELEASEKIT_CRASH_AT``
+(releasekit.crash) ends it abruptly inside a step, between a side effect and its journal entry.
 """
 
 from __future__ import annotations
