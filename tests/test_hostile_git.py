@@ -7,6 +7,7 @@ the key, flag or variable, and that nothing outside the repository changed.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -280,6 +281,71 @@ def test_the_lock_is_shared_by_every_worktree(tmp_path: Path) -> None:
     )
     assert journal.load(git.git_dir(other)) is None  # the loser left nothing behind
     assert run_git(other, "tag", "--list") == ""
+
+
+WAITING_NOXFILE = """\
+import os
+import time
+import nox
+
+@nox.session(venv_backend="none")
+def tests(session):
+    marks = os.environ["MARKER_DIR"]
+    open(os.path.join(marks, "started"), "w").close()
+    deadline = time.monotonic() + 120
+    while not os.path.exists(os.path.join(marks, "go")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+"""
+
+
+@pytest.mark.integration
+def test_two_worktrees_racing_one_wins(tmp_path: Path) -> None:
+    """A real release holds the lock in one worktree; the other worktree's release is refused."""
+    import subprocess
+    import sys
+    import time
+
+    from tests.helpers.pypi import pypiserver
+
+    project = make_project(tmp_path, extra_files={"noxfile.py": WAITING_NOXFILE})
+    other = _second_worktree(project, tmp_path)
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    with pypiserver(tmp_path / "index") as index:
+        env = {**os.environ, **index.env(), **index.env("RELEASEKIT_TEST_"), "MARKER_DIR": str(marks)}
+        env["RELEASEKIT_FAIL_AT_STEP"] = "tests"
+        first = subprocess.Popen(
+            [sys.executable, "-m", "releasekit", "release", "patch", "--yes"],
+            cwd=project.root,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 120
+            while not (marks / "started").exists() and first.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert (marks / "started").exists(), first.communicate()[0]
+            second = releasekit(
+                "release",
+                "patch",
+                "--yes",
+                cwd=other,
+                env={**index.env(), **index.env("RELEASEKIT_TEST_"), "RELEASEKIT_FAIL_AT_STEP": "preflight"},
+            )
+        finally:
+            (marks / "go").touch()
+            output, _ = first.communicate(timeout=120)
+    lock = git.common_dir(other) / "releasekit" / "lock"
+    assert one_error(second) == (
+        f"{lock}: another releasekit release is running in this repository (this worktree or another)"
+    )
+    assert journal.load(git.git_dir(other)) is None  # the loser left no journal
+    assert first.returncode == 1 and "stopping after step 2 (tests)" in output, output
+    winner = journal.load(project.root / ".git")
+    assert winner is not None and winner.completed == ["preflight", "tests"]
 
 
 def test_journal_of_a_version_released_elsewhere(tmp_path: Path) -> None:
