@@ -283,6 +283,18 @@ def test_the_lock_is_shared_by_every_worktree(tmp_path: Path) -> None:
     assert run_git(other, "tag", "--list") == ""
 
 
+def test_lock_never_follows_a_symlink(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    lock = project.root / ".git" / "releasekit" / "lock"
+    lock.parent.mkdir()
+    lock.symlink_to(victim)
+    line = one_error(releasekit("release", "patch", "--yes", cwd=project.root))
+    assert line.startswith(f"{lock}: cannot open the release lock: ") and line.endswith("if it is not a file")
+    assert victim.read_text() == "keep me"
+
+
 WAITING_NOXFILE = """\
 import os
 import time

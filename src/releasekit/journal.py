@@ -298,13 +298,21 @@ def locked(common_dir: Path) -> Iterator[None]:
     except ImportError:  # pragma: no cover - Windows: no advisory locks, run unguarded
         yield
         return
-    with open(folder / "lock", "w") as handle:
+    lock = folder / "lock"
+    # Never truncate, never follow a symlink: the lock file only has to exist.
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(lock, flags, 0o644)
+    except OSError as exc:
+        raise ReleasekitError(
+            f"{lock}: cannot open the release lock: {exc.strerror}; remove it if it is not a file"
+        ) from None
+    with os.fdopen(fd, "rb+", buffering=0) as handle:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             raise ReleasekitError(
-                f"{folder / 'lock'}: another releasekit release is running in this repository "
-                "(this worktree or another)"
+                f"{lock}: another releasekit release is running in this repository (this worktree or another)"
             ) from None
         try:
             yield
