@@ -12,6 +12,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from releasekit import config, git, gitdiff, journal, refnames
 from releasekit.errors import ReleasekitError
@@ -81,6 +83,44 @@ def test_invalid_names_agree_with_git(name: str, reason: str, tmp_path: Path) ->
 
         proc = subprocess.run(["git", "check-ref-format", "--branch", name], cwd=tmp_path, capture_output=True)
         assert proc.returncode != 0, name
+
+
+_REFISH = st.text(alphabet=st.sampled_from("ab-./@{}~^:?*[\\ \t.lock"), max_size=12)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=_REFISH)
+def test_names_agree_with_git_check_ref_format(tmp_path: Path, name: str) -> None:
+    """Whatever the name, releasekit accepts it exactly when git would (plus: no leading '-')."""
+    import subprocess
+
+    if name == "@":
+        return  # git reads "@" as HEAD; releasekit refuses it as a name
+    proc = subprocess.run(["git", "check-ref-format", "--allow-onelevel", name], cwd=tmp_path, capture_output=True)
+    git_accepts = proc.returncode == 0 and not name.startswith("-")
+    assert (refnames.problem(name) is None) == git_accepts, (name, refnames.problem(name))
+
+
+def test_legitimate_shapes_pass(tmp_path: Path) -> None:
+    """A project on master, pushing to a remote named upstream, with a nested release branch name."""
+    from tests.helpers.fragments import demo_files
+    from tests.helpers.gitrepo import add_origin, make_repo
+
+    files = demo_files()
+    files["pyproject.toml"] += '\n[tool.releasekit]\nrelease_branch = "master"\nremote = "upstream"\n'
+    repo = make_repo(tmp_path / "legacy", files, branch="master")
+    add_origin(repo, tmp_path / "upstream.git", branch="master")
+    run_git(repo, "remote", "rename", "origin", "upstream")
+    run_git(repo, "checkout", "-q", "-b", "feature/v2.x-answer")
+    write_files(repo, {"docs/index.md": "# Demo, documented\n"})
+    commit_all(repo, "Document the demo")
+    cfg = config.load(repo)
+    assert (cfg.release_branch, cfg.remote) == ("master", "upstream")
+    result = releasekit("check", "fragments", cwd=repo)
+    assert result.returncode == 0, result.output
+    assert "commits since upstream/master" in result.stderr
+    result = releasekit("check", "fragments", "--base", "upstream/master~0", cwd=repo)
+    assert result.returncode == 0, result.output
 
 
 def test_revisions_take_a_name_and_a_suffix() -> None:
