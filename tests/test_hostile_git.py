@@ -274,7 +274,10 @@ def test_journal_version_cannot_reach_outside_the_git_dir(tmp_path: Path) -> Non
     # The second guard: a path made from journal fields is checked to stay in the journal's directory.
     with pytest.raises(ReleasekitError, match="outside"):
         journal.artifacts_dir(project.root / ".git", "../../../../victim")
-    assert journal.artifacts_dir(project.root / ".git", "1.2.3").name == "1.2.3"
+    folder = journal.artifacts_dir(project.root / ".git", "1.2.3")
+    assert folder.name == "1.2.3" and journal.inside(folder, folder / "x-1.2.3.tar.gz") == folder / "x-1.2.3.tar.gz"
+    with pytest.raises(ReleasekitError, match="outside"):
+        journal.inside(folder, folder / ".." / ".." / ".." / "config")
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from releasekit import crash, indexes, journal, venvs
 from releasekit.config import Index
@@ -16,12 +17,20 @@ def _project(ctx: Context) -> str:
     return ctx.journal.project
 
 
+def _artifacts_folder(ctx: Context) -> Path:
+    """The journaled files' directory, once sure every journaled file name stays in it."""
+    folder = journal.artifacts_dir(ctx.git_dir, ctx.journal.version)
+    for filename in ctx.journal.artifacts:
+        journal.inside(folder, folder / filename)
+    return folder
+
+
 def upload_to(which: Callable[[Context], Index], step: str) -> Callable[[Context], str]:
     """A step function that uploads the missing files to the index ``which`` picks (for the step ``step``)."""
 
     def run_upload(ctx: Context) -> str:
         index, project = which(ctx), _project(ctx)
-        folder = journal.artifacts_dir(ctx.git_dir, ctx.journal.version)
+        folder = _artifacts_folder(ctx)
         ctx.note(f"asking {index.name} which files it serves already")
         result = indexes.upload(
             index,
@@ -44,7 +53,7 @@ def verify_on(which: Callable[[Context], Index], extra: Callable[[Context], Inde
         index, project, version = which(ctx), _project(ctx), ctx.journal.version
         ctx.note(f"checking the bytes {index.name} serves against the journal")
         indexes.verify(index, project, ctx.journal.artifacts)
-        folder = journal.artifacts_dir(ctx.git_dir, version)
+        folder = _artifacts_folder(ctx)
         wheel = next((folder / f for f in sorted(ctx.journal.artifacts) if f.endswith(".whl")), None)
         names = venvs.import_names(wheel) if wheel and wheel.is_file() else []
         args = ["--index-url", index.simple_url]
