@@ -45,7 +45,7 @@ def test_refusals_are_one_line_and_exit_2(tmp_path: Path) -> None:
         ("v1.0.0",): "the 1.0 line is no longer supported",
         ("v9.9.9",): "tag v9.9.9 does not exist here",
         ("1.2",): "'1.2' is not a release tag; give one like v1.2.3",
-        ("v1.2.0~1",): "'v1.2.0~1' is not a release tag",
+        ("v1.2.0~1",): "hotfix vX.Y.Z: 'v1.2.0~1' is not a valid tag name (contains '~')",
     }
     for argv, message in cases.items():
         result = releasekit("hotfix", *argv, cwd=repo)

@@ -353,7 +353,10 @@ def test_a_damaged_journal_is_named(tmp_path: Path) -> None:
     bad_format = Journal("1.3.0", "minor", "1.2.3", "main", "origin", "a" * 40, tag_format="--exec={version}")
     journal.save(repo / ".git", bad_format)
     result = releasekit("status", cwd=repo, env=NO_GITHUB)
-    assert result.returncode == 2 and "release.json: tag_format: '--exec={version}'" in result.stderr
+    assert result.returncode == 2 and (
+        "release.json: damaged release journal (tag_format must be a tag format such as v{version}, "
+        "not '--exec={version}')" in result.stderr
+    )
 
 
 def test_status_writes_nothing(tmp_path: Path) -> None:

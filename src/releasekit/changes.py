@@ -49,6 +49,10 @@ def resolve(
     env = os.environ if environ is None else environ
     from_ref, to_ref = env.get("PRE_COMMIT_FROM_REF"), env.get("PRE_COMMIT_TO_REF")
     if from_ref and to_ref:
+        from releasekit.refnames import check_revision
+
+        check_revision(from_ref, "PRE_COMMIT_FROM_REF")
+        check_revision(to_ref, "PRE_COMMIT_TO_REF")
         return _between(root, from_ref, to_ref, remote)
     return _since_base(root, base, remote)
 
@@ -62,6 +66,9 @@ def _between(root: Root, from_ref: str, to_ref: str, remote: str) -> Change:
     pairs, error = diff_name_status(root, *revs)
     notes: list[str] = []
     if pairs is None:
+        from releasekit import git
+
+        git.toplevel(root)  # outside a repository, say so in one line, not with git's usage text
         notes.extend(_repair(root, from_ref, remote, what="PRE_COMMIT_FROM_REF", against=to_ref))
         pairs, error = diff_name_status(root, *revs)
         if pairs is None:  # pragma: no cover - _repair raises whenever git cannot diff
@@ -77,6 +84,7 @@ def _since_base(root: Root, base: str, remote: str) -> Change:
     if pairs is None:
         from releasekit import git
 
+        git.toplevel(root)  # outside a repository, say so in one line, not with git's usage text
         if git.rev_parse("HEAD", root) is None:
             # No commit yet: everything staged is new.
             revs = ("--cached", git.empty_tree(root))

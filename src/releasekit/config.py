@@ -197,6 +197,16 @@ def _check_keys(table: Mapping[str, Any], schema: Mapping[str, Any], where: str,
             raise ReleasekitError(f"{path.name}: [{where}] {key} must be {_type_name(expected)}, not {value!r}")
 
 
+def _check_git_names(own: Mapping[str, Any], path: Path) -> None:
+    """The branch and remote names go to git: refuse any that git could read as an option."""
+    from releasekit import refnames
+
+    if "release_branch" in own:
+        refnames.check_branch(own["release_branch"], f"{path.name}: [tool.releasekit] release_branch")
+    if "remote" in own:
+        refnames.check_remote(own["remote"], f"{path.name}: [tool.releasekit] remote")
+
+
 def _type_name(kind: type) -> str:
     return {str: "a string", bool: "true or false", list: "an array", int: "an integer"}.get(kind, kind.__name__)
 
@@ -342,6 +352,7 @@ def load(start: Path | str | None = None) -> Config:
     data = read_toml(pyproject)
     own = _table(data, "tool.releasekit") or {}
     _check_keys(own, SCHEMA, "tool.releasekit", pyproject)
+    _check_git_names(own, pyproject)
     project = _table(data, "project") or {}
     links = own.get("links", {})
     github = own.get("github", {})

@@ -5,10 +5,21 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from releasekit.errors import ReleasekitError
+from releasekit.errors import ReleasekitError, StepFailed
+from releasekit.gitdiff import diff_args
 from releasekit.process import run
 
 PathLike = str | os.PathLike[str]
+
+# Ends git's options: whatever follows is a name, even one starting with "-" (git >= 2.24).
+# Names from outside are checked where they enter (releasekit.refnames); this is the second guard.
+EOO = "--end-of-options"
+
+
+def _not_an_option(name: str) -> None:
+    """For the few git commands that take no --end-of-options: refuse a name git would read as an option."""
+    if name.startswith("-"):
+        raise ReleasekitError(f"{name!r}: not a git name (starts with '-')")
 
 
 def git(*args: str, cwd: PathLike, check: bool = True) -> str:
@@ -25,8 +36,20 @@ def toplevel(cwd: PathLike) -> Path:
 
 
 def git_dir(cwd: PathLike) -> Path:
-    """The repository's git directory (where releasekit keeps its journal)."""
-    return Path(cwd, git("rev-parse", "--git-dir", cwd=cwd)).resolve()
+    """The work tree's git directory (where releasekit keeps its journal)."""
+    return _rev_parse_path("--git-dir", cwd)
+
+
+def common_dir(cwd: PathLike) -> Path:
+    """The git directory every worktree of the repository shares (where the release lock lives)."""
+    return _rev_parse_path("--git-common-dir", cwd)
+
+
+def _rev_parse_path(option: str, cwd: PathLike) -> Path:
+    proc = run(["git", "rev-parse", option], cwd=cwd, check=False)
+    if proc.returncode != 0:
+        raise ReleasekitError(f"{os.fspath(cwd)}: not inside a git repository")
+    return Path(cwd, proc.stdout.rstrip("\n")).resolve()
 
 
 def current_branch(cwd: PathLike) -> str | None:
@@ -52,19 +75,19 @@ def head(cwd: PathLike) -> str:
 
 def rev_parse(rev: str, cwd: PathLike) -> str | None:
     """The commit ``rev`` names, or None when it names nothing."""
-    proc = run(["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], cwd=cwd, check=False)
+    proc = run(["git", "rev-parse", "--verify", "--quiet", EOO, f"{rev}^{{commit}}"], cwd=cwd, check=False)
     return proc.stdout.strip() or None if proc.returncode == 0 else None
 
 
 def tags_merged(cwd: PathLike, pattern: str = "v*") -> list[str]:
     """Tags matching ``pattern`` that are reachable from HEAD."""
-    proc = run(["git", "tag", "--merged", "HEAD", "--list", pattern], cwd=cwd, check=False)
+    proc = run(["git", "tag", "--merged", "HEAD", "--list", EOO, pattern], cwd=cwd, check=False)
     return proc.stdout.split() if proc.returncode == 0 else []
 
 
 def tags(cwd: PathLike, pattern: str = "v*") -> list[str]:
     """All local tags matching ``pattern``."""
-    return git("tag", "--list", pattern, cwd=cwd).split()
+    return git("tag", "--list", EOO, pattern, cwd=cwd).split()
 
 
 def tag_dates(cwd: PathLike) -> dict[str, int]:
@@ -95,33 +118,57 @@ def count_commits(revision_range: str, cwd: PathLike) -> int:
 
 def tag_exists(tag: str, cwd: PathLike) -> bool:
     """True when the local tag ``tag`` exists."""
-    return run(["git", "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}"], cwd=cwd, check=False).returncode == 0
+    return (
+        run(["git", "rev-parse", "--verify", "--quiet", EOO, f"refs/tags/{tag}"], cwd=cwd, check=False).returncode == 0
+    )
 
 
 def remote_tag_exists(remote: str, tag: str, cwd: PathLike) -> bool:
     """True when ``remote`` has the tag ``tag``."""
-    return git("ls-remote", "--tags", remote, f"refs/tags/{tag}", cwd=cwd) != ""
+    return git("ls-remote", "--tags", EOO, remote, f"refs/tags/{tag}", cwd=cwd) != ""
 
 
 def remote_branch_exists(remote: str, branch: str, cwd: PathLike) -> bool:
     """True when ``remote`` has the branch ``branch``."""
-    return git("ls-remote", "--heads", remote, f"refs/heads/{branch}", cwd=cwd) != ""
+    return git("ls-remote", "--heads", EOO, remote, f"refs/heads/{branch}", cwd=cwd) != ""
 
 
 def remote_url(remote: str, cwd: PathLike) -> str | None:
     """The URL of ``remote``, or None when there is no such remote."""
-    proc = run(["git", "remote", "get-url", remote], cwd=cwd, check=False)
+    proc = run(["git", "remote", "get-url", EOO, remote], cwd=cwd, check=False)
     return proc.stdout.strip() if proc.returncode == 0 else None
 
 
 def fetch(remote: str, cwd: PathLike, *refs: str) -> None:
-    """Fetch ``refs`` (or the default refspecs) and tags from ``remote``."""
-    git("fetch", "--quiet", "--tags", remote, *refs, cwd=cwd)
+    """Fetch ``refs`` (or the default refspecs) and tags from ``remote``.
+
+    A failure is one line saying why (git's own message runs to five, the useful one first).
+    """
+    proc = run(["git", "fetch", "--quiet", "--tags", EOO, remote, *refs], cwd=cwd, check=False)
+    if proc.returncode != 0:
+        what = f"{' '.join(refs)} " if refs else ""
+        raise StepFailed(f"cannot fetch {what}from {remote}: {remote_problem(remote, proc.stderr, cwd)}")
+
+
+def remote_problem(remote: str, output: str, cwd: PathLike) -> str:
+    """What went wrong talking to ``remote``, in one line, from git's output (and a look at its URL)."""
+    url = remote_url(remote, cwd) or ""
+    host_part = url.split("/", 1)[0]
+    path = url[len("file://") :] if url.startswith("file://") else None if ":" in host_part else url
+    if path and not Path(cwd, path).exists():
+        # Said plainly, not git's "check your access rights".
+        return f"{remote} is the path {url}, which does not exist"
+    for line in output.splitlines():
+        for prefix in ("fatal: ", "error: "):
+            if line.startswith(prefix):
+                return line[len(prefix) :].strip()
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    return lines[0] if lines else "git fetch failed"
 
 
 def commit_time(rev: str, cwd: PathLike) -> int:
     """The committer time of ``rev``, in seconds since the epoch."""
-    return int(git("log", "-1", "--format=%ct", rev, cwd=cwd))
+    return int(git("log", "-1", "--format=%ct", EOO, rev, "--", cwd=cwd))
 
 
 def is_shallow(cwd: PathLike) -> bool:
@@ -136,13 +183,13 @@ def changed_paths(cwd: PathLike) -> list[str]:
 
 def ahead_behind(rev: str, upstream: str, cwd: PathLike) -> tuple[int, int]:
     """How many commits ``rev`` has that ``upstream`` lacks, and the other way round."""
-    ahead, behind = git("rev-list", "--left-right", "--count", f"{rev}...{upstream}", cwd=cwd).split()
+    ahead, behind = git("rev-list", "--left-right", "--count", EOO, f"{rev}...{upstream}", "--", cwd=cwd).split()
     return int(ahead), int(behind)
 
 
 def subject(rev: str, cwd: PathLike) -> str:
     """The first line of the message of commit ``rev``."""
-    return git("log", "-1", "--format=%s", rev, cwd=cwd)
+    return git("log", "-1", "--format=%s", EOO, rev, "--", cwd=cwd)
 
 
 def parent(rev: str, cwd: PathLike) -> str | None:
@@ -157,28 +204,30 @@ def tag_target(tag: str, cwd: PathLike) -> str | None:
 
 def create_tag(tag: str, message: str, rev: str, cwd: PathLike, *, sign: bool = False) -> None:
     """Create the annotated (or, with ``sign``, signed) tag ``tag`` on ``rev``."""
-    git("tag", "-s" if sign else "-a", tag, "-m", message, rev, cwd=cwd)
+    git("tag", "-s" if sign else "-a", "-m", message, EOO, tag, rev, cwd=cwd)
 
 
 def delete_tag(tag: str, cwd: PathLike) -> None:
     """Delete the local tag ``tag``."""
-    git("tag", "-d", tag, cwd=cwd)
+    git("tag", "-d", EOO, tag, cwd=cwd)
 
 
 def reset_hard(rev: str, cwd: PathLike) -> None:
     """Move the branch and the work tree to ``rev``, dropping local changes."""
-    git("reset", "--quiet", "--hard", rev, cwd=cwd)
+    # reset takes no --end-of-options (git 2.39); the "--" makes rev a revision, never a path.
+    _not_an_option(rev)
+    git("reset", "--quiet", "--hard", rev, "--", cwd=cwd)
 
 
 def clone(source: PathLike, dest: PathLike, rev: str) -> None:
     """A fresh checkout of ``rev`` of the repository ``source`` in ``dest``."""
-    git("clone", "--quiet", "--no-checkout", os.fspath(source), os.fspath(dest), cwd=Path(dest).parent)
-    git("-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", rev, cwd=dest)
+    git("clone", "--quiet", "--no-checkout", "--", os.fspath(source), os.fspath(dest), cwd=Path(dest).parent)
+    git("switch", "--quiet", "--detach", EOO, rev, cwd=dest)
 
 
 def push_atomic(remote: str, refspecs: list[str], cwd: PathLike) -> None:
     """Push ``refspecs`` to ``remote`` all together or not at all."""
-    git("push", "--quiet", "--atomic", "--porcelain", remote, *refspecs, cwd=cwd)
+    git("push", "--quiet", "--atomic", "--porcelain", EOO, remote, *refspecs, cwd=cwd)
 
 
 def _refs_dir(top: PathLike) -> Path | None:
@@ -233,18 +282,23 @@ def tag_ref_paths(top: PathLike) -> list[str] | None:
 def branch_exists(branch: str, cwd: PathLike) -> bool:
     """True when the local branch ``branch`` exists."""
     return (
-        run(["git", "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"], cwd=cwd, check=False).returncode == 0
+        run(["git", "rev-parse", "--verify", "--quiet", EOO, f"refs/heads/{branch}"], cwd=cwd, check=False).returncode
+        == 0
     )
 
 
 def create_branch(branch: str, start: str, cwd: PathLike) -> None:
     """Create ``branch`` at ``start`` and check it out."""
-    git("checkout", "--quiet", "-b", branch, start, cwd=cwd)
+    # checkout mistakes --end-of-options for a path (git 2.39); switch takes it.
+    _not_an_option(branch)
+    git("switch", "--quiet", "--create", branch, EOO, start, cwd=cwd)
 
 
 def first_added_line(cwd: PathLike, path: str, *revs: str) -> int:
     """The first line of ``path`` that ``git diff revs`` adds or changes (1 when there is none)."""
-    proc = run(["git", "diff", "-U0", "--no-ext-diff", "--relative", *revs, "--", path], cwd=cwd, check=False)
+    proc = run(
+        ["git", "diff", "-U0", "--no-ext-diff", "--relative", *diff_args(revs), "--", path], cwd=cwd, check=False
+    )
     for line in proc.stdout.splitlines():
         if line.startswith("@@"):
             # @@ -a,b +c,d @@
@@ -264,7 +318,7 @@ def file_diff(cwd: PathLike, path: str, *revs: str) -> str:
 
 def merge_base(a: str, b: str, cwd: PathLike) -> str | None:
     """A best common ancestor of ``a`` and ``b``, or None when they share no history (here)."""
-    proc = run(["git", "merge-base", a, b], cwd=cwd, check=False)
+    proc = run(["git", "merge-base", EOO, a, b], cwd=cwd, check=False)
     return proc.stdout.strip() or None if proc.returncode == 0 else None
 
 
@@ -281,13 +335,15 @@ def fetch_branch(remote: str, branch: str, cwd: PathLike, *, unshallow: bool = F
     """
     refspec = f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}"
     extra = ["--unshallow"] if unshallow else []
-    proc = run(["git", "fetch", "--quiet", "--no-tags", *extra, remote, refspec], cwd=cwd, check=False)
+    proc = run(["git", "fetch", "--quiet", "--no-tags", *extra, EOO, remote, refspec], cwd=cwd, check=False)
     return proc.returncode == 0
 
 
 def unshallow(remote: str, cwd: PathLike) -> bool:
     """Complete the history of a shallow clone from ``remote``; True when it worked."""
-    return run(["git", "fetch", "--quiet", "--no-tags", "--unshallow", remote], cwd=cwd, check=False).returncode == 0
+    return (
+        run(["git", "fetch", "--quiet", "--no-tags", "--unshallow", EOO, remote], cwd=cwd, check=False).returncode == 0
+    )
 
 
 def empty_tree(cwd: PathLike) -> str:
@@ -297,7 +353,7 @@ def empty_tree(cwd: PathLike) -> str:
 
 def subjects(revision_range: str, cwd: PathLike) -> list[str]:
     """The subject lines of the commits in ``revision_range`` (``A..B``)."""
-    return git("log", "--format=%s", revision_range, "--", cwd=cwd).splitlines()
+    return git("log", "--format=%s", EOO, revision_range, "--", cwd=cwd).splitlines()
 
 
 def tracked_files(cwd: PathLike, *pathspecs: str) -> list[str] | None:
@@ -310,7 +366,7 @@ def tracked_files(cwd: PathLike, *pathspecs: str) -> list[str] | None:
 
 def is_ancestor(ancestor: str, descendant: str, cwd: PathLike) -> bool:
     """True when ``ancestor`` is in the history of ``descendant``."""
-    proc = run(["git", "merge-base", "--is-ancestor", ancestor, descendant], cwd=cwd, check=False)
+    proc = run(["git", "merge-base", "--is-ancestor", EOO, ancestor, descendant], cwd=cwd, check=False)
     return proc.returncode == 0
 
 

@@ -63,6 +63,19 @@ def run_git(cwd: str | os.PathLike[str], *args: str) -> tuple[int, str, str]:
     return os.waitstatus_to_exitcode(status), out, err
 
 
+_DIFF_OPTIONS = ("--cached", "--merge-base")
+
+
+def diff_args(revs: tuple[str, ...]) -> list[str]:
+    """The revision part of a ``git diff`` command line: its own options, then ``--end-of-options``, then revisions.
+
+    The revisions may come from outside (``--base``, pre-commit's refs); after
+    ``--end-of-options`` git never reads one as an option (git >= 2.24).
+    """
+    options = [r for r in revs if r in _DIFF_OPTIONS]
+    return [*options, "--end-of-options", *(r for r in revs if r not in _DIFF_OPTIONS)]
+
+
 def diff_name_status(cwd: str | os.PathLike[str], *revs: str) -> tuple[Pairs | None, str]:
     """``git diff --name-status -z`` over ``revs``: ``([(status, path), ...], "")``, or ``(None, error)``.
 
@@ -70,7 +83,7 @@ def diff_name_status(cwd: str | os.PathLike[str], *revs: str) -> tuple[Pairs | N
     those below it are listed (``--relative``), so a project in a monorepo sees its own.
     """
     code, out, err = run_git(
-        cwd, "diff", "--name-status", "-z", "--no-renames", "--no-ext-diff", "--relative", *revs, "--"
+        cwd, "diff", "--name-status", "-z", "--no-renames", "--no-ext-diff", "--relative", *diff_args(revs), "--"
     )
     if code != 0:
         return None, err.strip()

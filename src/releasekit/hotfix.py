@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from releasekit import git
+from releasekit import git, refnames
 from releasekit.errors import ReleasekitError
 from releasekit.tags import from_version_or_tag, release_tags
 from releasekit.versions import next_version, support_table
@@ -46,6 +46,8 @@ def plan(
     ``tag`` is a release tag in the project's format, or its bare version (``1.2.0`` or
     ``v1.2.0``, whichever the tags look like). ``tag_format`` is the configured format, if any.
     """
+    refnames.check_tag(tag, "hotfix vX.Y.Z")
+    git.toplevel(root)  # outside a repository, say so (not that the tag is missing)
     if remote and git.remote_url(remote, root) is not None:
         git.fetch(remote, root)
     fmt, tags = release_tags(root, tag_format)

@@ -16,7 +16,7 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import NamedTuple
@@ -269,8 +269,12 @@ def upload(
     secrets: Iterable[str] = (),
     env: Mapping[str, str] | None = None,
     attestations: bool = False,
+    after_each: Callable[[int], None] = lambda count: None,
 ) -> UploadResult:
-    """Upload the files of ``artifacts`` the index does not serve yet, one at a time."""
+    """Upload the files of ``artifacts`` the index does not serve yet, one at a time.
+
+    ``after_each`` is called with the number of files uploaded so far, after each one.
+    """
     for filename, sha256 in artifacts.items():
         if not (folder / filename).is_file():
             raise StepFailed(f"{folder / filename}: a journaled file is missing; restore it or abort the release")
@@ -284,6 +288,7 @@ def upload(
             done = [*already, *to_upload[:n]]
             state = f"{index.name} serves {', '.join(done)}" if done else f"{index.name} has none of the files yet"
             raise StepFailed(f"{exc}\n{state}; the next run uploads only what is missing") from None
+        after_each(n + 1)
     return UploadResult(tuple(to_upload), tuple(already))
 
 

@@ -3,7 +3,8 @@
 Every completed step is journaled before the next begins, so running the same command
 again after any failure resumes at the step that failed. ``RELEASEKIT_FAIL_AT_STEP``
 (a step number, from 1, or a step name) stops the process right after that step has
-completed and been journaled: a testing aid for crash-and-resume.
+completed and been journaled: a testing aid for crash-and-resume. ``RELEASEKIT_CRASH_AT``
+(releasekit.crash) ends it abruptly inside a step, between a side effect and its journal entry.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from releasekit import git, journal
+from releasekit import crash, git, journal
 from releasekit.advisory import check_severity, require_security_fragment
 from releasekit.config import Config
 from releasekit.errors import ReleasekitError, StepFailed, secrets_from_env
@@ -121,6 +122,12 @@ def begin(
     git_dir = git.git_dir(config.root)
     current = journal.load(git_dir)
     if current is not None:
+        elsewhere = released_elsewhere(config, current)
+        if elsewhere is not None:
+            raise ReleasekitError(
+                f"{journal.path(git_dir)}: {elsewhere}; this journal is stale: "
+                "clear it with 'releasekit release --abort' (it leaves that tag and its commit alone)"
+            )
         resume = current.resume_command()
         if dry_run:
             raise ReleasekitError(
@@ -161,6 +168,19 @@ def begin(
         tag_format=fmt.template,
     )
     return record, False
+
+
+def released_elsewhere(config: Config, record: Journal) -> str | None:
+    """Why the journal's release was made by another run (another worktree, another clone), or None.
+
+    The tag lives in the repository every worktree shares. When it exists but is not the
+    journal's own (no release commit journaled, or another one), another run released
+    the version, and resuming or undoing this journal would adopt, or delete, its work.
+    """
+    target = git.tag_target(record.tag, config.root)
+    if target is None or target == record.release_commit:
+        return None
+    return f"{record.tag} was already released elsewhere (the tag is on commit {target[:10]}, not a commit of this run)"
 
 
 def confirmation_prompt(config: Config, record: Journal) -> str:
@@ -219,6 +239,7 @@ def run(
     """Walk ``steps`` in order, skipping those the journal records, journaling each one done."""
     git_dir = git.git_dir(config.root)
     fail_at = _fail_at(steps)
+    crash.requested()  # a misspelt crash point is an error now, not a crash that never comes
     workdir = Path(tempfile.mkdtemp(prefix="releasekit-"))
     ctx = Context(
         config=config,
@@ -229,7 +250,7 @@ def run(
         reuse_venvs=reuse_venvs,
         secrets=tuple(secrets_from_env()),
     )
-    guard = contextlib.nullcontext() if dry_run else journal.locked(git_dir)
+    guard = contextlib.nullcontext() if dry_run else journal.locked(git.common_dir(config.root))
     try:
         with guard:
             _walk(ctx, steps, report, confirm, fail_at)
@@ -249,13 +270,38 @@ def abort(config: Config) -> list[str]:
     record = journal.load(git_dir)
     if record is None:
         raise ReleasekitError("no release in progress; nothing to abort")
-    if record.done(PUSH.name):
-        raise ReleasekitError(
-            f"{record.tag} is already pushed to {record.remote}; a release cannot be taken back. "
-            f"Finish it with '{record.resume_command()}'"
-        )
-    with journal.locked(git_dir):
+    with journal.locked(git.common_dir(root)):
+        elsewhere = released_elsewhere(config, record)
+        if elsewhere is not None:
+            # Not ours to undo: forget this run, touch nothing the other run made.
+            _remove_artifacts(git_dir, record)
+            journal.discard(git_dir)
+            return [f"{elsewhere}: left as it is", f"forgot the stale release of {record.version} in this worktree"]
+        # A crash between the push and its journal entry leaves the tag on the remote unrecorded: ask it.
+        if record.done(PUSH.name) or (record.done(TAG.name) and _tag_on_remote(record, root)):
+            raise ReleasekitError(
+                f"{record.tag} is already pushed to {record.remote}; a release cannot be taken back. "
+                f"Finish it with '{record.resume_command()}'"
+            )
         return _undo(config, record)
+
+
+def _tag_on_remote(record: Journal, root: Path) -> bool:
+    try:
+        return git.remote_tag_exists(record.remote, record.tag, root)
+    except ReleasekitError:
+        # Unknown is not "no": deleting a tag the remote already has would split the release in two.
+        raise ReleasekitError(
+            f"cannot ask {record.remote} whether {record.tag} was pushed; run --abort again once it answers"
+        ) from None
+
+
+def _remove_artifacts(git_dir: Path, record: Journal) -> bool:
+    artifacts = journal.artifacts_dir(git_dir, record.version)
+    if not artifacts.exists():
+        return False
+    shutil.rmtree(artifacts)
+    return True
 
 
 def _undo(config: Config, record: Journal) -> list[str]:
@@ -283,9 +329,7 @@ def _undo(config: Config, record: Journal) -> list[str]:
         undone.append("restored the files an interrupted bump had changed")
     elif top != record.start_commit:
         undone.append(f"HEAD is at {top[:10]}, not the release commit: left as it is")
-    artifacts = journal.artifacts_dir(git_dir, record.version)
-    if artifacts.exists():
-        shutil.rmtree(artifacts)
+    if _remove_artifacts(git_dir, record):
         undone.append("removed the built files")
     if record.done(TEST_UPLOAD.name):
         undone.append(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 
-from releasekit import changes, hookcache
+from releasekit import changes, hookcache, refnames
 from releasekit.errors import ReleasekitError
 from releasekit.findings import failed, render
 from releasekit.fragments import (
@@ -114,6 +114,8 @@ def main(args: argparse.Namespace) -> int:
         )
     fragments, findings = validate_directory(cfg.root, spec)
     base = args.base or f"{cfg.remote}/{cfg.release_branch}"
+    # The configured names were checked when pyproject.toml was parsed; the hook's record is checked again here.
+    refnames.check_revision(base, "--base" if args.base is not None else "[tool.releasekit] remote/release_branch")
     change = changes.resolve(cfg.root, base=base, remote=cfg.remote)
     for note in change.notes:
         print(f"releasekit: {note}", file=sys.stderr)

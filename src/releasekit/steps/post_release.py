@@ -70,7 +70,7 @@ def run_merge_back(ctx: Context) -> str:
     try:
         message = f"Merge {record.branch} ({record.tag}) into {target}"
         try:
-            git.git("merge", "--no-ff", "--no-edit", "-m", message, release_commit, cwd=tree)
+            git.git("merge", "--no-ff", "--no-edit", "-m", message, git.EOO, release_commit, cwd=tree)
         except CommandError:
             conflicts = git.conflicted_files(tree)
             git.git("merge", "--abort", cwd=tree, check=False)
@@ -80,7 +80,7 @@ def run_merge_back(ctx: Context) -> str:
                 "then run the same release command again to finish"
             ) from None
         try:
-            git.git("push", "--quiet", remote, f"HEAD:refs/heads/{target}", cwd=tree)
+            git.git("push", "--quiet", git.EOO, remote, f"HEAD:refs/heads/{target}", cwd=tree)
         except CommandError as exc:
             raise StepFailed(f"pushing the merge to {remote}/{target} was refused:\n{exc.output}") from None
     finally:

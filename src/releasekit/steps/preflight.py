@@ -78,7 +78,7 @@ def git_problems(config: Config, tag: str, branch: str) -> list[str]:
     try:
         git.fetch(remote, root, *([branch] if on_remote else []))
     except ReleasekitError as exc:
-        problems.append(f"cannot fetch {branch} from {remote}: {str(exc).splitlines()[-1]}")
+        problems.append(str(exc))
         return problems
     upstream = f"refs/remotes/{remote}/{branch}"
     if not on_remote:

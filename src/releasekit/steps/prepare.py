@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from releasekit import git
+from releasekit import crash, git
 from releasekit.config import Config
 from releasekit.errors import CommandError, StepFailed
 from releasekit.process import python_module, run
@@ -71,6 +71,7 @@ def run_commit(ctx: Context) -> str:
         if ctx.config.fragments.filename in git.changed_paths(root):
             changelog.unlink()  # towncrier made it; it was not there before
     journal.release_commit = apply_release(root, ctx.config, journal.version, journal.tag)
+    crash.point("commit")
     return f"{commit_message(journal.tag)} ({journal.release_commit[:10]})"
 
 
@@ -88,6 +89,7 @@ def run_tag(ctx: Context) -> str:
     if target is not None:
         raise StepFailed(f"tag {tag} exists but points at {target[:10]}, not the release commit")
     git.create_tag(tag, commit_message(tag), journal.release_commit, root, sign=ctx.config.sign_tags)
+    crash.point("tag")
     return f"{tag}{' (signed)' if ctx.config.sign_tags else ''}"
 
 

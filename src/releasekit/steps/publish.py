@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from releasekit import indexes, journal, venvs
+from releasekit import crash, indexes, journal, venvs
 from releasekit.config import Index
 from releasekit.errors import CommandError, StepFailed
 from releasekit.steps import Context, Step
@@ -17,14 +17,29 @@ def _project(ctx: Context) -> str:
     return ctx.journal.project
 
 
-def upload_to(which: Callable[[Context], Index]) -> Callable[[Context], str]:
-    """A step function that uploads the missing files to the index ``which`` picks."""
+def _artifacts_folder(ctx: Context) -> Path:
+    """The journaled files' directory, once sure every journaled file name stays in it."""
+    folder = journal.artifacts_dir(ctx.git_dir, ctx.journal.version)
+    for filename in ctx.journal.artifacts:
+        journal.inside(folder, folder / filename)
+    return folder
+
+
+def upload_to(which: Callable[[Context], Index], step: str) -> Callable[[Context], str]:
+    """A step function that uploads the missing files to the index ``which`` picks (for the step ``step``)."""
 
     def run_upload(ctx: Context) -> str:
         index, project = which(ctx), _project(ctx)
-        folder = journal.artifacts_dir(ctx.git_dir, ctx.journal.version)
+        folder = _artifacts_folder(ctx)
         ctx.note(f"asking {index.name} which files it serves already")
-        result = indexes.upload(index, project, folder, ctx.journal.artifacts, secrets=ctx.secrets)
+        result = indexes.upload(
+            index,
+            project,
+            folder,
+            ctx.journal.artifacts,
+            secrets=ctx.secrets,
+            after_each=lambda n: crash.point(f"{step}:{n}"),
+        )
         detail = f"{len(result.uploaded)} uploaded to {index.name}"
         return detail + (f", {len(result.already_there)} already there" if result.already_there else "")
 
@@ -64,7 +79,7 @@ def verify_on(which: Callable[[Context], Index], extra: Callable[[Context], Inde
         index, project, version = which(ctx), _project(ctx), ctx.journal.version
         ctx.note(f"checking the bytes {index.name} serves against the journal")
         indexes.verify(index, project, ctx.journal.artifacts)
-        folder = journal.artifacts_dir(ctx.git_dir, version)
+        folder = _artifacts_folder(ctx)
         wheel = next((folder / f for f in sorted(ctx.journal.artifacts) if f.endswith(".whl")), None)
         names = venvs.import_names(wheel) if wheel and wheel.is_file() else []
         ctx.note(f"pip install {project}=={version} from {index.name} into a fresh venv")
@@ -83,7 +98,7 @@ def _index(ctx: Context) -> Index:
     return ctx.config.index
 
 
-TEST_UPLOAD = Step("test-upload", "Test index: upload", False, False, upload_to(_test_index))
+TEST_UPLOAD = Step("test-upload", "Test index: upload", False, False, upload_to(_test_index, "test-upload"))
 TEST_VERIFY = Step("test-verify", "Test index: install and verify", True, False, verify_on(_test_index, _index))
-UPLOAD = Step("upload", "Production index: upload", False, False, upload_to(_index))
+UPLOAD = Step("upload", "Production index: upload", False, False, upload_to(_index, "upload"))
 VERIFY = Step("verify", "Production index: install and verify", True, False, verify_on(_index, None))

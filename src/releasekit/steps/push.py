@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from releasekit import git
+from releasekit import crash, git
 from releasekit.errors import CommandError, StepFailed
 from releasekit.steps import Context, Step
 
@@ -21,6 +21,7 @@ def run_push(ctx: Context) -> str:
             f"git push --atomic {record.remote} {record.branch} {record.tag} was refused; nothing was pushed:\n"
             f"{exc.output}"
         ) from None
+    crash.point("push")
     return f"{record.branch} and {record.tag} on {record.remote}"
 
 
