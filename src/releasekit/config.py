@@ -136,9 +136,17 @@ class Config(Record):
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file, turning every failure into one clear line."""
+    """Parse a TOML file, turning every failure into one clear line.
+
+    The file must be a regular file in its own directory (the project's root), not a
+    symlink out of it, a FIFO or a device, and at most ``safefiles.LIMITS["config"]``.
+    """
+    from releasekit.safefiles import Refused, read_bytes
+
     try:
-        data = path.read_bytes()
+        data = read_bytes(path.parent, path.name, "config")
+    except Refused as exc:
+        raise ReleasekitError(f"{path}: {exc.reason}") from None
     except FileNotFoundError:
         raise ReleasekitError(f"{path}: file not found") from None
     except OSError as exc:

@@ -118,16 +118,20 @@ def titled_section(text: str, title: str) -> Section | None:
 
 def version_notes(config: Config, version: str) -> str:
     """The notes of a released ``version``, from the changelog."""
-    path = config.root / config.fragments.filename
+    from releasekit.safefiles import read_bytes
+
+    name = config.fragments.filename
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_bytes(config.root, name, "changelog").decode("utf-8")
     except FileNotFoundError:
-        raise ReleasekitError(f"{config.fragments.filename}: file not found") from None
+        raise ReleasekitError(f"{name}: file not found") from None
     except UnicodeDecodeError:
-        raise ReleasekitError(f"{config.fragments.filename}: not valid UTF-8") from None
+        raise ReleasekitError(f"{name}: not valid UTF-8") from None
+    except OSError as exc:
+        raise ReleasekitError(f"{name}: cannot read: {exc.strerror}") from None
     section = find_section(text, version, start_string=_start_string(config.pyproject))
     if section is None:
-        raise ReleasekitError(f"{config.fragments.filename}: no section for version {version}")
+        raise ReleasekitError(f"{name}: no section for version {version}")
     return section.body
 
 
@@ -159,6 +163,13 @@ def draft_notes(config: Config) -> str:
     """towncrier's draft of the unreleased notes (``towncrier build --draft``), without its title."""
     if not config.fragments.configured:
         raise ReleasekitError(f"{config.pyproject.name}: no [tool.towncrier] section; nothing to draft notes from")
+    from releasekit.fragments import refused_files
+
+    refused = refused_files(config.root, config.fragments)
+    if refused:
+        # towncrier would follow a symlink and print what it points to (~/.pypirc...).
+        more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
+        raise ReleasekitError(f"{refused[0].path}: {refused[0].message}{more}")
     version = draft_version(config)
     proc = run(python_module("towncrier", "build", "--draft", "--version", version), cwd=config.root)
     lines = proc.stdout.strip("\n").splitlines()

@@ -93,7 +93,7 @@ def _walk(root: Path, specs: Sequence[str]) -> list[str]:
 
 
 def _parse_chunk(settings: Settings, rels: Sequence[str]) -> list[Document]:
-    return [load(settings.root / rel, settings.profile_for(rel)) for rel in rels]
+    return [load(settings.root, rel, settings.profile_for(rel)) for rel in rels]
 
 
 def _jobs(settings: Settings, files: int) -> int:
@@ -175,7 +175,7 @@ class Checker:
         """``rel`` read and parsed (once)."""
         doc = self.docs.get(rel)
         if doc is None:
-            doc = self.docs[rel] = load(self.settings.root / rel, self.settings.profile_for(rel))
+            doc = self.docs[rel] = load(self.settings.root, rel, self.settings.profile_for(rel))
         return doc
 
     def run(self, rels: Sequence[str]) -> int:
@@ -276,7 +276,7 @@ class Checker:
         for problem in self.problems:
             if problem.offset is not None:
                 by_file.setdefault(problem.rel, set()).add(problem.offset)
-        places = {rel: positions(self.settings.root / rel, offsets) for rel, offsets in by_file.items()}
+        places = {rel: positions(self.settings.root, rel, offsets) for rel, offsets in by_file.items()}
         result: list[Finding] = []
         for problem in self.problems:
             line, col = (1, 1) if problem.offset is None else places[problem.rel][problem.offset]

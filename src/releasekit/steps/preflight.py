@@ -20,10 +20,17 @@ def fragment_problems(config: Config, current: str, new: str) -> list[str]:
     judges them; the bump a ``breaking`` fragment needs is checked here.
     """
     from releasekit.fragments import validate_directory
+    from releasekit.safefiles import Refused, check
 
     where = config.fragments.directory
     found, findings = validate_directory(config.root, config.fragments)
     problems = [f.text() for f in findings if f.level == "error"]
+    try:
+        check(config.root, config.fragments.filename)  # towncrier reads it, and writes where it points
+    except Refused as exc:
+        problems.append(f"{exc.path}:1:1: {exc.reason}")
+    except OSError:
+        pass  # not there yet: towncrier creates it
     if not found and not problems:
         return [f"{where}/: no changelog fragments; there is nothing to release"]
     if "breaking" in {f.type for f in found}:
