@@ -51,6 +51,7 @@ SCHEMA: dict[str, Any] = {
         "cache_ttl": int,
         "private_addresses": bool,
         "timeout": float,
+        "deadline": float,
         "exclude_urls": list,
         "report_redirects": bool,
         "concurrency": int,
@@ -96,6 +97,7 @@ class LinksConfig(Record):
     cache_ttl: int = 86400
     private_addresses: bool = True
     timeout: float = 10.0
+    deadline: float = 30.0  # one external request in all, however slowly the server sends
     exclude_urls: tuple[str, ...] = ()
     report_redirects: bool = False
     concurrency: int = 128
@@ -349,6 +351,7 @@ def load(start: Path | str | None = None) -> Config:
             cache_ttl=links.get("cache_ttl", 86400),
             private_addresses=links.get("private_addresses", True),
             timeout=float(links.get("timeout", 10.0)),
+            deadline=float(links.get("deadline", 30.0)),
             exclude_urls=tuple(str(p) for p in links.get("exclude_urls", ())),
             report_redirects=links.get("report_redirects", False),
             concurrency=links.get("concurrency", 128),
