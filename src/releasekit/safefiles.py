@@ -86,8 +86,7 @@ def _inside(path: str, root: str) -> bool:
 
 
 def _display(root: str, path: str) -> str:
-    rel = os.path.relpath(path, root)
-    return rel.replace(os.sep, "/") if not rel.startswith("..") else path
+    return os.path.relpath(path, root).replace(os.sep, "/")
 
 
 def check(root: str | os.PathLike[str], path: str | os.PathLike[str], *, symlinks: bool = True) -> tuple[str, str]:
