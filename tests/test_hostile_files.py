@@ -18,13 +18,16 @@ from releasekit.errors import ReleasekitError
 from tests.helpers.cli import Result, releasekit
 from tests.helpers.fragments import demo_repo
 from tests.helpers.gitrepo import commit_all, git, write_files
+from tests.helpers.httpserver import http_server
 from tests.helpers.projects import seed_repo
+from tests.helpers.releaseproj import make_project, snapshot
 
 CANARY = "canary-pw-5d1c0e77"
 HANG = 60  # seconds: far beyond what any of these runs needs, well before CI gives up
 SYMLINK = "is a symlink; releasekit reads only regular files here, and not what it points to"
 OUTSIDE = "is a symlink leading outside the repository; it is not read"
 FIFO = "is a FIFO (named pipe), not a regular file; it is not read"
+INDEX_URLS = ("TEST_UPLOAD", "TEST_SIMPLE", "UPLOAD", "SIMPLE")
 LINK_OUT = "is a symlink leading outside the repository; it is not read"
 LINK_SPECIAL = "is not a regular file (a FIFO, socket or device); it is not read"
 
@@ -241,3 +244,53 @@ def test_reads_stay_inside_the_root(tmp_path: Path, pypirc: Path) -> None:
     with pytest.raises(FileNotFoundError):
         safefiles.read_bytes(root, "sub/missing.txt", "fragment")
     assert isinstance(safefiles.Refused("x", "y"), ReleasekitError)  # uncaught: one line, exit 2
+
+
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry-run", "release"])
+def test_a_symlinked_fragment_or_changelog_blocks_the_release_in_preflight(
+    tmp_path: Path, pypirc: Path, dry_run: bool
+) -> None:
+    project = make_project(tmp_path, fragments={"+ok.feature.md": "A real feature.\n"})
+    (project.root / "changelog.d" / "+leak.bugfix.md").symlink_to(pypirc)
+    commit_all(project.root, "A fragment that is a symlink")
+    git(project.root, "push", "-q", "origin", "main")
+    before = snapshot(project.root), snapshot(project.origin)
+    changelog = (project.root / "CHANGELOG.md").read_bytes()
+
+    with http_server() as index:  # any answer below 500 tells preflight an index is there
+        env = {f"RELEASEKIT_{kind}_URL": f"{index.url}/{kind.lower()}/" for kind in INDEX_URLS}
+        args = ("release", "--dry-run") if dry_run else ("release", "patch", "--yes")
+        result = releasekit(*args, cwd=project.root, env=env, timeout=HANG)
+
+    assert CANARY not in result.output
+    assert result.returncode == 1, result.output
+    # The fragment check refuses it, and so does the link check (a .md file is a document too).
+    assert result.stderr.endswith(
+        "preflight found 3 problems:\n"
+        f"  - changelog.d/+leak.bugfix.md:1:1: {SYMLINK}\n"
+        f"  - changelog.d/+leak.bugfix.md:1:1: {OUTSIDE}\n"
+        "  - links: 0 links in 4 files: 1 broken\n"
+    ), result.output
+    assert (snapshot(project.root), snapshot(project.origin)) == before
+    assert (project.root / "CHANGELOG.md").read_bytes() == changelog
+    assert not list(project.root.glob("dist/*"))
+
+
+def test_a_changelog_leading_out_of_the_repository_blocks_the_release(tmp_path: Path, pypirc: Path) -> None:
+    project = make_project(tmp_path)
+    (project.root / "CHANGELOG.md").unlink()
+    (project.root / "CHANGELOG.md").symlink_to(pypirc)  # towncrier would read it, and write into it
+    commit_all(project.root, "The changelog is a symlink")
+    git(project.root, "push", "-q", "origin", "main")
+    with http_server() as index:
+        env = {f"RELEASEKIT_{kind}_URL": f"{index.url}/{kind.lower()}/" for kind in INDEX_URLS}
+        result = releasekit("release", "--dry-run", cwd=project.root, env=env, timeout=HANG)
+    assert CANARY not in result.output
+    assert result.returncode == 1, result.output
+    assert result.stderr.endswith(
+        "preflight found 3 problems:\n"
+        f"  - CHANGELOG.md:1:1: {OUTSIDE}\n"
+        f"  - CHANGELOG.md:1:1: {OUTSIDE}\n"
+        "  - links: 0 links in 3 files: 1 broken\n"
+    ), result.output
+    assert pypirc.read_text().endswith(f"password = {CANARY}\n")  # not written into either
