@@ -294,3 +294,17 @@ def test_a_changelog_leading_out_of_the_repository_blocks_the_release(tmp_path: 
         "  - links: 0 links in 3 files: 1 broken\n"
     ), result.output
     assert pypirc.read_text().endswith(f"password = {CANARY}\n")  # not written into either
+
+
+def test_a_towncrier_template_leading_out_of_the_project(tmp_path: Path, pypirc: Path) -> None:
+    repo = demo_repo(tmp_path, branch=None)
+    pyproject = repo / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace("[tool.towncrier]\n", '[tool.towncrier]\ntemplate = "docs/notes.jinja"\n', 1)
+    )
+    (repo / "docs" / "notes.jinja").symlink_to(pypirc)  # towncrier would render the secret into the notes
+    write_files(repo, {"changelog.d/+ok.feature.md": "A real change.\n"})
+    commit_all(repo, "A template that is a symlink")
+    result = run("notes", cwd=repo)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"releasekit: error: docs/notes.jinja: {OUTSIDE}\n"

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from releasekit.config import Config
 from releasekit.errors import ReleasekitError
+from releasekit.findings import Finding
 from releasekit.process import python_module, run
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
@@ -135,11 +136,34 @@ def version_notes(config: Config, version: str) -> str:
     return section.body
 
 
+def towncrier_refusals(config: Config) -> list[Finding]:
+    """Files towncrier would read that releasekit refuses: symlinks, FIFOs, devices among the
+    fragments, and a ``template`` file that is not a regular file inside the project."""
+    from releasekit.fragments import refused_files
+    from releasekit.safefiles import Refused, check
+
+    found = refused_files(config.root, config.fragments)
+    template = _towncrier_value(config.pyproject, "template")
+    # "package:resource" names a template inside an installed package; anything else is a path.
+    if template and not re.fullmatch(r"[-\w.]+:[-\w.]+", template):
+        try:
+            check(config.root, template)
+        except Refused as exc:
+            found.append(Finding(template, 1, 1, exc.reason))
+        except OSError:
+            pass  # towncrier says itself that it is missing
+    return found
+
+
 def _start_string(pyproject: Path) -> str | None:
+    return _towncrier_value(pyproject, "start_string")
+
+
+def _towncrier_value(pyproject: Path, key: str) -> str | None:
     from releasekit.config import read_toml
 
     table = read_toml(pyproject).get("tool", {}).get("towncrier", {})
-    value = table.get("start_string") if isinstance(table, dict) else None
+    value = table.get(key) if isinstance(table, dict) else None
     return value if isinstance(value, str) else None
 
 
@@ -163,9 +187,7 @@ def draft_notes(config: Config) -> str:
     """towncrier's draft of the unreleased notes (``towncrier build --draft``), without its title."""
     if not config.fragments.configured:
         raise ReleasekitError(f"{config.pyproject.name}: no [tool.towncrier] section; nothing to draft notes from")
-    from releasekit.fragments import refused_files
-
-    refused = refused_files(config.root, config.fragments)
+    refused = towncrier_refusals(config)
     if refused:
         # towncrier would follow a symlink and print what it points to (~/.pypirc...).
         more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
