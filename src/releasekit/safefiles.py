@@ -97,9 +97,12 @@ def check(root: str | os.PathLike[str], path: str | os.PathLike[str], *, symlink
     ``symlinks=False``, when it is a symlink at all), and ``FileNotFoundError`` when it
     is not there (a dangling symlink included). Nothing is opened.
     """
-    root = os.path.abspath(root)
+    root = os.fspath(root)
+    root = root if os.path.isabs(root) else os.path.abspath(root)
+    path = os.fspath(path)
     full = os.path.normpath(os.path.join(root, path))
-    shown = _display(root, full)
+    # A relative path is shown as given (cheap: the hooks read every fragment); an absolute one relative to root.
+    shown = os.path.normpath(path).replace(os.sep, "/") if not os.path.isabs(path) else _display(root, full)
     real_root = _real_dir(root)
     if not _inside(full, root):
         raise Refused(shown, "outside the repository; it is not read")
@@ -138,12 +141,14 @@ def read_bytes(
             raise TooLarge(shown, f"is larger than {size_text(limit)}, the limit for a {kind}; it is not read")
         chunks = []
         left = limit + 1  # one byte more tells a file that grew past the limit
+        want = st.st_size + 1  # usually all of it in one read: a short read of a regular file is its end
         while left > 0:
-            chunk = os.read(fd, min(left, _CHUNK))
-            if not chunk:
-                break
+            chunk = os.read(fd, min(left, want, _CHUNK))
             chunks.append(chunk)
             left -= len(chunk)
+            if len(chunk) < min(want, _CHUNK):
+                break
+            want = _CHUNK
     finally:
         os.close(fd)
     if left <= 0:
