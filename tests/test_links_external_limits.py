@@ -106,3 +106,9 @@ def test_a_huge_page_without_the_anchor_stops_at_the_limit(tmp_path: Path, serve
     sent = server.server.sent["/huge"]
     assert PAGE_LIMIT <= sent < PAGE_LIMIT + 16 * MiB, sent  # of 1 GiB; the rest was never made
     assert peak < 400 * MiB, f"peak RSS {peak / MiB:.0f} MiB"
+
+
+def test_a_redirect_with_a_huge_body_is_followed_without_reading_it(tmp_path: Path, server: Running) -> None:
+    assert check_urls([f"{server.url}/redirect-huge#usage"], _settings(tmp_path)) == {}
+    assert server.server.sent["/redirect-huge"] < 8 * MiB, server.server.sent
+    assert [hit.path for hit in server.hits] == ["/redirect-huge", "/ok"]

@@ -7,7 +7,7 @@ script), ``/gh`` (GitHub-style ``user-content-`` ids), ``/page/N`` (200 after ``
 Hostile ones: ``/drip`` (headers, then one byte of body per second, for ever),
 ``/drip-headers`` (the status line and headers themselves one byte per second), ``/huge``
 (a 1 GiB page made as it is sent, ``id="early"`` in its first 100 KiB; ``sent`` counts
-the bytes that left the server).
+the bytes that left the server), ``/redirect-huge`` (that page as the body of a redirect to ``/ok``).
 Every request is logged with its method, path and time.
 """
 
@@ -104,6 +104,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._drip(b"", b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Filler: " + b"x" * 100000)
         elif path == "/huge":
             self._huge()
+        elif path == "/redirect-huge":
+            self._huge(status="301 Moved Permanently", location="/ok")
         else:
             self._send(404, b"no route")
 
@@ -119,13 +121,17 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
-    def _huge(self, size: int = 1 << 30) -> None:
-        """A 1 GiB HTML page, made chunk by chunk as the client reads it; ``sent`` counts what left."""
+    def _huge(self, size: int = 1 << 30, status: str = "200 OK", location: str = "") -> None:
+        """A 1 GiB HTML page, made chunk by chunk as the client reads it; ``sent`` counts what left.
+
+        With ``location``, the page is the body of a redirect there."""
         self.close_connection = True
         head = b"<html><body><p>" + b"filler " * 14000 + b'</p><h2 id="early">Early</h2>'
         filler = b"<p>" + b"filler text " * 5000 + b"</p>\n"
         try:
-            self.wfile.write(f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {size}\r\n\r\n".encode())
+            moved = f"Location: {location}\r\n" if location else ""
+            head_lines = f"HTTP/1.1 {status}\r\nContent-Type: text/html\r\nContent-Length: {size}\r\n{moved}\r\n"
+            self.wfile.write(head_lines.encode())
             sent = 0
             while sent < size:
                 chunk = head if sent == 0 else filler[: size - sent]

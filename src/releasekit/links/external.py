@@ -20,7 +20,7 @@ import json
 import os
 import socket
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
@@ -35,6 +35,7 @@ RETRY_AFTER_CAP = 60.0
 RETRY_STATUS = frozenset((408, 429))
 USER_AGENT = "releasekit-link-checker (+https://github.com/releasekit/releasekit)"
 PAGE_LIMIT = 16 * 1024 * 1024  # the most of one page that is read (decoded bytes)
+REDIRECT_BODY_LIMIT = 64 * 1024  # httpx reads a redirect's body before following it: this much, at most
 GITHUB_HOSTS = ("github.com", "gist.github.com")
 Progress = Callable[[int, int], None]
 
@@ -194,6 +195,7 @@ class Fetcher:
                 timeout=httpx.Timeout(self.settings.timeout),
                 headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.8"},
                 trust_env=False,
+                event_hooks={"response": [_cap_redirect_body]},
             )
         return client
 
@@ -326,6 +328,31 @@ class Fetcher:
             scripted=body.scripted,
             complete=body.complete,
         )
+
+
+async def _cap_redirect_body(response: httpx.Response) -> None:
+    """httpx reads a redirect's whole body before it follows it: let that body end early."""
+    if response.has_redirect_location:
+        response.stream = _capped(response.stream, REDIRECT_BODY_LIMIT)
+
+
+def _capped(stream: Any, limit: int) -> httpx.AsyncByteStream:
+    """``stream`` (a response body) ending after ``limit`` bytes."""
+    import httpx
+
+    class Capped(httpx.AsyncByteStream):
+        async def __aiter__(self) -> AsyncIterator[bytes]:
+            left = limit
+            async for chunk in stream:
+                yield chunk[:left]
+                left -= len(chunk)
+                if left <= 0:
+                    break
+
+        async def aclose(self) -> None:
+            await stream.aclose()
+
+    return Capped()
 
 
 def _verdict(url: str, fragment: str | None, page: Page, settings: Settings) -> tuple[str, str] | None:
