@@ -239,7 +239,7 @@ def test_reads_stay_inside_the_root(tmp_path: Path, pypirc: Path) -> None:
     assert safefiles.read_bytes(root, root / "sub" / "ok.txt", "fragment") == b"fine\n"
     with pytest.raises(safefiles.Refused, match=r"^\.\./x: outside the repository; it is not read$"):
         safefiles.read_bytes(root / "sub", "../x", "fragment")
-    with pytest.raises(safefiles.Refused, match=f"^linked/.pypirc: {OUTSIDE}$"):
+    with pytest.raises(safefiles.Refused, match=r"^linked/\.pypirc: is in a symlinked directory leading outside"):
         safefiles.read_bytes(root, "linked/.pypirc", "document")
     with pytest.raises(FileNotFoundError):
         safefiles.read_bytes(root, "sub/missing.txt", "fragment")
@@ -308,3 +308,22 @@ def test_a_towncrier_template_leading_out_of_the_project(tmp_path: Path, pypirc:
     result = run("notes", cwd=repo)
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == f"releasekit: error: docs/notes.jinja: {OUTSIDE}\n"
+
+
+def test_a_tracked_symlink_out_of_the_repository_blocks_the_release(tmp_path: Path, pypirc: Path) -> None:
+    project = make_project(tmp_path)
+    data = project.root / "src" / project.module / "settings.ini"
+    data.symlink_to(pypirc)  # the build backend would copy ~/.pypirc into the sdist
+    commit_all(project.root, "Package data that is a symlink")
+    git(project.root, "push", "-q", "origin", "main")
+    with http_server() as index:
+        env = {f"RELEASEKIT_{kind}_URL": f"{index.url}/{kind.lower()}/" for kind in INDEX_URLS}
+        result = releasekit("release", "--dry-run", cwd=project.root, env=env, timeout=HANG)
+    assert CANARY not in result.output
+    assert result.returncode == 1, result.output
+    assert result.stderr.endswith(
+        "preflight found 1 problem:\n"
+        f"  - src/{project.module}/settings.ini:1:1: is a symlink leading outside the repository; "
+        "the build would pack what it points to\n"
+    ), result.output
+    assert not list(project.root.glob("dist/*"))

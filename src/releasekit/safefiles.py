@@ -115,11 +115,20 @@ def check(root: str | os.PathLike[str], path: str | os.PathLike[str], *, symlink
     else:
         real = os.path.join(_real_dir(parent), name)
     if not _inside(real, real_root):
-        raise Refused(shown, "is a symlink leading outside the repository; it is not read")
+        if stat.S_ISLNK(st.st_mode):
+            raise Refused(shown, "is a symlink leading outside the repository; it is not read")
+        raise Refused(shown, "is in a symlinked directory leading outside the repository; it is not read")
     mode = os.stat(real).st_mode if stat.S_ISLNK(st.st_mode) else st.st_mode
     if not stat.S_ISREG(mode):
         raise Refused(shown, f"is {_what(mode)}, not a regular file; it is not read")
     return real, shown
+
+
+def leads_outside(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> bool:
+    """True when ``path`` (relative to ``root``) is a symlink, or lies below one, whose target
+    is outside ``root``: what a build backend would copy into an sdist from elsewhere."""
+    full = os.path.join(os.path.abspath(root), path)
+    return not _inside(os.path.realpath(full), _real_dir(os.path.abspath(root)))
 
 
 def read_bytes(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from releasekit import git, indexes
 from releasekit.config import Config
 from releasekit.errors import ReleasekitError, StepFailed
@@ -55,6 +57,24 @@ def suggested_bump(config: Config, current: str) -> str:
     if "breaking" in kinds:
         return required_bump(current, breaking=True) or "major"
     return "minor" if "feature" in kinds else "patch"
+
+
+def symlink_problems(config: Config) -> list[str]:
+    """Tracked symlinks that lead outside the repository: the build would pack what they point to.
+
+    Fragments and the changelog are judged by ``fragment_problems`` already.
+    """
+    from releasekit.safefiles import leads_outside
+
+    fragments = config.fragments.directory.strip("/") + "/"
+    return [
+        f"{rel}:1:1: is a symlink leading outside the repository; the build would pack what it points to"
+        for rel in git.tracked_files(config.root) or []
+        if not rel.startswith(fragments)
+        and rel != config.fragments.filename
+        and os.path.islink(config.root / rel)
+        and leads_outside(config.root, rel)
+    ]
 
 
 def link_problems(config: Config) -> list[str]:
@@ -147,6 +167,7 @@ def run_preflight(ctx: Context) -> str:
     problems = git_problems(config, tag_for(journal.version), journal.branch)
     problems += [finding.text() for finding in check_versions(config)]
     problems += fragment_problems(config, journal.previous_version, journal.version)
+    problems += symlink_problems(config)
     problems += link_problems(config)
     for index in (config.test_index, config.index):
         problem = indexes.reachable(index, config.project_name)
