@@ -8,6 +8,7 @@ hang fails the test), and the canary must appear nowhere releasekit writes or pr
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -327,3 +328,19 @@ def test_a_tracked_symlink_out_of_the_repository_blocks_the_release(tmp_path: Pa
         "the build would pack what it points to\n"
     ), result.output
     assert not list(project.root.glob("dist/*"))
+
+
+def test_limits_and_own_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(safefiles.LIMITS, "fragment", 10)
+    write_files(tmp_path, {"ten.md": "0123456789", "eleven.md": "0123456789A", "empty.md": ""})
+    assert safefiles.read_bytes(tmp_path, "ten.md", "fragment") == b"0123456789"
+    assert safefiles.read_bytes(tmp_path, "empty.md", "fragment") == b""
+    with pytest.raises(safefiles.TooLarge, match=r"^eleven\.md: is larger than 10 bytes, the limit for a fragment"):
+        safefiles.read_bytes(tmp_path, "eleven.md", "fragment")
+    big = os.urandom(3 * (1 << 20) + 7)  # more than one read's worth
+    (tmp_path / "big.bin").write_bytes(big)
+    assert safefiles.read_bytes(tmp_path, "big.bin", "document") == big
+    os.mkfifo(tmp_path / "cache.json")
+    with pytest.raises(safefiles.Refused, match=re.escape(f"cache.json: {FIFO}")):
+        safefiles.read_file(tmp_path / "cache.json", "config")
+    assert safefiles.size_text(safefiles.LIMITS["changelog"]) == "16 MiB"

@@ -97,6 +97,13 @@ def check(root: str | os.PathLike[str], path: str | os.PathLike[str], *, symlink
     ``symlinks=False``, when it is a symlink at all), and ``FileNotFoundError`` when it
     is not there (a dangling symlink included). Nothing is opened.
     """
+    real, shown, _ = _check(root, path, symlinks)
+    return real, shown
+
+
+def _check(
+    root: str | os.PathLike[str], path: str | os.PathLike[str], symlinks: bool
+) -> tuple[str, str, os.stat_result]:
     root = os.fspath(root)
     root = root if os.path.isabs(root) else os.path.abspath(root)
     path = os.fspath(path)
@@ -118,10 +125,11 @@ def check(root: str | os.PathLike[str], path: str | os.PathLike[str], *, symlink
         if stat.S_ISLNK(st.st_mode):
             raise Refused(shown, "is a symlink leading outside the repository; it is not read")
         raise Refused(shown, "is in a symlinked directory leading outside the repository; it is not read")
-    mode = os.stat(real).st_mode if stat.S_ISLNK(st.st_mode) else st.st_mode
-    if not stat.S_ISREG(mode):
-        raise Refused(shown, f"is {_what(mode)}, not a regular file; it is not read")
-    return real, shown
+    if stat.S_ISLNK(st.st_mode):
+        st = os.stat(real)
+    if not stat.S_ISREG(st.st_mode):
+        raise Refused(shown, f"is {_what(st.st_mode)}, not a regular file; it is not read")
+    return real, shown, st
 
 
 def leads_outside(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> bool:
@@ -139,23 +147,25 @@ def read_bytes(
     Raises ``Refused`` (see ``check``; also for a file larger than the limit),
     ``FileNotFoundError``, or another ``OSError`` the system gives.
     """
-    real, shown = check(root, path, symlinks=symlinks)
+    real, shown, seen = _check(root, path, symlinks)
     limit = LIMITS[kind]
     fd = os.open(real, _O_FLAGS)
     try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):  # swapped since check(): a FIFO opened without blocking
-            raise Refused(shown, f"is {_what(st.st_mode)}, not a regular file; it is not read")
+        if (st.st_dev, st.st_ino) != (seen.st_dev, seen.st_ino) or not stat.S_ISREG(st.st_mode):
+            # swapped since it was looked at (a FIFO is opened without blocking, and closed unread)
+            raise Refused(shown, "changed while it was being opened; it is not read")
         if st.st_size > limit:
             raise TooLarge(shown, f"is larger than {size_text(limit)}, the limit for a {kind}; it is not read")
         chunks = []
         left = limit + 1  # one byte more tells a file that grew past the limit
         want = st.st_size + 1  # usually all of it in one read: a short read of a regular file is its end
         while left > 0:
-            chunk = os.read(fd, min(left, want, _CHUNK))
+            asked = min(left, want, _CHUNK)
+            chunk = os.read(fd, asked)
             chunks.append(chunk)
             left -= len(chunk)
-            if len(chunk) < min(want, _CHUNK):
+            if len(chunk) < asked:
                 break
             want = _CHUNK
     finally:
