@@ -31,6 +31,7 @@ LIMITS = {
     "version file": 4 * 1024 * 1024,  # setup.py, __init__.py, docs/conf.py
     "config": 4 * 1024 * 1024,  # pyproject.toml, .bumpversion.toml, mkdocs.yml
     "document": 32 * 1024 * 1024,  # documentation pages and local link targets
+    "cache": 64 * 1024 * 1024,  # releasekit's own result caches; a larger one is started afresh
 }
 
 _O_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)

@@ -86,7 +86,7 @@ class Cache:
             from releasekit.safefiles import Refused, read_file
 
             try:
-                data = json.loads(read_file(path, "config"))
+                data = json.loads(read_file(path, "cache"))
                 if isinstance(data, dict):
                     self.entries = data
             except (OSError, ValueError, Refused):
