@@ -229,7 +229,10 @@ class Fetcher:
             port = parts.port or (443 if parts.scheme == "https" else 80)
         except ValueError as exc:
             return Page(0, f"malformed URL: {exc}")
-        refusal = await self._refused(host, port)
+        try:  # a resolver that never answers is held to the deadline too
+            refusal = await asyncio.wait_for(self._refused(host, port), self.settings.deadline)
+        except asyncio.TimeoutError:
+            return Page(0, f"cannot resolve {host} within {self.settings.deadline:g} s", retryable=False)
         if refusal:
             return Page(0, refusal)
         delay = self.backoff
