@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from releasekit import safefiles
+from releasekit import config, safefiles
 from releasekit.errors import ReleasekitError
+from releasekit.steps.preflight import fragment_problems
 from tests.helpers.cli import Result, releasekit
 from tests.helpers.fragments import demo_repo
 from tests.helpers.gitrepo import commit_all, git, write_files
@@ -309,6 +310,7 @@ def test_a_towncrier_template_leading_out_of_the_project(tmp_path: Path, pypirc:
     result = run("notes", cwd=repo)
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == f"releasekit: error: docs/notes.jinja: {OUTSIDE}\n"
+    assert fragment_problems(config.load(repo), "1.0.0", "1.1.0") == [f"docs/notes.jinja:1:1: {OUTSIDE}"]
 
 
 def test_a_tracked_symlink_out_of_the_repository_blocks_the_release(tmp_path: Path, pypirc: Path) -> None:

@@ -140,19 +140,26 @@ def towncrier_refusals(config: Config) -> list[Finding]:
     """Files towncrier would read that releasekit refuses: symlinks, FIFOs, devices among the
     fragments, and a ``template`` file that is not a regular file inside the project."""
     from releasekit.fragments import refused_files
+
+    template = template_problem(config)
+    return refused_files(config.root, config.fragments) + ([template] if template else [])
+
+
+def template_problem(config: Config) -> Finding | None:
+    """A finding when towncrier's ``template`` is a file that is not a regular file inside the project."""
     from releasekit.safefiles import Refused, check
 
-    found = refused_files(config.root, config.fragments)
     template = _towncrier_value(config.pyproject, "template")
     # "package:resource" names a template inside an installed package; anything else is a path.
-    if template and not re.fullmatch(r"[-\w.]+:[-\w.]+", template):
-        try:
-            check(config.root, template)
-        except Refused as exc:
-            found.append(Finding(template, 1, 1, exc.reason))
-        except OSError:
-            pass  # towncrier says itself that it is missing
-    return found
+    if not template or re.fullmatch(r"[-\w.]+:[-\w.]+", template):
+        return None
+    try:
+        check(config.root, template)
+    except Refused as exc:
+        return Finding(template, 1, 1, exc.reason)
+    except OSError:
+        pass  # towncrier says itself that it is missing
+    return None
 
 
 def _start_string(pyproject: Path) -> str | None:

@@ -22,6 +22,7 @@ def fragment_problems(config: Config, current: str, new: str) -> list[str]:
     judges them; the bump a ``breaking`` fragment needs is checked here.
     """
     from releasekit.fragments import validate_directory
+    from releasekit.notes import template_problem
     from releasekit.safefiles import Refused, check
 
     where = config.fragments.directory
@@ -33,10 +34,9 @@ def fragment_problems(config: Config, current: str, new: str) -> list[str]:
         problems.append(f"{exc.path}:1:1: {exc.reason}")
     except OSError:
         pass  # not there yet: towncrier creates it
-    from releasekit.notes import towncrier_refusals
-
-    fragment_paths = {f.path for f in findings}
-    problems += [f.text() for f in towncrier_refusals(config) if f.path not in fragment_paths]  # the template
+    template = template_problem(config)
+    if template:
+        problems.append(template.text())
     if not found and not problems:
         return [f"{where}/: no changelog fragments; there is nothing to release"]
     if "breaking" in {f.type for f in found}:
