@@ -346,3 +346,15 @@ def test_limits_and_own_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     with pytest.raises(safefiles.Refused, match=re.escape(f"cache.json: {FIFO}")):
         safefiles.read_file(tmp_path / "cache.json", "config")
     assert safefiles.size_text(safefiles.LIMITS["changelog"]) == "16 MiB"
+
+
+def test_a_tool_configuration_file_that_would_hang_the_release(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    (project.root / ".bumpversion.cfg").symlink_to("/dev/zero")  # bump-my-version reads it first of all
+    commit_all(project.root, "bump-my-version configuration that never ends")
+    git(project.root, "push", "-q", "origin", "main")
+    with http_server() as index:
+        env = {f"RELEASEKIT_{kind}_URL": f"{index.url}/{kind.lower()}/" for kind in INDEX_URLS}
+        result = releasekit("release", "--dry-run", cwd=project.root, env=env, timeout=HANG)
+    assert result.returncode == 1, result.output
+    assert result.stderr.endswith(f"preflight found 1 problem:\n  - .bumpversion.cfg:1:1: {OUTSIDE}\n"), result.output

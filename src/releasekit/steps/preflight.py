@@ -13,6 +13,8 @@ from releasekit.steps import Context, Step
 from releasekit.versions import bump_kind, check_versions, required_bump, tag_for
 
 _ORDER = {"patch": 0, "minor": 1, "major": 2}
+# The files bump-my-version and towncrier look for and read themselves during the release.
+TOOL_CONFIG_FILES = (".bumpversion.cfg", ".bumpversion.toml", "setup.cfg", "pyproject.toml", "towncrier.toml")
 
 
 def fragment_problems(config: Config, current: str, new: str) -> list[str]:
@@ -59,10 +61,28 @@ def suggested_bump(config: Config, current: str) -> str:
     return "minor" if "feature" in kinds else "patch"
 
 
+def tool_config_problems(config: Config) -> list[str]:
+    """The configuration files the release's tools read that are no regular files inside the project:
+    a FIFO would hang bump-my-version, a link to /dev/zero exhaust its memory."""
+    from releasekit.safefiles import Refused, check
+
+    problems = []
+    for name in TOOL_CONFIG_FILES:
+        if not os.path.lexists(config.root / name):
+            continue
+        try:
+            check(config.root, name)
+        except Refused as exc:
+            problems.append(f"{name}:1:1: {exc.reason}")
+        except OSError as exc:
+            problems.append(f"{name}:1:1: cannot read: {exc.strerror}")
+    return problems
+
+
 def symlink_problems(config: Config) -> list[str]:
     """Tracked symlinks that lead outside the repository: the build would pack what they point to.
 
-    Fragments and the changelog are judged by ``fragment_problems`` already.
+    Fragments, the changelog and the tools' configuration files are judged on their own already.
     """
     from releasekit.safefiles import leads_outside
 
@@ -72,6 +92,7 @@ def symlink_problems(config: Config) -> list[str]:
         for rel in git.tracked_files(config.root) or []
         if not rel.startswith(fragments)
         and rel != config.fragments.filename
+        and rel not in TOOL_CONFIG_FILES
         and os.path.islink(config.root / rel)
         and leads_outside(config.root, rel)
     ]
@@ -167,6 +188,7 @@ def run_preflight(ctx: Context) -> str:
     problems = git_problems(config, tag_for(journal.version), journal.branch)
     problems += [finding.text() for finding in check_versions(config)]
     problems += fragment_problems(config, journal.previous_version, journal.version)
+    problems += tool_config_problems(config)
     problems += symlink_problems(config)
     problems += link_problems(config)
     for index in (config.test_index, config.index):
