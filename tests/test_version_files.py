@@ -52,7 +52,8 @@ def test_ignore_flags(tmp_path: Path) -> None:
 
 def test_directory_entry_is_a_finding(tmp_path: Path) -> None:
     cfg = _project(tmp_path, '[[tool.bumpversion.files]]\nfilename = "docs"\n', {"docs/x": ""})
-    assert [f.text() for f in check_versions(cfg, with_tags=False)] == ["docs:1:1: is a directory, not a file"]
+    found = [f.text() for f in check_versions(cfg, with_tags=False)]
+    assert found == ["docs:1:1: is a directory, not a regular file; it is not read"]
 
 
 def test_plain_text_file_holding_the_version_passes(tmp_path: Path) -> None:
@@ -139,7 +140,7 @@ def test_unreadable_pyproject(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     with pytest.raises(ReleasekitError, match=r"no pyproject\.toml"):
         config.load(tmp_path / "sub")
-    with pytest.raises(ReleasekitError, match="cannot read"):
+    with pytest.raises(ReleasekitError, match=r"pyproject\.toml: is a directory, not a regular file; it is not read$"):
         config.read_toml(tmp_path / "pyproject.toml")
     with pytest.raises(ReleasekitError, match="file not found"):
         config.read_toml(tmp_path / "missing.toml")

@@ -55,6 +55,7 @@ SCHEMA: dict[str, Any] = {
         "cache_ttl": int,
         "private_addresses": bool,
         "timeout": float,
+        "deadline": float,
         "exclude_urls": list,
         "report_redirects": bool,
         "concurrency": int,
@@ -100,6 +101,7 @@ class LinksConfig(Record):
     cache_ttl: int = 86400
     private_addresses: bool = True
     timeout: float = 10.0
+    deadline: float = 30.0  # one external request in all, however slowly the server sends
     exclude_urls: tuple[str, ...] = ()
     report_redirects: bool = False
     concurrency: int = 128
@@ -143,9 +145,17 @@ class Config(Record):
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file, turning every failure into one clear line."""
+    """Parse a TOML file, turning every failure into one clear line.
+
+    The file must be a regular file in its own directory (the project's root), not a
+    symlink out of it, a FIFO or a device, and at most ``safefiles.LIMITS["config"]``.
+    """
+    from releasekit.safefiles import Refused, read_bytes
+
     try:
-        data = path.read_bytes()
+        data = read_bytes(path.parent, path.name, "config")
+    except Refused as exc:
+        raise ReleasekitError(f"{path}: {exc.reason}") from None
     except FileNotFoundError:
         raise ReleasekitError(f"{path}: file not found") from None
     except OSError as exc:
@@ -386,6 +396,7 @@ def load(start: Path | str | None = None) -> Config:
             cache_ttl=links.get("cache_ttl", 86400),
             private_addresses=links.get("private_addresses", True),
             timeout=float(links.get("timeout", 10.0)),
+            deadline=float(links.get("deadline", 30.0)),
             exclude_urls=tuple(str(p) for p in links.get("exclude_urls", ())),
             report_redirects=links.get("report_redirects", False),
             concurrency=links.get("concurrency", 128),

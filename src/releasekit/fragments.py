@@ -14,6 +14,7 @@ import os
 
 from releasekit.findings import Finding
 from releasekit.record import Record
+from releasekit.safefiles import Refused, check, read_bytes
 
 TYPE_CHECKING = False  # neither typing nor re on the hook's way in: it runs on every commit
 if TYPE_CHECKING:
@@ -167,13 +168,24 @@ def validate_directory(root: str | os.PathLike[str], config: FragmentsConfig) ->
     findings: list[Finding] = []
     try:
         with os.scandir(os.path.join(root, directory)) as it:
-            items = sorted((e.name, e.path) for e in it if not e.is_dir())
+            # A symlink is listed whatever it points to: towncrier would follow it.
+            items = sorted(e.name for e in it if not e.is_dir(follow_symlinks=False))
     except (FileNotFoundError, NotADirectoryError):
         return fragments, findings
-    for name, full in items:
-        if is_ignored(name, config):
-            continue
+    for name in items:
         rel = f"{directory}/{name}"
+        try:
+            if is_ignored(name, config):
+                # Still no symlink or FIFO: towncrier reads some names this check ignores (.x.bugfix.md).
+                check(root, rel, symlinks=False)
+                continue
+            data: bytes | None = read_bytes(root, rel, "fragment", symlinks=False)
+            problem = None
+        except Refused as exc:
+            findings.append(Finding(rel, 1, 1, exc.reason))
+            continue
+        except OSError as exc:
+            data, problem = None, f"cannot read: {exc.strerror}"
         parsed = parse_name(name, config)
         if isinstance(parsed, str):
             findings.append(Finding(rel, 1, 1, parsed))
@@ -182,16 +194,33 @@ def validate_directory(root: str | os.PathLike[str], config: FragmentsConfig) ->
         if kind not in known:
             findings.append(Finding(rel, 1, 1, unknown_type_message(kind, config)))
             continue
-        try:
-            with open(full, "rb") as handle:
-                problem = _content_problem(handle.read())
-        except OSError as exc:
-            problem = f"cannot read: {exc.strerror}"
+        problem = problem if data is None else _content_problem(data)
         if problem:
             findings.append(Finding(rel, 1, 1, problem))
         fragments.append(Fragment(rel, issue, kind))
     findings.extend(_breaking_without_migration(fragments, known, extension(config)))
     return fragments, findings
+
+
+def refused_files(root: str | os.PathLike[str], config: FragmentsConfig) -> list[Finding]:
+    """The files in the fragment directory that towncrier must not read: symlinks, FIFOs,
+    devices, files outside the repository (their content is not read here either)."""
+    directory = config.directory.strip("/")
+    try:
+        with os.scandir(os.path.join(root, directory)) as it:
+            names = sorted(e.name for e in it if not e.is_dir(follow_symlinks=False))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    found = []
+    for name in names:
+        rel = f"{directory}/{name}"
+        try:
+            check(root, rel, symlinks=False)
+        except Refused as exc:
+            found.append(Finding(rel, 1, 1, exc.reason))
+        except OSError:
+            pass  # gone since the listing: nothing for towncrier to read either
+    return found
 
 
 def _breaking_without_migration(fragments: Sequence[Fragment], known: set[str], ext: str) -> list[Finding]:

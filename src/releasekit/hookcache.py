@@ -36,7 +36,9 @@ def find_root(start: str) -> str | None:
     """The nearest directory at or above ``start`` with a pyproject.toml (config.find_root uses it too)."""
     path = os.path.abspath(start)
     while True:
-        if os.path.isfile(os.path.join(path, "pyproject.toml")):
+        found = os.path.join(path, "pyproject.toml")
+        # Anything but a directory counts: a FIFO or a symlink is refused when read, not skipped for a parent's.
+        if os.path.lexists(found) and not os.path.isdir(found):
             return path
         parent = os.path.dirname(path)
         if parent == path:

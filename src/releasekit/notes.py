@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from releasekit.config import Config
 from releasekit.errors import ReleasekitError
+from releasekit.findings import Finding
 from releasekit.process import python_module, run
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
@@ -118,24 +119,58 @@ def titled_section(text: str, title: str) -> Section | None:
 
 def version_notes(config: Config, version: str) -> str:
     """The notes of a released ``version``, from the changelog."""
-    path = config.root / config.fragments.filename
+    from releasekit.safefiles import read_bytes
+
+    name = config.fragments.filename
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_bytes(config.root, name, "changelog").decode("utf-8")
     except FileNotFoundError:
-        raise ReleasekitError(f"{config.fragments.filename}: file not found") from None
+        raise ReleasekitError(f"{name}: file not found") from None
     except UnicodeDecodeError:
-        raise ReleasekitError(f"{config.fragments.filename}: not valid UTF-8") from None
+        raise ReleasekitError(f"{name}: not valid UTF-8") from None
+    except OSError as exc:
+        raise ReleasekitError(f"{name}: cannot read: {exc.strerror}") from None
     section = find_section(text, version, start_string=_start_string(config.pyproject))
     if section is None:
-        raise ReleasekitError(f"{config.fragments.filename}: no section for version {version}")
+        raise ReleasekitError(f"{name}: no section for version {version}")
     return section.body
 
 
+def towncrier_refusals(config: Config) -> list[Finding]:
+    """Files towncrier would read that releasekit refuses: symlinks, FIFOs, devices among the
+    fragments, and a ``template`` file that is not a regular file inside the project."""
+    from releasekit.fragments import refused_files
+
+    template = template_problem(config)
+    return refused_files(config.root, config.fragments) + ([template] if template else [])
+
+
+def template_problem(config: Config) -> Finding | None:
+    """A finding when towncrier's ``template`` is a file that is not a regular file inside the project."""
+    from releasekit.safefiles import Refused, check
+
+    template = _towncrier_value(config.pyproject, "template")
+    # "package:resource" names a template inside an installed package; anything else is a path.
+    if not template or re.fullmatch(r"[-\w.]+:[-\w.]+", template):
+        return None
+    try:
+        check(config.root, template)
+    except Refused as exc:
+        return Finding(template, 1, 1, exc.reason)
+    except OSError:
+        pass  # towncrier says itself that it is missing
+    return None
+
+
 def _start_string(pyproject: Path) -> str | None:
+    return _towncrier_value(pyproject, "start_string")
+
+
+def _towncrier_value(pyproject: Path, key: str) -> str | None:
     from releasekit.config import read_toml
 
     table = read_toml(pyproject).get("tool", {}).get("towncrier", {})
-    value = table.get("start_string") if isinstance(table, dict) else None
+    value = table.get(key) if isinstance(table, dict) else None
     return value if isinstance(value, str) else None
 
 
@@ -157,6 +192,11 @@ def draft_notes(config: Config) -> str:
     """towncrier's draft of the unreleased notes (``towncrier build --draft``), without its title."""
     if not config.fragments.configured:
         raise ReleasekitError(f"{config.pyproject.name}: no [tool.towncrier] section; nothing to draft notes from")
+    refused = towncrier_refusals(config)
+    if refused:
+        # towncrier would follow a symlink and print what it points to (~/.pypirc...).
+        more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
+        raise ReleasekitError(f"{refused[0].path}: {refused[0].message}{more}")
     version = draft_version(config)
     proc = run(python_module("towncrier", "build", "--draft", "--version", version), cwd=config.root)
     lines = proc.stdout.strip("\n").splitlines()

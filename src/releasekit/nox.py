@@ -224,9 +224,14 @@ def declares_marker(root: Path, marker: str) -> bool:
         if isinstance(markers, list) and any(str(m).split(":")[0].strip() == marker for m in markers):
             return True
     line = re.compile(rf"^\s*{re.escape(marker)}\s*(:|$)", re.MULTILINE)
+    from releasekit.safefiles import Refused, read_bytes
+
     for name in ("pytest.ini", "tox.ini", "setup.cfg"):
-        path = root / name
-        if path.is_file() and line.search(path.read_text(encoding="utf-8", errors="replace")):
+        try:  # contributor-written: a symlink out of the project or a FIFO is not read
+            text = read_bytes(root, name, "config").decode("utf-8", "replace")
+        except (OSError, Refused):
+            continue
+        if line.search(text):
             return True
     return False
 

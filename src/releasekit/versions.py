@@ -8,6 +8,7 @@ from pathlib import Path
 from releasekit.errors import ReleasekitError
 from releasekit.findings import Finding
 from releasekit.record import Record
+from releasekit.safefiles import Refused, read_bytes
 from releasekit.semver import check_release_version
 from releasekit.tags import TagFormat
 
@@ -230,7 +231,8 @@ def check_file(path: str, text: str, entry: VersionFile, current: str) -> list[F
 
 def _expand(root: Path, entry: VersionFile) -> list[str]:
     if entry.is_glob:
-        return sorted(p.relative_to(root).as_posix() for p in root.glob(entry.path) if p.is_file())
+        # Not is_file(): a symlink or FIFO that matches is reported, not silently left out.
+        return sorted(p.relative_to(root).as_posix() for p in root.glob(entry.path) if not p.is_dir())
     return [entry.path]
 
 
@@ -244,15 +246,18 @@ def check_versions(config: Config, *, with_tags: bool = True) -> list[Finding]:
         )
     for entry in version.files:
         for rel in _expand(config.root, entry):
-            path = config.root / rel
             try:
-                data = path.read_bytes()
+                # bump-my-version writes where a symlink points: one leaving the repository is a finding too.
+                data = read_bytes(config.root, rel, "version file")
             except FileNotFoundError:
                 if not entry.ignore_missing_file:
                     findings.append(Finding(rel, 1, 1, "file not found (listed in [[tool.bumpversion.files]])"))
                 continue
-            except IsADirectoryError:
-                findings.append(Finding(rel, 1, 1, "is a directory, not a file"))
+            except Refused as exc:
+                findings.append(Finding(rel, 1, 1, exc.reason))
+                continue
+            except OSError as exc:
+                findings.append(Finding(rel, 1, 1, f"cannot read: {exc.strerror}"))
                 continue
             try:
                 text = data.decode("utf-8")
@@ -317,7 +322,7 @@ def _newer_tag(config: Config, current: str) -> list[Finding]:
     if newest <= now:
         return []
     source = config.require_version().source
-    text = source.read_text(encoding="utf-8")
+    text = read_bytes(source.parent, source.name, "config").decode("utf-8", "replace")
     match = re.search(r"current_version\s*=\s*[\"']", text)
     line, col = _position(text, match.end()) if match else (1, 1)
     return [

@@ -20,8 +20,8 @@ class Result(NamedTuple):
         return self.stdout + self.stderr
 
 
-def releasekit(*args: str, cwd: Path, env: Mapping[str, str] | None = None) -> Result:
-    """Run ``python -m releasekit args`` in ``cwd`` with this interpreter."""
+def releasekit(*args: str, cwd: Path, env: Mapping[str, str] | None = None, timeout: float | None = None) -> Result:
+    """Run ``python -m releasekit args`` in ``cwd`` with this interpreter (a hang past ``timeout`` fails the test)."""
     proc = subprocess.run(
         [sys.executable, "-m", "releasekit", *args],
         cwd=cwd,
@@ -29,6 +29,7 @@ def releasekit(*args: str, cwd: Path, env: Mapping[str, str] | None = None) -> R
         capture_output=True,
         text=True,
         check=False,
+        timeout=timeout,
     )
     return Result(proc.returncode, proc.stdout, proc.stderr)
 

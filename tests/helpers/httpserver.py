@@ -4,6 +4,10 @@ Routes: ``/ok`` (200, HTML with ids), ``/missing`` (404), ``/limited`` (429 with
 Retry-After the first time), ``/moved`` (301 to /ok), ``/slow`` (answers after 2 s),
 ``/head-refused`` (405 to HEAD), ``/flaky`` (500 the first time), ``/js`` (a page built by
 script), ``/gh`` (GitHub-style ``user-content-`` ids), ``/page/N`` (200 after ``latency``).
+Hostile ones: ``/drip`` (headers, then one byte of body per second, for ever),
+``/drip-headers`` (the status line and headers themselves one byte per second), ``/huge``
+(a 1 GiB page made as it is sent, ``id="early"`` in its first 100 KiB; ``sent`` counts
+the bytes that left the server), ``/redirect-huge`` (that page as the body of a redirect to ``/ok``).
 Every request is logged with its method, path and time.
 """
 
@@ -34,6 +38,7 @@ class _Server(ThreadingHTTPServer):
     latency = 0.0
     hits: list[Hit]
     seen: dict[str, int]
+    sent: dict[str, int]
     lock: threading.Lock
 
 
@@ -93,8 +98,49 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, JS_PAGE)
         elif path == "/gh":
             self._send(200, GH_PAGE)
+        elif path == "/drip":
+            self._drip(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n", b"<p>" * 50000)
+        elif path == "/drip-headers":
+            self._drip(b"", b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Filler: " + b"x" * 100000)
+        elif path == "/huge":
+            self._huge()
+        elif path == "/redirect-huge":
+            self._huge(status="301 Moved Permanently", location="/ok")
         else:
             self._send(404, b"no route")
+
+    def _drip(self, first: bytes, rest: bytes) -> None:
+        """Send ``first`` at once and ``rest`` one byte a second, until the client hangs up."""
+        self.close_connection = True
+        try:
+            self.wfile.write(first)
+            for i in range(len(rest)):
+                self.wfile.write(rest[i : i + 1])
+                self.wfile.flush()
+                time.sleep(1.0)
+        except OSError:
+            pass
+
+    def _huge(self, size: int = 1 << 30, status: str = "200 OK", location: str = "") -> None:
+        """A 1 GiB HTML page, made chunk by chunk as the client reads it; ``sent`` counts what left.
+
+        With ``location``, the page is the body of a redirect there."""
+        self.close_connection = True
+        head = b"<html><body><p>" + b"filler " * 14000 + b'</p><h2 id="early">Early</h2>'
+        filler = b"<p>" + b"filler text " * 5000 + b"</p>\n"
+        try:
+            moved = f"Location: {location}\r\n" if location else ""
+            head_lines = f"HTTP/1.1 {status}\r\nContent-Type: text/html\r\nContent-Length: {size}\r\n{moved}\r\n"
+            self.wfile.write(head_lines.encode())
+            sent = 0
+            while sent < size:
+                chunk = head if sent == 0 else filler[: size - sent]
+                self.wfile.write(chunk)
+                sent += len(chunk)
+                with self.server.lock:
+                    self.server.sent[self.path] = sent
+        except OSError:
+            pass
 
 
 class Running(NamedTuple):
@@ -115,6 +161,7 @@ def http_server(host: str = "127.0.0.1", latency: float = 0.0) -> Iterator[Runni
     server.latency = latency
     server.hits = []
     server.seen = {}
+    server.sent = {}
     server.lock = threading.Lock()
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()

@@ -23,6 +23,8 @@ def settings_from(cfg: config.Config | None, root: Path, *, external: bool) -> S
             re.compile(pattern)
         except re.error as exc:
             raise ReleasekitError(f"{where} exclude_urls: bad regular expression {pattern!r}: {exc}") from None
+    if not links.deadline > 0:
+        raise ReleasekitError(f"{where} deadline: must be more than 0 seconds, not {links.deadline!r}")
     for code in links.accept_status:
         if not 100 <= code <= 599:
             raise ReleasekitError(f"{where} accept_status: {code!r} is not an HTTP status code")
@@ -46,6 +48,7 @@ def settings_from(cfg: config.Config | None, root: Path, *, external: bool) -> S
         cache_ttl=links.cache_ttl,
         private_addresses=links.private_addresses,
         timeout=links.timeout,
+        deadline=links.deadline,
         report_redirects=links.report_redirects,
         concurrency=max(1, links.concurrency),
         per_host=max(1, links.per_host),

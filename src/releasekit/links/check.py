@@ -52,14 +52,16 @@ def select_files(settings: Settings, paths: Sequence[str], cwd: Path) -> list[st
     chosen: list[str] = []
     specs: list[str] = []
     for raw in paths:
-        full = (cwd / raw).resolve() if not os.path.isabs(raw) else Path(raw).resolve()
+        given = cwd / raw if not os.path.isabs(raw) else Path(raw)
+        # The directory resolved, the name not: a symlinked file is judged (and refused) by the loader.
+        full = given.parent.resolve() / given.name if given.name not in ("", ".", "..") else given.resolve()
         try:
             rel = full.relative_to(root).as_posix()
         except ValueError:
             raise ReleasekitError(f"{raw}: outside the repository {root}") from None
         if full.is_dir():
             specs.append(rel)
-        elif full.is_file():
+        elif os.path.lexists(full):
             chosen.append(rel)
         else:
             raise ReleasekitError(f"{raw}: no such file or directory")
@@ -93,7 +95,7 @@ def _walk(root: Path, specs: Sequence[str]) -> list[str]:
 
 
 def _parse_chunk(settings: Settings, rels: Sequence[str]) -> list[Document]:
-    return [load(settings.root / rel, settings.profile_for(rel)) for rel in rels]
+    return [load(settings.root, rel, settings.profile_for(rel)) for rel in rels]
 
 
 def _jobs(settings: Settings, files: int) -> int:
@@ -175,7 +177,7 @@ class Checker:
         """``rel`` read and parsed (once)."""
         doc = self.docs.get(rel)
         if doc is None:
-            doc = self.docs[rel] = load(self.settings.root / rel, self.settings.profile_for(rel))
+            doc = self.docs[rel] = load(self.settings.root, rel, self.settings.profile_for(rel))
         return doc
 
     def run(self, rels: Sequence[str]) -> int:
@@ -245,6 +247,10 @@ class Checker:
                 return f"{path} does not exist{hint}"
             if found.kind == "broken":
                 return f"{path} cannot be resolved (dangling symlink or symlink loop)"
+            if found.kind == "outside":
+                return f"{path} is a symlink leading outside the repository; it is not read"
+            if found.kind == "special":
+                return f"{path} is not a regular file (a FIFO, socket or device); it is not read"
             if target.fragment is None:
                 return None
             if found.kind == "dir":
@@ -253,6 +259,8 @@ class Checker:
                     return f"{path} is a directory with no README to hold #{target.fragment}"
                 path = readme
             target_doc, shown = self.document(path), path
+            if target_doc.kind == "unreadable" and target_doc.problem:
+                return f"{path}: {target_doc.problem[1]}"
         if target.fragment is None:
             return None
         plain = "plain=1" in target.query
@@ -276,7 +284,7 @@ class Checker:
         for problem in self.problems:
             if problem.offset is not None:
                 by_file.setdefault(problem.rel, set()).add(problem.offset)
-        places = {rel: positions(self.settings.root / rel, offsets) for rel, offsets in by_file.items()}
+        places = {rel: positions(self.settings.root, rel, offsets) for rel, offsets in by_file.items()}
         result: list[Finding] = []
         for problem in self.problems:
             line, col = (1, 1) if problem.offset is None else places[problem.rel][problem.offset]

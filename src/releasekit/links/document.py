@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from releasekit.links.model import Link, Parsed
 from releasekit.links.slugs import Profile
+from releasekit.safefiles import LIMITS, Refused, TooLarge, read_bytes
 
 __all__ = ["Document", "Link", "Parsed", "Positions", "kind_of", "load", "positions"]
 
@@ -27,7 +28,7 @@ KINDS = {
     ".html": "html",
     ".htm": "html",
 }
-MAX_BYTES = 32 * 1024 * 1024  # larger files are skipped with a warning, not parsed
+MAX_BYTES = LIMITS["document"]  # larger files are skipped with a warning, not parsed
 
 
 class Document(NamedTuple):
@@ -62,14 +63,21 @@ def _unreadable(message: str) -> Document:
     return Document("unreadable", [], frozenset(), 0, ("error", message))
 
 
-def load(path: Path, profile: Profile, *, parse: bool = True) -> Document:
-    """Read and parse ``path``. Never raises for a bad file: the problem is in the result."""
+def load(root: Path, rel: str, profile: Profile, *, parse: bool = True) -> Document:
+    """Read and parse ``rel`` (relative to ``root``). Never raises for a bad file: the problem is in the result.
+
+    Only a regular file inside ``root`` is read (a symlink may point elsewhere inside it),
+    at most ``MAX_BYTES``: a larger one is skipped with a warning.
+    """
     try:
-        data = path.read_bytes() if path.stat().st_size <= MAX_BYTES else None
+        data = read_bytes(root, rel, "document")
+    except TooLarge:
+        return Document("other", [], frozenset(), 0, ("warning", f"larger than {MAX_BYTES // 2**20} MiB; not checked"))
+    except Refused as exc:
+        return _unreadable(exc.reason)
     except OSError as exc:
         return _unreadable(f"cannot read: {exc.strerror or exc}")
-    if data is None:
-        return Document("other", [], frozenset(), 0, ("warning", f"larger than {MAX_BYTES // 2**20} MiB; not checked"))
+    path = root / rel
     lines = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
     kind = kind_of(path.name)
     if kind == "other" or not parse:
@@ -117,15 +125,15 @@ class Positions:
         return line + 1, col + 1
 
 
-def read_text(path: Path) -> str:
-    """The text of ``path`` as the parser saw it (empty when unreadable)."""
+def read_text(root: Path, rel: str) -> str:
+    """The text of ``rel`` as the parser saw it (empty when unreadable or refused)."""
     try:
-        return decode(path.read_bytes())[0]
-    except OSError:
+        return decode(read_bytes(root, rel, "document"))[0]
+    except (OSError, Refused):
         return ""
 
 
-def positions(path: Path, offsets: Iterable[int]) -> dict[int, tuple[int, int]]:
-    """``line:col`` of each byte offset into ``path``'s text."""
-    locate = Positions(read_text(path))
+def positions(root: Path, rel: str, offsets: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """``line:col`` of each byte offset into the text of ``rel`` (relative to ``root``)."""
+    locate = Positions(read_text(root, rel))
     return {offset: locate(offset) for offset in offsets}

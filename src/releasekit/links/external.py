@@ -5,6 +5,10 @@ refused or when an anchor must be looked up. Concurrency is capped in all and pe
 timeouts, resets, 408, 429 and 5xx are retried with a doubling backoff, and a 429's
 Retry-After holds back every request to that host. Passing results are cached with a
 TTL; failures never are.
+
+A server cannot hold the check: each request has an overall deadline (``deadline``, not
+only a timeout per read), an HTML page is read only until every anchor looked for is found,
+and never beyond ``PAGE_LIMIT`` bytes; other bodies are not read at all.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import json
 import os
 import socket
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
@@ -30,6 +34,9 @@ RETRIES = 3
 RETRY_AFTER_CAP = 60.0
 RETRY_STATUS = frozenset((408, 429))
 USER_AGENT = "releasekit-link-checker (+https://github.com/releasekit/releasekit)"
+PAGE_LIMIT = 16 * 1024 * 1024  # the most of one page that is read (decoded bytes)
+REDIRECT_BODY_LIMIT = 64 * 1024  # httpx reads a redirect's body before following it: this much, at most
+GITHUB_HOSTS = ("github.com", "gist.github.com")
 Progress = Callable[[int, int], None]
 
 
@@ -42,6 +49,24 @@ class Page(NamedTuple):
     anchors: frozenset[str] | None = None  # None: the body was not read
     scripted: bool = False  # the page builds its content with JavaScript
     cached: bool = False
+    complete: bool = True  # False: reading stopped early (every anchor found, or PAGE_LIMIT reached)
+    retryable: bool = True  # False: asking again would take as long (the deadline passed)
+
+
+class Body(NamedTuple):
+    """What was read of a page: its anchors, whether it is built by script, whether it was read whole."""
+
+    anchors: frozenset[str]
+    scripted: bool
+    complete: bool
+
+
+def has_anchor(fragment: str, anchors: frozenset[str], github: bool) -> bool:
+    """Whether ``#fragment`` names one of ``anchors`` (GitHub's ``user-content-`` ids included)."""
+    if fragment in anchors or f"user-content-{fragment}" in anchors:
+        return True
+    # GitHub matches Markdown heading anchors case-insensitively
+    return github and f"user-content-{fragment.lower()}" in anchors
 
 
 def split(url: str) -> tuple[str, str | None]:
@@ -58,29 +83,36 @@ class Cache:
         self.ttl = ttl
         self.entries: dict[str, dict[str, Any]] = {}
         if path and ttl > 0:
+            from releasekit.safefiles import Refused, read_file
+
             try:
-                with open(path, encoding="utf-8") as fh:
-                    data = json.load(fh)
+                data = json.loads(read_file(path, "cache"))
                 if isinstance(data, dict):
                     self.entries = data
-            except (OSError, ValueError):
+            except (OSError, ValueError, Refused):
                 self.entries = {}
 
-    def get(self, url: str, need_anchors: bool) -> Page | None:
-        """A fresh cached page for ``url``, holding anchors when they are needed."""
+    def get(self, url: str, fragments: frozenset[str]) -> Page | None:
+        """A fresh cached page for ``url``, holding the anchors of ``fragments`` when there are any."""
         entry = self.entries.get(redact(url))
         if not entry or time.time() - entry.get("time", 0) > self.ttl:
             return None
         anchors = entry.get("anchors")
-        if need_anchors and anchors is None:
+        if fragments and anchors is None:
             return None
-        return Page(
+        page = Page(
             entry["status"],
             final_url=entry.get("final", ""),
             anchors=frozenset(anchors) if anchors is not None else None,
             scripted=entry.get("scripted", False),
             cached=True,
+            complete=entry.get("complete", True),
         )
+        if not page.complete and page.anchors is not None:
+            github = urlsplit(page.final_url or url).hostname in GITHUB_HOSTS
+            if not all(has_anchor(f, page.anchors, github) for f in fragments):
+                return None  # read only as far as other anchors needed
+        return page
 
     def put(self, url: str, page: Page) -> None:
         """Remember a passing page."""
@@ -90,6 +122,7 @@ class Cache:
             "final": redact(page.final_url),
             "anchors": sorted(page.anchors) if page.anchors is not None else None,
             "scripted": page.scripted,
+            "complete": page.complete,
         }
 
     def save(self) -> None:
@@ -162,6 +195,7 @@ class Fetcher:
                 timeout=httpx.Timeout(self.settings.timeout),
                 headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.8"},
                 trust_env=False,
+                event_hooks={"response": [_cap_redirect_body]},
             )
         return client
 
@@ -187,15 +221,18 @@ class Fetcher:
             return f"refused: {host} is a private or link-local address"
         return None
 
-    async def fetch(self, url: str, need_anchors: bool) -> Page:
-        """Check one page: HEAD (or GET for anchors), with retries."""
+    async def fetch(self, url: str, fragments: frozenset[str]) -> Page:
+        """Check one page: HEAD (or GET for anchors), with retries; each try within the deadline."""
         try:
             parts = urlsplit(url)
             host = parts.hostname or ""
             port = parts.port or (443 if parts.scheme == "https" else 80)
         except ValueError as exc:
             return Page(0, f"malformed URL: {exc}")
-        refusal = await self._refused(host, port)
+        try:  # a resolver that never answers is held to the deadline too
+            refusal = await asyncio.wait_for(self._refused(host, port), self.settings.deadline)
+        except asyncio.TimeoutError:
+            return Page(0, f"cannot resolve {host} within {self.settings.deadline:g} s", retryable=False)
         if refusal:
             return Page(0, refusal)
         delay = self.backoff
@@ -206,8 +243,12 @@ class Fetcher:
                 await asyncio.sleep(hold)
             # the host slot first: a request queued for a busy host must not hold a global slot
             async with self._host_limit(host), self.all:
-                page, retry_after = await self._once(self.client(host), url, need_anchors)
-            retryable = page.status == 0 or page.status in RETRY_STATUS or page.status >= 500
+                deadline = self.settings.deadline
+                try:
+                    page, retry_after = await asyncio.wait_for(self._once(self.client(host), url, fragments), deadline)
+                except asyncio.TimeoutError:
+                    page, retry_after = Page(0, f"no complete answer within {deadline:g} s", retryable=False), None
+            retryable = page.retryable and (page.status == 0 or page.status in RETRY_STATUS or page.status >= 500)
             if not retryable or attempt == RETRIES:
                 break
             wait = delay
@@ -218,22 +259,23 @@ class Fetcher:
             delay *= 2
         return page
 
-    async def _once(self, client: httpx.AsyncClient, url: str, need_anchors: bool) -> tuple[Page, float | None]:
+    async def _once(self, client: httpx.AsyncClient, url: str, fragments: frozenset[str]) -> tuple[Page, float | None]:
         import httpx
 
         try:
             response = None
-            if not need_anchors:
+            if not fragments:
                 response = await client.head(url)
                 if response.status_code >= 400 and response.status_code not in (429,):
                     response = None  # refused or unsupported: ask again with GET
             if response is None:
                 async with client.stream("GET", url) as streamed:
-                    body = await streamed.aread() if need_anchors and streamed.status_code < 400 else b""
                     response = streamed
-                return self._page(response, body if need_anchors else None), _retry_after(
-                    response.headers.get("retry-after")
-                )
+                    body = None
+                    html = "html" in streamed.headers.get("content-type", "html")
+                    if fragments and html and streamed.status_code < 400:
+                        body = await self._read_anchors(streamed, fragments)
+                return self._page(response, body), _retry_after(response.headers.get("retry-after"))
             return self._page(response, None), _retry_after(response.headers.get("retry-after"))
         except httpx.TimeoutException:
             return Page(0, f"timed out after {self.settings.timeout:g} s"), None
@@ -243,17 +285,77 @@ class Fetcher:
             return Page(0, f"network error: {type(exc).__name__}: {exc}"), None
 
     @staticmethod
-    def _page(response: httpx.Response, body: bytes | None) -> Page:
-        anchors = None
-        scripted = False
-        if body is not None and "html" in response.headers.get("content-type", "html"):
-            from releasekit.links.html import scan_html
+    async def _read_anchors(response: httpx.Response, fragments: frozenset[str]) -> Body:
+        """Read ``response`` until every fragment names an anchor, the page ends, or PAGE_LIMIT.
 
-            text = body.decode(response.encoding or "utf-8", "replace")
-            found = scan_html(text)
-            anchors = frozenset(found.ids)
-            scripted = "<script" in text and not found.heading_ids
-        return Page(response.status_code, final_url=str(response.url), anchors=anchors, scripted=scripted)
+        Each chunk is searched for the fragments' bytes; only when one shows up is the page
+        so far parsed, and again only once it has doubled in size since, so a page that
+        repeats the words costs no more than parsing it twice.
+        """
+        from releasekit.links.html import scan_html
+
+        github = urlsplit(str(response.url)).hostname in GITHUB_HOSTS
+        needles = [f.encode("utf-8", "replace").lower() for f in fragments]
+        longest = max(len(n) for n in needles)
+        data = bytearray()
+        parsed_at = 0
+        seen = False  # a fragment's bytes appeared since the last parse
+        complete = True
+        encoding = response.encoding or "utf-8"
+        async for chunk in response.aiter_bytes():
+            start = max(0, len(data) - longest)
+            data += chunk[: PAGE_LIMIT - len(data)]
+            if len(data) >= PAGE_LIMIT:
+                complete = False
+                break
+            window = bytes(data[start:]).lower()
+            seen = seen or any(n in window for n in needles)
+            if not seen or len(data) < 2 * parsed_at:
+                continue
+            ids = frozenset(scan_html(bytes(data).decode(encoding, "replace")).ids)
+            parsed_at, seen = len(data), False
+            if all(has_anchor(f, ids, github) for f in fragments):
+                return Body(ids, False, False)
+        text = bytes(data).decode(encoding, "replace")
+        found = scan_html(text)
+        return Body(frozenset(found.ids), "<script" in text and not found.heading_ids, complete)
+
+    @staticmethod
+    def _page(response: httpx.Response, body: Body | None) -> Page:
+        if body is None:
+            return Page(response.status_code, final_url=str(response.url))
+        return Page(
+            response.status_code,
+            final_url=str(response.url),
+            anchors=body.anchors,
+            scripted=body.scripted,
+            complete=body.complete,
+        )
+
+
+async def _cap_redirect_body(response: httpx.Response) -> None:
+    """httpx reads a redirect's whole body before it follows it: let that body end early."""
+    if response.has_redirect_location:
+        response.stream = _capped(response.stream, REDIRECT_BODY_LIMIT)
+
+
+def _capped(stream: Any, limit: int) -> httpx.AsyncByteStream:
+    """``stream`` (a response body) ending after ``limit`` bytes."""
+    import httpx
+
+    class Capped(httpx.AsyncByteStream):
+        async def __aiter__(self) -> AsyncIterator[bytes]:
+            left = limit
+            async for chunk in stream:
+                yield chunk[:left]
+                left -= len(chunk)
+                if left <= 0:
+                    break
+
+        async def aclose(self) -> None:
+            await stream.aclose()
+
+    return Capped()
 
 
 def _verdict(url: str, fragment: str | None, page: Page, settings: Settings) -> tuple[str, str] | None:
@@ -263,15 +365,14 @@ def _verdict(url: str, fragment: str | None, page: Page, settings: Settings) -> 
     if not accepted:
         return "error", f"HTTP {page.status}"
     if fragment and fragment.lower() != "top" and page.anchors is not None:
-        anchors = page.anchors
-        github = urlsplit(page.final_url or url).hostname in ("github.com", "gist.github.com")
-        if fragment not in anchors and f"user-content-{fragment}" not in anchors:
-            if github and f"user-content-{fragment.lower()}" in anchors:
-                pass  # GitHub matches Markdown heading anchors case-insensitively
-            elif page.scripted:
+        github = urlsplit(page.final_url or url).hostname in GITHUB_HOSTS
+        if not has_anchor(fragment, page.anchors, github):
+            if not page.complete:
+                limit = PAGE_LIMIT >> 20
+                return "warning", f"no anchor #{fragment} in the first {limit} MiB of the page (the rest is not read)"
+            if page.scripted:
                 return "warning", f"no anchor #{fragment} in the page (it may be built by JavaScript)"
-            else:
-                return "error", f"no anchor #{fragment} in the page"
+            return "error", f"no anchor #{fragment} in the page"
     if settings.report_redirects and page.final_url and split(page.final_url)[0] != split(url)[0]:
         return "warning", f"redirects to {page.final_url}"
     return None
@@ -280,10 +381,11 @@ def _verdict(url: str, fragment: str | None, page: Page, settings: Settings) -> 
 async def _run(
     urls: list[str], settings: Settings, cache: Cache, progress: Progress | None
 ) -> dict[str, tuple[str, str]]:
-    pages: dict[str, bool] = {}  # page URL -> whether an anchor must be read
+    pages: dict[str, frozenset[str]] = {}  # page URL -> the anchors to look for in it
     for url in urls:
         base, fragment = split(url)
-        pages[base] = pages.get(base, False) or bool(fragment and fragment.lower() != "top")
+        wanted = frozenset((fragment,)) if fragment and fragment.lower() != "top" else frozenset()
+        pages[base] = pages.get(base, frozenset()) | wanted
     results: dict[str, Page] = {}
     todo = []
     for base, need in pages.items():
@@ -299,7 +401,7 @@ async def _run(
     if todo:
         fetcher = Fetcher(settings)
 
-        async def one(base: str, need: bool) -> None:
+        async def one(base: str, need: frozenset[str]) -> None:
             nonlocal done
             results[base] = await fetcher.fetch(base, need)
             done += 1

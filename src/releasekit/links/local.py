@@ -10,6 +10,7 @@ import difflib
 import os
 import posixpath
 import re
+import stat
 from collections.abc import Iterable
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
@@ -98,7 +99,7 @@ def _inside(path: str, fragment: str | None, query: str) -> Target:
 class Lookup(NamedTuple):
     """Whether a repository-relative path exists, what it is, and a near miss if it does not."""
 
-    kind: str  # file, dir, missing, broken (a dangling symlink or a loop)
+    kind: str  # file, dir, missing, broken (a dangling symlink or a loop), special (FIFO, device), outside
     suggestion: str | None = None
 
 
@@ -110,6 +111,7 @@ class Tree:
         # name -> "file", "dir" or "link" (a symlink, resolved only when asked for)
         self._listings: dict[str, dict[str, str] | None] = {}
         self._lookups: dict[str, Lookup] = {".": Lookup("dir")}
+        self._real_root: str | None = None
 
     def _entries(self, directory: str) -> dict[str, str] | None:
         if directory in self._listings:
@@ -122,8 +124,10 @@ class Tree:
                 for entry in entries:
                     if entry.is_symlink():
                         found[entry.name] = "link"
-                    else:
-                        found[entry.name] = "dir" if entry.is_dir() else "file"
+                    elif entry.is_dir():
+                        found[entry.name] = "dir"
+                    else:  # a FIFO, socket or device is no page GitHub could serve
+                        found[entry.name] = "file" if entry.is_file() else "special"
         except OSError:
             result = None
         self._listings[directory] = result
@@ -155,13 +159,17 @@ class Tree:
             return Lookup("missing", self._suggest(parent, name, entries))
         if kind != "link":
             return Lookup(kind)
+        full = os.path.join(self.root, path)
+        real = os.path.realpath(full)
+        if self._real_root is None:
+            self._real_root = os.path.realpath(self.root)
+        if real != self._real_root and not real.startswith(self._real_root.rstrip(os.sep) + os.sep):
+            return Lookup("outside")  # not even looked at: it could be ~/.pypirc or /dev/zero
         try:
-            is_dir = os.path.isdir(os.path.join(self.root, path))
-            if not is_dir:
-                os.stat(os.path.join(self.root, path))
+            mode = os.stat(real).st_mode
         except OSError:
             return Lookup("broken")
-        return Lookup("dir" if is_dir else "file")
+        return Lookup("dir" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "special")
 
     @staticmethod
     def _suggest(parent: str, name: str, names: Iterable[str]) -> str | None:

@@ -36,7 +36,8 @@ class Settings:
     accept_status: tuple[int, ...] = ()
     cache_ttl: int = 86400
     private_addresses: bool = True
-    timeout: float = 10.0
+    timeout: float = 10.0  # seconds one connect or read may wait
+    deadline: float = 30.0  # seconds one request may take in all, its body included
     report_redirects: bool = False
     concurrency: int = 128
     per_host: int = 10
@@ -109,8 +110,10 @@ def mkdocs_site(root: Path, config: Path) -> Site | None:
     Read line by line rather than with a YAML loader: mkdocs.yml holds ``!!python/name``
     tags that a safe loader refuses, and only two keys matter here.
     """
-    try:
-        text = config.read_text(encoding="utf-8")
+    from releasekit.safefiles import read_bytes
+
+    try:  # a symlink out of the repository or a FIFO raises safefiles.Refused: one line, exit 2
+        text = read_bytes(root, config, "config").decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
     match = _DOCS_DIR.search(text)

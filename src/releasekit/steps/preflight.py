@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from releasekit import git, indexes
 from releasekit.config import Config
 from releasekit.errors import ReleasekitError, StepFailed
@@ -11,6 +13,8 @@ from releasekit.steps import Context, Step
 from releasekit.versions import bump_for, bump_kind, check_versions, required_bump
 
 _ORDER = {"patch": 0, "minor": 1, "major": 2}
+# The files bump-my-version and towncrier look for and read themselves during the release.
+TOOL_CONFIG_FILES = (".bumpversion.cfg", ".bumpversion.toml", "setup.cfg", "pyproject.toml", "towncrier.toml")
 
 
 def fragment_problems(config: Config, current: str, new: str) -> list[str]:
@@ -20,10 +24,21 @@ def fragment_problems(config: Config, current: str, new: str) -> list[str]:
     judges them; the bump a ``breaking`` fragment needs is checked here.
     """
     from releasekit.fragments import validate_directory
+    from releasekit.notes import template_problem
+    from releasekit.safefiles import Refused, check
 
     where = config.fragments.directory
     found, findings = validate_directory(config.root, config.fragments)
     problems = [f.text() for f in findings if f.level == "error"]
+    try:
+        check(config.root, config.fragments.filename)  # towncrier reads it, and writes where it points
+    except Refused as exc:
+        problems.append(f"{exc.path}:1:1: {exc.reason}")
+    except OSError:
+        pass  # not there yet: towncrier creates it
+    template = template_problem(config)
+    if template:
+        problems.append(template.text())
     if not found and not problems:
         return [f"{where}/: no changelog fragments; there is nothing to release"]
     if "breaking" in {f.type for f in found}:
@@ -42,6 +57,43 @@ def suggested_bump(config: Config, current: str) -> str:
 
     kinds = {f.type for f in validate_directory(config.root, config.fragments)[0]}
     return bump_for(current, kinds) or "patch"
+
+
+def tool_config_problems(config: Config) -> list[str]:
+    """The configuration files the release's tools read that are no regular files inside the project:
+    a FIFO would hang bump-my-version, a link to /dev/zero exhaust its memory."""
+    from releasekit.safefiles import Refused, check
+
+    problems = []
+    for name in TOOL_CONFIG_FILES:
+        if not os.path.lexists(config.root / name):
+            continue
+        try:
+            check(config.root, name)
+        except Refused as exc:
+            problems.append(f"{name}:1:1: {exc.reason}")
+        except OSError as exc:
+            problems.append(f"{name}:1:1: cannot read: {exc.strerror}")
+    return problems
+
+
+def symlink_problems(config: Config) -> list[str]:
+    """Tracked symlinks that lead outside the repository: the build would pack what they point to.
+
+    Fragments, the changelog and the tools' configuration files are judged on their own already.
+    """
+    from releasekit.safefiles import leads_outside
+
+    fragments = config.fragments.directory.strip("/") + "/"
+    return [
+        f"{rel}:1:1: is a symlink leading outside the repository; the build would pack what it points to"
+        for rel in git.tracked_files(config.root) or []
+        if not rel.startswith(fragments)
+        and rel != config.fragments.filename
+        and rel not in TOOL_CONFIG_FILES
+        and os.path.islink(config.root / rel)
+        and leads_outside(config.root, rel)
+    ]
 
 
 def link_problems(config: Config) -> list[str]:
@@ -145,6 +197,8 @@ def run_preflight(ctx: Context) -> str:
     problems = git_problems(config, journal.tag, journal.branch)
     problems += [finding.text() for finding in check_versions(config)]
     problems += fragment_problems(config, journal.previous_version, journal.version)
+    problems += tool_config_problems(config)
+    problems += symlink_problems(config)
     problems += link_problems(config)
     if config.publish == "ci":
         problems += ci_problems(config)
