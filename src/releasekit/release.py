@@ -9,14 +9,13 @@ completed and been journaled: a testing aid for crash-and-resume.
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from releasekit import git, journal
+from releasekit import environment, git, journal
 from releasekit.advisory import check_severity, require_security_fragment
 from releasekit.config import Config
 from releasekit.errors import ReleasekitError, StepFailed, secrets_from_env
@@ -72,10 +71,10 @@ Confirm = Callable[[str], bool]
 
 
 def _fail_at(steps: Sequence[Step]) -> int | None:
-    value = os.environ.get(FAIL_AT_ENV, "").strip()
-    if not value:
+    value = environment.get(FAIL_AT_ENV)
+    if value is None:
         return None
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return int(value)
     names = [s.name for s in steps]
     if value not in names:
@@ -130,7 +129,7 @@ def begin(
             )
         return current, True
     previous = config.require_version().current
-    chosen = spec or suggested_bump(config, previous)
+    chosen = suggested_bump(config, previous) if spec is None else spec  # "" is asked for, not left out
     if chosen not in BUMPS and not chosen[:1].isdigit() and not chosen.startswith("v"):
         raise ReleasekitError(f"{chosen!r}: expected major, minor, patch or a version such as 1.2.3")
     version = next_version(previous, chosen)
