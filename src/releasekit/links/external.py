@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
-from releasekit.errors import redact
+from releasekit.errors import strip_credentials
 from releasekit.links.settings import Settings
 
 if TYPE_CHECKING:
@@ -51,7 +51,10 @@ def split(url: str) -> tuple[str, str | None]:
 
 
 class Cache:
-    """Passing results, keyed by URL (credentials masked), valid for ``ttl`` seconds."""
+    """Passing results, keyed by URL (credentials removed), valid for ``ttl`` seconds.
+
+    The cache is a file under ``.git/``, so a password in a link must never reach it.
+    """
 
     def __init__(self, path: str | None, ttl: int) -> None:
         self.path = path
@@ -62,13 +65,14 @@ class Cache:
                 with open(path, encoding="utf-8") as fh:
                     data = json.load(fh)
                 if isinstance(data, dict):
-                    self.entries = data
+                    # an older releasekit's file may hold credentials: they are not kept
+                    self.entries = {k: v for k, v in data.items() if isinstance(v, dict) and strip_credentials(k) == k}
             except (OSError, ValueError):
                 self.entries = {}
 
     def get(self, url: str, need_anchors: bool) -> Page | None:
         """A fresh cached page for ``url``, holding anchors when they are needed."""
-        entry = self.entries.get(redact(url))
+        entry = self.entries.get(strip_credentials(url))
         if not entry or time.time() - entry.get("time", 0) > self.ttl:
             return None
         anchors = entry.get("anchors")
@@ -84,10 +88,10 @@ class Cache:
 
     def put(self, url: str, page: Page) -> None:
         """Remember a passing page."""
-        self.entries[redact(url)] = {
+        self.entries[strip_credentials(url)] = {
             "time": time.time(),
             "status": page.status,
-            "final": redact(page.final_url),
+            "final": strip_credentials(page.final_url),
             "anchors": sorted(page.anchors) if page.anchors is not None else None,
             "scripted": page.scripted,
         }

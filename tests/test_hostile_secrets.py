@@ -1,0 +1,104 @@
+"""Credentials in URLs never reach output, errors or the external-link cache.
+
+A canary password is planted in the shapes the old pattern missed (an empty user, an
+``@`` inside the password) and looked for everywhere releasekit writes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from releasekit.errors import redact, strip_credentials
+from tests.helpers.cli import releasekit
+from tests.helpers.gitrepo import make_repo
+from tests.helpers.httpserver import Running, http_server
+
+CANARY = "canary-pw-7Qz"
+
+
+@pytest.fixture
+def server() -> Iterator[Running]:
+    with http_server() as running:
+        yield running
+
+
+@pytest.mark.parametrize(
+    ("text", "masked", "stripped"),
+    [
+        (f"http://:{CANARY}@host/x", "http://***@host/x", "http://host/x"),
+        (f"http://user:pa@{CANARY}@host/", "http://***@host/", "http://host/"),
+        (f"http://user:{CANARY}@@host", "http://***@host", "http://host"),
+        (f"https://{CANARY}@host", "https://***@host", "https://host"),
+        (
+            f"see 'https://a:{CANARY}@h1','https://:{CANARY}@h2/p' now",
+            "see 'https://***@h1','https://***@h2/p' now",
+            "see 'https://h1','https://h2/p' now",
+        ),
+        (
+            "http://host/p?mail=a@b.example#c@d",
+            "http://host/p?mail=a@b.example#c@d",
+            "http://host/p?mail=a@b.example#c@d",
+        ),
+        ("git@github.com:owner/repo.git", "git@github.com:owner/repo.git", "git@github.com:owner/repo.git"),
+    ],
+)
+def test_every_shape_of_url_credentials_is_masked(text: str, masked: str, stripped: str) -> None:
+    assert redact(text) == masked
+    assert strip_credentials(text) == stripped
+
+
+def test_external_links_with_credentials_leave_no_password_in_output_or_cache(tmp_path: Path, server: Running) -> None:
+    host = server.url.removeprefix("http://")
+    doc = (
+        f"[empty user](http://:{CANARY}@{host}/ok)\n\n"
+        f"[at in password](http://user:pa@{CANARY}@{host}/missing)\n\n"
+        f"[plain](http://user:{CANARY}@{host}/ok#usage)\n"
+    )
+    repo = make_repo(tmp_path / "docs", {"pyproject.toml": '[project]\nname = "d"\n', "README.md": doc})
+    outputs = []
+    for fmt in ("text", "json", "github"):
+        result = releasekit("check", "links", "--external", "--format", fmt, cwd=repo)
+        assert result.returncode == 1, result.output
+        outputs.append(result.output)
+    assert "README.md:3:" in outputs[0]
+    assert f"'http://***@{host}/missing': HTTP 404" in outputs[0]
+    for output in outputs:
+        assert CANARY not in output
+    cache = repo / ".git" / "releasekit" / "links-external.json"
+    text = cache.read_text()
+    assert CANARY not in text
+    assert "***" not in text  # removed, not masked: entries are keyed by the bare URL
+    assert list(json.loads(text)) == [f"http://{host}/ok"]
+    state = repo / ".git" / "releasekit"
+    assert CANARY not in "".join(p.read_text(errors="replace") for p in state.rglob("*") if p.is_file())
+
+
+def test_a_cache_written_by_an_older_releasekit_drops_its_credentials(tmp_path: Path, server: Running) -> None:
+    host = server.url.removeprefix("http://")
+    repo = make_repo(
+        tmp_path / "docs", {"pyproject.toml": '[project]\nname = "d"\n', "README.md": f"[a]({server.url}/ok)\n"}
+    )
+    cache = repo / ".git" / "releasekit" / "links-external.json"
+    cache.parent.mkdir(parents=True)
+    old = {"time": 9e99, "status": 200, "final": "", "anchors": None, "scripted": False}
+    cache.write_text(json.dumps({f"http://user:pa@{CANARY}@{host}/old": old}))
+    result = releasekit("check", "links", "--external", cwd=repo)
+    assert result.returncode == 0, result.output
+    assert CANARY not in cache.read_text()
+    assert list(json.loads(cache.read_text())) == [f"http://{host}/ok"]
+
+
+def test_a_configured_url_with_credentials_is_masked_in_the_error(tmp_path: Path) -> None:
+    toml = f'[tool.releasekit.index]\nupload_url = "ftp://:{CANARY}@upload.example/legacy/"\n'
+    repo = make_repo(tmp_path / "p", {"pyproject.toml": toml})
+    result = releasekit("check", "links", cwd=repo)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "releasekit: error: pyproject.toml: [tool.releasekit.index] upload_url must be an http:// or https:// URL, "
+        "not 'ftp://***@upload.example/legacy/'\n"
+    )
+    assert CANARY not in result.output
