@@ -102,3 +102,98 @@ def test_a_configured_url_with_credentials_is_masked_in_the_error(tmp_path: Path
         "not 'ftp://***@upload.example/legacy/'\n"
     )
     assert CANARY not in result.output
+
+
+# --- GitHub API answers ---------------------------------------------------------------
+
+TOKEN = "ghp_canary_hostile_answers_0001"
+RUNS = "GET /repos/owner/project/actions/runs"
+
+
+@pytest.mark.parametrize(
+    ("issues", "raw", "said"),
+    [
+        (
+            None,
+            b"<html>Sign in to GitHub</html>",
+            "GET /repos/owner/project/issues answered something that is not JSON",
+        ),
+        (None, b"\xff\xfe not utf-8", "GET /repos/owner/project/issues answered something that is not JSON"),
+        (None, b"[" * 100_000 + b"]" * 100_000, "GET /repos/owner/project/issues answered something that is not JSON"),
+        (None, b'{"message": "ok"}', "GET /repos/owner/project/issues answered dict where an array was expected"),
+        (
+            [{"title": "no number", "labels": ["critical"]}],
+            None,
+            "GET /repos/owner/project/issues answered an array whose entry 1 is not an object with int field 'number'",
+        ),
+        (
+            [{"number": "3", "title": "a string", "labels": ["critical"]}],
+            None,
+            "GET /repos/owner/project/issues answered an array whose entry 1 is not an object with int field 'number'",
+        ),
+    ],
+)
+def test_a_github_answer_that_is_not_githubs_is_one_line_naming_the_endpoint(
+    tmp_path: Path, issues: list[dict[str, object]] | None, raw: bytes | None, said: str
+) -> None:
+    from tests.helpers.github_api import fake_github
+    from tests.helpers.releaseproj import make_project
+
+    project = make_project(tmp_path, extra_pyproject='\n[tool.releasekit.github]\nrepository = "owner/project"\n')
+    nowhere = "http://127.0.0.1:9/"
+    with fake_github(TOKEN) as (api_url, github):
+        github.issues = issues or []
+        github.raw_next = raw
+        env = {
+            "GITHUB_TOKEN": TOKEN,
+            "RELEASEKIT_GITHUB_API_URL": api_url,
+            **{f"RELEASEKIT_{kind}_URL": nowhere for kind in ("UPLOAD", "SIMPLE", "TEST_UPLOAD", "TEST_SIMPLE")},
+        }
+        result = releasekit("release", "--dry-run", cwd=project.root, env=env)
+    assert result.returncode == 2, result.output
+    assert "Traceback" not in result.output
+    assert result.stderr == f"releasekit: error: GitHub API at {api_url}: {said}\n"
+    assert TOKEN not in result.output
+
+
+def test_workflow_runs_without_their_list_are_one_line(tmp_path: Path) -> None:
+    from releasekit.errors import ReleasekitError
+    from releasekit.github import GitHub
+    from tests.helpers.github_api import fake_github
+
+    with fake_github(TOKEN) as (api_url, github):
+        api = GitHub(api_url, "owner/project", TOKEN)
+        github.raw_next = b'{"total_count": 1}'
+        with pytest.raises(ReleasekitError) as info:
+            api.runs_for("abc123")
+        assert (
+            str(info.value) == f"GitHub API at {api_url}: {RUNS} answered an object without list field 'workflow_runs'"
+        )
+        github.raw_next = b'{"workflow_runs": [7]}'
+        with pytest.raises(ReleasekitError) as info:
+            api.runs_for("abc123")
+        assert str(info.value) == (f"GitHub API at {api_url}: {RUNS} answered an array whose entry 1 is not an object")
+        github.raw_next = b'{"html_url": "x"}'
+        with pytest.raises(
+            ReleasekitError,
+            match=r"GET /repos/owner/project/releases/tags/v1\.0\.0 answered an object without int field 'id'",
+        ):
+            api.release_for_tag("v1.0.0")
+        github.raw_next = b"[1, 2]"
+        with pytest.raises(
+            ReleasekitError, match="security-advisories answered an array whose entry 1 is not an object"
+        ):
+            api.advisory_for("demo", "1.0.1")
+
+
+@pytest.mark.parametrize("name", ["GITHUB_TOKEN", "GH_TOKEN"])
+def test_a_token_with_a_line_break_is_refused_without_showing_it(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    from releasekit.errors import ReleasekitError
+    from releasekit.github import token_from_env
+
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    monkeypatch.delenv("GH_TOKEN", raising=False)
+    monkeypatch.setenv(name, f"{TOKEN}\r\nX-Evil: 1")
+    with pytest.raises(ReleasekitError) as info:
+        token_from_env()
+    assert str(info.value) == f"environment variable {name} does not hold a token (blanks or control characters)"
