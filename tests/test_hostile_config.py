@@ -320,3 +320,66 @@ def test_seed_files_unchanged_by_a_refused_release(tmp_path: Path) -> None:
         "pyproject.toml: [tool.releasekit.links] jobs must be an integer from 0 to 1024, not True",
     )
     assert (repo / "setup.py").read_text() == before
+
+
+# --- a write under .git/releasekit that fails ------------------------------------------
+
+DONE_BEFORE_GITHUB = ["preflight", "tests", "commit", "tag", "build", "test-upload", "test-verify", "push", "upload"]
+
+
+def _run_with_file_size_limit(repo: Path, limit: int, *args: str) -> Result:
+    """Run releasekit with RLIMIT_FSIZE: any write past ``limit`` bytes fails with EFBIG, as a full disk would."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    def limit_writes() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "releasekit", *args],
+        cwd=repo,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+        preexec_fn=limit_writes,
+    )
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def test_a_journal_write_that_fails_is_one_line_naming_the_file(tmp_path: Path) -> None:
+    import json
+
+    repo = seed_repo(tmp_path / "seed")
+    add_origin(repo, tmp_path / "origin.git")
+    head = git(repo, "rev-parse", "HEAD")
+    git(repo, "tag", "-a", "v1.2.4", "-m", "Release v1.2.4")
+    record = {
+        "schema": 1,
+        "version": "1.2.4",
+        "spec": "patch",
+        "previous_version": "1.2.3",
+        "branch": "main",
+        "remote": "origin",
+        "start_commit": head,
+        "release_commit": head,
+        "project": "seed",
+        "completed": [*DONE_BEFORE_GITHUB, "verify"],
+        "artifacts": {},
+        "security": None,
+        "advisory_id": None,
+        "advisory_url": None,
+    }
+    journal = repo / ".git" / "releasekit" / "release.json"
+    journal.parent.mkdir(parents=True)
+    journal.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+    before = journal.read_text()
+    assert len(before) > 300
+    result = _run_with_file_size_limit(repo, 300, "release", "--yes")
+    assert result.returncode == 2, result.output
+    assert "Traceback" not in result.output
+    assert result.stderr == f"releasekit: error: {journal}: cannot write: File too large\n"
+    assert journal.read_text() == before  # the old journal, whole
+    assert sorted(p.name for p in journal.parent.iterdir()) == ["lock", "release.json"]  # no temporary file left
