@@ -243,7 +243,7 @@ class Fetcher:
             return Page(0, f"timed out after {self.settings.timeout:g} s"), None
         except httpx.TooManyRedirects:
             return Page(0, "too many redirects"), None
-        except (httpx.HTTPError, OSError, ValueError) as exc:
+        except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
             return Page(0, f"network error: {type(exc).__name__}: {exc}"), None
 
     @staticmethod
