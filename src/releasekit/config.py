@@ -301,6 +301,13 @@ def _show(value: object) -> str:
     return shown if len(shown) <= 60 else f"{shown[:57]}..."
 
 
+def _key(name: object) -> str:
+    """A key as TOML writes it: bare when it can be, else quoted (a key may hold a line break)."""
+    text = str(name)
+    bare = text and all(c.isascii() and (c.isalnum() or c in "-_") for c in text)
+    return text if bare else repr(text)
+
+
 def _label(where: str, key: str) -> str:
     if where.startswith("[["):  # an entry of an array of tables
         return f"{where}: {key}"
@@ -321,8 +328,8 @@ def check_table(table: Mapping[str, Any], schema: Mapping[str, Any], where: str,
 
             hint = difflib.get_close_matches(key, list(schema), n=1)
             suggestion = f"; did you mean {hint[0]!r}?" if hint else f"; valid keys: {', '.join(sorted(schema))}"
-            raise ReleasekitError(f"{path.name}: [{where}] unknown key {key!r}{suggestion}")
-        _check_value(value, schema[key], where, str(key), path)
+            raise ReleasekitError(f"{path.name}: [{where}] unknown key {_show(key)}{suggestion}")
+        _check_value(value, schema[key], where, _key(key), path)
 
 
 def _check_value(value: Any, expected: Any, where: str, key: str, path: Path) -> None:
@@ -345,7 +352,7 @@ def _check_value(value: Any, expected: Any, where: str, key: str, path: Path) ->
                 _check_value(item, spec.items, where, f"{key} item {n}", path)
     if spec.values is not None:
         for name, item in value.items():
-            _check_value(item, spec.values, f"{where}.{key}" if where else key, str(name), path)
+            _check_value(item, spec.values, f"{where}.{key}" if where else key, _key(name), path)
 
 
 def _version_config(root: Path, pyproject: Path, data: Mapping[str, Any]) -> VersionConfig | None:
@@ -464,7 +471,11 @@ def load(start: Path | str | None = None) -> Config:
     """Find pyproject.toml at or above ``start`` and parse the whole configuration."""
     root = find_root(Path(start or os.getcwd()).resolve())
     pyproject = root / "pyproject.toml"
-    data = read_toml(pyproject)
+    return from_data(root, pyproject, read_toml(pyproject))
+
+
+def from_data(root: Path, pyproject: Path, data: Mapping[str, Any]) -> Config:
+    """The configuration that ``data`` (pyproject.toml, parsed) holds, every value checked once."""
     check_table(data, PYPROJECT_SCHEMA, "", pyproject)  # every value releasekit reads, once
     environment.check()
     own = _table(data, "tool.releasekit") or {}

@@ -120,7 +120,7 @@ def parse_name(name: str, config: FragmentsConfig) -> tuple[str | None, str] | s
     if len(parts) != 2 or not parts[1]:
         return f"fragment name must be {example}"
     stem, kind = parts
-    if stem.isdigit():
+    if stem.isascii() and stem.isdigit() and len(stem) <= 18:  # not ² nor other scripts' digits; a bounded int
         return str(int(stem)), kind
     prefix = config.orphan_prefix
     if prefix and stem.startswith(prefix) and _is_slug(stem[len(prefix) :]):
