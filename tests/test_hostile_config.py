@@ -383,3 +383,22 @@ def test_a_journal_write_that_fails_is_one_line_naming_the_file(tmp_path: Path) 
     assert result.stderr == f"releasekit: error: {journal}: cannot write: File too large\n"
     assert journal.read_text() == before  # the old journal, whole
     assert sorted(p.name for p in journal.parent.iterdir()) == ["lock", "release.json"]  # no temporary file left
+
+
+def test_every_releasekit_variable_is_checked_and_documented() -> None:
+    """A RELEASEKIT_* variable that releasekit reads is in the checked table and in the docs' table."""
+    import re
+
+    from releasekit import environment
+
+    src = Path(__file__).parents[1] / "src" / "releasekit"
+    named = {
+        name
+        for path in src.rglob("*.py")
+        for name in re.findall(r"RELEASEKIT_[A-Z_]+", path.read_text())
+        if not name.endswith("_")  # a prefix, as in f"{prefix}UPLOAD_URL"
+    }
+    assert named <= set(environment.VARIABLES), sorted(named - set(environment.VARIABLES))
+    docs = (Path(__file__).parents[1] / "docs" / "release.rst").read_text()
+    table = docs[docs.index("Environment variables") :]
+    assert [name for name in environment.VARIABLES if f"``{name}``" not in table] == []
