@@ -296,6 +296,11 @@ def _table(data: Mapping[str, Any], dotted: str) -> dict[str, Any] | None:
     return dict(node) if isinstance(node, Mapping) else None
 
 
+def table(data: Mapping[str, Any], dotted: str) -> dict[str, Any] | None:
+    """The table at ``dotted`` (``tool.pytest``) in parsed TOML, or None when a part is missing or no table."""
+    return _table(data, dotted)
+
+
 def _show(value: object) -> str:
     shown = repr(value)
     return shown if len(shown) <= 60 else f"{shown[:57]}..."

@@ -132,10 +132,10 @@ def version_notes(config: Config, version: str) -> str:
 
 
 def _start_string(pyproject: Path) -> str | None:
-    from releasekit.config import read_toml
+    from releasekit.config import read_toml, table
 
-    table = read_toml(pyproject).get("tool", {}).get("towncrier", {})
-    value = table.get("start_string") if isinstance(table, dict) else None
+    towncrier = table(read_toml(pyproject), "tool.towncrier")
+    value = towncrier.get("start_string") if towncrier else None
     return value if isinstance(value, str) else None
 
 
