@@ -80,3 +80,13 @@ def test_a_huge_url_is_a_finding_and_never_requested(tmp_path: Path, server: Run
         f"README.md:3:6: {shown}: longer than 8192 characters; not checked",
     ]
     assert [(hit.method, hit.path) for hit in server.hits] == [("HEAD", "/ok")]
+
+
+def test_an_html_marked_section_python_refuses_is_read_past(tmp_path: Path) -> None:
+    page = "<p><![x junk</p>\n<a href='gone.html'>gone</a>\n"  # html.parser raised AssertionError on <![x
+    code, lines, _ = _links(tmp_path, {"page.html": page, "README.md": "<![x [a](gone.md)\n"})
+    assert code == 1
+    assert lines[:2] == [
+        "README.md:1:6: 'gone.md': gone.md does not exist",
+        "page.html:2:10: 'gone.html': gone.html does not exist",
+    ]
