@@ -197,3 +197,42 @@ def test_a_token_with_a_line_break_is_refused_without_showing_it(monkeypatch: py
     with pytest.raises(ReleasekitError) as info:
         token_from_env()
     assert str(info.value) == f"environment variable {name} does not hold a token (blanks or control characters)"
+
+
+# --- a release whose index URLs carry credentials in the shapes that leaked ------------
+
+
+@pytest.mark.integration
+def test_a_dry_run_release_shows_no_password_of_any_url_shape(tmp_path: Path) -> None:
+    import os
+
+    from tests.helpers.pypi import pypiserver
+    from tests.helpers.releaseproj import make_project
+
+    password = f"pa@{CANARY}"  # an '@' inside the password: the old pattern showed its tail
+    caches = {
+        "UV_CACHE_DIR": os.environ.get("UV_CACHE_DIR") or str(Path.home() / ".cache" / "uv"),
+        "PIP_CACHE_DIR": os.environ.get("PIP_CACHE_DIR") or str(Path.home() / ".cache" / "pip"),
+    }
+    project = make_project(tmp_path)
+    with (
+        pypiserver(tmp_path / "test", name="test", username="releaser", password=password) as test,
+        pypiserver(tmp_path / "prod", name="prod") as prod,
+    ):
+        at = f"http://releaser:{password}@127.0.0.1:{test.port}"
+        empty_user = f"http://:{CANARY}@127.0.0.1:{prod.port}"  # no user at all: printed in full before
+        env = {
+            **caches,
+            "RELEASEKIT_TEST_UPLOAD_URL": f"{at}/",
+            "RELEASEKIT_TEST_SIMPLE_URL": f"{at}/simple/",
+            "RELEASEKIT_UPLOAD_URL": f"{empty_user}/",
+            "RELEASEKIT_SIMPLE_URL": f"{empty_user}/simple/",
+        }
+        result = releasekit("release", "patch", "--dry-run", cwd=project.root, env=env)
+    assert result.returncode == 0, result.output
+    assert f"TestPyPI: upload http://***@127.0.0.1:{test.port}/" in result.stdout
+    assert f"PyPI: upload http://***@127.0.0.1:{prod.port}/" in result.stdout
+    assert CANARY not in result.output
+    state = project.root / ".git" / "releasekit"
+    written = [p.read_text(errors="replace") for p in state.rglob("*") if p.is_file()] if state.is_dir() else []
+    assert all(CANARY not in text for text in written)
