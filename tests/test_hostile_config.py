@@ -69,7 +69,8 @@ def _project(tmp_path: Path, toml: str) -> Path:
         ),
         (
             "[tool.releasekit]\nsource_paths = [1, 2]\n",
-            "pyproject.toml: [tool.releasekit] source_paths item 1 must be a non-empty string, not 1",
+            "pyproject.toml: [tool.releasekit] source_paths item 1 must be a non-empty string of at most 1024 "
+            "characters, not 1",
         ),
         (
             '[tool.releasekit]\nrelease_branch = ""\n',
@@ -413,3 +414,41 @@ def test_the_nox_sessions_read_a_pyproject_whose_tables_are_not_tables(tmp_path:
     assert sessions.cov_source_args(tmp_path, tmp_path / "pyproject.toml") == ["--cov=."]
     assert sessions.build_requires(tmp_path) == ["setuptools>=40.8.0"]
     assert _start_string(tmp_path / "pyproject.toml") is None
+
+
+def test_a_source_path_glob_that_backtracks_does_not_hang_the_fragment_hook(tmp_path: Path) -> None:
+    """``*a*a*...b`` against a long name took minutes (each wildcard tried every end in turn)."""
+    import time
+
+    from tests.helpers.fragments import demo_repo
+
+    glob = "*a" * 14 + "b"
+    repo = demo_repo(tmp_path)
+    pyproject = (repo / "pyproject.toml").read_text()
+    write_files(
+        repo,
+        {
+            "pyproject.toml": pyproject.replace(
+                "[tool.towncrier]", f'[tool.releasekit]\nsource_paths = ["{glob}"]\n\n[tool.towncrier]'
+            ),
+            "a" * 40: "x\n",
+            "a" * 39 + "b": "x\n",
+        },
+    )
+    commit_all(repo, "Add files")
+    started = time.monotonic()
+    result = releasekit("check", "fragments", cwd=repo, env={"RELEASEKIT_NO_CACHE": "1"})
+    assert time.monotonic() - started < 20
+    assert result.returncode == 1, result.output
+    assert f"{'a' * 39}b:1:1: this changed with no changelog fragment in changelog.d/" in result.output
+    assert f"{'a' * 40}:1:1" not in result.output
+
+
+def test_an_exclude_urls_regex_nested_too_deep_is_one_line(tmp_path: Path) -> None:
+    pattern = "(" * 600 + ")" * 600
+    repo = _project(tmp_path, BUMPVERSION + f'[tool.releasekit.links]\nexclude_urls = ["{pattern}"]\n')
+    one_line(
+        releasekit("check", "links", cwd=repo),
+        "pyproject.toml: [tool.releasekit.links] exclude_urls: regular expression "
+        f"{pattern[:60]!r}... nested too deeply",
+    )

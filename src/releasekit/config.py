@@ -80,6 +80,10 @@ STRING = Spec("a string", _is_str)
 NAME = Spec("a non-empty string", lambda v: isinstance(v, str) and bool(v.strip()))
 BOOL = Spec("true or false", lambda v: isinstance(v, bool))
 URL = Spec("an http:// or https:// URL", _is_url)
+# A glob longer than this is no path pattern anyone writes; the bound keeps matching cheap.
+GLOB = Spec(
+    "a non-empty string of at most 1024 characters", lambda v: isinstance(v, str) and 0 < len(v.strip()) <= 1024
+)
 
 
 def integer(low: int, high: int) -> Spec:
@@ -118,7 +122,7 @@ SCHEMA: dict[str, Any] = {
     "release_branch": NAME,
     "remote": NAME,
     "sign_tags": BOOL,
-    "source_paths": array(NAME, "non-empty strings"),
+    "source_paths": array(GLOB, "globs (non-empty strings of at most 1024 characters)"),
     "test_index": _INDEX_SCHEMA,
     "index": _INDEX_SCHEMA,
     "github": {
@@ -319,13 +323,13 @@ def _label(where: str, key: str) -> str:
     return f"[{where}] {key}" if where else key
 
 
-def check_table(table: Mapping[str, Any], schema: Mapping[str, Any], where: str, path: Path) -> None:
-    """Check every value of ``table`` against ``schema`` once, naming the file and the key of the first bad one.
+def check_table(section: Mapping[str, Any], schema: Mapping[str, Any], where: str, path: Path) -> None:
+    """Check every value of ``section`` against ``schema`` once, naming the file and the key of the first bad one.
 
     A plain ``dict`` schema accepts only its own keys; a ``Loose`` one (another tool's
     section) ignores the keys it does not name.
     """
-    for key, value in table.items():
+    for key, value in section.items():
         if key not in schema:
             if isinstance(schema, Loose):
                 continue
