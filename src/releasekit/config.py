@@ -113,7 +113,18 @@ _PLAIN: dict[type, Spec] = {
     int: Spec("an integer", _is_int),
     float: Spec("a number", _is_number),
     list: Spec("an array", lambda v: isinstance(v, list)),
+    dict: Spec("a table", lambda v: isinstance(v, dict)),
 }
+
+
+def _plain(kind: type) -> Spec:
+    return _PLAIN.get(kind) or Spec(f"a {kind.__name__}", lambda v: isinstance(v, kind))
+
+
+def _type_name(kind: type) -> str:
+    """How an error names a plain type (kept for schema entries written as types)."""
+    return _plain(kind).what
+
 
 _INDEX_SCHEMA = {"upload_url": URL, "simple_url": URL}
 
@@ -341,13 +352,16 @@ def check_table(section: Mapping[str, Any], schema: Mapping[str, Any], where: st
         _check_value(value, schema[key], where, _key(key), path)
 
 
+_check_keys = check_table  # the name this check had before it covered other tools' sections
+
+
 def _check_value(value: Any, expected: Any, where: str, key: str, path: Path) -> None:
     if isinstance(expected, dict):
         if not isinstance(value, Mapping):
             raise ReleasekitError(f"{path.name}: {_label(where, key)} must be a table, not {_show(value)}")
         check_table(value, expected, f"{where}.{key}" if where else key, path)
         return
-    spec: Spec = _PLAIN[expected] if isinstance(expected, type) else expected
+    spec: Spec = _plain(expected) if isinstance(expected, type) else expected
     if not spec.accepts(value):
         raise ReleasekitError(f"{path.name}: {_label(where, key)} must be {spec.what}, not {_show(value)}")
     if spec.items is not None:
