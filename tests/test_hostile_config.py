@@ -452,3 +452,12 @@ def test_an_exclude_urls_regex_nested_too_deep_is_one_line(tmp_path: Path) -> No
         "pyproject.toml: [tool.releasekit.links] exclude_urls: regular expression "
         f"{pattern[:60]!r}... nested too deeply",
     )
+
+
+@pytest.mark.parametrize("search", ["{current_version.x}", "{current_version.__class__.__mro__}", "{0}"])
+def test_a_search_that_reaches_into_python_objects_is_a_finding(tmp_path: Path, search: str) -> None:
+    toml = BUMPVERSION + f"search = '{search}'\n"
+    result = releasekit("check", "versions", cwd=_project(tmp_path, toml))
+    assert result.returncode == 1, result.output
+    assert "Traceback" not in result.output
+    assert result.stdout == f"setup.py:1:1: cannot check: search {search!r} names a part releasekit does not know\n"
