@@ -461,3 +461,8 @@ def test_a_search_that_reaches_into_python_objects_is_a_finding(tmp_path: Path, 
     assert result.returncode == 1, result.output
     assert "Traceback" not in result.output
     assert result.stdout == f"setup.py:1:1: cannot check: search {search!r} names a part releasekit does not know\n"
+
+
+def test_notes_of_an_empty_version_is_refused_not_the_draft(tmp_path: Path) -> None:
+    repo = seed_repo(tmp_path / "seed")
+    one_line(releasekit("notes", "", cwd=repo), "'': not a version; give one such as 1.2.3, or none for the draft")
