@@ -438,7 +438,7 @@ def test_a_source_path_glob_that_backtracks_does_not_hang_the_fragment_hook(tmp_
     commit_all(repo, "Add files")
     started = time.monotonic()
     result = releasekit("check", "fragments", cwd=repo, env={"RELEASEKIT_NO_CACHE": "1"})
-    assert time.monotonic() - started < 20
+    assert time.monotonic() - started < 60  # minutes, and more, before
     assert result.returncode == 1, result.output
     assert f"{'a' * 39}b:1:1: this changed with no changelog fragment in changelog.d/" in result.output
     assert f"{'a' * 40}:1:1" not in result.output
