@@ -304,7 +304,7 @@ def test_exclude_files_and_urls(tmp_path: Path, capsys: pytest.CaptureFixture[st
     [
         ('slug = "kebab"', "unknown slug profile 'kebab'"),
         ('exclude_urls = ["("]', "exclude_urls: bad regular expression '('"),
-        ("accept_status = [42]", "accept_status: 42 is not an HTTP status code"),
+        ("accept_status = [42]", "accept_status item 1 must be an integer from 100 to 599, not 42"),
         ('docs_root = "nowhere"', "docs_root: 'nowhere' is not a directory"),
         ("jobz = 2", "unknown key 'jobz'; did you mean 'jobs'?"),
     ],

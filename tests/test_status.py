@@ -332,7 +332,7 @@ def test_github_unreachable_is_one_line_not_a_failure(tmp_path: Path) -> None:
         ('tag_format = "-{version}"', "tag_format: '-{version}' would not make a valid git tag name"),
         ('tag_format = "v {version}"', "tag_format: 'v {version}' holds ' '"),
         ("tag_format = 1", "[tool.releasekit] tag_format must be a string, not 1"),
-        ("minor_every_days = 0", "[tool.releasekit] minor_every_days must be 1 or more, not 0"),
+        ("minor_every_days = 0", "[tool.releasekit] minor_every_days must be an integer from 1 to 3660, not 0"),
         ('minor_every_days = "monthly"', "[tool.releasekit] minor_every_days must be an integer"),
     ],
 )

@@ -104,7 +104,7 @@ def test_pre_release_versions_check(tmp_path: Path) -> None:
         ('[tool.releasekit.links]\ntimeout = "fast"\n', "timeout must be a number"),
         ("[tool.releasekit.links]\ncache_ttl = true\n", "cache_ttl must be an integer"),
         ("[[tool.towncrier.type]]\nname = 'x'\n", "[[tool.towncrier.type]] entries need a 'directory' string"),
-        ("[tool.towncrier]\ndirectory = 3\n", "[tool.towncrier] directory and filename must be strings"),
+        ("[tool.towncrier]\ndirectory = 3\n", "[tool.towncrier] directory must be a non-empty string, not 3"),
         ("[tool.bumpversion]\ncurrent_version = 3\n", "current_version is missing or not a string"),
     ],
 )

@@ -31,7 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     class _HelpFormatter(argparse.HelpFormatter):
         # argparse's formatter, minus its import of shutil on every start (hooks run often)
         def __init__(self, prog: str) -> None:
-            super().__init__(prog, width=int(os.environ.get("COLUMNS", "100")) - 2)
+            columns = os.environ.get("COLUMNS", "")
+            width = int(columns) if columns.isascii() and columns.isdigit() and len(columns) < 5 else 100
+            super().__init__(prog, width=max(width, 40) - 2)
 
     parser = argparse.ArgumentParser(
         prog="releasekit",

@@ -12,12 +12,14 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from releasekit import environment
 from releasekit.errors import ReleasekitError
 from releasekit.fragments import FragmentsConfig, FragmentType
 from releasekit.record import Record
 
 TYPE_CHECKING = False  # typing costs the version-sync hook more than its own work
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 if sys.version_info >= (3, 11):
@@ -28,41 +30,181 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 DEFAULT_TEST_INDEX = ("https://test.pypi.org/legacy/", "https://test.pypi.org/simple/")
 DEFAULT_INDEX = ("https://upload.pypi.org/legacy/", "https://pypi.org/simple/")
 
-# The keys [tool.releasekit] accepts: a type, or a nested table of keys.
+
+class Spec:
+    """What one configuration value must be: ``what`` names it in errors, ``accepts`` tests it.
+
+    ``items`` is the spec of each element of an array; ``values`` that of each value of a
+    table whose keys are free (towncrier's ``[tool.towncrier.fragment.<type>]``).
+    """
+
+    __slots__ = ("accepts", "items", "values", "what")
+
+    def __init__(
+        self,
+        what: str,
+        accepts: Callable[[object], bool],
+        *,
+        items: Spec | dict[str, Any] | None = None,
+        values: Spec | dict[str, Any] | None = None,
+    ) -> None:
+        self.what = what
+        self.accepts = accepts
+        self.items = items
+        self.values = values
+
+
+class Loose(dict):  # type: ignore[type-arg]
+    """A table of another tool's: only the keys releasekit reads are checked, others are that tool's."""
+
+
+def _is_str(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value == value  # not NaN
+
+
+def _is_url(value: object) -> bool:
+    from releasekit.environment import is_http_url  # urllib.parse only when a URL is configured
+
+    return isinstance(value, str) and is_http_url(value)
+
+
+STRING = Spec("a string", _is_str)
+NAME = Spec("a non-empty string", lambda v: isinstance(v, str) and bool(v.strip()))
+BOOL = Spec("true or false", lambda v: isinstance(v, bool))
+URL = Spec("an http:// or https:// URL", _is_url)
+# A glob longer than this is no path pattern anyone writes; the bound keeps matching cheap.
+GLOB = Spec(
+    "a non-empty string of at most 1024 characters", lambda v: isinstance(v, str) and 0 < len(v.strip()) <= 1024
+)
+
+
+def integer(low: int, high: int) -> Spec:
+    """An integer from ``low`` to ``high``."""
+    return Spec(f"an integer from {low} to {high}", lambda v: _is_int(v) and low <= v <= high)  # type: ignore[operator]
+
+
+def number(low: float, high: float, *, above: bool = False) -> Spec:
+    """A number from ``low`` (or above it) to ``high``."""
+    what = f"a number above {low:g} and at most {high:g}" if above else f"a number from {low:g} to {high:g}"
+
+    def accepts(v: object) -> bool:
+        return _is_number(v) and (low < v if above else low <= v) and v <= high  # type: ignore[operator]
+
+    return Spec(what, accepts)
+
+
+def array(item: Spec | dict[str, Any], what: str) -> Spec:
+    """An array whose every element is ``item``; ``what`` names the elements (plural)."""
+    return Spec(f"an array of {what}", lambda v: isinstance(v, list), items=item)
+
+
+# Plain types, as older entries of a schema may still name them.
+_PLAIN: dict[type, Spec] = {
+    str: STRING,
+    bool: BOOL,
+    int: Spec("an integer", _is_int),
+    float: Spec("a number", _is_number),
+    list: Spec("an array", lambda v: isinstance(v, list)),
+    dict: Spec("a table", lambda v: isinstance(v, dict)),
+}
+
+
+def _plain(kind: type) -> Spec:
+    return _PLAIN.get(kind) or Spec(f"a {kind.__name__}", lambda v: isinstance(v, kind))
+
+
+def _type_name(kind: type) -> str:
+    """How an error names a plain type (kept for schema entries written as types)."""
+    return _plain(kind).what
+
+
+_INDEX_SCHEMA = {"upload_url": URL, "simple_url": URL}
+
+# The keys [tool.releasekit] accepts: a Spec (or a plain type), or a nested table of keys.
 SCHEMA: dict[str, Any] = {
-    "release_branch": str,
-    "remote": str,
-    "sign_tags": bool,
-    "tag_format": str,
-    "minor_every_days": int,
-    "source_paths": list,
-    "type_roles": dict,  # towncrier type -> releasekit role (breaking, migration, security, feature)
-    "publish": str,
-    "test_index": {"upload_url": str, "simple_url": str},
-    "index": {"upload_url": str, "simple_url": str},
+    "release_branch": NAME,
+    "remote": NAME,
+    "sign_tags": BOOL,
+    "tag_format": STRING,  # checked as a tag format by releasekit.tags
+    "minor_every_days": integer(1, 3660),
+    "source_paths": array(GLOB, "globs (non-empty strings of at most 1024 characters)"),
+    # towncrier type -> releasekit role (breaking, migration, security, feature)
+    "type_roles": Spec("a table of type names and roles", lambda v: isinstance(v, dict), values=NAME),
+    "publish": Spec('"local" or "ci"', lambda v: v in ("local", "ci")),
+    "test_index": _INDEX_SCHEMA,
+    "index": _INDEX_SCHEMA,
     "github": {
-        "api_url": str,
-        "repository": str,
-        "critical_labels": list,
-        "discussion_category": str,
-        "publish_advisory": bool,
+        "api_url": URL,
+        "repository": NAME,
+        "critical_labels": array(NAME, "non-empty strings"),
+        "discussion_category": NAME,
+        "publish_advisory": BOOL,
     },
     "links": {
-        "exclude": list,
-        "slug": str,
-        "docs_root": str,
-        "accept_status": list,
-        "cache_ttl": int,
-        "private_addresses": bool,
-        "timeout": float,
-        "deadline": float,
-        "exclude_urls": list,
-        "report_redirects": bool,
-        "concurrency": int,
-        "per_host": int,
-        "jobs": int,
+        "exclude": array(STRING, "strings"),
+        "slug": STRING,
+        "docs_root": STRING,
+        "accept_status": array(integer(100, 599), "integers from 100 to 599"),
+        "cache_ttl": integer(0, 366 * 86400),
+        "private_addresses": BOOL,
+        "timeout": number(0, 600, above=True),
+        "deadline": number(0, 3600, above=True),
+        "exclude_urls": array(STRING, "strings"),
+        "report_redirects": BOOL,
+        "concurrency": integer(1, 4096),
+        "per_host": integer(1, 1024),
+        "jobs": integer(0, 1024),
     },
 }
+
+# The parts of other tools' sections that releasekit reads; their other keys are theirs.
+BUMPVERSION_SCHEMA = Loose(
+    search=STRING,
+    replace=STRING,
+    files=array(
+        Loose(
+            filename=NAME,
+            glob=NAME,
+            search=STRING,
+            replace=STRING,
+            ignore_missing_version=BOOL,
+            ignore_missing_file=BOOL,
+        ),
+        "tables",
+    ),
+)
+_TOWNCRIER_TYPE = Loose(directory=NAME, name=STRING, showcontent=BOOL, check=BOOL)
+TOWNCRIER_SCHEMA = Loose(
+    directory=NAME,
+    filename=NAME,
+    orphan_prefix=STRING,
+    start_string=STRING,
+    ignore=array(STRING, "strings"),
+    type=array(_TOWNCRIER_TYPE, "tables"),
+    fragment=Spec(
+        "a table of tables",
+        lambda v: isinstance(v, dict),
+        values=Loose(name=STRING, showcontent=BOOL, check=BOOL),
+    ),
+)
+# Everything releasekit reads from pyproject.toml.
+PYPROJECT_SCHEMA = Loose(
+    project=Loose(name=STRING),
+    tool=Loose(
+        releasekit=SCHEMA,
+        bumpversion=BUMPVERSION_SCHEMA,
+        towncrier=TOWNCRIER_SCHEMA,
+        coverage=Loose(report=Loose(fail_under=number(0, 100))),
+    ),
+)
 
 
 class VersionFile(Record):
@@ -187,24 +329,45 @@ def _table(data: Mapping[str, Any], dotted: str) -> dict[str, Any] | None:
     return dict(node) if isinstance(node, Mapping) else None
 
 
-def _check_keys(table: Mapping[str, Any], schema: Mapping[str, Any], where: str, path: Path) -> None:
-    for key, value in table.items():
+def table(data: Mapping[str, Any], dotted: str) -> dict[str, Any] | None:
+    """The table at ``dotted`` (``tool.pytest``) in parsed TOML, or None when a part is missing or no table."""
+    return _table(data, dotted)
+
+
+def _show(value: object) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 60 else f"{shown[:57]}..."
+
+
+def _key(name: object) -> str:
+    """A key as TOML writes it: bare when it can be, else quoted (a key may hold a line break)."""
+    text = str(name)
+    bare = text and all(c.isascii() and (c.isalnum() or c in "-_") for c in text)
+    return text if bare else repr(text)
+
+
+def _label(where: str, key: str) -> str:
+    if where.startswith("[["):  # an entry of an array of tables
+        return f"{where}: {key}"
+    return f"[{where}] {key}" if where else key
+
+
+def check_table(section: Mapping[str, Any], schema: Mapping[str, Any], where: str, path: Path) -> None:
+    """Check every value of ``section`` against ``schema`` once, naming the file and the key of the first bad one.
+
+    A plain ``dict`` schema accepts only its own keys; a ``Loose`` one (another tool's
+    section) ignores the keys it does not name.
+    """
+    for key, value in section.items():
         if key not in schema:
+            if isinstance(schema, Loose):
+                continue
             import difflib  # only on the error path
 
             hint = difflib.get_close_matches(key, list(schema), n=1)
             suggestion = f"; did you mean {hint[0]!r}?" if hint else f"; valid keys: {', '.join(sorted(schema))}"
-            raise ReleasekitError(f"{path.name}: [{where}] unknown key {key!r}{suggestion}")
-        expected = schema[key]
-        if isinstance(expected, dict):
-            if not isinstance(value, Mapping):
-                raise ReleasekitError(f"{path.name}: [{where}] {key} must be a table")
-            _check_keys(value, expected, f"{where}.{key}", path)
-        elif expected is float:
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ReleasekitError(f"{path.name}: [{where}] {key} must be a number, not {value!r}")
-        elif not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise ReleasekitError(f"{path.name}: [{where}] {key} must be {_type_name(expected)}, not {value!r}")
+            raise ReleasekitError(f"{path.name}: [{where}] unknown key {_show(key)}{suggestion}")
+        _check_value(value, schema[key], where, _key(key), path)
 
 
 def _check_git_names(own: Mapping[str, Any], path: Path) -> None:
@@ -217,8 +380,30 @@ def _check_git_names(own: Mapping[str, Any], path: Path) -> None:
         refnames.check_remote(own["remote"], f"{path.name}: [tool.releasekit] remote")
 
 
-def _type_name(kind: type) -> str:
-    return {str: "a string", bool: "true or false", list: "an array", int: "an integer"}.get(kind, kind.__name__)
+_check_keys = check_table  # the name this check had before it covered other tools' sections
+
+
+def _check_value(value: Any, expected: Any, where: str, key: str, path: Path) -> None:
+    if isinstance(expected, dict):
+        if not isinstance(value, Mapping):
+            raise ReleasekitError(f"{path.name}: {_label(where, key)} must be a table, not {_show(value)}")
+        check_table(value, expected, f"{where}.{key}" if where else key, path)
+        return
+    spec: Spec = _plain(expected) if isinstance(expected, type) else expected
+    if not spec.accepts(value):
+        raise ReleasekitError(f"{path.name}: {_label(where, key)} must be {spec.what}, not {_show(value)}")
+    if spec.items is not None:
+        for n, item in enumerate(value, 1):
+            if isinstance(spec.items, dict):
+                entry = f"[[{where}.{key}]] entry {n}"
+                if not isinstance(item, Mapping):
+                    raise ReleasekitError(f"{path.name}: {entry} must be a table, not {_show(item)}")
+                check_table(item, spec.items, entry, path)
+            else:
+                _check_value(item, spec.items, where, f"{key} item {n}", path)
+    if spec.values is not None:
+        for name, item in value.items():
+            _check_value(item, spec.values, f"{where}.{key}" if where else key, _key(name), path)
 
 
 def _version_config(root: Path, pyproject: Path, data: Mapping[str, Any]) -> VersionConfig | None:
@@ -228,7 +413,9 @@ def _version_config(root: Path, pyproject: Path, data: Mapping[str, Any]) -> Ver
         alt = root / ".bumpversion.toml"
         if alt.is_file():
             source = alt
-            table = _table(read_toml(alt), "tool.bumpversion")
+            alt_data = read_toml(alt)
+            check_table(alt_data, Loose(tool=Loose(bumpversion=BUMPVERSION_SCHEMA)), "", alt)
+            table = _table(alt_data, "tool.bumpversion")
     if table is None:
         return None
     current = table.get("current_version")
@@ -326,8 +513,8 @@ def _coverage_threshold(data: Mapping[str, Any], path: Path) -> float:
 
 
 def _index(name: str, table: Mapping[str, Any], defaults: tuple[str, str], env_prefix: str) -> Index:
-    upload = os.environ.get(f"{env_prefix}UPLOAD_URL") or table.get("upload_url") or defaults[0]
-    simple = os.environ.get(f"{env_prefix}SIMPLE_URL") or table.get("simple_url") or defaults[1]
+    upload = environment.get(f"{env_prefix}UPLOAD_URL") or table.get("upload_url") or defaults[0]
+    simple = environment.get(f"{env_prefix}SIMPLE_URL") or table.get("simple_url") or defaults[1]
     return Index(name, upload, simple)
 
 
@@ -339,29 +526,18 @@ def _tag_format(own: Mapping[str, Any], path: Path) -> str | None:
     return check_template(own["tag_format"], where=f"{path.name}: [tool.releasekit] tag_format")
 
 
-def _minor_every_days(own: Mapping[str, Any], path: Path) -> int:
-    days: int = own.get("minor_every_days", 30)
-    if days < 1:
-        raise ReleasekitError(f"{path.name}: [tool.releasekit] minor_every_days must be 1 or more, not {days}")
-    return days
-
-
-PUBLISH_MODES = ("local", "ci")
-
-
-def _publish_mode(value: str, path: Path) -> str:
-    if value not in PUBLISH_MODES:
-        raise ReleasekitError(f'{path.name}: [tool.releasekit] publish must be "local" or "ci", not {value!r}')
-    return value
-
-
 def load(start: Path | str | None = None) -> Config:
     """Find pyproject.toml at or above ``start`` and parse the whole configuration."""
     root = find_root(Path(start or os.getcwd()).resolve())
     pyproject = root / "pyproject.toml"
-    data = read_toml(pyproject)
+    return from_data(root, pyproject, read_toml(pyproject))
+
+
+def from_data(root: Path, pyproject: Path, data: Mapping[str, Any]) -> Config:
+    """The configuration that ``data`` (pyproject.toml, parsed) holds, every value checked once."""
+    check_table(data, PYPROJECT_SCHEMA, "", pyproject)  # every value releasekit reads, once
+    environment.check()
     own = _table(data, "tool.releasekit") or {}
-    _check_keys(own, SCHEMA, "tool.releasekit", pyproject)
     _check_git_names(own, pyproject)
     project = _table(data, "project") or {}
     links = own.get("links", {})
@@ -378,12 +554,12 @@ def load(start: Path | str | None = None) -> Config:
         remote=own.get("remote", "origin"),
         sign_tags=own.get("sign_tags", False),
         tag_format=_tag_format(own, pyproject),
-        minor_every_days=_minor_every_days(own, pyproject),
+        minor_every_days=own.get("minor_every_days", 30),
         source_paths=tuple(str(p) for p in source_paths) if source_paths is not None else None,
-        publish=_publish_mode(own.get("publish", "local"), pyproject),
+        publish=own.get("publish", "local"),
         test_index=_index("TestPyPI", own.get("test_index", {}), DEFAULT_TEST_INDEX, "RELEASEKIT_TEST_"),
         index=_index("PyPI", own.get("index", {}), DEFAULT_INDEX, "RELEASEKIT_"),
-        github_api_url=os.environ.get("RELEASEKIT_GITHUB_API_URL") or github.get("api_url", "https://api.github.com"),
+        github_api_url=environment.get("RELEASEKIT_GITHUB_API_URL") or github.get("api_url", "https://api.github.com"),
         github_repository=github.get("repository"),
         github_critical_labels=tuple(str(label) for label in github.get("critical_labels", ("critical",))),
         github_discussion_category=github.get("discussion_category"),

@@ -18,6 +18,14 @@ FIXED_POINTS = ("commit", "tag", "push")  # after the release commit, the tag, t
 UPLOAD_STEPS = ("test-upload", "upload")  # "<step>:<n>": after the n-th file that step uploads in this run
 
 
+def is_point(value: str) -> bool:
+    """Whether ``value`` names a crash point: ``commit``, ``tag``, ``push``, ``test-upload:N`` or ``upload:N``."""
+    step, colon, number = value.partition(":")
+    return value in FIXED_POINTS or bool(
+        colon and step in UPLOAD_STEPS and number.isascii() and number.isdigit() and 1 <= len(number) <= 6
+    )
+
+
 def requested() -> str | None:
     """The crash point the environment asks for (checked), or None."""
     from releasekit.errors import ReleasekitError
@@ -25,8 +33,7 @@ def requested() -> str | None:
     value = os.environ.get(CRASH_AT_ENV, "").strip()
     if not value:
         return None
-    step, colon, number = value.partition(":")
-    if value in FIXED_POINTS or (colon and step in UPLOAD_STEPS and number.isdigit() and int(number) >= 1):
+    if is_point(value) and int(value.rpartition(":")[2] or "1") >= 1:
         return value
     raise ReleasekitError(
         f"{CRASH_AT_ENV}={value[:60]}: no such crash point; points are {', '.join(FIXED_POINTS)}, "

@@ -6,8 +6,10 @@ TYPE_CHECKING = False  # no typing, no re at import: the hooks import this modul
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-# URL credentials: scheme://user:password@host -> scheme://***@host
-_URL_CREDENTIALS = r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s:@]+(?::[^/\s@]*)?@"
+# URL credentials: scheme://user:password@host -> scheme://***@host. The user may be empty
+# (``http://:token@host``) and a password may hold a raw ``@``: the userinfo runs up to the
+# authority's last ``@``, the authority up to the first ``/``, ``?``, ``#`` or blank.
+_URL_CREDENTIALS = r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#\s]*@"
 _SECRET_ENV_HINTS = ("PASSWORD", "TOKEN", "SECRET", "API_KEY")
 
 
@@ -50,6 +52,15 @@ def secrets_from_env(environ: dict[str, str] | None = None) -> list[str]:
         for name, value in env.items()
         if value and len(value) >= 4 and any(hint in name.upper() for hint in _SECRET_ENV_HINTS)
     ]
+
+
+def strip_credentials(url: str) -> str:
+    """``url`` without any user or password: what may be cached, logged or journaled."""
+    if "@" not in url:
+        return url
+    import re
+
+    return re.sub(_URL_CREDENTIALS, r"\g<scheme>", url)
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:

@@ -121,7 +121,7 @@ def parse_name(name: str, config: FragmentsConfig) -> tuple[str | None, str] | s
     if len(parts) != 2 or not parts[1]:
         return f"fragment name must be {example}"
     stem, kind = parts
-    if stem.isdigit():
+    if stem.isascii() and stem.isdigit() and len(stem) <= 18:  # not ² nor other scripts' digits; a bounded int
         return str(int(stem)), kind
     prefix = config.orphan_prefix
     if prefix and stem.startswith(prefix) and _is_slug(stem[len(prefix) :]):
@@ -298,28 +298,37 @@ def _glob_tokens(pattern: str) -> list[str]:
     return tokens
 
 
-def _glob_match(tokens: Sequence[str], t: int, path: str, p: int) -> bool:
-    """Whether ``path[p:]`` matches ``tokens[t:]`` whole."""
-    while t < len(tokens):
-        token = tokens[t]
-        if token in ("**/", "**", "*"):
-            if token == "**/":  # no directory, or any number of them
-                ends = [p, *(k + 1 for k in range(p, len(path)) if path[k] == "/")]
-            else:
+def _glob_match(tokens: Sequence[str], path: str) -> bool:
+    """Whether ``path`` matches ``tokens`` whole.
+
+    The positions in ``path`` that the tokens so far can reach are carried as one set,
+    token by token: linear in the pattern, where trying each wildcard's ends in turn
+    (backtracking) is exponential for ``*a*a*a...b`` and recurses once per wildcard.
+    """
+    reached = {0}
+    end = len(path)
+    for token in tokens:
+        if token == "**/":  # no directory, or any number of them
+            first = min(reached)
+            reached |= {k + 1 for k in range(first, end) if path[k] == "/"}
+        elif token == "**":
+            reached = set(range(min(reached), end + 1))
+        elif token == "*":  # anything up to the next slash, from each position reached
+            spread: set[int] = set()
+            covered = -1
+            for p in sorted(reached):
                 slash = path.find("/", p)
-                stop = len(path) if token == "**" or slash < 0 else slash
-                ends = list(range(p, stop + 1))
-            return any(_glob_match(tokens, t + 1, path, end) for end in ends)
-        if token == "?":
-            if p >= len(path) or path[p] == "/":
-                return False
-            p += 1
-        elif path.startswith(token, p):
-            p += len(token)
+                stop = end if slash < 0 else slash
+                spread.update(range(max(p, covered + 1), stop + 1))
+                covered = max(covered, stop)
+            reached = spread
+        elif token == "?":
+            reached = {p + 1 for p in reached if p < end and path[p] != "/"}
         else:
+            reached = {p + len(token) for p in reached if path.startswith(token, p)}
+        if not reached:
             return False
-        t += 1
-    return p == len(path)
+    return end in reached
 
 
 def glob_matcher(pattern: str) -> Callable[[str], bool]:
@@ -337,7 +346,7 @@ def glob_matcher(pattern: str) -> Callable[[str], bool]:
         below = prefix + "/"
         return lambda path: path == prefix or path.startswith(below)
     tokens = _glob_tokens(pattern + "**" if pattern.endswith("/") else pattern)
-    return lambda path: _glob_match(tokens, 0, path, 0)
+    return lambda path: _glob_match(tokens, path)
 
 
 def source_matcher(patterns: Iterable[str]) -> Callable[[str], bool]:

@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from releasekit.errors import ReleasekitError, StepFailed, redact
 
+MAX_ANSWER = 16 * 1024 * 1024  # bytes; GitHub's largest answer releasekit asks for is far smaller
 _REMOTE = re.compile(r"github\.com[:/](?P<owner>[\w.-]+)/(?P<repo>[\w.-]+?)(?:\.git)?/?$")
 
 
@@ -41,16 +42,25 @@ class Advisory(NamedTuple):
 _DEAD_ADVISORY_STATES = ("closed", "withdrawn")
 
 
-def _advisory(body: Any, *, created: bool = False) -> Advisory:
+def _advisory(body: dict[str, Any], *, created: bool = False) -> Advisory:
     return Advisory(str(body["ghsa_id"]), str(body.get("html_url", "")), str(body.get("state", "")), created)
+
+
+def _has(entry: Any, key: str, kind: type) -> bool:
+    value = entry.get(key) if isinstance(entry, dict) else None
+    return isinstance(value, kind) and not (kind is int and isinstance(value, bool))
 
 
 def _patches(body: Any, package: str, version: str) -> bool:
     """Whether an advisory (as GitHub lists it) names ``version`` of pip package ``package`` as patched."""
     from releasekit.indexes import normalize
 
-    for entry in body.get("vulnerabilities") or []:
-        pkg = entry.get("package") or {}
+    entries = body.get("vulnerabilities") if isinstance(body, dict) else None
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        pkg = entry.get("package")
+        pkg = pkg if isinstance(pkg, dict) else {}
         patched = [v.strip() for v in str(entry.get("patched_versions") or "").split(",")]
         same_package = pkg.get("ecosystem") == "pip" and normalize(str(pkg.get("name", ""))) == normalize(package)
         if same_package and version in patched:
@@ -67,8 +77,17 @@ def repository_from_remote(url: str | None) -> str | None:
 
 
 def token_from_env() -> str | None:
-    """The token from GITHUB_TOKEN or GH_TOKEN."""
-    return os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN") or None
+    """The token from GITHUB_TOKEN or GH_TOKEN, refused (never shown) when it could not be a token."""
+    for name in ("GITHUB_TOKEN", "GH_TOKEN"):
+        token = os.environ.get(name)
+        if token:
+            # a line break would smuggle a header into every request; nothing else in a token is blank
+            if len(token) > 4096 or not token.isascii() or not token.isprintable() or " " in token:
+                raise ReleasekitError(
+                    f"environment variable {name} does not hold a token (blanks or control characters)"
+                )
+            return token
+    return None
 
 
 def client(api_url: str, repository: str | None, remote_url: str | None) -> GitHub | None:
@@ -146,26 +165,59 @@ class GitHub:
             request.add_header("Content-Type", "application/json")
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                body = response.read()
-                return response.status, json.loads(body) if body else None
+                body = response.read(MAX_ANSWER + 1)
+                status = response.status
         except urllib.error.HTTPError as exc:
-            detail = exc.read().decode("utf-8", "replace")
+            detail = exc.read(64 * 1024).decode("utf-8", "replace")
             try:
                 message = _error_message(json.loads(detail))
-            except (ValueError, AttributeError):
+            except (ValueError, AttributeError, RecursionError):
                 message = detail
             return exc.code, {"message": redact(message[:300], [self._token])}
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             raise StepFailed(f"GitHub API at {redact(self.api_url)} unreachable: {reason}") from None
+        if len(body) > MAX_ANSWER:
+            raise self._bad_answer(method, path, f"more than {MAX_ANSWER // 2**20} MB")
+        try:
+            return status, json.loads(body) if body else None
+        except (ValueError, RecursionError):  # not UTF-8, not JSON, or nested beyond the parser's depth
+            raise self._bad_answer(method, path, "something that is not JSON") from None
+
+    def _bad_answer(self, method: str, path: str, what: str) -> ReleasekitError:
+        """The one line for an answer that is not what GitHub sends: it names the endpoint."""
+        endpoint = f"{method} /repos/{self.repository}{path.partition('?')[0]}"
+        return ReleasekitError(f"GitHub API at {redact(self.api_url)}: {endpoint} answered {what}")
+
+    def _object(self, body: Any, method: str, path: str, fields: dict[str, type]) -> dict[str, Any]:
+        """``body`` when it is an object holding ``fields`` of their types, else the one-line error."""
+        if not isinstance(body, dict):
+            raise self._bad_answer(method, path, f"{type(body).__name__} where an object was expected")
+        for key, kind in fields.items():
+            if not _has(body, key, kind):
+                raise self._bad_answer(method, path, f"an object without {kind.__name__} field {key!r}")
+        return body
+
+    def _list(self, body: Any, method: str, path: str, fields: dict[str, type]) -> list[dict[str, Any]]:
+        """``body`` when it is an array of objects holding ``fields``, else the one-line error."""
+        if not isinstance(body, list):
+            raise self._bad_answer(method, path, f"{type(body).__name__} where an array was expected")
+        for n, entry in enumerate(body, 1):
+            if not isinstance(entry, dict) or not all(_has(entry, key, kind) for key, kind in fields.items()):
+                wanted = ", ".join(f"{kind.__name__} field {key!r}" for key, kind in fields.items())
+                what = f"an object with {wanted}" if wanted else "an object"
+                raise self._bad_answer(method, path, f"an array whose entry {n} is not {what}")
+        return body
 
     def release_for_tag(self, tag: str) -> Release | None:
         """The release of ``tag``, or None when there is none yet."""
-        status, body = self._request("GET", f"/releases/tags/{tag}")
+        path = f"/releases/tags/{tag}"
+        status, body = self._request("GET", path)
         if status == 404:
             return None
         self._expect(status, body, 200, f"looking up the release of {tag}")
-        return Release(int(body["id"]), tag, str(body.get("html_url", "")), created=False)
+        found = self._object(body, "GET", path, {"id": int})
+        return Release(found["id"], tag, str(found.get("html_url", "")), created=False)
 
     def create_release(
         self,
@@ -194,7 +246,8 @@ class GitHub:
             payload["make_latest"] = "true" if make_latest else "false"
         status, body = self._request("POST", "/releases", payload)
         self._expect(status, body, 201, f"creating the release of {tag}")
-        return Release(int(body["id"]), tag, str(body.get("html_url", "")), created=True)
+        made = self._object(body, "POST", "/releases", {"id": int})
+        return Release(made["id"], tag, str(made.get("html_url", "")), created=True)
 
     def advisory_for(self, package: str, version: str) -> Advisory | None:
         """The repository's advisory that names ``version`` of ``package`` as patched, if any.
@@ -202,9 +255,10 @@ class GitHub:
         Closed and withdrawn advisories do not count. GitHub lists the newest first; the
         first hundred are looked at, which covers any advisory a release in progress made.
         """
-        status, body = self._request("GET", "/security-advisories?per_page=100&sort=created&direction=desc")
+        path = "/security-advisories?per_page=100&sort=created&direction=desc"
+        status, body = self._request("GET", path)
         self._expect(status, body, 200, "listing the repository's security advisories")
-        for entry in body or []:
+        for entry in self._list(body or [], "GET", path, {"ghsa_id": str}):
             if entry.get("state") not in _DEAD_ADVISORY_STATES and _patches(entry, package, version):
                 return _advisory(entry)
         return None
@@ -213,31 +267,34 @@ class GitHub:
         """Create a draft repository security advisory from ``payload`` (see ``releasekit.advisory``)."""
         status, body = self._request("POST", "/security-advisories", payload)
         self._expect(status, body, 201, "creating the security advisory")
-        return _advisory(body, created=True)
+        return _advisory(self._object(body, "POST", "/security-advisories", {"ghsa_id": str}), created=True)
 
     def publish_advisory(self, ghsa_id: str) -> Advisory:
         """Publish the draft advisory ``ghsa_id``."""
-        status, body = self._request("PATCH", f"/security-advisories/{quote(ghsa_id)}", {"state": "published"})
+        path = f"/security-advisories/{quote(ghsa_id)}"
+        status, body = self._request("PATCH", path, {"state": "published"})
         self._expect(status, body, 200, f"publishing the security advisory {ghsa_id}")
-        return _advisory(body)
+        return _advisory(self._object(body, "PATCH", path, {"ghsa_id": str}))
 
     def open_items(self, labels: tuple[str, ...]) -> list[Item]:
         """Open issues and pull requests carrying any of ``labels``."""
         found: dict[int, Item] = {}
         for label in labels:
-            status, body = self._request("GET", f"/issues?state=open&per_page=100&labels={quote(label)}")
+            path = f"/issues?state=open&per_page=100&labels={quote(label)}"
+            status, body = self._request("GET", path)
             self._expect(status, body, 200, f"listing open issues labelled {label!r}")
-            for entry in body or []:
-                number = int(entry["number"])
+            for entry in self._list(body or [], "GET", path, {"number": int}):
+                number = entry["number"]
                 found[number] = Item(number, str(entry.get("title", "")), "pull_request" in entry)
         return [found[n] for n in sorted(found)]
 
     def runs_for(self, sha: str) -> list[Run]:
         """The workflow runs of commit ``sha``."""
-        status, body = self._request("GET", f"/actions/runs?head_sha={sha}&per_page=100")
+        path = f"/actions/runs?head_sha={sha}&per_page=100"
+        status, body = self._request("GET", path)
         self._expect(status, body, 200, f"listing the workflow runs of {sha[:10]}")
-        runs = body.get("workflow_runs", []) if isinstance(body, dict) else []
-        return [Run(str(r.get("name", "")), str(r.get("status", "")), r.get("conclusion")) for r in runs]
+        runs = self._list(self._object(body, "GET", path, {"workflow_runs": list})["workflow_runs"], "GET", path, {})
+        return [Run(str(r.get("name", "")), str(r.get("status", "")), _conclusion(r.get("conclusion"))) for r in runs]
 
     @staticmethod
     def _expect(status: int, body: Any, wanted: int, doing: str) -> None:
@@ -246,6 +303,10 @@ class GitHub:
         message = body.get("message", "") if isinstance(body, dict) else ""
         hint = " (check the token and its permissions)" if status in (401, 403) else ""
         raise StepFailed(f"GitHub answered {status} {doing}: {message}{hint}".rstrip(": "))
+
+
+def _conclusion(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def _error_message(body: Any) -> str:

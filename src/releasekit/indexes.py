@@ -299,11 +299,12 @@ def verify(index: Index, project: str, artifacts: Mapping[str, str], *, wait: fl
     so missing files are asked for again for up to ``wait`` seconds
     (``RELEASEKIT_VERIFY_WAIT``, default 60).
     """
-    import os
     import time
 
+    from releasekit import environment
+
     if wait is None:
-        wait = float(os.environ.get("RELEASEKIT_VERIFY_WAIT", "60"))
+        wait = environment.seconds("RELEASEKIT_VERIFY_WAIT", 60.0)
     deadline = time.monotonic() + wait
     while True:
         served = served_files(index, project)

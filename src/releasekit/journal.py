@@ -254,17 +254,26 @@ def load(git_dir: Path) -> Journal | None:
 
 
 def write_atomic(file: Path, text: str) -> None:
-    """Replace ``file`` with ``text`` so that a crash leaves the old or the new content."""
-    file.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{file.name}.", dir=file.parent)
+    """Replace ``file`` with ``text`` so that a crash leaves the old or the new content.
+
+    A write that fails (a full disk, a quota, a file size limit, a path that is not a
+    directory) is one line naming ``file``; the old content stays and no temporary file does.
+    """
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{file.name}.", dir=file.parent)
+    except OSError as exc:
+        raise ReleasekitError(f"{file}: cannot write: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, file)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise ReleasekitError(f"{file}: cannot write: {exc.strerror or exc}") from None
         raise
     _fsync_dir(file.parent)
 

@@ -167,10 +167,10 @@ def _start_string(pyproject: Path) -> str | None:
 
 
 def _towncrier_value(pyproject: Path, key: str) -> str | None:
-    from releasekit.config import read_toml
+    from releasekit.config import read_toml, table
 
-    table = read_toml(pyproject).get("tool", {}).get("towncrier", {})
-    value = table.get(key) if isinstance(table, dict) else None
+    towncrier = table(read_toml(pyproject), "tool.towncrier")
+    value = towncrier.get(key) if towncrier else None
     return value if isinstance(value, str) else None
 
 

@@ -35,7 +35,7 @@ import nox
 import nox.registry
 
 from releasekit import __version__
-from releasekit.config import find_root, load, read_toml
+from releasekit.config import find_root, load, read_toml, table
 from releasekit.errors import ReleasekitError
 
 SESSIONS = ("tests", "integration", "benchmark", "coverage", "docs", "examples", "build", "release", "hotfix")
@@ -218,9 +218,9 @@ def _docs_extras(root: Path) -> tuple[str, ...]:
 def declares_marker(root: Path, marker: str) -> bool:
     """Whether the project's pytest configuration declares ``marker``."""
     data = read_toml(root / "pyproject.toml")
-    pytest_table = data.get("tool", {}).get("pytest", {})
-    for table in (pytest_table.get("ini_options", {}), pytest_table):
-        markers = table.get("markers", []) if isinstance(table, dict) else []
+    pytest_table = table(data, "tool.pytest") or {}  # tool = 5 is a value, not a crash
+    for section in (pytest_table.get("ini_options", {}), pytest_table):
+        markers = section.get("markers", []) if isinstance(section, dict) else []
         if isinstance(markers, list) and any(str(m).split(":")[0].strip() == marker for m in markers):
             return True
     line = re.compile(rf"^\s*{re.escape(marker)}\s*(:|$)", re.MULTILINE)
@@ -238,8 +238,8 @@ def declares_marker(root: Path, marker: str) -> bool:
 
 def build_requires(root: Path) -> list[str]:
     """The project's ``[build-system] requires`` (setuptools when it names none, as pip assumes)."""
-    table = read_toml(root / "pyproject.toml").get("build-system", {})
-    requires = table.get("requires") if isinstance(table, dict) else None
+    system = read_toml(root / "pyproject.toml").get("build-system", {})
+    requires = system.get("requires") if isinstance(system, dict) else None
     if not isinstance(requires, list):
         return ["setuptools>=40.8.0"]
     return [str(r) for r in requires]
@@ -247,7 +247,7 @@ def build_requires(root: Path) -> list[str]:
 
 def cov_source_args(root: Path, pyproject: Path) -> list[str]:
     """``--cov`` arguments: the configured coverage source, else src/, else the project root."""
-    run = read_toml(pyproject).get("tool", {}).get("coverage", {}).get("run", {})
+    run = table(read_toml(pyproject), "tool.coverage.run")
     if isinstance(run, dict) and run.get("source"):
         return ["--cov"]
     if (root / "src").is_dir():

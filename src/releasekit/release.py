@@ -10,14 +10,13 @@ completed and been journaled: a testing aid for crash-and-resume. ``RELEASEKIT_C
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from releasekit import crash, git, journal
+from releasekit import crash, environment, git, journal
 from releasekit.advisory import check_severity, require_security_fragment
 from releasekit.config import Config
 from releasekit.errors import ReleasekitError, StepFailed, secrets_from_env
@@ -86,10 +85,10 @@ Confirm = Callable[[str], bool]
 
 
 def _fail_at(steps: Sequence[Step]) -> int | None:
-    value = os.environ.get(FAIL_AT_ENV, "").strip()
-    if not value:
+    value = environment.get(FAIL_AT_ENV)
+    if value is None:
         return None
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return int(value)
     names = [s.name for s in steps]
     if value not in names:
@@ -146,7 +145,7 @@ def begin(
             )
         return current, True
     previous = config.require_version().current
-    chosen = spec or suggested_bump(config, previous)
+    chosen = suggested_bump(config, previous) if spec is None else spec  # "" is asked for, not left out
     fmt = project_format(config.tag_format, git.tags(config.root, "*"))
     if chosen not in BUMPS:
         tag_version = fmt.version_text(chosen)

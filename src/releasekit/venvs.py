@@ -9,12 +9,13 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from releasekit import environment
 from releasekit.process import run
 
 
 def uv() -> str | None:
     """The uv executable, or None. ``RELEASEKIT_NO_UV=1`` turns uv off."""
-    if os.environ.get("RELEASEKIT_NO_UV"):
+    if environment.flag("RELEASEKIT_NO_UV"):
         return None
     return shutil.which("uv")
 

@@ -157,15 +157,37 @@ def _expected_parts(current: str) -> dict[str, str]:
     return context
 
 
+def _fill(template: str, context: dict[str, str]) -> str | None:
+    """``template`` with its ``{name}`` fields filled from ``context``, or None when it asks for more.
+
+    Only plain names releasekit knows, with no conversion or format spec, are filled:
+    ``{current_version.x}`` or ``{current_version.__class__}`` is configuration reaching
+    into Python objects, not a version part.
+    """
+    from string import Formatter
+
+    parts = []
+    try:
+        for literal, field, spec, conversion in Formatter().parse(template):
+            parts.append(literal)
+            if field is None:
+                continue
+            if field not in context or spec or conversion:
+                return None
+            parts.append(context[field])
+    except ValueError:  # an unmatched brace
+        return None
+    return "".join(parts)
+
+
 def _search_probe(search: str, context: dict[str, str]) -> tuple[re.Pattern[str], str] | None:
     """A regex that finds what ``search`` would match with any version, and the value it should hold."""
     first, last = search.find("{"), search.rfind("}")
     if first < 0 or last < first:
         return None
     prefix, template, suffix = search[:first], search[first : last + 1], search[last + 1 :]
-    try:
-        expected = template.format(**context)
-    except (KeyError, IndexError, ValueError):
+    expected = _fill(template, context)
+    if expected is None:
         return None
     # A search that starts with a word must not match the tail of a longer one (python_version = ...).
     guard = r"(?<![\w.-])" if prefix[:1].isalnum() or prefix[:1] == "_" else ""
@@ -204,9 +226,8 @@ def check_file(path: str, text: str, entry: VersionFile, current: str) -> list[F
     if search and search.strip() != "{current_version}":
         probe = _search_probe(search, context)
         if probe is None:
-            try:
-                literal = search.format(**context) if "{" in search else search
-            except (KeyError, IndexError, ValueError):
+            literal = _fill(search, context) if "{" in search else search
+            if literal is None:
                 return [Finding(path, 1, 1, f"cannot check: search {search!r} names a part releasekit does not know")]
             return [] if literal in text else [Finding(path, 1, 1, f"search text {literal!r} not found")]
         regex, expected = probe

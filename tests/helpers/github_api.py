@@ -31,6 +31,7 @@ class FakeGitHubState:
         self.issues: list[dict[str, Any]] = []  # open issues and pull requests, as GitHub lists them
         self.runs: dict[str, list[dict[str, Any]]] = {}  # commit sha -> its workflow runs
         self.advisories: dict[str, dict[str, Any]] = {}  # ghsa_id -> the advisory, in creation order
+        self.raw_next: bytes | None = None  # answer the next request with 200 and these bytes, JSON or not
 
 
 SEVERITIES = ("low", "medium", "high", "critical")
@@ -118,6 +119,14 @@ def _handler(state: FakeGitHubState) -> type[BaseHTTPRequestHandler]:
 
         def _authorised(self) -> bool:
             state.requests.append((self.command, self.path, dict(self.headers)))
+            if state.raw_next is not None:
+                raw, state.raw_next = state.raw_next, None
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+                return False
             if state.fail_next is not None:
                 status, state.fail_next = state.fail_next, None
                 self._reply(status, {"message": "Server Error"})

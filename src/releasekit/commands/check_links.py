@@ -23,8 +23,10 @@ def settings_from(cfg: config.Config | None, root: Path, *, external: bool) -> S
             re.compile(pattern)
         except re.error as exc:
             raise ReleasekitError(f"{where} exclude_urls: bad regular expression {pattern!r}: {exc}") from None
-    if not links.deadline > 0:
-        raise ReleasekitError(f"{where} deadline: must be more than 0 seconds, not {links.deadline!r}")
+        except (RecursionError, OverflowError):  # groups nested hundreds deep: re's parser recurses per level
+            raise ReleasekitError(
+                f"{where} exclude_urls: regular expression {pattern[:60]!r}... nested too deeply"
+            ) from None
     for code in links.accept_status:
         if not 100 <= code <= 599:
             raise ReleasekitError(f"{where} accept_status: {code!r} is not an HTTP status code")

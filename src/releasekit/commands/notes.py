@@ -6,6 +6,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from releasekit import config
+from releasekit.errors import ReleasekitError
 from releasekit.notes import draft_notes, version_notes
 
 if TYPE_CHECKING:
@@ -15,10 +16,13 @@ if TYPE_CHECKING:
 def main(args: argparse.Namespace) -> int:
     cfg = config.load()
     version = args.version
+    if version is not None and not version.strip():
+        # an empty argument is a mistake (an unset shell variable), not a request for the draft
+        raise ReleasekitError(f"{version!r}: not a version; give one such as 1.2.3, or none for the draft")
     if version and cfg.tag_format:
         from releasekit.tags import TagFormat
 
         version = TagFormat(cfg.tag_format).version_text(version) or version  # given as its tag
-    text = version_notes(cfg, version) if version else draft_notes(cfg)
+    text = version_notes(cfg, version) if version is not None else draft_notes(cfg)
     sys.stdout.write(text)
     return 0

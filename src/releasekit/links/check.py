@@ -25,6 +25,11 @@ from releasekit.links.settings import Settings
 POOL_MIN_FILES = 300  # below this, starting worker processes costs more than it saves
 
 
+def _shown(url: str) -> str:
+    """``url`` quoted for a finding, cut short when it is long enough to drown the report."""
+    return repr(url) if len(url) <= 200 else f"{url[:120]!r}... ({len(url)} characters)"
+
+
 class Report(NamedTuple):
     """The findings of a run, and what was looked at."""
 
@@ -217,7 +222,9 @@ class Checker:
             if self._exclude_urls and any(p.search(url) for p in self._exclude_urls):
                 continue
             if link.bare:
-                if external:
+                if external and len(url) > local.MAX_URL:
+                    self.problems.append(_Problem(rel, link.offset, f"{_shown(url)}: {local.TOO_LONG}"))
+                elif external:
                     self.external.setdefault(url, []).append((rel, link.offset))
                 continue
             own = self.own_repo if "github.com" in url else None
@@ -226,12 +233,12 @@ class Checker:
             if kind == "local":
                 message = self._check_local(rel, doc, target)
                 if message:
-                    self.problems.append(_Problem(rel, link.offset, f"{url!r}: {message}"))
+                    self.problems.append(_Problem(rel, link.offset, f"{_shown(url)}: {message}"))
             elif kind == "external":
                 if external:
                     self.external.setdefault(url, []).append((rel, link.offset))
             elif kind == "error":
-                self.problems.append(_Problem(rel, link.offset, f"{url!r}: {target.problem}"))
+                self.problems.append(_Problem(rel, link.offset, f"{_shown(url)}: {target.problem}"))
 
     def _check_local(self, rel: str, doc: Document, target: local.Target) -> str | None:
         path = target.path

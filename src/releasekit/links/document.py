@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
-from releasekit.links.model import Link, Parsed
+from releasekit.links.model import Link, Parsed, TooDeep
 from releasekit.links.slugs import Profile
 from releasekit.safefiles import LIMITS, Refused, TooLarge, read_bytes
 
@@ -86,19 +86,25 @@ def load(root: Path, rel: str, profile: Profile, *, parse: bool = True) -> Docum
         return Document("binary", [], frozenset(), lines, ("warning", "binary file; not checked"))
     text, warning = decode(data)
     problem = ("warning", warning) if warning else None
+    try:
+        parsed = _parse(kind, text, path, profile)
+    except (TooDeep, RecursionError):
+        return Document(kind, [], frozenset(), lines, ("error", str(TooDeep())))
+    return Document(kind, parsed.links, parsed.anchors, lines, problem, parsed.case_insensitive)
+
+
+def _parse(kind: str, text: str, path: Path, profile: Profile) -> Parsed:
     if kind == "markdown":
         from releasekit.links.markdown import parse_markdown
 
-        parsed = parse_markdown(text, profile)
-    elif kind == "rst":
+        return parse_markdown(text, profile)
+    if kind == "rst":
         from releasekit.links.rst import parse_rst
 
-        parsed = parse_rst(text, str(path))
-    else:
-        from releasekit.links.html import parse_html
+        return parse_rst(text, str(path))
+    from releasekit.links.html import parse_html
 
-        parsed = parse_html(text)
-    return Document(kind, parsed.links, parsed.anchors, lines, problem, parsed.case_insensitive)
+    return parse_html(text)
 
 
 class Positions:

@@ -24,7 +24,7 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
-from releasekit.errors import redact
+from releasekit.errors import strip_credentials
 from releasekit.links.settings import Settings
 
 if TYPE_CHECKING:
@@ -76,7 +76,10 @@ def split(url: str) -> tuple[str, str | None]:
 
 
 class Cache:
-    """Passing results, keyed by URL (credentials masked), valid for ``ttl`` seconds."""
+    """Passing results, keyed by URL (credentials removed), valid for ``ttl`` seconds.
+
+    The cache is a file under ``.git/``, so a password in a link must never reach it.
+    """
 
     def __init__(self, path: str | None, ttl: int) -> None:
         self.path = path
@@ -88,13 +91,14 @@ class Cache:
             try:
                 data = json.loads(read_file(path, "cache"))
                 if isinstance(data, dict):
-                    self.entries = data
+                    # an older releasekit's file may hold credentials: they are not kept
+                    self.entries = {k: v for k, v in data.items() if isinstance(v, dict) and strip_credentials(k) == k}
             except (OSError, ValueError, Refused):
                 self.entries = {}
 
     def get(self, url: str, fragments: frozenset[str]) -> Page | None:
         """A fresh cached page for ``url``, holding the anchors of ``fragments`` when there are any."""
-        entry = self.entries.get(redact(url))
+        entry = self.entries.get(strip_credentials(url))
         if not entry or time.time() - entry.get("time", 0) > self.ttl:
             return None
         anchors = entry.get("anchors")
@@ -116,10 +120,10 @@ class Cache:
 
     def put(self, url: str, page: Page) -> None:
         """Remember a passing page."""
-        self.entries[redact(url)] = {
+        self.entries[strip_credentials(url)] = {
             "time": time.time(),
             "status": page.status,
-            "final": redact(page.final_url),
+            "final": strip_credentials(page.final_url),
             "anchors": sorted(page.anchors) if page.anchors is not None else None,
             "scripted": page.scripted,
             "complete": page.complete,
@@ -281,7 +285,7 @@ class Fetcher:
             return Page(0, f"timed out after {self.settings.timeout:g} s"), None
         except httpx.TooManyRedirects:
             return Page(0, "too many redirects"), None
-        except (httpx.HTTPError, OSError, ValueError) as exc:
+        except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
             return Page(0, f"network error: {type(exc).__name__}: {exc}"), None
 
     @staticmethod

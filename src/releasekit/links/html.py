@@ -54,6 +54,14 @@ class _Collector(HTMLParser):
 
     handle_startendtag = handle_starttag
 
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
+        # Python before 3.13 raises AssertionError for "<![x" (any keyword but CDATA, IF...):
+        # skip the "<![" and read on, so that the links after it are still found.
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            return i + 3
+
     def _attr_offset(self, name: str) -> int:
         start = self._offset()
         raw = self.get_starttag_text() or ""

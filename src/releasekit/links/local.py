@@ -19,6 +19,10 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 # /OWNER/REPO (its README), or /OWNER/REPO/blob|tree|raw/REF/path
 _GITHUB_PATH = re.compile(r"^/([^/]+)/([^/]+?)(?:/?|/(?:blob|tree|raw)/[^/]+(?:/(.*))?)$")
 _GITHUB_REMOTE = re.compile(r"github\.com[:/]([^/]+)/([^/]+?)(?:\.git)?/?$", re.IGNORECASE)
+# Longer link destinations are a finding, not a request: servers refuse URLs far shorter,
+# and no file system has a path this long.
+MAX_URL = 8192
+TOO_LONG = f"longer than {MAX_URL} characters; not checked"
 
 
 class Target(NamedTuple):
@@ -62,6 +66,8 @@ def classify(url: str, source_dir: str, docs_root: str, own_repo: str | None) ->
         scheme = url.split(":", 1)[0].lower()
         if scheme not in ("http", "https"):
             return SKIP
+        if len(url) > MAX_URL:
+            return Target("error", problem=TOO_LONG)
         try:
             parts = urlsplit(url)
             host = parts.hostname
@@ -77,6 +83,8 @@ def classify(url: str, source_dir: str, docs_root: str, own_repo: str | None) ->
                 fragment = unquote(parts.fragment) if parts.fragment else None
                 return _inside(posixpath.normpath(rel) if rel else "", fragment, parts.query)
         return Target("external", url)
+    if len(url) > MAX_URL:
+        return Target("error", problem=TOO_LONG)
     path, hash_, fragment = url.partition("#")
     path, _, query = path.partition("?")
     frag = unquote(fragment) if hash_ else None
@@ -141,14 +149,22 @@ class Tree:
     def lookup(self, path: str) -> Lookup:
         """Find ``path`` (normalized, repository-relative), matching each name's case exactly."""
         found = self._lookups.get(path)
-        if found is None:
-            found = self._lookups[path] = self._lookup(path)
-        return found
+        if found is not None:
+            return found
+        # Look up the ancestors not yet known, outermost first: a loop, not a recursion,
+        # so that a path of thousands of segments costs no stack.
+        pending = []
+        while path not in self._lookups:
+            pending.append(path)
+            path = path.rpartition("/")[0] or "."
+        for each in reversed(pending):
+            self._lookups[each] = self._lookup(each)
+        return self._lookups[pending[0]]
 
     def _lookup(self, path: str) -> Lookup:
         parent, _, name = path.rpartition("/")
         parent = parent or "."
-        above = self.lookup(parent)
+        above = self._lookups[parent]
         if above.kind != "dir":
             return above if above.kind != "file" else Lookup("missing")
         entries = self._entries(parent)

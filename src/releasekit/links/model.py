@@ -5,6 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
+MAX_NESTING = 100  # levels; docutils recurses per level, and Python's stack ends near 200
+
+
+class TooDeep(ValueError):
+    """A document nested deeper than a parser can follow: reported, not parsed."""
+
+    def __init__(self) -> None:
+        super().__init__(f"nested more than {MAX_NESTING} levels deep; not checked")
+
 
 class Link(NamedTuple):
     """A link in a document: where it starts (UTF-8 byte offset) and its raw destination."""

@@ -12,7 +12,7 @@ import io
 import re
 from typing import Any
 
-from releasekit.links.model import Link, Parsed, byte_offsets
+from releasekit.links.model import MAX_NESTING, Link, Parsed, TooDeep, byte_offsets
 
 _SETTINGS = {
     "report_level": 5,  # quiet: unknown Sphinx roles and directives are not our business
@@ -37,14 +37,51 @@ def _places(text: str, uri: str) -> list[int]:
     return [match.start() for match in pattern.finditer(text)]
 
 
+def indent_depth(text: str, limit: int = MAX_NESTING) -> int:
+    """How many indentation levels deep ``text`` goes, counting no further than ``limit + 1``.
+
+    Each level of reST nesting (block quotes, list items, directives) is indented more
+    than the one around it. A deep document makes docutils recurse once per level, and
+    slowly, before it runs out of stack; this finds it in one pass instead.
+    """
+    stack = [0]
+    deepest = 0
+    for line in text.splitlines():
+        if "\t" in line:
+            line = line.expandtabs(8)  # as docutils reads tabs
+        body = line.lstrip(" ")
+        if not body.strip():
+            continue
+        indent = len(line) - len(body)
+        while indent < stack[-1]:
+            stack.pop()
+        if indent > stack[-1]:
+            stack.append(indent)
+            deepest = max(deepest, len(stack) - 1)
+            if deepest > limit:
+                break
+    return deepest
+
+
 def parse_rst(text: str, source: str = "<string>") -> Parsed:
-    """The links (byte offsets) and anchors of a reST text."""
+    """The links (byte offsets) and anchors of a reST text.
+
+    Raises ``TooDeep`` for a document nested beyond ``MAX_NESTING`` levels, whether by
+    indentation (found before parsing) or by markers on one line (``- - - x``, found when
+    docutils runs out of stack).
+    """
     from docutils import nodes
 
-    tree = _doctree(text, source)
+    if indent_depth(text) > MAX_NESTING:
+        raise TooDeep
+    try:
+        tree = _doctree(text, source)
+        elements = list(tree.findall(nodes.Element))
+    except RecursionError:
+        raise TooDeep from None
     uris: dict[str, None] = {}
     anchors: set[str] = set()
-    for node in tree.findall(nodes.Element):
+    for node in elements:
         if isinstance(node, nodes.system_message | nodes.problematic):
             continue  # ids docutils makes for its own error reports
         anchors.update(node.get("ids", ()))

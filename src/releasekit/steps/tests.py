@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
+from releasekit import environment
 from releasekit.advisory import EXPEDITED_SKIPS
 from releasekit.errors import CommandError, StepFailed
 from releasekit.process import python_module, run
@@ -40,7 +40,7 @@ def available_phases(root: Path) -> list[str]:
 def run_tests(ctx: Context) -> str:
     """Run each phase the project has, in checklist order (an emergency release skips the benchmarks)."""
     present = available_phases(ctx.root)
-    reuse = ["--reuse-existing-virtualenvs"] if ctx.reuse_venvs or os.environ.get(REUSE_ENV) else []
+    reuse = ["--reuse-existing-virtualenvs"] if ctx.reuse_venvs or environment.flag(REUSE_ENV) else []
     ran, skipped = [], []
     for phase in PHASES:
         if ctx.journal.emergency and phase in EXPEDITED_SKIPS:
