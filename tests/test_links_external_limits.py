@@ -64,7 +64,8 @@ def test_the_deadline_comes_from_the_configuration(tmp_path: Path, server: Runni
     bad = releasekit("check", "links", "--external", cwd=repo, timeout=60)
     assert (bad.returncode, bad.stdout) == (2, "")
     assert bad.stderr == (
-        "releasekit: error: pyproject.toml: [tool.releasekit.links] deadline must be a number above 0 and at most 3600, not 0\n"
+        "releasekit: error: pyproject.toml: [tool.releasekit.links] deadline must be a number above 0 "
+        "and at most 3600, not 0\n"
     )
 
 
