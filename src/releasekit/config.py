@@ -12,6 +12,8 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from releasekit.bumpconfig import VersionConfig as VersionConfig
+from releasekit.bumpconfig import VersionFile as VersionFile
 from releasekit.errors import ReleasekitError
 from releasekit.fragments import FragmentsConfig, FragmentType
 from releasekit.record import Record
@@ -58,24 +60,6 @@ SCHEMA: dict[str, Any] = {
         "jobs": int,
     },
 }
-
-
-class VersionFile(Record):
-    """One file bump-my-version keeps: a filename or a glob, and what to search for."""
-
-    path: str
-    search: str | None = None
-    is_glob: bool = False
-    ignore_missing_version: bool = False
-    ignore_missing_file: bool = False
-
-
-class VersionConfig(Record):
-    """The current version and its files, from ``[tool.bumpversion]``."""
-
-    current: str
-    files: tuple[VersionFile, ...]
-    source: Path  # the file the bump-my-version configuration came from
 
 
 class Index(Record):
@@ -129,8 +113,9 @@ class Config(Record):
         """The version configuration, or a clear error when there is none."""
         if self.version is None:
             raise ReleasekitError(
-                f"{self.pyproject.name}: no [tool.bumpversion] section (nor .bumpversion.toml); "
-                "add one with current_version and [[tool.bumpversion.files]]"
+                f"{self.pyproject.name}: no version found: no bump-my-version configuration (.bumpversion.cfg, "
+                ".bumpversion.toml, setup.cfg or [tool.bumpversion]), no [project] version, and no dynamic "
+                "version releasekit knows; add [tool.bumpversion] with current_version and [[tool.bumpversion.files]]"
             )
         return self.version
 
@@ -194,41 +179,10 @@ def _type_name(kind: type) -> str:
     return {str: "a string", bool: "true or false", list: "an array", int: "an integer"}.get(kind, kind.__name__)
 
 
-def _version_config(root: Path, pyproject: Path, data: Mapping[str, Any]) -> VersionConfig | None:
-    source = pyproject
-    table = _table(data, "tool.bumpversion")
-    if table is None:
-        alt = root / ".bumpversion.toml"
-        if alt.is_file():
-            source = alt
-            table = _table(read_toml(alt), "tool.bumpversion")
-    if table is None:
-        return None
-    current = table.get("current_version")
-    if not isinstance(current, str):
-        raise ReleasekitError(f"{source.name}: [tool.bumpversion] current_version is missing or not a string")
-    from releasekit.semver import check_release_version
+def _version_config(root: Path, data: Mapping[str, Any]) -> VersionConfig | None:
+    from releasekit import bumpconfig
 
-    check_release_version(current, where=f"{source.name}: [tool.bumpversion] current_version")
-    files: list[VersionFile] = []
-    default_search = table.get("search")
-    for n, entry in enumerate(table.get("files", []), 1):
-        if not isinstance(entry, Mapping):
-            raise ReleasekitError(f"{source.name}: [[tool.bumpversion.files]] entry {n} must be a table")
-        name = entry.get("filename", entry.get("glob"))
-        if not isinstance(name, str) or not name:
-            raise ReleasekitError(f"{source.name}: [[tool.bumpversion.files]] entry {n} needs a filename or glob")
-        search = entry.get("search", default_search)
-        files.append(
-            VersionFile(
-                path=name,
-                search=search if isinstance(search, str) else None,
-                is_glob="filename" not in entry,
-                ignore_missing_version=bool(entry.get("ignore_missing_version", False)),
-                ignore_missing_file=bool(entry.get("ignore_missing_file", False)),
-            )
-        )
-    return VersionConfig(current=current, files=tuple(files), source=source)
+    return bumpconfig.find(root, data)
 
 
 DEFAULT_FRAGMENT_TYPES = (
@@ -319,7 +273,7 @@ def load(start: Path | str | None = None) -> Config:
         root=root,
         pyproject=pyproject,
         project_name=project.get("name") if isinstance(project.get("name"), str) else None,
-        version=_version_config(root, pyproject, data),
+        version=_version_config(root, data),
         fragments=_fragments_config(data, pyproject),
         coverage_fail_under=_coverage_threshold(data, pyproject),
         release_branch=own.get("release_branch", "main"),

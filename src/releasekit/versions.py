@@ -184,6 +184,11 @@ def _probe_known(path: str, text: str, current: str) -> list[tuple[int, str, tup
     return found
 
 
+def assigned_versions(text: str) -> list[str]:
+    """The values of the version assignments in a Python file (``__version__ = "1.2.3"``...)."""
+    return [m.group("v") for m in _ASSIGNMENT.finditer(text)]
+
+
 def check_file(path: str, text: str, entry: VersionFile, current: str) -> list[Finding]:
     """Findings for one version file's text."""
     context = _expected_parts(current)
@@ -224,13 +229,21 @@ def _expand(root: Path, entry: VersionFile) -> list[str]:
 
 
 def check_versions(config: Config, *, with_tags: bool = True) -> list[Finding]:
-    """Every configured version file holds the current version, and no newer tag is on HEAD's history."""
+    """Every configured version file holds the current version, and no newer tag is on HEAD's history.
+
+    A second bump-my-version configuration that disagrees with the one bump-my-version
+    reads is a finding too. A version derived from git tags has no file to check.
+    """
     version = config.require_version()
-    findings: list[Finding] = []
-    if not version.files:
+    findings: list[Finding] = [_conflict_finding(config, conflict) for conflict in version.conflicts]
+    if version.scheme == "bumpversion" and not version.files:
         raise ReleasekitError(
-            f"{version.source.name}: [tool.bumpversion] lists no files; add [[tool.bumpversion.files]] entries"
+            f"{version.source.name}: bump-my-version's configuration lists no files; "
+            "add [[tool.bumpversion.files]] entries (or [bumpversion:file:NAME] sections)"
         )
+    found: list[str] = []  # the versions the files hold, to tell a stale current_version
+    file_findings: list[Finding] = []
+    in_sync = False  # some file holds the current version: then the configuration is not stale
     for entry in version.files:
         for rel in _expand(config.root, entry):
             path = config.root / rel
@@ -238,21 +251,79 @@ def check_versions(config: Config, *, with_tags: bool = True) -> list[Finding]:
                 data = path.read_bytes()
             except FileNotFoundError:
                 if not entry.ignore_missing_file:
-                    findings.append(Finding(rel, 1, 1, "file not found (listed in [[tool.bumpversion.files]])"))
+                    file_findings.append(Finding(rel, 1, 1, f"file not found (listed in {_where(config)})"))
                 continue
             except IsADirectoryError:
-                findings.append(Finding(rel, 1, 1, "is a directory, not a file"))
+                file_findings.append(Finding(rel, 1, 1, "is a directory, not a file"))
                 continue
             try:
                 text = data.decode("utf-8")
             except UnicodeDecodeError as exc:
                 line = data.count(b"\n", 0, exc.start) + 1
-                findings.append(Finding(rel, line, 1, "not valid UTF-8; cannot check the version"))
+                file_findings.append(Finding(rel, line, 1, "not valid UTF-8; cannot check the version"))
                 continue
-            findings.extend(check_file(rel, text, entry, version.current))
-    if with_tags:
+            problems = check_file(rel, text, entry, version.current)
+            in_sync = in_sync or not problems
+            found += [m.group("found") for f in problems if (m := _FOUND.search(f.message))]
+            file_findings.extend(problems)
+    if not in_sync:
+        findings.extend(_stale_finding(config, found, file_findings))
+    findings.extend(file_findings)
+    if with_tags and version.writes_files:
         findings.extend(_newer_tag(config, version.current))
     return findings
+
+
+_FOUND = re.compile(r"^expected \S+, found (?P<found>\S+)$")
+
+
+def _where(config: Config) -> str:
+    version = config.require_version()
+    if version.scheme != "bumpversion":
+        return "the project's version files"
+    return "[[tool.bumpversion.files]]" if version.source.suffix == ".toml" else f"{version.source.name}"
+
+
+def _conflict_finding(config: Config, conflict: object) -> Finding:
+    from releasekit.bumpconfig import Conflict
+
+    assert isinstance(conflict, Conflict)
+    used = config.require_version().source.name
+    rel = conflict.path.relative_to(config.root).as_posix()
+    return Finding(
+        rel,
+        conflict.line,
+        1,
+        f"bump-my-version reads {used}, not this file, and the two configurations disagree "
+        f"({conflict.detail}); keep one of them",
+    )
+
+
+def _stale_finding(config: Config, found: list[str], problems: list[Finding]) -> list[Finding]:
+    """One finding at current_version when the version files (two or more) all agree on another version.
+
+    A single file that disagrees is more likely an edit made by hand: its own finding says so.
+    """
+    version = config.require_version()
+    if version.scheme != "bumpversion" or len(found) < 2 or len(found) != len(problems) or len(set(found)) != 1:
+        return []
+    if len({f.path for f in problems}) < 2:
+        return []
+    real = found[0]
+    if real == ".".join(version.current.split(".")[:2]):
+        return []
+    from releasekit.bumpconfig import current_version_position
+
+    line, col = current_version_position(version.source)
+    return [
+        Finding(
+            version.source.relative_to(config.root).as_posix(),
+            line,
+            col,
+            f"current_version {version.current} is stale: the version files hold {real}; "
+            f'set current_version = "{real}" here (or bring the files back to {version.current})',
+        )
+    ]
 
 
 def _newer_tag_names(root: Path, now: Version) -> list[str] | None:
@@ -272,16 +343,19 @@ def cache_inputs(config: Config) -> list[str] | None:
     neither is recorded.
     """
     from releasekit import git
+    from releasekit.bumpconfig import CONFIG_FILES
 
     version = config.require_version()
-    if any(entry.is_glob for entry in version.files):
+    if version.scheme == "tag" or any(entry.is_glob for entry in version.files):
         return None
     if _newer_tag_names(config.root, parse_version(version.current)) != []:
         return None
     refs = git.tag_ref_paths(config.root)
     if refs is None:
         return None
-    files = [config.pyproject, config.root / ".bumpversion.toml", *(config.root / e.path for e in version.files)]
+    # Every file bump-my-version could take its configuration from: creating one changes the result.
+    configs = [config.root / name for name in CONFIG_FILES]
+    files = [*configs, version.source, *(config.root / e.path for e in version.files)]
     return [*(str(f) for f in files), *refs]
 
 
@@ -301,15 +375,22 @@ def _newer_tag(config: Config, current: str) -> list[Finding]:
     newest, tag = max(versions)
     if newest <= now:
         return []
-    source = config.require_version().source
-    text = source.read_text(encoding="utf-8")
-    match = re.search(r"current_version\s*=\s*[\"']", text)
-    line, col = _position(text, match.end()) if match else (1, 1)
+    version = config.require_version()
+    source = version.source
+    if version.scheme == "bumpversion":
+        from releasekit.bumpconfig import current_version_position
+
+        line, col = current_version_position(source)
+        fix = f'set current_version = "{newest}" in {source.name} and bring the files to it'
+    else:
+        line, col = 1, 1
+        fix = f"bring the version in {source.name} to {newest}"
     return [
         Finding(
             source.relative_to(config.root).as_posix(),
             line,
             col,
-            f"tag {tag} on HEAD's history is newer than the current version {current}",
+            f"tag {tag} on HEAD's history is newer than the current version {current}: "
+            f"the configuration is stale; {fix}",
         )
     ]

@@ -1,0 +1,360 @@
+"""Where a project keeps its version, read the way bump-my-version and the build backend read it.
+
+bump-my-version takes its configuration from the first of ``CONFIG_FILES`` that holds
+one, and ignores the others; without any, it falls back to a static ``[project] version``.
+releasekit reads the same file, so ``check versions`` judges what the bump will change,
+and reports a second configuration that disagrees with the one in effect.
+
+A project without bump-my-version configuration may still have a version:
+
+- ``tag``: the build backend derives it from git tags (setuptools-scm, hatch-vcs, pdm's
+  ``scm`` source). No file holds it; the release tag is the bump.
+- ``file``: the backend reads a dynamic version from a file (flit's module, hatch's or
+  pdm's ``path``, setuptools' ``attr``/``file``). releasekit hands that file to bump-my-version.
+- ``project``: a static ``[project] version``, which bump-my-version bumps on its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from releasekit.errors import ReleasekitError
+from releasekit.record import Record
+
+TYPE_CHECKING = False  # the version-sync hook loads this module on every commit
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
+# bump-my-version's own search order (bumpversion.config.files.CONFIG_FILE_SEARCH_ORDER);
+# a test compares the two, so a change in bump-my-version is noticed.
+CONFIG_FILES = (".bumpversion.cfg", ".bumpversion.toml", "setup.cfg", "pyproject.toml")
+
+# How bump-my-version is told which version scheme applies.
+SCHEMES = ("bumpversion", "project", "file", "tag")
+
+
+class VersionFile(Record):
+    """One file bump-my-version keeps: a filename or a glob, and what to search for."""
+
+    path: str
+    search: str | None = None
+    is_glob: bool = False
+    ignore_missing_version: bool = False
+    ignore_missing_file: bool = False
+
+
+class Conflict(Record):
+    """A second bump-my-version configuration, which bump-my-version ignores, that disagrees."""
+
+    path: Path
+    line: int
+    detail: str  # what differs, e.g. "current_version 1.2.0 here, 1.3.0 in .bumpversion.cfg"
+
+
+class VersionConfig(Record):
+    """The current version, the files that hold it, and where that knowledge came from."""
+
+    current: str
+    files: tuple[VersionFile, ...]
+    source: Path  # the bump-my-version configuration file, pyproject.toml, or the version file
+    scheme: str = "bumpversion"  # one of SCHEMES
+    conflicts: tuple[Conflict, ...] = ()
+    backend: str | None = None  # for "tag" and "file": the tool that reads the version
+
+    @property
+    def writes_files(self) -> bool:
+        """False when no file carries the version (it comes from the tag)."""
+        return self.scheme != "tag"
+
+
+def has_config(path: Path) -> bool:
+    """Whether ``path`` holds bump-my-version configuration, judged as bump-my-version judges it."""
+    if not path.is_file():
+        return False
+    if path.suffix != ".toml":
+        return "bumpversion]" in _text(path)
+    table = _toml(path).get("tool")
+    return isinstance(table, dict) and isinstance(table.get("bumpversion"), dict)
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ReleasekitError(f"{path.name}: not valid UTF-8") from None
+    except OSError as exc:
+        raise ReleasekitError(f"{path.name}: cannot read: {exc.strerror}") from None
+
+
+def _toml(path: Path) -> dict[str, Any]:
+    from releasekit.config import read_toml
+
+    return read_toml(path)
+
+
+def _ini_list(value: str) -> str:
+    # bump-my-version's legacy reader turns a value holding newlines (or, failing that,
+    # commas) into a list, and joins a file's search and replace lists with newlines.
+    if "\n" in value:
+        return "\n".join(value.strip().split("\n"))
+    if "," in value:
+        return "\n".join(value.strip().split(","))
+    return value
+
+
+def read_ini(path: Path) -> dict[str, Any]:
+    """The bump-my-version options of a legacy INI file (``.bumpversion.cfg``, ``setup.cfg``).
+
+    Sections are ``[bumpversion]``, ``[bumpversion:file:NAME]`` and ``[bumpversion:glob:PATTERN]``;
+    the word after ``file`` may carry a label, ``[bumpversion:file (badge):README.rst]``,
+    so one file can hold several entries.
+    """
+    import configparser
+
+    # setup.cfg is read with interpolation, the dotfile without: as bump-my-version does.
+    parser = configparser.ConfigParser() if path.name == "setup.cfg" else configparser.RawConfigParser()
+    try:
+        parser.read_string(_text(path), source=path.name)
+        options: dict[str, Any] = {"files": []}
+        for section in parser.sections():
+            if not section.startswith("bumpversion"):
+                continue
+            parts = section.split(":")
+            values = {key: value for key, value in parser.items(section)}
+            if len(parts) == 1:
+                options.update(values)
+            elif len(parts) > 2 and parts[1].startswith(("file", "glob")):
+                kind = "filename" if parts[1].startswith("file") else "glob"
+                entry: dict[str, Any] = {kind: parts[2]}
+                for key, value in values.items():
+                    entry[key] = _ini_list(value) if key in ("search", "replace") else value
+                for key in ("ignore_missing_version", "ignore_missing_file"):
+                    if key in entry:
+                        entry[key] = str(entry[key]).strip() in ("True", "true")
+                options["files"].append(entry)
+    except configparser.Error as exc:
+        message = str(exc).splitlines()[0]
+        raise ReleasekitError(f"{path.name}: invalid INI: {message}") from None
+    return options
+
+
+def read_options(path: Path) -> dict[str, Any]:
+    """bump-my-version's options from one configuration file (TOML table or INI sections)."""
+    if path.suffix == ".toml":
+        table = _toml(path).get("tool", {}).get("bumpversion", {})
+        return dict(table) if isinstance(table, dict) else {}
+    return read_ini(path)
+
+
+def _line_of(path: Path, key: str) -> tuple[int, int]:
+    """Where ``key = value`` sits in ``path`` (line and the value's column), or (1, 1)."""
+    import re
+
+    text = _text(path)
+    match = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*[=:][ \t]*[\"']?", text, re.MULTILINE)
+    if not match:
+        return 1, 1
+    line = text.count("\n", 0, match.end()) + 1
+    return line, match.end() - (text.rfind("\n", 0, match.end()) + 1) + 1
+
+
+def current_version_position(path: Path) -> tuple[int, int]:
+    """Line and column of the ``current_version`` value in a configuration file."""
+    return _line_of(path, "current_version")
+
+
+def _files(options: Mapping[str, Any], source: Path) -> tuple[VersionFile, ...]:
+    where = "[[tool.bumpversion.files]]" if source.suffix == ".toml" else "[bumpversion:file:...]"
+    files: list[VersionFile] = []
+    default_search = options.get("search")
+    entries = options.get("files", [])
+    if not isinstance(entries, list):
+        raise ReleasekitError(f"{source.name}: {where} must be an array of tables")
+    for n, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict):
+            raise ReleasekitError(f"{source.name}: {where} entry {n} must be a table")
+        name = entry.get("filename", entry.get("glob"))
+        if not isinstance(name, str) or not name:
+            raise ReleasekitError(f"{source.name}: {where} entry {n} needs a filename or glob")
+        search = entry.get("search", default_search)
+        files.append(
+            VersionFile(
+                path=name,
+                search=search if isinstance(search, str) else None,
+                is_glob="filename" not in entry,
+                ignore_missing_version=bool(entry.get("ignore_missing_version", False)),
+                ignore_missing_file=bool(entry.get("ignore_missing_file", False)),
+            )
+        )
+    return tuple(files)
+
+
+def _from_options(options: Mapping[str, Any], source: Path, project_version: str | None) -> VersionConfig:
+    current = options.get("current_version")
+    if current is None and project_version is not None and source.name == "pyproject.toml":
+        current = project_version  # bump-my-version falls back to [project] version here
+    section = "[tool.bumpversion]" if source.suffix == ".toml" else "[bumpversion]"
+    if not isinstance(current, str) or not current.strip():
+        raise ReleasekitError(f"{source.name}: {section} current_version is missing or not a string")
+    current = current.strip()
+    from releasekit.semver import check_release_version
+
+    check_release_version(current, where=f"{source.name}: {section} current_version")
+    return VersionConfig(current=current, files=_files(options, source), source=source)
+
+
+def _conflict(other: Path, other_config: VersionConfig, used: VersionConfig) -> Conflict | None:
+    source = used.source.name
+    if other_config.current != used.current:
+        line, _ = current_version_position(other)
+        detail = f"current_version {other_config.current} here, {used.current} in {source}"
+        return Conflict(other, line, detail)
+    mine = sorted((f.path, f.search or "") for f in other_config.files)
+    theirs = sorted((f.path, f.search or "") for f in used.files)
+    if mine != theirs:
+        return Conflict(other, 1, f"its file list differs from the one in {source}")
+    return None
+
+
+def find(root: Path, data: Mapping[str, Any]) -> VersionConfig | None:
+    """The version configuration of the project at ``root`` (``data`` is its pyproject.toml).
+
+    None when the project has no version releasekit could read.
+    """
+    project = data.get("project")
+    project = project if isinstance(project, dict) else {}
+    dynamic = project.get("dynamic", [])
+    static = project.get("version") if isinstance(project.get("version"), str) else None
+    if isinstance(dynamic, list) and "version" in dynamic:
+        static = None
+    found = [root / name for name in CONFIG_FILES if has_config(root / name)]
+    if found:
+        used = _from_options(read_options(found[0]), found[0], static)
+        conflicts = []
+        for other in found[1:]:
+            try:
+                other_config = _from_options(read_options(other), other, static)
+            except ReleasekitError as exc:
+                detail = f"a second configuration, unreadable ({exc}); bump-my-version uses {found[0].name}"
+                conflicts.append(Conflict(other, 1, detail))
+                continue
+            conflict = _conflict(other, other_config, used)
+            if conflict:
+                conflicts.append(conflict)
+        return used._replace(conflicts=tuple(conflicts))
+    if isinstance(dynamic, list) and "version" in dynamic:
+        backend = tag_backend(data)
+        if backend is not None:
+            return VersionConfig(latest_tag_version(root), (), root / "pyproject.toml", "tag", backend=backend)
+        located = version_file(root, data)
+        if located is not None:
+            backend, rel = located
+            path = root / rel
+            current = read_file_version(path, rel)
+            return VersionConfig(current, (VersionFile(rel),), path, "file", backend=backend)
+        return None
+    if static is not None:
+        from releasekit.semver import check_release_version
+
+        check_release_version(static, where="pyproject.toml: [project] version")
+        return VersionConfig(static, (VersionFile("pyproject.toml"),), root / "pyproject.toml", "project")
+    return None
+
+
+def _tool(data: Mapping[str, Any], *names: str) -> dict[str, Any]:
+    node: Any = data.get("tool", {})
+    for name in names:
+        node = node.get(name, {}) if isinstance(node, dict) else {}
+    return node if isinstance(node, dict) else {}
+
+
+def tag_backend(data: Mapping[str, Any]) -> str | None:
+    """The build-backend plugin that derives the version from git tags, or None."""
+    tool = data.get("tool", {})
+    tool = tool if isinstance(tool, dict) else {}
+    if "setuptools_scm" in tool or "setuptools-scm" in tool:
+        return "setuptools-scm"
+    if _tool(data, "hatch", "version").get("source") == "vcs":
+        return "hatch-vcs"
+    if _tool(data, "pdm", "version").get("source") == "scm":
+        return "pdm-backend"
+    system = data.get("build-system", {})
+    requires = system.get("requires", []) if isinstance(system, dict) else []
+    for requirement in requires if isinstance(requires, list) else []:
+        name = str(requirement).lower().replace("_", "-")
+        if name.startswith("setuptools-scm"):
+            return "setuptools-scm"
+    return None
+
+
+def _module_file(root: Path, dotted: str) -> str | None:
+    rel = dotted.replace(".", "/")
+    for base in ("src/", ""):
+        for candidate in (f"{base}{rel}/__init__.py", f"{base}{rel}.py"):
+            if (root / candidate).is_file():
+                return candidate
+    return None
+
+
+def version_file(root: Path, data: Mapping[str, Any]) -> tuple[str, str] | None:
+    """For a dynamic version read from a file: the backend and the file (relative to ``root``)."""
+    hatch = _tool(data, "hatch", "version")
+    if isinstance(hatch.get("path"), str) and hatch.get("source", "regex") == "regex":
+        return "hatchling", hatch["path"]
+    pdm = _tool(data, "pdm", "version")
+    if pdm.get("source") == "file" and isinstance(pdm.get("path"), str):
+        return "pdm-backend", pdm["path"]
+    dynamic = _tool(data, "setuptools", "dynamic").get("version")
+    if isinstance(dynamic, dict):
+        if isinstance(dynamic.get("file"), str):
+            return "setuptools", dynamic["file"]
+        attr = dynamic.get("attr")
+        if isinstance(attr, str) and "." in attr:
+            found = _module_file(root, attr.rsplit(".", 1)[0])
+            return ("setuptools", found) if found else None
+    system = data.get("build-system", {})
+    backend = system.get("build-backend", "") if isinstance(system, dict) else ""
+    if isinstance(backend, str) and backend.startswith("flit"):
+        name = _tool(data, "flit", "module").get("name")
+        if not isinstance(name, str):
+            project = data.get("project", {})
+            name = str(project.get("name", "")).replace("-", "_").replace(".", "_")
+        found = _module_file(root, name) if name else None
+        return ("flit", found) if found else None
+    return None
+
+
+def read_file_version(path: Path, rel: str) -> str:
+    """The version a dynamic version file holds (``__version__ = "..."``, or a bare version)."""
+    from releasekit.versions import assigned_versions
+
+    text = _text(path) if path.is_file() else None
+    if text is None:
+        raise ReleasekitError(f"{rel}: file not found (the build backend reads the version from it)")
+    found = assigned_versions(text)
+    value = found[0] if found else text.strip()
+    from releasekit.semver import check_release_version
+
+    check_release_version(value, where=f"{rel}: version")
+    return value
+
+
+def latest_tag_version(root: Path) -> str:
+    """The newest release version tagged on HEAD's history (``v1.2.3`` or ``1.2.3``); 0.0.0 without one."""
+    from releasekit import git
+    from releasekit.semver import SEMVER
+
+    best: tuple[Any, str] | None = None
+    from packaging.version import Version
+
+    for tag in git.tags_merged(root, "*"):
+        name = tag[1:] if tag[:1] == "v" else tag
+        if SEMVER.fullmatch(name):
+            version = Version(name)
+            if best is None or version > best[0]:
+                best = (version, name)
+    return best[1] if best else "0.0.0"
+
+
+__all__ = ["CONFIG_FILES", "Conflict", "VersionConfig", "VersionFile", "find"]
