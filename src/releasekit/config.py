@@ -34,6 +34,7 @@ DEFAULT_INDEX = ("https://upload.pypi.org/legacy/", "https://pypi.org/simple/")
 SCHEMA: dict[str, Any] = {
     "release_branch": str,
     "remote": str,
+    "fragment_roles": dict,  # fragment type -> role (breaking, migration, security, feature, or "none")
     "sign_tags": bool,
     "source_paths": list,
     "test_index": {"upload_url": str, "simple_url": str},
@@ -194,7 +195,30 @@ DEFAULT_FRAGMENT_TYPES = (
 )
 
 
-def _fragments_config(data: Mapping[str, Any], path: Path) -> FragmentsConfig:
+def _fragment_roles(own: Mapping[str, Any], path: Path) -> tuple[tuple[str, str], ...]:
+    from releasekit.fragments import ROLES
+
+    table = own.get("fragment_roles", {})
+    pairs = []
+    for kind, role in table.items():
+        if role not in (*ROLES, "none"):
+            raise ReleasekitError(
+                f"{path.name}: [tool.releasekit.fragment_roles] {kind} = {role!r}: expected one of "
+                f"{', '.join(ROLES)} or none"
+            )
+        pairs.append((str(kind), str(role)))
+    return tuple(pairs)
+
+
+def _towncrier_source(root: Path, pyproject: Path, data: Mapping[str, Any]) -> tuple[Mapping[str, Any], Path]:
+    """towncrier's configuration: towncrier.toml when there is one (towncrier reads it first), else pyproject's."""
+    own = root / "towncrier.toml"
+    if own.is_file():
+        return read_toml(own), own
+    return data, pyproject
+
+
+def _fragments_config(data: Mapping[str, Any], path: Path, project_name: str | None = None) -> FragmentsConfig:
     table = _table(data, "tool.towncrier")
     if table is None:
         return FragmentsConfig("changelog.d", "CHANGELOG.md", DEFAULT_FRAGMENT_TYPES, configured=False)
@@ -224,7 +248,10 @@ def _fragments_config(data: Mapping[str, Any], path: Path) -> FragmentsConfig:
                     bool(entry.get("check", True)),
                 )
             )
-    directory = table.get("directory", "changelog.d")
+    # Without a directory, towncrier looks in the package: <package_dir>/<package>/newsfragments.
+    package = table.get("package") or project_name or ""
+    default_directory = "/".join(p for p in (str(table.get("package_dir", ".")).strip("./"), str(package)) if p)
+    directory = table.get("directory", f"{default_directory}/newsfragments".lstrip("/"))
     filename = table.get("filename", "NEWS.rst")
     if not isinstance(directory, str) or not isinstance(filename, str):
         raise ReleasekitError(f"{path.name}: [tool.towncrier] directory and filename must be strings")
@@ -241,6 +268,7 @@ def _fragments_config(data: Mapping[str, Any], path: Path) -> FragmentsConfig:
         configured=True,
         orphan_prefix=orphan_prefix,
         ignore=tuple(ignore),
+        add_extension=table.get("create_add_extension", True) is not False,
     )
 
 
@@ -258,6 +286,13 @@ def _index(name: str, table: Mapping[str, Any], defaults: tuple[str, str], env_p
     return Index(name, upload, simple)
 
 
+def _release_branch(root: Path, remote: str) -> str:
+    """The repository's own release branch: the remote's HEAD, else main or master; main when unknown."""
+    from releasekit import git
+
+    return git.default_branch(root, remote) or "main"
+
+
 def load(start: Path | str | None = None) -> Config:
     """Find pyproject.toml at or above ``start`` and parse the whole configuration."""
     root = find_root(Path(start or os.getcwd()).resolve())
@@ -269,14 +304,17 @@ def load(start: Path | str | None = None) -> Config:
     links = own.get("links", {})
     github = own.get("github", {})
     source_paths = own.get("source_paths")
+    name = project.get("name") if isinstance(project.get("name"), str) else None
     return Config(
         root=root,
         pyproject=pyproject,
-        project_name=project.get("name") if isinstance(project.get("name"), str) else None,
+        project_name=name,
         version=_version_config(root, data),
-        fragments=_fragments_config(data, pyproject),
+        fragments=_fragments_config(*_towncrier_source(root, pyproject, data), project_name=name)._replace(
+            roles=_fragment_roles(own, pyproject)
+        ),
         coverage_fail_under=_coverage_threshold(data, pyproject),
-        release_branch=own.get("release_branch", "main"),
+        release_branch=own.get("release_branch") or _release_branch(root, own.get("remote", "origin")),
         remote=own.get("remote", "origin"),
         sign_tags=own.get("sign_tags", False),
         source_paths=tuple(str(p) for p in source_paths) if source_paths is not None else None,

@@ -194,6 +194,57 @@ def tag_names_from_refs(top: PathLike) -> list[str] | None:
     return sorted(names)
 
 
+def _branch_names(refs: Path, prefix: str) -> set[str]:
+    """Branch names under ``refs/<prefix>/``, loose or packed."""
+    names: set[str] = set()
+    folder = refs / "refs" / prefix
+    if folder.is_dir():
+        names.update(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    packed = refs / "packed-refs"
+    if packed.is_file():
+        for line in packed.read_text(encoding="utf-8", errors="replace").splitlines():
+            ref = line.partition(" ")[2]
+            if ref.startswith(f"refs/{prefix}/"):
+                names.add(ref[len(prefix) + 6 :])
+    return names
+
+
+def _plain_branch_name(name: str) -> bool:
+    # A name git itself wrote, but the file is still only a file: accept the plain shapes only.
+    allowed = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/-")
+    return bool(name) and set(name) <= allowed and not name.startswith(("-", "/", ".")) and ".." not in name
+
+
+def default_branch(top: PathLike, remote: str) -> str | None:
+    """The branch releases are made from, as the repository says: the remote's HEAD
+    (``refs/remotes/<remote>/HEAD``), else ``main`` or ``master``, whichever exists.
+
+    Read from the ref files without starting git (the hooks call this); None when the
+    refs are not plain files or neither branch exists.
+    """
+    refs = _refs_dir(top)
+    if refs is None:
+        return None
+    symref = refs / "refs" / "remotes" / remote / "HEAD"
+    if symref.is_file():
+        text = symref.read_text(encoding="utf-8", errors="replace")[:1024].strip()
+        prefix = f"ref: refs/remotes/{remote}/"
+        if text.startswith(prefix) and _plain_branch_name(text[len(prefix) :]):
+            return text[len(prefix) :]
+    local = _branch_names(refs, "heads")
+    remote_branches = {n[len(remote) + 1 :] for n in _branch_names(refs, "remotes") if n.startswith(f"{remote}/")}
+    for candidate in ("main", "master"):
+        if candidate in local or candidate in remote_branches:
+            return candidate
+    return None
+
+
+def remote_head_path(top: PathLike, remote: str) -> str | None:
+    """The file that records the remote's default branch (its stamp changes when that does)."""
+    refs = _refs_dir(top)
+    return str(refs / "refs" / "remotes" / remote / "HEAD") if refs is not None else None
+
+
 def tag_ref_paths(top: PathLike) -> list[str] | None:
     """The files and directories whose stamps change when a tag is added, moved or packed."""
     refs = _refs_dir(top)

@@ -125,16 +125,17 @@ def version_notes(config: Config, version: str) -> str:
         raise ReleasekitError(f"{config.fragments.filename}: file not found") from None
     except UnicodeDecodeError:
         raise ReleasekitError(f"{config.fragments.filename}: not valid UTF-8") from None
-    section = find_section(text, version, start_string=_start_string(config.pyproject))
+    section = find_section(text, version, start_string=_start_string(config.root, config.pyproject))
     if section is None:
         raise ReleasekitError(f"{config.fragments.filename}: no section for version {version}")
     return section.body
 
 
-def _start_string(pyproject: Path) -> str | None:
+def _start_string(root: Path, pyproject: Path) -> str | None:
     from releasekit.config import read_toml
 
-    table = read_toml(pyproject).get("tool", {}).get("towncrier", {})
+    source = root / "towncrier.toml" if (root / "towncrier.toml").is_file() else pyproject
+    table = read_toml(source).get("tool", {}).get("towncrier", {})
     value = table.get("start_string") if isinstance(table, dict) else None
     return value if isinstance(value, str) else None
 
@@ -145,11 +146,11 @@ def draft_version(config: Config) -> str:
     """
     if config.version is None:
         return "unreleased"
-    from releasekit.fragments import validate_directory
+    from releasekit.fragments import roles, validate_directory
     from releasekit.versions import next_version, required_bump
 
     fragments, _ = validate_directory(config.root, config.fragments)
-    kinds = {f.type for f in fragments}
+    kinds = roles(fragments, config.fragments)
     current = config.version.current
     bump = required_bump(current, "breaking" in kinds) or ("minor" if "feature" in kinds else "patch")
     return next_version(current, bump)

@@ -83,7 +83,12 @@ def settings(start: str) -> Settings:
         os.fspath(cfg.root), cfg.fragments, cfg.remote, cfg.release_branch, cfg.source_paths, cfg.project_name
     )
     if root is not None and cfg.fragments.configured:
-        hookcache.store(_RECORD, root, __version__, [os.fspath(cfg.pyproject)], result.dump())
+        from releasekit import git
+
+        # The settings also come from towncrier.toml and, for the release branch, the remote's HEAD.
+        inputs = [os.fspath(cfg.pyproject), os.fspath(cfg.root / "towncrier.toml")]
+        head = git.remote_head_path(cfg.root, cfg.remote)
+        hookcache.store(_RECORD, root, __version__, [*inputs, *([head] if head else [])], result.dump())
     return result
 
 

@@ -14,6 +14,7 @@ from releasekit.errors import CommandError, StepFailed
 from releasekit.process import python_module, run
 from releasekit.steps import Context, Step
 from releasekit.steps.prepare import apply_release
+from releasekit.versions import tag_for
 
 DEFAULT_BUILD_REQUIRES = ["setuptools>=40.8.0"]
 
@@ -120,6 +121,9 @@ def run_build(ctx: Context) -> str:
         git.clone(root, src, git.head(root))
         _borrow_identity(root, src)
         apply_release(src, ctx.config, record.version)
+        if not ctx.config.require_version().writes_files:
+            # The backend reads the version from the tag: give the throwaway commit its tag.
+            git.git("tag", tag_for(record.version), cwd=src)
         rev = "HEAD"
         outdir = ctx.workdir / "dist"
         from releasekit.errors import ReleasekitError

@@ -19,14 +19,14 @@ def fragment_problems(config: Config, current: str, new: str) -> list[str]:
     The files are judged by ``releasekit.fragments.validate_directory``, as the hook
     judges them; the bump a ``breaking`` fragment needs is checked here.
     """
-    from releasekit.fragments import validate_directory
+    from releasekit.fragments import roles, validate_directory
 
     where = config.fragments.directory
     found, findings = validate_directory(config.root, config.fragments)
     problems = [f.text() for f in findings if f.level == "error"]
     if not found and not problems:
         return [f"{where}/: no changelog fragments; there is nothing to release"]
-    if "breaking" in {f.type for f in found}:
+    if "breaking" in roles(found, config.fragments):
         needed = required_bump(current, breaking=True)
         done = bump_kind(current, new)
         if needed and _ORDER[done] < _ORDER[needed]:
@@ -37,10 +37,13 @@ def fragment_problems(config: Config, current: str, new: str) -> list[str]:
 
 
 def suggested_bump(config: Config, current: str) -> str:
-    """The bump the fragments ask for: breaking -> major (minor before 1.0), feature -> minor, else patch."""
-    from releasekit.fragments import validate_directory
+    """The bump the fragments ask for: breaking -> major (minor before 1.0), feature -> minor, else patch.
 
-    kinds = {f.type for f in validate_directory(config.root, config.fragments)[0]}
+    Types count by their role (``removal`` is breaking, see ``FragmentsConfig.role_of``).
+    """
+    from releasekit.fragments import roles, validate_directory
+
+    kinds = roles(validate_directory(config.root, config.fragments)[0], config.fragments)
     if "breaking" in kinds:
         return required_bump(current, breaking=True) or "major"
     return "minor" if "feature" in kinds else "patch"
