@@ -33,37 +33,55 @@ def _names_version(title: str, version: str) -> bool:
     return re.search(rf"(?<![\w.]){re.escape(version)}(?![\w]|\.\d)", title) is not None
 
 
-def _headings(lines: list[str]) -> list[tuple[int, int, str, int]]:
+def _headings(lines: list[str], markup: str | None = None) -> list[tuple[int, int, str, int]]:
     """Every heading outside fenced code: ``(first line, lines it takes, title, level)``.
 
     ``#`` headings have levels 1-6. Underlined titles are reST sections, ranked by the
-    order in which their underline characters first appear; in a file that also has
-    ``#`` headings (Markdown) they are setext headings, ``=`` level 1 and ``-`` level 2.
+    order in which their adornments first appear (an overlined title ranks apart from an
+    underlined one with the same character); in Markdown they are setext headings, ``=``
+    level 1 and ``-`` level 2. ``markup`` is ``"md"``, ``"rst"`` or ``"txt"``; without it, a
+    file with ``#`` headings is Markdown. Only Markdown has fenced code: in reST a line of
+    ``~`` is an underline.
     """
-    found: list[tuple[int, int, str, int | str]] = []  # the level, or for now the underline character
-    marks: list[str] = []  # underline characters, in the order they first appear
-    markdown = False
+    markdown = markup == "md" or (markup is None and any(_HEADING.match(line) for line in lines))
+    found: list[tuple[int, int, str, int | str]] = []  # the level, or for now the adornment
+    marks: list[str] = []  # adornments, in the order they first appear
     in_fence = False
+    skip_to = 0
     for i, line in enumerate(lines):
-        if _FENCE.match(line):
+        if i < skip_to:
+            continue
+        if markdown and _FENCE.match(line):
             in_fence = not in_fence
             continue
         if in_fence:
             continue
-        atx = _HEADING.match(line)
+        atx = _HEADING.match(line) if markdown else None
         if atx:
-            markdown = True
             found.append((i, 1, atx.group(2), len(atx.group(1))))
             continue
         below = lines[i + 1] if i + 1 < len(lines) else ""
+        over = _UNDERLINE.match(line)
+        if over and not markdown and i + 2 < len(lines):
+            # An overlined title: the same adornment above and below.
+            title = lines[i + 1].strip()
+            under = _UNDERLINE.match(lines[i + 2])
+            if title and under and under.group(1) == over.group(1) and not _UNDERLINE.match(lines[i + 1]):
+                mark = "over" + over.group(1)
+                if mark not in marks:
+                    marks.append(mark)
+                found.append((i, 3, title, mark))
+                skip_to = i + 3
+                continue
         underline = _UNDERLINE.match(below)
         title = line.strip()
-        is_title = title and not _UNDERLINE.match(line) and not _LIST_ITEM.match(title)
+        is_title = title and not over and not _LIST_ITEM.match(title) and not line[:1].isspace()
         if underline and is_title and len(below.strip()) >= min(len(title), 3):
             mark = underline.group(1)
             if mark not in marks:
                 marks.append(mark)
             found.append((i, 2, title, mark))
+            skip_to = i + 2
 
     def level(mark: int | str) -> int:
         if isinstance(mark, int):
@@ -75,20 +93,53 @@ def _headings(lines: list[str]) -> list[tuple[int, int, str, int]]:
     return [(first, size, title, level(mark)) for first, size, title, mark in found]
 
 
-def find_section(text: str, version: str, *, start_string: str | None = None) -> Section | None:
-    """The section of a Markdown or reST changelog whose heading names ``version`` (``v`` prefix allowed).
+# A version at the start of a plain-text line, after at most a few words ("Version 1.2.0", "proj 1.2.0 (date)").
+_PLAIN_VERSION = re.compile(r"^(?:[A-Za-z][\w.-]*[ \t]+){0,3}v?\d+\.\d+(?:\.\d+)?\S*(?:[ \t].*)?$")
+
+
+def _plain_headings(lines: list[str]) -> list[tuple[int, int, str, int]]:
+    """Headings of a plain-text changelog: unindented lines that open with a version, after a blank line."""
+    found = []
+    for i, line in enumerate(lines):
+        blank_before = i == 0 or not lines[i - 1].strip()
+        if blank_before and line[:1].strip() and len(line) <= 100 and _PLAIN_VERSION.match(line.rstrip()):
+            found.append((i, 1, line.strip(), 1))
+    return found
+
+
+def markup_of(filename: str) -> str:
+    """The changelog's markup from its name: ``md``, ``rst`` or ``txt`` (plain text, and no extension)."""
+    lower = filename.lower()
+    if lower.endswith((".md", ".markdown")):
+        return "md"
+    if lower.endswith((".rst", ".rest")):
+        return "rst"
+    return "txt"
+
+
+def find_section(
+    text: str, version: str, *, start_string: str | None = None, markup: str | None = None
+) -> Section | None:
+    """The section of a Markdown, reST or plain-text changelog whose heading names ``version`` (``v`` prefix allowed).
 
     It runs to the next heading of the same or a higher level. Headings inside fenced
     code blocks do not count. Only the part after ``start_string`` is searched, when it is there.
+    A plain-text changelog without titles has a heading wherever an unindented line opens
+    with a version.
     """
     version = version[1:] if version[:1] in ("v", "V") and version[1:2].isdigit() else version
     if start_string and start_string.strip() in text:
         text = text.split(start_string.strip(), 1)[1]
     lines = text.splitlines()
-    headings = _headings(lines)
+    headings = _headings(lines, markup)
     for n, (_, _, title, _) in enumerate(headings):
         if _names_version(title, version):
             return _section_at(lines, headings, n)
+    if markup == "txt":
+        plain = _plain_headings(lines)
+        for n, (_, _, title, _) in enumerate(plain):
+            if _names_version(title, version):
+                return _section_at(lines, plain, n)
     return None
 
 
@@ -125,7 +176,12 @@ def version_notes(config: Config, version: str) -> str:
         raise ReleasekitError(f"{config.fragments.filename}: file not found") from None
     except UnicodeDecodeError:
         raise ReleasekitError(f"{config.fragments.filename}: not valid UTF-8") from None
-    section = find_section(text, version, start_string=_start_string(config.root, config.pyproject))
+    markup = markup_of(config.fragments.filename)
+    start = _start_string(config.root, config.pyproject)
+    if start is None and config.fragments.configured:
+        # towncrier's own default marker, when the configuration sets none.
+        start = "<!-- towncrier release notes start -->" if markup == "md" else ".. towncrier release notes start"
+    section = find_section(text, version, start_string=start, markup=markup)
     if section is None:
         raise ReleasekitError(f"{config.fragments.filename}: no section for version {version}")
     return section.body
