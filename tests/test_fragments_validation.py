@@ -129,7 +129,9 @@ def test_parse_name_for_rst_projects(tmp_path: Path) -> None:
     write_files(tmp_path, files)
     spec = config.load(tmp_path).fragments
     assert parse_name("3.feature.rst", spec) == ("3", "feature")
-    assert parse_name("3.feature.md", spec) == "fragment name must end in .rst (or have no extension): <issue>.<type>.rst or " + (
+    assert parse_name(
+        "3.feature.md", spec
+    ) == "fragment name must end in .rst (or have no extension): <issue>.<type>.rst or " + (
         "+<slug>.<type>.rst, e.g. 123.feature.rst"
     )
     assert create_command("3", "bugfix", "Fixed", ".rst") == "towncrier create --content 'Fixed' 3.bugfix.rst"

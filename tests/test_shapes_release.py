@@ -165,7 +165,9 @@ def legacy_files(name: str, module: str) -> dict[str, str]:
         "setup.py": (
             "from setuptools import find_packages, setup\n\n"
             f'setup(\n    name="{name}",\n    version="1.4.2",\n    packages=find_packages("src"),\n'
-            '    package_dir={"": "src"},\n)\n'
+            '    package_dir={"": "src"},\n'
+            '    long_description=open("README.rst", encoding="utf-8").read(),\n'
+            '    long_description_content_type="text/x-rst",\n)\n'
         ),
         "MANIFEST.in": "include *.rst *.toml *.cfg tox.ini\nrecursive-include docs *.py\ngraft changelog\n",
         f"src/{module}/__init__.py": f'"""The {name} package."""\n\n__version__ = "1.4.2"\n',
@@ -303,7 +305,9 @@ requires-python = ">=3.10"
     # No file holds the version: the release commit changes only the changelog and the fragments.
     changed = git(project.origin, "diff", "--name-only", "v0.2.0~1", "v0.2.0").splitlines()
     assert changed == ["CHANGELOG.md", "changelog.d/7.feature.md"]
-    assert sorted(before.splitlines()) == sorted([*git(project.root, "ls-files").splitlines(), "changelog.d/7.feature.md"])
+    assert sorted(before.splitlines()) == sorted(
+        [*git(project.root, "ls-files").splitlines(), "changelog.d/7.feature.md"]
+    )
     changelog = _show(project, "0.2.0", "CHANGELOG.md")
     assert changelog.count("Shouts.") == 1 and changelog.index("## 0.2.0") < changelog.index("## 0.1.0")
     assert releasekit("notes", "0.2.0", cwd=project.root).stdout == "### Features\n\n- Shouts. (#7)\n"
