@@ -62,6 +62,20 @@ class VersionConfig(Record):
     conflicts: tuple[Conflict, ...] = ()
     backend: str | None = None  # for "tag" and "file": the tool that reads the version
 
+    def checked(self, root: Path) -> VersionConfig:
+        """This configuration, once its version is known to be a release version.
+
+        A version from bump-my-version's configuration is checked when it is read; one from
+        ``[project]`` or a version file only when a command needs it, so that commands that
+        do not (``check links``) work on any project.
+        """
+        if self.scheme in ("project", "file"):
+            from releasekit.semver import check_release_version
+
+            where = "[project] version" if self.scheme == "project" else "version"
+            check_release_version(self.current, where=f"{self.source.relative_to(root).as_posix()}: {where}")
+        return self
+
     @property
     def writes_files(self) -> bool:
         """False when no file carries the version (it comes from the tag)."""
@@ -255,9 +269,6 @@ def find(root: Path, data: Mapping[str, Any]) -> VersionConfig | None:
             return VersionConfig(current, (VersionFile(rel),), path, "file", backend=backend)
         return None
     if static is not None:
-        from releasekit.semver import check_release_version
-
-        check_release_version(static, where="pyproject.toml: [project] version")
         return VersionConfig(static, (VersionFile("pyproject.toml"),), root / "pyproject.toml", "project")
     return None
 
@@ -333,11 +344,7 @@ def read_file_version(path: Path, rel: str) -> str:
     if text is None:
         raise ReleasekitError(f"{rel}: file not found (the build backend reads the version from it)")
     found = assigned_versions(text)
-    value = found[0] if found else text.strip()
-    from releasekit.semver import check_release_version
-
-    check_release_version(value, where=f"{rel}: version")
-    return value
+    return found[0] if found else text.strip()[:100]
 
 
 def latest_tag_version(root: Path) -> str:

@@ -118,7 +118,7 @@ class Config(Record):
                 ".bumpversion.toml, setup.cfg or [tool.bumpversion]), no [project] version, and no dynamic "
                 "version releasekit knows; add [tool.bumpversion] with current_version and [[tool.bumpversion.files]]"
             )
-        return self.version
+        return self.version.checked(self.root)
 
 
 def read_toml(path: Path) -> dict[str, Any]:

@@ -207,7 +207,7 @@ def draft_version(config: Config) -> str:
 
     fragments, _ = validate_directory(config.root, config.fragments)
     kinds = roles(fragments, config.fragments)
-    current = config.version.current
+    current = config.require_version().current
     bump = required_bump(current, "breaking" in kinds) or ("minor" if "feature" in kinds else "patch")
     return next_version(current, bump)
 
