@@ -227,7 +227,10 @@ def _conflict(other: Path, other_config: VersionConfig, used: VersionConfig) -> 
     mine = sorted((f.path, f.search or "") for f in other_config.files)
     theirs = sorted((f.path, f.search or "") for f in used.files)
     if mine != theirs:
-        return Conflict(other, 1, f"its file list differs from the one in {source}")
+        header = "[tool.bumpversion]" if other.suffix == ".toml" else "[bumpversion]"
+        lines = _text(other).splitlines()
+        line = next((n for n, text in enumerate(lines, 1) if text.strip() == header), 1)
+        return Conflict(other, line, f"its file list differs from the one in {source}")
     return None
 
 

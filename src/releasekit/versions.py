@@ -172,6 +172,9 @@ def _probe_known(path: str, text: str, current: str) -> list[tuple[int, str, tup
             if table == "project":
                 found.append((match.start("v"), match.group("v"), (current,)))
         return found
+    bare = text.strip()
+    if bare and "\n" not in bare and re.fullmatch(_VERSIONISH, bare):
+        return [(text.index(bare), bare, (current,))]  # a file holding nothing but the version (VERSION)
     short = ".".join(current.split(".")[:2])
     for match in _ASSIGNMENT.finditer(text):
         accepted: tuple[str, ...] = (current,)
