@@ -245,13 +245,23 @@ def find(root: Path, data: Mapping[str, Any]) -> VersionConfig | None:
     static = project.get("version") if isinstance(project.get("version"), str) else None
     if isinstance(dynamic, list) and "version" in dynamic:
         static = None
-    found = [root / name for name in CONFIG_FILES if has_config(root / name)]
+    pyproject = root / "pyproject.toml"
+    tool = data.get("tool")
+    in_pyproject = isinstance(tool, dict) and isinstance(tool.get("bumpversion"), dict)
+
+    def options(path: Path) -> dict[str, Any]:
+        # pyproject.toml is parsed already: only the other files are read here.
+        return dict(tool["bumpversion"]) if path == pyproject and isinstance(tool, dict) else read_options(path)
+
+    found = [
+        root / name for name in CONFIG_FILES if (in_pyproject if name == "pyproject.toml" else has_config(root / name))
+    ]
     if found:
-        used = _from_options(read_options(found[0]), found[0], static)
+        used = _from_options(options(found[0]), found[0], static)
         conflicts = []
         for other in found[1:]:
             try:
-                other_config = _from_options(read_options(other), other, static)
+                other_config = _from_options(options(other), other, static)
             except ReleasekitError as exc:
                 detail = f"a second configuration, unreadable ({exc}); bump-my-version uses {found[0].name}"
                 conflicts.append(Conflict(other, 1, detail))
