@@ -403,7 +403,7 @@ Version 1.2.3 (2026-01-01)
 @pytest.mark.parametrize(
     ("filename", "text", "expected"),
     [
-        ("CHANGES.rst", RST_OVERLINED, "Features\n========\n\n- New.\n"),
+        ("CHANGES.rst", RST_OVERLINED, "### Features\n\n- New.\n"),
         ("CHANGES.txt", PLAIN, "  * New.\n  * Also new.\n"),
         ("CHANGES", PLAIN, "  * New.\n  * Also new.\n"),
         (
@@ -414,11 +414,11 @@ Version 1.2.3 (2026-01-01)
         (
             "NEWS.rst",
             "Release 1.3.0\n^^^^^^^^^^^^^\n\nFixes\n*****\n\n- New.\n\nRelease 1.2.3\n^^^^^^^^^^^^^\n\n- Old.\n",
-            "Fixes\n*****\n\n- New.\n",
+            "### Fixes\n\n- New.\n",
         ),
     ],
 )
-def test_notes_hold_exactly_one_version(tmp_path: Path, filename: str, text: str, expected: str) -> None:
+def test_notes_hold_exactly_one_version_as_markdown(tmp_path: Path, filename: str, text: str, expected: str) -> None:
     pyproject = f'[project]\nname = "shape"\nversion = "1.3.0"\n\n[tool.towncrier]\nfilename = "{filename}"\n'
     repo = make_repo(tmp_path / "p", {"pyproject.toml": pyproject, filename: text})
     result = releasekit("notes", "1.3.0", cwd=repo)

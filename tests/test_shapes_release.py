@@ -192,7 +192,7 @@ def test_setup_py_legacy_cfg_rst_changelog_on_master(tmp_path: Path, servers: In
     assert "versions: 4 files hold 1.4.2" in checked.stderr
     notes = releasekit("notes", "1.4.2", cwd=project.root)
     assert notes.returncode == 0, notes.output
-    assert notes.stdout == "Bugfixes\n^^^^^^^^\n\n- Fixed the old crash.\n"
+    assert notes.stdout == "### Bugfixes\n\n- Fixed the old crash.\n"  # as Markdown, for the GitHub release
     # The project's own format: no extension, its own types (a vendor change suggests a minor release).
     _change_with_fragment(project, "master", f"src/{module}/__init__.py", "changelog/12.feature", "Added shout().\n")
     write_files(project.root, {"changelog/+urllib3.vendor": "Vendored urllib3 2.2.\n"})

@@ -184,7 +184,38 @@ def version_notes(config: Config, version: str) -> str:
     section = find_section(text, version, start_string=start, markup=markup)
     if section is None:
         raise ReleasekitError(f"{config.fragments.filename}: no section for version {version}")
-    return section.body
+    return section.body if markup == "md" else as_markdown(section.body)
+
+
+_LITERAL = re.compile(r"``([^`]+)``")
+_LINK = re.compile(r"`([^`<]+?)\s*<([^`>]+)>`__?")
+_ROLE = re.compile(r":[\w:+-]+:`([^`]+)`")
+
+
+def as_markdown(body: str) -> str:
+    """A reST or plain-text section body as Markdown: titles become ``###`` headings (by rank),
+    ````literal```` becomes ```literal```, ```text <url>`_`` a link, and ``:role:`x``` plain ```x```.
+
+    The notes are printed as Markdown (the GitHub release renders them so); lists and
+    paragraphs read the same in both.
+    """
+    lines = body.splitlines()
+    headings = _headings(lines, "rst")
+    ranks = sorted({level for *_, level in headings})
+    out: list[str] = []
+    at = 0
+    for first, size, title, level in headings:
+        out += [_inline(line) for line in lines[at:first]]
+        out.append("#" * min(6, 3 + ranks.index(level)) + " " + _inline(title))
+        at = first + size
+    out += [_inline(line) for line in lines[at:]]
+    return "\n".join(out).strip("\n") + "\n"
+
+
+def _inline(line: str) -> str:
+    line = _LINK.sub(lambda m: f"[{m.group(1)}]({m.group(2)})", line)
+    line = _LITERAL.sub(lambda m: f"`{m.group(1)}`", line)
+    return _ROLE.sub(lambda m: f"`{m.group(1)}`", line)
 
 
 def _start_string(root: Path, pyproject: Path) -> str | None:
