@@ -356,9 +356,21 @@ def test_release_branch_from_the_repository(tmp_path: Path) -> None:
     assert config.load(repo).release_branch == "trunk"  # the remote's HEAD
     write_files(repo, {"pyproject.toml": files["pyproject.toml"] + '\n[tool.releasekit]\nrelease_branch = "dev"\n'})
     assert config.load(repo).release_branch == "dev"  # configured: as it says
-    clone = tmp_path / "clone"
-    git(tmp_path, "clone", "-q", str(tmp_path / "origin.git"), str(clone))
     assert config.load(make_repo(tmp_path / "m", files)).release_branch == "main"
+
+
+def test_the_only_remote_is_the_release_remote(tmp_path: Path) -> None:
+    files = {"pyproject.toml": '[project]\nname = "shape"\nversion = "1.0.0"\n'}
+    repo = make_repo(tmp_path / "p", files, branch="master")
+    assert config.load(repo).remote == "origin"  # none at all: the usual name
+    git(repo, "init", "-q", "--bare", "-b", "master", str(tmp_path / "up.git"))
+    git(repo, "remote", "add", "upstream", str(tmp_path / "up.git"))
+    git(repo, "push", "-q", "upstream", "master")
+    git(repo, "remote", "set-head", "upstream", "master")
+    cfg = config.load(repo)
+    assert (cfg.remote, cfg.release_branch) == ("upstream", "master")
+    git(repo, "remote", "add", "origin", str(tmp_path / "up.git"))
+    assert config.load(repo).remote == "origin"
 
 
 # --- changelogs -----------------------------------------------------------------------------------

@@ -293,6 +293,13 @@ def _release_branch(root: Path, remote: str) -> str:
     return git.default_branch(root, remote) or "main"
 
 
+def _remote(root: Path) -> str:
+    """The repository's own remote: origin, else its only remote; origin when unknown."""
+    from releasekit import git
+
+    return git.default_remote(root) or "origin"
+
+
 def load(start: Path | str | None = None) -> Config:
     """Find pyproject.toml at or above ``start`` and parse the whole configuration."""
     root = find_root(Path(start or os.getcwd()).resolve())
@@ -305,6 +312,7 @@ def load(start: Path | str | None = None) -> Config:
     github = own.get("github", {})
     source_paths = own.get("source_paths")
     name = project.get("name") if isinstance(project.get("name"), str) else None
+    remote = own.get("remote") or _remote(root)
     return Config(
         root=root,
         pyproject=pyproject,
@@ -314,8 +322,8 @@ def load(start: Path | str | None = None) -> Config:
             roles=_fragment_roles(own, pyproject)
         ),
         coverage_fail_under=_coverage_threshold(data, pyproject),
-        release_branch=own.get("release_branch") or _release_branch(root, own.get("remote", "origin")),
-        remote=own.get("remote", "origin"),
+        release_branch=own.get("release_branch") or _release_branch(root, remote),
+        remote=remote,
         sign_tags=own.get("sign_tags", False),
         source_paths=tuple(str(p) for p in source_paths) if source_paths is not None else None,
         test_index=_index("TestPyPI", own.get("test_index", {}), DEFAULT_TEST_INDEX, "RELEASEKIT_TEST_"),

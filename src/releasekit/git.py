@@ -239,10 +239,28 @@ def default_branch(top: PathLike, remote: str) -> str | None:
     return None
 
 
-def remote_head_path(top: PathLike, remote: str) -> str | None:
-    """The file that records the remote's default branch (its stamp changes when that does)."""
+def default_remote(top: PathLike) -> str | None:
+    """The remote releases go to when none is configured: ``origin`` when the repository has
+    it, else its only remote. Read from the repository's config file, without starting git."""
     refs = _refs_dir(top)
-    return str(refs / "refs" / "remotes" / remote / "HEAD") if refs is not None else None
+    config_file = refs / "config" if refs is not None else None
+    if config_file is None or not config_file.is_file():
+        return None
+    names = []
+    for line in config_file.read_text(encoding="utf-8", errors="replace")[: 1 << 20].splitlines():
+        stripped = line.strip()
+        if stripped.startswith('[remote "') and stripped.endswith('"]'):
+            names.append(stripped[len('[remote "') : -2])
+    if "origin" in names:
+        return "origin"
+    return names[0] if len(names) == 1 and _plain_branch_name(names[0]) else None
+
+
+def default_branch_inputs(top: PathLike, remote: str) -> list[str]:
+    """The files ``default_remote`` and ``default_branch`` read the answer from: the remote's
+    HEAD and the repository's config (their stamps change when the answer can)."""
+    refs = _refs_dir(top)
+    return [str(refs / "refs" / "remotes" / remote / "HEAD"), str(refs / "config")] if refs is not None else []
 
 
 def tag_ref_paths(top: PathLike) -> list[str] | None:

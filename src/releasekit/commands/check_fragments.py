@@ -85,10 +85,11 @@ def settings(start: str) -> Settings:
     if root is not None and cfg.fragments.configured:
         from releasekit import git
 
-        # The settings also come from towncrier.toml and, for the release branch, the remote's HEAD.
+        # The settings also come from towncrier.toml and, for the remote and the release branch,
+        # from the repository's config and the remote's HEAD.
         inputs = [os.fspath(cfg.pyproject), os.fspath(cfg.root / "towncrier.toml")]
-        head = git.remote_head_path(cfg.root, cfg.remote)
-        hookcache.store(_RECORD, root, __version__, [*inputs, *([head] if head else [])], result.dump())
+        inputs += git.default_branch_inputs(cfg.root, cfg.remote)
+        hookcache.store(_RECORD, root, __version__, inputs, result.dump())
     return result
 
 
