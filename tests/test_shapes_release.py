@@ -17,6 +17,7 @@ import pytest
 
 from releasekit.localindex import pypiserver
 from tests.helpers.cli import releasekit
+from tests.helpers.github_api import fake_github
 from tests.helpers.gitrepo import add_origin, commit_all, git, make_repo, write_files
 from tests.helpers.releaseproj import Project, unique_name
 from tests.test_release_pipeline import CANARY, USER, Indexes, files_of, index_env, release
@@ -98,6 +99,9 @@ LEGACY_PYPROJECT = """\
 [build-system]
 requires = ["setuptools>=61"]
 build-backend = "setuptools.build_meta"
+
+[tool.releasekit.github]
+repository = "owner/legacy"
 
 [tool.towncrier]
 name = "{name}"
@@ -199,9 +203,20 @@ def test_setup_py_legacy_cfg_rst_changelog_on_master(tmp_path: Path, servers: In
     commit_all(project.root, "Vendor urllib3")
     git(project.root, "push", "-q", "origin", "master")
 
-    result = release(project, "minor", "--yes", env=index_env(servers))
+    dry = release(project, "minor", "--dry-run", env=index_env(servers))
+    assert dry.returncode == 0, dry.output
+    assert "Added shout()." in dry.stdout and "Fixed the old crash." not in dry.stdout  # the plan's notes
+    token = "ghp_canary_legacy_0000111122223333"
+    with fake_github(token, "owner/legacy") as (api_url, github):
+        env = index_env(servers, GITHUB_TOKEN=token, RELEASEKIT_GITHUB_API_URL=api_url)
+        result = release(project, "minor", "--yes", env=env)
     assert result.returncode == 0, result.output
     _released(project, servers, "1.5.0", "master")
+    body = github.releases["v1.5.0"]["body"]
+    assert body.startswith("### Features\n\n- Added shout(). (#12)\n") and "Vendored urllib3 2.2." in body
+    assert "Fixed the old crash." not in body and "~~~" not in body and "^^^" not in body
+    summary = result.stdout.split("Release notes:", 1)[1]
+    assert "Added shout()." in summary and "Fixed the old crash." not in summary
     assert 'version="1.5.0"' in _show(project, "1.5.0", "setup.py")
     assert '__version__ = "1.5.0"' in _show(project, "1.5.0", f"src/{module}/__init__.py")
     conf = _show(project, "1.5.0", "docs/conf.py")
@@ -349,6 +364,8 @@ python_version = "3.10"
     _released(project, servers, "0.1.1", "main")
     pyproject = _show(project, "0.1.1", "pyproject.toml")
     assert 'version = "0.1.1"' in pyproject and 'python_version = "3.10"' in pyproject
+    changelog = _show(project, "0.1.1", "CHANGELOG.md")
+    assert changelog.count("Shouts.") == 1 and changelog.index("## 0.1.1") < changelog.index("## 0.1.0")
     assert releasekit("notes", "0.1.1", cwd=project.root).stdout == "### Bug Fixes\n\n- Shouts.\n"
 
 
@@ -386,4 +403,6 @@ packages = ["src/{module}"]
     assert result.returncode == 0, result.output
     _released(project, servers, "2.1.0", "main")
     assert '__version__ = "2.1.0"' in _show(project, "2.1.0", f"src/{module}/__init__.py")
+    changelog = _show(project, "2.1.0", "CHANGELOG.md")
+    assert changelog.count("Shouts.") == 1 and changelog.index("## 2.1.0") < changelog.index("## 0.1.0")
     assert releasekit("notes", "2.1.0", cwd=project.root).stdout == "### Features\n\n- Shouts. (#3)\n"
