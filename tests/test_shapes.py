@@ -456,3 +456,32 @@ def test_mkdocs_yml_below_the_root_governs_its_docs_dir(tmp_path: Path, capsys: 
     assert code == 1
     # python-markdown slugs in the site, root links from its docs_dir and from the Sphinx source.
     assert places(findings) == {("docs/en/pages/index.md", *at(page, "[a]"))}
+
+
+@pytest.mark.parametrize(
+    ("files", "line"),
+    [
+        (
+            {".bumpversion.cfg": "[bumpversion]\ncurrent_version = 1.0.0\n[bumpversion\n"},
+            "releasekit: error: .bumpversion.cfg:3: invalid INI: not a section header nor a key = value line",
+        ),
+        (
+            {"setup.cfg": "[bumpversion]\ncurrent_version = 1.0.0\nsearch = 100%({current_version})\n"},
+            "releasekit: error: setup.cfg: invalid INI: bad interpolation variable reference '%({current_version})'",
+        ),
+        (
+            {".bumpversion.cfg": "[bumpversion]\ncommit = True\n"},
+            "releasekit: error: .bumpversion.cfg: [bumpversion] current_version is missing or not a string",
+        ),
+        (
+            {"pyproject.toml": PYPROJECT + '[tool.hatch.version]\npath = "src/shape/gone.py"\n'},
+            "releasekit: error: src/shape/gone.py: file not found (the build backend reads the version from it)",
+        ),
+    ],
+)
+def test_broken_version_sources_are_one_line(tmp_path: Path, files: dict[str, str], line: str) -> None:
+    repo = make_repo(tmp_path / "p", {"pyproject.toml": PYPROJECT, "README.md": "# x\n", **files})
+    result = releasekit("check", "versions", cwd=repo)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0].startswith(line), result.stderr
+    assert len(result.stderr.splitlines()) == 1 and result.stdout == ""

@@ -69,6 +69,9 @@ class VersionConfig(Record):
         ``[project]`` or a version file only when a command needs it, so that commands that
         do not (``check links``) work on any project.
         """
+        if self.scheme == "file" and not self.source.is_file():
+            rel = self.source.relative_to(root).as_posix()
+            raise ReleasekitError(f"{rel}: file not found (the build backend reads the version from it)")
         if self.scheme in ("project", "file"):
             from releasekit.semver import check_release_version
 
@@ -147,9 +150,14 @@ def read_ini(path: Path) -> dict[str, Any]:
                     if key in entry:
                         entry[key] = str(entry[key]).strip() in ("True", "true")
                 options["files"].append(entry)
+    except configparser.ParsingError as exc:
+        lineno = exc.errors[0][0] if exc.errors else 1
+        raise ReleasekitError(
+            f"{path.name}:{lineno}: invalid INI: not a section header nor a key = value line"
+        ) from None
     except configparser.Error as exc:
         message = str(exc).splitlines()[0]
-        raise ReleasekitError(f"{path.name}: invalid INI: {message}") from None
+        raise ReleasekitError(f"{path.name}: invalid INI: {message[:200]}") from None
     return options
 
 
@@ -353,9 +361,9 @@ def read_file_version(path: Path, rel: str) -> str:
     """The version a dynamic version file holds (``__version__ = "..."``, or a bare version)."""
     from releasekit.versions import assigned_versions
 
-    text = _text(path) if path.is_file() else None
-    if text is None:
-        raise ReleasekitError(f"{rel}: file not found (the build backend reads the version from it)")
+    if not path.is_file():
+        return ""  # reported when a command needs the version (VersionConfig.checked)
+    text = _text(path)
     found = assigned_versions(text)
     return found[0] if found else text.strip()[:100]
 
