@@ -406,3 +406,40 @@ packages = ["src/{module}"]
     changelog = _show(project, "2.1.0", "CHANGELOG.md")
     assert changelog.count("Shouts.") == 1 and changelog.index("## 2.1.0") < changelog.index("## 0.1.0")
     assert releasekit("notes", "2.1.0", cwd=project.root).stdout == "### Features\n\n- Shouts. (#3)\n"
+
+
+def test_flit_module_dunder_version(tmp_path: Path, servers: Indexes) -> None:
+    name = unique_name("rk-flit")
+    module = name.replace("-", "_")
+    head = f"""\
+[build-system]
+requires = ["flit_core>=3.4,<4"]
+build-backend = "flit_core.buildapi"
+
+[project]
+name = "{name}"
+dynamic = ["version", "description"]
+readme = "README.md"
+requires-python = ">=3.10"
+
+[tool.flit.module]
+name = "{module}"
+
+[tool.flit.sdist]
+include = ["CHANGELOG.md", "changelog.d/"]
+exclude = [".gitignore"]
+"""
+    init = f'"""The {name} package."""\n\n__version__ = "0.9.0"\n'
+    files = _md_files(name, module, head, init)
+    files[f"{module}/__init__.py"] = files.pop(f"src/{module}/__init__.py")  # flit's flat layout
+    project = _project(tmp_path, name, files)
+    checked = releasekit("check", "versions", cwd=project.root)
+    assert checked.returncode == 0, checked.output
+    assert "versions: 1 file hold 0.9.0" in checked.stderr
+    _change_with_fragment(project, "main", f"{module}/__init__.py", "changelog.d/+shout.feature.md", "Shouts.\n")
+
+    result = release(project, "--yes", env=index_env(servers))
+    assert result.returncode == 0, result.output
+    _released(project, servers, "0.10.0", "main")
+    assert '__version__ = "0.10.0"' in _show(project, "0.10.0", f"{module}/__init__.py")
+    assert releasekit("notes", "0.10.0", cwd=project.root).stdout == "### Features\n\n- Shouts.\n"
