@@ -485,3 +485,18 @@ def test_broken_version_sources_are_one_line(tmp_path: Path, files: dict[str, st
     assert result.returncode == 2
     assert result.stderr.splitlines()[0].startswith(line), result.stderr
     assert len(result.stderr.splitlines()) == 1 and result.stdout == ""
+
+
+def test_stale_with_sphinx_short_version(tmp_path: Path) -> None:
+    from tests.helpers.projects import seed_repo
+
+    repo = seed_repo(tmp_path / "seed", "1.2.3")
+    for rel in ("setup.py", "src/seed/__init__.py", "docs/conf.py"):
+        path = repo / rel
+        path.write_text(path.read_text().replace("1.2.3", "1.3.0").replace('"1.2"', '"1.3"'))
+    result = releasekit("check", "versions", cwd=repo)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == (
+        'pyproject.toml:6:20: current_version 1.2.3 is stale: the version files hold 1.3.0; set current_version = "1.3.0"'
+        " here (or bring the files back to 1.2.3)"
+    )

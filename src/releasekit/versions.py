@@ -284,7 +284,7 @@ def _where(config: Config) -> str:
     version = config.require_version()
     if version.scheme != "bumpversion":
         return "the project's version files"
-    return "[[tool.bumpversion.files]]" if version.source.suffix == ".toml" else f"{version.source.name}"
+    return "[[tool.bumpversion.files]]" if version.source.suffix == ".toml" else version.source.name
 
 
 def _conflict_finding(config: Config, conflict: object) -> Finding:
@@ -308,13 +308,13 @@ def _stale_finding(config: Config, found: list[str], problems: list[Finding]) ->
     A single file that disagrees is more likely an edit made by hand: its own finding says so.
     """
     version = config.require_version()
-    if version.scheme != "bumpversion" or len(found) < 2 or len(found) != len(problems) or len(set(found)) != 1:
+    # A short X.Y (Sphinx's version) agrees with the full version it abbreviates.
+    full = {v for v in found if not any(other.startswith(v + ".") for other in found)}
+    if version.scheme != "bumpversion" or len(found) < 2 or len(found) != len(problems) or len(full) != 1:
         return []
     if len({f.path for f in problems}) < 2:
         return []
-    real = found[0]
-    if real == ".".join(version.current.split(".")[:2]):
-        return []
+    real = full.pop()
     from releasekit.bumpconfig import current_version_position
 
     line, col = current_version_position(version.source)
