@@ -497,6 +497,6 @@ def test_stale_with_sphinx_short_version(tmp_path: Path) -> None:
     result = releasekit("check", "versions", cwd=repo)
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == (
-        'pyproject.toml:6:20: current_version 1.2.3 is stale: the version files hold 1.3.0; set current_version = "1.3.0"'
-        " here (or bring the files back to 1.2.3)"
+        "pyproject.toml:6:20: current_version 1.2.3 is stale: the version files hold 1.3.0; "
+        'set current_version = "1.3.0" here (or bring the files back to 1.2.3)'
     )
