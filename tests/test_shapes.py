@@ -500,3 +500,20 @@ def test_stale_with_sphinx_short_version(tmp_path: Path) -> None:
         "pyproject.toml:6:20: current_version 1.2.3 is stale: the version files hold 1.3.0; "
         'set current_version = "1.3.0" here (or bring the files back to 1.2.3)'
     )
+
+
+def test_a_project_version_bump_my_version_would_not_change(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": '[project]\nname = "shape"\nversion = "1.0.0"\n',
+        ".bumpversion.cfg": "[bumpversion]\ncurrent_version = 1.0.0\n\n[bumpversion:file:VERSION]\n",
+        "VERSION": "1.0.0\n",
+    }
+    repo = make_repo(tmp_path / "p", files)
+    result = releasekit("check", "versions", cwd=repo)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "pyproject.toml:3:12: [project] version is not among the files .bumpversion.cfg lists: bump-my-version will "
+        "leave it as it is and the release would build the old version; list pyproject.toml in .bumpversion.cfg"
+    ]
+    write_files(repo, {".bumpversion.cfg": files[".bumpversion.cfg"] + "\n[bumpversion:file:pyproject.toml]\n"})
+    assert releasekit("check", "versions", cwd=repo).returncode == 0

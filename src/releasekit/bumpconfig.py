@@ -61,6 +61,7 @@ class VersionConfig(Record):
     scheme: str = "bumpversion"  # one of SCHEMES
     conflicts: tuple[Conflict, ...] = ()
     backend: str | None = None  # for "tag" and "file": the tool that reads the version
+    project_version: str | None = None  # a static [project] version beside bump-my-version's configuration
 
     def checked(self, root: Path) -> VersionConfig:
         """This configuration, once its version is known to be a release version.
@@ -277,7 +278,7 @@ def find(root: Path, data: Mapping[str, Any]) -> VersionConfig | None:
             conflict = _conflict(other, other_config, used)
             if conflict:
                 conflicts.append(conflict)
-        return used._replace(conflicts=tuple(conflicts))
+        return used._replace(conflicts=tuple(conflicts), project_version=static)
     if isinstance(dynamic, list) and "version" in dynamic:
         backend = tag_backend(data)
         if backend is not None:

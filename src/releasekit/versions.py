@@ -271,6 +271,7 @@ def check_versions(config: Config, *, with_tags: bool = True) -> list[Finding]:
             file_findings.extend(problems)
     if not in_sync:
         findings.extend(_stale_finding(config, found, file_findings))
+    findings.extend(_unlisted_project_version(config))
     findings.extend(file_findings)
     if with_tags and version.writes_files:
         findings.extend(_newer_tag(config, version.current))
@@ -300,6 +301,32 @@ def _conflict_finding(config: Config, conflict: object) -> Finding:
         f"bump-my-version reads {used}, not this file, and the two configurations disagree "
         f"({conflict.detail}); keep one of them",
     )
+
+
+def _unlisted_project_version(config: Config) -> list[Finding]:
+    """A static ``[project] version`` that bump-my-version will not change: the release build would carry it.
+
+    bump-my-version keeps ``[project] version`` in step by itself only when its
+    configuration lives in pyproject.toml.
+    """
+    version = config.require_version()
+    if version.scheme != "bumpversion" or version.project_version is None or version.source == config.pyproject:
+        return []
+    if any(not entry.is_glob and entry.path == "pyproject.toml" for entry in version.files):
+        return []
+    text = config.pyproject.read_text(encoding="utf-8")
+    places = _probe_known("pyproject.toml", text, version.current)
+    line, col = _position(text, places[0][0]) if places else (1, 1)
+    name = version.source.name
+    return [
+        Finding(
+            "pyproject.toml",
+            line,
+            col,
+            f"[project] version is not among the files {name} lists: bump-my-version will leave it as it is "
+            f"and the release would build the old version; list pyproject.toml in {name}",
+        )
+    ]
 
 
 def _stale_finding(config: Config, found: list[str], problems: list[Finding]) -> list[Finding]:
