@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 # a test compares the two, so a change in bump-my-version is noticed.
 CONFIG_FILES = (".bumpversion.cfg", ".bumpversion.toml", "setup.cfg", "pyproject.toml")
 
-# How bump-my-version is told which version scheme applies.
+# Where the version lives: bump-my-version's configuration, a static [project] version,
+# a file the build backend reads, or git tags. Each is bumped its own way (steps.prepare).
 SCHEMES = ("bumpversion", "project", "file", "tag")
 
 
