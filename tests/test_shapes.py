@@ -517,3 +517,11 @@ def test_a_project_version_bump_my_version_would_not_change(tmp_path: Path) -> N
     ]
     write_files(repo, {".bumpversion.cfg": files[".bumpversion.cfg"] + "\n[bumpversion:file:pyproject.toml]\n"})
     assert releasekit("check", "versions", cwd=repo).returncode == 0
+
+
+def test_draft_notes_of_an_rst_project(tmp_path: Path) -> None:
+    repo = _towncrier_repo(tmp_path, {"12.feature": "Shouts ``loudly``.\n", "13.vendor": "urllib3 2.\n"})
+    write_files(repo, {"NEWS.rst": "News\n====\n\n.. towncrier release notes start\n"})
+    result = releasekit("notes", cwd=repo)
+    assert result.returncode == 0, result.output
+    assert result.stdout == "### Features\n\n- Shouts `loudly`. (#12)\n\n\n### Vendored\n\n- urllib3 2. (#13)\n"

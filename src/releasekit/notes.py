@@ -249,7 +249,14 @@ def draft_notes(config: Config) -> str:
         raise ReleasekitError(f"{config.pyproject.name}: no [tool.towncrier] section; nothing to draft notes from")
     version = draft_version(config)
     proc = run(python_module("towncrier", "build", "--draft", "--version", version), cwd=config.root)
-    lines = proc.stdout.strip("\n").splitlines()
-    if lines and _HEADING.match(lines[0]) and version in lines[0]:
-        lines = lines[1:]
-    return "\n".join(lines).strip("\n") + "\n"
+    markup = markup_of(config.fragments.filename)
+    draft = proc.stdout.strip("\n")
+    section = find_section(draft, version, markup=markup)
+    if section is not None and draft.startswith(section.heading):
+        body = section.body  # towncrier's title for the version, and nothing else, taken off
+    else:
+        lines = draft.splitlines()
+        if lines and _HEADING.match(lines[0]) and version in lines[0]:
+            lines = lines[1:]
+        body = "\n".join(lines).strip("\n") + "\n"
+    return body if markup == "md" else as_markdown(body)
