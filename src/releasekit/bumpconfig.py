@@ -97,13 +97,22 @@ def has_config(path: Path) -> bool:
     return isinstance(table, dict) and isinstance(table.get("bumpversion"), dict)
 
 
+# A configuration or version file is small; a larger one is not read to the end.
+READ_LIMIT = 1 << 20
+
+
 def _text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ReleasekitError(f"{path.name}: not valid UTF-8") from None
+        with path.open("rb") as handle:
+            data = handle.read(READ_LIMIT + 1)
     except OSError as exc:
         raise ReleasekitError(f"{path.name}: cannot read: {exc.strerror}") from None
+    if len(data) > READ_LIMIT:
+        raise ReleasekitError(f"{path.name}: larger than {READ_LIMIT >> 20} MiB; not a configuration file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ReleasekitError(f"{path.name}: not valid UTF-8") from None
 
 
 def _toml(path: Path) -> dict[str, Any]:
