@@ -525,3 +525,22 @@ def test_draft_notes_of_an_rst_project(tmp_path: Path) -> None:
     result = releasekit("notes", cwd=repo)
     assert result.returncode == 0, result.output
     assert result.stdout == "### Features\n\n- Shouts `loudly`. (#12)\n\n\n### Vendored\n\n- urllib3 2. (#13)\n"
+
+
+def test_a_project_in_a_subdirectory_takes_the_configuration_above_it(tmp_path: Path) -> None:
+    files = {
+        ".bumpversion.cfg": "[bumpversion]\ncurrent_version = 3.1.0\n\n[bumpversion:file:VERSION]\n",
+        "pkg/pyproject.toml": PYPROJECT,
+        "pkg/VERSION": "3.1.0\n",
+    }
+    repo = make_repo(tmp_path / "mono", files)
+    loaded = config.load(repo / "pkg").require_version()
+    assert (loaded.current, loaded.source) == (bmv_current(repo / "pkg"), repo / ".bumpversion.cfg")
+    assert releasekit("check", "versions", cwd=repo / "pkg").returncode == 0
+    write_files(repo, {"pkg/.bumpversion.toml": CONFIGS[".bumpversion.toml"], "pkg/VERSION": "1.0.2\n"})
+    result = releasekit("check", "versions", cwd=repo / "pkg")
+    assert result.stdout.splitlines() == [
+        "../.bumpversion.cfg:2:1: bump-my-version reads .bumpversion.toml, not this file, and the two "
+        "configurations disagree (current_version 3.1.0 here, 1.0.2 in .bumpversion.toml); keep one of them"
+    ]
+    assert bmv_current(repo / "pkg") == "1.0.2"

@@ -253,6 +253,22 @@ def _conflict(other: Path, other_config: VersionConfig, used: VersionConfig) -> 
     return None
 
 
+def search_dirs(root: Path) -> list[Path]:
+    """Where bump-my-version, started in ``root``, looks for its configuration: ``root`` and
+    its parents up to the top of the work tree (only ``root`` outside a repository)."""
+    dirs = [root]
+    while not (dirs[-1] / ".git").exists():
+        if dirs[-1].parent == dirs[-1]:
+            return [root]
+        dirs.append(dirs[-1].parent)
+    return dirs
+
+
+def config_paths(root: Path) -> list[Path]:
+    """Every file bump-my-version could take its configuration from, for a project at ``root``, in its order."""
+    return [folder / name for folder in search_dirs(root) for name in CONFIG_FILES]
+
+
 def find(root: Path, data: Mapping[str, Any]) -> VersionConfig | None:
     """The version configuration of the project at ``root`` (``data`` is its pyproject.toml).
 
@@ -272,9 +288,7 @@ def find(root: Path, data: Mapping[str, Any]) -> VersionConfig | None:
         # pyproject.toml is parsed already: only the other files are read here.
         return dict(tool["bumpversion"]) if path == pyproject and isinstance(tool, dict) else read_options(path)
 
-    found = [
-        root / name for name in CONFIG_FILES if (in_pyproject if name == "pyproject.toml" else has_config(root / name))
-    ]
+    found = [path for path in config_paths(root) if (in_pyproject if path == pyproject else has_config(path))]
     if found:
         used = _from_options(options(found[0]), found[0], static)
         conflicts = []

@@ -288,12 +288,19 @@ def _where(config: Config) -> str:
     return "[[tool.bumpversion.files]]" if version.source.suffix == ".toml" else version.source.name
 
 
+def _relative(path: Path, root: Path) -> str:
+    """``path`` from ``root``: a configuration above a project in a subdirectory is ``../.bumpversion.cfg``."""
+    import os
+
+    return Path(os.path.relpath(path, root)).as_posix()
+
+
 def _conflict_finding(config: Config, conflict: object) -> Finding:
     from releasekit.bumpconfig import Conflict
 
     assert isinstance(conflict, Conflict)
     used = config.require_version().source.name
-    rel = conflict.path.relative_to(config.root).as_posix()
+    rel = _relative(conflict.path, config.root)
     return Finding(
         rel,
         conflict.line,
@@ -347,7 +354,7 @@ def _stale_finding(config: Config, found: list[str], problems: list[Finding]) ->
     line, col = current_version_position(version.source)
     return [
         Finding(
-            version.source.relative_to(config.root).as_posix(),
+            _relative(version.source, config.root),
             line,
             col,
             f"current_version {version.current} is stale: the version files hold {real}; "
@@ -373,7 +380,7 @@ def cache_inputs(config: Config) -> list[str] | None:
     neither is recorded.
     """
     from releasekit import git
-    from releasekit.bumpconfig import CONFIG_FILES
+    from releasekit.bumpconfig import config_paths
 
     version = config.require_version()
     if version.scheme == "tag" or any(entry.is_glob for entry in version.files):
@@ -384,7 +391,7 @@ def cache_inputs(config: Config) -> list[str] | None:
     if refs is None:
         return None
     # Every file bump-my-version could take its configuration from: creating one changes the result.
-    configs = [config.root / name for name in CONFIG_FILES]
+    configs = config_paths(config.root)
     files = [*configs, version.source, *(config.root / e.path for e in version.files)]
     return [*(str(f) for f in files), *refs]
 
@@ -417,7 +424,7 @@ def _newer_tag(config: Config, current: str) -> list[Finding]:
         fix = f"bring the version in {source.name} to {newest}"
     return [
         Finding(
-            source.relative_to(config.root).as_posix(),
+            _relative(source, config.root),
             line,
             col,
             f"tag {tag} on HEAD's history is newer than the current version {current}: "
