@@ -92,7 +92,7 @@ def has_config(path: Path) -> bool:
     if not path.is_file():
         return False
     if path.suffix != ".toml":
-        return "bumpversion]" in _text(path)
+        return "bumpversion]" in read_text(path)
     table = _toml(path).get("tool")
     return isinstance(table, dict) and isinstance(table.get("bumpversion"), dict)
 
@@ -101,7 +101,8 @@ def has_config(path: Path) -> bool:
 READ_LIMIT = 1 << 20
 
 
-def _text(path: Path) -> str:
+def read_text(path: Path) -> str:
+    """A configuration or version file's text, read up to ``READ_LIMIT``; any failure is one clear line."""
     try:
         with path.open("rb") as handle:
             data = handle.read(READ_LIMIT + 1)
@@ -143,7 +144,7 @@ def read_ini(path: Path) -> dict[str, Any]:
     # setup.cfg is read with interpolation, the dotfile without: as bump-my-version does.
     parser = configparser.ConfigParser() if path.name == "setup.cfg" else configparser.RawConfigParser()
     try:
-        parser.read_string(_text(path), source=path.name)
+        parser.read_string(read_text(path), source=path.name)
         options: dict[str, Any] = {"files": []}
         for section in parser.sections():
             if not section.startswith("bumpversion"):
@@ -184,7 +185,7 @@ def _line_of(path: Path, key: str) -> tuple[int, int]:
     """Where ``key = value`` sits in ``path`` (line and the value's column), or (1, 1)."""
     import re
 
-    text = _text(path)
+    text = read_text(path)
     match = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*[=:][ \t]*[\"']?", text, re.MULTILINE)
     if not match:
         return 1, 1
@@ -247,7 +248,7 @@ def _conflict(other: Path, other_config: VersionConfig, used: VersionConfig) -> 
     theirs = sorted((f.path, f.search or "") for f in used.files)
     if mine != theirs:
         header = "[tool.bumpversion]" if other.suffix == ".toml" else "[bumpversion]"
-        lines = _text(other).splitlines()
+        lines = read_text(other).splitlines()
         line = next((n for n, text in enumerate(lines, 1) if text.strip() == header), 1)
         return Conflict(other, line, f"its file list differs from the one in {source}")
     return None
@@ -304,6 +305,8 @@ def find(root: Path, data: Mapping[str, Any]) -> VersionConfig | None:
                 conflicts.append(conflict)
         return used._replace(conflicts=tuple(conflicts), project_version=static)
     if isinstance(dynamic, list) and "version" in dynamic:
+        from releasekit.backends import latest_tag_version, read_file_version, tag_backend, version_file
+
         backend = tag_backend(data)
         if backend is not None:
             return VersionConfig(latest_tag_version(root), (), root / "pyproject.toml", "tag", backend=backend)
@@ -317,97 +320,6 @@ def find(root: Path, data: Mapping[str, Any]) -> VersionConfig | None:
     if static is not None:
         return VersionConfig(static, (VersionFile("pyproject.toml"),), root / "pyproject.toml", "project")
     return None
-
-
-def _tool(data: Mapping[str, Any], *names: str) -> dict[str, Any]:
-    node: Any = data.get("tool", {})
-    for name in names:
-        node = node.get(name, {}) if isinstance(node, dict) else {}
-    return node if isinstance(node, dict) else {}
-
-
-def tag_backend(data: Mapping[str, Any]) -> str | None:
-    """The build-backend plugin that derives the version from git tags, or None."""
-    tool = data.get("tool", {})
-    tool = tool if isinstance(tool, dict) else {}
-    if "setuptools_scm" in tool or "setuptools-scm" in tool:
-        return "setuptools-scm"
-    if _tool(data, "hatch", "version").get("source") == "vcs":
-        return "hatch-vcs"
-    if _tool(data, "pdm", "version").get("source") == "scm":
-        return "pdm-backend"
-    system = data.get("build-system", {})
-    requires = system.get("requires", []) if isinstance(system, dict) else []
-    for requirement in requires if isinstance(requires, list) else []:
-        name = str(requirement).lower().replace("_", "-")
-        if name.startswith("setuptools-scm"):
-            return "setuptools-scm"
-    return None
-
-
-def _module_file(root: Path, dotted: str) -> str | None:
-    rel = dotted.replace(".", "/")
-    for base in ("src/", ""):
-        for candidate in (f"{base}{rel}/__init__.py", f"{base}{rel}.py"):
-            if (root / candidate).is_file():
-                return candidate
-    return None
-
-
-def version_file(root: Path, data: Mapping[str, Any]) -> tuple[str, str] | None:
-    """For a dynamic version read from a file: the backend and the file (relative to ``root``)."""
-    hatch = _tool(data, "hatch", "version")
-    if isinstance(hatch.get("path"), str) and hatch.get("source", "regex") == "regex":
-        return "hatchling", hatch["path"]
-    pdm = _tool(data, "pdm", "version")
-    if pdm.get("source") == "file" and isinstance(pdm.get("path"), str):
-        return "pdm-backend", pdm["path"]
-    dynamic = _tool(data, "setuptools", "dynamic").get("version")
-    if isinstance(dynamic, dict):
-        if isinstance(dynamic.get("file"), str):
-            return "setuptools", dynamic["file"]
-        attr = dynamic.get("attr")
-        if isinstance(attr, str) and "." in attr:
-            found = _module_file(root, attr.rsplit(".", 1)[0])
-            return ("setuptools", found) if found else None
-    system = data.get("build-system", {})
-    backend = system.get("build-backend", "") if isinstance(system, dict) else ""
-    if isinstance(backend, str) and backend.startswith("flit"):
-        name = _tool(data, "flit", "module").get("name")
-        if not isinstance(name, str):
-            project = data.get("project", {})
-            name = str(project.get("name", "")).replace("-", "_").replace(".", "_")
-        found = _module_file(root, name) if name else None
-        return ("flit", found) if found else None
-    return None
-
-
-def read_file_version(path: Path, rel: str) -> str:
-    """The version a dynamic version file holds (``__version__ = "..."``, or a bare version)."""
-    from releasekit.versions import assigned_versions
-
-    if not path.is_file():
-        return ""  # reported when a command needs the version (VersionConfig.checked)
-    text = _text(path)
-    found = assigned_versions(text)
-    return found[0] if found else text.strip()[:100]
-
-
-def latest_tag_version(root: Path) -> str:
-    """The newest release version tagged on HEAD's history (``v1.2.3`` or ``1.2.3``); 0.0.0 without one."""
-    from releasekit import git
-    from releasekit.semver import SEMVER
-
-    best: tuple[Any, str] | None = None
-    from packaging.version import Version
-
-    for tag in git.tags_merged(root, "*"):
-        name = tag[1:] if tag[:1] == "v" else tag
-        if SEMVER.fullmatch(name):
-            version = Version(name)
-            if best is None or version > best[0]:
-                best = (version, name)
-    return best[1] if best else "0.0.0"
 
 
 __all__ = ["CONFIG_FILES", "Conflict", "VersionConfig", "VersionFile", "find"]
