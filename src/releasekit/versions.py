@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from packaging.version import Version
 
+    from releasekit.bumpconfig import Conflict
     from releasekit.config import Config, VersionFile
 
 BUMPS = ("major", "minor", "patch")
@@ -295,10 +296,7 @@ def _relative(path: Path, root: Path) -> str:
     return Path(os.path.relpath(path, root)).as_posix()
 
 
-def _conflict_finding(config: Config, conflict: object) -> Finding:
-    from releasekit.bumpconfig import Conflict
-
-    assert isinstance(conflict, Conflict)
+def _conflict_finding(config: Config, conflict: Conflict) -> Finding:
     used = config.require_version().source.name
     rel = _relative(conflict.path, config.root)
     return Finding(
