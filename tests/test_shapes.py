@@ -544,3 +544,17 @@ def test_a_project_in_a_subdirectory_takes_the_configuration_above_it(tmp_path: 
         "configurations disagree (current_version 3.1.0 here, 1.0.2 in .bumpversion.toml); keep one of them"
     ]
     assert bmv_current(repo / "pkg") == "1.0.2"
+
+
+def test_a_breaking_type_needs_the_projects_migration_type(tmp_path: Path) -> None:
+    own = '\n[[tool.towncrier.type]]\ndirectory = "upgrade"\nname = "Upgrading"\n'
+    repo = _towncrier_repo(tmp_path, {"12.removal.rst": "Dropped Python 3.8.\n"}, own)
+    cfg = config.load(repo)
+    assert cfg.fragments.types_with("migration") == ["upgrade"]
+    problems = fragment_problems(cfg, "1.2.3", "2.0.0")
+    assert problems == [
+        "changelog/12.removal.rst:1:1: a breaking change needs a migration fragment in the same release; add one: "
+        "towncrier create --content 'How to upgrade' 12.upgrade.rst"
+    ]
+    write_files(repo, {"changelog/12.upgrade.rst": "Use Python 3.9.\n"})
+    assert fragment_problems(cfg, "1.2.3", "2.0.0") == []
