@@ -293,7 +293,9 @@ def find(root: Path, data: Mapping[str, Any]) -> VersionConfig | None:
     if found:
         used = _from_options(options(found[0]), found[0], static)
         conflicts = []
-        for other in found[1:]:
+        # Only the configurations beside the one in effect compete with it: one in a directory
+        # above belongs to the enclosing project (the repository of a project in examples/).
+        for other in (path for path in found[1:] if path.parent == found[0].parent):
             try:
                 other_config = _from_options(options(other), other, static)
             except ReleasekitError as exc:
