@@ -171,7 +171,7 @@ def test_static_project_version_without_bumpversion(tmp_path: Path) -> None:
     loaded = config.load(repo).require_version()
     assert (loaded.scheme, loaded.current) == ("project", bmv_current(repo))
     result = releasekit("check", "versions", cwd=repo)
-    assert result.returncode == 0 and "versions: 1 file hold 0.3.0" in result.stderr
+    assert result.returncode == 0 and "versions: 1 file holds 0.3.0" in result.stderr
     # bump-my-version bumps it on its own, as releasekit's prepare step asks it to.
     from releasekit.steps.prepare import bump_commands
 

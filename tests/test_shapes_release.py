@@ -356,7 +356,7 @@ python_version = "3.10"
     project = _project(tmp_path, name, _md_files(name, module, head, f'"""The {name} package."""\n'))
     checked = releasekit("check", "versions", cwd=project.root)
     assert checked.returncode == 0, checked.output
-    assert "versions: 1 file hold 0.1.0" in checked.stderr
+    assert "versions: 1 file holds 0.1.0" in checked.stderr
     _change_with_fragment(project, "main", f"src/{module}/__init__.py", "changelog.d/+shout.bugfix.md", "Shouts.\n")
 
     result = release(project, "--yes", env=index_env(servers))
@@ -396,7 +396,7 @@ packages = ["src/{module}"]
     project = _project(tmp_path, name, _md_files(name, module, head, init))
     checked = releasekit("check", "versions", cwd=project.root)
     assert checked.returncode == 0, checked.output
-    assert "versions: 1 file hold 2.0.0" in checked.stderr
+    assert "versions: 1 file holds 2.0.0" in checked.stderr
     _change_with_fragment(project, "main", f"src/{module}/__init__.py", "changelog.d/3.feature.md", "Shouts.\n")
 
     result = release(project, "--yes", env=index_env(servers))
@@ -435,7 +435,7 @@ exclude = [".gitignore"]
     project = _project(tmp_path, name, files)
     checked = releasekit("check", "versions", cwd=project.root)
     assert checked.returncode == 0, checked.output
-    assert "versions: 1 file hold 0.9.0" in checked.stderr
+    assert "versions: 1 file holds 0.9.0" in checked.stderr
     _change_with_fragment(project, "main", f"{module}/__init__.py", "changelog.d/+shout.feature.md", "Shouts.\n")
 
     result = release(project, "--yes", env=index_env(servers))
