@@ -288,16 +288,16 @@ def _index(name: str, table: Mapping[str, Any], defaults: tuple[str, str], env_p
 
 def _release_branch(root: Path, remote: str) -> str:
     """The repository's own release branch: the remote's HEAD, else main or master; main when unknown."""
-    from releasekit import git
+    from releasekit import gitfiles
 
-    return git.default_branch(root, remote) or "main"
+    return gitfiles.default_branch(root, remote) or "main"
 
 
 def _remote(root: Path) -> str:
     """The repository's own remote: origin, else its only remote; origin when unknown."""
-    from releasekit import git
+    from releasekit import gitfiles
 
-    return git.default_remote(root) or "origin"
+    return gitfiles.default_remote(root) or "origin"
 
 
 def load(start: Path | str | None = None) -> Config:
