@@ -196,9 +196,16 @@ def test_versions_from_tags(tmp_path: Path, tool: str, backend: str) -> None:
     git(repo, "tag", "not-a-version")
     loaded = config.load(repo).require_version()
     assert (loaded.scheme, loaded.current, loaded.files, loaded.backend) == ("tag", "0.5.0", (), backend)
+    age_tree(repo)
     result = releasekit("check", "versions", cwd=repo)
     assert result.returncode == 0, result.output
-    assert result.stderr.strip() == f"versions: 0.5.0, from the latest tag ({backend} derives it; no file holds it)"
+    message = f"versions: 0.5.0, from the latest tag ({backend} derives it; no file holds it)"
+    assert result.stderr.strip() == message
+    # Recorded for the hook's fast path; a new tag is noticed.
+    assert (repo / ".git" / "releasekit" / "check-versions.pass").is_file()
+    assert releasekit("check", "versions", cwd=repo).stderr.strip() == message
+    git(repo, "tag", "v0.6.0")
+    assert "versions: 0.6.0, from the latest tag" in releasekit("check", "versions", cwd=repo).stderr
 
 
 @pytest.mark.parametrize(

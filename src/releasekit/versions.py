@@ -375,22 +375,23 @@ def cache_inputs(config: Config) -> list[str] | None:
     """Every path whose change could change the check's result, or None when that cannot be known.
 
     A glob entry can match new files, and a newer tag makes the result depend on HEAD:
-    neither is recorded.
+    neither is recorded. A version derived from tags has no file to check: its pass depends
+    on the configuration files only, and the version it names on the tags.
     """
     from releasekit import git
     from releasekit.bumpconfig import config_paths
 
     version = config.require_version()
-    if version.scheme == "tag" or any(entry.is_glob for entry in version.files):
+    if any(entry.is_glob for entry in version.files):
         return None
-    if _newer_tag_names(config.root, parse_version(version.current)) != []:
+    if version.writes_files and _newer_tag_names(config.root, parse_version(version.current)) != []:
         return None
     refs = git.tag_ref_paths(config.root)
     if refs is None:
         return None
     # Every file bump-my-version could take its configuration from: creating one changes the result.
     configs = config_paths(config.root)
-    files = [*configs, version.source, *(config.root / e.path for e in version.files)]
+    files = [*configs, config.pyproject, version.source, *(config.root / e.path for e in version.files)]
     return [*(str(f) for f in files), *refs]
 
 
