@@ -146,7 +146,7 @@ BAD_CONFIG = [
         {"pyproject.toml": "[tool.releasekit]\nsign_tags = 'yes'\n"},
         "[tool.releasekit] sign_tags must be true or false",
     ),
-    ("no bumpversion", {"pyproject.toml": "[project]\nname = 'x'\n"}, "no [tool.bumpversion] section"),
+    ("no bumpversion", {"pyproject.toml": "[project]\nname = 'x'\n"}, "no version found"),
     (
         "two-part version",
         {"pyproject.toml": '[tool.bumpversion]\ncurrent_version = "1.2"\n'},

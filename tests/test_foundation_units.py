@@ -114,7 +114,7 @@ def test_config_defaults_without_other_sections(tmp_path: Path) -> None:
     assert cfg.fragments.configured is False
     assert cfg.version is None
     assert cfg.test_index.upload_url == "https://test.pypi.org/legacy/"
-    with pytest.raises(ReleasekitError, match=r"no \[tool\.bumpversion\] section"):
+    with pytest.raises(ReleasekitError, match=r"no version found"):
         cfg.require_version()
 
 

@@ -413,7 +413,7 @@ def test_the_nox_sessions_read_a_pyproject_whose_tables_are_not_tables(tmp_path:
     assert sessions.declares_marker(tmp_path, "integration") is False
     assert sessions.cov_source_args(tmp_path, tmp_path / "pyproject.toml") == ["--cov=."]
     assert sessions.build_requires(tmp_path) == ["setuptools>=40.8.0"]
-    assert _start_string(tmp_path / "pyproject.toml") is None
+    assert _start_string(tmp_path, tmp_path / "pyproject.toml") is None
 
 
 def test_a_source_path_glob_that_backtracks_does_not_hang_the_fragment_hook(tmp_path: Path) -> None:

@@ -193,7 +193,7 @@ def test_a_bumpversion_toml_that_is_no_regular_file(tmp_path: Path, pypirc: Path
     if kind == "secret":
         assert result.stderr == f"releasekit: error: {alt}: {OUTSIDE}\n"
     else:  # not a file at all: as if there were none
-        assert "no [tool.bumpversion] section (nor .bumpversion.toml)" in result.stderr
+        assert "no version found: no bump-my-version configuration" in result.stderr
 
 
 def test_documents_and_link_targets(tmp_path: Path, pypirc: Path) -> None:

@@ -62,7 +62,7 @@ def test_legacy_setup_py_project_on_master(tmp_path: Path) -> None:
     assert config["releasekit"] == {
         "release_branch": "master",
         "tag_format": "{version}",
-        "type_roles": {"removal": "breaking"},
+        "fragment_roles": {"removal": "breaking"},
     }
     assert config["towncrier"]["directory"] == "changelog"  # the project's towncrier is kept
     assert (repo / "CHANGELOG.rst").read_text() == adoption.LEGACY_CHANGELOG
@@ -435,7 +435,7 @@ def test_towncrier_toml_is_kept_and_its_types_get_roles(tmp_path: Path) -> None:
     assert "note: towncrier.toml: the towncrier configuration is kept as it is" in out
     config = read_toml(repo / "pyproject.toml")["tool"]
     assert "towncrier" not in config
-    assert config["releasekit"] == {"type_roles": {"added": "feature", "removal": "breaking"}}
+    assert config["releasekit"] == {"fragment_roles": {"added": "feature", "removal": "breaking"}}
     assert (repo / "NEWS.rst").read_text() == files["NEWS.rst"]
 
 

@@ -43,25 +43,27 @@ def check_severity(value: str) -> str:
 
 def section_title(config: Config) -> str:
     """The title towncrier gives the security fragments' section of the notes."""
-    return next((t.name for t in config.fragments.types if t.directory == SECURITY_TYPE), "Security")
+    kinds = config.fragments.types_with("security")
+    return next((t.name for t in config.fragments.types if t.directory in kinds), "Security")
 
 
 def require_security_fragment(config: Config) -> None:
     """Refuse an emergency release that carries no ``security`` fragment: its advisory needs one."""
-    from releasekit.fragments import extension, validate_directory
+    from releasekit.fragments import extension, roles, validate_directory
 
     found, _ = validate_directory(config.root, config.fragments)
-    if any(fragment.type == SECURITY_TYPE for fragment in found):
+    if "security" in roles(found, config.fragments):
         return
     where = config.fragments.directory.strip("/")
-    create = f"towncrier create {config.fragments.orphan_prefix}<slug>.{SECURITY_TYPE}{extension(config.fragments)}"
+    kind = next(iter(config.fragments.types_with("security")), SECURITY_TYPE)
+    create = f"towncrier create {config.fragments.orphan_prefix}<slug>.{kind}{extension(config.fragments)}"
     missing_type = (
         ""
-        if any(t.directory == SECURITY_TYPE for t in config.fragments.types)
+        if config.fragments.types_with("security")
         else f' (and add a [[tool.towncrier.type]] with directory = "{SECURITY_TYPE}" to {config.pyproject.name})'
     )
     raise ReleasekitError(
-        f"an emergency release (--security) needs at least one {SECURITY_TYPE} fragment in {where}/, "
+        f"an emergency release (--security) needs at least one {kind} fragment in {where}/, "
         f"describing the vulnerability it fixes; write one with '{create}'{missing_type}"
     )
 

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from releasekit import environment
+from releasekit.bumpconfig import VersionConfig as VersionConfig
+from releasekit.bumpconfig import VersionFile as VersionFile
 from releasekit.errors import ReleasekitError
 from releasekit.fragments import FragmentsConfig, FragmentType
 from releasekit.record import Record
@@ -132,12 +134,12 @@ _INDEX_SCHEMA = {"upload_url": URL, "simple_url": URL}
 SCHEMA: dict[str, Any] = {
     "release_branch": NAME,
     "remote": NAME,
+    # fragment type -> role (breaking, migration, security, feature, or "none")
+    "fragment_roles": Spec("a table of fragment types and roles", lambda v: isinstance(v, dict), values=NAME),
     "sign_tags": BOOL,
     "tag_format": STRING,  # checked as a tag format by releasekit.tags
     "minor_every_days": integer(1, 3660),
     "source_paths": array(GLOB, "globs (non-empty strings of at most 1024 characters)"),
-    # towncrier type -> releasekit role (breaking, migration, security, feature)
-    "type_roles": Spec("a table of type names and roles", lambda v: isinstance(v, dict), values=NAME),
     "publish": Spec('"local" or "ci"', lambda v: v in ("local", "ci")),
     "test_index": _INDEX_SCHEMA,
     "index": _INDEX_SCHEMA,
@@ -207,24 +209,6 @@ PYPROJECT_SCHEMA = Loose(
 )
 
 
-class VersionFile(Record):
-    """One file bump-my-version keeps: a filename or a glob, and what to search for."""
-
-    path: str
-    search: str | None = None
-    is_glob: bool = False
-    ignore_missing_version: bool = False
-    ignore_missing_file: bool = False
-
-
-class VersionConfig(Record):
-    """The current version and its files, from ``[tool.bumpversion]``."""
-
-    current: str
-    files: tuple[VersionFile, ...]
-    source: Path  # the file the bump-my-version configuration came from
-
-
 class Index(Record):
     """A package index: where to upload and where to read the simple API."""
 
@@ -280,10 +264,11 @@ class Config(Record):
         """The version configuration, or a clear error when there is none."""
         if self.version is None:
             raise ReleasekitError(
-                f"{self.pyproject.name}: no [tool.bumpversion] section (nor .bumpversion.toml); "
-                "add one with current_version and [[tool.bumpversion.files]]"
+                f"{self.pyproject.name}: no version found: no bump-my-version configuration (.bumpversion.cfg, "
+                ".bumpversion.toml, setup.cfg or [tool.bumpversion]), no [project] version, and no dynamic "
+                "version releasekit knows; add [tool.bumpversion] with current_version and [[tool.bumpversion.files]]"
             )
-        return self.version
+        return self.version.checked(self.root)
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -406,43 +391,10 @@ def _check_value(value: Any, expected: Any, where: str, key: str, path: Path) ->
             _check_value(item, spec.values, f"{where}.{key}" if where else key, _key(name), path)
 
 
-def _version_config(root: Path, pyproject: Path, data: Mapping[str, Any]) -> VersionConfig | None:
-    source = pyproject
-    table = _table(data, "tool.bumpversion")
-    if table is None:
-        alt = root / ".bumpversion.toml"
-        if alt.is_file():
-            source = alt
-            alt_data = read_toml(alt)
-            check_table(alt_data, Loose(tool=Loose(bumpversion=BUMPVERSION_SCHEMA)), "", alt)
-            table = _table(alt_data, "tool.bumpversion")
-    if table is None:
-        return None
-    current = table.get("current_version")
-    if not isinstance(current, str):
-        raise ReleasekitError(f"{source.name}: [tool.bumpversion] current_version is missing or not a string")
-    from releasekit.semver import check_release_version
+def _version_config(root: Path, data: Mapping[str, Any]) -> VersionConfig | None:
+    from releasekit import bumpconfig
 
-    check_release_version(current, where=f"{source.name}: [tool.bumpversion] current_version")
-    files: list[VersionFile] = []
-    default_search = table.get("search")
-    for n, entry in enumerate(table.get("files", []), 1):
-        if not isinstance(entry, Mapping):
-            raise ReleasekitError(f"{source.name}: [[tool.bumpversion.files]] entry {n} must be a table")
-        name = entry.get("filename", entry.get("glob"))
-        if not isinstance(name, str) or not name:
-            raise ReleasekitError(f"{source.name}: [[tool.bumpversion.files]] entry {n} needs a filename or glob")
-        search = entry.get("search", default_search)
-        files.append(
-            VersionFile(
-                path=name,
-                search=search if isinstance(search, str) else None,
-                is_glob="filename" not in entry,
-                ignore_missing_version=bool(entry.get("ignore_missing_version", False)),
-                ignore_missing_file=bool(entry.get("ignore_missing_file", False)),
-            )
-        )
-    return VersionConfig(current=current, files=tuple(files), source=source)
+    return bumpconfig.find(root, data)
 
 
 DEFAULT_FRAGMENT_TYPES = (
@@ -454,7 +406,32 @@ DEFAULT_FRAGMENT_TYPES = (
 )
 
 
-def _fragments_config(data: Mapping[str, Any], path: Path) -> FragmentsConfig:
+def _fragment_roles(own: Mapping[str, Any], path: Path) -> tuple[tuple[str, str], ...]:
+    from releasekit.fragments import ROLES
+
+    table = own.get("fragment_roles", {})
+    pairs = []
+    for kind, role in table.items():
+        if role not in (*ROLES, "none"):
+            raise ReleasekitError(
+                f"{path.name}: [tool.releasekit.fragment_roles] {kind} = {role!r}: expected one of "
+                f"{', '.join(ROLES)} or none"
+            )
+        pairs.append((str(kind), str(role)))
+    return tuple(pairs)
+
+
+def _towncrier_source(root: Path, pyproject: Path, data: Mapping[str, Any]) -> tuple[Mapping[str, Any], Path]:
+    """towncrier's configuration: towncrier.toml when there is one (towncrier reads it first), else pyproject's."""
+    own = root / "towncrier.toml"
+    if own.is_file():
+        found = read_toml(own)
+        check_table(found, Loose(tool=Loose(towncrier=TOWNCRIER_SCHEMA)), "", own)
+        return found, own
+    return data, pyproject
+
+
+def _fragments_config(data: Mapping[str, Any], path: Path, project_name: str | None = None) -> FragmentsConfig:
     table = _table(data, "tool.towncrier")
     if table is None:
         return FragmentsConfig("changelog.d", "CHANGELOG.md", DEFAULT_FRAGMENT_TYPES, configured=False)
@@ -484,7 +461,10 @@ def _fragments_config(data: Mapping[str, Any], path: Path) -> FragmentsConfig:
                     bool(entry.get("check", True)),
                 )
             )
-    directory = table.get("directory", "changelog.d")
+    # Without a directory, towncrier looks in the package: <package_dir>/<package>/newsfragments.
+    package = table.get("package") or project_name or ""
+    default_directory = "/".join(p for p in (str(table.get("package_dir", ".")).strip("./"), str(package)) if p)
+    directory = table.get("directory", f"{default_directory}/newsfragments".lstrip("/"))
     filename = table.get("filename", "NEWS.rst")
     if not isinstance(directory, str) or not isinstance(filename, str):
         raise ReleasekitError(f"{path.name}: [tool.towncrier] directory and filename must be strings")
@@ -501,6 +481,7 @@ def _fragments_config(data: Mapping[str, Any], path: Path) -> FragmentsConfig:
         configured=True,
         orphan_prefix=orphan_prefix,
         ignore=tuple(ignore),
+        add_extension=table.get("create_add_extension", True) is not False,
     )
 
 
@@ -526,6 +507,20 @@ def _tag_format(own: Mapping[str, Any], path: Path) -> str | None:
     return check_template(own["tag_format"], where=f"{path.name}: [tool.releasekit] tag_format")
 
 
+def _release_branch(root: Path, remote: str) -> str:
+    """The repository's own release branch: the remote's HEAD, else main or master; main when unknown."""
+    from releasekit import gitfiles
+
+    return gitfiles.default_branch(root, remote) or "main"
+
+
+def _remote(root: Path) -> str:
+    """The repository's own remote: origin, else its only remote; origin when unknown."""
+    from releasekit import gitfiles
+
+    return gitfiles.default_remote(root) or "origin"
+
+
 def load(start: Path | str | None = None) -> Config:
     """Find pyproject.toml at or above ``start`` and parse the whole configuration."""
     root = find_root(Path(start or os.getcwd()).resolve())
@@ -543,15 +538,19 @@ def from_data(root: Path, pyproject: Path, data: Mapping[str, Any]) -> Config:
     links = own.get("links", {})
     github = own.get("github", {})
     source_paths = own.get("source_paths")
+    name = project.get("name") if isinstance(project.get("name"), str) else None
+    remote = own.get("remote") or _remote(root)
     return Config(
         root=root,
         pyproject=pyproject,
-        project_name=project.get("name") if isinstance(project.get("name"), str) else None,
-        version=_version_config(root, pyproject, data),
-        fragments=_fragments_config(data, pyproject),
+        project_name=name,
+        version=_version_config(root, data),
+        fragments=_fragments_config(*_towncrier_source(root, pyproject, data), project_name=name)._replace(
+            roles=_fragment_roles(own, pyproject)
+        ),
         coverage_fail_under=_coverage_threshold(data, pyproject),
-        release_branch=own.get("release_branch", "main"),
-        remote=own.get("remote", "origin"),
+        release_branch=own.get("release_branch") or _release_branch(root, remote),
+        remote=remote,
         sign_tags=own.get("sign_tags", False),
         tag_format=_tag_format(own, pyproject),
         minor_every_days=own.get("minor_every_days", 30),

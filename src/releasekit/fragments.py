@@ -54,8 +54,36 @@ class FragmentType(Record):
     check: bool = True  # False: towncrier's ``check = false``, a fragment of this type does not count
 
 
+# The roles the release rules give types: a breaking change needs a major bump and a
+# migration entry, an emergency release needs a security entry, a feature suggests a minor.
+ROLES = ("breaking", "migration", "security", "feature")
+# Type names that take a role without being told: towncrier's own ``removal`` is breaking.
+_DETECTED_ROLES = {
+    "breaking": "breaking",
+    "removal": "breaking",
+    "removals": "breaking",
+    "breaking-change": "breaking",
+    "breaking_change": "breaking",
+    "breaking-changes": "breaking",
+    "incompatible": "breaking",
+    "backwards-incompatible": "breaking",
+    "migration": "migration",
+    "migrations": "migration",
+    "upgrade": "migration",
+    "upgrading": "migration",
+    "security": "security",
+    "vulnerability": "security",
+    "vulnerabilities": "security",
+    "feature": "feature",
+    "features": "feature",
+    "enhancement": "feature",
+    "enhancements": "feature",
+    "added": "feature",
+}
+
+
 class FragmentsConfig(Record):
-    """Where fragments live and which types exist, from ``[tool.towncrier]``."""
+    """Where fragments live and which types exist, from towncrier's configuration."""
 
     directory: str
     filename: str
@@ -63,6 +91,29 @@ class FragmentsConfig(Record):
     configured: bool  # False when there is no [tool.towncrier] section at all
     orphan_prefix: str = "+"
     ignore: tuple[str, ...] = ()  # towncrier's ``ignore``: file names in the directory that are not fragments
+    roles: tuple[tuple[str, str], ...] = ()  # (type, role) set in [tool.releasekit.fragment_roles]
+    add_extension: bool = True  # towncrier's ``create_add_extension``
+
+    def role_of(self, kind: str) -> str | None:
+        """The role of fragment type ``kind``: set in [tool.releasekit.fragment_roles], else detected by name."""
+        for name, role in self.roles:
+            if name == kind:
+                return role if role in ROLES else None
+        return detected_role(kind)
+
+    def types_with(self, role: str) -> list[str]:
+        """The configured types that play ``role``."""
+        return [t.directory for t in self.types if self.role_of(t.directory) == role]
+
+
+def detected_role(kind: str) -> str | None:
+    """The role a fragment type plays by its name alone (``removal`` is breaking), or None."""
+    return _DETECTED_ROLES.get(kind.lower())
+
+
+def roles(fragments: Iterable[Fragment], config: FragmentsConfig) -> set[str]:
+    """The roles the fragments' types play (``breaking``, ``feature``...)."""
+    return {role for f in fragments if (role := config.role_of(f.type)) is not None}
 
 
 class Fragment(Record):
@@ -81,9 +132,9 @@ class Entry(Record):
 
 
 def extension(config: FragmentsConfig) -> str:
-    """The extension fragments carry: the news file's, when it is Markdown or reST."""
+    """The extension fragments carry: the news file's, when it is Markdown or reST (and towncrier adds it)."""
     ext = os.path.splitext(config.filename)[1].lower()
-    return ext if ext in (".md", ".rst") else ""
+    return ext if ext in (".md", ".rst") and config.add_extension else ""
 
 
 def is_ignored(name: str, config: FragmentsConfig) -> bool:
@@ -111,10 +162,11 @@ def parse_name(name: str, config: FragmentsConfig) -> tuple[str | None, str] | s
     if ext:
         if not name.lower().endswith(ext):
             last = name.rsplit(".", 1)[-1]
-            if last.isdigit() or last in {t.directory for t in config.types}:
-                return f"fragment name has no {ext} extension; rename it to {name}{ext}"
-            return f"fragment name must end in {ext}: {example}"
-        core = name[: -len(ext)]
+            # towncrier takes a name without extension too (123.feature, 123.feature.1).
+            if not (last.isdigit() or last in {t.directory for t in config.types}):
+                return f"fragment name must end in {ext} (or have no extension): {example}"
+        else:
+            core = name[: -len(ext)]
     parts = core.split(".")
     if len(parts) == 3 and parts[2].isdigit():
         parts = parts[:2]
@@ -198,7 +250,7 @@ def validate_directory(root: str | os.PathLike[str], config: FragmentsConfig) ->
         if problem:
             findings.append(Finding(rel, 1, 1, problem))
         fragments.append(Fragment(rel, issue, kind))
-    findings.extend(_breaking_without_migration(fragments, known, extension(config)))
+    findings.extend(_breaking_without_migration(fragments, config))
     return fragments, findings
 
 
@@ -223,8 +275,9 @@ def refused_files(root: str | os.PathLike[str], config: FragmentsConfig) -> list
     return found
 
 
-def _breaking_without_migration(fragments: Sequence[Fragment], known: set[str], ext: str) -> list[Finding]:
-    if not {"breaking", "migration"} <= known or any(f.type == "migration" for f in fragments):
+def _breaking_without_migration(fragments: Sequence[Fragment], config: FragmentsConfig) -> list[Finding]:
+    migration = config.types_with("migration")
+    if not migration or not config.types_with("breaking") or "migration" in roles(fragments, config):
         return []
     return [
         Finding(
@@ -232,10 +285,10 @@ def _breaking_without_migration(fragments: Sequence[Fragment], known: set[str], 
             1,
             1,
             "a breaking change needs a migration fragment in the same release; add one: "
-            + create_command(f.issue, "migration", "How to upgrade", ext),
+            + create_command(f.issue, migration[0], "How to upgrade", extension(config)),
         )
         for f in fragments
-        if f.type == "breaking"
+        if config.role_of(f.type) == "breaking"
     ]
 
 
@@ -263,7 +316,7 @@ def create_command(issue: str | None, kind: str, content: str = "What changed, f
     """The ``towncrier create`` command line that writes a fragment of ``kind``.
 
     Without an issue number it names an orphan fragment (``+.feature.md``), to which
-    towncrier adds a random slug.
+    towncrier adds a random slug (and writes it into the project's fragment directory).
     """
     stem = issue if issue else "+"
     return f"towncrier create --content '{content}' {stem}.{kind}{ext}"
@@ -452,13 +505,16 @@ def check_change(
     count = len(changed_sources)
     others = f" and {count - 1} other source file{'s' if count > 2 else ''}" if count > 1 else ""
     types = ", ".join(t.directory for t in config.types if t.check)
+    suggested = next(iter(config.types_with("feature")), None) or next(
+        (t.directory for t in config.types if t.check), "feature"
+    )
     findings.append(
         Finding(
             changed_sources[0],
             1,
             1,
             f"this{others} changed with no changelog fragment in {directory}; add one: "
-            f"{create_command(issue_from_branch(branch), 'feature', ext=extension(config))} (types: {types})",
+            f"{create_command(issue_from_branch(branch), suggested, ext=extension(config))} (types: {types})",
         )
     )
     return Verdict(findings, "missing", tuple(changed_sources), ())

@@ -232,18 +232,9 @@ def push_atomic(remote: str, refspecs: list[str], cwd: PathLike) -> None:
 
 def _refs_dir(top: PathLike) -> Path | None:
     """The directory holding refs/ and packed-refs, or None when refs are not plain files."""
-    from releasekit.hookcache import git_dir as find_git_dir  # the hooks' os-only lookup, shared
+    from releasekit.gitfiles import refs_dir
 
-    found = find_git_dir(os.fspath(top))
-    if found is None:
-        return None
-    dot_git = Path(found)
-    commondir = dot_git / "commondir"
-    if commondir.is_file():
-        dot_git = dot_git / commondir.read_text(encoding="utf-8").strip()
-    if not dot_git.is_dir() or (dot_git / "reftable").exists():
-        return None
-    return dot_git
+    return refs_dir(top)
 
 
 def tag_names_from_refs(top: PathLike) -> list[str] | None:

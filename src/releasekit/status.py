@@ -141,7 +141,7 @@ def _latest_by_kind(fmt: TagFormat, dates: dict[str, int]) -> dict[str, tuple[in
 
 def unreleased(config: Config, current: str | None) -> Unreleased:
     """The fragments waiting, grouped by the project's types in their configured order."""
-    from releasekit.fragments import validate_directory
+    from releasekit.fragments import roles, validate_directory
 
     found, findings = validate_directory(config.root, config.fragments)
     invalid = len({f.path for f in findings if f.level == "error"})
@@ -150,7 +150,7 @@ def unreleased(config: Config, current: str | None) -> Unreleased:
         files = tuple(f.path for f in found if f.type == kind.directory)
         if files:
             groups.append(TypeGroup(kind.directory, kind.name, files))
-    bump = bump_for(current, {f.type for f in found}) if current else None
+    bump = bump_for(current, roles(found, config.fragments), any_fragment=bool(found)) if current else None
     upcoming = next_version(current, bump) if current and bump else None
     return Unreleased(tuple(groups), invalid, bump, upcoming)
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from packaging.version import Version
 
+    from releasekit.bumpconfig import Conflict
     from releasekit.config import Config, VersionFile
 
 BUMPS = ("major", "minor", "patch")
@@ -85,15 +86,16 @@ def required_bump(current: str, breaking: bool) -> str | None:
     return "major" if parse_version(current).major >= 1 else "minor"
 
 
-def bump_for(current: str, kinds: Iterable[str]) -> str | None:
-    """The bump a release of fragments of ``kinds`` calls for, None when there are none.
+def bump_for(current: str, roles: Iterable[str], *, any_fragment: bool = True) -> str | None:
+    """The bump a release of fragments playing ``roles`` calls for; None without ``any_fragment``.
 
     breaking -> major (minor before 1.0), feature -> minor, anything else -> patch. The
+    roles are those of the project's fragment types (``releasekit.fragments.roles``). The
     release, its notes draft and ``releasekit status`` all ask here.
     """
-    kinds = set(kinds)
-    if not kinds:
+    if not any_fragment:
         return None
+    kinds = set(roles)
     if "breaking" in kinds:
         return required_bump(current, breaking=True)
     return "minor" if "feature" in kinds else "patch"
@@ -206,6 +208,9 @@ def _probe_known(path: str, text: str, current: str) -> list[tuple[int, str, tup
             if table == "project":
                 found.append((match.start("v"), match.group("v"), (current,)))
         return found
+    bare = text.strip()
+    if bare and "\n" not in bare and re.fullmatch(_VERSIONISH, bare):
+        return [(text.index(bare), bare, (current,))]  # a file holding nothing but the version (VERSION)
     short = ".".join(current.split(".")[:2])
     for match in _ASSIGNMENT.finditer(text):
         accepted: tuple[str, ...] = (current,)
@@ -216,6 +221,11 @@ def _probe_known(path: str, text: str, current: str) -> list[tuple[int, str, tup
         for match in _KEYWORD.finditer(text):
             found.append((match.start("v"), match.group("v"), (current,)))
     return found
+
+
+def assigned_versions(text: str) -> list[str]:
+    """The values of the version assignments in a Python file (``__version__ = "1.2.3"``...)."""
+    return [m.group("v") for m in _ASSIGNMENT.finditer(text)]
 
 
 def check_file(path: str, text: str, entry: VersionFile, current: str) -> list[Finding]:
@@ -258,13 +268,21 @@ def _expand(root: Path, entry: VersionFile) -> list[str]:
 
 
 def check_versions(config: Config, *, with_tags: bool = True) -> list[Finding]:
-    """Every configured version file holds the current version, and no newer tag is on HEAD's history."""
+    """Every configured version file holds the current version, and no newer tag is on HEAD's history.
+
+    A second bump-my-version configuration that disagrees with the one bump-my-version
+    reads is a finding too. A version derived from git tags has no file to check.
+    """
     version = config.require_version()
-    findings: list[Finding] = []
-    if not version.files:
+    findings: list[Finding] = [_conflict_finding(config, conflict) for conflict in version.conflicts]
+    if version.scheme == "bumpversion" and not version.files:
         raise ReleasekitError(
-            f"{version.source.name}: [tool.bumpversion] lists no files; add [[tool.bumpversion.files]] entries"
+            f"{version.source.name}: bump-my-version's configuration lists no files; "
+            "add [[tool.bumpversion.files]] entries (or [bumpversion:file:NAME] sections)"
         )
+    found: list[str] = []  # the versions the files hold, to tell a stale current_version
+    file_findings: list[Finding] = []
+    in_sync = False  # some file holds the current version: then the configuration is not stale
     for entry in version.files:
         for rel in _expand(config.root, entry):
             try:
@@ -272,24 +290,113 @@ def check_versions(config: Config, *, with_tags: bool = True) -> list[Finding]:
                 data = read_bytes(config.root, rel, "version file")
             except FileNotFoundError:
                 if not entry.ignore_missing_file:
-                    findings.append(Finding(rel, 1, 1, "file not found (listed in [[tool.bumpversion.files]])"))
+                    file_findings.append(Finding(rel, 1, 1, f"file not found (listed in {_where(config)})"))
                 continue
             except Refused as exc:
-                findings.append(Finding(rel, 1, 1, exc.reason))
+                file_findings.append(Finding(rel, 1, 1, exc.reason))
                 continue
             except OSError as exc:
-                findings.append(Finding(rel, 1, 1, f"cannot read: {exc.strerror}"))
+                file_findings.append(Finding(rel, 1, 1, f"cannot read: {exc.strerror}"))
                 continue
             try:
                 text = data.decode("utf-8")
             except UnicodeDecodeError as exc:
                 line = data.count(b"\n", 0, exc.start) + 1
-                findings.append(Finding(rel, line, 1, "not valid UTF-8; cannot check the version"))
+                file_findings.append(Finding(rel, line, 1, "not valid UTF-8; cannot check the version"))
                 continue
-            findings.extend(check_file(rel, text, entry, version.current))
-    if with_tags:
+            problems = check_file(rel, text, entry, version.current)
+            in_sync = in_sync or not problems
+            found += [m.group("found") for f in problems if (m := _FOUND.search(f.message))]
+            file_findings.extend(problems)
+    if not in_sync:
+        findings.extend(_stale_finding(config, found, file_findings))
+    findings.extend(_unlisted_project_version(config))
+    findings.extend(file_findings)
+    if with_tags and version.writes_files:
         findings.extend(_newer_tag(config, version.current))
     return findings
+
+
+_FOUND = re.compile(r"^expected \S+, found (?P<found>\S+)$")
+
+
+def _where(config: Config) -> str:
+    version = config.require_version()
+    if version.scheme != "bumpversion":
+        return "the project's version files"
+    return "[[tool.bumpversion.files]]" if version.source.suffix == ".toml" else version.source.name
+
+
+def _relative(path: Path, root: Path) -> str:
+    """``path`` from ``root``: a configuration above a project in a subdirectory is ``../.bumpversion.cfg``."""
+    import os
+
+    return Path(os.path.relpath(path, root)).as_posix()
+
+
+def _conflict_finding(config: Config, conflict: Conflict) -> Finding:
+    used = config.require_version().source.name
+    rel = _relative(conflict.path, config.root)
+    return Finding(
+        rel,
+        conflict.line,
+        1,
+        f"bump-my-version reads {used}, not this file, and the two configurations disagree "
+        f"({conflict.detail}); keep one of them",
+    )
+
+
+def _unlisted_project_version(config: Config) -> list[Finding]:
+    """A static ``[project] version`` that bump-my-version will not change: the release build would carry it.
+
+    bump-my-version keeps ``[project] version`` in step by itself only when its
+    configuration lives in pyproject.toml.
+    """
+    version = config.require_version()
+    if version.scheme != "bumpversion" or version.project_version is None or version.source == config.pyproject:
+        return []
+    if any(not entry.is_glob and entry.path == "pyproject.toml" for entry in version.files):
+        return []
+    text = config.pyproject.read_text(encoding="utf-8")
+    places = _probe_known("pyproject.toml", text, version.current)
+    line, col = _position(text, places[0][0]) if places else (1, 1)
+    name = version.source.name
+    return [
+        Finding(
+            "pyproject.toml",
+            line,
+            col,
+            f"[project] version is not among the files {name} lists: bump-my-version will leave it as it is "
+            f"and the release would build the old version; list pyproject.toml in {name}",
+        )
+    ]
+
+
+def _stale_finding(config: Config, found: list[str], problems: list[Finding]) -> list[Finding]:
+    """One finding at current_version when the version files (two or more) all agree on another version.
+
+    A single file that disagrees is more likely an edit made by hand: its own finding says so.
+    """
+    version = config.require_version()
+    # A short X.Y (Sphinx's version) agrees with the full version it abbreviates.
+    full = {v for v in found if not any(other.startswith(v + ".") for other in found)}
+    if version.scheme != "bumpversion" or len(found) < 2 or len(found) != len(problems) or len(full) != 1:
+        return []
+    if len({f.path for f in problems}) < 2:
+        return []
+    real = full.pop()
+    from releasekit.bumpconfig import current_version_position
+
+    line, col = current_version_position(version.source)
+    return [
+        Finding(
+            _relative(version.source, config.root),
+            line,
+            col,
+            f"current_version {version.current} is stale: the version files hold {real}; "
+            f'set current_version = "{real}" here (or bring the files back to {version.current})',
+        )
+    ]
 
 
 def _newer_tag_names(config: Config, now: Version) -> list[str] | None:
@@ -308,19 +415,23 @@ def cache_inputs(config: Config) -> list[str] | None:
     """Every path whose change could change the check's result, or None when that cannot be known.
 
     A glob entry can match new files, and a newer tag makes the result depend on HEAD:
-    neither is recorded.
+    neither is recorded. A version derived from tags has no file to check: its pass depends
+    on the configuration files only, and the version it names on the tags.
     """
     from releasekit import git
+    from releasekit.bumpconfig import config_paths
 
     version = config.require_version()
     if any(entry.is_glob for entry in version.files):
         return None
-    if _newer_tag_names(config, parse_version(version.current)) != []:
+    if version.writes_files and _newer_tag_names(config, parse_version(version.current)) != []:
         return None
     refs = git.tag_ref_paths(config.root)
     if refs is None:
         return None
-    files = [config.pyproject, config.root / ".bumpversion.toml", *(config.root / e.path for e in version.files)]
+    # Every file bump-my-version could take its configuration from: creating one changes the result.
+    configs = config_paths(config.root)
+    files = [*configs, config.pyproject, version.source, *(config.root / e.path for e in version.files)]
     return [*(str(f) for f in files), *refs]
 
 
@@ -342,15 +453,22 @@ def _newer_tag(config: Config, current: str) -> list[Finding]:
     newest, tag = max(versions)
     if newest <= now:
         return []
-    source = config.require_version().source
-    text = read_bytes(source.parent, source.name, "config").decode("utf-8", "replace")
-    match = re.search(r"current_version\s*=\s*[\"']", text)
-    line, col = _position(text, match.end()) if match else (1, 1)
+    version = config.require_version()
+    source = version.source
+    if version.scheme == "bumpversion":
+        from releasekit.bumpconfig import current_version_position
+
+        line, col = current_version_position(source)
+        fix = f'set current_version = "{newest}" in {source.name} and bring the files to it'
+    else:
+        line, col = 1, 1
+        fix = f"bring the version in {source.name} to {newest}"
     return [
         Finding(
-            source.relative_to(config.root).as_posix(),
+            _relative(source, config.root),
             line,
             col,
-            f"tag {tag} on HEAD's history is newer than the current version {current}",
+            f"tag {tag} on HEAD's history is newer than the current version {current}: "
+            f"the configuration is stale; {fix}",
         )
     ]

@@ -18,13 +18,6 @@ from releasekit.errors import ReleasekitError
 from releasekit.record import Record
 
 HOOKS = ["version-sync", "changelog-fragment", "check-links"]
-# releasekit's roles, and the names projects give the towncrier types that play them.
-ROLE_NAMES = {
-    "breaking": ("breaking", "removal", "removals", "breaking-change", "breaking_change", "incompatible"),
-    "migration": ("migration", "migrations", "upgrade", "upgrading"),
-    "security": ("security", "vulnerability", "vulnerabilities"),
-    "feature": ("feature", "features", "added", "enhancement", "enhancements"),
-}
 TOWNCRIER_DEFAULT_TYPES = ("feature", "bugfix", "doc", "removal", "misc")
 
 
@@ -47,15 +40,14 @@ class Plan(Record):
 
 
 def type_roles(types: list[str]) -> dict[str, str]:
-    """The project's towncrier types that play releasekit's roles under another name."""
-    roles: dict[str, str] = {}
-    for role, names in ROLE_NAMES.items():
-        if role in types:
-            continue
-        found = next((t for t in types if t.lower() in names), None)
-        if found is not None:
-            roles[found] = role
-    return roles
+    """The project's towncrier types that play releasekit's roles under another name (``removal`` is breaking).
+
+    The names are those ``releasekit.fragments`` recognises; init writes them down, so the
+    project can see and change them in ``[tool.releasekit.fragment_roles]``.
+    """
+    from releasekit.fragments import detected_role
+
+    return {kind: role for kind in types if (role := detected_role(kind)) not in (None, kind) and role not in types}
 
 
 def _towncrier_types(config: dict[str, Any]) -> list[str]:
@@ -244,7 +236,7 @@ class _Builder:
         if self.ci and (own is None or own.get("publish") != "ci"):
             values["publish"] = "ci"
             added.append('publish = "ci" (the release stops after the push; the tag\'s workflow publishes)')
-        known = own.get("type_roles", {}) if own is not None else {}
+        known = own.get("fragment_roles", {}) if own is not None else {}
         roles = {kind: role for kind, role in self.roles.items() if kind not in known}
         if not values and not roles:
             return
@@ -254,15 +246,15 @@ class _Builder:
         for key, value in values.items():
             own[key] = value
         if roles:
-            if "type_roles" in own:
+            if "fragment_roles" in own:
                 for kind, role in roles.items():
-                    own["type_roles"][kind] = role
+                    own["fragment_roles"][kind] = role
             else:
                 mapping = tomlkit.table()
                 for kind, role in roles.items():
                     mapping[kind] = role
-                own["type_roles"] = mapping
-            added.append("type_roles: " + ", ".join(f"{k} is {r}" for k, r in roles.items()))
+                own["fragment_roles"] = mapping
+            added.append("fragment_roles: " + ", ".join(f"{k} is {r}" for k, r in roles.items()))
         self.why.append("[tool.releasekit]: " + "; ".join(added))
 
     # --- pre-commit, nox, tox, workflows -----------------------------------------------

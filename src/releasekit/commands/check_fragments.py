@@ -84,7 +84,13 @@ def settings(start: str) -> Settings:
         os.fspath(cfg.root), cfg.fragments, cfg.remote, cfg.release_branch, cfg.source_paths, cfg.project_name
     )
     if root is not None and cfg.fragments.configured:
-        hookcache.store(_RECORD, root, __version__, [os.fspath(cfg.pyproject)], result.dump())
+        from releasekit import gitfiles
+
+        # The settings also come from towncrier.toml and, for the remote and the release branch,
+        # from the repository's config and the remote's HEAD.
+        inputs = [os.fspath(cfg.pyproject), os.fspath(cfg.root / "towncrier.toml")]
+        inputs += gitfiles.default_branch_inputs(cfg.root, cfg.remote)
+        hookcache.store(_RECORD, root, __version__, inputs, result.dump())
     return result
 
 

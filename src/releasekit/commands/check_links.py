@@ -10,7 +10,7 @@ from pathlib import Path
 from releasekit import config
 from releasekit.errors import ReleasekitError
 from releasekit.findings import failed, render
-from releasekit.links.settings import Settings, mkdocs_site, parse_slug, sphinx_dirs
+from releasekit.links.settings import Settings, find_doc_configs, mkdocs_site, parse_slug, sphinx_dirs
 
 
 def settings_from(cfg: config.Config | None, root: Path, *, external: bool) -> Settings:
@@ -35,14 +35,16 @@ def settings_from(cfg: config.Config | None, root: Path, *, external: bool) -> S
         docs_root = Path(links.docs_root.strip("/") or ".").as_posix()
         if not (root / docs_root).is_dir():
             raise ReleasekitError(f"{where} docs_root: {links.docs_root!r} is not a directory under {root}")
-    site = mkdocs_site(root, root / "mkdocs.yml") if (root / "mkdocs.yml").is_file() else None
+    # An mkdocs.yml anywhere in the tree (docs/en/mkdocs.yml) governs the files of its docs_dir.
+    configs, found_sphinx = find_doc_configs(root)
+    sites = tuple(site for path in configs if (site := mkdocs_site(root, path)) is not None)
     return Settings(
         root=root,
         slug=slug,
         slug_case=case,
         docs_root=docs_root,
-        sites=(site,) if site else (),
-        sphinx_dirs=sphinx_dirs(root),
+        sites=sites,
+        sphinx_dirs=sphinx_dirs(root, found_sphinx),
         exclude=links.exclude,
         exclude_urls=links.exclude_urls,
         external=external,

@@ -22,7 +22,9 @@ def main(args: argparse.Namespace) -> int:
         return 1
     version = cfg.require_version()
     count = len({entry.path for entry in version.files})
-    message = f"versions: {count} file{'s' if count != 1 else ''} hold {version.current}"
+    message = f"versions: {count} file{'s hold' if count != 1 else ' holds'} {version.current}"
+    if not version.writes_files:
+        message = f"versions: {version.current}, from the latest tag ({version.backend} derives it; no file holds it)"
     if args.format == "text":
         print(message, file=sys.stderr)
     if hookcache.enabled():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -48,7 +49,8 @@ class Settings:
 
     def site_for(self, rel: str) -> Site | None:
         """The MkDocs site whose docs_dir holds ``rel``, if any."""
-        for site in self.sites:
+        # The deepest docs_dir first: one site's tree may sit inside another's repository folder.
+        for site in sorted(self.sites, key=lambda s: len(s.docs_dir), reverse=True):
             if site.docs_dir == "." or rel.startswith(site.docs_dir + "/"):
                 return site
         return None
@@ -85,9 +87,46 @@ class Settings:
 SPHINX_SOURCES = ("docs", "doc", "docs/source", "doc/source")
 
 
-def sphinx_dirs(root: Path) -> tuple[str, ...]:
-    """The usual Sphinx source directories of ``root`` that hold a conf.py, deepest first."""
-    return tuple(d for d in sorted(SPHINX_SOURCES, key=len, reverse=True) if (root / d / "conf.py").is_file())
+def sphinx_dirs(root: Path, found: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The Sphinx source directories of ``root``, deepest first: the usual ones that hold a
+    conf.py, and those ``find_doc_configs`` found elsewhere in the tree."""
+    usual = [d for d in SPHINX_SOURCES if (root / d / "conf.py").is_file()]
+    return tuple(sorted({*usual, *found}, key=len, reverse=True))
+
+
+# Directories never searched for documentation configurations: tools' caches, environments, builds.
+_SKIP_DIRS = frozenset(
+    {"node_modules", "site-packages", "build", "dist", "site", "_build", "venv", "env", "__pycache__"}
+)
+MAX_DEPTH = 5  # below the repository root
+MAX_DIRS = 5000  # a bound on the walk, whatever the tree holds
+_SPHINX_ROOT_DOCS = ("index.rst", "index.md", "contents.rst")
+
+
+def find_doc_configs(root: Path) -> tuple[tuple[Path, ...], tuple[str, ...]]:
+    """Every ``mkdocs.yml`` in the tree, and every directory outside the usual ones whose
+    ``conf.py`` sits beside a root document (``index.rst``...): a Sphinx source directory.
+
+    The walk is bounded in depth and size, follows no symlinks, and skips hidden folders,
+    environments and build output.
+    """
+    mkdocs: list[Path] = []
+    sphinx: list[str] = []
+    for seen, (directory, dirs, files) in enumerate(os.walk(root), 1):
+        rel = Path(directory).relative_to(root).as_posix()
+        depth = 0 if rel == "." else rel.count("/") + 1
+        dirs[:] = (
+            []
+            if depth >= MAX_DEPTH or seen >= MAX_DIRS
+            else sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
+        )
+        names = set(files)
+        for name in ("mkdocs.yml", "mkdocs.yaml"):
+            if name in names and os.path.isfile(os.path.join(directory, name)):
+                mkdocs.append(Path(directory, name))
+        if rel != "." and "conf.py" in names and names.intersection(_SPHINX_ROOT_DOCS):
+            sphinx.append(rel)
+    return tuple(mkdocs), tuple(sphinx)
 
 
 def parse_slug(value: str, where: str) -> tuple[str, str]:

@@ -194,6 +194,9 @@ def run_build(ctx: Context) -> str:
         git.clone(root, src, git.head(root))
         _borrow_identity(root, src)
         apply_release(src, ctx.config, record.version, record.tag)
+        if not ctx.config.require_version().writes_files:
+            # The backend reads the version from the tag: give the throwaway commit its tag.
+            git.git("tag", record.tag, cwd=src)
         rev = "HEAD"
         outdir = ctx.workdir / "dist"
         from releasekit.errors import ReleasekitError

@@ -23,7 +23,7 @@ def fragment_problems(config: Config, current: str, new: str) -> list[str]:
     The files are judged by ``releasekit.fragments.validate_directory``, as the hook
     judges them; the bump a ``breaking`` fragment needs is checked here.
     """
-    from releasekit.fragments import validate_directory
+    from releasekit.fragments import roles, validate_directory
     from releasekit.notes import template_problem
     from releasekit.safefiles import Refused, check
 
@@ -41,7 +41,7 @@ def fragment_problems(config: Config, current: str, new: str) -> list[str]:
         problems.append(template.text())
     if not found and not problems:
         return [f"{where}/: no changelog fragments; there is nothing to release"]
-    if "breaking" in {f.type for f in found}:
+    if "breaking" in roles(found, config.fragments):
         needed = required_bump(current, breaking=True)
         done = bump_kind(current, new)
         if needed and _ORDER[done] < _ORDER[needed]:
@@ -52,11 +52,14 @@ def fragment_problems(config: Config, current: str, new: str) -> list[str]:
 
 
 def suggested_bump(config: Config, current: str) -> str:
-    """The bump the fragments ask for (``releasekit.versions.bump_for``), patch when there are none."""
-    from releasekit.fragments import validate_directory
+    """The bump the fragments ask for (``releasekit.versions.bump_for``), patch when there are none.
 
-    kinds = {f.type for f in validate_directory(config.root, config.fragments)[0]}
-    return bump_for(current, kinds) or "patch"
+    Types count by their role (``removal`` is breaking, see ``FragmentsConfig.role_of``).
+    """
+    from releasekit.fragments import roles, validate_directory
+
+    found = validate_directory(config.root, config.fragments)[0]
+    return bump_for(current, roles(found, config.fragments)) or "patch"
 
 
 def tool_config_problems(config: Config) -> list[str]:

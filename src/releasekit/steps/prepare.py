@@ -16,15 +16,33 @@ def commit_message(tag: str) -> str:
     return f"Release {tag}"
 
 
+def bump_commands(config: Config, version: str) -> list[tuple[str, list[str]]]:
+    """The bump-my-version command that writes ``version`` into the project's files, if any.
+
+    bump-my-version finds its own configuration (or, without one, a static ``[project]
+    version``); a dynamic version file the build backend reads is handed to it by name. A
+    version derived from tags needs no bump: the release tag is the bump.
+    """
+    current = config.require_version()
+    if current.scheme == "tag":
+        return []
+    if current.scheme == "file":
+        files = [entry.path for entry in current.files]
+        replace = ("replace", "--current-version", current.current, "--new-version", version, *files)
+        return [("bump-my-version", python_module("bumpversion", *replace))]
+    bump = ("bump", "--new-version", version, "--no-commit", "--no-tag")
+    return [("bump-my-version", python_module("bumpversion", *bump))]
+
+
 def apply_release(root: Path, config: Config, version: str, tag: str) -> str:
     """Bump the version files, build the changelog, and make the release commit of ``tag`` in ``root``.
 
     Returns the release commit. Used on the project itself and on a dry run's clone.
     """
-    steps = (
-        ("bump-my-version", python_module("bumpversion", "bump", "--new-version", version, "--no-commit", "--no-tag")),
+    steps = [
+        *bump_commands(config, version),
         ("towncrier", python_module("towncrier", "build", "--yes", "--version", version)),
-    )
+    ]
     for tool, cmd in steps:
         try:
             run(cmd, cwd=root)

@@ -1,0 +1,109 @@
+"""The build backend's side of the version: derived from git tags, or read from a file.
+
+A project whose ``[project] version`` is dynamic leaves the version to its build backend.
+The backends and plugins below say where they find it in their own sections of
+pyproject.toml; releasekit reads the same sections (``releasekit.bumpconfig`` decides
+which source applies).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+TYPE_CHECKING = False  # loaded with the configuration, which the hooks read
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
+
+def _tool(data: Mapping[str, Any], *names: str) -> dict[str, Any]:
+    node: Any = data.get("tool", {})
+    for name in names:
+        node = node.get(name, {}) if isinstance(node, dict) else {}
+    return node if isinstance(node, dict) else {}
+
+
+def tag_backend(data: Mapping[str, Any]) -> str | None:
+    """The build-backend plugin that derives the version from git tags, or None."""
+    tool = data.get("tool", {})
+    tool = tool if isinstance(tool, dict) else {}
+    if "setuptools_scm" in tool or "setuptools-scm" in tool:
+        return "setuptools-scm"
+    if _tool(data, "hatch", "version").get("source") == "vcs":
+        return "hatch-vcs"
+    if _tool(data, "pdm", "version").get("source") == "scm":
+        return "pdm-backend"
+    system = data.get("build-system", {})
+    requires = system.get("requires", []) if isinstance(system, dict) else []
+    for requirement in requires if isinstance(requires, list) else []:
+        name = str(requirement).lower().replace("_", "-")
+        if name.startswith("setuptools-scm"):
+            return "setuptools-scm"
+    return None
+
+
+def _module_file(root: Path, dotted: str) -> str | None:
+    rel = dotted.replace(".", "/")
+    for base in ("src/", ""):
+        for candidate in (f"{base}{rel}/__init__.py", f"{base}{rel}.py"):
+            if (root / candidate).is_file():
+                return candidate
+    return None
+
+
+def version_file(root: Path, data: Mapping[str, Any]) -> tuple[str, str] | None:
+    """For a dynamic version read from a file: the backend and the file (relative to ``root``)."""
+    hatch = _tool(data, "hatch", "version")
+    if isinstance(hatch.get("path"), str) and hatch.get("source", "regex") == "regex":
+        return "hatchling", hatch["path"]
+    pdm = _tool(data, "pdm", "version")
+    if pdm.get("source") == "file" and isinstance(pdm.get("path"), str):
+        return "pdm-backend", pdm["path"]
+    dynamic = _tool(data, "setuptools", "dynamic").get("version")
+    if isinstance(dynamic, dict):
+        if isinstance(dynamic.get("file"), str):
+            return "setuptools", dynamic["file"]
+        attr = dynamic.get("attr")
+        if isinstance(attr, str) and "." in attr:
+            found = _module_file(root, attr.rsplit(".", 1)[0])
+            return ("setuptools", found) if found else None
+    system = data.get("build-system", {})
+    backend = system.get("build-backend", "") if isinstance(system, dict) else ""
+    if isinstance(backend, str) and backend.startswith("flit"):
+        name = _tool(data, "flit", "module").get("name")
+        if not isinstance(name, str):
+            project = data.get("project", {})
+            name = str(project.get("name", "")).replace("-", "_").replace(".", "_")
+        found = _module_file(root, name) if name else None
+        return ("flit", found) if found else None
+    return None
+
+
+def read_file_version(path: Path, rel: str) -> str:
+    """The version a dynamic version file holds (``__version__ = "..."``, or a bare version)."""
+    from releasekit.versions import assigned_versions
+
+    if not path.is_file():
+        return ""  # reported when a command needs the version (VersionConfig.checked)
+    from releasekit.bumpconfig import read_text
+
+    text = read_text(path)
+    found = assigned_versions(text)
+    return found[0] if found else text.strip()[:100]
+
+
+def latest_tag_version(root: Path) -> str:
+    """The newest release version tagged on HEAD's history (``v1.2.3`` or ``1.2.3``); 0.0.0 without one."""
+    from releasekit import git
+    from releasekit.semver import SEMVER
+
+    best: tuple[Any, str] | None = None
+    from packaging.version import Version
+
+    for tag in git.tags_merged(root, "*"):
+        name = tag[1:] if tag[:1] == "v" else tag
+        if SEMVER.fullmatch(name):
+            version = Version(name)
+            if best is None or version > best[0]:
+                best = (version, name)
+    return best[1] if best else "0.0.0"

@@ -1,0 +1,445 @@
+"""Projects in the shapes real ones have, released end to end: real git, pypiservers, build, twine.
+
+Each project is configured as its maintainer would have it, by hand: a setup.py project
+with a legacy .bumpversion.cfg and an rST changelog on master; a setuptools-scm project
+whose version comes from the tag; a static [project] version without bump-my-version
+configuration; a hatch project reading ``__version__``. Each one passes ``check versions``
+and ``check fragments``, gets one version's section from ``notes``, and is released to
+two local indexes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from releasekit.localindex import pypiserver
+
+from tests.helpers.cli import releasekit
+from tests.helpers.github_api import fake_github
+from tests.helpers.gitrepo import add_origin, commit_all, git, make_repo, write_files
+from tests.helpers.releaseproj import Project, unique_name
+from tests.test_release_pipeline import CANARY, USER, Indexes, files_of, index_env, release
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Indexes]:
+    """Two password-protected pypiservers shared by this module (each test uses its own project name)."""
+    base = tmp_path_factory.mktemp("indexes")
+    with (
+        pypiserver(base / "test", name="test", username=USER, password=CANARY) as test,
+        pypiserver(base / "prod", name="prod", username=USER, password=CANARY) as prod,
+    ):
+        yield Indexes(test, prod)
+
+
+def _project(tmp_path: Path, name: str, files: dict[str, str], *, branch: str = "main") -> Project:
+    root = make_repo(tmp_path / "work", files, branch=branch)
+    origin = add_origin(root, tmp_path / "origin.git", branch=branch)
+    return Project(root, origin, name, name.replace("-", "_"))
+
+
+def _change_with_fragment(project: Project, branch: str, source: str, fragment: str, text: str) -> None:
+    """A source change and its fragment, staged: ``check fragments`` judges it, then it is committed and pushed."""
+    path = project.root / source
+    path.write_text(path.read_text() + "\n\ndef shout(text):\n    return text.upper()\n")
+    write_files(project.root, {fragment: text})
+    git(project.root, "add", "-A")
+    checked = releasekit("check", "fragments", cwd=project.root)
+    assert checked.returncode == 0, checked.output
+    commit_all(project.root, "Add shout()")
+    git(project.root, "push", "-q", "origin", branch)
+
+
+def _released(project: Project, servers: Indexes, version: str, branch: str) -> None:
+    tag = f"v{version}"
+    log = git(project.origin, "log", "--format=%s", branch).splitlines()
+    assert log[0] == f"Release {tag}" and log.count(f"Release {tag}") == 1
+    assert git(project.origin, "rev-parse", f"{tag}^{{commit}}") == git(project.origin, "rev-parse", branch)
+    on_test, on_prod = files_of(servers.test, project), files_of(servers.prod, project)
+    assert len(on_test) == 2 and on_test == on_prod
+    assert all(version in name for name in on_test)
+
+
+def _show(project: Project, version: str, path: str) -> str:
+    return git(project.origin, "show", f"v{version}:{path}")
+
+
+# --- (a) setup.py, legacy .bumpversion.cfg, rST changelog, towncrier's own types, master ----------
+
+LEGACY_CFG = """\
+[bumpversion]
+current_version = 1.4.2
+commit = True
+tag = True
+
+[bumpversion:file:setup.py]
+search = version="{current_version}"
+replace = version="{new_version}"
+
+[bumpversion:file:src/{module}/__init__.py]
+
+[bumpversion:file (release):docs/conf.py]
+search = release = "{current_version}"
+replace = release = "{new_version}"
+
+[bumpversion:file (short):docs/conf.py]
+search = version = "{current_major}.{current_minor}"
+replace = version = "{new_major}.{new_minor}"
+
+[bumpversion:file (badge):README.rst]
+search = version-{current_version}-blue
+replace = version-{new_version}-blue
+"""
+
+LEGACY_PYPROJECT = """\
+[build-system]
+requires = ["setuptools>=61"]
+build-backend = "setuptools.build_meta"
+
+[tool.releasekit.github]
+repository = "owner/legacy"
+
+[tool.towncrier]
+name = "{name}"
+directory = "changelog"
+filename = "CHANGELOG.rst"
+underlines = ["~", "^", "-"]
+create_add_extension = false
+
+[[tool.towncrier.type]]
+directory = "removal"
+name = "Removals"
+showcontent = true
+
+[[tool.towncrier.type]]
+directory = "feature"
+name = "Features"
+showcontent = true
+
+[[tool.towncrier.type]]
+directory = "bugfix"
+name = "Bugfixes"
+showcontent = true
+
+[[tool.towncrier.type]]
+directory = "vendor"
+name = "Vendored libraries"
+showcontent = true
+
+[[tool.towncrier.type]]
+directory = "trivial"
+name = "Trivial changes"
+showcontent = false
+"""
+
+LEGACY_CHANGELOG = """\
+=========
+Changelog
+=========
+
+.. towncrier release notes start
+
+{name} 1.4.2 (2025-06-01)
+~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+
+Bugfixes
+^^^^^^^^
+
+- Fixed the old crash.
+
+{name} 1.4.0 (2025-01-01)
+~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+
+Features
+^^^^^^^^
+
+- The first feature.
+"""
+
+
+def legacy_files(name: str, module: str) -> dict[str, str]:
+    """A setup.py project as it has been kept for years."""
+    return {
+        "pyproject.toml": LEGACY_PYPROJECT.format(name=name),
+        ".bumpversion.cfg": LEGACY_CFG.replace("{module}", module),
+        "setup.py": (
+            "from setuptools import find_packages, setup\n\n"
+            f'setup(\n    name="{name}",\n    version="1.4.2",\n    packages=find_packages("src"),\n'
+            '    package_dir={"": "src"},\n'
+            '    long_description=open("README.rst", encoding="utf-8").read(),\n'
+            '    long_description_content_type="text/x-rst",\n)\n'
+        ),
+        "MANIFEST.in": "include *.rst *.toml *.cfg tox.ini\nrecursive-include docs *.py\ngraft changelog\n",
+        f"src/{module}/__init__.py": f'"""The {name} package."""\n\n__version__ = "1.4.2"\n',
+        "docs/conf.py": f'project = "{name}"\nversion = "1.4"\nrelease = "1.4.2"\n',
+        "README.rst": f"{name}\n{'=' * len(name)}\n\n.. image:: https://img.shields.io/badge/version-1.4.2-blue.svg\n",
+        "CHANGELOG.rst": LEGACY_CHANGELOG.format(name=name),
+        "changelog/.gitignore": "!.gitignore\n",
+        "tox.ini": "[tox]\nenv_list = py3\n\n[testenv]\ncommands = python -c pass\n",
+        ".gitignore": "*.egg-info/\n__pycache__/\nbuild/\n",
+    }
+
+
+def test_setup_py_legacy_cfg_rst_changelog_on_master(tmp_path: Path, servers: Indexes) -> None:
+    name = unique_name("rk-legacy")
+    module = name.replace("-", "_")
+    project = _project(tmp_path, name, legacy_files(name, module), branch="master")
+    git(project.root, "tag", "-a", "v1.4.2", "-m", "Release v1.4.2")
+    git(project.root, "push", "-q", "origin", "v1.4.2")
+
+    checked = releasekit("check", "versions", cwd=project.root)
+    assert checked.returncode == 0, checked.output
+    assert "versions: 4 files hold 1.4.2" in checked.stderr
+    notes = releasekit("notes", "1.4.2", cwd=project.root)
+    assert notes.returncode == 0, notes.output
+    assert notes.stdout == "### Bugfixes\n\n- Fixed the old crash.\n"  # as Markdown, for the GitHub release
+    # The project's own format: no extension, its own types (a vendor change suggests a minor release).
+    _change_with_fragment(project, "master", f"src/{module}/__init__.py", "changelog/12.feature", "Added shout().\n")
+    write_files(project.root, {"changelog/+urllib3.vendor": "Vendored urllib3 2.2.\n"})
+    commit_all(project.root, "Vendor urllib3")
+    git(project.root, "push", "-q", "origin", "master")
+
+    dry = release(project, "minor", "--dry-run", env=index_env(servers))
+    assert dry.returncode == 0, dry.output
+    assert "Added shout()." in dry.stdout and "Fixed the old crash." not in dry.stdout  # the plan's notes
+    token = "ghp_canary_legacy_0000111122223333"
+    with fake_github(token, "owner/legacy") as (api_url, github):
+        env = index_env(servers, GITHUB_TOKEN=token, RELEASEKIT_GITHUB_API_URL=api_url)
+        result = release(project, "minor", "--yes", env=env)
+    assert result.returncode == 0, result.output
+    _released(project, servers, "1.5.0", "master")
+    body = github.releases["v1.5.0"]["body"]
+    assert body.startswith("### Features\n\n- Added shout(). (#12)\n") and "Vendored urllib3 2.2." in body
+    assert "Fixed the old crash." not in body and "~~~" not in body and "^^^" not in body
+    summary = result.stdout.split("Release notes:", 1)[1]
+    assert "Added shout()." in summary and "Fixed the old crash." not in summary
+    assert 'version="1.5.0"' in _show(project, "1.5.0", "setup.py")
+    assert '__version__ = "1.5.0"' in _show(project, "1.5.0", f"src/{module}/__init__.py")
+    conf = _show(project, "1.5.0", "docs/conf.py")
+    assert 'version = "1.5"' in conf and 'release = "1.5.0"' in conf
+    assert "version-1.5.0-blue" in _show(project, "1.5.0", "README.rst")
+    assert "current_version = 1.5.0" in _show(project, "1.5.0", ".bumpversion.cfg")
+    changelog = _show(project, "1.5.0", "CHANGELOG.rst")
+    assert changelog.count("Added shout().") == 1 and changelog.count("Vendored urllib3 2.2.") == 1
+    assert changelog.index(f"{name} 1.5.0") < changelog.index(f"{name} 1.4.2") < changelog.index(f"{name} 1.4.0")
+    assert f"{name} 1.5.0 (" in changelog and "\n~~~~" in changelog.split(f"{name} 1.5.0", 1)[1][:80]
+    notes = releasekit("notes", "1.5.0", cwd=project.root)
+    assert notes.returncode == 0, notes.output
+    assert "Added shout()." in notes.stdout and "Vendored urllib3 2.2." in notes.stdout
+    assert "Fixed the old crash." not in notes.stdout and "1.4.2" not in notes.stdout
+    assert releasekit("check", "versions", cwd=project.root).returncode == 0
+
+
+# --- (b) setuptools-scm: the version comes from the tag; Markdown changelog -------------------------
+
+MD_TOWNCRIER = """
+[tool.towncrier]
+directory = "changelog.d"
+filename = "CHANGELOG.md"
+start_string = "<!-- towncrier release notes start -->\\n"
+title_format = "## {version} ({project_date})"
+underlines = ["", "", ""]
+
+[[tool.towncrier.type]]
+directory = "feature"
+name = "Features"
+showcontent = true
+
+[[tool.towncrier.type]]
+directory = "bugfix"
+name = "Bug Fixes"
+showcontent = true
+"""
+
+MD_CHANGELOG = """\
+# Changelog
+
+<!-- towncrier release notes start -->
+
+## 0.1.0 (2025-01-01)
+
+### Features
+
+- The first release.
+"""
+
+
+def _md_files(name: str, module: str, pyproject_head: str, init: str) -> dict[str, str]:
+    return {
+        "pyproject.toml": pyproject_head + MD_TOWNCRIER,
+        f"src/{module}/__init__.py": init,
+        "README.md": f"# {name}\n\nA project in one of the shapes real ones have.\n",
+        "CHANGELOG.md": MD_CHANGELOG,
+        "changelog.d/.gitkeep": "",
+        ".gitignore": "__pycache__/\n*.egg-info/\nbuild/\n",
+    }
+
+
+def test_setuptools_scm_version_from_the_tag(tmp_path: Path, servers: Indexes) -> None:
+    name = unique_name("rk-scm")
+    module = name.replace("-", "_")
+    head = f"""\
+[build-system]
+requires = ["setuptools>=64", "setuptools-scm>=8"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "{name}"
+dynamic = ["version"]
+readme = "README.md"
+requires-python = ">=3.10"
+
+[tool.setuptools_scm]
+"""
+    files = _md_files(name, module, head, f'"""The {name} package."""\n')
+    # check-manifest builds from a copy without .git, where setuptools-scm lists no files: the
+    # project says what the sdist holds, as such projects do.
+    files["MANIFEST.in"] = "include CHANGELOG.md\nrecursive-include changelog.d *\n"
+    project = _project(tmp_path, name, files)
+    git(project.root, "tag", "-a", "v0.1.0", "-m", "Release v0.1.0")
+    git(project.root, "push", "-q", "origin", "v0.1.0")
+    git(project.root, "remote", "set-head", "origin", "main")
+
+    checked = releasekit("check", "versions", cwd=project.root)
+    assert checked.returncode == 0, checked.output
+    assert "0.1.0, from the latest tag (setuptools-scm" in checked.stderr
+    assert releasekit("notes", "0.1.0", cwd=project.root).stdout == "### Features\n\n- The first release.\n"
+    _change_with_fragment(project, "main", f"src/{module}/__init__.py", "changelog.d/7.feature.md", "Shouts.\n")
+    before = git(project.root, "ls-files")
+
+    dry = release(project, "--dry-run", env=index_env(servers))
+    assert dry.returncode == 0, dry.output
+    assert f"{module}-0.2.0.tar.gz" in dry.stdout  # the dry run's build carries the version it would tag
+    result = release(project, "--yes", env=index_env(servers))
+    assert result.returncode == 0, result.output
+    _released(project, servers, "0.2.0", "main")
+    # No file holds the version: the release commit changes only the changelog and the fragments.
+    changed = git(project.origin, "diff", "--name-only", "v0.2.0~1", "v0.2.0").splitlines()
+    assert changed == ["CHANGELOG.md", "changelog.d/7.feature.md"]
+    assert sorted(before.splitlines()) == sorted(
+        [*git(project.root, "ls-files").splitlines(), "changelog.d/7.feature.md"]
+    )
+    changelog = _show(project, "0.2.0", "CHANGELOG.md")
+    assert changelog.count("Shouts.") == 1 and changelog.index("## 0.2.0") < changelog.index("## 0.1.0")
+    assert releasekit("notes", "0.2.0", cwd=project.root).stdout == "### Features\n\n- Shouts. (#7)\n"
+    assert releasekit("check", "versions", cwd=project.root).returncode == 0
+
+
+# --- (c) a static [project] version, no bump-my-version configuration ------------------------------
+
+
+def test_static_project_version_without_bumpversion(tmp_path: Path, servers: Indexes) -> None:
+    name = unique_name("rk-static")
+    module = name.replace("-", "_")
+    head = f"""\
+[build-system]
+requires = ["hatchling>=1.18"]
+build-backend = "hatchling.build"
+
+[project]
+name = "{name}"
+version = "0.1.0"
+readme = "README.md"
+requires-python = ">=3.10"
+dependencies = []
+
+[tool.hatch.build.targets.wheel]
+packages = ["src/{module}"]
+
+[tool.mypy]
+python_version = "3.10"
+"""
+    project = _project(tmp_path, name, _md_files(name, module, head, f'"""The {name} package."""\n'))
+    checked = releasekit("check", "versions", cwd=project.root)
+    assert checked.returncode == 0, checked.output
+    assert "versions: 1 file holds 0.1.0" in checked.stderr
+    _change_with_fragment(project, "main", f"src/{module}/__init__.py", "changelog.d/+shout.bugfix.md", "Shouts.\n")
+
+    result = release(project, "--yes", env=index_env(servers))
+    assert result.returncode == 0, result.output
+    _released(project, servers, "0.1.1", "main")
+    pyproject = _show(project, "0.1.1", "pyproject.toml")
+    assert 'version = "0.1.1"' in pyproject and 'python_version = "3.10"' in pyproject
+    changelog = _show(project, "0.1.1", "CHANGELOG.md")
+    assert changelog.count("Shouts.") == 1 and changelog.index("## 0.1.1") < changelog.index("## 0.1.0")
+    assert releasekit("notes", "0.1.1", cwd=project.root).stdout == "### Bug Fixes\n\n- Shouts.\n"
+
+
+# --- (d) hatch reads a dynamic __version__ ----------------------------------------------------------
+
+
+def test_hatch_dynamic_dunder_version(tmp_path: Path, servers: Indexes) -> None:
+    name = unique_name("rk-hatchpath")
+    module = name.replace("-", "_")
+    head = f"""\
+[build-system]
+requires = ["hatchling>=1.18"]
+build-backend = "hatchling.build"
+
+[project]
+name = "{name}"
+dynamic = ["version"]
+readme = "README.md"
+requires-python = ">=3.10"
+
+[tool.hatch.version]
+path = "src/{module}/__init__.py"
+
+[tool.hatch.build.targets.wheel]
+packages = ["src/{module}"]
+"""
+    init = f'"""The {name} package."""\n\n__version__ = "2.0.0"\n'
+    project = _project(tmp_path, name, _md_files(name, module, head, init))
+    checked = releasekit("check", "versions", cwd=project.root)
+    assert checked.returncode == 0, checked.output
+    assert "versions: 1 file holds 2.0.0" in checked.stderr
+    _change_with_fragment(project, "main", f"src/{module}/__init__.py", "changelog.d/3.feature.md", "Shouts.\n")
+
+    result = release(project, "--yes", env=index_env(servers))
+    assert result.returncode == 0, result.output
+    _released(project, servers, "2.1.0", "main")
+    assert '__version__ = "2.1.0"' in _show(project, "2.1.0", f"src/{module}/__init__.py")
+    changelog = _show(project, "2.1.0", "CHANGELOG.md")
+    assert changelog.count("Shouts.") == 1 and changelog.index("## 2.1.0") < changelog.index("## 0.1.0")
+    assert releasekit("notes", "2.1.0", cwd=project.root).stdout == "### Features\n\n- Shouts. (#3)\n"
+
+
+def test_flit_module_dunder_version(tmp_path: Path, servers: Indexes) -> None:
+    name = unique_name("rk-flit")
+    module = name.replace("-", "_")
+    head = f"""\
+[build-system]
+requires = ["flit_core>=3.4,<4"]
+build-backend = "flit_core.buildapi"
+
+[project]
+name = "{name}"
+dynamic = ["version", "description"]
+readme = "README.md"
+requires-python = ">=3.10"
+
+[tool.flit.module]
+name = "{module}"
+
+[tool.flit.sdist]
+include = ["CHANGELOG.md", "changelog.d/"]
+exclude = [".gitignore"]
+"""
+    init = f'"""The {name} package."""\n\n__version__ = "0.9.0"\n'
+    files = _md_files(name, module, head, init)
+    files[f"{module}/__init__.py"] = files.pop(f"src/{module}/__init__.py")  # flit's flat layout
+    project = _project(tmp_path, name, files)
+    checked = releasekit("check", "versions", cwd=project.root)
+    assert checked.returncode == 0, checked.output
+    assert "versions: 1 file holds 0.9.0" in checked.stderr
+    _change_with_fragment(project, "main", f"{module}/__init__.py", "changelog.d/+shout.feature.md", "Shouts.\n")
+
+    result = release(project, "--yes", env=index_env(servers))
+    assert result.returncode == 0, result.output
+    _released(project, servers, "0.10.0", "main")
+    assert '__version__ = "0.10.0"' in _show(project, "0.10.0", f"{module}/__init__.py")
+    assert releasekit("notes", "0.10.0", cwd=project.root).stdout == "### Features\n\n- Shouts.\n"
