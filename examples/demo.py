@@ -24,7 +24,7 @@ from pathlib import Path
 
 # The stand-in indexes are test infrastructure, not part of the releasekit package.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.helpers.pypi import LocalIndex, pypiserver  # noqa: E402
+from tests.helpers.pypi import LocalIndex, pypiserver
 
 EXAMPLE = Path(__file__).resolve().parent / "llm-karpathy-consortium"
 PACKAGE = "llm-karpathy-consortium"
