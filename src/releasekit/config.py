@@ -14,6 +14,7 @@ from pathlib import Path
 
 from releasekit.errors import ReleasekitError
 from releasekit.fragments import FragmentsConfig, FragmentType
+from releasekit.gates import PHASES, GatesConfig
 from releasekit.record import Record
 
 TYPE_CHECKING = False  # typing costs the version-sync hook more than its own work
@@ -34,6 +35,9 @@ SCHEMA: dict[str, Any] = {
     "remote": str,
     "sign_tags": bool,
     "source_paths": list,
+    "coverage_fail_under": float,
+    # Each test phase: "nox:SESSION", "tox:ENV", "pytest", a command (array) or false; checked in gates.
+    "gates": {**{phase: object for phase in PHASES}, "timeout": float},
     "test_index": {"upload_url": str, "simple_url": str},
     "index": {"upload_url": str, "simple_url": str},
     "github": {
@@ -111,7 +115,7 @@ class Config(Record):
     project_name: str | None
     version: VersionConfig | None
     fragments: FragmentsConfig
-    coverage_fail_under: float
+    coverage_fail_under: float | None  # None: the coverage gate reports the figure and does not fail
     release_branch: str = "main"
     remote: str = "origin"
     sign_tags: bool = False
@@ -124,6 +128,7 @@ class Config(Record):
     github_discussion_category: str | None = None
     github_publish_advisory: bool = False  # publish an emergency release's advisory, not leave it a draft
     links: LinksConfig = LinksConfig()
+    gates: GatesConfig = GatesConfig()
 
     def require_version(self) -> VersionConfig:
         """The version configuration, or a clear error when there is none."""
@@ -290,14 +295,6 @@ def _fragments_config(data: Mapping[str, Any], path: Path) -> FragmentsConfig:
     )
 
 
-def _coverage_threshold(data: Mapping[str, Any], path: Path) -> float:
-    report = _table(data, "tool.coverage.report") or {}
-    value = report.get("fail_under", 90)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ReleasekitError(f"{path.name}: [tool.coverage.report] fail_under must be a number, not {value!r}")
-    return float(value)
-
-
 def _index(name: str, table: Mapping[str, Any], defaults: tuple[str, str], env_prefix: str) -> Index:
     upload = os.environ.get(f"{env_prefix}UPLOAD_URL") or table.get("upload_url") or defaults[0]
     simple = os.environ.get(f"{env_prefix}SIMPLE_URL") or table.get("simple_url") or defaults[1]
@@ -306,6 +303,8 @@ def _index(name: str, table: Mapping[str, Any], defaults: tuple[str, str], env_p
 
 def load(start: Path | str | None = None) -> Config:
     """Find pyproject.toml at or above ``start`` and parse the whole configuration."""
+    from releasekit.gates import coverage_threshold, parse_gates
+
     root = find_root(Path(start or os.getcwd()).resolve())
     pyproject = root / "pyproject.toml"
     data = read_toml(pyproject)
@@ -321,7 +320,7 @@ def load(start: Path | str | None = None) -> Config:
         project_name=project.get("name") if isinstance(project.get("name"), str) else None,
         version=_version_config(root, pyproject, data),
         fragments=_fragments_config(data, pyproject),
-        coverage_fail_under=_coverage_threshold(data, pyproject),
+        coverage_fail_under=coverage_threshold(root, data, own),
         release_branch=own.get("release_branch", "main"),
         remote=own.get("remote", "origin"),
         sign_tags=own.get("sign_tags", False),
@@ -347,4 +346,5 @@ def load(start: Path | str | None = None) -> Config:
             per_host=links.get("per_host", 10),
             jobs=links.get("jobs", 0),
         ),
+        gates=parse_gates(own.get("gates", {}), pyproject.name),
     )

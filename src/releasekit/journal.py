@@ -41,6 +41,8 @@ class Journal:
     security: str | None = None  # an emergency release's severity (low, medium, high, critical)
     advisory_id: str | None = None  # its GitHub security advisory (GHSA-...), once made
     advisory_url: str | None = None
+    skip: list[str] = field(default_factory=list)  # the phases --skip names (they ran elsewhere)
+    gates: dict[str, str] = field(default_factory=dict)  # test phase -> what ran it and how it went
 
     @property
     def emergency(self) -> bool:
@@ -78,6 +80,10 @@ class Journal:
             raise ReleasekitError(f"{where}: damaged release journal ({exc})") from None
         if not isinstance(journal.completed, list) or not isinstance(journal.artifacts, dict):
             raise ReleasekitError(f"{where}: damaged release journal (completed/artifacts)")
+        if not isinstance(journal.skip, list) or not all(isinstance(p, str) for p in journal.skip):
+            raise ReleasekitError(f"{where}: damaged release journal (skip)")
+        if not isinstance(journal.gates, dict) or not all(isinstance(v, str) for v in journal.gates.values()):
+            raise ReleasekitError(f"{where}: damaged release journal (gates)")
         return journal
 
 

@@ -22,11 +22,13 @@ def run(
     check: bool = True,
     secrets: Iterable[str] = (),
     input: str | None = None,
+    timeout: float | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``cmd``, capture its output as text, and raise CommandError when it fails.
 
     ``env`` is added to the current environment. Secrets found in the environment,
-    and any passed in ``secrets``, are masked in the error.
+    and any passed in ``secrets``, are masked in the error. A command still running after
+    ``timeout`` seconds is killed and fails like one that exited with an error.
     """
     import subprocess  # here, not at the top: the hooks' fast paths start no process
 
@@ -43,7 +45,12 @@ def run(
             errors="replace",
             input=input,
             stdin=None if input is not None else subprocess.DEVNULL,
+            timeout=timeout,
         )
+    except subprocess.TimeoutExpired as exc:
+        partial = exc.output if isinstance(exc.output, str) else (exc.output or b"").decode("utf-8", "replace")
+        known = [*secrets_from_env(full_env), *secrets]
+        raise CommandError(argv, -1, f"{partial}\nstopped: still running after {timeout:g} s", known) from None
     except FileNotFoundError as exc:
         raise ReleasekitError(f"{argv[0]}: command not found; install it or check PATH") from exc
     if check and proc.returncode != 0:
