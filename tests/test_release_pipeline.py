@@ -194,7 +194,7 @@ def test_dry_run_changes_nothing(tmp_path: Path, servers: Indexes, monkeypatch: 
     assert (sorted(os.listdir(servers.test.packages)), sorted(os.listdir(servers.prod.packages))) == listing
     assert not state_dir(project).exists()
     assert sorted(os.listdir(markers)) == ["docs", "tests"]  # the project's sessions ran
-    assert "integration: skipped" in result.stdout
+    assert "integration: not configured" in result.stdout
     assert f"would publish {project.name} 0.2.0 as v0.2.0" in result.stdout
     wheel = f"{project.module}-0.2.0-py3-none-any.whl"
     assert wheel in result.stdout and f"{project.module}-0.2.0.tar.gz" in result.stdout
