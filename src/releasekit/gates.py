@@ -64,7 +64,7 @@ class Gate(Record):
     """What runs one phase, decided."""
 
     phase: str
-    runner: str  # "nox", "tox", "command", "pytest", "off" (turned off) or "none" (nothing behind it)
+    runner: str  # "nox", "tox", "command", "pytest", "sphinx", "scripts", "off" (turned off), "none" (nothing)
     args: tuple[str, ...] = ()  # session name, tox env names, argv, or pytest arguments
     reason: str = ""  # why a phase is off or not configured
 
@@ -83,10 +83,12 @@ class Gate(Record):
             import shlex
 
             return shlex.join(self.args)
-        if self.runner == "pytest":
+        if self.runner in ("pytest", "sphinx"):
             import shlex
 
-            return shlex.join(["pytest", *self.args]) if self.args else "pytest"
+            return shlex.join([{"pytest": "pytest", "sphinx": "sphinx-build"}[self.runner], *self.args])
+        if self.runner == "scripts":
+            return "python " + ", ".join(self.args)
         return self.reason
 
 

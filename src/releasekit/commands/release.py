@@ -77,6 +77,9 @@ def _print_plan(cfg: config_module.Config, version: str, tag: str, plan: Plan, s
 
 def main(args: argparse.Namespace) -> int:
     """Run, resume, dry-run or abort a release."""
+    from releasekit.gates import parse_skip
+
+    skip = parse_skip(args.skip) if getattr(args, "skip", None) else None  # a typo is the first thing to hear of
     cfg = config_module.load()
     checklist = Checklist(len(STEPS))
     if args.abort:
@@ -84,9 +87,6 @@ def main(args: argparse.Namespace) -> int:
             checklist.say(line)
         return 0
     # A bad version (or a missing security fragment) is the first thing to hear of.
-    from releasekit.gates import parse_skip
-
-    skip = parse_skip(args.skip) if getattr(args, "skip", None) else None
     record, resumed = begin(cfg, args.bump, dry_run=args.dry_run, security=getattr(args, "security", None), skip=skip)
     interactive = sys.stdin.isatty()
     if not args.dry_run and not args.yes and not interactive:

@@ -111,7 +111,7 @@ class _Runner:
             python = self.python()
             for script in gate.args:
                 self._run([os.fspath(python), script], gate.phase, f"python {script}")
-            return f"passed (python {', '.join(gate.args)})"
+            return f"passed ({what})"
         return self._pytest(gate)
 
     def _nox(self, gate: Gate) -> str:

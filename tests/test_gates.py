@@ -1,0 +1,176 @@
+"""The gates decided: configuration, coverage thresholds, --skip, and which runner each phase gets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from releasekit import config, gates, testenv
+from releasekit.errors import ReleasekitError
+from releasekit.journal import Journal
+from tests.helpers.cli import releasekit
+from tests.helpers.gateproj import gate_project
+from tests.helpers.gitrepo import commit_all, make_repo, write_files
+
+BASE = '[project]\nname = "x"\nversion = "1.0"\n'
+
+
+def _load(tmp_path: Path, extra: str, files: dict[str, str] | None = None) -> config.Config:
+    write_files(tmp_path, {"pyproject.toml": BASE + extra, **(files or {})})
+    return config.load(tmp_path)
+
+
+def test_gates_table_maps_each_phase(tmp_path: Path) -> None:
+    cfg = _load(
+        tmp_path,
+        "[tool.releasekit.gates]\n"
+        'tests = "tox:py311, lint"\nintegration = "nox:slow"\nbenchmark = false\n'
+        'coverage = "pytest"\ndocs = ["make", "-C", "docs", "html"]\nexamples = "off"\ntimeout = 600\n',
+    )
+    specs = {spec.phase: (spec.kind, spec.args) for spec in cfg.gates.specs}
+    assert specs == {
+        "tests": ("tox", ("py311", "lint")),
+        "integration": ("nox", ("slow",)),
+        "benchmark": ("off", ()),
+        "coverage": ("pytest", ()),
+        "docs": ("command", ("make", "-C", "docs", "html")),
+        "examples": ("off", ()),
+    }
+    assert cfg.gates.timeout == 600
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ('tests = "make test"', "[tool.releasekit.gates] tests = 'make test': expected \"nox:SESSION\""),
+        ('tests = "tox:--override=x"', "'--override=x' is not a tox session or environment name"),
+        ("docs = []", "[tool.releasekit.gates] docs: a command is a non-empty array of non-empty strings"),
+        ("tests = 3", "[tool.releasekit.gates] tests = 3: expected"),
+        ("timeout = -1", "[tool.releasekit.gates] timeout must be a number of seconds above 0, not -1"),
+        ('unit = "pytest"', "[tool.releasekit.gates] unknown key 'unit'"),
+    ],
+)
+def test_bad_gate_is_one_line_exit_2(tmp_path: Path, entry: str, message: str) -> None:
+    make_repo(tmp_path, {"pyproject.toml": BASE + f"[tool.releasekit.gates]\n{entry}\n"})
+    result = releasekit("release", "--dry-run", cwd=tmp_path)
+    assert result.returncode == 2, result.output
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("files", "extra", "expected"),
+    [
+        ({}, "", None),
+        ({}, "[tool.coverage.report]\nfail_under = 85\n", 85.0),
+        ({".coveragerc": "[report]\nfail_under = 70\n"}, "[tool.coverage.report]\nfail_under = 85\n", 70.0),
+        ({".coveragerc": "[run]\nbranch = true\n"}, "[tool.coverage.report]\nfail_under = 85\n", None),
+        ({"setup.cfg": "[coverage:report]\nfail_under = 60\n"}, "", 60.0),
+        ({"tox.ini": "[tox]\n\n[coverage:report]\nfail_under = 75.5\n"}, "", 75.5),
+        ({"tox.ini": "[tox]\nenv_list = py\n"}, "[tool.coverage.report]\nfail_under = 85\n", 85.0),
+        ({}, "[tool.releasekit]\ncoverage_fail_under = 95\n[tool.coverage.report]\nfail_under = 85\n", 95.0),
+    ],
+    ids=["none", "pyproject", "coveragerc-first", "coveragerc-without", "setup-cfg", "tox-ini", "tox-no-cov", "own"],
+)
+def test_coverage_threshold_comes_from_where_coverage_reads_it(
+    tmp_path: Path, files: dict[str, str], extra: str, expected: float | None
+) -> None:
+    assert _load(tmp_path, extra, files).coverage_fail_under == expected
+
+
+def test_bad_threshold_names_the_file(tmp_path: Path) -> None:
+    with pytest.raises(ReleasekitError, match=r"setup.cfg: \[coverage:report\] fail_under must be a number"):
+        _load(tmp_path, "", {"setup.cfg": "[coverage:report]\nfail_under = lots\n"})
+    with pytest.raises(ReleasekitError, match=r"coverage_fail_under must be a number from 0 to 100, not 120"):
+        _load(tmp_path, "[tool.releasekit]\ncoverage_fail_under = 120\n")
+
+
+def test_skip_names_phases_in_checklist_order() -> None:
+    assert gates.parse_skip(["benchmark,tests", "package"]) == ("package", "tests", "benchmark")
+    with pytest.raises(ReleasekitError, match=r"--skip benchmarks: no such phase; phases are package, tests"):
+        gates.parse_skip(["benchmarks"])
+
+
+def test_skip_on_the_command_line_is_checked_before_anything_runs(tmp_path: Path) -> None:
+    result = releasekit("release", "--dry-run", "--skip", "integraton", cwd=make_repo(tmp_path, {"x": ""}))
+    assert result.returncode == 2
+    assert result.stderr.startswith("releasekit: error: ") and "--skip integraton: no such phase" in result.stderr
+
+
+def test_journal_keeps_skip_and_gates_and_refuses_damaged_ones() -> None:
+    record = Journal("1.0.1", "patch", "1.0.0", "main", "origin", "abc", skip=["benchmark"], gates={"tests": "ok"})
+    again = Journal.from_json(record.to_json(), where="j.json")
+    assert (again.skip, again.gates) == (["benchmark"], {"tests": "ok"})
+    damaged = record.to_json().replace('"gates": {\n    "tests": "ok"\n  }', '"gates": {"tests": 3}')
+    with pytest.raises(ReleasekitError, match=r"j.json: damaged release journal \(gates\)"):
+        Journal.from_json(damaged, where="j.json")
+
+
+def test_requirement_sources_find_tests_however_named(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BASE
+            + '[project.optional-dependencies]\ntesting = ["pytest"]\nfast = ["orjson"]\nqa = ["pytest-xdist"]\n'
+            + '[dependency-groups]\ndev = ["ruff"]\ncheck = ["pytest>=8"]\ndocs = ["sphinx"]\n'
+        },
+    )
+    assert testenv.requirement_sources(tmp_path) == (["testing", "qa"], ["dev", "check"])
+    assert testenv.requirement_sources(tmp_path, testenv.DOCS_NAMES) == ([], ["docs"])
+
+
+def test_unit_expression_names_only_declared_markers(tmp_path: Path) -> None:
+    write_files(tmp_path, {"pyproject.toml": BASE})
+    assert testenv.unit_expression(tmp_path) == ""
+    write_files(tmp_path, {"pytest.ini": "[pytest]\nmarkers =\n    benchmark: timing\n"})
+    assert testenv.unit_expression(tmp_path) == "not benchmark"
+    write_files(tmp_path, {"setup.cfg": "[tool:pytest]\nmarkers =\n    integration: slow\n"})
+    assert testenv.unit_expression(tmp_path) == "not integration and not benchmark"
+
+
+def test_resolve_prefers_mapping_then_nox_then_tox_then_pytest(tmp_path: Path) -> None:
+    project = gate_project(tmp_path, markers=("integration",))
+    root = project.root
+    empty = gates.GatesConfig()
+    chosen = {g.phase: (g.runner, g.args) for g in gates.resolve(root, empty, nox=set(), tox=([], []))}
+    assert chosen == {
+        "tests": ("pytest", ("-m", "not integration")),
+        "integration": ("pytest", ("-m", "integration")),
+        "benchmark": ("none", ()),
+        "coverage": ("pytest", ()),
+        "docs": ("none", ()),
+        "examples": ("none", ()),
+    }
+    tox = (["py311", "lint", "docs"], ["py311", "lint", "docs", "integration"])
+    chosen = {g.phase: (g.runner, g.args) for g in gates.resolve(root, empty, nox={"integration"}, tox=tox)}
+    assert chosen["tests"] == ("tox", ("py311", "lint"))  # a plain `tox`, less the envs of other phases
+    assert chosen["integration"] == ("nox", ("integration",))  # nox before tox
+    assert chosen["docs"] == ("tox", ("docs",))
+    mapped = gates.GatesConfig((gates.GateSpec("tests", "off"), gates.GateSpec("benchmark", "pytest")))
+    chosen = {g.phase: (g.runner, g.args) for g in gates.resolve(root, mapped, nox=set(), tox=tox)}
+    assert chosen["tests"] == ("off", ())
+    assert chosen["benchmark"] == ("pytest", ("-m", "benchmark"))  # asked for: run even without the marker
+
+
+def test_real_tox_and_nox_listings(tmp_path: Path) -> None:
+    toml = gate_project(tmp_path / "toml", runner="tox-toml").root
+    assert gates.tox_envs(toml)[0] == ["py"] and "integration" in gates.tox_envs(toml)[1]
+    in_pyproject = make_repo(
+        tmp_path / "pyproject",
+        {"pyproject.toml": BASE + '[tool.tox]\nenv_list = ["lint"]\n[tool.tox.env.lint]\ncommands = [["true"]]\n'},
+    )
+    assert gates.has_tox_config(in_pyproject) and gates.tox_envs(in_pyproject)[0] == ["lint"]
+    nox = gate_project(tmp_path / "nox", runner="nox").root
+    assert gates.nox_sessions(nox) == {"tests", "integration"}
+    assert gates.nox_sessions(toml) == set() and not gates.has_tox_config(nox)
+
+
+def test_fallback_finds_tests_docs_and_examples_git_tracks(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, {"pyproject.toml": BASE})
+    write_files(root, {"tests/test_x.py": "", "examples/run.py": "", "docs/conf.py": ""})
+    assert testenv.fallback(root, "tests").runner == "none"  # untracked: not the project's yet
+    commit_all(root, "tests, docs and examples")
+    assert testenv.fallback(root, "tests").runner == "pytest"
+    assert testenv.fallback(root, "examples").args == ("examples/run.py",)
+    assert testenv.fallback(root, "docs").describe() == "sphinx-build -W --keep-going -q -b html docs"
