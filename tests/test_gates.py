@@ -174,3 +174,18 @@ def test_fallback_finds_tests_docs_and_examples_git_tracks(tmp_path: Path) -> No
     assert testenv.fallback(root, "tests").runner == "pytest"
     assert testenv.fallback(root, "examples").args == ("examples/run.py",)
     assert testenv.fallback(root, "docs").describe() == "sphinx-build -W --keep-going -q -b html docs"
+
+
+def test_a_release_env_the_project_defines_wins_over_the_plugins(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.helpers.noxrun import tool_env
+
+    own = "[tox]\nenv_list = py\n\n[testenv:release]\nskip_install = true\ncommands = python -c \"print('OWN')\"\n"
+    root = make_repo(tmp_path, {"pyproject.toml": BASE, "tox.ini": own})
+    proc = subprocess.run(
+        [sys.executable, "-m", "tox", "-e", "release"], cwd=root, env=tool_env(), capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "OWN" in proc.stdout and "releasekit release" not in proc.stdout
