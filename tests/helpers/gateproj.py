@@ -149,7 +149,7 @@ def gate_project(
     elif runner == "tox-toml":
         files["tox.toml"] = TOX_TOML
     files.update(extra_files or {})
-    return make_project(base, name=name, extra_pyproject=pyproject, extra_files=files)
+    return make_project(base, name=name, extra_pyproject=pyproject, extra_files=files, tests_gate=False)
 
 
 def records(path: Path) -> list[str]:
