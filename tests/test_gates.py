@@ -189,3 +189,13 @@ def test_a_release_env_the_project_defines_wins_over_the_plugins(tmp_path: Path)
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "OWN" in proc.stdout and "releasekit release" not in proc.stdout
+
+
+def test_skip_passes_through_the_nox_release_session(tmp_path: Path) -> None:
+    from tests.helpers.noxrun import run_nox
+
+    noxfile = "import nox\nimport releasekit.nox\n\nreleasekit.nox.register()\n"
+    root = make_repo(tmp_path, {"pyproject.toml": BASE, "noxfile.py": noxfile})
+    proc = run_nox(root, "-s", "release", "--", "patch", "--dry-run", "--skip", "benchmark,docz")
+    assert proc.returncode != 0
+    assert "releasekit: error: --skip docz: no such phase; phases are package, tests" in proc.stdout + proc.stderr

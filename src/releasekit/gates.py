@@ -12,7 +12,6 @@ This module only decides; :mod:`releasekit.steps.tests` runs the gates and repor
 from __future__ import annotations
 
 from releasekit.errors import CommandError, ReleasekitError, StepFailed
-from releasekit.process import python_module, run
 from releasekit.record import Record
 
 TYPE_CHECKING = False  # config imports this module: keep typing, re and friends off its start-up
@@ -210,6 +209,8 @@ def nox_sessions(root: Path) -> set[str]:
     """The names of the project's nox sessions among :data:`PHASES` (none without a noxfile.py)."""
     import json
 
+    from releasekit.process import python_module, run
+
     if not (root / "noxfile.py").is_file():
         return set()
     # --script-mode none: the noxfile's PEP 723 block must not pull another releasekit.
@@ -237,6 +238,8 @@ def has_tox_config(root: Path) -> bool:
 
 def tox_envs(root: Path) -> tuple[list[str], list[str]]:
     """The project's tox environments: (those a plain ``tox`` runs, all of them), as tox lists them."""
+    from releasekit.process import python_module, run
+
     if not has_tox_config(root):
         return [], []
     try:
