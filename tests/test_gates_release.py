@@ -128,14 +128,15 @@ def test_no_tests_is_a_finding_that_says_how(tmp_path: Path, index: LocalIndex) 
     assert_clean(project)
 
 
-def test_broken_metadata_fails_before_any_test(tmp_path: Path, index: LocalIndex) -> None:
+@pytest.mark.parametrize("runner", ["tox-ini", "tox-toml", "nox", "none"])
+def test_broken_metadata_fails_before_any_test(tmp_path: Path, index: LocalIndex, runner: str) -> None:
     # setup.py with a Markdown long_description and no content type: twine check --strict refuses it.
     setup = (
         "from setuptools import setup\n\n"
         "setup(\n    name={name!r},\n    version='0.1.0',\n    long_description=open('README.md').read(),\n"
         "    packages=[{module!r}],\n    package_dir={{'': 'src'}},\n)\n"
     )
-    project = gate_project(tmp_path, runner="tox-ini")
+    project = gate_project(tmp_path, runner=runner)
     pyproject = project.root / "pyproject.toml"
     text = pyproject.read_text()
     text = text.replace('requires = ["hatchling>=1.18"]', 'requires = ["setuptools>=64"]')
