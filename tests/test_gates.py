@@ -199,3 +199,28 @@ def test_skip_passes_through_the_nox_release_session(tmp_path: Path) -> None:
     proc = run_nox(root, "-s", "release", "--", "patch", "--dry-run", "--skip", "benchmark,docz")
     assert proc.returncode != 0
     assert "releasekit: error: --skip docz: no such phase; phases are package, tests" in proc.stdout + proc.stderr
+
+
+def test_a_gate_past_its_timeout_is_stopped_with_its_children(tmp_path: Path) -> None:
+    import sys
+    import time
+
+    from releasekit.errors import CommandError
+    from releasekit.process import run
+
+    code = (
+        "import subprocess, sys, time\n"
+        "p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)'])\n"
+        "print(p.pid, flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    started = time.monotonic()
+    with pytest.raises(CommandError) as info:
+        run([sys.executable, "-c", code], timeout=3)
+    assert time.monotonic() - started < 30
+    assert info.value.returncode == -1 and "stopped: still running after 3 s" in info.value.output
+    grandchild = Path(f"/proc/{info.value.output.split()[0]}/status")
+    deadline = time.monotonic() + 10
+    while grandchild.exists() and "State:\tZ" not in grandchild.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not grandchild.exists() or "State:\tZ" in grandchild.read_text()  # gone, or dead and not yet reaped

@@ -202,3 +202,33 @@ def test_tox_release_env_from_the_plugin(tmp_path: Path, index: LocalIndex) -> N
     assert "unit py coverage-outside-tree=True" in records(record)
     assert git(project.root, "status", "--porcelain") == ""  # .tox/ is ignored, as in any tox project
     assert os.path.isdir(project.root / ".tox" / "release")
+
+
+def test_fallback_step_directly_marker_without_tests_and_a_timeout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from releasekit import config
+    from releasekit.errors import StepFailed
+    from releasekit.release import begin
+    from releasekit.steps import Context
+    from releasekit.steps.tests import run_tests
+    from tests.helpers.gateproj import RECORDING_TESTS
+
+    slow_docs = '\n[tool.releasekit.gates]\ndocs = ["python", "-c", "import time; time.sleep(300)"]\ntimeout = 20\n'
+    project = gate_project(tmp_path, extra_pyproject=slow_docs)
+    # Both markers declared, no test carries them: pytest exits 5, which is no failure for a marker phase.
+    write_files(project.root, {"tests/test_it.py": RECORDING_TESTS.format(module=project.module)})
+    commit_all(project.root, "Only unit tests")
+    monkeypatch.setenv("GATE_RECORD", str(tmp_path / "record.txt"))
+    cfg = config.load(project.root)
+    notes: list[str] = []
+    ctx = Context(cfg, project.root / ".git", begin(cfg, "patch")[0], tmp_path / "scratch", note=notes.append)
+    (tmp_path / "scratch").mkdir()
+    with pytest.raises(
+        StepFailed, match=r"the docs gate \(python -c 'import time; time.sleep\(300\)'\) failed \(timed out\)"
+    ):
+        run_tests(ctx)
+    assert "integration: no test selected (pytest -m integration: exit code 5)" in notes
+    assert "benchmark: no test selected (pytest -m benchmark: exit code 5)" in notes
+    assert any(note.startswith("coverage: 80.0 %, no threshold configured") for note in notes), notes
+    assert_clean(project)

@@ -53,13 +53,16 @@ class _Runner:
         self._python: Path | None = None
         self._modules: list[str] = []
 
-    def _run(self, cmd: list[str], phase: str, what: str) -> str:
+    def _run(self, cmd: list[str], phase: str, what: str, *, also_ok: int | None = None) -> int:
+        """Run a gate's command; return its exit code (0, or ``also_ok``), else fail the step."""
         try:
-            proc = run(cmd, cwd=self.ctx.root, env=self.env, secrets=self.ctx.secrets, timeout=self.timeout)
+            run(cmd, cwd=self.ctx.root, env=self.env, secrets=self.ctx.secrets, timeout=self.timeout)
         except CommandError as exc:
+            if also_ok is not None and exc.returncode == also_ok:
+                return also_ok
             code = "timed out" if exc.returncode == -1 else f"exit code {exc.returncode}"
             raise StepFailed(f"the {phase} gate ({what}) failed ({code}):\n{exc.output}") from None
-        return proc.stdout
+        return 0
 
     def python(self, *, docs: bool = False) -> Path:
         """The fallback environment's interpreter (built from the package check's wheel, or a new build)."""
@@ -136,7 +139,11 @@ class _Runner:
         args = list(gate.args)
         what = gate.describe()
         if gate.phase != "coverage":
-            self._run([os.fspath(pytest), *args], gate.phase, what)
+            # pytest's exit code 5: nothing selected. A marker no test carries yet is not a failure;
+            # a tests phase that collects nothing is one.
+            also_ok = 5 if gate.phase != "tests" else None
+            if self._run([os.fspath(pytest), *args], gate.phase, what, also_ok=also_ok) == 5:
+                return f"no test selected ({what}: exit code 5)"
             return f"passed ({what})"
         threshold = self.ctx.config.coverage_fail_under
         report = self.tmp / "coverage.json"
