@@ -225,6 +225,10 @@ def test_full_release_lands_same_bytes_everywhere(tmp_path: Path, servers: Index
     for name, digest in hashes.items():
         assert f"{name}  sha256:{digest}" in result.stdout
     assert "Release notes:" in result.stdout
+    summary = result.stdout[result.stdout.index("Released ") :]
+    # The summary lists every gate: what ran it, and the phases that did not run.
+    assert "Gates:\n  package: passed" in summary and "  tests: passed (" in summary
+    assert "  integration: not configured: no tests found" in summary
     assert git(project.root, "status", "--porcelain") == ""
     # The checklist's post-release step: a GitHub release carrying the release notes.
     assert list(github.releases) == ["v0.2.0"]
