@@ -224,3 +224,51 @@ def test_a_gate_past_its_timeout_is_stopped_with_its_children(tmp_path: Path) ->
     while grandchild.exists() and "State:\tZ" not in grandchild.read_text() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not grandchild.exists() or "State:\tZ" in grandchild.read_text()  # gone, or dead and not yet reaped
+
+
+TOX_PY27 = """\
+[tox]
+env_list = py, py27
+skip_missing_interpreters = true
+
+[testenv]
+skip_install = true
+commands = python -c "print('ran')"
+
+[testenv:integration]
+basepython = python2.7
+"""
+
+
+def test_tox_envs_skipped_for_a_missing_interpreter_are_shown_and_never_a_pass(tmp_path: Path) -> None:
+    from releasekit.errors import StepFailed
+    from releasekit.release import begin
+    from releasekit.steps import Context
+    from releasekit.steps.tests import run_tests
+    from tests.helpers.releaseproj import make_project
+
+    project = make_project(tmp_path, extra_files={"tox.ini": TOX_PY27, ".gitignore": ".tox/\n"})
+    cfg = config.load(project.root)
+    notes: list[str] = []
+    (tmp_path / "scratch").mkdir()
+    ctx = Context(cfg, project.root / ".git", begin(cfg, "patch")[0], tmp_path / "scratch", note=notes.append)
+    # tox itself fails when every environment it was asked for is skipped.
+    with pytest.raises(StepFailed, match=r"the integration gate \(tox -e integration\) failed \(exit code 1\)"):
+        run_tests(ctx)
+    assert "tests: passed (tox -e py,py27; tox skipped py27)" in notes
+
+
+def test_a_nox_tests_session_that_skips_itself_is_no_pass(tmp_path: Path) -> None:
+    from releasekit.errors import StepFailed
+    from releasekit.release import begin
+    from releasekit.steps import Context
+    from releasekit.steps.tests import run_tests
+    from tests.helpers.releaseproj import make_project
+
+    noxfile = "import nox\n\n@nox.session(venv_backend='none')\ndef tests(session):\n    session.skip('not today')\n"
+    project = make_project(tmp_path, extra_files={"noxfile.py": noxfile, ".gitignore": ".nox/\n"})
+    cfg = config.load(project.root)
+    (tmp_path / "scratch").mkdir()
+    ctx = Context(cfg, project.root / ".git", begin(cfg, "patch")[0], tmp_path / "scratch")
+    with pytest.raises(StepFailed, match=r"the tests gate \(nox -s tests\) ran nothing: the session skipped itself"):
+        run_tests(ctx)

@@ -100,9 +100,7 @@ class _Runner:
         if gate.runner == "nox":
             return self._nox(gate)
         if gate.runner == "tox":
-            overrides = [arg for name in _TOX_PASS for arg in ("-x", f"testenv.pass_env+={name}")]
-            self._run(python_module("tox", "run", "-e", ",".join(gate.args), *overrides), gate.phase, what)
-            return f"passed ({what})"
+            return self._tox(gate)
         if gate.runner == "command":
             self._run(list(gate.args), gate.phase, what)
             return f"passed ({what})"
@@ -128,8 +126,31 @@ class _Runner:
         except (OSError, ValueError, AttributeError):
             results = set()
         if results == {"skipped"}:
-            return f"skipped by the session itself ({what})"
+            return self._ran_nothing(gate, "the session skipped itself")
         return f"passed ({what})"
+
+    def _tox(self, gate: Gate) -> str:
+        what = gate.describe()
+        report = self.tmp / f"tox-{gate.phase}.json"
+        overrides = [arg for name in _TOX_PASS for arg in ("-x", f"testenv.pass_env+={name}")]
+        cmd = python_module("tox", "run", "-e", ",".join(gate.args), *overrides, "--result-json", report)
+        self._run(cmd, gate.phase, what)
+        try:
+            envs = json.loads(report.read_text(encoding="utf-8")).get("testenvs", {})
+            skipped = [name for name in gate.args if envs.get(name, {}).get("result", {}).get("skipped") is True]
+        except (OSError, ValueError, AttributeError):
+            skipped = []
+        if skipped and len(skipped) == len(gate.args):
+            return self._ran_nothing(gate, f"tox skipped {', '.join(skipped)} (a missing interpreter?)")
+        if skipped:
+            return f"passed ({what}; tox skipped {', '.join(skipped)})"
+        return f"passed ({what})"
+
+    def _ran_nothing(self, gate: Gate, why: str) -> str:
+        # An empty tests phase is never a pass; another phase is shown as skipped, with the reason.
+        if gate.phase == "tests":
+            raise StepFailed(f"the tests gate ({gate.describe()}) ran nothing: {why}")
+        return f"skipped: {why} ({gate.describe()})"
 
     def _pytest(self, gate: Gate) -> str:
         from releasekit import testenv
