@@ -232,3 +232,33 @@ def test_fallback_step_directly_marker_without_tests_and_a_timeout(
     assert "benchmark: no test selected (pytest -m benchmark: exit code 5)" in notes
     assert any(note.startswith("coverage: 80.0 %, no threshold configured") for note in notes), notes
     assert_clean(project)
+
+
+def test_fallback_docs_and_examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from releasekit import config
+    from releasekit.errors import StepFailed
+    from releasekit.release import begin
+    from releasekit.steps import Context
+    from releasekit.steps.tests import run_tests
+    from tests.helpers.releaseproj import make_project
+
+    record = tmp_path / "record.txt"
+    example = "import os\nopen(os.environ['GATE_RECORD'], 'a').write('example ran\\n')\n"
+    docs = {"docs/conf.py": "project = 'demo'\n", "docs/index.rst": "Demo\n====\n\nThe docs.\n"}
+    project = make_project(tmp_path, extra_files={"examples/hello.py": example, **docs})
+    monkeypatch.setenv("GATE_RECORD", str(record))
+    cfg = config.load(project.root)
+    notes: list[str] = []
+    (tmp_path / "scratch").mkdir()
+    ctx = Context(cfg, project.root / ".git", begin(cfg, "patch")[0], tmp_path / "scratch", note=notes.append)
+    run_tests(ctx)
+    assert "docs: passed (sphinx-build -W --keep-going -q -b html docs)" in notes
+    assert "examples: passed (python examples/hello.py)" in notes
+    assert records(record) == ["example ran"]
+    assert_clean(project)
+    # -W: a warning in the docs fails the gate.
+    write_files(project.root, {"docs/index.rst": "Demo\n====\n\n.. toctree::\n\n   missing\n"})
+    commit_all(project.root, "A toctree entry to nowhere")
+    ctx = Context(cfg, project.root / ".git", begin(cfg, "patch")[0], tmp_path / "scratch", note=notes.append)
+    with pytest.raises(StepFailed, match=r"the docs gate \(sphinx-build -W --keep-going -q -b html docs\) failed"):
+        run_tests(ctx)

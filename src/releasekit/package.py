@@ -76,18 +76,17 @@ def check_head(root: Path, workdir: Path, note: Callable[[str], None], secrets: 
     """Build HEAD from a clean clone in ``workdir`` and check the files; nothing is written to ``root``."""
     meta = metadata_file(root)
     note("package: python -m build (sdist and wheel of HEAD, in a temporary directory)")
-    src = workdir / "head-checkout"
     try:
         sdist, wheel = build_head(root, workdir, secrets)
     except CommandError as exc:
         return PackageResult([Finding(meta, 1, 1, f"python -m build failed; fix the build first:\n{exc.output}")])
     if sdist is None or wheel is None:
         return PackageResult([Finding(meta, 1, 1, "python -m build made no sdist or no wheel")])
-    findings = twine_findings(meta, [sdist, wheel])
     note("package: twine check --strict")
+    findings = twine_findings(meta, [sdist, wheel])
     if (root / "MANIFEST.in").is_file() and build_backend(root).startswith("setuptools"):
         note("package: check-manifest (setuptools with a MANIFEST.in)")
-        findings += manifest_findings(src, workdir, secrets)
+        findings += manifest_findings(workdir / "head-checkout", workdir, secrets)
     else:
         note("package: every tracked file of the package is in the sdist")
         findings += sdist_findings(root, meta, sdist, wheel)
@@ -96,10 +95,13 @@ def check_head(root: Path, workdir: Path, note: Callable[[str], None], secrets: 
 
 def build_head(root: Path, workdir: Path, secrets: tuple[str, ...] = ()) -> tuple[Path | None, Path | None]:
     """Build the sdist and wheel of HEAD from a clean clone in ``workdir``; raise CommandError when the build fails."""
+    import shutil
+
     src = workdir / "head-checkout"
     out = workdir / "head-dist"
-    if not src.exists():
-        git.clone(root, src, git.head(root))
+    for stale in (src, out):  # never the files of an older HEAD
+        shutil.rmtree(stale, ignore_errors=True)
+    git.clone(root, src, git.head(root))
     installer = ["--installer", "uv"] if venvs.uv() else []
     run(python_module("build", *installer, "--outdir", out, src), secrets=secrets, timeout=1800)
     return next(iter(sorted(out.glob("*.tar.gz"))), None), next(iter(sorted(out.glob("*.whl"))), None)

@@ -123,6 +123,9 @@ def build_env(
         doc_extras, doc_groups = requirement_sources(root, DOCS_NAMES)
         wanted += doc_extras
         groups += doc_groups
+    import shutil
+
+    shutil.rmtree(venv, ignore_errors=True)
     python = venvs.create(venv)
     target = f"{project}[{','.join(dict.fromkeys(wanted))}] @ {wheel.as_uri()}" if wanted else os.fspath(wheel)
     args = [target, "pytest", "pytest-cov"]
