@@ -141,13 +141,13 @@ def build_env(
 
 
 def quiet_env(tmp: Path) -> dict[str, str]:
-    """Environment for every gate: coverage data, pytest's cache and bytecode kept out of the work tree."""
+    """Environment for every gate: coverage data and pytest's cache kept out of the work tree."""
     addopts = os.environ.get("PYTEST_ADDOPTS", "")
-    return {
-        "COVERAGE_FILE": os.fspath(tmp / ".coverage"),
-        "PYTEST_ADDOPTS": f"{addopts} -p no:cacheprovider".strip(),
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
+    return {"COVERAGE_FILE": os.fspath(tmp / ".coverage"), "PYTEST_ADDOPTS": f"{addopts} -p no:cacheprovider".strip()}
+
+
+FALLBACK_ENV = {"PYTHONDONTWRITEBYTECODE": "1"}
+"""Added for releasekit's own fallback runs: no bytecode in the tree (nox and tox keep theirs, for speed)."""
 
 
 def coverage_args(root: Path, wheel_modules: Sequence[str], report: Path, threshold: float | None) -> list[str]:

@@ -22,7 +22,7 @@ from releasekit.steps import Context, Step
 
 REUSE_ENV = "RELEASEKIT_REUSE_VENVS"
 # tox passes only the variables it is told to; these keep the work tree clean.
-_TOX_PASS = ("COVERAGE_FILE", "PYTEST_ADDOPTS", "PYTHONDONTWRITEBYTECODE")
+_TOX_PASS = ("COVERAGE_FILE", "PYTEST_ADDOPTS")
 
 __all__ = ["PHASES", "TESTS", "no_tests_finding", "run_tests"]
 
@@ -53,10 +53,17 @@ class _Runner:
         self._python: Path | None = None
         self._modules: list[str] = []
 
-    def _run(self, cmd: list[str], phase: str, what: str, *, also_ok: int | None = None) -> int:
-        """Run a gate's command; return its exit code (0, or ``also_ok``), else fail the step."""
+    def _run(self, cmd: list[str], phase: str, what: str, *, also_ok: int | None = None, own: bool = False) -> int:
+        """Run a gate's command; return its exit code (0, or ``also_ok``), else fail the step.
+
+        ``own`` marks releasekit's fallback runs, whose environments are thrown away: they
+        write no bytecode either.
+        """
+        from releasekit.testenv import FALLBACK_ENV
+
+        env = {**self.env, **FALLBACK_ENV} if own else self.env
         try:
-            run(cmd, cwd=self.ctx.root, env=self.env, secrets=self.ctx.secrets, timeout=self.timeout)
+            run(cmd, cwd=self.ctx.root, env=env, secrets=self.ctx.secrets, timeout=self.timeout)
         except CommandError as exc:
             if also_ok is not None and exc.returncode == also_ok:
                 return also_ok
@@ -106,12 +113,13 @@ class _Runner:
             return f"passed ({what})"
         if gate.runner == "sphinx":
             python = self.python(docs=True)
-            self._run([os.fspath(python), "-m", "sphinx", *gate.args, os.fspath(self.tmp / "html")], gate.phase, what)
+            html = os.fspath(self.tmp / "html")
+            self._run([os.fspath(python), "-m", "sphinx", *gate.args, html], gate.phase, what, own=True)
             return f"passed ({what})"
         if gate.runner == "scripts":
             python = self.python()
             for script in gate.args:
-                self._run([os.fspath(python), script], gate.phase, f"python {script}")
+                self._run([os.fspath(python), script], gate.phase, f"python {script}", own=True)
             return f"passed ({what})"
         return self._pytest(gate)
 
@@ -163,13 +171,13 @@ class _Runner:
             # pytest's exit code 5: nothing selected. A marker no test carries yet is not a failure;
             # a tests phase that collects nothing is one.
             also_ok = 5 if gate.phase != "tests" else None
-            if self._run([os.fspath(pytest), *args], gate.phase, what, also_ok=also_ok) == 5:
+            if self._run([os.fspath(pytest), *args], gate.phase, what, also_ok=also_ok, own=True) == 5:
                 return f"no test selected ({what}: exit code 5)"
             return f"passed ({what})"
         threshold = self.ctx.config.coverage_fail_under
         report = self.tmp / "coverage.json"
         args += testenv.coverage_args(self.ctx.root, self._modules, report, threshold)
-        self._run([os.fspath(pytest), *args], gate.phase, what)
+        self._run([os.fspath(pytest), *args], gate.phase, what, own=True)
         figure = testenv.coverage_figure(report)
         shown = "?" if figure is None else f"{figure:.1f} %"
         if threshold is None:
