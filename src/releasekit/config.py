@@ -14,7 +14,7 @@ from pathlib import Path
 
 from releasekit.errors import ReleasekitError
 from releasekit.fragments import FragmentsConfig, FragmentType
-from releasekit.gates import PHASES, GatesConfig
+from releasekit.gates import PHASES, GatesConfig, coverage_threshold, parse_gates
 from releasekit.record import Record
 
 TYPE_CHECKING = False  # typing costs the version-sync hook more than its own work
@@ -303,8 +303,6 @@ def _index(name: str, table: Mapping[str, Any], defaults: tuple[str, str], env_p
 
 def load(start: Path | str | None = None) -> Config:
     """Find pyproject.toml at or above ``start`` and parse the whole configuration."""
-    from releasekit.gates import coverage_threshold, parse_gates
-
     root = find_root(Path(start or os.getcwd()).resolve())
     pyproject = root / "pyproject.toml"
     data = read_toml(pyproject)
