@@ -272,3 +272,23 @@ def test_a_nox_tests_session_that_skips_itself_is_no_pass(tmp_path: Path) -> Non
     ctx = Context(cfg, project.root / ".git", begin(cfg, "patch")[0], tmp_path / "scratch")
     with pytest.raises(StepFailed, match=r"the tests gate \(nox -s tests\) ran nothing: the session skipped itself"):
         run_tests(ctx)
+
+
+def test_a_resumed_release_keeps_its_skip_and_refuses_another(tmp_path: Path) -> None:
+    from releasekit import journal
+    from releasekit.release import begin
+    from tests.helpers.releaseproj import make_project
+
+    project = make_project(tmp_path)
+    cfg = config.load(project.root)
+    record, resumed = begin(cfg, "patch", skip=("benchmark", "docs"))
+    assert (record.skip, resumed) == (["benchmark", "docs"], False)
+    journal.save(project.root / ".git", record)
+    again, resumed = begin(cfg, None)
+    assert (again.skip, resumed) == (["benchmark", "docs"], True)
+    with pytest.raises(ReleasekitError) as info:
+        begin(cfg, None, skip=("docs",))
+    assert str(info.value) == (
+        "the release of 0.1.1 in progress was started with --skip benchmark,docs; resume with "
+        "'releasekit release patch --skip benchmark,docs' or undo it with 'releasekit release --abort'"
+    )
