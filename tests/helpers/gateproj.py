@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.helpers.releaseproj import Project, make_project
+from tests.helpers.releaseproj import Project, make_project, unique_name
 
 RECORDING_TESTS = """\
 import os
@@ -124,8 +124,6 @@ def gate_project(
     ``dev`` dependency group (PEP 735). ``fail_under`` sets coverage's own threshold.
     """
     name_hint = {"nox": "rk-nox", "tox-ini": "rk-toxini", "tox-toml": "rk-toxtoml"}.get(runner, "rk-plain")
-    from tests.helpers.releaseproj import unique_name
-
     name = unique_name(name_hint)
     module = name.replace("-", "_")
     pyproject = ""
