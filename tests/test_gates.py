@@ -105,6 +105,9 @@ def test_journal_keeps_skip_and_gates_and_refuses_damaged_ones() -> None:
     damaged = record.to_json().replace('"gates": {\n    "tests": "ok"\n  }', '"gates": {"tests": 3}')
     with pytest.raises(ReleasekitError, match=r"j.json: damaged release journal \(gates\)"):
         Journal.from_json(damaged, where="j.json")
+    unknown = record.to_json().replace('"benchmark"', '"--exec=rm"')
+    with pytest.raises(ReleasekitError, match=r"j.json: damaged release journal \(skip\)"):
+        Journal.from_json(unknown, where="j.json")
 
 
 def test_requirement_sources_find_tests_however_named(tmp_path: Path) -> None:

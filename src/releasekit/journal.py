@@ -80,7 +80,9 @@ class Journal:
             raise ReleasekitError(f"{where}: damaged release journal ({exc})") from None
         if not isinstance(journal.completed, list) or not isinstance(journal.artifacts, dict):
             raise ReleasekitError(f"{where}: damaged release journal (completed/artifacts)")
-        if not isinstance(journal.skip, list) or not all(isinstance(p, str) for p in journal.skip):
+        from releasekit.gates import SKIPPABLE
+
+        if not isinstance(journal.skip, list) or not all(p in SKIPPABLE for p in journal.skip):
             raise ReleasekitError(f"{where}: damaged release journal (skip)")
         if not isinstance(journal.gates, dict) or not all(isinstance(v, str) for v in journal.gates.values()):
             raise ReleasekitError(f"{where}: damaged release journal (gates)")
