@@ -325,7 +325,18 @@ def test_seed_files_unchanged_by_a_refused_release(tmp_path: Path) -> None:
 
 # --- a write under .git/releasekit that fails ------------------------------------------
 
-DONE_BEFORE_GITHUB = ["preflight", "tests", "commit", "tag", "build", "test-upload", "test-verify", "push", "upload"]
+DONE_BEFORE_GITHUB = [
+    "preflight",
+    "package-check",
+    "tests",
+    "commit",
+    "tag",
+    "build",
+    "test-upload",
+    "test-verify",
+    "push",
+    "upload",
+]
 
 
 def _run_with_file_size_limit(repo: Path, limit: int, *args: str) -> Result:

@@ -221,3 +221,50 @@ def test_script_mode_with_only_nox_installs_releasekit_itself(tmp_path: Path) ->
     script_env = project / ".nox" / "_nox_script_mode"
     assert f"from {script_env}" in out
     assert "usage: releasekit release" in out
+
+
+STRICT_PYPROJECT = """\
+[build-system]
+requires = ["setuptools>=64"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "tiny"
+version = "0.1.0"
+
+[project.optional-dependencies]
+testing = ["pytest>=8"]
+
+[tool.pytest.ini_options]
+addopts = ["--strict-markers"]
+markers = ["integration: slow"]
+"""
+
+STRICT_TESTS = """\
+import pytest
+
+import tiny
+
+
+def test_unit():
+    assert tiny.covered() == 1
+
+
+@pytest.mark.integration
+def test_integration():
+    pass
+"""
+
+
+def test_default_sessions_follow_the_projects_markers_extras_and_threshold(tmp_path: Path) -> None:
+    # --strict-markers, no benchmark marker, a `testing` extra, no coverage threshold anywhere.
+    project = tiny_project(tmp_path, "\nreleasekit.nox.register()\n")
+    write_files(project, {"pyproject.toml": STRICT_PYPROJECT, "tests/test_tiny.py": STRICT_TESTS})
+    proc = run_nox(project, "-s", "tests", "coverage")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out
+    assert "pip install -e '.[testing]'" in out or "install -e .[testing]" in out
+    assert "pytest -m 'not integration'" in out and "1 passed, 1 deselected" in out
+    assert "no coverage threshold configured: the figure is reported, not enforced" in out
+    assert "--cov-fail-under" not in out
+    assert not list(project.glob(".coverage*"))  # coverage data went to the session's temp dir

@@ -194,7 +194,7 @@ def test_dry_run_changes_nothing(tmp_path: Path, servers: Indexes, monkeypatch: 
     assert (sorted(os.listdir(servers.test.packages)), sorted(os.listdir(servers.prod.packages))) == listing
     assert not state_dir(project).exists()
     assert sorted(os.listdir(markers)) == ["docs", "tests"]  # the project's sessions ran
-    assert "integration: skipped" in result.stdout
+    assert "integration: not configured" in result.stdout
     assert f"would publish {project.name} 0.2.0 as v0.2.0" in result.stdout
     wheel = f"{project.module}-0.2.0-py3-none-any.whl"
     assert wheel in result.stdout and f"{project.module}-0.2.0.tar.gz" in result.stdout
@@ -225,6 +225,10 @@ def test_full_release_lands_same_bytes_everywhere(tmp_path: Path, servers: Index
     for name, digest in hashes.items():
         assert f"{name}  sha256:{digest}" in result.stdout
     assert "Release notes:" in result.stdout
+    summary = result.stdout[result.stdout.index("Released ") :]
+    # The summary lists every gate: what ran it, and the phases that did not run.
+    assert "Gates:\n  package: passed" in summary and "  tests: passed (" in summary
+    assert "  integration: not configured: no tests found" in summary
     assert git(project.root, "status", "--porcelain") == ""
     # The checklist's post-release step: a GitHub release carrying the release notes.
     assert list(github.releases) == ["v0.2.0"]

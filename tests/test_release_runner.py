@@ -154,9 +154,11 @@ def test_tests_step_runs_sessions_and_reports_a_failing_one(tmp_path: Path) -> N
     project, cfg = _project(tmp_path, extra_files={"noxfile.py": noxfile})
     notes: list[str] = []
     ctx = Context(cfg, project.root / ".git", begin(cfg, "patch")[0], tmp_path, note=notes.append)
-    with pytest.raises(StepFailed, match="nox session 'coverage' failed"):
+    with pytest.raises(StepFailed, match=r"the coverage gate \(nox -s coverage\) failed \(exit code 1\)"):
         run_tests(ctx)
-    assert "integration: skipped (no such nox session)" in notes and "tests: running nox -s tests" in notes
+    assert "tests: running nox -s tests" in notes and "tests: passed (nox -s tests)" in notes
+    # No nox session, no tox env, and no test module for pytest: shown as not configured.
+    assert any(note.startswith("integration: not configured: no tests found") for note in notes), notes
 
 
 def _cli(project: Project, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -189,7 +191,7 @@ def test_preflight_reports_every_problem(tmp_path: Path) -> None:
     git(project.root, "checkout", "-q", "-b", "topic")
     write_files(project.root, {f"src/{project.module}/__init__.py": '__version__ = "0.0.9"\n'})
     commit_all(project.root, "Wrong version")
-    write_files(project.root, {"stray.txt": "left over"})
+    write_files(project.root, {"stray.txt": "left over", "README.md": "# edited, not committed\n"})
     dead = f"http://127.0.0.1:{free_port()}/"
     result = _cli(
         project,
@@ -203,7 +205,7 @@ def test_preflight_reports_every_problem(tmp_path: Path) -> None:
     for expected in (
         "preflight found 8 problems",
         "on branch topic; releases are made from main",
-        "the work tree is not clean (stray.txt)",
+        "tracked files are modified (README.md); commit or stash first",
         "(1 ahead, 0 behind)",
         "tag v0.2.0 already exists locally",
         f"src/{project.module}/__init__.py:1:16: expected 0.1.0, found 0.0.9",
@@ -212,6 +214,9 @@ def test_preflight_reports_every_problem(tmp_path: Path) -> None:
     ):
         assert expected in result.stderr, result.stderr
     assert step_mark("preflight") in result.stdout and step_mark("tests") not in result.stdout
+    # Untracked files never ship (the build is from the tag): a warning, not a problem.
+    assert "warning: untracked files (stray.txt) are not released" in result.stdout
+    assert "stray.txt" not in result.stderr
 
 
 def test_ask_takes_only_yes(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -27,7 +27,7 @@ SECURITY_TYPE = "security"
 """The changelog fragment type an emergency release must carry."""
 
 EXPEDITED_SKIPS = frozenset({"benchmark"})
-"""The nox sessions an emergency release leaves out of its tests step."""
+"""The test phases an emergency release leaves out of its tests step."""
 
 ECOSYSTEM = "pip"  # GitHub's name for packages on PyPI
 SUMMARY_LIMIT = 1024  # GitHub refuses longer summaries

@@ -74,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="an emergency security release of this severity (low, medium, high, critical): expedited, "
         "and a GitHub security advisory after the release",
     )
+    release.add_argument(
+        "--skip",
+        action="append",
+        metavar="PHASE[,PHASE...]",
+        help="phases that already ran elsewhere for this exact commit (package, tests, integration, benchmark, "
+        "coverage, docs, examples): journaled, and shown in the plan and the summary",
+    )
 
     hotfix = commands.add_parser(
         "hotfix", formatter_class=_HelpFormatter, help="cut a hotfix branch from a release tag"

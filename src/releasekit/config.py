@@ -17,6 +17,7 @@ from releasekit.bumpconfig import VersionConfig as VersionConfig
 from releasekit.bumpconfig import VersionFile as VersionFile
 from releasekit.errors import ReleasekitError
 from releasekit.fragments import FragmentsConfig, FragmentType
+from releasekit.gates import PHASES, GatesConfig, coverage_threshold, parse_gates
 from releasekit.record import Record
 
 TYPE_CHECKING = False  # typing costs the version-sync hook more than its own work
@@ -141,6 +142,12 @@ SCHEMA: dict[str, Any] = {
     "minor_every_days": integer(1, 3660),
     "source_paths": array(GLOB, "globs (non-empty strings of at most 1024 characters)"),
     "publish": Spec('"local" or "ci"', lambda v: v in ("local", "ci")),
+    "coverage_fail_under": number(0, 100),
+    # Each test phase: "nox:SESSION", "tox:ENV", "pytest", a command (array) or false; checked in gates.
+    "gates": {
+        **{phase: Spec("a gate", lambda v: True) for phase in PHASES},
+        "timeout": Spec("a number of seconds above 0", lambda v: _is_number(v) and v > 0),  # type: ignore[operator]
+    },
     "test_index": _INDEX_SCHEMA,
     "index": _INDEX_SCHEMA,
     "github": {
@@ -243,7 +250,7 @@ class Config(Record):
     project_name: str | None
     version: VersionConfig | None
     fragments: FragmentsConfig
-    coverage_fail_under: float
+    coverage_fail_under: float | None  # None: the coverage gate reports the figure and does not fail
     release_branch: str = "main"
     remote: str = "origin"
     sign_tags: bool = False
@@ -259,6 +266,7 @@ class Config(Record):
     github_discussion_category: str | None = None
     github_publish_advisory: bool = False  # publish an emergency release's advisory, not leave it a draft
     links: LinksConfig = LinksConfig()
+    gates: GatesConfig = GatesConfig()
 
     def require_version(self) -> VersionConfig:
         """The version configuration, or a clear error when there is none."""
@@ -485,14 +493,6 @@ def _fragments_config(data: Mapping[str, Any], path: Path, project_name: str | N
     )
 
 
-def _coverage_threshold(data: Mapping[str, Any], path: Path) -> float:
-    report = _table(data, "tool.coverage.report") or {}
-    value = report.get("fail_under", 90)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ReleasekitError(f"{path.name}: [tool.coverage.report] fail_under must be a number, not {value!r}")
-    return float(value)
-
-
 def _index(name: str, table: Mapping[str, Any], defaults: tuple[str, str], env_prefix: str) -> Index:
     upload = environment.get(f"{env_prefix}UPLOAD_URL") or table.get("upload_url") or defaults[0]
     simple = environment.get(f"{env_prefix}SIMPLE_URL") or table.get("simple_url") or defaults[1]
@@ -548,7 +548,7 @@ def from_data(root: Path, pyproject: Path, data: Mapping[str, Any]) -> Config:
         fragments=_fragments_config(*_towncrier_source(root, pyproject, data), project_name=name)._replace(
             roles=_fragment_roles(own, pyproject)
         ),
-        coverage_fail_under=_coverage_threshold(data, pyproject),
+        coverage_fail_under=coverage_threshold(root, data, own),
         release_branch=own.get("release_branch") or _release_branch(root, remote),
         remote=remote,
         sign_tags=own.get("sign_tags", False),
@@ -578,4 +578,5 @@ def from_data(root: Path, pyproject: Path, data: Mapping[str, Any]) -> Config:
             per_host=links.get("per_host", 10),
             jobs=links.get("jobs", 0),
         ),
+        gates=parse_gates(own.get("gates", {}), pyproject.name),
     )

@@ -364,3 +364,14 @@ def is_ancestor(ancestor: str, descendant: str, cwd: PathLike) -> bool:
 def conflicted_files(cwd: PathLike) -> list[str]:
     """The paths a merge in progress left unmerged."""
     return git("diff", "--name-only", "--diff-filter=U", cwd=cwd).splitlines()
+
+
+def untracked_paths(cwd: PathLike) -> list[str]:
+    """Files git does not track and does not ignore (they never ship: the build is from the tag)."""
+    proc = run(["git", "ls-files", "-z", "--others", "--exclude-standard", "--directory"], cwd=cwd)
+    return [name for name in proc.stdout.split("\0") if name]
+
+
+def modified_paths(cwd: PathLike) -> list[str]:
+    """Tracked paths that are staged or modified in the work tree."""
+    return [line[3:] for line in git("status", "--porcelain", "--untracked-files=no", cwd=cwd).splitlines() if line]

@@ -44,6 +44,8 @@ class Journal:
     # The project's tag format when the release began: a resumed release makes and pushes the
     # same tag. Journals written before the format was configurable used "v{version}".
     tag_format: str = "v{version}"
+    skip: list[str] = field(default_factory=list)  # the phases --skip names (they ran elsewhere)
+    gates: dict[str, str] = field(default_factory=dict)  # test phase -> what ran it and how it went
 
     @property
     def emergency(self) -> bool:
@@ -60,7 +62,8 @@ class Journal:
     def resume_command(self) -> str:
         """The command that resumes this release (``releasekit status`` shows it too)."""
         security = ["--security", self.security] if self.security else []
-        return " ".join(["releasekit release", self.spec, *security])
+        skip = ["--skip", ",".join(self.skip)] if self.skip else []
+        return " ".join(["releasekit release", self.spec, *security, *skip])
 
     def done(self, step: str) -> bool:
         """True when ``step`` has completed."""
@@ -118,6 +121,12 @@ def _is_tag_format(value: object) -> bool:
         return isinstance(value, str) and check_template(value, where="tag_format") == value
     except ReleasekitError:
         return False
+
+
+def _is_skip(value: object) -> bool:
+    from releasekit.gates import SKIPPABLE
+
+    return isinstance(value, list) and all(phase in SKIPPABLE for phase in value)
 
 
 def _is_filename(value: object) -> bool:
@@ -183,6 +192,11 @@ def _field_problem(data: dict[str, Any]) -> str | None:
         ),
         "security": (lambda v: v is None or v in _SEVERITIES, f"null or one of {', '.join(_SEVERITIES)}"),
         "tag_format": (_is_tag_format, "a tag format such as v{version}"),
+        "skip": (_is_skip, "a list of test phases"),
+        "gates": (
+            lambda v: isinstance(v, dict) and all(isinstance(k, str) and isinstance(x, str) for k, x in v.items()),
+            "test phases mapped to what ran them",
+        ),
         "advisory_id": (_is_optional_text, "text or null"),
         "advisory_url": (_is_optional_text, "text or null"),
     }

@@ -23,13 +23,13 @@ block.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
 import nox
 import nox.registry
@@ -37,16 +37,14 @@ import nox.registry
 from releasekit import __version__
 from releasekit.config import find_root, load, read_toml, table
 from releasekit.errors import ReleasekitError
+from releasekit.testenv import DOCS_NAMES, declares_marker, requirement_sources, unit_expression
 
 SESSIONS = ("tests", "integration", "benchmark", "coverage", "docs", "examples", "build", "release", "hotfix")
 """The sessions :func:`register` provides, in the order of the release checklist."""
 
-UNIT_TESTS = "not integration and not benchmark"
 DEFAULT_BACKEND = "uv|virtualenv"
 # What a bare `nox` runs; benchmark, build, release and hotfix only run when named.
 DEFAULT_SESSIONS = frozenset({"tests", "integration", "coverage", "docs", "examples"})
-TEST_EXTRAS = ("test", "tests")
-DOCS_EXTRAS = ("docs", "doc")
 
 SessionFunc = Callable[[nox.Session], None]
 
@@ -61,8 +59,9 @@ def register(
     """Register releasekit's sessions in the calling noxfile; return the names registered.
 
     ``python`` and ``venv_backend`` apply to the sessions that make a virtualenv.
-    ``extras`` names the project's extras that hold its test requirements (default:
-    ``test`` or ``tests`` when ``[project.optional-dependencies]`` has them). Names in
+    ``extras`` names the project's extras that hold its test requirements (default: its
+    extras and dependency groups named ``test``, ``tests``, ``testing`` or ``dev``, or
+    listing pytest). Names in
     ``skip`` and names the noxfile already defines are left alone; a session the
     noxfile defines later replaces releasekit's quietly.
     """
@@ -93,7 +92,10 @@ def _factories(extras: Sequence[str] | None) -> dict[str, tuple[SessionFunc, str
     def tests(session: nox.Session) -> None:
         """Unit tests: pytest without the integration and benchmark markers."""
         install_project(session, extras)
-        session.run("pytest", "-m", UNIT_TESTS, *session.posargs, success_codes=[0, 5])
+        # Only the markers the project declares: --strict-markers rejects the others.
+        expression = unit_expression(find_root(Path.cwd()))
+        selection = ["-m", expression] if expression else []
+        session.run("pytest", *selection, *session.posargs, success_codes=[0, 5])
 
     def integration(session: nox.Session) -> None:
         """Integration tests: pytest -m integration."""
@@ -104,20 +106,27 @@ def _factories(extras: Sequence[str] | None) -> dict[str, tuple[SessionFunc, str
         _marked(session, "benchmark", extras, "-s")
 
     def coverage(session: nox.Session) -> None:
-        """Tests under coverage, failing under [tool.coverage.report] fail_under."""
+        """Tests under coverage, failing under the project's threshold (coverage's fail_under), if it sets one."""
         try:
             config = load(Path.cwd())
         except ReleasekitError as exc:
             session.error(str(exc))
         install_project(session, extras, "pytest-cov>=5")
+        threshold = config.coverage_fail_under
+        if threshold is None:
+            session.log("no coverage threshold configured: the figure is reported, not enforced")
+        selection = ["-m", "not benchmark"] if declares_marker(config.root, "benchmark") else []
+        # Coverage data goes to the session's temp dir unless the caller chose a place: not into the work tree.
+        data = os.environ.get("COVERAGE_FILE") or str(Path(session.create_tmp()) / ".coverage")
+        env = {"COVERAGE_FILE": data}
         session.run(
             "pytest",
-            "-m",
-            "not benchmark",
+            *selection,
             *cov_source_args(config.root, config.pyproject),
             "--cov-report=term-missing",
-            f"--cov-fail-under={config.coverage_fail_under:g}",
+            *([f"--cov-fail-under={threshold:g}"] if threshold is not None else []),
             *session.posargs,
+            env=env,
         )
 
     def docs(session: nox.Session) -> None:
@@ -186,11 +195,17 @@ def run_releasekit(session: nox.Session, command: str) -> None:
 
 
 def install_project(session: nox.Session, extras: Sequence[str] | None, *more: str, pytest: bool = True) -> None:
-    """Install the project editable with its test extras (found or given), plus ``more``."""
+    """Install the project editable with its test extras and groups (found or given), plus ``more``."""
     root = find_root(Path.cwd())
-    chosen = _test_extras(root) if extras is None else tuple(extras)
+    groups: list[str] = []
+    if extras is None:
+        found, groups = requirement_sources(root)
+        chosen = tuple(found)
+    else:
+        chosen = tuple(extras)
     target = f".[{','.join(chosen)}]" if chosen else "."
-    session.install("-e", target, *(["pytest>=8"] if pytest else []), *more)
+    group_args = [arg for group in groups for arg in ("--group", f"{root / 'pyproject.toml'}:{group}")]
+    session.install("-e", target, *group_args, *(["pytest>=8"] if pytest else []), *more)
 
 
 def _marked(session: nox.Session, marker: str, extras: Sequence[str] | None, *args: str) -> None:
@@ -201,39 +216,8 @@ def _marked(session: nox.Session, marker: str, extras: Sequence[str] | None, *ar
     session.run("pytest", "-m", marker, *args, *session.posargs, success_codes=[0, 5])
 
 
-def _optional_dependencies(root: Path) -> dict[str, Any]:
-    project = read_toml(root / "pyproject.toml").get("project", {})
-    extras = project.get("optional-dependencies", {}) if isinstance(project, dict) else {}
-    return extras if isinstance(extras, dict) else {}
-
-
-def _test_extras(root: Path) -> tuple[str, ...]:
-    return tuple(name for name in TEST_EXTRAS if name in _optional_dependencies(root))[:1]
-
-
 def _docs_extras(root: Path) -> tuple[str, ...]:
-    return tuple(name for name in DOCS_EXTRAS if name in _optional_dependencies(root))[:1]
-
-
-def declares_marker(root: Path, marker: str) -> bool:
-    """Whether the project's pytest configuration declares ``marker``."""
-    data = read_toml(root / "pyproject.toml")
-    pytest_table = table(data, "tool.pytest") or {}  # tool = 5 is a value, not a crash
-    for section in (pytest_table.get("ini_options", {}), pytest_table):
-        markers = section.get("markers", []) if isinstance(section, dict) else []
-        if isinstance(markers, list) and any(str(m).split(":")[0].strip() == marker for m in markers):
-            return True
-    line = re.compile(rf"^\s*{re.escape(marker)}\s*(:|$)", re.MULTILINE)
-    from releasekit.safefiles import Refused, read_bytes
-
-    for name in ("pytest.ini", "tox.ini", "setup.cfg"):
-        try:  # contributor-written: a symlink out of the project or a FIFO is not read
-            text = read_bytes(root, name, "config").decode("utf-8", "replace")
-        except (OSError, Refused):
-            continue
-        if line.search(text):
-            return True
-    return False
+    return tuple(requirement_sources(root, DOCS_NAMES)[0])[:1]
 
 
 def build_requires(root: Path) -> list[str]:

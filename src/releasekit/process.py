@@ -22,34 +22,85 @@ def run(
     check: bool = True,
     secrets: Iterable[str] = (),
     input: str | None = None,
+    timeout: float | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``cmd``, capture its output as text, and raise CommandError when it fails.
 
     ``env`` is added to the current environment. Secrets found in the environment,
-    and any passed in ``secrets``, are masked in the error.
+    and any passed in ``secrets``, are masked in the error. A command still running after
+    ``timeout`` seconds is killed and fails like one that exited with an error.
     """
     import subprocess  # here, not at the top: the hooks' fast paths start no process
 
     argv = [os.fspath(part) for part in cmd]
     full_env = None if env is None else {**os.environ, **env}
     try:
-        proc = subprocess.run(
-            argv,
-            cwd=cwd,
-            env=full_env,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            input=input,
-            stdin=None if input is not None else subprocess.DEVNULL,
-        )
+        if timeout is None:
+            proc = subprocess.run(
+                argv,
+                cwd=cwd,
+                env=full_env,
+                capture_output=True,
+                text=True,
+                encoding="utf-8",
+                errors="replace",
+                input=input,
+                stdin=None if input is not None else subprocess.DEVNULL,
+            )
+        else:
+            proc = _run_bounded(argv, cwd, full_env, input, timeout, [*secrets_from_env(full_env), *secrets])
     except FileNotFoundError as exc:
         raise ReleasekitError(f"{argv[0]}: command not found; install it or check PATH") from exc
     if check and proc.returncode != 0:
         known = [*secrets_from_env(full_env), *secrets]
         raise CommandError(argv, proc.returncode, proc.stdout + proc.stderr, known)
     return proc
+
+
+def _run_bounded(
+    argv: list[str],
+    cwd: str | os.PathLike[str] | None,
+    env: dict[str, str] | None,
+    input: str | None,
+    timeout: float,
+    secrets: list[str],
+) -> subprocess.CompletedProcess[str]:
+    """Run ``argv`` in a process group of its own, and stop the whole group after ``timeout`` seconds.
+
+    A test runner (nox, tox) starts processes of its own; killing only the runner would
+    leave them running.
+    """
+    import contextlib
+    import signal
+    import subprocess
+
+    child = subprocess.Popen(
+        argv,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        start_new_session=True,
+    )
+    try:
+        out, err = child.communicate(input, timeout=timeout)
+    except BaseException as exc:  # the timeout, or Ctrl-C: the group must not outlive us
+        with contextlib.suppress(OSError):
+            os.killpg(child.pid, signal.SIGKILL)
+        try:  # a process that left the group may still hold the pipes: wait a little, not forever
+            out, err = child.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            out, err = "", ""
+        if isinstance(exc, subprocess.TimeoutExpired):
+            tail = f"{out}{err}\nstopped: still running after {timeout:g} s"
+            raise CommandError(argv, -1, tail, secrets) from None
+        raise
+    return subprocess.CompletedProcess(argv, child.returncode, out, err)
 
 
 def python_module(module: str, *args: str | os.PathLike[str], python: str | Path | None = None) -> list[str]:

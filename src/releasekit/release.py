@@ -26,6 +26,7 @@ from releasekit.steps import Context, Plan, Step
 from releasekit.steps.advisory import SECURITY_ADVISORY
 from releasekit.steps.build import BUILD
 from releasekit.steps.handoff import CI_HANDOFF
+from releasekit.steps.package_check import PACKAGE_CHECK
 from releasekit.steps.post_release import GITHUB_RELEASE, MERGE_BACK
 from releasekit.steps.preflight import PREFLIGHT, suggested_bump
 from releasekit.steps.prepare import COMMIT, TAG
@@ -37,26 +38,37 @@ from releasekit.tags import project_format
 from releasekit.versions import BUMPS, next_version
 
 STEPS: tuple[Step, ...] = (
-    PREFLIGHT,  # 1. branch, clean tree, in sync, tag free, versions, fragments, links, indexes
-    TESTS,  # 2. the project's nox sessions: tests, integration, benchmark, coverage, docs, examples
-    COMMIT,  # 3. bump-my-version, towncrier, the release commit
-    TAG,  # 4. annotated tag in the project's format (vX.Y.Z or X.Y.Z), "Release <tag>"
-    BUILD,  # 5. clean checkout of the tag, build, twine check, check-manifest, install checks, hashes
-    TEST_UPLOAD,  # 6. upload the missing files to the test index (first irreversible step)
-    TEST_VERIFY,  # 7. install pkg==X.Y.Z from it, import it, served bytes == journaled hashes
-    PUSH,  # 8. git push --atomic origin <branch> <tag>
-    UPLOAD,  # 9. upload to the production index
-    VERIFY,  # 10. install from it, verify the hashes
-    GITHUB_RELEASE,  # 11. post-release: the GitHub release, with the release notes
-    SECURITY_ADVISORY,  # 12. an emergency release only: notify users through a GitHub security advisory
-    MERGE_BACK,  # 13. a hotfix release only: merge the hotfix branch back into main
-    SUMMARY,  # 14. version, files, hashes, index URLs, release notes, the advisory
+    PREFLIGHT,  # 1. branch, no modified tracked file, in sync, tag free, versions, fragments, links, indexes
+    PACKAGE_CHECK,  # 2. HEAD's sdist and wheel in a temp dir: twine check --strict, manifest; in seconds
+    TESTS,  # 3. tests, integration, benchmark, coverage, docs, examples: by nox, tox, or pytest
+    COMMIT,  # 4. bump-my-version, towncrier, the release commit
+    TAG,  # 5. annotated tag in the project's format (vX.Y.Z or X.Y.Z), "Release <tag>"
+    BUILD,  # 6. clean checkout of the tag, build, twine check, check-manifest, install checks, hashes
+    TEST_UPLOAD,  # 7. upload the missing files to the test index (first irreversible step)
+    TEST_VERIFY,  # 8. install pkg==X.Y.Z from it, import it, served bytes == journaled hashes
+    PUSH,  # 9. git push --atomic origin <branch> <tag>
+    UPLOAD,  # 10. upload to the production index
+    VERIFY,  # 11. install from it, verify the hashes
+    GITHUB_RELEASE,  # 12. post-release: the GitHub release, with the release notes
+    SECURITY_ADVISORY,  # 13. an emergency release only: notify users through a GitHub security advisory
+    MERGE_BACK,  # 14. a hotfix release only: merge the hotfix branch back into main
+    SUMMARY,  # 15. version, files, hashes, index URLs, the gates, release notes, the advisory
 )
 
 # With [tool.releasekit] publish = "ci": everything up to the push, then the tag's release workflow
 # (releasekit build, releasekit publish, the GitHub release) takes over. What only a maintainer's
 # machine does stays here: an emergency release's advisory, a hotfix merged back into main.
-CI_STEPS: tuple[Step, ...] = (PREFLIGHT, TESTS, COMMIT, TAG, PUSH, SECURITY_ADVISORY, MERGE_BACK, CI_HANDOFF)
+CI_STEPS: tuple[Step, ...] = (
+    PREFLIGHT,
+    PACKAGE_CHECK,
+    TESTS,
+    COMMIT,
+    TAG,
+    PUSH,
+    SECURITY_ADVISORY,
+    MERGE_BACK,
+    CI_HANDOFF,
+)
 
 
 def steps_for(config: Config) -> tuple[Step, ...]:
@@ -108,13 +120,20 @@ def _kind(severity: str | None) -> str:
 
 
 def begin(
-    config: Config, spec: str | None, *, dry_run: bool = False, security: str | None = None
+    config: Config,
+    spec: str | None,
+    *,
+    dry_run: bool = False,
+    security: str | None = None,
+    skip: Sequence[str] | None = None,
 ) -> tuple[Journal, bool]:
     """The journal of the release to run, and whether it resumes one in progress.
 
     ``security`` (a severity) makes it an emergency security release, which needs a
     ``security`` fragment. A resumed release keeps the severity it started with; asking
-    for another one is an error.
+    for another one is an error. ``skip`` names the test phases that ran elsewhere
+    (``--skip``); a resumed release keeps the ones it started with, and asking for
+    others is an error too.
     """
     if security is not None:
         check_severity(security)
@@ -143,6 +162,12 @@ def begin(
                 f"the release of {current.version} in progress is {_kind(current.security)}, not --security "
                 f"{security}; resume with '{resume}' or undo it with 'releasekit release --abort'"
             )
+        if skip is not None and list(skip) != current.skip:
+            kept = f"--skip {','.join(current.skip)}" if current.skip else "no --skip"
+            raise ReleasekitError(
+                f"the release of {current.version} in progress was started with {kept}; resume with '{resume}' "
+                "or undo it with 'releasekit release --abort'"
+            )
         return current, True
     previous = config.require_version().current
     chosen = suggested_bump(config, previous) if spec is None else spec  # "" is asked for, not left out
@@ -165,6 +190,7 @@ def begin(
         start_commit=git.head(config.root),
         security=security,
         tag_format=fmt.template,
+        skip=list(skip or ()),
     )
     return record, False
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import json
+import sys
 from pathlib import Path
 from typing import NamedTuple
 
@@ -94,10 +96,20 @@ def make_project(
     fragments: dict[str, str] | None = None,
     extra_pyproject: str = "",
     extra_files: dict[str, str] | None = None,
+    tests_gate: bool = True,
 ) -> Project:
-    """A git repository at ``base/work`` with a bare origin at ``base/origin.git``."""
+    """A git repository at ``base/work`` with a bare origin at ``base/origin.git``.
+
+    A project has to say what its tests are (the release refuses an empty tests gate);
+    unless it brings a noxfile or a tox configuration, ``tests_gate`` maps its tests phase
+    to a command that passes at once, so the release tests spend no time on test runs.
+    """
     name = name or unique_name()
     module = name.replace("-", "_")
+    runners = {"noxfile.py", "tox.ini", "tox.toml"} & set(extra_files or {})
+    if tests_gate and not runners:
+        command = json.dumps([sys.executable, "-c", "print('the tests pass')"])
+        extra_pyproject += f"\n[tool.releasekit.gates]\ntests = {command}\n"
     files = {
         "pyproject.toml": PYPROJECT.format(name=name, module=module, version=version, extra=extra_pyproject),
         f"src/{module}/__init__.py": f'"""The {name} package."""\n\n__version__ = "{version}"\n',

@@ -11,6 +11,7 @@ from releasekit import indexes
 from releasekit.errors import ReleasekitError, StepFailed, redact, secrets_from_env
 from releasekit.release import Event, FaultInjected, abort, begin, run, steps_for
 from releasekit.steps import Plan
+from releasekit.steps.summary import gate_lines
 
 
 class Checklist:
@@ -65,6 +66,9 @@ def _print_plan(cfg: config_module.Config, version: str, tag: str, plan: Plan, s
             f"  {index.name}: upload {indexes.display_url(index.upload_url)}, "
             f"simple {indexes.display_url(index.simple_url)}"
         )
+    say.say("Gates:")
+    for line in gate_lines(plan.gates):
+        say.say(line)
     say.say("Release notes:")
     say.say(plan.notes or "(none)")
     if plan.advisory is not None:
@@ -76,6 +80,9 @@ def _print_plan(cfg: config_module.Config, version: str, tag: str, plan: Plan, s
 
 def main(args: argparse.Namespace) -> int:
     """Run, resume, dry-run or abort a release."""
+    from releasekit.gates import parse_skip
+
+    skip = parse_skip(args.skip) if getattr(args, "skip", None) else None  # a typo is the first thing to hear of
     cfg = config_module.load()
     steps = steps_for(cfg)
     checklist = Checklist(len(steps))
@@ -84,7 +91,7 @@ def main(args: argparse.Namespace) -> int:
             checklist.say(line)
         return 0
     # A bad version (or a missing security fragment) is the first thing to hear of.
-    record, resumed = begin(cfg, args.bump, dry_run=args.dry_run, security=getattr(args, "security", None))
+    record, resumed = begin(cfg, args.bump, dry_run=args.dry_run, security=getattr(args, "security", None), skip=skip)
     interactive = sys.stdin.isatty()
     if not args.dry_run and not args.yes and not interactive:
         raise ReleasekitError("no terminal to confirm the uploads on; pass --yes to release without asking")
@@ -95,6 +102,8 @@ def main(args: argparse.Namespace) -> int:
     else:
         what = "Dry run of the release" if args.dry_run else "Releasing"
         checklist.say(f"{what} {record.previous_version} -> {record.version} ({record.spec}){emergency}")
+    if record.skip:
+        checklist.say(f"Skipping (--skip, they ran elsewhere): {', '.join(record.skip)}")
     try:
         plan = run(
             cfg,
@@ -110,7 +119,8 @@ def main(args: argparse.Namespace) -> int:
         if args.dry_run or not record.completed:
             raise
         security = ["--security", record.security] if record.security else []
-        rerun = " ".join(["releasekit release", record.spec, *security, *(["--yes"] if args.yes else [])])
+        skipped = ["--skip", ",".join(record.skip)] if record.skip else []
+        rerun = " ".join(["releasekit release", record.spec, *security, *skipped, *(["--yes"] if args.yes else [])])
         undo = "" if "push" in record.completed else ", or undo the local steps with 'releasekit release --abort'"
         raise StepFailed(
             f"{exc}\nThe release of {record.version} stopped; fix the cause and run '{rerun}' to resume{undo}"

@@ -25,6 +25,7 @@ class Plan:
     notes: str | None = None
     report: list[str] = field(default_factory=list)  # the summary lines
     advisory: dict[str, Any] | None = None  # the security advisory a dry run would send
+    gates: dict[str, str] = field(default_factory=dict)  # test phase -> what ran it and how it went
 
 
 @dataclass
@@ -39,6 +40,7 @@ class Context:
     reuse_venvs: bool = False
     secrets: tuple[str, ...] = ()
     plan: Plan = field(default_factory=Plan)
+    head_wheel: Path | None = None  # the wheel the package check built from HEAD, for the fallback gates
     note: Callable[[str], None] = lambda message: None
 
     @property

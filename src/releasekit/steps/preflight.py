@@ -122,10 +122,10 @@ def git_problems(config: Config, tag: str, branch: str) -> list[str]:
         problems.append(f"HEAD is detached; check out {branch} to release")
     elif current != branch:
         problems.append(f"on branch {current}; releases are made from {branch} (or a hotfix/ branch)")
-    changed = git.changed_paths(root)
+    changed = git.modified_paths(root)
     if changed:
         shown = ", ".join(changed[:5]) + (", ..." if len(changed) > 5 else "")
-        problems.append(f"the work tree is not clean ({shown}); commit or stash first")
+        problems.append(f"tracked files are modified ({shown}); commit or stash first")
     if git.remote_url(remote, root) is None:
         problems.append(f"no remote named {remote!r}")
         return problems
@@ -194,9 +194,21 @@ def ci_problems(config: Config) -> list[str]:
     return []
 
 
+def untracked_warning(config: Config) -> str | None:
+    """A warning naming the untracked files: they do not block a release, since they never ship."""
+    untracked = git.untracked_paths(config.root)
+    if not untracked:
+        return None
+    shown = ", ".join(untracked[:5]) + (", ..." if len(untracked) > 5 else "")
+    return f"warning: untracked files ({shown}) are not released (the build is from the tag); commit or ignore them"
+
+
 def run_preflight(ctx: Context) -> str:
     """Gather every problem; fail with all of them."""
     config, journal = ctx.config, ctx.journal
+    warning = untracked_warning(config)
+    if warning:
+        ctx.note(warning)
     problems = git_problems(config, journal.tag, journal.branch)
     problems += [finding.text() for finding in check_versions(config)]
     problems += fragment_problems(config, journal.previous_version, journal.version)

@@ -17,6 +17,15 @@ def release_notes(ctx: Context) -> str:
         return "(no release notes found)"
 
 
+def gate_lines(gates: dict[str, str]) -> list[str]:
+    """One line per gate, in checklist order: what ran it and how it went, or why it did not run."""
+    from releasekit.gates import SKIPPABLE
+
+    if not gates:
+        return ["  (no gate ran in this process or the journal)"]
+    return [f"  {name}: {gates[name]}" for name in SKIPPABLE if name in gates]
+
+
 def run_summary(ctx: Context) -> str:
     """Collect the report the command prints at the end."""
     record, config = ctx.journal, ctx.config
@@ -30,6 +39,8 @@ def run_summary(ctx: Context) -> str:
         state = "published" if ctx.config.github_publish_advisory else "draft: review and publish it on GitHub"
         where = record.advisory_url or record.advisory_id or "not created"
         lines.append(f"Security advisory ({record.security}): {where} ({state})")
+    lines.append("Gates:")
+    lines += gate_lines({**record.gates, **ctx.plan.gates})
     notes = release_notes(ctx)
     ctx.plan.notes = notes
     lines += ["Release notes:", notes]

@@ -1,0 +1,182 @@
+"""The package gate: build HEAD's sdist and wheel in a temporary directory and check them, in seconds.
+
+It runs before the long test phases, so broken packaging metadata (a README PyPI cannot
+render, a file missing from the sdist) stops the release at once, not after the tests.
+Each problem is a :class:`~releasekit.findings.Finding` that says the fix. The full
+build from the tag, later in the release, stays as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import NamedTuple
+
+from releasekit import git, venvs
+from releasekit.config import read_toml
+from releasekit.errors import CommandError
+from releasekit.findings import Finding
+from releasekit.process import python_module, run
+
+# twine's complaints, and what fixes each one.
+_TWINE_FIXES = (
+    (
+        "`long_description_content_type` missing",
+        'declare the README\'s type: readme = "README.md" in [project] '
+        '(setup.py: long_description_content_type="text/markdown")',
+    ),
+    (
+        "`long_description` missing",
+        'give the package a description PyPI can show: readme = "README.md" in [project] '
+        "(setup.py: long_description=...)",
+    ),
+    (
+        "has syntax errors in markup",
+        "fix the README's markup (python -m readme_renderer README.rst shows where), or declare its real content type",
+    ),
+)
+
+
+class PackageResult(NamedTuple):
+    """What the package gate found, and the files it built (when the build worked)."""
+
+    findings: list[Finding]
+    sdist: Path | None = None
+    wheel: Path | None = None
+
+
+def metadata_file(root: Path) -> str:
+    """The file that holds the package metadata: pyproject.toml's [project], else setup.py or setup.cfg."""
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file() and isinstance(read_toml(pyproject).get("project"), dict):
+        return "pyproject.toml"
+    for name in ("setup.py", "setup.cfg"):
+        if (root / name).is_file():
+            return name
+    return "pyproject.toml"
+
+
+def build_backend(root: Path) -> str:
+    """The PEP 517 backend (setuptools' legacy one when the project names none, as pip assumes)."""
+    pyproject = root / "pyproject.toml"
+    table = read_toml(pyproject).get("build-system", {}) if pyproject.is_file() else {}
+    backend = table.get("build-backend") if isinstance(table, dict) else None
+    return str(backend) if backend else "setuptools.build_meta:__legacy__"
+
+
+def build_requires(root: Path) -> list[str]:
+    """The project's ``[build-system] requires`` (setuptools when it names none)."""
+    pyproject = root / "pyproject.toml"
+    table = read_toml(pyproject).get("build-system", {}) if pyproject.is_file() else {}
+    requires = table.get("requires") if isinstance(table, dict) else None
+    return [str(r) for r in requires] if isinstance(requires, list) else ["setuptools>=40.8.0"]
+
+
+def check_head(root: Path, workdir: Path, note: Callable[[str], None], secrets: tuple[str, ...] = ()) -> PackageResult:
+    """Build HEAD from a clean clone in ``workdir`` and check the files; nothing is written to ``root``."""
+    meta = metadata_file(root)
+    note("package: python -m build (sdist and wheel of HEAD, in a temporary directory)")
+    try:
+        sdist, wheel = build_head(root, workdir, secrets)
+    except CommandError as exc:
+        return PackageResult([Finding(meta, 1, 1, f"python -m build failed; fix the build first:\n{exc.output}")])
+    if sdist is None or wheel is None:
+        return PackageResult([Finding(meta, 1, 1, "python -m build made no sdist or no wheel")])
+    note("package: twine check --strict")
+    findings = twine_findings(meta, [sdist, wheel])
+    if (root / "MANIFEST.in").is_file() and build_backend(root).startswith("setuptools"):
+        note("package: check-manifest (setuptools with a MANIFEST.in)")
+        findings += manifest_findings(workdir / "head-checkout", workdir, secrets)
+    else:
+        note("package: every tracked file of the package is in the sdist")
+        findings += sdist_findings(root, meta, sdist, wheel)
+    return PackageResult(findings, sdist, wheel)
+
+
+def build_head(root: Path, workdir: Path, secrets: tuple[str, ...] = ()) -> tuple[Path | None, Path | None]:
+    """Build the sdist and wheel of HEAD from a clean clone in ``workdir``; raise CommandError when the build fails."""
+    import shutil
+
+    src = workdir / "head-checkout"
+    out = workdir / "head-dist"
+    for stale in (src, out):  # never the files of an older HEAD
+        shutil.rmtree(stale, ignore_errors=True)
+    git.clone(root, src, git.head(root))
+    installer = ["--installer", "uv"] if venvs.uv() else []
+    run(python_module("build", *installer, "--outdir", out, src), secrets=secrets, timeout=1800)
+    return next(iter(sorted(out.glob("*.tar.gz"))), None), next(iter(sorted(out.glob("*.whl"))), None)
+
+
+def twine_findings(meta: str, files: list[Path]) -> list[Finding]:
+    """``twine check --strict`` of ``files``, each complaint with its fix."""
+    proc = run(python_module("twine", "--no-color", "check", "--strict", *files), check=False, timeout=300)
+    if proc.returncode == 0:
+        return []
+    found: list[Finding] = []
+    for line in (proc.stdout + proc.stderr).splitlines():
+        text = line.strip()
+        if not text.startswith(("WARNING", "ERROR")):
+            continue
+        message = text.split(None, 1)[1] if " " in text else text
+        fix = next((fix for marker, fix in _TWINE_FIXES if marker in message), None)
+        entry = f"twine check --strict: {message}" + (f"; fix: {fix}" if fix else "")
+        if entry not in {f.message for f in found}:
+            found.append(Finding(meta, 1, 1, entry))
+    return found or [Finding(meta, 1, 1, f"twine check --strict failed:\n{(proc.stdout + proc.stderr).strip()}")]
+
+
+def manifest_findings(src: Path, workdir: Path, secrets: tuple[str, ...] = ()) -> list[Finding]:
+    """check-manifest in the clean checkout ``src``; its listing of the files MANIFEST.in misses."""
+    cmd = python_module("check_manifest", "--quiet", src)
+    if venvs.uv():
+        # One environment prepared by uv instead of check-manifest's own pip-built one: much faster.
+        build_python = venvs.create(workdir / "manifest-env")
+        venvs.install(build_python, ["build", *build_requires(src)], secrets=secrets)
+        cmd = python_module("check_manifest", "--quiet", "--no-build-isolation", "-p", build_python, src)
+    proc = run(cmd, check=False, timeout=900)
+    if proc.returncode == 0:
+        return []
+    listing = "\n".join(line for line in (proc.stdout + proc.stderr).strip().splitlines() if line.strip())
+    return [
+        Finding(
+            "MANIFEST.in",
+            1,
+            1,
+            "check-manifest: the sdist and the files git tracks differ; fix: include the missing files in "
+            f"MANIFEST.in (or list them in [tool.check-manifest] ignore):\n{listing}",
+        )
+    ]
+
+
+def sdist_findings(root: Path, meta: str, sdist: Path, wheel: Path) -> list[Finding]:
+    """For backends that choose the sdist's files themselves: every tracked file of the wheel's packages is in it.
+
+    The build is from a clean checkout, so no untracked file can ship; what can go wrong
+    is a tracked source file the backend leaves out.
+    """
+    import tarfile
+
+    packages = venvs.import_names(wheel)
+    with tarfile.open(sdist) as archive:
+        # The members are "name-version/path"; only their paths are compared, nothing is extracted.
+        shipped = {member.name.split("/", 1)[1] for member in archive.getmembers() if "/" in member.name}
+    tracked = git.tracked_files(root) or []
+    missing = []
+    for path in tracked:
+        parts = Path(path).parts
+        if not any(name in parts[:-1] or parts[-1] == f"{name}.py" for name in packages):
+            continue
+        if path not in shipped:
+            missing.append(path)
+    if not missing:
+        return []
+    shown = ", ".join(missing[:10]) + (", ..." if len(missing) > 10 else "")
+    return [
+        Finding(
+            meta,
+            1,
+            1,
+            f"the sdist leaves out {len(missing)} tracked file(s) of the package: {shown}; "
+            f"fix: include them in the build backend's sdist configuration ({build_backend(root)})",
+        )
+    ]

@@ -1,0 +1,94 @@
+"""The package gate: HEAD built in a temp dir and checked, findings with their fixes, the tree untouched."""
+
+from __future__ import annotations
+
+import io
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from releasekit import package
+from tests.helpers.gitrepo import git, make_repo
+
+
+def _sdist(path: Path, members: list[str]) -> Path:
+    with tarfile.open(path, "w:gz") as archive:
+        for name in members:
+            info = tarfile.TarInfo(f"demo-1.0/{name}")
+            info.size = 0
+            archive.addfile(info, io.BytesIO(b""))
+    return path
+
+
+def _wheel(path: Path, members: list[str]) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name in members:
+            archive.writestr(name, "")
+    return path
+
+
+def test_sdist_check_names_tracked_package_files_the_backend_left_out(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "repo",
+        {
+            "pyproject.toml": '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+            "src/demo/__init__.py": "",
+            "src/demo/data/table.csv": "a,b\n",
+            "tests/test_demo.py": "",
+        },
+    )
+    wheel = _wheel(tmp_path / "demo-1.0-py3-none-any.whl", ["demo/__init__.py", "demo-1.0.dist-info/METADATA"])
+    complete = _sdist(tmp_path / "full.tar.gz", ["pyproject.toml", "src/demo/__init__.py", "src/demo/data/table.csv"])
+    assert package.sdist_findings(root, "pyproject.toml", complete, wheel) == []
+    partial = _sdist(tmp_path / "part.tar.gz", ["pyproject.toml", "src/demo/__init__.py"])
+    (finding,) = package.sdist_findings(root, "pyproject.toml", partial, wheel)
+    assert finding.text() == (
+        "pyproject.toml:1:1: the sdist leaves out 1 tracked file(s) of the package: src/demo/data/table.csv; "
+        "fix: include them in the build backend's sdist configuration (hatchling.build)"
+    )
+
+
+def test_backend_and_metadata_file(tmp_path: Path) -> None:
+    (tmp_path / "setup.py").write_text("")
+    assert package.build_backend(tmp_path) == "setuptools.build_meta:__legacy__"
+    assert package.metadata_file(tmp_path) == "setup.py"
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    assert package.metadata_file(tmp_path) == "pyproject.toml"
+
+
+SETUP = """\
+from setuptools import setup
+
+setup(
+    name="manifested",
+    version="1.0",
+    description="x",
+    long_description="A plain description.",
+    long_description_content_type="text/plain",
+    packages=["manifested"],
+)
+"""
+
+
+@pytest.mark.integration
+def test_check_manifest_for_setuptools_with_a_manifest_in(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "repo",
+        {
+            "setup.py": SETUP,
+            "MANIFEST.in": "include setup.py\n",
+            "manifested/__init__.py": "",
+            "notes.txt": "tracked, but MANIFEST.in leaves it out\n",
+            ".gitignore": "*.egg-info/\n",
+        },
+    )
+    work = tmp_path / "work"
+    work.mkdir()
+    result = package.check_head(root, work, lambda message: None)
+    assert result.wheel is not None and result.wheel.parent == work / "head-dist"
+    (finding,) = result.findings
+    assert finding.path == "MANIFEST.in" and "include the missing files in MANIFEST.in" in finding.message
+    assert "notes.txt" in finding.message
+    assert git(root, "status", "--porcelain", "--ignored") == ""  # nothing written into the project
