@@ -37,6 +37,7 @@ import nox.registry
 from releasekit import __version__
 from releasekit.config import find_root, load, read_toml, table
 from releasekit.errors import ReleasekitError
+from releasekit.package import build_requires
 from releasekit.testenv import DOCS_NAMES, declares_marker, requirement_sources, unit_expression
 
 SESSIONS = ("tests", "integration", "benchmark", "coverage", "docs", "examples", "build", "release", "hotfix")
@@ -218,15 +219,6 @@ def _marked(session: nox.Session, marker: str, extras: Sequence[str] | None, *ar
 
 def _docs_extras(root: Path) -> tuple[str, ...]:
     return tuple(requirement_sources(root, DOCS_NAMES)[0])[:1]
-
-
-def build_requires(root: Path) -> list[str]:
-    """The project's ``[build-system] requires`` (setuptools when it names none, as pip assumes)."""
-    system = read_toml(root / "pyproject.toml").get("build-system", {})
-    requires = system.get("requires") if isinstance(system, dict) else None
-    if not isinstance(requires, list):
-        return ["setuptools>=40.8.0"]
-    return [str(r) for r in requires]
 
 
 def cov_source_args(root: Path, pyproject: Path) -> list[str]:

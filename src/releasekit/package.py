@@ -84,13 +84,32 @@ def check_head(root: Path, workdir: Path, note: Callable[[str], None], secrets: 
         return PackageResult([Finding(meta, 1, 1, "python -m build made no sdist or no wheel")])
     note("package: twine check --strict")
     findings = twine_findings(meta, [sdist, wheel])
+    findings += source_findings(root, workdir / "head-checkout", workdir, sdist, wheel, note, secrets)
+    return PackageResult(findings, sdist, wheel)
+
+
+def source_findings(
+    root: Path,
+    src: Path,
+    workdir: Path,
+    sdist: Path,
+    wheel: Path | None,
+    note: Callable[[str], None],
+    secrets: tuple[str, ...] = (),
+) -> list[Finding]:
+    """What the sdist built from the clean checkout ``src`` leaves out.
+
+    check-manifest where it applies (setuptools with a MANIFEST.in); for other backends,
+    which choose the sdist's files themselves, every tracked file of the wheel's packages
+    must be in it (without a wheel, as for cibuildwheel projects, there is nothing to compare).
+    """
     if (root / "MANIFEST.in").is_file() and build_backend(root).startswith("setuptools"):
         note("package: check-manifest (setuptools with a MANIFEST.in)")
-        findings += manifest_findings(workdir / "head-checkout", workdir, secrets)
-    else:
-        note("package: every tracked file of the package is in the sdist")
-        findings += sdist_findings(root, meta, sdist, wheel)
-    return PackageResult(findings, sdist, wheel)
+        return manifest_findings(src, workdir, secrets)
+    if wheel is None:
+        return []
+    note("package: every tracked file of the package is in the sdist")
+    return sdist_findings(root, metadata_file(root), sdist, wheel)
 
 
 def build_head(root: Path, workdir: Path, secrets: tuple[str, ...] = ()) -> tuple[Path | None, Path | None]:

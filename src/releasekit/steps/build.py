@@ -9,14 +9,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from releasekit import git, indexes, journal, venvs
-from releasekit.config import Config, read_toml
+from releasekit.config import Config
 from releasekit.errors import CommandError, StepFailed
 from releasekit.manifest import Manifest
 from releasekit.process import python_module, run
 from releasekit.steps import Context, Step
 from releasekit.steps.prepare import apply_release
-
-DEFAULT_BUILD_REQUIRES = ["setuptools>=40.8.0"]
 
 
 def check_files(outdir: Path, version: str, *, wheels: bool = True) -> str:
@@ -47,14 +45,6 @@ def check_files(outdir: Path, version: str, *, wheels: bool = True) -> str:
     return names.pop()
 
 
-def _build_requires(src: Path) -> list[str]:
-    pyproject = src / "pyproject.toml"
-    if not pyproject.is_file():
-        return DEFAULT_BUILD_REQUIRES
-    requires = read_toml(pyproject).get("build-system", {}).get("requires", DEFAULT_BUILD_REQUIRES)
-    return [str(r) for r in requires]
-
-
 @contextlib.contextmanager
 def _failing_as(what: str) -> Iterator[None]:
     """Turn a failed command into a StepFailed that says which check failed."""
@@ -82,12 +72,15 @@ def build_and_check(
     note: Callable[[str], None],
     *,
     sdist_only: bool = False,
+    sources_checked: bool = False,
 ) -> tuple[str, dict[str, str]]:
     """Build ``src`` into ``outdir`` and run every check; return the project name and file hashes.
 
     ``sdist_only`` is for projects whose wheels cibuildwheel builds on CI runners: the
     sdist is built and checked here, and the wheels' install checks are cibuildwheel's
-    test step on each runner.
+    test step on each runner. ``sources_checked`` says the package check of this run
+    already compared the sdist with the tracked files, at the commit before the release
+    commit (which changes only the version places, the changelog and the fragments).
     """
     outdir.mkdir(parents=True, exist_ok=True)
     env = {"SOURCE_DATE_EPOCH": str(epoch)}
@@ -101,15 +94,14 @@ def build_and_check(
     note("twine check --strict")
     with _failing_as("twine check --strict"):
         run(python_module("twine", "check", "--strict", *files))
-    note("check-manifest")
-    with _failing_as("check-manifest"):
-        manifest = python_module("check_manifest", "--quiet", src)
-        if venvs.uv():
-            # One environment prepared by uv instead of check-manifest's own pip-built one: much faster.
-            build_python = venvs.create(workdir / "build-env")
-            venvs.install(build_python, ["build", *_build_requires(src)])
-            manifest = python_module("check_manifest", "--quiet", "--no-build-isolation", "-p", build_python, src)
-        run(manifest, env=env)
+    if not sources_checked:
+        from releasekit.package import source_findings
+
+        sdist = next(f for f in files if f.name.endswith(".tar.gz"))
+        wheel = next((f for f in files if f.suffix == ".whl"), None)
+        findings = source_findings(src, src, workdir, sdist, wheel, note)
+        if findings:
+            raise StepFailed("\n".join(finding.text() for finding in findings))
     if sdist_only:
         return project, {f.name: indexes.sha256_file(f) for f in files}
     wheel = next(f for f in files if f.suffix == ".whl")
@@ -214,7 +206,12 @@ def run_build(ctx: Context) -> str:
             # Files of an interrupted build were never journaled: start that build again.
             shutil.rmtree(outdir)
     epoch = git.commit_time(rev, src)
-    project, hashes = build_and_check(src, outdir, record.version, epoch, ctx.workdir, ctx.note)
+    from releasekit.gates import PACKAGE
+
+    checked = (ctx.plan.gates.get(PACKAGE) or record.gates.get(PACKAGE, "")).startswith("passed")
+    project, hashes = build_and_check(
+        src, outdir, record.version, epoch, ctx.workdir, ctx.note, sources_checked=checked
+    )
     ctx.plan.project, ctx.plan.artifacts = project, hashes
     if not ctx.dry_run:
         record.project, record.artifacts = project, hashes
