@@ -69,6 +69,10 @@ def test_legacy_setup_py_project_on_master(tmp_path: Path) -> None:
     assert "current_version 2.3.0 was stale: the project is at 2.3.1" in out
     assert "# remove .bumpversion.cfg" in out
     assert "note: tox: nothing to add" in out
+    # setuptools builds the sdist from MANIFEST.in: the release's check-manifest needs the new file listed.
+    assert (
+        repo / "MANIFEST.in"
+    ).read_text() == "include *.rst tox.ini\ngraft changelog\ninclude .pre-commit-config.yaml\n"
     hooks = (repo / ".pre-commit-config.yaml").read_text()
     assert "rev: v0.1.0" in hooks and "id: version-sync" in hooks and "id: check-links" in hooks
     checks_pass(repo)
@@ -91,6 +95,9 @@ def test_setuptools_scm_project_with_a_markdown_changelog(tmp_path: Path) -> Non
     assert "version-sync" not in (repo / ".pre-commit-config.yaml").read_text()
     assert "note: .github/workflows/publish.yml already publishes to PyPI" in out
     assert "note: versions come from git tags" in out
+    assert (
+        repo / "MANIFEST.in"
+    ).read_text() == "include .pre-commit-config.yaml\ninclude CHANGELOG.md\ngraft changelog.d\n"
     # The adoption commit edits CHANGELOG.md: adding towncrier's start marker is not a hand edit.
     fragments = releasekit("check", "fragments", cwd=repo)
     assert fragments.returncode == 0, fragments.output
@@ -130,6 +137,7 @@ def test_static_version_without_bump_config_or_changelog(tmp_path: Path) -> None
     # The project has a noxfile: init prints the two lines to add and leaves it alone.
     assert "    import releasekit.nox\n    releasekit.nox.register()" in out
     assert "releasekit" not in (repo / "noxfile.py").read_text()
+    assert not (repo / "MANIFEST.in").exists()  # hatchling's sdist holds what git holds
     checks_pass(repo)
 
 
@@ -187,7 +195,7 @@ def test_dry_run_prints_diffs_and_writes_nothing(tmp_path: Path) -> None:
     code, out, err = init(repo, "--dry-run")
     assert code == 0, err
     assert tree(repo) == before
-    assert "--- a/pyproject.toml\n+++ b/pyproject.toml\n@@ -6,3 +6,70 @@\n" in out
+    assert "--- a/pyproject.toml\n+++ b/pyproject.toml\n@@ -7,3 +7,70 @@\n" in out
     assert '+[tool.bumpversion]\n+current_version = "0.4.0"\n' in out
     assert "--- /dev/null\n+++ b/CHANGELOG.md\n" in out
     assert "--- /dev/null\n+++ b/.pre-commit-config.yaml\n" in out

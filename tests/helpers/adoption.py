@@ -16,6 +16,7 @@ package = "oldpkg"
 package_dir = "src"
 directory = "changelog"
 filename = "CHANGELOG.rst"
+title_format = "{version} ({project_date})"
 
 [[tool.towncrier.type]]
 directory = "feature"
@@ -90,13 +91,16 @@ def legacy_files() -> dict[str, str]:
         "setup.py": (
             "from setuptools import find_packages, setup\n\n"
             'setup(\n    name="oldpkg",\n    version="2.3.1",\n'
-            '    packages=find_packages("src"),\n    package_dir={"": "src"},\n)\n'
+            '    packages=find_packages("src"),\n    package_dir={"": "src"},\n'
+            '    long_description=open("README.rst", encoding="utf-8").read(),\n'
+            '    long_description_content_type="text/x-rst",\n)\n'
         ),
         "src/oldpkg/__init__.py": '"""oldpkg."""\n\n__version__ = "2.3.1"\n',
         "README.rst": (
             "oldpkg\n======\n\n.. image:: https://img.shields.io/badge/version-2.3.1-blue\n\nIt frobnicates.\n"
         ),
         "CHANGELOG.rst": LEGACY_CHANGELOG,
+        "MANIFEST.in": "include *.rst tox.ini\ngraft changelog\n",
         "changelog/.gitignore": "!.gitignore\n",
         "tox.ini": "[tox]\nenv_list = py3\n\n[testenv]\ncommands = python -c pass\n",
     }
@@ -110,6 +114,7 @@ build-backend = "setuptools.build_meta"
 [project]
 name = "scmpkg"
 dynamic = ["version"]
+readme = "README.md"
 requires-python = ">=3.10"
 
 [tool.setuptools_scm]
@@ -135,6 +140,7 @@ def scm_files() -> dict[str, str]:
     return {
         "pyproject.toml": SCM_PYPROJECT,
         "src/scmpkg/__init__.py": '"""scmpkg."""\n',
+        "README.md": "# scmpkg\n\nVersions from git tags.\n",
         "CHANGELOG.md": SCM_CHANGELOG,
         ".github/workflows/publish.yml": (
             "on:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n"
@@ -148,7 +154,7 @@ def static_files() -> dict[str, str]:
     return {
         "pyproject.toml": (
             '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n'
-            '[project]\nname = "plain"\nversion = "0.4.0"\nrequires-python = ">=3.10"\n'
+            '[project]\nname = "plain"\nversion = "0.4.0"\nreadme = "README.md"\nrequires-python = ">=3.10"\n'
         ),
         "src/plain/__init__.py": '"""plain."""\n',
         "README.md": "# plain\n\n![version](https://img.shields.io/badge/version-0.4.0-blue)\n\nPlain.\n",
@@ -165,7 +171,10 @@ def dynamic_files(backend: str = "hatch") -> dict[str, str]:
         head = '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
         extra = '\n[tool.hatch.version]\npath = "src/dyn/__init__.py"\n'
     return {
-        "pyproject.toml": head + '\n[project]\nname = "dyn"\ndynamic = ["version", "description"]\n' + extra,
+        "pyproject.toml": head
+        + '\n[project]\nname = "dyn"\ndynamic = ["version", "description"]\nreadme = "README.rst"\n'
+        + extra,
+        "README.rst": "dyn\n===\n\nThe dynamic one.\n",
         "src/dyn/__init__.py": '"""Dyn: the dynamic one."""\n\n__version__ = "3.0.1"\n',
         "docs/conf.py": 'project = "dyn"\nversion = "3.0"\nrelease = "3.0.1"\n',
         "docs/index.rst": "dyn\n===\n\nSee :doc:`the changelog <changes>`.\n",

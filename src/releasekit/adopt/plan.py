@@ -81,6 +81,8 @@ class _Builder:
         self.sync_versions = False
         self.roles: dict[str, str] = {}
         self.new_tables: dict[str, Any] = {}
+        self.changelog_file: str | None = None  # towncrier's news file, kept or new
+        self.fragment_dir: str | None = None  # towncrier's fragment directory, kept or new
 
     def add_table(self, name: str, new: Any) -> None:
         """A new ``[tool.<name>]``: appended at the end of the file, below everything the project wrote."""
@@ -186,10 +188,14 @@ class _Builder:
             self.notes.append("[tool.towncrier]: the towncrier configuration is kept as it is")
         if config is not None:
             self.roles = type_roles(_towncrier_types(config))
+            filename, directory = config.get("filename", "NEWS.rst"), config.get("directory")
+            self.changelog_file = filename if isinstance(filename, str) else None
+            self.fragment_dir = directory if isinstance(directory, str) else None
             return
         import tomlkit
 
         filename = project.changelog or "CHANGELOG.md"
+        self.changelog_file, self.fragment_dir = filename, "changelog.d"
         underlines = release_underlines(project.changelog_text or "")
         text = towncrier_toml(
             repository_url(self.root),
@@ -272,6 +278,29 @@ class _Builder:
             new = precommit.add_hooks(text, rev, missing)
             self.changes.append(FileChange(precommit.PATH, text, new, (f"releasekit's hooks: {', '.join(missing)}",)))
 
+    def manifest(self) -> None:
+        """A setuptools sdist holds only what MANIFEST.in adds: list the files a release needs there.
+
+        The release's check-manifest compares the sdist with the files in git; without
+        these lines the first release after adoption would stop on the files init added.
+        """
+        if not _setuptools_sdist(self.project):
+            return
+        old = read_text(self.root, "MANIFEST.in", required=True)
+        wanted = [("include", precommit.PATH)]
+        if self.changelog_file:
+            wanted.append(("include", self.changelog_file))
+        if self.fragment_dir:
+            wanted.append(("graft", self.fragment_dir.strip("/")))
+        rules = [line.split() for line in (old or "").splitlines()]
+        missing = [f"{command} {path}" for command, path in wanted if not _manifest_covers(rules, command, path)]
+        if not missing:
+            return
+        text = old or ""
+        new = text + ("" if not text or text.endswith("\n") else "\n") + "".join(f"{line}\n" for line in missing)
+        why = "what the sdist must hold for check-manifest to pass: " + ", ".join(missing)
+        self.changes.append(FileChange("MANIFEST.in", old, new, (why,)))
+
     def others(self) -> None:
         noxfile = read_text(self.root, "noxfile.py")
         if noxfile is not None and "releasekit.nox" not in noxfile:
@@ -340,6 +369,30 @@ class _Builder:
         self.changes.insert(0, FileChange("pyproject.toml", self.project.pyproject, new, tuple(self.why)))
 
 
+def _setuptools_sdist(project: Project) -> bool:
+    """Whether setuptools builds the sdist (its file list is MANIFEST.in's, plus its defaults)."""
+    backend = (table(project.data, "build-system") or {}).get("build-backend")
+    if isinstance(backend, str):
+        return backend.split(".", 1)[0] == "setuptools"
+    return (project.root / "setup.py").is_file()  # no backend named: pip and build fall back to setuptools
+
+
+def _manifest_covers(rules: list[list[str]], command: str, path: str) -> bool:
+    """Whether a MANIFEST.in line already adds ``path`` (``include`` patterns, ``graft`` directories)."""
+    from fnmatch import fnmatchcase
+
+    if any(char.isspace() for char in path):
+        return True  # MANIFEST.in splits on whitespace: such a path cannot be listed; leave it to the project
+    for rule in rules:
+        if not rule:
+            continue
+        if rule[0] == "graft" and len(rule) == 2 and (path == rule[1] or path.startswith(rule[1].rstrip("/") + "/")):
+            return True
+        if command == "include" and rule[0] == "include" and any(fnmatchcase(path, p) for p in rule[1:]):
+            return True
+    return False
+
+
 def _inline_tool(doc: Any) -> bool:
     from tomlkit.container import OutOfOrderTableProxy
     from tomlkit.items import Table
@@ -369,6 +422,7 @@ def make_plan(project: Project, ci: str | None = None) -> Plan:
     builder.towncrier()
     builder.releasekit()
     builder.hooks()
+    builder.manifest()
     builder.others()
     if ci == "github":
         builder.workflow()
