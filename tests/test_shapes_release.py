@@ -14,11 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from releasekit.localindex import pypiserver
 
 from tests.helpers.cli import releasekit
 from tests.helpers.github_api import fake_github
 from tests.helpers.gitrepo import add_origin, commit_all, git, make_repo, write_files
+from tests.helpers.pypi import pypiserver
 from tests.helpers.releaseproj import Project, unique_name
 from tests.test_release_pipeline import CANARY, USER, Indexes, files_of, index_env, release
 
