@@ -378,17 +378,39 @@ def _setuptools_sdist(project: Project) -> bool:
 
 
 def _manifest_covers(rules: list[list[str]], command: str, path: str) -> bool:
-    """Whether a MANIFEST.in line already adds ``path`` (``include`` patterns, ``graft`` directories)."""
+    """Whether MANIFEST.in already decides about ``path``: a line that adds it, or one that leaves it out.
+
+    An ``exclude`` or ``prune`` the project wrote is its choice (check-manifest honours
+    it too): init does not add the file back. For a directory (``command`` graft), only a
+    ``graft`` or ``prune`` of it or of a parent decides.
+    """
     from fnmatch import fnmatchcase
 
     if any(char.isspace() for char in path):
         return True  # MANIFEST.in splits on whitespace: such a path cannot be listed; leave it to the project
+    base = path.rsplit("/", 1)[-1]
+
+    def under(folder: str) -> bool:
+        folder = folder.strip("/")
+        return folder in (".", "") or path == folder or path.startswith(folder + "/")
+
     for rule in rules:
-        if not rule:
+        if len(rule) < 2:
             continue
-        if rule[0] == "graft" and len(rule) == 2 and (path == rule[1] or path.startswith(rule[1].rstrip("/") + "/")):
-            return True
-        if command == "include" and rule[0] == "include" and any(fnmatchcase(path, p) for p in rule[1:]):
+        verb, args = rule[0], rule[1:]
+        if verb in ("graft", "prune"):
+            matched = under(args[0])
+        elif command != "include":
+            continue
+        elif verb in ("include", "exclude"):
+            matched = any(fnmatchcase(path, p) for p in args)
+        elif verb in ("global-include", "global-exclude"):
+            matched = any(fnmatchcase(base, p) for p in args)
+        elif verb in ("recursive-include", "recursive-exclude"):
+            matched = len(args) > 1 and under(args[0]) and any(fnmatchcase(base, p) for p in args[1:])
+        else:
+            matched = False
+        if matched:
             return True
     return False
 
