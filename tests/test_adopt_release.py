@@ -55,6 +55,30 @@ class Shape:
     notes: str  # what `notes` prints for the new release: its section alone, in Markdown
 
 
+def dynamic(backend: str, name: str) -> Shape:
+    """Shape (d) with ``backend`` (each its own name, as they share the indexes)."""
+    return Shape(
+        files=lambda: adoption.dynamic_files(backend, name),
+        name=name,
+        branch="main",
+        tags=("v3.0.1",),
+        old_notes=("3.0.1", "- Faster.\n"),
+        fragment=("changelog.d/+speed.feature.rst", "Even faster.\n"),
+        version="3.1.0",
+        tag="v3.1.0",
+        places={
+            f"src/{name}/__init__.py": ('__version__ = "3.1.0"',),
+            "docs/conf.py": ('version = "3.1"', 'release = "3.1.0"'),
+            "pyproject.toml": ('current_version = "3.1.0"',),
+        },
+        changelog="CHANGES.rst",
+        history="3.0.1 (2024-01-02)\n------------------\n\n- Faster.\n",
+        title=r"3\.1\.0 \(\d{4}-\d\d-\d\d\)\n-{18}\n\nWhat's New\n~{10}\n\n",
+        entry="- Even faster.\n",
+        notes="### What's New\n\n- Even faster.\n",
+    )
+
+
 SHAPES = {
     # (a) setup.py + legacy .bumpversion.cfg (a named badge section) + CHANGELOG.rst + towncrier's own
     # types in changelog/ + master + tags without "v".
@@ -116,27 +140,9 @@ SHAPES = {
         entry="- Plain is quieter.\n",
         notes="### Bug Fixes\n\n- Plain is quieter.\n",
     ),
-    # (d) hatch reads a dynamic __version__ from the package.
-    "dynamic": Shape(
-        files=adoption.dynamic_files,
-        name="dyn",
-        branch="main",
-        tags=("v3.0.1",),
-        old_notes=("3.0.1", "- Faster.\n"),
-        fragment=("changelog.d/+speed.feature.rst", "Even faster.\n"),
-        version="3.1.0",
-        tag="v3.1.0",
-        places={
-            "src/dyn/__init__.py": ('__version__ = "3.1.0"',),
-            "docs/conf.py": ('version = "3.1"', 'release = "3.1.0"'),
-            "pyproject.toml": ('current_version = "3.1.0"',),
-        },
-        changelog="CHANGES.rst",
-        history="3.0.1 (2024-01-02)\n------------------\n\n- Faster.\n",
-        title=r"3\.1\.0 \(\d{4}-\d\d-\d\d\)\n-{18}\n\nWhat's New\n~{10}\n\n",
-        entry="- Even faster.\n",
-        notes="### What's New\n\n- Even faster.\n",
-    ),
+    # (d) hatch, or flit, reads a dynamic __version__ from the package.
+    "hatch-dynamic": dynamic("hatch", "dyn"),
+    "flit-dynamic": dynamic("flit", "dynflit"),
 }
 
 

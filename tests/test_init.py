@@ -153,6 +153,10 @@ def test_dynamic_version_in_the_package(tmp_path: Path, backend: str) -> None:
         ("docs/conf.py", 'version = "{current_major}.{current_minor}"'),
         ("docs/conf.py", 'release = "{current_version}"'),
     ]
+    if backend == "flit":  # flit_core's sdist gets what init added, after what the project listed
+        assert config["flit"]["sdist"]["include"] == ["docs/", "CHANGES.rst", ".pre-commit-config.yaml", "changelog.d/"]
+    else:
+        assert "flit" not in config and not (repo / "MANIFEST.in").exists()
     towncrier = config["towncrier"]
     assert towncrier["filename"] == "CHANGES.rst"
     assert towncrier["start_string"] == ".. towncrier release notes start\n"

@@ -174,3 +174,20 @@ def test_setuptools_manifest_gets_what_the_release_needs(
         assert "MANIFEST.in" not in changes
     else:
         assert changes["MANIFEST.in"].old == manifest and changes["MANIFEST.in"].new == added
+
+
+def test_flit_without_sdist_settings_gets_its_include_list(tmp_path: Path) -> None:
+    from releasekit.adopt.detect import detect
+    from releasekit.adopt.plan import make_plan
+
+    pyproject = (
+        '[build-system]\nrequires = ["flit_core>=3.4"]\nbuild-backend = "flit_core.buildapi"\n\n'
+        '[project]\nname = "f"\nversion = "1.0.0"\ndescription = "F."\n'
+    )
+    repo = make_repo(tmp_path / "work", {"pyproject.toml": pyproject, "f.py": ""})
+    change = {c.path: c for c in make_plan(detect(repo)).changes}["pyproject.toml"]
+    assert change.new is not None and change.new.startswith(pyproject)
+    assert tomllib.loads(change.new)["tool"]["flit"] == {
+        "sdist": {"include": [".pre-commit-config.yaml", "CHANGELOG.md", "changelog.d/"]}
+    }
+    assert "[tool.flit.sdist]\ninclude = [" in change.new and "[tool.flit]\n" not in change.new

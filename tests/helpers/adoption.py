@@ -162,22 +162,24 @@ def static_files() -> dict[str, str]:
     }
 
 
-def dynamic_files(backend: str = "hatch") -> dict[str, str]:
-    """A flit or hatch project whose version is ``__version__`` in the package."""
+def dynamic_files(backend: str = "hatch", name: str = "dyn") -> dict[str, str]:
+    """A flit or hatch project whose version is ``__version__`` in the package ``src/<name>``."""
     if backend == "flit":
         head = '[build-system]\nrequires = ["flit_core>=3.4"]\nbuild-backend = "flit_core.buildapi"\n'
-        extra = ""
+        # flit_core's sdist holds the package and the readme; the project lists the rest.
+        extra = '\n[tool.flit.sdist]\ninclude = ["docs/", "CHANGES.rst"]\n'
     else:
         head = '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
-        extra = '\n[tool.hatch.version]\npath = "src/dyn/__init__.py"\n'
+        extra = f'\n[tool.hatch.version]\npath = "src/{name}/__init__.py"\n'
+    title = f"{name}\n{'=' * len(name)}\n\n"
     return {
         "pyproject.toml": head
-        + '\n[project]\nname = "dyn"\ndynamic = ["version", "description"]\nreadme = "README.rst"\n'
+        + f'\n[project]\nname = "{name}"\ndynamic = ["version", "description"]\nreadme = "README.rst"\n'
         + extra,
-        "README.rst": "dyn\n===\n\nThe dynamic one.\n",
-        "src/dyn/__init__.py": '"""Dyn: the dynamic one."""\n\n__version__ = "3.0.1"\n',
-        "docs/conf.py": 'project = "dyn"\nversion = "3.0"\nrelease = "3.0.1"\n',
-        "docs/index.rst": "dyn\n===\n\nSee :doc:`the changelog <changes>`.\n",
+        "README.rst": title + "The dynamic one.\n",
+        f"src/{name}/__init__.py": f'"""{name.capitalize()}: the dynamic one."""\n\n__version__ = "3.0.1"\n',
+        "docs/conf.py": f'project = "{name}"\nversion = "3.0"\nrelease = "3.0.1"\n',
+        "docs/index.rst": title + "See :doc:`the changelog <changes>`.\n",
         "docs/changes.rst": "Changes\n=======\n\n3.0.1\n-----\n\n- Faster.\n",
         "CHANGES.rst": "Changes\n=======\n\n3.0.1 (2024-01-02)\n------------------\n\n- Faster.\n",
     }

@@ -284,6 +284,8 @@ class _Builder:
         The release's check-manifest compares the sdist with the files in git; without
         these lines the first release after adoption would stop on the files init added.
         """
+        if _backend(self.project) == "flit_core":
+            self._flit_sdist()
         if not _setuptools_sdist(self.project):
             return
         old = read_text(self.root, "MANIFEST.in", required=True)
@@ -300,6 +302,45 @@ class _Builder:
         new = text + ("" if not text or text.endswith("\n") else "\n") + "".join(f"{line}\n" for line in missing)
         why = "what the sdist must hold for check-manifest to pass: " + ", ".join(missing)
         self.changes.append(FileChange("MANIFEST.in", old, new, (why,)))
+
+    def _flit_sdist(self) -> None:
+        """flit_core's sdist holds the module, pyproject.toml and the readme, plus ``[tool.flit.sdist] include``."""
+        from fnmatch import fnmatchcase
+
+        import tomlkit
+
+        flit = self.existing("flit")
+        sdist = flit.get("sdist") if flit is not None else None
+        if sdist is not None and not hasattr(sdist, "get"):
+            raise ReleasekitError("pyproject.toml: [tool.flit.sdist] is not a table; fix it, then run init again")
+        include = sdist.get("include", []) if sdist is not None else []
+        exclude = sdist.get("exclude", []) if sdist is not None else []
+        if not isinstance(include, list) or not isinstance(exclude, list):
+            raise ReleasekitError("pyproject.toml: [tool.flit.sdist] include and exclude must be lists of paths")
+        patterns = [str(p).rstrip("/") for p in [*include, *exclude]]
+        wanted = [precommit.PATH, *([self.changelog_file] if self.changelog_file else [])]
+        wanted += [self.fragment_dir.strip("/") + "/"] if self.fragment_dir else []
+        missing = [
+            path
+            for path in wanted
+            if not any(fnmatchcase(path.rstrip("/"), p) or path.startswith(p + "/") for p in patterns)
+        ]
+        if not missing:
+            return
+        if sdist is None:
+            sdist = tomlkit.table()
+            sdist["include"] = tomlkit.array()
+            if flit is None:
+                flit = tomlkit.table(is_super_table=True)
+                self.add_table("flit", flit)
+            flit["sdist"] = sdist
+        elif "include" not in sdist:
+            sdist["include"] = tomlkit.array()
+        for path in missing:
+            sdist["include"].append(path)
+        self.why.append(
+            "[tool.flit.sdist] include: " + ", ".join(missing) + " (check-manifest needs them in the sdist)"
+        )
 
     def others(self) -> None:
         noxfile = read_text(self.root, "noxfile.py")
@@ -369,11 +410,17 @@ class _Builder:
         self.changes.insert(0, FileChange("pyproject.toml", self.project.pyproject, new, tuple(self.why)))
 
 
+def _backend(project: Project) -> str | None:
+    """The build backend's top-level package (``setuptools``, ``flit_core``, ...), if one is named."""
+    backend = (table(project.data, "build-system") or {}).get("build-backend")
+    return backend.split(".", 1)[0] if isinstance(backend, str) else None
+
+
 def _setuptools_sdist(project: Project) -> bool:
     """Whether setuptools builds the sdist (its file list is MANIFEST.in's, plus its defaults)."""
-    backend = (table(project.data, "build-system") or {}).get("build-backend")
-    if isinstance(backend, str):
-        return backend.split(".", 1)[0] == "setuptools"
+    backend = _backend(project)
+    if backend is not None:
+        return backend == "setuptools"
     return (project.root / "setup.py").is_file()  # no backend named: pip and build fall back to setuptools
 
 
