@@ -53,6 +53,7 @@ class Shape:
     title: str  # a regular expression: the new section's title, in the style of the existing ones
     entry: str  # the fragment's line in the changelog
     notes: str  # what `notes` prints for the new release: its section alone, in Markdown
+    wheel: str = "py3"  # the wheel's Python tag (py2.py3 without requires-python)
 
 
 def dynamic(backend: str, name: str) -> Shape:
@@ -76,6 +77,7 @@ def dynamic(backend: str, name: str) -> Shape:
         title=r"3\.1\.0 \(\d{4}-\d\d-\d\d\)\n-{18}\n\nWhat's New\n~{10}\n\n",
         entry="- Even faster.\n",
         notes="### What's New\n\n- Even faster.\n",
+        wheel="py2.py3",
     )
 
 
@@ -246,9 +248,13 @@ def test_init_then_a_real_release(tmp_path: Path, servers: Indexes, key: str) ->
     if not shape.places:
         assert git(project.root, "grep", "-l", "-F", shape.version).splitlines() == [shape.changelog]
 
-    # Both indexes serve the bytes that were built: the record's hashes, one sdist and one wheel.
-    built = json.loads((project.root / ".git/releasekit" / f"released-{shape.version}.json").read_text())["artifacts"]
-    assert len(built) == 2 and all(shape.version in filename for filename in built)
+    # Both indexes serve the bytes that were built (kept in .git/releasekit/dist/<version>): one sdist, one wheel.
+    state = project.root / ".git" / "releasekit"
+    built = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (state / "dist" / shape.version).iterdir()}
+    assert sorted(built) == sorted(
+        [f"{shape.name}-{shape.version}.tar.gz", f"{shape.name}-{shape.version}-{shape.wheel}-none-any.whl"]
+    )
+    assert json.loads((state / f"released-{shape.version}.json").read_text())["artifacts"] == built
     assert served(servers.test, shape.name) == built == served(servers.prod, shape.name)
     assert files_of(servers.test, project) == built == files_of(servers.prod, project)
 
