@@ -260,12 +260,11 @@ def test_init_then_a_real_release(tmp_path: Path, servers: Indexes, key: str) ->
 
     # The changelog: the entry once, in a new section in the existing style, the history unchanged.
     changelog = (project.root / shape.changelog).read_text()
-    assert changelog.count(shape.entry.strip()) == 1
-    new_section = re.search(shape.title + re.escape(shape.entry), changelog)
-    assert new_section, changelog
+    assert changelog.count(shape.entry.strip()) == 1 and not (project.root / path).exists()
     head, _, rest = old_changelog.partition(shape.history) if shape.history else (old_changelog, "", "")
-    assert changelog.startswith(head) and changelog.endswith(shape.history + rest)
-    assert len(re.findall(shape.title.split(r"\n", 1)[0], changelog)) == 1
+    assert changelog.startswith(head) and changelog.endswith(shape.history + rest), changelog
+    added = changelog[len(head) : len(changelog) - len(shape.history + rest)]
+    assert re.fullmatch(r"\n*" + shape.title + re.escape(shape.entry) + r"\n*", added), added
     notes = releasekit("notes", shape.version, cwd=project.root)
     assert (notes.returncode, notes.stdout) == (0, shape.notes), notes.stderr
     for check in ("versions", "fragments"):
