@@ -69,6 +69,7 @@ def test_legacy_setup_py_project_on_master(tmp_path: Path) -> None:
     assert "current_version 2.3.0 was stale: the project is at 2.3.1" in out
     assert "# remove .bumpversion.cfg" in out
     assert "note: tox: nothing to add" in out
+    assert "title_format" not in out  # the project's towncrier sets it: its titles keep their style
     # setuptools builds the sdist from MANIFEST.in: the release's check-manifest needs the new file listed.
     assert (
         repo / "MANIFEST.in"
@@ -553,3 +554,16 @@ def test_nothing_is_written_when_a_file_changed_after_planning(tmp_path: Path) -
     with pytest.raises(ReleasekitError, match=r"^pyproject\.toml: changed since the plan was made"):
         apply(repo, plan)
     assert tree(repo) == before
+
+
+def test_a_default_towncrier_title_unlike_the_changelogs_is_pointed_out(tmp_path: Path) -> None:
+    files = adoption.legacy_files()
+    files["pyproject.toml"] = files["pyproject.toml"].replace('title_format = "{version} ({project_date})"\n', "")
+    repo = adoption.project_repo(tmp_path, files, branch="master", tags=("2.3.1",))
+    code, out, err = init(repo, "--dry-run")
+    assert code == 0, err
+    assert (
+        "CHANGELOG.rst: its releases are titled by version ('2.3.1 (2024-05-01)') but towncrier's default title "
+        'puts the project name first; to keep the style, set title_format = "{version} ({project_date})" '
+        "in [tool.towncrier]"
+    ) in out

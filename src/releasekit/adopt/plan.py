@@ -188,6 +188,7 @@ class _Builder:
             self.notes.append("[tool.towncrier]: the towncrier configuration is kept as it is")
         if config is not None:
             self.roles = type_roles(_towncrier_types(config))
+            self._title_style(config)
             filename, directory = config.get("filename", "NEWS.rst"), config.get("directory")
             self.changelog_file = filename if isinstance(filename, str) else None
             self.fragment_dir = directory if isinstance(directory, str) else None
@@ -222,6 +223,25 @@ class _Builder:
         if not (self.root / "changelog.d").exists():
             self.changes.append(
                 FileChange("changelog.d/.gitkeep", None, "", ("the fragment directory, kept in git while empty",))
+            )
+
+    def _title_style(self, config: dict[str, Any]) -> None:
+        """Warn when towncrier's default title would put a project name before releases titled by version alone."""
+        import re
+
+        from releasekit.adopt.changelog import newest_release_title
+
+        text, filename = self.project.changelog_text, config.get("filename", self.project.changelog)
+        if "title_format" in config or not text or not isinstance(filename, str):
+            return
+        if not (config.get("name") or config.get("package")):
+            return  # towncrier finds no name: its default title is the version and the date
+        title = newest_release_title(text, filename)
+        if title is not None and re.match(r"v?\d", title):
+            self.notes.append(
+                f"{filename}: its releases are titled by version ({title!r}) but towncrier's default title puts "
+                'the project name first; to keep the style, set title_format = "{version} ({project_date})" '
+                "in [tool.towncrier]"
             )
 
     # --- [tool.releasekit] -------------------------------------------------------------
