@@ -69,6 +69,11 @@ def test_legacy_setup_py_project_on_master(tmp_path: Path) -> None:
     assert "current_version 2.3.0 was stale: the project is at 2.3.1" in out
     assert "# remove .bumpversion.cfg" in out
     assert "note: tox: nothing to add" in out
+    assert "title_format" not in out  # the project's towncrier sets it: its titles keep their style
+    # setuptools builds the sdist from MANIFEST.in: the release's check-manifest needs the new file listed.
+    assert (
+        repo / "MANIFEST.in"
+    ).read_text() == "include *.rst tox.ini\ngraft changelog\ninclude .pre-commit-config.yaml\n"
     hooks = (repo / ".pre-commit-config.yaml").read_text()
     assert "rev: v0.1.0" in hooks and "id: version-sync" in hooks and "id: check-links" in hooks
     checks_pass(repo)
@@ -91,6 +96,9 @@ def test_setuptools_scm_project_with_a_markdown_changelog(tmp_path: Path) -> Non
     assert "version-sync" not in (repo / ".pre-commit-config.yaml").read_text()
     assert "note: .github/workflows/publish.yml already publishes to PyPI" in out
     assert "note: versions come from git tags" in out
+    assert (
+        repo / "MANIFEST.in"
+    ).read_text() == "include .pre-commit-config.yaml\ninclude CHANGELOG.md\ngraft changelog.d\n"
     # The adoption commit edits CHANGELOG.md: adding towncrier's start marker is not a hand edit.
     fragments = releasekit("check", "fragments", cwd=repo)
     assert fragments.returncode == 0, fragments.output
@@ -130,6 +138,7 @@ def test_static_version_without_bump_config_or_changelog(tmp_path: Path) -> None
     # The project has a noxfile: init prints the two lines to add and leaves it alone.
     assert "    import releasekit.nox\n    releasekit.nox.register()" in out
     assert "releasekit" not in (repo / "noxfile.py").read_text()
+    assert not (repo / "MANIFEST.in").exists()  # hatchling's sdist holds what git holds
     checks_pass(repo)
 
 
@@ -145,6 +154,10 @@ def test_dynamic_version_in_the_package(tmp_path: Path, backend: str) -> None:
         ("docs/conf.py", 'version = "{current_major}.{current_minor}"'),
         ("docs/conf.py", 'release = "{current_version}"'),
     ]
+    if backend == "flit":  # flit_core's sdist gets what init added, after what the project listed
+        assert config["flit"]["sdist"]["include"] == ["docs/", "CHANGES.rst", ".pre-commit-config.yaml", "changelog.d/"]
+    else:
+        assert "flit" not in config and not (repo / "MANIFEST.in").exists()
     towncrier = config["towncrier"]
     assert towncrier["filename"] == "CHANGES.rst"
     assert towncrier["start_string"] == ".. towncrier release notes start\n"
@@ -187,7 +200,7 @@ def test_dry_run_prints_diffs_and_writes_nothing(tmp_path: Path) -> None:
     code, out, err = init(repo, "--dry-run")
     assert code == 0, err
     assert tree(repo) == before
-    assert "--- a/pyproject.toml\n+++ b/pyproject.toml\n@@ -6,3 +6,70 @@\n" in out
+    assert "--- a/pyproject.toml\n+++ b/pyproject.toml\n@@ -7,3 +7,70 @@\n" in out
     assert '+[tool.bumpversion]\n+current_version = "0.4.0"\n' in out
     assert "--- /dev/null\n+++ b/CHANGELOG.md\n" in out
     assert "--- /dev/null\n+++ b/.pre-commit-config.yaml\n" in out
@@ -541,3 +554,16 @@ def test_nothing_is_written_when_a_file_changed_after_planning(tmp_path: Path) -
     with pytest.raises(ReleasekitError, match=r"^pyproject\.toml: changed since the plan was made"):
         apply(repo, plan)
     assert tree(repo) == before
+
+
+def test_a_default_towncrier_title_unlike_the_changelogs_is_pointed_out(tmp_path: Path) -> None:
+    files = adoption.legacy_files()
+    files["pyproject.toml"] = files["pyproject.toml"].replace('title_format = "{version} ({project_date})"\n', "")
+    repo = adoption.project_repo(tmp_path, files, branch="master", tags=("2.3.1",))
+    code, out, err = init(repo, "--dry-run")
+    assert code == 0, err
+    assert (
+        "CHANGELOG.rst: its releases are titled by version ('2.3.1 (2024-05-01)') but towncrier's default title "
+        'puts the project name first; to keep the style, set title_format = "{version} ({project_date})" '
+        "in [tool.towncrier]"
+    ) in out

@@ -15,7 +15,7 @@ from releasekit.adopt.plan import type_roles
 from releasekit.adopt.precommit import add_hooks
 from releasekit.errors import ReleasekitError
 from releasekit.fragments import only_adds_marker
-from tests.helpers.gitrepo import write_files
+from tests.helpers.gitrepo import make_repo, write_files
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -137,3 +137,57 @@ def test_version_places_in_setup_cfg_and_poetry(tmp_path: Path) -> None:
         ("setup.cfg", "version = {current_version}", "0.9.1"),
         ("cfgpkg/__init__.py", "__version__: str = '{current_version}'", "0.9.1"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("manifest", "added"),
+    [
+        (None, "include .pre-commit-config.yaml\ninclude CHANGES.rst\ngraft changelog.d\n"),
+        (
+            "include *.rst\r\ngraft changelog.d\r\n",
+            "include *.rst\r\ngraft changelog.d\r\ninclude .pre-commit-config.yaml\r\n",
+        ),
+        (
+            "global-include *.yaml *.rst\nrecursive-include changelog.d *",
+            "global-include *.yaml *.rst\nrecursive-include changelog.d *\ngraft changelog.d\n",
+        ),
+        ("exclude .pre-commit-config.yaml\nprune changelog.d\ninclude CHANGES.rst\n", None),  # the project's choice
+        ("graft .\n", None),
+    ],
+)
+def test_setuptools_manifest_gets_what_the_release_needs(
+    tmp_path: Path, manifest: str | None, added: str | None
+) -> None:
+    from releasekit.adopt.detect import detect
+    from releasekit.adopt.plan import make_plan
+
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n\n'
+        '[project]\nname = "m"\nversion = "1.0.0"\n',
+        "CHANGES.rst": "Changes\n=======\n\n1.0.0 (2024-01-01)\n------------------\n\n- First.\n",
+    }
+    repo = make_repo(tmp_path / "work", files)
+    if manifest is not None:
+        (repo / "MANIFEST.in").write_bytes(manifest.encode())
+    changes = {c.path: c for c in make_plan(detect(repo)).changes}
+    if added is None:
+        assert "MANIFEST.in" not in changes
+    else:
+        assert changes["MANIFEST.in"].old == manifest and changes["MANIFEST.in"].new == added
+
+
+def test_flit_without_sdist_settings_gets_its_include_list(tmp_path: Path) -> None:
+    from releasekit.adopt.detect import detect
+    from releasekit.adopt.plan import make_plan
+
+    pyproject = (
+        '[build-system]\nrequires = ["flit_core>=3.4"]\nbuild-backend = "flit_core.buildapi"\n\n'
+        '[project]\nname = "f"\nversion = "1.0.0"\ndescription = "F."\n'
+    )
+    repo = make_repo(tmp_path / "work", {"pyproject.toml": pyproject, "f.py": ""})
+    change = {c.path: c for c in make_plan(detect(repo)).changes}["pyproject.toml"]
+    assert change.new is not None and change.new.startswith(pyproject)
+    assert tomllib.loads(change.new)["tool"]["flit"] == {
+        "sdist": {"include": [".pre-commit-config.yaml", "CHANGELOG.md", "changelog.d/"]}
+    }
+    assert "[tool.flit.sdist]\ninclude = [" in change.new and "[tool.flit]\n" not in change.new

@@ -16,6 +16,7 @@ package = "oldpkg"
 package_dir = "src"
 directory = "changelog"
 filename = "CHANGELOG.rst"
+title_format = "{version} ({project_date})"
 
 [[tool.towncrier.type]]
 directory = "feature"
@@ -90,13 +91,16 @@ def legacy_files() -> dict[str, str]:
         "setup.py": (
             "from setuptools import find_packages, setup\n\n"
             'setup(\n    name="oldpkg",\n    version="2.3.1",\n'
-            '    packages=find_packages("src"),\n    package_dir={"": "src"},\n)\n'
+            '    packages=find_packages("src"),\n    package_dir={"": "src"},\n'
+            '    long_description=open("README.rst", encoding="utf-8").read(),\n'
+            '    long_description_content_type="text/x-rst",\n)\n'
         ),
         "src/oldpkg/__init__.py": '"""oldpkg."""\n\n__version__ = "2.3.1"\n',
         "README.rst": (
             "oldpkg\n======\n\n.. image:: https://img.shields.io/badge/version-2.3.1-blue\n\nIt frobnicates.\n"
         ),
         "CHANGELOG.rst": LEGACY_CHANGELOG,
+        "MANIFEST.in": "include *.rst tox.ini\ngraft changelog\n",
         "changelog/.gitignore": "!.gitignore\n",
         "tox.ini": "[tox]\nenv_list = py3\n\n[testenv]\ncommands = python -c pass\n",
     }
@@ -110,6 +114,7 @@ build-backend = "setuptools.build_meta"
 [project]
 name = "scmpkg"
 dynamic = ["version"]
+readme = "README.md"
 requires-python = ">=3.10"
 
 [tool.setuptools_scm]
@@ -135,6 +140,7 @@ def scm_files() -> dict[str, str]:
     return {
         "pyproject.toml": SCM_PYPROJECT,
         "src/scmpkg/__init__.py": '"""scmpkg."""\n',
+        "README.md": "# scmpkg\n\nVersions from git tags.\n",
         "CHANGELOG.md": SCM_CHANGELOG,
         ".github/workflows/publish.yml": (
             "on:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n"
@@ -148,7 +154,7 @@ def static_files() -> dict[str, str]:
     return {
         "pyproject.toml": (
             '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n'
-            '[project]\nname = "plain"\nversion = "0.4.0"\nrequires-python = ">=3.10"\n'
+            '[project]\nname = "plain"\nversion = "0.4.0"\nreadme = "README.md"\nrequires-python = ">=3.10"\n'
         ),
         "src/plain/__init__.py": '"""plain."""\n',
         "README.md": "# plain\n\n![version](https://img.shields.io/badge/version-0.4.0-blue)\n\nPlain.\n",
@@ -156,19 +162,24 @@ def static_files() -> dict[str, str]:
     }
 
 
-def dynamic_files(backend: str = "hatch") -> dict[str, str]:
-    """A flit or hatch project whose version is ``__version__`` in the package."""
+def dynamic_files(backend: str = "hatch", name: str = "dyn") -> dict[str, str]:
+    """A flit or hatch project whose version is ``__version__`` in the package ``src/<name>``."""
     if backend == "flit":
         head = '[build-system]\nrequires = ["flit_core>=3.4"]\nbuild-backend = "flit_core.buildapi"\n'
-        extra = ""
+        # flit_core's sdist holds the package and the readme; the project lists the rest.
+        extra = '\n[tool.flit.sdist]\ninclude = ["docs/", "CHANGES.rst"]\n'
     else:
         head = '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
-        extra = '\n[tool.hatch.version]\npath = "src/dyn/__init__.py"\n'
+        extra = f'\n[tool.hatch.version]\npath = "src/{name}/__init__.py"\n'
+    title = f"{name}\n{'=' * len(name)}\n\n"
     return {
-        "pyproject.toml": head + '\n[project]\nname = "dyn"\ndynamic = ["version", "description"]\n' + extra,
-        "src/dyn/__init__.py": '"""Dyn: the dynamic one."""\n\n__version__ = "3.0.1"\n',
-        "docs/conf.py": 'project = "dyn"\nversion = "3.0"\nrelease = "3.0.1"\n',
-        "docs/index.rst": "dyn\n===\n\nSee :doc:`the changelog <changes>`.\n",
+        "pyproject.toml": head
+        + f'\n[project]\nname = "{name}"\ndynamic = ["version", "description"]\nreadme = "README.rst"\n'
+        + extra,
+        "README.rst": title + "The dynamic one.\n",
+        f"src/{name}/__init__.py": f'"""{name.capitalize()}: the dynamic one."""\n\n__version__ = "3.0.1"\n',
+        "docs/conf.py": f'project = "{name}"\nversion = "3.0"\nrelease = "3.0.1"\n',
+        "docs/index.rst": title + "See :doc:`the changelog <changes>`.\n",
         "docs/changes.rst": "Changes\n=======\n\n3.0.1\n-----\n\n- Faster.\n",
         "CHANGES.rst": "Changes\n=======\n\n3.0.1 (2024-01-02)\n------------------\n\n- Faster.\n",
     }

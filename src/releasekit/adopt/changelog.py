@@ -84,3 +84,10 @@ def release_underlines(text: str) -> tuple[str, str, str]:
         release = next((c for c in RST_UNDERLINES if c not in used), RST_UNDERLINES[0])
     rest = [c for c in (*RST_UNDERLINES, "+", '"', "`") if c != release and c not in used]
     return release, rest[0], rest[1]
+
+
+def newest_release_title(text: str, filename: str) -> str | None:
+    """The title of the newest release in the changelog (the first heading below the top one naming a version)."""
+    lines = text.splitlines()
+    headings = _md_headings(lines) if filename.lower().endswith((".md", ".markdown")) else _rst_headings(lines)
+    return next((h[1] for h in headings[1:] if _VERSION.search(h[1])), None)

@@ -81,6 +81,8 @@ class _Builder:
         self.sync_versions = False
         self.roles: dict[str, str] = {}
         self.new_tables: dict[str, Any] = {}
+        self.changelog_file: str | None = None  # towncrier's news file, kept or new
+        self.fragment_dir: str | None = None  # towncrier's fragment directory, kept or new
 
     def add_table(self, name: str, new: Any) -> None:
         """A new ``[tool.<name>]``: appended at the end of the file, below everything the project wrote."""
@@ -186,10 +188,15 @@ class _Builder:
             self.notes.append("[tool.towncrier]: the towncrier configuration is kept as it is")
         if config is not None:
             self.roles = type_roles(_towncrier_types(config))
+            self._title_style(config)
+            filename, directory = config.get("filename", "NEWS.rst"), config.get("directory")
+            self.changelog_file = filename if isinstance(filename, str) else None
+            self.fragment_dir = directory if isinstance(directory, str) else None
             return
         import tomlkit
 
         filename = project.changelog or "CHANGELOG.md"
+        self.changelog_file, self.fragment_dir = filename, "changelog.d"
         underlines = release_underlines(project.changelog_text or "")
         text = towncrier_toml(
             repository_url(self.root),
@@ -216,6 +223,25 @@ class _Builder:
         if not (self.root / "changelog.d").exists():
             self.changes.append(
                 FileChange("changelog.d/.gitkeep", None, "", ("the fragment directory, kept in git while empty",))
+            )
+
+    def _title_style(self, config: dict[str, Any]) -> None:
+        """Warn when towncrier's default title would put a project name before releases titled by version alone."""
+        import re
+
+        from releasekit.adopt.changelog import newest_release_title
+
+        text, filename = self.project.changelog_text, config.get("filename", self.project.changelog)
+        if "title_format" in config or not text or not isinstance(filename, str):
+            return
+        if not (config.get("name") or config.get("package")):
+            return  # towncrier finds no name: its default title is the version and the date
+        title = newest_release_title(text, filename)
+        if title is not None and re.match(r"v?\d", title):
+            self.notes.append(
+                f"{filename}: its releases are titled by version ({title!r}) but towncrier's default title puts "
+                'the project name first; to keep the style, set title_format = "{version} ({project_date})" '
+                "in [tool.towncrier]"
             )
 
     # --- [tool.releasekit] -------------------------------------------------------------
@@ -271,6 +297,70 @@ class _Builder:
         if missing:
             new = precommit.add_hooks(text, rev, missing)
             self.changes.append(FileChange(precommit.PATH, text, new, (f"releasekit's hooks: {', '.join(missing)}",)))
+
+    def manifest(self) -> None:
+        """A setuptools sdist holds only what MANIFEST.in adds: list the files a release needs there.
+
+        The release's check-manifest compares the sdist with the files in git; without
+        these lines the first release after adoption would stop on the files init added.
+        """
+        if _backend(self.project) == "flit_core":
+            self._flit_sdist()
+        if not _setuptools_sdist(self.project):
+            return
+        old = read_text(self.root, "MANIFEST.in", required=True)
+        wanted = [("include", precommit.PATH)]
+        if self.changelog_file:
+            wanted.append(("include", self.changelog_file))
+        if self.fragment_dir:
+            wanted.append(("graft", self.fragment_dir.strip("/")))
+        rules = [line.split() for line in (old or "").splitlines()]
+        missing = [f"{command} {path}" for command, path in wanted if not _manifest_covers(rules, command, path)]
+        if not missing:
+            return
+        text = old or ""
+        new = text + ("" if not text or text.endswith("\n") else "\n") + "".join(f"{line}\n" for line in missing)
+        why = "what the sdist must hold for check-manifest to pass: " + ", ".join(missing)
+        self.changes.append(FileChange("MANIFEST.in", old, new, (why,)))
+
+    def _flit_sdist(self) -> None:
+        """flit_core's sdist holds the module, pyproject.toml and the readme, plus ``[tool.flit.sdist] include``."""
+        from fnmatch import fnmatchcase
+
+        import tomlkit
+
+        flit = self.existing("flit")
+        sdist = flit.get("sdist") if flit is not None else None
+        if sdist is not None and not hasattr(sdist, "get"):
+            raise ReleasekitError("pyproject.toml: [tool.flit.sdist] is not a table; fix it, then run init again")
+        include = sdist.get("include", []) if sdist is not None else []
+        exclude = sdist.get("exclude", []) if sdist is not None else []
+        if not isinstance(include, list) or not isinstance(exclude, list):
+            raise ReleasekitError("pyproject.toml: [tool.flit.sdist] include and exclude must be lists of paths")
+        patterns = [str(p).rstrip("/") for p in [*include, *exclude]]
+        wanted = [precommit.PATH, *([self.changelog_file] if self.changelog_file else [])]
+        wanted += [self.fragment_dir.strip("/") + "/"] if self.fragment_dir else []
+        missing = [
+            path
+            for path in wanted
+            if not any(fnmatchcase(path.rstrip("/"), p) or path.startswith(p + "/") for p in patterns)
+        ]
+        if not missing:
+            return
+        if sdist is None:
+            sdist = tomlkit.table()
+            sdist["include"] = tomlkit.array()
+            if flit is None:
+                flit = tomlkit.table(is_super_table=True)
+                self.add_table("flit", flit)
+            flit["sdist"] = sdist
+        elif "include" not in sdist:
+            sdist["include"] = tomlkit.array()
+        for path in missing:
+            sdist["include"].append(path)
+        self.why.append(
+            "[tool.flit.sdist] include: " + ", ".join(missing) + " (check-manifest needs them in the sdist)"
+        )
 
     def others(self) -> None:
         noxfile = read_text(self.root, "noxfile.py")
@@ -340,6 +430,58 @@ class _Builder:
         self.changes.insert(0, FileChange("pyproject.toml", self.project.pyproject, new, tuple(self.why)))
 
 
+def _backend(project: Project) -> str | None:
+    """The build backend's top-level package (``setuptools``, ``flit_core``, ...), if one is named."""
+    backend = (table(project.data, "build-system") or {}).get("build-backend")
+    return backend.split(".", 1)[0] if isinstance(backend, str) else None
+
+
+def _setuptools_sdist(project: Project) -> bool:
+    """Whether setuptools builds the sdist (its file list is MANIFEST.in's, plus its defaults)."""
+    backend = _backend(project)
+    if backend is not None:
+        return backend == "setuptools"
+    return (project.root / "setup.py").is_file()  # no backend named: pip and build fall back to setuptools
+
+
+def _manifest_covers(rules: list[list[str]], command: str, path: str) -> bool:
+    """Whether MANIFEST.in already decides about ``path``: a line that adds it, or one that leaves it out.
+
+    An ``exclude`` or ``prune`` the project wrote is its choice (check-manifest honours
+    it too): init does not add the file back. For a directory (``command`` graft), only a
+    ``graft`` or ``prune`` of it or of a parent decides.
+    """
+    from fnmatch import fnmatchcase
+
+    if any(char.isspace() for char in path):
+        return True  # MANIFEST.in splits on whitespace: such a path cannot be listed; leave it to the project
+    base = path.rsplit("/", 1)[-1]
+
+    def under(folder: str) -> bool:
+        folder = folder.strip("/")
+        return folder in (".", "") or path == folder or path.startswith(folder + "/")
+
+    for rule in rules:
+        if len(rule) < 2:
+            continue
+        verb, args = rule[0], rule[1:]
+        if verb in ("graft", "prune"):
+            matched = under(args[0])
+        elif command != "include":
+            continue
+        elif verb in ("include", "exclude"):
+            matched = any(fnmatchcase(path, p) for p in args)
+        elif verb in ("global-include", "global-exclude"):
+            matched = any(fnmatchcase(base, p) for p in args)
+        elif verb in ("recursive-include", "recursive-exclude"):
+            matched = len(args) > 1 and under(args[0]) and any(fnmatchcase(base, p) for p in args[1:])
+        else:
+            matched = False
+        if matched:
+            return True
+    return False
+
+
 def _inline_tool(doc: Any) -> bool:
     from tomlkit.container import OutOfOrderTableProxy
     from tomlkit.items import Table
@@ -369,6 +511,7 @@ def make_plan(project: Project, ci: str | None = None) -> Plan:
     builder.towncrier()
     builder.releasekit()
     builder.hooks()
+    builder.manifest()
     builder.others()
     if ci == "github":
         builder.workflow()
