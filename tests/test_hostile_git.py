@@ -398,7 +398,7 @@ def test_two_worktrees_racing_one_wins(tmp_path: Path) -> None:
         f"{lock}: another releasekit release is running in this repository (this worktree or another)"
     )
     assert journal.load(git.git_dir(other)) is None  # the loser left no journal
-    assert first.returncode == 1 and "stopping after step 2 (tests)" in output, output
+    assert first.returncode == 1 and "stopping after step 3 (tests)" in output, output
     winner = journal.load(project.root / ".git")
     assert winner is not None and winner.completed == ["preflight", "tests"]
 

@@ -69,7 +69,7 @@ def test_release_stops_after_the_push_and_says_where_it_continues(tmp_path: Path
     assert git(project.origin, "log", "-1", "--format=%s", "main") == "Release v0.2.0"
     # nothing was built here, and the checklist has eight steps
     assert not (project.root / ".git" / "releasekit" / "artifacts").exists()
-    assert "[ 8/8] Hand over to the release workflow: ok" in result.stdout
+    assert "[ 9/9] Hand over to the release workflow: ok" in result.stdout
     for word in ("Build from a clean checkout", "Test index: upload", "Production index"):
         assert word not in result.stdout
     out = result.stdout
@@ -88,7 +88,7 @@ def test_dry_run_says_what_the_workflow_would_publish(tmp_path: Path) -> None:
     project = ci_project(tmp_path)
     result = release(project, "minor", "--dry-run")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "[ 8/8] Hand over to the release workflow: ok" in result.stdout
+    assert "[ 9/9] Hand over to the release workflow: ok" in result.stdout
     assert f"The release would publish {project.name} 0.2.0 as v0.2.0." in result.stdout
     assert 'built and published by the release workflow of the tag ([tool.releasekit] publish = "ci")' in result.stdout
     assert "Added a first feature, greeting the world." in result.stdout.split("Release notes:")[1]

@@ -37,7 +37,10 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Indexes]:
 
 
 def _project(tmp_path: Path, name: str, files: dict[str, str], *, branch: str = "main") -> Project:
-    root = make_repo(tmp_path / "work", files, branch=branch)
+    module = name.replace("-", "_")
+    # A real project has tests: the release's tests gate runs them (pytest in a fresh environment).
+    smoke = f"import {module}\n\n\ndef test_the_package_imports():\n    assert {module}.__name__ == {module!r}\n"
+    root = make_repo(tmp_path / "work", {**files, "tests/test_import.py": smoke}, branch=branch)
     origin = add_origin(root, tmp_path / "origin.git", branch=branch)
     return Project(root, origin, name, name.replace("-", "_"))
 
@@ -173,9 +176,10 @@ def legacy_files(name: str, module: str) -> dict[str, str]:
             '    long_description=open("README.rst", encoding="utf-8").read(),\n'
             '    long_description_content_type="text/x-rst",\n)\n'
         ),
-        "MANIFEST.in": "include *.rst *.toml *.cfg tox.ini\nrecursive-include docs *.py\ngraft changelog\n",
+        "MANIFEST.in": "include *.rst *.toml *.cfg tox.ini\nrecursive-include docs *.py *.rst\ngraft changelog\ngraft tests\n",
         f"src/{module}/__init__.py": f'"""The {name} package."""\n\n__version__ = "1.4.2"\n',
         "docs/conf.py": f'project = "{name}"\nversion = "1.4"\nrelease = "1.4.2"\n',
+        "docs/index.rst": f"{name}\n{'=' * len(name)}\n\nThe documentation of {name}.\n",
         "README.rst": f"{name}\n{'=' * len(name)}\n\n.. image:: https://img.shields.io/badge/version-1.4.2-blue.svg\n",
         "CHANGELOG.rst": LEGACY_CHANGELOG.format(name=name),
         "changelog/.gitignore": "!.gitignore\n",

@@ -22,7 +22,7 @@ def is_point(value: str) -> bool:
     """Whether ``value`` names a crash point: ``commit``, ``tag``, ``push``, ``test-upload:N`` or ``upload:N``."""
     step, colon, number = value.partition(":")
     return value in FIXED_POINTS or bool(
-        colon and step in UPLOAD_STEPS and number.isascii() and number.isdigit() and 1 <= len(number) <= 6
+        colon and step in UPLOAD_STEPS and number.isascii() and number.isdigit() and len(number) <= 6 and int(number)
     )
 
 
@@ -33,7 +33,7 @@ def requested() -> str | None:
     value = os.environ.get(CRASH_AT_ENV, "").strip()
     if not value:
         return None
-    if is_point(value) and int(value.rpartition(":")[2] or "1") >= 1:
+    if is_point(value):
         return value
     raise ReleasekitError(
         f"{CRASH_AT_ENV}={value[:60]}: no such crash point; points are {', '.join(FIXED_POINTS)}, "
