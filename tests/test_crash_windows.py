@@ -45,7 +45,7 @@ def test_resume_from_every_crash_window(tmp_path: Path, servers: Indexes) -> Non
             return record
 
         record = crash_at("commit")  # committed, not journaled
-        assert record["completed"] == ["preflight", "tests"] and record["release_commit"] is None
+        assert record["completed"] == ["preflight", "package-check", "tests"] and record["release_commit"] is None
         assert git(project.root, "log", "-1", "--format=%s") == "Release v0.2.0"
 
         record = crash_at("tag")  # the commit adopted, the tag made, not journaled

@@ -73,7 +73,7 @@ def test_legacy_setup_py_project_on_master(tmp_path: Path) -> None:
     # setuptools builds the sdist from MANIFEST.in: the release's check-manifest needs the new file listed.
     assert (
         repo / "MANIFEST.in"
-    ).read_text() == "include *.rst tox.ini\ngraft changelog\ninclude .pre-commit-config.yaml\n"
+    ).read_text() == "include *.rst tox.ini\ngraft changelog\ngraft tests\ninclude .pre-commit-config.yaml\n"
     hooks = (repo / ".pre-commit-config.yaml").read_text()
     assert "rev: v0.1.0" in hooks and "id: version-sync" in hooks and "id: check-links" in hooks
     checks_pass(repo)

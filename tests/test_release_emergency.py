@@ -67,9 +67,10 @@ def test_emergency_release_from_a_hotfix_branch(tmp_path: Path, servers: object)
         assert not [r for r in github.requests if r[0] != "GET"] and github.advisories == {}
 
         # A crash right after the advisory step ...
-        crashed = release(project, "patch", "--security", "high", "--yes", env={**env, "RELEASEKIT_FAIL_AT_STEP": "12"})
+        at_advisory = {**env, "RELEASEKIT_FAIL_AT_STEP": "security-advisory"}
+        crashed = release(project, "patch", "--security", "high", "--yes", env=at_advisory)
         assert crashed.returncode == 1, crashed.output
-        assert "stopping after step 12 (security-advisory)" in crashed.stderr
+        assert "stopping after step 13 (security-advisory)" in crashed.stderr
         ((ghsa, made),) = github.advisories.items()
         # ... and one inside it, after GitHub made the advisory but before the journal said so.
         record = json.loads((state_dir(project) / "release.json").read_text())

@@ -176,7 +176,9 @@ def legacy_files(name: str, module: str) -> dict[str, str]:
             '    long_description=open("README.rst", encoding="utf-8").read(),\n'
             '    long_description_content_type="text/x-rst",\n)\n'
         ),
-        "MANIFEST.in": "include *.rst *.toml *.cfg tox.ini\nrecursive-include docs *.py *.rst\ngraft changelog\ngraft tests\n",
+        "MANIFEST.in": (
+            "include *.rst *.toml *.cfg tox.ini\nrecursive-include docs *.py *.rst\ngraft changelog\ngraft tests\n"
+        ),
         f"src/{module}/__init__.py": f'"""The {name} package."""\n\n__version__ = "1.4.2"\n',
         "docs/conf.py": f'project = "{name}"\nversion = "1.4"\nrelease = "1.4.2"\n',
         "docs/index.rst": f"{name}\n{'=' * len(name)}\n\nThe documentation of {name}.\n",

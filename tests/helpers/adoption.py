@@ -100,9 +100,11 @@ def legacy_files() -> dict[str, str]:
             "oldpkg\n======\n\n.. image:: https://img.shields.io/badge/version-2.3.1-blue\n\nIt frobnicates.\n"
         ),
         "CHANGELOG.rst": LEGACY_CHANGELOG,
-        "MANIFEST.in": "include *.rst tox.ini\ngraft changelog\n",
+        "MANIFEST.in": "include *.rst tox.ini\ngraft changelog\ngraft tests\n",
         "changelog/.gitignore": "!.gitignore\n",
         "tox.ini": "[tox]\nenv_list = py3\n\n[testenv]\ncommands = python -c pass\n",
+        ".gitignore": "*.egg-info/\n__pycache__/\n.tox/\n",
+        "tests/test_oldpkg.py": 'import oldpkg\n\n\ndef test_it_imports():\n    assert oldpkg.__name__ == "oldpkg"\n',
     }
 
 
@@ -142,6 +144,7 @@ def scm_files() -> dict[str, str]:
         "src/scmpkg/__init__.py": '"""scmpkg."""\n',
         "README.md": "# scmpkg\n\nVersions from git tags.\n",
         "CHANGELOG.md": SCM_CHANGELOG,
+        "tests/test_scmpkg.py": 'import scmpkg\n\n\ndef test_it_imports():\n    assert scmpkg.__name__ == "scmpkg"\n',
         ".github/workflows/publish.yml": (
             "on:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n"
             "      - uses: actions/checkout@v4\n      - uses: pypa/gh-action-pypi-publish@release/v1\n"
@@ -158,7 +161,11 @@ def static_files() -> dict[str, str]:
         ),
         "src/plain/__init__.py": '"""plain."""\n',
         "README.md": "# plain\n\n![version](https://img.shields.io/badge/version-0.4.0-blue)\n\nPlain.\n",
-        "noxfile.py": "import nox\n\n\n@nox.session\ndef tests(session):\n    session.run('pytest')\n",
+        "noxfile.py": (
+            "import nox\n\n\n@nox.session\ndef tests(session):\n"
+            "    session.install('pytest', '.')\n    session.run('pytest')\n"
+        ),
+        "tests/test_plain.py": 'import plain\n\n\ndef test_it_imports():\n    assert plain.__name__ == "plain"\n',
     }
 
 
@@ -179,9 +186,10 @@ def dynamic_files(backend: str = "hatch", name: str = "dyn") -> dict[str, str]:
         "README.rst": title + "The dynamic one.\n",
         f"src/{name}/__init__.py": f'"""{name.capitalize()}: the dynamic one."""\n\n__version__ = "3.0.1"\n',
         "docs/conf.py": f'project = "{name}"\nversion = "3.0"\nrelease = "3.0.1"\n',
-        "docs/index.rst": title + "See :doc:`the changelog <changes>`.\n",
+        "docs/index.rst": title + "See :doc:`the changelog <changes>`.\n\n.. toctree::\n\n   changes\n",
         "docs/changes.rst": "Changes\n=======\n\n3.0.1\n-----\n\n- Faster.\n",
         "CHANGES.rst": "Changes\n=======\n\n3.0.1 (2024-01-02)\n------------------\n\n- Faster.\n",
+        f"tests/test_{name}.py": f"import {name}\n\n\ndef test_it_imports():\n    assert {name}.__name__ == {name!r}\n",
     }
 
 
