@@ -18,7 +18,7 @@ def run(
     cmd: Sequence[str | os.PathLike[str]],
     *,
     cwd: str | os.PathLike[str] | None = None,
-    env: Mapping[str, str] | None = None,
+    env: Mapping[str, str | None] | None = None,
     check: bool = True,
     secrets: Iterable[str] = (),
     input: str | None = None,
@@ -26,14 +26,14 @@ def run(
 ) -> subprocess.CompletedProcess[str]:
     """Run ``cmd``, capture its output as text, and raise CommandError when it fails.
 
-    ``env`` is added to the current environment. Secrets found in the environment,
+    ``env`` is added to the current environment (a None value removes the variable). Secrets found in the environment,
     and any passed in ``secrets``, are masked in the error. A command still running after
     ``timeout`` seconds is killed and fails like one that exited with an error.
     """
     import subprocess  # here, not at the top: the hooks' fast paths start no process
 
     argv = [os.fspath(part) for part in cmd]
-    full_env = None if env is None else {**os.environ, **env}
+    full_env = None if env is None else {k: v for k, v in {**os.environ, **env}.items() if v is not None}
     try:
         if timeout is None:
             proc = subprocess.run(

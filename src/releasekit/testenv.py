@@ -148,8 +148,14 @@ def quiet_env(tmp: Path) -> dict[str, str]:
     return {"COVERAGE_FILE": os.fspath(tmp / ".coverage"), "PYTEST_ADDOPTS": f"{addopts} -p no:cacheprovider".strip()}
 
 
-FALLBACK_ENV = {"PYTHONDONTWRITEBYTECODE": "1"}
-"""Added for releasekit's own fallback runs: no bytecode in the tree (nox and tox keep theirs, for speed)."""
+FALLBACK_ENV: dict[str, str | None] = {
+    "PYTHONDONTWRITEBYTECODE": "1",
+    # A release started by `nox -s release` or `tox -e release` must not tell the project's
+    # tests that nox or tox runs them: the fallback is plain pytest.
+    "NOX_CURRENT_SESSION": None,
+    "TOX_ENV_NAME": None,
+}
+"""Changed for releasekit's own fallback runs: no bytecode in the tree (nox and tox keep theirs, for speed)."""
 
 
 def coverage_args(root: Path, wheel_modules: Sequence[str], report: Path, threshold: float | None) -> list[str]:
