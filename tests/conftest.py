@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.helpers.gitrepo import GIT_ENV
+from tests.helpers.releasing import Indexes, two_indexes
 
 
 @pytest.fixture(autouse=True)
@@ -33,3 +35,10 @@ def _isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One pre-commit cache for the whole run: hook environments are built once."""
     return tmp_path_factory.mktemp("pre-commit-home")
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Indexes]:
+    """Two password-protected pypiservers shared by a test module (each test uses its own project name)."""
+    with two_indexes(tmp_path_factory.mktemp("indexes")) as indexes:
+        yield indexes

@@ -18,7 +18,7 @@ import json
 import re
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -28,9 +28,9 @@ import pytest
 from tests.helpers import adoption
 from tests.helpers.cli import releasekit
 from tests.helpers.gitrepo import commit_all, git, write_files
-from tests.helpers.pypi import LocalIndex, pypiserver
+from tests.helpers.pypi import LocalIndex
 from tests.helpers.releaseproj import Project
-from tests.test_release_pipeline import CANARY, USER, Indexes, files_of, index_env, release
+from tests.helpers.releasing import Indexes, files_of, index_env, release
 
 pytestmark = pytest.mark.integration
 
@@ -146,17 +146,6 @@ SHAPES = {
     "hatch-dynamic": dynamic("hatch", "dyn"),
     "flit-dynamic": dynamic("flit", "dynflit"),
 }
-
-
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Indexes]:
-    """Two password-protected pypiservers shared by this module (each shape has its own name)."""
-    base = tmp_path_factory.mktemp("indexes")
-    with (
-        pypiserver(base / "test", name="test", username=USER, password=CANARY) as test,
-        pypiserver(base / "prod", name="prod", username=USER, password=CANARY) as prod,
-    ):
-        yield Indexes(test, prod)
 
 
 class _Links(HTMLParser):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -17,11 +17,10 @@ from tests.helpers.gitrepo import make_repo, write_files
 from tests.helpers.oidc import OidcState, oidc_server
 from tests.helpers.pypi import LocalIndex, pypiserver
 from tests.helpers.releaseproj import Project, make_project
+from tests.helpers.releasing import CANARY, USER, Indexes
 
 pytestmark = pytest.mark.integration
 
-CANARY = "canary-pw-51c0ffee"
-USER = "releaser"
 CACHES = {
     "UV_CACHE_DIR": os.environ.get("UV_CACHE_DIR") or str(Path.home() / ".cache" / "uv"),
     "PIP_CACHE_DIR": os.environ.get("PIP_CACHE_DIR") or str(Path.home() / ".cache" / "pip"),
@@ -64,24 +63,9 @@ setup(
 }
 
 
-class Indexes(NamedTuple):
-    test: LocalIndex
-    prod: LocalIndex
-
-
 class Built(NamedTuple):
     project: Project
     dist: Path
-
-
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Indexes]:
-    base = tmp_path_factory.mktemp("indexes")
-    with (
-        pypiserver(base / "test", name="test", username=USER, password=CANARY) as test,
-        pypiserver(base / "prod", name="prod", username=USER, password=CANARY) as prod,
-    ):
-        yield Indexes(test, prod)
 
 
 def env_for(servers: Indexes, **extra: str) -> dict[str, str]:

@@ -17,20 +17,19 @@ from releasekit.crash import CRASH_AT_ENV, CRASH_EXIT
 from tests.helpers.flaky import flaky_proxy
 from tests.helpers.gitrepo import git
 from tests.helpers.releaseproj import make_project
-from tests.test_release_pipeline import (  # noqa: F401  (servers is a fixture)
+from tests.helpers.releasing import (
     Indexes,
     assert_released,
     env_for,
     files_of,
     release,
-    servers,
     state_dir,
 )
 
 pytestmark = pytest.mark.integration
 
 
-def test_resume_from_every_crash_window(tmp_path: Path, servers: Indexes) -> None:  # noqa: F811
+def test_resume_from_every_crash_window(tmp_path: Path, servers: Indexes) -> None:
     project = make_project(tmp_path)
     t, p = servers
     # Proxies in front of both indexes count the uploads that reach them.

@@ -11,10 +11,9 @@ from tests.helpers.cli import releasekit
 from tests.helpers.github_api import fake_github
 from tests.helpers.gitrepo import commit_all, git, write_files
 from tests.helpers.releaseproj import make_project, snapshot
-from tests.test_release_pipeline import files_of, index_env, journal_texts, release, servers, state_dir
+from tests.helpers.releasing import files_of, index_env, journal_texts, release, state_dir
 
 pytestmark = pytest.mark.integration
-__all__ = ["servers"]  # the pypiservers fixture of the release tests, shared here
 
 TOKEN = "ghp_emergency_canary_0123456789"
 FIX = "Archive member names can no longer escape the target directory."

@@ -10,7 +10,6 @@ two local indexes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,22 +17,10 @@ import pytest
 from tests.helpers.cli import releasekit
 from tests.helpers.github_api import fake_github
 from tests.helpers.gitrepo import add_origin, commit_all, git, make_repo, write_files
-from tests.helpers.pypi import pypiserver
 from tests.helpers.releaseproj import Project, unique_name
-from tests.test_release_pipeline import CANARY, USER, Indexes, files_of, index_env, release
+from tests.helpers.releasing import Indexes, files_of, index_env, release
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Indexes]:
-    """Two password-protected pypiservers shared by this module (each test uses its own project name)."""
-    base = tmp_path_factory.mktemp("indexes")
-    with (
-        pypiserver(base / "test", name="test", username=USER, password=CANARY) as test,
-        pypiserver(base / "prod", name="prod", username=USER, password=CANARY) as prod,
-    ):
-        yield Indexes(test, prod)
 
 
 def _project(tmp_path: Path, name: str, files: dict[str, str], *, branch: str = "main") -> Project:

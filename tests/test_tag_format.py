@@ -185,7 +185,7 @@ def test_a_full_release_where_tags_have_no_v(tmp_path: Path) -> None:
     """Tag, push, GitHub release and summary all use the project's `0.2.0`, on real indexes."""
     from tests.helpers.github_api import fake_github
     from tests.helpers.pypi import pypiserver
-    from tests.test_release_pipeline import USER, Indexes, index_env, release
+    from tests.helpers.releasing import USER, Indexes, index_env, release
 
     project = make_project(tmp_path, extra_pyproject='\n[tool.releasekit.github]\nrepository = "owner/project"\n')
     git(project.root, "tag", "-a", "0.1.0", "-m", "Release 0.1.0")
