@@ -353,7 +353,10 @@ def _run_with_file_size_limit(repo: Path, limit: int, *args: str) -> Result:
         [sys.executable, "-m", "releasekit", *args],
         cwd=repo,
         # Without coverage's start-up hook: its data file is written at exit and would hit the limit too.
-        env={**{k: v for k, v in os.environ.items() if k != "COVERAGE_PROCESS_START"}, "PYTHONDONTWRITEBYTECODE": "1"},
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_PROCESS_")},
+            "PYTHONDONTWRITEBYTECODE": "1",
+        },
         capture_output=True,
         text=True,
         check=False,
