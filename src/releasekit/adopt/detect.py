@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from releasekit import git
-from releasekit.config import read_toml
+from releasekit.config import read_toml, table
 from releasekit.errors import ReleasekitError
 from releasekit.record import Record
 
@@ -116,16 +116,6 @@ def read_text(root: Path, rel: str, *, required: bool = False) -> str | None:
         if required:
             raise ReleasekitError(f"{rel}: not valid UTF-8; releasekit init edits only UTF-8 text") from None
         return None
-
-
-def table(data: dict[str, Any], dotted: str) -> dict[str, Any] | None:
-    """The table at ``dotted`` (``tool.towncrier``), or None."""
-    node: Any = data
-    for part in dotted.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node if isinstance(node, dict) else None
 
 
 def is_tag_derived(data: dict[str, Any]) -> bool:

@@ -13,7 +13,8 @@ from typing import Any
 from releasekit import __version__
 from releasekit.adopt import bumpconfig, precommit
 from releasekit.adopt.changelog import insert_marker, release_underlines
-from releasekit.adopt.detect import Project, publishing_workflows, read_text, table
+from releasekit.adopt.detect import Project, publishing_workflows, read_text
+from releasekit.config import table
 from releasekit.errors import ReleasekitError
 from releasekit.record import Record
 
