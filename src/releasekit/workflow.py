@@ -86,6 +86,16 @@ def _setup(indent: str, *requirements: str) -> str:
     )
 
 
+def _upload(indent: str, name: str, path: str, if_no_files: str) -> str:
+    return (
+        f"{indent}- uses: {ACTIONS['upload-artifact'].uses()}\n"
+        f"{indent}  with:\n"
+        f"{indent}    name: {name}\n"
+        f"{indent}    path: {path}\n"
+        f"{indent}    if-no-files-found: {if_no_files}\n"
+    )
+
+
 def _download(indent: str, compiled: bool) -> str:
     what = (
         f"{indent}  with:\n{indent}    pattern: dist-*\n{indent}    merge-multiple: true\n{indent}    path: dist\n"
@@ -136,12 +146,7 @@ def _build_jobs_pure() -> str:
         + _checkout(i)
         + _setup(i, _releasekit_requirement())
         + f"{i}- name: Build from a clean checkout, check, and write the manifest\n"
-        f"{i}  run: releasekit build --out dist\n"
-        f"{i}- uses: {ACTIONS['upload-artifact'].uses()}\n"
-        f"{i}  with:\n"
-        f"{i}    name: dist\n"
-        f"{i}    path: dist/\n"
-        f"{i}    if-no-files-found: error\n"
+        f"{i}  run: releasekit build --out dist\n" + _upload(i, "dist", "dist/", "error")
     )
 
 
@@ -163,13 +168,7 @@ def _build_jobs_compiled(config: Config) -> str:
         + _checkout(i)
         + _setup(i, _releasekit_requirement(), CIBUILDWHEEL)
         + f"{i}- name: Build the sdist, check it, and list the wheels cibuildwheel must make\n"
-        f"{i}  run: releasekit build --out dist\n"
-        f"{i}- uses: {ACTIONS['upload-artifact'].uses()}\n"
-        f"{i}  with:\n"
-        f"{i}    name: dist-sdist\n"
-        f"{i}    path: dist/\n"
-        f"{i}    if-no-files-found: error\n"
-        "\n"
+        f"{i}  run: releasekit build --out dist\n" + _upload(i, "dist-sdist", "dist/", "error") + "\n"
         "  wheels:\n"
         "    name: Wheels on ${{ matrix.os }}\n"
         f"    if: {_ON_A_TAG}\n"
@@ -191,11 +190,12 @@ def _build_jobs_compiled(config: Config) -> str:
         f"{i}  env:\n"
         f"{i}    PLATFORM: ${{{{ matrix.platform }}}}\n"
         f"{i}    ARCH: ${{{{ matrix.arch }}}}\n"
-        f"{i}- uses: {ACTIONS['upload-artifact'].uses()}\n"
-        f"{i}  with:\n"
-        f"{i}    name: dist-wheels-${{{{ matrix.platform }}}}-${{{{ matrix.arch }}}}\n"
-        f"{i}    path: wheelhouse/*.whl\n"
-        f"{i}    if-no-files-found: ignore  # releasekit publish refuses a set with a wheel missing\n"
+        + _upload(
+            i,
+            "dist-wheels-${{ matrix.platform }}-${{ matrix.arch }}",
+            "wheelhouse/*.whl",
+            "ignore  # releasekit publish refuses a set with a wheel missing",
+        )
     )
 
 
