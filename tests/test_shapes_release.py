@@ -362,6 +362,22 @@ python_version = "3.10"
     assert releasekit("notes", "0.1.1", cwd=project.root).stdout == "### Bug Fixes\n\n- Shouts.\n"
 
 
+def _release_dynamic(
+    project: Project, servers: Indexes, source: str, fragment: str, old: str, new: str, entry: str
+) -> None:
+    """The version file the backend reads is the one ``check versions`` sees; a feature releases it as ``new``."""
+    checked = releasekit("check", "versions", cwd=project.root)
+    assert checked.returncode == 0, checked.output
+    assert f"versions: 1 file holds {old}" in checked.stderr
+    _change_with_fragment(project, "main", source, fragment, "Shouts.\n")
+
+    result = release(project, "--yes", env=index_env(servers))
+    assert result.returncode == 0, result.output
+    _released(project, servers, new, "main")
+    assert f'__version__ = "{new}"' in _show(project, new, source)
+    assert releasekit("notes", new, cwd=project.root).stdout == f"### Features\n\n{entry}\n"
+
+
 # --- (d) hatch reads a dynamic __version__ ----------------------------------------------------------
 
 
@@ -387,18 +403,10 @@ packages = ["src/{module}"]
 """
     init = f'"""The {name} package."""\n\n__version__ = "2.0.0"\n'
     project = _project(tmp_path, name, _md_files(name, module, head, init))
-    checked = releasekit("check", "versions", cwd=project.root)
-    assert checked.returncode == 0, checked.output
-    assert "versions: 1 file holds 2.0.0" in checked.stderr
-    _change_with_fragment(project, "main", f"src/{module}/__init__.py", "changelog.d/3.feature.md", "Shouts.\n")
-
-    result = release(project, "--yes", env=index_env(servers))
-    assert result.returncode == 0, result.output
-    _released(project, servers, "2.1.0", "main")
-    assert '__version__ = "2.1.0"' in _show(project, "2.1.0", f"src/{module}/__init__.py")
+    source = f"src/{module}/__init__.py"
+    _release_dynamic(project, servers, source, "changelog.d/3.feature.md", "2.0.0", "2.1.0", "- Shouts. (#3)")
     changelog = _show(project, "2.1.0", "CHANGELOG.md")
     assert changelog.count("Shouts.") == 1 and changelog.index("## 2.1.0") < changelog.index("## 0.1.0")
-    assert releasekit("notes", "2.1.0", cwd=project.root).stdout == "### Features\n\n- Shouts. (#3)\n"
 
 
 def test_flit_module_dunder_version(tmp_path: Path, servers: Indexes) -> None:
@@ -426,13 +434,5 @@ exclude = [".gitignore"]
     files = _md_files(name, module, head, init)
     files[f"{module}/__init__.py"] = files.pop(f"src/{module}/__init__.py")  # flit's flat layout
     project = _project(tmp_path, name, files)
-    checked = releasekit("check", "versions", cwd=project.root)
-    assert checked.returncode == 0, checked.output
-    assert "versions: 1 file holds 0.9.0" in checked.stderr
-    _change_with_fragment(project, "main", f"{module}/__init__.py", "changelog.d/+shout.feature.md", "Shouts.\n")
-
-    result = release(project, "--yes", env=index_env(servers))
-    assert result.returncode == 0, result.output
-    _released(project, servers, "0.10.0", "main")
-    assert '__version__ = "0.10.0"' in _show(project, "0.10.0", f"{module}/__init__.py")
-    assert releasekit("notes", "0.10.0", cwd=project.root).stdout == "### Features\n\n- Shouts.\n"
+    source = f"{module}/__init__.py"
+    _release_dynamic(project, servers, source, "changelog.d/+shout.feature.md", "0.9.0", "0.10.0", "- Shouts.")
