@@ -325,7 +325,7 @@ def _cibuildwheel_lists(root: Path) -> list[str]:
     import subprocess
     import sys
 
-    from releasekit.wheelset import runners
+    from releasekit.ci.wheelset import runners
 
     found: list[str] = []
     for runner in runners(root):
@@ -345,7 +345,7 @@ def _wheel_name(identifier: str) -> str:
 
 
 def test_compiled_project_publishes_only_the_whole_cibuildwheel_set(tmp_path: Path, servers: Indexes) -> None:
-    from releasekit import manifest
+    from releasekit.ci import manifest
 
     root = make_repo(tmp_path / "work", COMPILED_FILES)
     dist = tmp_path / "dist"

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from releasekit import manifest, trusted
+from releasekit.ci import manifest, trusted
+from releasekit.ci.wheelset import match_wheels
 from releasekit.config import Index
 from releasekit.errors import ReleasekitError, StepFailed
 from releasekit.indexes import sha256_file
-from releasekit.wheelset import match_wheels
 from tests.helpers.oidc import OidcState, oidc_server
 
 SHA = "0" * 64

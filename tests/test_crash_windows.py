@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from releasekit.crash import CRASH_AT_ENV, CRASH_EXIT
+from releasekit.release.crash import CRASH_AT_ENV, CRASH_EXIT
 from tests.helpers.flaky import flaky_proxy
 from tests.helpers.gitrepo import git
 from tests.helpers.releaseproj import make_project

@@ -12,17 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from releasekit import advisory, config, journal
+from releasekit import config, emergency
+from releasekit.changelog.notes import titled_section
 from releasekit.errors import ReleasekitError, StepFailed
 from releasekit.github import GitHub
-from releasekit.journal import Journal
-from releasekit.notes import titled_section
-from releasekit.release import STEPS, begin
-from releasekit.steps import Context
-from releasekit.steps.advisory import run_security_advisory
-from releasekit.steps.preflight import github_problems
-from releasekit.steps.summary import run_summary
-from releasekit.steps.tests import run_tests
+from releasekit.release import journal
+from releasekit.release.context import Context
+from releasekit.release.journal import Journal
+from releasekit.release.runner import STEPS, begin
+from releasekit.release.steps.advisory import run_security_advisory
+from releasekit.release.steps.preflight import github_problems
+from releasekit.release.steps.summary import run_summary
+from releasekit.release.steps.tests import run_tests
 from tests.helpers.cli import releasekit
 from tests.helpers.github_api import advisory_errors, fake_github
 from tests.helpers.gitrepo import git, write_files
@@ -67,7 +68,7 @@ def test_payload_from_the_security_section() -> None:
     section = titled_section(NOTES, "security")
     assert section is not None and section.heading == "### Security"
     assert "Fixed a crash" not in section.body and "at debug level." in section.body
-    body = advisory.payload("demo-pkg", "1.2.4", "high", section.body, NOTES)
+    body = emergency.payload("demo-pkg", "1.2.4", "high", section.body, NOTES)
     assert body == {
         "summary": FIX,
         "description": section.body,
@@ -85,15 +86,15 @@ def test_payload_from_the_security_section() -> None:
 
 
 def test_summary_fallbacks_and_limits() -> None:
-    assert advisory.summary_for(None, "demo", "1.0.1") == "demo 1.0.1 fixes a security issue"
-    assert advisory.summary_for("A plain paragraph\nover two lines.\n", "d", "1") == "A plain paragraph"
+    assert emergency.summary_for(None, "demo", "1.0.1") == "demo 1.0.1 fixes a security issue"
+    assert emergency.summary_for("A plain paragraph\nover two lines.\n", "d", "1") == "A plain paragraph"
     assert (
-        advisory.summary_for("- Tokens are no longer\n  logged.\n- Other.\n", "d", "1")
+        emergency.summary_for("- Tokens are no longer\n  logged.\n- Other.\n", "d", "1")
         == "Tokens are no longer logged."
     )
-    long = advisory.summary_for("- " + "x" * 2000, "d", "1")
-    assert len(long) == advisory.SUMMARY_LIMIT and long.endswith("\u2026")
-    whole = advisory.payload("demo", "2.0.1", "low", None, "### Bug Fixes\n\n- Fixed.\n")
+    long = emergency.summary_for("- " + "x" * 2000, "d", "1")
+    assert len(long) == emergency.SUMMARY_LIMIT and long.endswith("\u2026")
+    whole = emergency.payload("demo", "2.0.1", "low", None, "### Bug Fixes\n\n- Fixed.\n")
     assert (
         whole["description"] == "### Bug Fixes\n\n- Fixed.\n"
         and whole["summary"] == "demo 2.0.1 fixes a security issue"
@@ -101,17 +102,17 @@ def test_summary_fallbacks_and_limits() -> None:
 
 
 def test_severity_range_and_newer_lines() -> None:
-    assert advisory.check_severity("critical") == "critical"
+    assert emergency.check_severity("critical") == "critical"
     with pytest.raises(ReleasekitError, match="expected one of low, medium, high, critical"):
-        advisory.check_severity("severe")
-    assert advisory.vulnerable_range("1.1.2") == "< 1.1.2"
+        emergency.check_severity("severe")
+    assert emergency.vulnerable_range("1.1.2") == "< 1.1.2"
     tags = ["v1.0.0", "v1.1.1", "v1.2.0", "v1.3.0rc1", "v2.0.0", "v2.0.1", "notes"]
-    assert advisory.newer_lines("1.1.2", tags) == ["1.2", "2.0"]
-    assert advisory.newer_lines("2.0.2", tags) == []
+    assert emergency.newer_lines("1.1.2", tags) == ["1.2", "2.0"]
+    assert emergency.newer_lines("2.0.2", tags) == []
 
 
 def test_fake_github_validates_advisories_as_github_does() -> None:
-    good = advisory.payload("demo", "1.0.1", "low", "- Fixed.\n", None)
+    good = emergency.payload("demo", "1.0.1", "low", "- Fixed.\n", None)
     assert advisory_errors({**good, "severity": "severe"})[0]["field"] == "severity"
     assert advisory_errors({**good, "cvss_vector_string": "CVSS:3.1/AV:N"})[0]["field"] == "severity"
     wrong_ecosystem = {**good, "vulnerabilities": [{"package": {"ecosystem": "pypi", "name": "demo"}}]}
@@ -132,7 +133,7 @@ def test_create_find_and_publish_an_advisory() -> None:
     with fake_github(TOKEN) as (url, state):
         api = GitHub(url, "owner/project", TOKEN)
         assert api.advisory_for("demo", "1.0.1") is None
-        made = api.create_advisory(advisory.payload("Demo_Pkg", "1.0.1", "medium", "- Fixed.\n", None))
+        made = api.create_advisory(emergency.payload("Demo_Pkg", "1.0.1", "medium", "- Fixed.\n", None))
         assert made.created and made.state == "draft" and made.url.endswith(made.ghsa_id)
         found = api.advisory_for("demo-pkg", "1.0.1")  # names compare as PyPI normalises them
         assert found is not None and found.ghsa_id == made.ghsa_id and not found.created
@@ -147,7 +148,7 @@ def test_create_find_and_publish_an_advisory() -> None:
 def test_refused_advisory_names_the_field_and_hides_the_token() -> None:
     with fake_github(TOKEN) as (url, state):
         api = GitHub(url, "owner/project", TOKEN)
-        bad = {**advisory.payload("demo", "1.0.1", "low", None, None), "severity": "severe"}
+        bad = {**emergency.payload("demo", "1.0.1", "low", None, None), "severity": "severe"}
         with pytest.raises(StepFailed) as info:
             api.create_advisory(bad)
         assert str(info.value) == (
@@ -384,7 +385,7 @@ def test_nox_release_session_passes_security_through(tmp_path: Path) -> None:
 
 
 def test_advisory_without_a_security_section_describes_what_there_is(tmp_path: Path) -> None:
-    from releasekit.steps.advisory import advisory_payload
+    from releasekit.release.steps.advisory import advisory_payload
 
     project, cfg = _emergency_project(tmp_path)
     record = begin(cfg, "patch", security="low")[0]

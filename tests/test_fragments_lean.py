@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from releasekit import gitdiff
+from releasekit.changelog.fragments import source_matcher
 from releasekit.commands.check_fragments import Settings, settings
 from releasekit.errors import ReleasekitError
 from releasekit.findings import Finding
-from releasekit.fragments import source_matcher
-from releasekit.record import Record
 from tests.helpers.cli import imported_by_releasekit
 from tests.helpers.fragments import demo_repo
 from tests.helpers.gitrepo import age_tree, commit_all, git, write_files
@@ -109,7 +109,7 @@ def test_a_missing_git_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         gitdiff.run_git(tmp_path, "status")
 
 
-class Point(Record):
+class Point(NamedTuple):
     """A point."""
 
     x: int
@@ -130,7 +130,7 @@ def test_records_are_named_tuples() -> None:
     assert Finding("a.md", 2, 3, "broken").text() == "a.md:2:3: broken"
     with pytest.raises(TypeError, match="Bad: a field without a default follows one with a default"):
 
-        class Bad(Record):
+        class Bad(NamedTuple):
             a: int = 1
             b: int
 

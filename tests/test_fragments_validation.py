@@ -8,8 +8,7 @@ import pytest
 import tomllib
 
 from releasekit import config
-from releasekit.findings import Finding
-from releasekit.fragments import (
+from releasekit.changelog.fragments import (
     RECOMMENDED_TYPES,
     create_command,
     default_source_paths,
@@ -18,8 +17,9 @@ from releasekit.fragments import (
     source_matcher,
     validate_directory,
 )
-from releasekit.towncrier_config import main as print_config
-from releasekit.towncrier_config import repository_url, towncrier_toml, web_url
+from releasekit.changelog.towncrier_config import main as print_config
+from releasekit.changelog.towncrier_config import repository_url, towncrier_toml, web_url
+from releasekit.findings import Finding
 from tests.helpers.fragments import demo_files
 from tests.helpers.gitrepo import git, make_repo, write_files
 

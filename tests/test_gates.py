@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from releasekit import config, gates, testenv
+from releasekit import config
 from releasekit.errors import ReleasekitError
-from releasekit.journal import Journal
+from releasekit.release import gates, testenv
+from releasekit.release.journal import Journal
 from tests.helpers.cli import releasekit
 from tests.helpers.gateproj import gate_project
 from tests.helpers.gitrepo import commit_all, make_repo, write_files
@@ -245,9 +246,9 @@ basepython = python2.7
 
 def test_tox_envs_skipped_for_a_missing_interpreter_are_shown_and_never_a_pass(tmp_path: Path) -> None:
     from releasekit.errors import StepFailed
-    from releasekit.release import begin
-    from releasekit.steps import Context
-    from releasekit.steps.tests import run_tests
+    from releasekit.release.context import Context
+    from releasekit.release.runner import begin
+    from releasekit.release.steps.tests import run_tests
     from tests.helpers.releaseproj import make_project
 
     project = make_project(tmp_path, extra_files={"tox.ini": TOX_PY27, ".gitignore": ".tox/\n"})
@@ -263,9 +264,9 @@ def test_tox_envs_skipped_for_a_missing_interpreter_are_shown_and_never_a_pass(t
 
 def test_a_nox_tests_session_that_skips_itself_is_no_pass(tmp_path: Path) -> None:
     from releasekit.errors import StepFailed
-    from releasekit.release import begin
-    from releasekit.steps import Context
-    from releasekit.steps.tests import run_tests
+    from releasekit.release.context import Context
+    from releasekit.release.runner import begin
+    from releasekit.release.steps.tests import run_tests
     from tests.helpers.releaseproj import make_project
 
     noxfile = "import nox\n\n@nox.session(venv_backend='none')\ndef tests(session):\n    session.skip('not today')\n"
@@ -278,8 +279,8 @@ def test_a_nox_tests_session_that_skips_itself_is_no_pass(tmp_path: Path) -> Non
 
 
 def test_a_resumed_release_keeps_its_skip_and_refuses_another(tmp_path: Path) -> None:
-    from releasekit import journal
-    from releasekit.release import begin
+    from releasekit.release import journal
+    from releasekit.release.runner import begin
     from tests.helpers.releaseproj import make_project
 
     project = make_project(tmp_path)

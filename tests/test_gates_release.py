@@ -209,9 +209,9 @@ def test_fallback_step_directly_marker_without_tests_and_a_timeout(
 ) -> None:
     from releasekit import config
     from releasekit.errors import StepFailed
-    from releasekit.release import begin
-    from releasekit.steps import Context
-    from releasekit.steps.tests import run_tests
+    from releasekit.release.context import Context
+    from releasekit.release.runner import begin
+    from releasekit.release.steps.tests import run_tests
     from tests.helpers.gateproj import RECORDING_TESTS
 
     slow_docs = '\n[tool.releasekit.gates]\ndocs = ["python", "-c", "import time; time.sleep(300)"]\ntimeout = 20\n'
@@ -237,9 +237,9 @@ def test_fallback_step_directly_marker_without_tests_and_a_timeout(
 def test_fallback_docs_and_examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from releasekit import config
     from releasekit.errors import StepFailed
-    from releasekit.release import begin
-    from releasekit.steps import Context
-    from releasekit.steps.tests import run_tests
+    from releasekit.release.context import Context
+    from releasekit.release.runner import begin
+    from releasekit.release.steps.tests import run_tests
     from tests.helpers.releaseproj import make_project
 
     record = tmp_path / "record.txt"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from releasekit import hookcache
+from releasekit import locate
+from releasekit.fastpath import hookcache
 from tests.helpers.cli import imported_by_releasekit, releasekit
 from tests.helpers.gitrepo import age_tree, git
 from tests.helpers.projects import seed_repo
@@ -102,7 +103,7 @@ def test_lookup_rejects_foreign_or_damaged_records(tmp_path: Path) -> None:
 def test_worktree_git_file_is_followed(tmp_path: Path) -> None:
     repo = seed_repo(tmp_path / "seed")
     git(repo, "worktree", "add", "-q", str(tmp_path / "wt"), "-b", "side")
-    gdir = hookcache.git_dir(str(tmp_path / "wt" / "src"))
+    gdir = locate.git_dir(str(tmp_path / "wt" / "src"))
     assert gdir is not None and Path(gdir).is_dir()
     assert Path(gdir).parent.parent == (repo / ".git").resolve()
-    assert hookcache.find_root(str(tmp_path / "wt" / "src" / "seed")) == str(tmp_path / "wt")
+    assert locate.find_root(str(tmp_path / "wt" / "src" / "seed")) == str(tmp_path / "wt")

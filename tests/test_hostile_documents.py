@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from releasekit.links.model import MAX_NESTING
-from releasekit.links.rst import indent_depth
+from releasekit.checks.links.model import MAX_NESTING
+from releasekit.checks.links.rst import indent_depth
 from tests.helpers.cli import releasekit
 from tests.helpers.gitrepo import make_repo
 from tests.helpers.httpserver import Running, http_server

@@ -16,7 +16,7 @@ import pytest
 
 from releasekit import config, safefiles
 from releasekit.errors import ReleasekitError
-from releasekit.steps.preflight import fragment_problems
+from releasekit.release.steps.preflight import fragment_problems
 from tests.helpers.cli import Result, releasekit
 from tests.helpers.fragments import demo_repo
 from tests.helpers.gitrepo import commit_all, git, write_files

@@ -15,9 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from releasekit import config, git, gitdiff, journal, refnames
+from releasekit import config, git, gitdiff, refnames
 from releasekit.errors import ReleasekitError
-from releasekit.release import begin
+from releasekit.release import journal
+from releasekit.release.runner import begin
 from tests.helpers.cli import Result, releasekit
 from tests.helpers.fragments import demo_repo
 from tests.helpers.gitrepo import commit_all, write_files
@@ -429,7 +430,7 @@ def test_journal_of_a_version_released_elsewhere(tmp_path: Path) -> None:
 
 
 def test_unknown_crash_point_is_refused(tmp_path: Path) -> None:
-    from releasekit.crash import CRASH_AT_ENV
+    from releasekit.release.crash import CRASH_AT_ENV
 
     project = make_project(tmp_path)
     result = releasekit("release", "patch", "--yes", cwd=project.root, env={CRASH_AT_ENV: "upload:0"})

@@ -13,8 +13,8 @@ from releasekit.adopt.bumpconfig import convert_legacy
 from releasekit.adopt.changelog import insert_marker, release_underlines
 from releasekit.adopt.plan import type_roles
 from releasekit.adopt.precommit import add_hooks
+from releasekit.changelog.fragments import only_adds_marker
 from releasekit.errors import ReleasekitError
-from releasekit.fragments import only_adds_marker
 from tests.helpers.gitrepo import make_repo, write_files
 
 if sys.version_info >= (3, 11):

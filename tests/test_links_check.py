@@ -324,8 +324,8 @@ def test_bad_configuration_is_one_line(
 def test_process_pool_finds_the_same(tmp_path: Path) -> None:
     import dataclasses
 
-    from releasekit.links.check import POOL_MIN_FILES, check
-    from releasekit.links.settings import Settings
+    from releasekit.checks.links.check import POOL_MIN_FILES, check
+    from releasekit.checks.links.settings import Settings
     from tests.helpers.linktree import generate_tree
 
     repo = make_repo(tmp_path / "big", {"README.md": "# Big\n"})

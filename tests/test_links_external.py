@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from releasekit.links.external import check_urls
-from releasekit.links.settings import Settings
+from releasekit.checks.links.external import check_urls
+from releasekit.checks.links.settings import Settings
 from tests.helpers.gitrepo import make_repo
 from tests.helpers.httpserver import Running, http_server
 from tests.helpers.links import places, run_links

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from releasekit.links.external import PAGE_LIMIT, check_urls
-from releasekit.links.settings import Settings
+from releasekit.checks.links.external import PAGE_LIMIT, check_urls
+from releasekit.checks.links.settings import Settings
 from tests.helpers.cli import releasekit
 from tests.helpers.gitrepo import make_repo
 from tests.helpers.httpserver import Running, http_server

@@ -7,11 +7,11 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from releasekit.links.document import Positions
-from releasekit.links.html import parse_html
-from releasekit.links.markdown import bare_urls, parse_markdown
-from releasekit.links.pyromark_adapter import scan
-from releasekit.links.slugs import github_slug, profile
+from releasekit.checks.links.document import Positions
+from releasekit.checks.links.html import parse_html
+from releasekit.checks.links.markdown import bare_urls, parse_markdown
+from releasekit.checks.links.pyromark_adapter import scan
+from releasekit.checks.links.slugs import github_slug, profile
 
 GITHUB = profile("github")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from releasekit.links.slugs import (
+from releasekit.checks.links.slugs import (
     github_slug,
     gitlab_slug,
     heading_ids,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from releasekit.changelog.notes import find_section
 from releasekit.cli import main
-from releasekit.notes import find_section
 from tests.helpers.fragments import demo_repo
 from tests.helpers.gitrepo import commit_all, write_files
 
@@ -163,7 +163,7 @@ def test_draft_and_release_notes_agree(
 
 def test_draft_version_follows_the_fragments(tmp_path: Path) -> None:
     from releasekit import config
-    from releasekit.notes import draft_version
+    from releasekit.changelog.notes import draft_version
 
     repo = demo_repo(tmp_path)
     assert draft_version(config.load(repo)) == "1.0.1"

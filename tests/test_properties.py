@@ -23,15 +23,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from releasekit import config, environment
+from releasekit.changelog.fragments import FragmentsConfig, FragmentType, is_ignored, parse_name
+from releasekit.checks.links import local
+from releasekit.checks.links.html import parse_html
+from releasekit.checks.links.markdown import parse_markdown
+from releasekit.checks.links.model import TooDeep
+from releasekit.checks.links.rst import parse_rst
+from releasekit.checks.links.settings import parse_slug
+from releasekit.checks.links.slugs import PROFILES, PYMDOWNX_CASES, heading_ids, profile
 from releasekit.errors import ReleasekitError, redact, strip_credentials
-from releasekit.fragments import FragmentsConfig, FragmentType, is_ignored, parse_name
-from releasekit.links import local
-from releasekit.links.html import parse_html
-from releasekit.links.markdown import parse_markdown
-from releasekit.links.model import TooDeep
-from releasekit.links.rst import parse_rst
-from releasekit.links.settings import parse_slug
-from releasekit.links.slugs import PROFILES, PYMDOWNX_CASES, heading_ids, profile
 from releasekit.semver import check_release_version
 from releasekit.versions import check_file, next_version, parse_version, version_from_tag
 

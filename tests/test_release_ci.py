@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from releasekit import config, workflow
+from releasekit import config
+from releasekit.ci import workflow
 from tests.helpers.cli import releasekit
 from tests.helpers.gitrepo import commit_all, git, write_files
 from tests.helpers.releaseproj import Project, make_project

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from releasekit import indexes, journal, venvs
+from releasekit import indexes, venvs
 from releasekit.config import Index
 from releasekit.errors import ReleasekitError, StepFailed
-from releasekit.journal import Journal
-from releasekit.steps.build import check_files
+from releasekit.release import journal
+from releasekit.release.journal import Journal
+from releasekit.release.steps.build import check_files
 from tests.helpers.pypi import free_port
 
 # --- journal ---------------------------------------------------------------------------

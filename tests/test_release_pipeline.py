@@ -107,7 +107,7 @@ def test_full_release_lands_same_bytes_everywhere(tmp_path: Path, servers: Index
 
 
 def test_fault_injection_at_every_step_boundary(tmp_path: Path, servers: Indexes) -> None:
-    from releasekit.release import STEPS
+    from releasekit.release.runner import STEPS
 
     project = make_project(tmp_path)
     env = index_env(servers)

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from releasekit import config, journal
+from releasekit import config
 from releasekit.errors import ReleasekitError, StepFailed
-from releasekit.release import FAIL_AT_ENV, FaultInjected, abort, begin, run
-from releasekit.steps import Context, Step
-from releasekit.steps.preflight import fragment_problems, suggested_bump
-from releasekit.steps.tests import run_tests
+from releasekit.release import journal
+from releasekit.release.context import Context, Step
+from releasekit.release.runner import FAIL_AT_ENV, FaultInjected, abort, begin, run
+from releasekit.release.steps.preflight import fragment_problems, suggested_bump
+from releasekit.release.steps.tests import run_tests
 from tests.helpers.gitrepo import commit_all, git, write_files
 from tests.helpers.pypi import free_port
 from tests.helpers.releaseproj import Project, make_project, step_mark
@@ -234,7 +235,7 @@ def test_ask_takes_only_yes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_commit_and_tag_steps_pick_up_after_an_interruption(tmp_path: Path) -> None:
-    from releasekit.steps.prepare import run_commit, run_tag
+    from releasekit.release.steps.prepare import run_commit, run_tag
 
     project, cfg = _project(tmp_path)
     record = begin(cfg, "patch")[0]
@@ -278,7 +279,7 @@ def test_one_release_at_a_time(tmp_path: Path) -> None:
 
 
 def test_signed_tag_when_configured(tmp_path: Path) -> None:
-    from releasekit.steps.prepare import run_commit, run_tag
+    from releasekit.release.steps.prepare import run_commit, run_tag
 
     key = tmp_path / "signing-key"
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
@@ -294,7 +295,7 @@ def test_signed_tag_when_configured(tmp_path: Path) -> None:
 
 
 def test_abort_after_an_unjournaled_release_commit(tmp_path: Path) -> None:
-    from releasekit.steps.prepare import run_commit
+    from releasekit.release.steps.prepare import run_commit
 
     project, cfg = _project(tmp_path)
     git_dir = project.root / ".git"

@@ -11,8 +11,8 @@ import pytest
 
 from releasekit import config
 from releasekit.bumpconfig import CONFIG_FILES
-from releasekit.fragments import check_change, parse_name, source_matcher
-from releasekit.steps.preflight import fragment_problems, suggested_bump
+from releasekit.changelog.fragments import check_change, parse_name, source_matcher
+from releasekit.release.steps.preflight import fragment_problems, suggested_bump
 from tests.helpers.cli import releasekit
 from tests.helpers.gitrepo import add_origin, age_tree, git, make_repo, write_files
 from tests.helpers.links import places, run_links
@@ -173,7 +173,7 @@ def test_static_project_version_without_bumpversion(tmp_path: Path) -> None:
     result = releasekit("check", "versions", cwd=repo)
     assert result.returncode == 0 and "versions: 1 file holds 0.3.0" in result.stderr
     # bump-my-version bumps it on its own, as releasekit's prepare step asks it to.
-    from releasekit.steps.prepare import bump_commands
+    from releasekit.release.steps.prepare import bump_commands
 
     (_, command), *_ = bump_commands(config.load(repo), "0.4.0")
     subprocess.run(command, cwd=repo, check=True, capture_output=True)
@@ -234,7 +234,7 @@ def test_dynamic_version_files(tmp_path: Path, extra: str, files: dict[str, str]
     assert (loaded.scheme, loaded.backend, loaded.files[0].path, loaded.current) == ("file", *expected, "1.0.0")
     assert releasekit("check", "versions", cwd=repo).returncode == 0
     # bump-my-version rewrites that one file, given it by name.
-    from releasekit.steps.prepare import bump_commands
+    from releasekit.release.steps.prepare import bump_commands
 
     (_, command), *_ = bump_commands(config.load(repo), "1.1.0")
     subprocess.run(command, cwd=repo, check=True, capture_output=True)
@@ -329,7 +329,7 @@ def test_fragment_names_without_extension(tmp_path: Path) -> None:
 def test_suggestions_use_the_projects_types_and_extension(tmp_path: Path) -> None:
     repo = _towncrier_repo(tmp_path, {}, extra="create_add_extension = false\n")
     fragments = config.load(repo).fragments
-    from releasekit.fragments import Entry
+    from releasekit.changelog.fragments import Entry
 
     verdict = check_change([Entry("M", "src/shape/core.py")], fragments, source_matcher(["src"]), branch="42-x")
     assert [f.message for f in verdict.findings] == [

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from releasekit import journal
-from releasekit.journal import Journal
-from releasekit.towncrier_config import towncrier_toml
+from releasekit.changelog.towncrier_config import towncrier_toml
+from releasekit.release import journal
+from releasekit.release.journal import Journal
 from tests.helpers.cli import releasekit
 from tests.helpers.github_api import fake_github
 from tests.helpers.gitrepo import add_origin, commit_all, git, make_repo, write_files

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from releasekit import advisory, config, journal
+from releasekit import config, emergency
 from releasekit.errors import ReleasekitError
-from releasekit.release import abort, begin, run
-from releasekit.steps.prepare import COMMIT, TAG
+from releasekit.release import journal
+from releasekit.release.runner import abort, begin, run
+from releasekit.release.steps.prepare import COMMIT, TAG
 from releasekit.tags import TagFormat, check_template, detect, from_version_or_tag, project_format
 from releasekit.versions import support_table
 from tests.helpers.cli import releasekit
@@ -71,7 +72,7 @@ def test_bad_templates_are_refused(template: str, problem: str) -> None:
 def test_support_table_reads_the_given_format() -> None:
     rows = support_table(["1.2.0", "1.1.3", "v9.0.0"], TagFormat("{version}"))
     assert [(r.line, r.latest, r.support) for r in rows] == [("1.2", "1.2.0", "full"), ("1.1", "1.1.3", "security")]
-    assert advisory.newer_lines("1.1.4", ["1.2.0", "v9.0.0"], TagFormat("{version}")) == ["1.2"]
+    assert emergency.newer_lines("1.1.4", ["1.2.0", "v9.0.0"], TagFormat("{version}")) == ["1.2"]
 
 
 # --- the commands on projects whose tags have no v ------------------------------------------------

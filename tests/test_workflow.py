@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 import yaml
 
-from releasekit import config, workflow
-from releasekit.wheelset import RUNNERS, has_extensions
+from releasekit import config
+from releasekit.ci import workflow
+from releasekit.ci.wheelset import RUNNERS, has_extensions
 from tests.helpers.gitrepo import make_repo
 
 PURE_PYPROJECT = """\

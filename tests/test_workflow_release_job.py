@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from releasekit import config, workflow
+from releasekit import config
+from releasekit.ci import workflow
 from tests.helpers.gitrepo import commit_all, git, write_files
 from tests.helpers.releaseproj import make_project
 

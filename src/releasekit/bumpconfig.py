@@ -17,9 +17,9 @@ A project without bump-my-version configuration may still have a version:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 from releasekit.errors import ReleasekitError
-from releasekit.record import Record
 
 TYPE_CHECKING = False  # the version-sync hook loads this module on every commit
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ CONFIG_FILES = (".bumpversion.cfg", ".bumpversion.toml", "setup.cfg", "pyproject
 SCHEMES = ("bumpversion", "project", "file", "tag")
 
 
-class VersionFile(Record):
+class VersionFile(NamedTuple):
     """One file bump-my-version keeps: a filename or a glob, and what to search for."""
 
     path: str
@@ -45,7 +45,7 @@ class VersionFile(Record):
     ignore_missing_file: bool = False
 
 
-class Conflict(Record):
+class Conflict(NamedTuple):
     """A second bump-my-version configuration, which bump-my-version ignores, that disagrees."""
 
     path: Path
@@ -53,7 +53,7 @@ class Conflict(Record):
     detail: str  # what differs, e.g. "current_version 1.2.0 here, 1.3.0 in .bumpversion.cfg"
 
 
-class VersionConfig(Record):
+class VersionConfig(NamedTuple):
     """The current version, the files that hold it, and where that knowledge came from."""
 
     current: str

@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     release.add_argument("--abort", action="store_true", help="undo the local steps of a release in progress")
     release.add_argument(
         "--security",
-        choices=("low", "medium", "high", "critical"),  # releasekit.advisory.SEVERITIES, not imported for speed
+        choices=("low", "medium", "high", "critical"),  # releasekit.emergency.SEVERITIES, not imported for speed
         metavar="SEVERITY",
         help="an emergency security release of this severity (low, medium, high, critical): expedited, "
         "and a GitHub security advisory after the release",
@@ -176,7 +176,7 @@ def _module_for(args: argparse.Namespace | SimpleNamespace) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: parse, dispatch, and turn user errors into one line and exit 2."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    from releasekit.hookcache import fast_check_versions
+    from releasekit.fastpath.hookcache import fast_check_versions
 
     fast = fast_check_versions(argv)
     if fast is not None:

@@ -11,14 +11,14 @@ import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 from releasekit import environment
 from releasekit.bumpconfig import VersionConfig as VersionConfig
 from releasekit.bumpconfig import VersionFile as VersionFile
+from releasekit.changelog.fragments import FragmentsConfig, FragmentType
 from releasekit.errors import ReleasekitError
-from releasekit.fragments import FragmentsConfig, FragmentType
-from releasekit.gates import PHASES, GatesConfig, coverage_threshold, parse_gates
-from releasekit.record import Record
+from releasekit.release.gates import PHASES, GatesConfig, coverage_threshold, parse_gates
 
 TYPE_CHECKING = False  # typing costs the version-sync hook more than its own work
 if TYPE_CHECKING:
@@ -216,7 +216,7 @@ PYPROJECT_SCHEMA = Loose(
 )
 
 
-class Index(Record):
+class Index(NamedTuple):
     """A package index: where to upload and where to read the simple API."""
 
     name: str
@@ -224,7 +224,7 @@ class Index(Record):
     simple_url: str
 
 
-class LinksConfig(Record):
+class LinksConfig(NamedTuple):
     """``[tool.releasekit.links]``."""
 
     exclude: tuple[str, ...] = ()
@@ -242,7 +242,7 @@ class LinksConfig(Record):
     jobs: int = 0  # worker processes for large trees; 0: one per idle core
 
 
-class Config(Record):
+class Config(NamedTuple):
     """Everything releasekit needs to know about a project."""
 
     root: Path
@@ -305,7 +305,7 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 def find_root(start: Path) -> Path:
     """The nearest directory at or above ``start`` holding a pyproject.toml."""
-    from releasekit.hookcache import find_root as find_root_dir  # one lookup, shared with the hooks' fast path
+    from releasekit.locate import find_root as find_root_dir
 
     found = find_root_dir(os.fspath(start))
     if found is not None:
@@ -415,7 +415,7 @@ DEFAULT_FRAGMENT_TYPES = (
 
 
 def _fragment_roles(own: Mapping[str, Any], path: Path) -> tuple[tuple[str, str], ...]:
-    from releasekit.fragments import ROLES
+    from releasekit.changelog.fragments import ROLES
 
     table = own.get("fragment_roles", {})
     pairs = []

@@ -45,7 +45,7 @@ def _seconds(text: str) -> float | None:
 
 
 def _crash_point(text: str) -> bool:
-    from releasekit.crash import is_point
+    from releasekit.release.crash import is_point
 
     return is_point(text.strip())
 

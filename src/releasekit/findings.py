@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from releasekit.record import Record
+from typing import NamedTuple
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 FORMATS = ("text", "json", "github")
 
 
-class Finding(Record):
+class Finding(NamedTuple):
     """A problem at a place in a file. ``line`` and ``col`` count from 1."""
 
     path: str

@@ -16,7 +16,7 @@ PathLike = str | os.PathLike[str]
 
 def refs_dir(top: PathLike) -> Path | None:
     """The directory holding refs/ and packed-refs, or None when refs are not plain files."""
-    from releasekit.hookcache import git_dir as find_git_dir  # the hooks' os-only lookup, shared
+    from releasekit.locate import git_dir as find_git_dir
 
     found = find_git_dir(os.fspath(top))
     if found is None:

@@ -264,7 +264,7 @@ class GitHub:
         return None
 
     def create_advisory(self, payload: dict[str, Any]) -> Advisory:
-        """Create a draft repository security advisory from ``payload`` (see ``releasekit.advisory``)."""
+        """Create a draft repository security advisory from ``payload`` (see ``releasekit.emergency``)."""
         status, body = self._request("POST", "/security-advisories", payload)
         self._expect(status, body, 201, "creating the security advisory")
         return _advisory(self._object(body, "POST", "/security-advisories", {"ghsa_id": str}), created=True)

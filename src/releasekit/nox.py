@@ -38,7 +38,7 @@ from releasekit import __version__
 from releasekit.config import find_root, load, read_toml, table
 from releasekit.errors import ReleasekitError
 from releasekit.package import build_requires
-from releasekit.testenv import DOCS_NAMES, declares_marker, requirement_sources, unit_expression
+from releasekit.release.testenv import DOCS_NAMES, declares_marker, requirement_sources, unit_expression
 
 SESSIONS = ("tests", "integration", "benchmark", "coverage", "docs", "examples", "build", "release", "hotfix")
 """The sessions :func:`register` provides, in the order of the release checklist."""

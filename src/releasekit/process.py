@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from releasekit.errors import CommandError, ReleasekitError, secrets_from_env
+from releasekit.errors import CommandError, ReleasekitError, StepFailed, secrets_from_env
 
 if TYPE_CHECKING:
     import subprocess
@@ -106,3 +107,17 @@ def _run_bounded(
 def python_module(module: str, *args: str | os.PathLike[str], python: str | Path | None = None) -> list[str]:
     """The command line for ``python -m module args``, so PATH never matters."""
     return [os.fspath(python or sys.executable), "-m", module, *(os.fspath(a) for a in args)]
+
+
+@contextlib.contextmanager
+def failing_as(what: str, *, hint: str = "") -> Iterator[None]:
+    """Turn a command that fails inside the block into one StepFailed naming ``what``.
+
+    The message reads "<what> failed (exit code N)", then ``hint`` (what the user can do
+    about it) when given, then the tail of the command's output, with secrets masked.
+    """
+    try:
+        yield
+    except CommandError as exc:
+        extra = f"; {hint}" if hint else ""
+        raise StepFailed(f"{what} failed (exit code {exc.returncode}){extra}:\n{exc.output}") from None

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import NamedTuple
 
-from releasekit import git, journal
+from releasekit import git
 from releasekit.config import Config
-from releasekit.record import Record
+from releasekit.release import journal
 from releasekit.tags import TagFormat, project_format
 from releasekit.versions import SupportRow, bump_for, next_version, support_table
 
@@ -25,7 +26,7 @@ KINDS = ("major", "minor", "patch")
 _DAY = 86400
 
 
-class Release(Record):
+class Release(NamedTuple):
     """A past release, from its tag."""
 
     version: str
@@ -34,7 +35,7 @@ class Release(Record):
     days_ago: int
 
 
-class TypeGroup(Record):
+class TypeGroup(NamedTuple):
     """The unreleased fragments of one type."""
 
     type: str  # the type's directory name: "feature"
@@ -42,7 +43,7 @@ class TypeGroup(Record):
     files: tuple[str, ...]
 
 
-class Unreleased(Record):
+class Unreleased(NamedTuple):
     """The fragments waiting for the next release, and the bump they call for."""
 
     groups: tuple[TypeGroup, ...]
@@ -56,7 +57,7 @@ class Unreleased(Record):
         return sum(len(group.files) for group in self.groups)
 
 
-class WaitingPatch(Record):
+class WaitingPatch(NamedTuple):
     """A hotfix branch with commits after the latest release of an older supported line."""
 
     line: str
@@ -65,7 +66,7 @@ class WaitingPatch(Record):
     commits: int
 
 
-class Schedule(Record):
+class Schedule(NamedTuple):
     """The release schedule: a minor release every ``minor_every_days``, patches as needed."""
 
     minor_every_days: int
@@ -75,7 +76,7 @@ class Schedule(Record):
     patches_waiting: tuple[WaitingPatch, ...]
 
 
-class InProgress(Record):
+class InProgress(NamedTuple):
     """A release the journal says has started and not finished."""
 
     version: str
@@ -85,7 +86,7 @@ class InProgress(Record):
     resume: str
 
 
-class GitHubState(Record):
+class GitHubState(NamedTuple):
     """What preflight would see on GitHub: open critical issues and PRs, CI of the release branch's head."""
 
     repository: str
@@ -96,7 +97,7 @@ class GitHubState(Record):
     error: str | None  # GitHub could not be asked: the reason
 
 
-class Status(Record):
+class Status(NamedTuple):
     """Everything ``releasekit status`` shows."""
 
     project: str | None
@@ -141,7 +142,7 @@ def _latest_by_kind(fmt: TagFormat, dates: dict[str, int]) -> dict[str, tuple[in
 
 def unreleased(config: Config, current: str | None) -> Unreleased:
     """The fragments waiting, grouped by the project's types in their configured order."""
-    from releasekit.fragments import roles, validate_directory
+    from releasekit.changelog.fragments import roles, validate_directory
 
     found, findings = validate_directory(config.root, config.fragments)
     invalid = len({f.path for f in findings if f.level == "error"})
@@ -179,7 +180,7 @@ def patches_waiting(config: Config, fmt: TagFormat, rows: list[SupportRow]) -> l
 
 def _git_dir(root: Path) -> Path:
     """The git directory, found from the files when they are plain (a prompt hook saves a git start)."""
-    from releasekit.hookcache import git_dir
+    from releasekit.locate import git_dir
 
     found = git_dir(str(root))
     if found:

@@ -12,8 +12,9 @@ The version-sync hook reads tags on every commit, so this module imports no more
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from releasekit.errors import ReleasekitError
-from releasekit.record import Record
 from releasekit.semver import SEMVER
 
 TYPE_CHECKING = False  # no typing on the version-sync hook's path
@@ -30,7 +31,7 @@ DEFAULT = "v{version}"
 _ALLOWED = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/+-")
 
 
-class TagFormat(Record):
+class TagFormat(NamedTuple):
     """How a version becomes a tag name, and back."""
 
     template: str = DEFAULT

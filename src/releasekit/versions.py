@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 from releasekit.errors import ReleasekitError
 from releasekit.findings import Finding
-from releasekit.record import Record
 from releasekit.safefiles import Refused, read_bytes
 from releasekit.semver import check_release_version
 from releasekit.tags import TagFormat
@@ -90,7 +90,7 @@ def bump_for(current: str, roles: Iterable[str], *, any_fragment: bool = True) -
     """The bump a release of fragments playing ``roles`` calls for; None without ``any_fragment``.
 
     breaking -> major (minor before 1.0), feature -> minor, anything else -> patch. The
-    roles are those of the project's fragment types (``releasekit.fragments.roles``). The
+    roles are those of the project's fragment types (``releasekit.changelog.fragments.roles``). The
     release, its notes draft and ``releasekit status`` all ask here.
     """
     if not any_fragment:
@@ -111,7 +111,7 @@ def bump_kind(current: str, new: str) -> str:
     return "patch"
 
 
-class SupportRow(Record):
+class SupportRow(NamedTuple):
     """One minor line of releases and the support it gets."""
 
     line: str  # "1.2"

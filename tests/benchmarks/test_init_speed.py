@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from releasekit.gates import PHASES
+from releasekit.release.gates import PHASES
 from tests.helpers import adoption
 from tests.helpers.gitrepo import commit_all, git
 from tests.helpers.pypi import pypiserver

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from releasekit.towncrier_config import towncrier_toml
+from releasekit.changelog.towncrier_config import towncrier_toml
 from tests.benchmarks.timing import median_seconds, report
 from tests.helpers.gitrepo import GIT_ENV, make_repo, write_files
 from tests.helpers.projects import seed_files

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from releasekit.towncrier_config import changelog_header, towncrier_toml
+from releasekit.changelog.towncrier_config import changelog_header, towncrier_toml
 from tests.helpers.gitrepo import add_origin, git, make_repo
 
 REPO_URL = "https://github.com/example/demo"

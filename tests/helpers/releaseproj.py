@@ -151,7 +151,7 @@ def snapshot(repo: Path) -> dict[str, str]:
 
 def step_mark(name: str) -> str:
     """How the release's checklist display opens the line of step ``name``: ``[ 3/14] Title``."""
-    from releasekit.release import STEPS
+    from releasekit.release.runner import STEPS
 
     number = next(n for n, step in enumerate(STEPS, 1) if step.name == name)
     return f"[{number:>2}/{len(STEPS)}] {STEPS[number - 1].title}"

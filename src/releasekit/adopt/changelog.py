@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from releasekit.fragments import START_MARKERS
-from releasekit.towncrier_config import RST_UNDERLINES, changelog_format, start_string
+from releasekit.changelog.fragments import START_MARKERS
+from releasekit.changelog.towncrier_config import RST_UNDERLINES, changelog_format, start_string
 
 _VERSION = re.compile(r"\d+\.\d+")
 _ADORNMENT = "=-~^\"'`#*+:._"

@@ -11,12 +11,11 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from releasekit import git
 from releasekit.config import read_toml, table
 from releasekit.errors import ReleasekitError
-from releasekit.record import Record
 
 MAX_BYTES = 1 << 20  # no file init edits or reads is anywhere near a megabyte
 
@@ -50,7 +49,7 @@ _RELEASE = re.compile(r"^\d+\.\d+\.\d+(?:(?:a|b|rc)\d+)?$")
 _PUBLISHERS = ("pypa/gh-action-pypi-publish", "twine upload")
 
 
-class VersionPlace(Record):
+class VersionPlace(NamedTuple):
     """A place in a file that holds the version, as a bump-my-version ``files`` entry."""
 
     path: str  # relative to the project root, forward slashes
@@ -64,7 +63,7 @@ class VersionPlace(Record):
         return self.search.replace("{current_", "{new_")
 
 
-class Project(Record):
+class Project(NamedTuple):
     """The facts ``releasekit init`` plans from."""
 
     root: Path

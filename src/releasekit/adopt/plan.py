@@ -8,7 +8,7 @@ was, byte for byte, around the added lines.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from releasekit import __version__
 from releasekit.adopt import bumpconfig, precommit
@@ -16,13 +16,12 @@ from releasekit.adopt.changelog import insert_marker, release_underlines
 from releasekit.adopt.detect import Project, publishing_workflows, read_text
 from releasekit.config import table
 from releasekit.errors import ReleasekitError
-from releasekit.record import Record
 
 HOOKS = ["version-sync", "changelog-fragment", "check-links"]
 TOWNCRIER_DEFAULT_TYPES = ("feature", "bugfix", "doc", "removal", "misc")
 
 
-class FileChange(Record):
+class FileChange(NamedTuple):
     """One file of the plan: its text before (None: new) and after (None: removed), and why."""
 
     path: str
@@ -31,7 +30,7 @@ class FileChange(Record):
     why: tuple[str, ...]
 
 
-class Plan(Record):
+class Plan(NamedTuple):
     """What ``releasekit init`` would do, and what it leaves to the maintainer."""
 
     changes: tuple[FileChange, ...]
@@ -43,10 +42,10 @@ class Plan(Record):
 def type_roles(types: list[str]) -> dict[str, str]:
     """The project's towncrier types that play releasekit's roles under another name (``removal`` is breaking).
 
-    The names are those ``releasekit.fragments`` recognises; init writes them down, so the
+    The names are those ``releasekit.changelog.fragments`` recognises; init writes them down, so the
     project can see and change them in ``[tool.releasekit.fragment_roles]``.
     """
-    from releasekit.fragments import detected_role
+    from releasekit.changelog.fragments import detected_role
 
     return {kind: role for kind in types if (role := detected_role(kind)) not in (None, kind) and role not in types}
 
@@ -176,7 +175,12 @@ class _Builder:
     # --- towncrier and the changelog ---------------------------------------------------
 
     def towncrier(self) -> None:
-        from releasekit.towncrier_config import changelog_format, changelog_header, repository_url, towncrier_toml
+        from releasekit.changelog.towncrier_config import (
+            changelog_format,
+            changelog_header,
+            repository_url,
+            towncrier_toml,
+        )
 
         project = self.project
         config = table(project.data, "tool.towncrier")
@@ -380,8 +384,8 @@ class _Builder:
 
     def workflow(self) -> None:
         """``--ci github``: the release workflow, added beside the project's own workflows."""
+        from releasekit.ci.workflow import WORKFLOW_PATH, release_workflow
         from releasekit.config import load
-        from releasekit.workflow import WORKFLOW_PATH, release_workflow
 
         new = release_workflow(load(self.root))
         old = read_text(self.root, WORKFLOW_PATH, required=True)
@@ -505,7 +509,7 @@ def _keep_line_endings(change: FileChange) -> FileChange:
 def make_plan(project: Project, ci: str | None = None) -> Plan:
     """Everything ``releasekit init`` would change in ``project``; raises when a file is not understood.
 
-    ``ci="github"`` adds the release workflow (``releasekit.workflow``) and ``publish = "ci"``.
+    ``ci="github"`` adds the release workflow (``releasekit.ci.workflow``) and ``publish = "ci"``.
     """
     builder = _Builder(project, ci)
     builder.versions()

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from releasekit import config
-from releasekit.steps.build import build_release
+from releasekit.release.steps.build import build_release
 
 if TYPE_CHECKING:
     import argparse

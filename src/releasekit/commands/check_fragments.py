@@ -3,7 +3,7 @@
 This runs as a pre-commit hook on every commit, so a passing check stays light: no
 towncrier, no TOML parser, no ``subprocess``, ``typing`` or ``re``, and one ``git diff``.
 The few settings it needs are kept, once parsed, in a record under the git directory
-(``releasekit.hookcache``) that is valid while pyproject.toml is unchanged. More git
+(``releasekit.fastpath.hookcache``) that is valid while pyproject.toml is unchanged. More git
 calls, and heavier imports, happen only to explain a failure.
 """
 
@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import NamedTuple
 
-from releasekit import changes, hookcache, refnames
-from releasekit.errors import ReleasekitError
-from releasekit.findings import failed, render
-from releasekit.fragments import (
+from releasekit import locate, refnames
+from releasekit.changelog.fragments import (
     FragmentsConfig,
     FragmentType,
     check_change,
@@ -24,7 +23,10 @@ from releasekit.fragments import (
     source_matcher,
     validate_directory,
 )
-from releasekit.record import Record
+from releasekit.checks import changes
+from releasekit.errors import ReleasekitError
+from releasekit.fastpath import hookcache
+from releasekit.findings import failed, render
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
 _RECORD = "check-fragments-settings"
 
 
-class Settings(Record):
+class Settings(NamedTuple):
     """What the check reads from pyproject.toml."""
 
     root: str
@@ -71,7 +73,7 @@ def settings(start: str) -> Settings:
     """The check's settings: from the record while pyproject.toml is unchanged, else parsed (and recorded)."""
     from releasekit import __version__
 
-    root = hookcache.find_root(start) if hookcache.enabled() else None
+    root = locate.find_root(start) if hookcache.enabled() else None
     if root is not None:
         line = hookcache.lookup(_RECORD, root, __version__)
         found = Settings.load(line) if line is not None else None
@@ -104,7 +106,7 @@ def _drop_inherited_git_dir(root: str) -> None:
     given = os.environ.get("GIT_DIR")
     if not given or "GIT_WORK_TREE" in os.environ:
         return
-    found = hookcache.git_dir(root)
+    found = locate.git_dir(root)
     if found is not None and os.path.realpath(found) == os.path.realpath(given):
         del os.environ["GIT_DIR"]
 
@@ -116,7 +118,7 @@ def main(args: argparse.Namespace) -> int:
     if not spec.configured:
         raise ReleasekitError(
             "pyproject.toml: no [tool.towncrier] section; print releasekit's recommended one with "
-            "`python -m releasekit.towncrier_config` and add it"
+            "`python -m releasekit.changelog.towncrier_config` and add it"
         )
     fragments, findings = validate_directory(cfg.root, spec)
     base = args.base or f"{cfg.remote}/{cfg.release_branch}"

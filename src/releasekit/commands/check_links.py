@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 from releasekit import config
+from releasekit.checks.links.settings import Settings, find_doc_configs, mkdocs_site, parse_slug, sphinx_dirs
 from releasekit.errors import ReleasekitError
 from releasekit.findings import failed, render
-from releasekit.links.settings import Settings, find_doc_configs, mkdocs_site, parse_slug, sphinx_dirs
 
 
 def settings_from(cfg: config.Config | None, root: Path, *, external: bool) -> Settings:
@@ -93,7 +93,7 @@ def _count(n: int, noun: str) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
-    from releasekit.links.check import check
+    from releasekit.checks.links.check import check
 
     cwd = Path.cwd()
     cfg, root = _project(cwd)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from releasekit import __version__, config, hookcache
+from releasekit import __version__, config
+from releasekit.fastpath import hookcache
 from releasekit.findings import failed, render
 from releasekit.versions import cache_inputs, check_versions
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from releasekit import config, hotfix
-from releasekit.fragments import FragmentsConfig, extension
+from releasekit.changelog.fragments import FragmentsConfig, extension
 
 
 def hotfix_fragment_hint(fragments: FragmentsConfig) -> str:

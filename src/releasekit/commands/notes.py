@@ -6,8 +6,8 @@ import sys
 from typing import TYPE_CHECKING
 
 from releasekit import config
+from releasekit.changelog.notes import draft_notes, version_notes
 from releasekit.errors import ReleasekitError
-from releasekit.notes import draft_notes, version_notes
 
 if TYPE_CHECKING:
     import argparse

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from releasekit import config
+from releasekit.ci.publish import publish
 from releasekit.errors import redact, secrets_from_env
-from releasekit.publish import publish
 
 if TYPE_CHECKING:
     import argparse

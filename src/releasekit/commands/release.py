@@ -9,9 +9,9 @@ import time
 from releasekit import config as config_module
 from releasekit import indexes
 from releasekit.errors import ReleasekitError, StepFailed, redact, secrets_from_env
-from releasekit.release import Event, FaultInjected, abort, begin, run, steps_for
-from releasekit.steps import Plan
-from releasekit.steps.summary import gate_lines
+from releasekit.release.context import Plan
+from releasekit.release.runner import Event, FaultInjected, abort, begin, run, steps_for
+from releasekit.release.steps.summary import gate_lines
 
 
 class Checklist:
@@ -80,7 +80,7 @@ def _print_plan(cfg: config_module.Config, version: str, tag: str, plan: Plan, s
 
 def main(args: argparse.Namespace) -> int:
     """Run, resume, dry-run or abort a release."""
-    from releasekit.gates import parse_skip
+    from releasekit.release.gates import parse_skip
 
     skip = parse_skip(args.skip) if getattr(args, "skip", None) else None  # a typo is the first thing to hear of
     cfg = config_module.load()

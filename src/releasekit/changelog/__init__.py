@@ -1,0 +1,1 @@
+"""The changelog: fragment types, towncrier's configuration, and release notes."""

@@ -1,0 +1,1 @@
+"""The checks behind the pre-commit hooks: version-sync, changelog-fragment and check-links."""

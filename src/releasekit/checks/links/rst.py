@@ -1,0 +1,99 @@
+"""reStructuredText documents through docutils (imported only when a .rst file is read).
+
+Links are the URIs of hyperlink references (embedded ``text <uri>`_``, standalone URLs)
+and of named targets (``.. _name: uri``); anchors are every id docutils gives a node:
+section ids and explicit targets, as the HTML writer (and Sphinx) emits them. docutils
+keeps no column for inline nodes, so each URI is found again in the source text.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+from releasekit.checks.links.model import MAX_NESTING, Link, Parsed, TooDeep, byte_offsets
+
+_SETTINGS = {
+    "report_level": 5,  # quiet: unknown Sphinx roles and directives are not our business
+    "halt_level": 5,
+    "warning_stream": io.StringIO(),
+    "file_insertion_enabled": False,
+    "raw_enabled": False,
+    "input_encoding": "unicode",
+    "_disable_config": True,
+}
+
+
+def _doctree(text: str, source: str) -> Any:
+    from docutils.core import publish_doctree
+
+    return publish_doctree(text, source_path=source, settings_overrides=dict(_SETTINGS, warning_stream=io.StringIO()))
+
+
+def _places(text: str, uri: str) -> list[int]:
+    """Where ``uri`` is written in ``text``: inside ``<...>``, after a target's colon, or standalone."""
+    pattern = re.compile(r"(?:(?<=<)|(?<=:\s)|(?<=^)|(?<=\s))" + re.escape(uri) + r"(?=>|\s|$|[.,;:!?)])", re.MULTILINE)
+    return [match.start() for match in pattern.finditer(text)]
+
+
+def indent_depth(text: str, limit: int = MAX_NESTING) -> int:
+    """How many indentation levels deep ``text`` goes, counting no further than ``limit + 1``.
+
+    Each level of reST nesting (block quotes, list items, directives) is indented more
+    than the one around it. A deep document makes docutils recurse once per level, and
+    slowly, before it runs out of stack; this finds it in one pass instead.
+    """
+    stack = [0]
+    deepest = 0
+    for line in text.splitlines():
+        if "\t" in line:
+            line = line.expandtabs(8)  # as docutils reads tabs
+        body = line.lstrip(" ")
+        if not body.strip():
+            continue
+        indent = len(line) - len(body)
+        while indent < stack[-1]:
+            stack.pop()
+        if indent > stack[-1]:
+            stack.append(indent)
+            deepest = max(deepest, len(stack) - 1)
+            if deepest > limit:
+                break
+    return deepest
+
+
+def parse_rst(text: str, source: str = "<string>") -> Parsed:
+    """The links (byte offsets) and anchors of a reST text.
+
+    Raises ``TooDeep`` for a document nested beyond ``MAX_NESTING`` levels, whether by
+    indentation (found before parsing) or by markers on one line (``- - - x``, found when
+    docutils runs out of stack).
+    """
+    from docutils import nodes
+
+    if indent_depth(text) > MAX_NESTING:
+        raise TooDeep
+    try:
+        tree = _doctree(text, source)
+        elements = list(tree.findall(nodes.Element))
+    except RecursionError:
+        raise TooDeep from None
+    uris: dict[str, None] = {}
+    anchors: set[str] = set()
+    for node in elements:
+        if isinstance(node, nodes.system_message | nodes.problematic):
+            continue  # ids docutils makes for its own error reports
+        anchors.update(node.get("ids", ()))
+        uri = node.get("refuri") if isinstance(node, nodes.reference | nodes.target) else None
+        if uri and not uri.startswith("mailto:"):
+            uris.setdefault(uri, None)
+    found: list[tuple[int, str]] = []
+    for uri in uris:
+        places = _places(text, uri)
+        if not places and uri.startswith("mailto:"):
+            continue
+        found.extend((index, uri) for index in (places or [0]))
+    found.sort()
+    offsets = byte_offsets(text, (index for index, _ in found))
+    return Parsed([Link(offsets[index], uri) for index, uri in found], frozenset(anchors))

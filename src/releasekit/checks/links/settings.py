@@ -1,0 +1,172 @@
+"""What one run of the link checker is told: built from ``[tool.releasekit.links]`` and mkdocs.yml."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from releasekit.checks.links.slugs import PROFILES, PYMDOWNX_CASES, Profile, profile
+from releasekit.errors import ReleasekitError
+
+
+@dataclass(frozen=True)
+class Site:
+    """An MkDocs site: its docs_dir (repository-relative) and the slug profile its toc uses."""
+
+    docs_dir: str
+    slug: str = "python-markdown"
+    case: str = "none"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the checker needs to know, as plain values."""
+
+    root: Path
+    slug: str | None = None  # None: github, or the MkDocs site's own
+    slug_case: str = "none"
+    docs_root: str | None = None  # repository-relative; None: the repository root (or docs_dir in MkDocs)
+    sites: tuple[Site, ...] = ()
+    sphinx_dirs: tuple[str, ...] = ()  # Sphinx source directories (they hold a conf.py)
+    exclude: tuple[str, ...] = ()  # globs over repository-relative paths of files not to check
+    exclude_urls: tuple[str, ...] = ()  # regular expressions over link destinations not to check
+    external: bool = False
+    accept_status: tuple[int, ...] = ()
+    cache_ttl: int = 86400
+    private_addresses: bool = True
+    timeout: float = 10.0  # seconds one connect or read may wait
+    deadline: float = 30.0  # seconds one request may take in all, its body included
+    report_redirects: bool = False
+    concurrency: int = 128
+    per_host: int = 10
+    cache_dir: Path | None = None
+    retry_backoff: float = 1.0  # seconds before the first retry; doubles each time
+    jobs: int | None = None  # worker processes for parsing; None: decide by the tree's size
+    _profiles: dict[str, Profile] = field(default_factory=dict, compare=False, repr=False)
+
+    def site_for(self, rel: str) -> Site | None:
+        """The MkDocs site whose docs_dir holds ``rel``, if any."""
+        # The deepest docs_dir first: one site's tree may sit inside another's repository folder.
+        for site in sorted(self.sites, key=lambda s: len(s.docs_dir), reverse=True):
+            if site.docs_dir == "." or rel.startswith(site.docs_dir + "/"):
+                return site
+        return None
+
+    def profile_spec(self, rel: str) -> tuple[str, str]:
+        """The slug profile (name, case) for the Markdown file ``rel``."""
+        if self.slug:
+            return self.slug, self.slug_case
+        site = self.site_for(rel)
+        return (site.slug, site.case) if site else ("github", "none")
+
+    def profile_for(self, rel: str) -> Profile:
+        """The slug profile for the Markdown file ``rel``, built once per spec."""
+        name, case = self.profile_spec(rel)
+        key = f"{name}:{case}"
+        found = self._profiles.get(key)
+        if found is None:
+            found = self._profiles[key] = profile(name, case)
+        return found
+
+    def docs_root_for(self, rel: str) -> str:
+        """Where root-relative ``/path`` links in ``rel`` resolve (repository-relative)."""
+        if self.docs_root is not None:
+            return self.docs_root
+        site = self.site_for(rel)
+        if site:
+            return site.docs_dir
+        for source in self.sphinx_dirs:
+            if rel.startswith(source + "/"):
+                return source
+        return "."
+
+
+SPHINX_SOURCES = ("docs", "doc", "docs/source", "doc/source")
+
+
+def sphinx_dirs(root: Path, found: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The Sphinx source directories of ``root``, deepest first: the usual ones that hold a
+    conf.py, and those ``find_doc_configs`` found elsewhere in the tree."""
+    usual = [d for d in SPHINX_SOURCES if (root / d / "conf.py").is_file()]
+    return tuple(sorted({*usual, *found}, key=len, reverse=True))
+
+
+# Directories never searched for documentation configurations: tools' caches, environments, builds.
+_SKIP_DIRS = frozenset(
+    {"node_modules", "site-packages", "build", "dist", "site", "_build", "venv", "env", "__pycache__"}
+)
+MAX_DEPTH = 5  # below the repository root
+MAX_DIRS = 5000  # a bound on the walk, whatever the tree holds
+_SPHINX_ROOT_DOCS = ("index.rst", "index.md", "contents.rst")
+
+
+def find_doc_configs(root: Path) -> tuple[tuple[Path, ...], tuple[str, ...]]:
+    """Every ``mkdocs.yml`` in the tree, and every directory outside the usual ones whose
+    ``conf.py`` sits beside a root document (``index.rst``...): a Sphinx source directory.
+
+    The walk is bounded in depth and size, follows no symlinks, and skips hidden folders,
+    environments and build output.
+    """
+    mkdocs: list[Path] = []
+    sphinx: list[str] = []
+    for seen, (directory, dirs, files) in enumerate(os.walk(root), 1):
+        rel = Path(directory).relative_to(root).as_posix()
+        depth = 0 if rel == "." else rel.count("/") + 1
+        dirs[:] = (
+            []
+            if depth >= MAX_DEPTH or seen >= MAX_DIRS
+            else sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
+        )
+        names = set(files)
+        for name in ("mkdocs.yml", "mkdocs.yaml"):
+            if name in names and os.path.isfile(os.path.join(directory, name)):
+                mkdocs.append(Path(directory, name))
+        if rel != "." and "conf.py" in names and names.intersection(_SPHINX_ROOT_DOCS):
+            sphinx.append(rel)
+    return tuple(mkdocs), tuple(sphinx)
+
+
+def parse_slug(value: str, where: str) -> tuple[str, str]:
+    """``github``, ``python-markdown``, ``gitlab``, ``pymdownx`` or ``pymdownx:CASE``."""
+    name, _, case = value.partition(":")
+    if name not in PROFILES or (case and (name != "pymdownx" or case not in PYMDOWNX_CASES)):
+        choices = ", ".join([*PROFILES, *(f"pymdownx:{c}" for c in PYMDOWNX_CASES[1:])])
+        raise ReleasekitError(f"{where}: unknown slug profile {value!r}; choose one of {choices}")
+    return name, case or "none"
+
+
+_DOCS_DIR = re.compile(r"^docs_dir\s*:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(?:#.*)?$", re.MULTILINE)
+_SLUGIFY = re.compile(r"^\s+slugify\s*:\s*(.+)$", re.MULTILINE)
+_CASE = re.compile(r"case\s*:\s*['\"]?([a-z-]+)")
+
+
+def mkdocs_site(root: Path, config: Path) -> Site | None:
+    """The site an ``mkdocs.yml`` describes: its docs_dir and its ``toc.slugify``.
+
+    Read line by line rather than with a YAML loader: mkdocs.yml holds ``!!python/name``
+    tags that a safe loader refuses, and only two keys matter here.
+    """
+    from releasekit.safefiles import read_bytes
+
+    try:  # a symlink out of the repository or a FIFO raises safefiles.Refused: one line, exit 2
+        text = read_bytes(root, config, "config").decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    match = _DOCS_DIR.search(text)
+    base = posixpath.dirname(config.relative_to(root).as_posix())
+    docs_dir = posixpath.normpath(posixpath.join(base, match.group(1).strip() if match else "docs"))
+    slug, case = "python-markdown", "none"
+    slugify = _SLUGIFY.search(text)
+    if slugify:
+        value = slugify.group(1)
+        # the value may continue on the next lines ({kwds: {case: lower}} or a block mapping)
+        tail = text[slugify.end() : slugify.end() + 200]
+        if "pymdownx" in value:
+            slug = "pymdownx"
+            case_match = _CASE.search(value + tail)
+            if case_match and case_match.group(1) in PYMDOWNX_CASES:
+                case = case_match.group(1)
+    return Site(docs_dir, slug, case)

@@ -1,0 +1,1 @@
+"""Releasing from CI: the build manifest, Trusted Publishing, and the release workflow."""

@@ -1,0 +1,318 @@
+"""The release's test gates: what runs each phase of the checklist's testing, in the project's own way.
+
+For each phase (:data:`PHASES`) the gate is, in this order: what ``[tool.releasekit.gates]``
+maps it to; the project's nox session of that name; its tox environment of that name (for
+``tests``: what a plain ``tox`` runs); else releasekit's fallback, pytest in a fresh
+environment with the project's test dependencies (:mod:`releasekit.release.testenv`). A phase with
+none of these is *not configured*, and says so.
+
+This module only decides; :mod:`releasekit.release.steps.tests` runs the gates and reports.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from releasekit.errors import CommandError, ReleasekitError, StepFailed
+
+TYPE_CHECKING = False  # config imports this module: keep typing, re and friends off its start-up
+if TYPE_CHECKING:
+    import configparser
+    from collections.abc import Mapping, Sequence
+    from pathlib import Path
+    from typing import Any
+
+PHASES = ("tests", "integration", "benchmark", "coverage", "docs", "examples")
+"""The test phases of the checklist, in the order the release runs them."""
+
+PACKAGE = "package"
+"""The package gate (build from HEAD, twine check, manifest), which ``--skip`` can also name."""
+
+SKIPPABLE = (PACKAGE, *PHASES)
+DEFAULT_TIMEOUT = 3600.0
+MARKER_PHASES = ("integration", "benchmark")  # run by pytest marker when nothing else runs them
+TOX_FILES = ("tox.ini", "tox.toml")
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-")
+
+
+def valid_name(name: str) -> bool:
+    """Whether ``name`` can be a nox session or tox environment given on their command lines (no option)."""
+    return bool(name) and name[0].isalnum() and name.isascii() and set(name) <= _NAME_CHARS
+
+
+class GateSpec(NamedTuple):
+    """One phase as ``[tool.releasekit.gates]`` maps it."""
+
+    phase: str
+    kind: str  # "nox", "tox", "command", "pytest" or "off"
+    args: tuple[str, ...] = ()  # the session, the tox envs, or the command's argv
+
+
+class GatesConfig(NamedTuple):
+    """``[tool.releasekit.gates]``: the mapped phases and the time each gate may take."""
+
+    specs: tuple[GateSpec, ...] = ()
+    timeout: float = DEFAULT_TIMEOUT
+
+    def spec(self, phase: str) -> GateSpec | None:
+        """The mapping of ``phase``, if the project gave one."""
+        return next((s for s in self.specs if s.phase == phase), None)
+
+
+class Gate(NamedTuple):
+    """What runs one phase, decided."""
+
+    phase: str
+    runner: str  # "nox", "tox", "command", "pytest", "sphinx", "scripts", "off" (turned off), "none" (nothing)
+    args: tuple[str, ...] = ()  # session name, tox env names, argv, or pytest arguments
+    reason: str = ""  # why a phase is off or not configured
+
+    @property
+    def active(self) -> bool:
+        """True when something runs this phase."""
+        return self.runner not in ("off", "none")
+
+    def describe(self) -> str:
+        """What runs the phase, as the user would type it."""
+        if self.runner == "nox":
+            return f"nox -s {self.args[0]}"
+        if self.runner == "tox":
+            return f"tox -e {','.join(self.args)}"
+        if self.runner == "command":
+            import shlex
+
+            return shlex.join(self.args)
+        if self.runner in ("pytest", "sphinx"):
+            import shlex
+
+            return shlex.join([{"pytest": "pytest", "sphinx": "sphinx-build"}[self.runner], *self.args])
+        if self.runner == "scripts":
+            return "python " + ", ".join(self.args)
+        return self.reason
+
+
+# --- [tool.releasekit.gates] -------------------------------------------------------------------
+
+
+def parse_gates(table: Mapping[str, Any], where: str) -> GatesConfig:
+    """Parse ``[tool.releasekit.gates]``; ``where`` names the file in errors.
+
+    A phase maps to ``"nox:SESSION"``, ``"tox:ENV[,ENV...]"``, ``"pytest"`` (releasekit's
+    fallback), an array of strings (a command, run without a shell), or ``false`` / ``"off"``.
+    """
+    specs = []
+    timeout = DEFAULT_TIMEOUT
+    for key, value in table.items():
+        prefix = f"{where}: [tool.releasekit.gates] {key}"
+        if key == "timeout":
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise ReleasekitError(f"{prefix} must be a number of seconds above 0, not {value!r}")
+            timeout = float(value)
+            continue
+        specs.append(_parse_spec(key, value, prefix))
+    return GatesConfig(tuple(specs), timeout)
+
+
+def _parse_spec(phase: str, value: Any, prefix: str) -> GateSpec:
+    expected = 'expected "nox:SESSION", "tox:ENV", "pytest", false, or a command as an array of strings'
+    if value is False or value == "off":
+        return GateSpec(phase, "off")
+    if isinstance(value, list):
+        if not value or not all(isinstance(part, str) and part for part in value):
+            raise ReleasekitError(f"{prefix}: a command is a non-empty array of non-empty strings; {expected}")
+        return GateSpec(phase, "command", tuple(value))
+    if not isinstance(value, str):
+        raise ReleasekitError(f"{prefix} = {value!r}: {expected}")
+    if value == "pytest":
+        return GateSpec(phase, "pytest")
+    kind, sep, rest = value.partition(":")
+    if not sep or kind not in ("nox", "tox"):
+        raise ReleasekitError(f"{prefix} = {value!r}: {expected}")
+    names = tuple(name.strip() for name in rest.split(",")) if kind == "tox" else (rest.strip(),)
+    for name in names:
+        # The names reach nox's and tox's command lines: no option, no odd characters.
+        if not valid_name(name):
+            raise ReleasekitError(f"{prefix} = {value!r}: {name!r} is not a {kind} session or environment name")
+    return GateSpec(phase, kind, names)
+
+
+# --- the coverage threshold --------------------------------------------------------------------
+
+
+def coverage_threshold(root: Path, pyproject_data: Mapping[str, Any], own: Mapping[str, Any]) -> float | None:
+    """The coverage threshold: ``[tool.releasekit] coverage_fail_under``, else coverage's own ``fail_under``.
+
+    coverage.py reads the first of ``.coveragerc``, ``setup.cfg``, ``tox.ini`` and
+    ``pyproject.toml`` that holds its settings; so does this. None when nobody sets one:
+    then the coverage gate reports the figure and does not fail.
+    """
+    value = own.get("coverage_fail_under")
+    if value is not None:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+            raise ReleasekitError(
+                f"pyproject.toml: [tool.releasekit] coverage_fail_under must be a number from 0 to 100, not {value!r}"
+            )
+        return float(value)
+    for name, section in ((".coveragerc", "report"), ("setup.cfg", "coverage:report"), ("tox.ini", "coverage:report")):
+        parser = _read_ini(root / name)
+        if parser is None:
+            continue
+        if parser.has_option(section, "fail_under"):
+            return _threshold(parser.get(section, "fail_under"), f"{name}: [{section}] fail_under")
+        if name == ".coveragerc" or any(s.startswith("coverage:") for s in parser.sections()):
+            return None  # coverage reads this file and no other one
+    report = pyproject_data.get("tool", {}).get("coverage", {}).get("report", {})
+    if isinstance(report, dict) and "fail_under" in report:
+        return _threshold(report["fail_under"], "pyproject.toml: [tool.coverage.report] fail_under")
+    return None
+
+
+def _threshold(value: Any, where: str) -> float:
+    try:
+        number = float(value) if not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        number = None
+    if number is None or not 0 <= number <= 100:
+        raise ReleasekitError(f"{where} must be a number from 0 to 100, not {value!r}")
+    return number
+
+
+def _read_ini(path: Path) -> configparser.ConfigParser | None:
+    text = read_small(path)
+    if text is None:
+        return None
+    import configparser
+
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text, source=path.name)
+    except configparser.Error as exc:
+        raise ReleasekitError(f"{path.name}: cannot parse it: {str(exc).splitlines()[0]}") from None
+    return parser
+
+
+def read_small(path: Path) -> str | None:
+    """The text of a regular file (not a symlink, FIFO or device), or None when there is no such file.
+
+    These files are contributor-written (``tox.ini``, ``.coveragerc``, ``pytest.ini``): they are
+    read through ``releasekit.safefiles``, bounded, and never followed out of the project.
+    """
+    from releasekit.safefiles import Refused, TooLarge, read_bytes
+
+    try:
+        data = read_bytes(path.parent, path.name, "config", symlinks=False)
+    except TooLarge as exc:
+        raise ReleasekitError(str(exc)) from None
+    except (Refused, OSError):
+        return None
+    return data.decode("utf-8", errors="replace")
+
+
+# --- what the project has ----------------------------------------------------------------------
+
+
+def nox_sessions(root: Path) -> set[str]:
+    """The names of the project's nox sessions among :data:`PHASES` (none without a noxfile.py)."""
+    import json
+
+    from releasekit.process import python_module, run
+
+    if not (root / "noxfile.py").is_file():
+        return set()
+    # --script-mode none: the noxfile's PEP 723 block must not pull another releasekit.
+    cmd = python_module("nox", "--script-mode", "none", "--list", "--json", "-k", " or ".join(PHASES))
+    try:
+        proc = run(cmd, cwd=root, timeout=300)
+    except CommandError as exc:
+        raise StepFailed(f"noxfile.py: nox cannot list its sessions:\n{exc.output}") from None
+    try:
+        sessions = json.loads(proc.stdout or "[]")
+    except json.JSONDecodeError:
+        raise StepFailed(f"noxfile.py: unexpected output of nox --list --json: {proc.stdout[:200]!r}") from None
+    return {str(entry.get("name")) for entry in sessions if isinstance(entry, dict)} & set(PHASES)
+
+
+def has_tox_config(root: Path) -> bool:
+    """Whether the project configures tox: tox.ini, tox.toml, or ``[tool.tox]`` in pyproject.toml."""
+    if any((root / name).is_file() for name in TOX_FILES):
+        return True
+    import re
+
+    text = read_small(root / "pyproject.toml") or ""
+    return re.search(r"^\s*\[\s*tool\s*\.\s*tox\s*[\].]", text, re.MULTILINE) is not None
+
+
+def tox_envs(root: Path) -> tuple[list[str], list[str]]:
+    """The project's tox environments: (those a plain ``tox`` runs, all of them), as tox lists them."""
+    from releasekit.process import python_module, run
+
+    if not has_tox_config(root):
+        return [], []
+    try:
+        proc = run(python_module("tox", "list"), cwd=root, timeout=300)
+    except CommandError as exc:
+        raise StepFailed(f"tox cannot list the project's environments:\n{exc.output}") from None
+    default: list[str] = []
+    every: list[str] = []
+    section = None
+    for line in proc.stdout.splitlines():
+        if line.rstrip().endswith("environments:"):
+            section = "default" if line.startswith("default") else "other"
+            continue
+        name = line.split(" -> ")[0].strip()
+        if section is None or not valid_name(name):
+            continue
+        every.append(name)
+        if section == "default":
+            default.append(name)
+    return default, every
+
+
+# --- deciding ----------------------------------------------------------------------------------
+
+
+def resolve(
+    root: Path,
+    gates: GatesConfig,
+    *,
+    nox: set[str] | None = None,
+    tox: tuple[list[str], list[str]] | None = None,
+) -> list[Gate]:
+    """The gate of every phase, in :data:`PHASES` order."""
+    from releasekit.release import testenv
+
+    sessions = nox_sessions(root) if nox is None else nox
+    default_envs, all_envs = tox_envs(root) if tox is None else tox
+    chosen = []
+    for phase in PHASES:
+        spec = gates.spec(phase)
+        if spec is not None and spec.kind == "off":
+            chosen.append(Gate(phase, "off", reason="turned off in [tool.releasekit.gates]"))
+        elif spec is not None and spec.kind == "pytest":
+            chosen.append(testenv.fallback(root, phase, forced=True))
+        elif spec is not None:
+            chosen.append(Gate(phase, spec.kind, spec.args))
+        elif phase in sessions:
+            chosen.append(Gate(phase, "nox", (phase,)))
+        elif phase in all_envs:
+            chosen.append(Gate(phase, "tox", (phase,)))
+        elif phase == "tests" and _default_tox_envs(default_envs, gates):
+            chosen.append(Gate(phase, "tox", tuple(_default_tox_envs(default_envs, gates))))
+        else:
+            chosen.append(testenv.fallback(root, phase))
+    return chosen
+
+
+def _default_tox_envs(default: Sequence[str], gates: GatesConfig) -> list[str]:
+    # What a plain `tox` runs, less the environments that are other phases' gates.
+    others = set(PHASES) | {name for spec in gates.specs if spec.kind == "tox" for name in spec.args}
+    return [name for name in default if name not in others]
+
+
+def parse_skip(values: Sequence[str]) -> tuple[str, ...]:
+    """The phases ``--skip`` names (comma-separated, repeatable), checked, in checklist order."""
+    named = {part.strip() for value in values for part in value.split(",") if part.strip()}
+    unknown = sorted(named - set(SKIPPABLE))
+    if unknown:
+        raise ReleasekitError(f"--skip {','.join(unknown)}: no such phase; phases are {', '.join(SKIPPABLE)}")
+    return tuple(name for name in SKIPPABLE if name in named)

@@ -1,0 +1,213 @@
+"""Build from a clean checkout of the tag, check the files, and journal their hashes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from releasekit import git, indexes, venvs
+from releasekit.ci.manifest import Manifest
+from releasekit.config import Config
+from releasekit.errors import StepFailed
+from releasekit.process import failing_as, python_module, run
+from releasekit.release import journal
+from releasekit.release.context import Context, Step
+from releasekit.release.steps.prepare import apply_release
+
+
+def check_files(outdir: Path, version: str, *, wheels: bool = True) -> str:
+    """Exactly one sdist and (with ``wheels``) at least one wheel, all of one project at ``version``.
+
+    Returns the project's name.
+    """
+    from packaging.utils import InvalidSdistFilename, InvalidWheelFilename, parse_sdist_filename, parse_wheel_filename
+    from packaging.version import Version
+
+    files = sorted(p.name for p in outdir.iterdir() if p.is_file())
+    sdists = [f for f in files if f.endswith(".tar.gz")]
+    wheel_files = [f for f in files if f.endswith(".whl")]
+    others = sorted(set(files) - set(sdists) - set(wheel_files))
+    if len(sdists) != 1 or bool(wheel_files) != wheels or others:
+        expected = "exactly one sdist and the wheels" if wheels else "exactly one sdist"
+        raise StepFailed(f"the build made {', '.join(files) or 'nothing'}; expected {expected}")
+    try:
+        parsed = [parse_sdist_filename(sdists[0])[:2]] + [parse_wheel_filename(w)[:2] for w in wheel_files]
+    except (InvalidSdistFilename, InvalidWheelFilename) as exc:
+        raise StepFailed(f"the build made a file with an invalid name: {exc}") from None
+    names = {str(name) for name, _ in parsed}
+    wrong = sorted({str(v) for _, v in parsed if v != Version(version)})
+    if wrong:
+        raise StepFailed(f"the built files carry version {', '.join(wrong)}, not {version}")
+    if len(names) != 1:
+        raise StepFailed(f"the built files belong to several projects: {', '.join(sorted(names))}")
+    return names.pop()
+
+
+def _install_and_import(venv: Path, what: str, install_args: list[str], names: list[str]) -> None:
+    with failing_as(f"{what} into a fresh venv"):
+        python = venvs.create(venv)
+        venvs.install(python, install_args)
+    if names:
+        with failing_as(f"importing {', '.join(names)} after {what}"):
+            venvs.check_import(python, names)
+
+
+def build_and_check(
+    src: Path,
+    outdir: Path,
+    version: str,
+    epoch: int,
+    workdir: Path,
+    note: Callable[[str], None],
+    *,
+    sdist_only: bool = False,
+    sources_checked: bool = False,
+) -> tuple[str, dict[str, str]]:
+    """Build ``src`` into ``outdir`` and run every check; return the project name and file hashes.
+
+    ``sdist_only`` is for projects whose wheels cibuildwheel builds on CI runners: the
+    sdist is built and checked here, and the wheels' install checks are cibuildwheel's
+    test step on each runner. ``sources_checked`` says the package check of this run
+    already compared the sdist with the tracked files, at the commit before the release
+    commit (which changes only the version places, the changelog and the fragments).
+    """
+    outdir.mkdir(parents=True, exist_ok=True)
+    env = {"SOURCE_DATE_EPOCH": str(epoch)}
+    installer = ["--installer", "uv"] if venvs.uv() else []
+    only = ["--sdist"] if sdist_only else []
+    note(" ".join(["python -m build", *only, f"(SOURCE_DATE_EPOCH={epoch})"]))
+    with failing_as("python -m build"):
+        run(python_module("build", *installer, *only, "--outdir", outdir, src), env=env)
+    project = check_files(outdir, version, wheels=not sdist_only)
+    files = sorted(p for p in outdir.iterdir() if p.is_file())
+    note("twine check --strict")
+    with failing_as("twine check --strict"):
+        run(python_module("twine", "check", "--strict", *files))
+    if not sources_checked:
+        from releasekit.package import source_findings
+
+        sdist = next(f for f in files if f.name.endswith(".tar.gz"))
+        wheel = next((f for f in files if f.suffix == ".whl"), None)
+        findings = source_findings(src, src, workdir, sdist, wheel, note)
+        if findings:
+            raise StepFailed("\n".join(finding.text() for finding in findings))
+    if sdist_only:
+        return project, {f.name: indexes.sha256_file(f) for f in files}
+    wheel = next(f for f in files if f.suffix == ".whl")
+    names = venvs.import_names(wheel)
+    note(f"install {wheel.name} into a fresh venv and import {', '.join(names) or 'nothing'}")
+    _install_and_import(workdir / "wheel-env", f"installing {wheel.name}", [os.fspath(wheel)], names)
+    note("pip install -e . into another fresh venv")
+    _install_and_import(workdir / "editable-env", "pip install -e .", ["-e", os.fspath(src)], names)
+    return project, {f.name: indexes.sha256_file(f) for f in files}
+
+
+def _check_release_tags(root: Path, head: str, version: str, tag_format: str | None) -> None:
+    """A commit tagged for a release (as in the tag's workflow) must carry that release's version."""
+    from releasekit.errors import ReleasekitError
+    from releasekit.tags import release_tags
+
+    fmt, _ = release_tags(root, tag_format)
+    tags = git.git("tag", "--points-at", head, cwd=root).split()
+    releases = [tag for tag in tags if fmt.version_text(tag) is not None]
+    if releases and fmt.tag(version) not in releases:
+        raise ReleasekitError(
+            f"HEAD is tagged {', '.join(releases)}, but the configured version is {version}: "
+            "the tag and the version files disagree, so nothing was built"
+        )
+
+
+def build_release(config: Config, outdir: Path, workdir: Path, note: Callable[[str], None]) -> Manifest:
+    """``releasekit build --out DIR``: the release build of HEAD on its own, and its manifest.
+
+    A clean clone of the committed HEAD is built and checked as the release's own build
+    step does; a project with compiled extensions gets its sdist here and, in the
+    manifest, the cibuildwheel identifiers whose wheels its CI runners build. The files
+    land in ``outdir`` first and the manifest last, so a directory with a manifest is whole.
+    """
+    from releasekit.ci import manifest, wheelset
+    from releasekit.errors import ReleasekitError
+
+    root = config.root
+    version = config.require_version().current
+    if outdir.is_symlink() or (outdir.exists() and not outdir.is_dir()):
+        raise ReleasekitError(f"{outdir}: not a directory")
+    if outdir.is_dir() and any(outdir.iterdir()):
+        raise ReleasekitError(f"{outdir}: not empty; 'releasekit build --out' wants a new or empty directory")
+    if git.tracked_changes(root):
+        raise ReleasekitError("the work tree has uncommitted changes; the build is of the committed HEAD: commit them")
+    src, built = workdir / "checkout", workdir / "dist"
+    head = git.head(root)
+    _check_release_tags(root, head, version, config.tag_format)
+    note(f"clean checkout of {head[:12]}")
+    git.clone(root, src, head)
+    compiled = wheelset.has_extensions(src)
+    epoch = git.commit_time(head, src)
+    project, hashes = build_and_check(src, built, version, epoch, workdir, note, sdist_only=compiled)
+    identifiers: list[str] = []
+    if compiled:
+        note("cibuildwheel --print-build-identifiers, for each runner of the wheel matrix")
+        identifiers = wheelset.identifiers(src)
+    outdir.mkdir(parents=True, exist_ok=True)
+    for name in sorted(hashes):
+        shutil.move(built / name, outdir / name)
+    result = manifest.Manifest(project, version, hashes, tuple(identifiers))
+    manifest.write(outdir, result)
+    return result
+
+
+def _borrow_identity(root: Path, clone: Path) -> None:
+    """Let the dry run's throwaway commit use the project's identity, unsigned."""
+    for key in ("user.name", "user.email"):
+        value = git.git("config", "--get", key, cwd=root, check=False)
+        if value:
+            git.git("config", key, value, cwd=clone)
+    git.git("config", "commit.gpgsign", "false", cwd=clone)
+
+
+def run_build(ctx: Context) -> str:
+    """Build the tag's files (or, in a dry run, those of a temporary clone with the bump applied)."""
+    root, record = ctx.root, ctx.journal
+    src = ctx.workdir / "checkout"
+    if src.exists():
+        shutil.rmtree(src)
+    if ctx.dry_run:
+        git.clone(root, src, git.head(root))
+        _borrow_identity(root, src)
+        apply_release(src, ctx.config, record.version, record.tag)
+        if not ctx.config.require_version().writes_files:
+            # The backend reads the version from the tag: give the throwaway commit its tag.
+            git.git("tag", record.tag, cwd=src)
+        rev = "HEAD"
+        outdir = ctx.workdir / "dist"
+        from releasekit.changelog.notes import version_notes
+        from releasekit.errors import ReleasekitError
+
+        try:  # what the release notes would say, from the changelog the dry run wrote
+            ctx.plan.notes = version_notes(ctx.config._replace(root=src), record.version).strip() or None
+        except ReleasekitError:
+            ctx.plan.notes = None
+    else:
+        git.clone(root, src, record.tag)
+        rev = record.tag
+        outdir = journal.artifacts_dir(ctx.git_dir, record.version)
+        if outdir.exists():
+            # Files of an interrupted build were never journaled: start that build again.
+            shutil.rmtree(outdir)
+    epoch = git.commit_time(rev, src)
+    from releasekit.release.gates import PACKAGE
+
+    checked = (ctx.plan.gates.get(PACKAGE) or record.gates.get(PACKAGE, "")).startswith("passed")
+    project, hashes = build_and_check(
+        src, outdir, record.version, epoch, ctx.workdir, ctx.note, sources_checked=checked
+    )
+    ctx.plan.project, ctx.plan.artifacts = project, hashes
+    if not ctx.dry_run:
+        record.project, record.artifacts = project, hashes
+    shutil.rmtree(src, ignore_errors=True)
+    return f"{len(hashes)} files: {', '.join(sorted(hashes))}"
+
+
+BUILD = Step("build", "Build from a clean checkout of the tag", True, True, run_build)

@@ -1,0 +1,236 @@
+"""Preflight: every reason not to release, found before any side effect, all reported at once."""
+
+from __future__ import annotations
+
+import os
+
+from releasekit import git, indexes
+from releasekit.config import Config
+from releasekit.errors import ReleasekitError, StepFailed
+from releasekit.hotfix import is_hotfix_branch
+from releasekit.process import python_module, run
+from releasekit.release.context import Context, Step
+from releasekit.versions import bump_for, bump_kind, check_versions, required_bump
+
+_ORDER = {"patch": 0, "minor": 1, "major": 2}
+# The files bump-my-version and towncrier look for and read themselves during the release.
+TOOL_CONFIG_FILES = (".bumpversion.cfg", ".bumpversion.toml", "setup.cfg", "pyproject.toml", "towncrier.toml")
+
+
+def fragment_problems(config: Config, current: str, new: str) -> list[str]:
+    """What is wrong with the fragments for a release from ``current`` to ``new``.
+
+    The files are judged by ``releasekit.changelog.fragments.validate_directory``, as the hook
+    judges them; the bump a ``breaking`` fragment needs is checked here.
+    """
+    from releasekit.changelog.fragments import roles, validate_directory
+    from releasekit.changelog.notes import template_problem
+    from releasekit.safefiles import Refused, check
+
+    where = config.fragments.directory
+    found, findings = validate_directory(config.root, config.fragments)
+    problems = [f.text() for f in findings if f.level == "error"]
+    try:
+        check(config.root, config.fragments.filename)  # towncrier reads it, and writes where it points
+    except Refused as exc:
+        problems.append(f"{exc.path}:1:1: {exc.reason}")
+    except OSError:
+        pass  # not there yet: towncrier creates it
+    template = template_problem(config)
+    if template:
+        problems.append(template.text())
+    if not found and not problems:
+        return [f"{where}/: no changelog fragments; there is nothing to release"]
+    if "breaking" in roles(found, config.fragments):
+        needed = required_bump(current, breaking=True)
+        done = bump_kind(current, new)
+        if needed and _ORDER[done] < _ORDER[needed]:
+            problems.append(
+                f"{where}/: breaking changes need a {needed} release; {current} -> {new} is a {done} release"
+            )
+    return problems
+
+
+def suggested_bump(config: Config, current: str) -> str:
+    """The bump the fragments ask for (``releasekit.versions.bump_for``), patch when there are none.
+
+    Types count by their role (``removal`` is breaking, see ``FragmentsConfig.role_of``).
+    """
+    from releasekit.changelog.fragments import roles, validate_directory
+
+    found = validate_directory(config.root, config.fragments)[0]
+    return bump_for(current, roles(found, config.fragments)) or "patch"
+
+
+def tool_config_problems(config: Config) -> list[str]:
+    """The configuration files the release's tools read that are no regular files inside the project:
+    a FIFO would hang bump-my-version, a link to /dev/zero exhaust its memory."""
+    from releasekit.safefiles import Refused, check
+
+    problems = []
+    for name in TOOL_CONFIG_FILES:
+        if not os.path.lexists(config.root / name):
+            continue
+        try:
+            check(config.root, name)
+        except Refused as exc:
+            problems.append(f"{name}:1:1: {exc.reason}")
+        except OSError as exc:
+            problems.append(f"{name}:1:1: cannot read: {exc.strerror}")
+    return problems
+
+
+def symlink_problems(config: Config) -> list[str]:
+    """Tracked symlinks that lead outside the repository: the build would pack what they point to.
+
+    Fragments, the changelog and the tools' configuration files are judged on their own already.
+    """
+    from releasekit.safefiles import leads_outside
+
+    fragments = config.fragments.directory.strip("/") + "/"
+    return [
+        f"{rel}:1:1: is a symlink leading outside the repository; the build would pack what it points to"
+        for rel in git.tracked_files(config.root) or []
+        if not rel.startswith(fragments)
+        and rel != config.fragments.filename
+        and rel not in TOOL_CONFIG_FILES
+        and os.path.islink(config.root / rel)
+        and leads_outside(config.root, rel)
+    ]
+
+
+def link_problems(config: Config) -> list[str]:
+    """Problems of ``releasekit check links``, run as the hook runs it."""
+    proc = run(python_module("releasekit", "check", "links"), cwd=config.root, check=False)
+    if proc.returncode == 0:
+        return []
+    lines = [line for line in (proc.stdout + proc.stderr).splitlines() if line.strip()]
+    return lines or [f"link check failed with exit code {proc.returncode}"]
+
+
+def git_problems(config: Config, tag: str, branch: str) -> list[str]:
+    """Branch, detached HEAD, clean tree, sync with the remote, and the tag being free.
+
+    ``branch`` is the release branch, or the ``hotfix/`` branch a hotfix is released from;
+    a hotfix branch that the remote does not have yet is pushed with the release.
+    """
+    root, remote = config.root, config.remote
+    hotfix = is_hotfix_branch(branch)
+    problems = []
+    current = git.current_branch(root)
+    if current is None:
+        problems.append(f"HEAD is detached; check out {branch} to release")
+    elif current != branch:
+        problems.append(f"on branch {current}; releases are made from {branch} (or a hotfix/ branch)")
+    changed = git.modified_paths(root)
+    if changed:
+        shown = ", ".join(changed[:5]) + (", ..." if len(changed) > 5 else "")
+        problems.append(f"tracked files are modified ({shown}); commit or stash first")
+    if git.remote_url(remote, root) is None:
+        problems.append(f"no remote named {remote!r}")
+        return problems
+    on_remote = not hotfix or git.remote_branch_exists(remote, branch, root)
+    try:
+        git.fetch(remote, root, *([branch] if on_remote else []))
+    except ReleasekitError as exc:
+        problems.append(str(exc))
+        return problems
+    upstream = f"refs/remotes/{remote}/{branch}"
+    if not on_remote:
+        pass  # a new hotfix branch: nothing to be in sync with yet
+    elif git.rev_parse(upstream, root) is None:
+        problems.append(f"{remote} has no branch {branch}")
+    else:
+        ahead, behind = git.ahead_behind("HEAD", upstream, root)
+        if ahead or behind:
+            problems.append(
+                f"HEAD is not in sync with {remote}/{branch} ({ahead} ahead, {behind} behind); pull or push first"
+            )
+    if git.tag_exists(tag, root):
+        problems.append(f"tag {tag} already exists locally")
+    if git.remote_tag_exists(remote, tag, root):
+        problems.append(f"tag {tag} already exists on {remote}")
+    return problems
+
+
+def github_problems(ctx: Context) -> list[str]:
+    """Open critical issues and PRs, and HEAD's CI on GitHub, when a token and a GitHub repository are there.
+
+    In an emergency release a critical issue is a warning, not a problem: the fix for it
+    is what is being released. GitHub itself is required then, for the security advisory.
+    """
+    from releasekit import github
+
+    config, emergency = ctx.config, ctx.journal.emergency
+    api = github.client(config.github_api_url, config.github_repository, git.remote_url(config.remote, config.root))
+    if api is None:
+        if emergency:
+            return [
+                "an emergency release creates a GitHub security advisory: set GITHUB_TOKEN (or GH_TOKEN), and "
+                "[tool.releasekit.github] repository unless the remote is on github.com"
+            ]
+        ctx.note("GitHub checks skipped: no GITHUB_TOKEN, or the remote is not on GitHub")
+        return []
+    try:
+        critical = github.critical_items(api, config.github_critical_labels)
+        problems = github.ci_problems(api, git.head(config.root))
+    except StepFailed as exc:
+        return [str(exc)]
+    if not emergency:
+        return critical + problems
+    for item in critical:
+        ctx.note(f"warning: {item} (not blocking: an emergency release)")
+    return problems
+
+
+def ci_problems(config: Config) -> list[str]:
+    """With ``publish = "ci"``: the release workflow that will publish the tag is committed."""
+    from releasekit.ci.workflow import WORKFLOW_PATH as rel
+
+    if not (config.root / rel).is_file():
+        return [f"publish = \"ci\", but {rel} is missing; write it with 'releasekit init --ci github'"]
+    if not git.git("ls-files", "--", rel, cwd=config.root):
+        return [f'publish = "ci", but {rel} is not committed; commit it so the tag carries it']
+    return []
+
+
+def untracked_warning(config: Config) -> str | None:
+    """A warning naming the untracked files: they do not block a release, since they never ship."""
+    untracked = git.untracked_paths(config.root)
+    if not untracked:
+        return None
+    shown = ", ".join(untracked[:5]) + (", ..." if len(untracked) > 5 else "")
+    return f"warning: untracked files ({shown}) are not released (the build is from the tag); commit or ignore them"
+
+
+def run_preflight(ctx: Context) -> str:
+    """Gather every problem; fail with all of them."""
+    config, journal = ctx.config, ctx.journal
+    warning = untracked_warning(config)
+    if warning:
+        ctx.note(warning)
+    problems = git_problems(config, journal.tag, journal.branch)
+    problems += [finding.text() for finding in check_versions(config)]
+    problems += fragment_problems(config, journal.previous_version, journal.version)
+    problems += tool_config_problems(config)
+    problems += symlink_problems(config)
+    problems += link_problems(config)
+    if config.publish == "ci":
+        problems += ci_problems(config)
+    else:  # with publish = "ci" the indexes are the workflow's business, not this machine's
+        for index in (config.test_index, config.index):
+            problem = indexes.reachable(index, config.project_name)
+            if problem:
+                problems.append(problem)
+    problems += github_problems(ctx)
+    if problems:
+        count = len(problems)
+        listing = "\n".join(f"  - {p}" for p in problems)
+        raise StepFailed(f"preflight found {count} problem{'s' if count != 1 else ''}:\n{listing}")
+    emergency = f", emergency release (severity {journal.security})" if journal.emergency else ""
+    return f"{journal.previous_version} -> {journal.version} from {journal.branch}{emergency}"
+
+
+PREFLIGHT = Step("preflight", "Preflight checks", reversible=True, in_dry_run=True, run=run_preflight)
+
+__all__ = ["PREFLIGHT", "fragment_problems", "suggested_bump"]

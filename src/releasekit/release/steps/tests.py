@@ -1,0 +1,230 @@
+"""Tests: each test phase run by what the project already uses (nox, tox, pytest), and reported as it went.
+
+Which gate runs a phase is decided in :mod:`releasekit.release.gates`. Here each one runs, with
+coverage data, pytest's cache and bytecode kept out of the work tree, and each phase's
+outcome is noted, journaled and shown in the summary: passed (and by what), skipped
+(``--skip``, an emergency release), turned off, or not configured.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from releasekit import environment, git
+from releasekit.emergency import EXPEDITED_SKIPS
+from releasekit.errors import CommandError, StepFailed
+from releasekit.findings import Finding
+from releasekit.process import python_module, run
+from releasekit.release.context import Context, Step
+from releasekit.release.gates import PHASES, Gate, resolve
+
+REUSE_ENV = "RELEASEKIT_REUSE_VENVS"
+# tox passes only the variables it is told to; these keep the work tree clean.
+_TOX_PASS = ("COVERAGE_FILE", "PYTEST_ADDOPTS")
+
+__all__ = ["PHASES", "TESTS", "no_tests_finding", "run_tests"]
+
+
+def no_tests_finding(ctx: Context, gate: Gate) -> Finding:
+    """The finding of a project whose ``tests`` phase has nothing behind it."""
+    return Finding(
+        ctx.config.pyproject.name,
+        1,
+        1,
+        f"the tests gate runs nothing ({gate.reason}); add tests (tests/test_*.py), a nox session or tox env "
+        'named tests, or map it: [tool.releasekit.gates] tests = "nox:SESSION", "tox:ENV" or a command; '
+        "tests = false turns the gate off",
+    )
+
+
+class _Runner:
+    """Runs gates for one release step; builds the fallback environment once, when first needed."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.tmp = ctx.workdir / "gates"
+        self.tmp.mkdir(parents=True, exist_ok=True)
+        from releasekit.release.testenv import quiet_env
+
+        self.env = quiet_env(self.tmp)
+        self.timeout = ctx.config.gates.timeout
+        self._python: Path | None = None
+        self._modules: list[str] = []
+
+    def _run(self, cmd: list[str], phase: str, what: str, *, also_ok: int | None = None, own: bool = False) -> int:
+        """Run a gate's command; return its exit code (0, or ``also_ok``), else fail the step.
+
+        ``own`` marks releasekit's fallback runs, whose environments are thrown away: they
+        write no bytecode either.
+        """
+        from releasekit.release.testenv import FALLBACK_ENV
+
+        env = {**self.env, **FALLBACK_ENV} if own else self.env
+        try:
+            run(cmd, cwd=self.ctx.root, env=env, secrets=self.ctx.secrets, timeout=self.timeout)
+        except CommandError as exc:
+            if also_ok is not None and exc.returncode == also_ok:
+                return also_ok
+            code = "timed out" if exc.returncode == -1 else f"exit code {exc.returncode}"
+            raise StepFailed(f"the {phase} gate ({what}) failed ({code}):\n{exc.output}") from None
+        return 0
+
+    def python(self, *, docs: bool = False) -> Path:
+        """The fallback environment's interpreter (built from the package check's wheel, or a new build)."""
+        if self._python is not None and not docs:
+            return self._python
+        from packaging.utils import parse_wheel_filename
+
+        from releasekit import package, venvs
+        from releasekit.release import testenv
+
+        wheel = self.ctx.head_wheel
+        if wheel is None or not wheel.is_file():
+            self.ctx.note("building HEAD's wheel for the test environment")
+            try:
+                _, wheel = package.build_head(self.ctx.root, self.ctx.workdir, self.ctx.secrets)
+            except CommandError as exc:
+                raise StepFailed(f"python -m build of HEAD failed:\n{exc.output}") from None
+            if wheel is None:
+                raise StepFailed("python -m build of HEAD made no wheel")
+            self.ctx.head_wheel = wheel
+        project = str(parse_wheel_filename(wheel.name)[0])
+        venv = self.tmp / ("docs-env" if docs else "test-env")
+        self.ctx.note(f"creating the {'docs' if docs else 'test'} environment ({wheel.name} and its test requirements)")
+        try:
+            python = testenv.build_env(venv, self.ctx.root, project, wheel, docs=docs, secrets=self.ctx.secrets)
+        except CommandError as exc:
+            raise StepFailed(f"installing the test requirements failed:\n{exc.output}") from None
+        self._modules = venvs.import_names(wheel)
+        if not docs:
+            self._python = python
+        return python
+
+    def gate(self, gate: Gate) -> str:
+        """Run ``gate``; return its outcome."""
+        what = gate.describe()
+        if gate.runner == "nox":
+            return self._nox(gate)
+        if gate.runner == "tox":
+            return self._tox(gate)
+        if gate.runner == "command":
+            self._run(list(gate.args), gate.phase, what)
+            return f"passed ({what})"
+        if gate.runner == "sphinx":
+            python = self.python(docs=True)
+            html = os.fspath(self.tmp / "html")
+            self._run([os.fspath(python), "-m", "sphinx", *gate.args, html], gate.phase, what, own=True)
+            return f"passed ({what})"
+        if gate.runner == "scripts":
+            python = self.python()
+            for script in gate.args:
+                self._run([os.fspath(python), script], gate.phase, f"python {script}", own=True)
+            return f"passed ({what})"
+        return self._pytest(gate)
+
+    def _nox(self, gate: Gate) -> str:
+        what = gate.describe()
+        report = self.tmp / f"nox-{gate.phase}.json"
+        reuse = ["--reuse-existing-virtualenvs"] if self.ctx.reuse_venvs or environment.flag(REUSE_ENV) else []
+        cmd = python_module("nox", "--script-mode", "none", "-s", gate.args[0], *reuse, "--report", report)
+        self._run(cmd, gate.phase, what)
+        try:
+            results = {s.get("result") for s in json.loads(report.read_text(encoding="utf-8")).get("sessions", [])}
+        except (OSError, ValueError, AttributeError):
+            results = set()
+        if results == {"skipped"}:
+            return self._ran_nothing(gate, "the session skipped itself")
+        return f"passed ({what})"
+
+    def _tox(self, gate: Gate) -> str:
+        what = gate.describe()
+        report = self.tmp / f"tox-{gate.phase}.json"
+        overrides = [arg for name in _TOX_PASS for arg in ("-x", f"testenv.pass_env+={name}")]
+        cmd = python_module("tox", "run", "-e", ",".join(gate.args), *overrides, "--result-json", report)
+        self._run(cmd, gate.phase, what)
+        try:
+            envs = json.loads(report.read_text(encoding="utf-8")).get("testenvs", {})
+            skipped = [name for name in gate.args if envs.get(name, {}).get("result", {}).get("skipped") is True]
+        except (OSError, ValueError, AttributeError):
+            skipped = []
+        if skipped and len(skipped) == len(gate.args):
+            return self._ran_nothing(gate, f"tox skipped {', '.join(skipped)} (a missing interpreter?)")
+        if skipped:
+            return f"passed ({what}; tox skipped {', '.join(skipped)})"
+        return f"passed ({what})"
+
+    def _ran_nothing(self, gate: Gate, why: str) -> str:
+        # An empty tests phase is never a pass; another phase is shown as skipped, with the reason.
+        if gate.phase == "tests":
+            raise StepFailed(f"the tests gate ({gate.describe()}) ran nothing: {why}")
+        return f"skipped: {why} ({gate.describe()})"
+
+    def _pytest(self, gate: Gate) -> str:
+        from releasekit.release import testenv
+
+        python = self.python()
+        pytest = python.parent / "pytest"
+        args = list(gate.args)
+        what = gate.describe()
+        if gate.phase != "coverage":
+            # pytest's exit code 5: nothing selected. A marker no test carries yet is not a failure;
+            # a tests phase that collects nothing is one.
+            also_ok = 5 if gate.phase != "tests" else None
+            if self._run([os.fspath(pytest), *args], gate.phase, what, also_ok=also_ok, own=True) == 5:
+                return f"no test selected ({what}: exit code 5)"
+            return f"passed ({what})"
+        threshold = self.ctx.config.coverage_fail_under
+        report = self.tmp / "coverage.json"
+        args += testenv.coverage_args(self.ctx.root, self._modules, report, threshold)
+        self._run([os.fspath(pytest), *args], gate.phase, what, own=True)
+        figure = testenv.coverage_figure(report)
+        shown = "?" if figure is None else f"{figure:.1f} %"
+        if threshold is None:
+            return f"{shown}, no threshold configured: reported, not enforced ({what})"
+        return f"passed: {shown}, threshold {threshold:g} % ({what})"
+
+
+def _dirt(root: Path) -> set[str]:
+    return set(git.changed_paths(root))
+
+
+def run_tests(ctx: Context) -> str:
+    """Run each phase's gate in checklist order; note, journal and return every phase's outcome."""
+    gates = resolve(ctx.root, ctx.config.gates)
+    skip, emergency = set(ctx.journal.skip), ctx.journal.emergency
+    tests_gate = next(g for g in gates if g.phase == "tests")
+    if tests_gate.runner == "none" and "tests" not in skip:
+        raise StepFailed(no_tests_finding(ctx, tests_gate).text())
+    runner = _Runner(ctx)
+    before = _dirt(ctx.root)
+    outcomes: dict[str, str] = {}
+    for gate in gates:
+        phase = gate.phase
+        if phase in skip:
+            outcome = "skipped (--skip: it ran elsewhere)"
+        elif emergency and phase in EXPEDITED_SKIPS:
+            outcome = "skipped (an emergency release is expedited)"
+        elif gate.runner == "off":
+            outcome = "off ([tool.releasekit.gates])"
+        elif gate.runner == "none":
+            outcome = f"not configured: {gate.reason}"
+        else:
+            ctx.note(f"{phase}: running {gate.describe()}")
+            outcome = runner.gate(gate)
+        outcomes[phase] = outcome
+        ctx.note(f"{phase}: {outcome}")
+    left = sorted(_dirt(ctx.root) - before)
+    if left:
+        shown = ", ".join(left[:5]) + (", ..." if len(left) > 5 else "")
+        ctx.note(f"warning: the gates left files in the work tree ({shown}); add them to .gitignore")
+    ctx.plan.gates.update(outcomes)
+    if not ctx.dry_run:
+        ctx.journal.gates = {**ctx.journal.gates, **ctx.plan.gates}
+    ran = [p for p, o in outcomes.items() if o.startswith("passed") or "%" in o]
+    others = [p for p in PHASES if p not in ran]
+    return f"ran {', '.join(ran) or 'nothing'}" + (f"; not run: {', '.join(others)}" if others else "")
+
+
+TESTS = Step("tests", "Tests (the project's nox, tox or pytest gates)", reversible=True, in_dry_run=True, run=run_tests)
