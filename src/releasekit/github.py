@@ -8,7 +8,6 @@ endpoints. The token comes from GITHUB_TOKEN or GH_TOKEN and is never printed.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from typing import Any, NamedTuple
@@ -160,6 +159,7 @@ class GitHub:
         self.timeout = timeout
 
     def _request(self, method: str, path: str, payload: dict[str, Any] | None = None) -> tuple[int, Any]:
+        import json  # like urllib.request, only when GitHub is asked: the link hook reads owner_repo alone
         import urllib.error  # urllib.request brings http.client and email: only when GitHub is asked
         import urllib.request
 
