@@ -386,3 +386,26 @@ def test_line_anchors_into_markdown_shown_plain(tmp_path: Path, capsys: pytest.C
     code, findings = run_links(repo, capsys)
     assert code == 1
     assert places(findings) == {("a.md", *at(page, "[b]")), ("a.md", *at(page, "[c]")), ("a.md", *at(page, "[d]"))}
+
+
+@pytest.mark.parametrize(
+    ("remote", "own"),
+    [
+        ("https://GitHub.com/Owner/Repo.git", True),  # the host in any case
+        ("ssh://git@github.com/owner/repo", True),
+        ("https://token@github.com/Owner/Repo/", True),
+        ("https://notgithub.com/Owner/Repo.git", False),  # another host whose name ends so
+        ("https://github.com.example.org/Owner/Repo.git", False),
+    ],
+)
+def test_own_repository_from_the_origin_remote(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], remote: str, own: bool
+) -> None:
+    page = "[gone](https://github.com/owner/repo/blob/main/gone.md)\n"
+    repo = make_repo(tmp_path / "repo", {"README.md": page})
+    git(repo, "remote", "add", "origin", remote)
+    code, findings = run_links(repo, capsys)
+    # Resolved offline in its own repository, or left to --external as somebody else's page.
+    assert (code, findings) == (
+        (1, [("README.md", 1, 1, f"{page[7:-2]!r}: gone.md does not exist")]) if own else (0, [])
+    )

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from releasekit.checks.links.external import PAGE_LIMIT, check_urls
+from releasekit.checks.links.external import check_urls
+from releasekit.checks.links.fetch import PAGE_LIMIT
 from releasekit.checks.links.settings import Settings
 from tests.helpers.cli import releasekit
 from tests.helpers.gitrepo import make_repo

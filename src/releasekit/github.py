@@ -8,7 +8,6 @@ endpoints. The token comes from GITHUB_TOKEN or GH_TOKEN and is never printed.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from typing import Any, NamedTuple
@@ -17,7 +16,11 @@ from urllib.parse import quote
 from releasekit.errors import ReleasekitError, StepFailed, redact
 
 MAX_ANSWER = 16 * 1024 * 1024  # bytes; GitHub's largest answer releasekit asks for is far smaller
-_REMOTE = re.compile(r"github\.com[:/](?P<owner>[\w.-]+)/(?P<repo>[\w.-]+?)(?:\.git)?/?$")
+# https://github.com/OWNER/REPO(.git), git@github.com:OWNER/REPO(.git), ssh://git@github.com/...:
+# the host itself, in any case; owner and repository names in the characters GitHub allows.
+_REMOTE = re.compile(
+    r"(?:^|[/@])github\.com[:/](?P<owner>[\w.-]+)/(?P<repo>[\w.-]+?)(?:\.git)?/?$", re.ASCII | re.IGNORECASE
+)
 
 
 class Release(NamedTuple):
@@ -68,12 +71,16 @@ def _patches(body: Any, package: str, version: str) -> bool:
     return False
 
 
+def owner_repo(url: str | None) -> tuple[str, str] | None:
+    """``(OWNER, REPO)`` of a github.com remote URL (https or ssh), else None."""
+    match = _REMOTE.search(url.strip()) if url else None
+    return (match["owner"], match["repo"]) if match else None
+
+
 def repository_from_remote(url: str | None) -> str | None:
     """``OWNER/REPO`` from a github.com remote URL (https or ssh), else None."""
-    if not url:
-        return None
-    match = _REMOTE.search(url.strip())
-    return f"{match['owner']}/{match['repo']}" if match else None
+    found = owner_repo(url)
+    return "/".join(found) if found else None
 
 
 def token_from_env() -> str | None:
@@ -152,6 +159,7 @@ class GitHub:
         self.timeout = timeout
 
     def _request(self, method: str, path: str, payload: dict[str, Any] | None = None) -> tuple[int, Any]:
+        import json  # like urllib.request, only when GitHub is asked: the link hook reads owner_repo alone
         import urllib.error  # urllib.request brings http.client and email: only when GitHub is asked
         import urllib.request
 

@@ -175,7 +175,7 @@ class Checker:
         if self._own_repo is False:
             from releasekit import git
 
-            self._own_repo = local.github_slug(git.remote_url("origin", self.settings.root))
+            self._own_repo = local.github_repo(git.remote_url("origin", self.settings.root))
         return self._own_repo  # type: ignore[return-value]
 
     def document(self, rel: str) -> Document:

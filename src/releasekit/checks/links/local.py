@@ -18,7 +18,6 @@ from urllib.parse import unquote, urlsplit
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 # /OWNER/REPO (its README), or /OWNER/REPO/blob|tree|raw/REF/path
 _GITHUB_PATH = re.compile(r"^/([^/]+)/([^/]+?)(?:/?|/(?:blob|tree|raw)/[^/]+(?:/(.*))?)$")
-_GITHUB_REMOTE = re.compile(r"github\.com[:/]([^/]+)/([^/]+?)(?:\.git)?/?$", re.IGNORECASE)
 # Longer link destinations are a finding, not a request: servers refuse URLs far shorter,
 # and no file system has a path this long.
 MAX_URL = 8192
@@ -43,12 +42,12 @@ class Target(NamedTuple):
 SKIP = Target("skip")
 
 
-def github_slug(remote_url: str | None) -> str | None:
-    """``owner/repo`` (lowercase) of a GitHub remote URL, or None for other hosts."""
-    if not remote_url:
-        return None
-    match = _GITHUB_REMOTE.search(remote_url.strip())
-    return f"{match.group(1)}/{match.group(2)}".lower() if match else None
+def github_repo(remote_url: str | None) -> str | None:
+    """``owner/repo`` (lowercase, as ``classify`` compares it) of a GitHub remote URL, or None."""
+    from releasekit.github import owner_repo  # only once a link names github.com: not on the hook's start-up
+
+    found = owner_repo(remote_url)
+    return "/".join(found).lower() if found else None
 
 
 def classify(url: str, source_dir: str, docs_root: str, own_repo: str | None) -> Target:

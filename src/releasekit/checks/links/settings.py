@@ -11,6 +11,10 @@ from pathlib import Path
 from releasekit.checks.links.slugs import PROFILES, PYMDOWNX_CASES, Profile, profile
 from releasekit.errors import ReleasekitError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from releasekit.config import Config
+
 
 @dataclass(frozen=True)
 class Site:
@@ -82,6 +86,70 @@ class Settings:
             if rel.startswith(source + "/"):
                 return source
         return "."
+
+
+def from_config(cfg: Config | None, start: Path, *, external: bool = False) -> Settings:
+    """The settings for checking the work tree that holds ``start``, from ``[tool.releasekit.links]``
+    of ``cfg`` (the defaults without a project), validated: a bad value is one ReleasekitError
+    naming the file and the key.
+
+    The command and the release's preflight both build their settings here.
+    """
+    from releasekit.config import LinksConfig
+
+    links = cfg.links if cfg else LinksConfig()
+    where = f"{cfg.pyproject.name}: [tool.releasekit.links]" if cfg else "[tool.releasekit.links]"
+    root = (_work_tree(start) or (cfg.root if cfg else start)).resolve()
+    slug, case = parse_slug(links.slug, f"{where} slug") if links.slug else (None, "none")
+    for pattern in links.exclude_urls:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ReleasekitError(f"{where} exclude_urls: bad regular expression {pattern!r}: {exc}") from None
+        except (RecursionError, OverflowError):  # groups nested hundreds deep: re's parser recurses per level
+            raise ReleasekitError(
+                f"{where} exclude_urls: regular expression {pattern[:60]!r}... nested too deeply"
+            ) from None
+    for code in links.accept_status:
+        if not 100 <= code <= 599:
+            raise ReleasekitError(f"{where} accept_status: {code!r} is not an HTTP status code")
+    docs_root = None
+    if links.docs_root is not None:
+        docs_root = Path(links.docs_root.strip("/") or ".").as_posix()
+        if not (root / docs_root).is_dir():
+            raise ReleasekitError(f"{where} docs_root: {links.docs_root!r} is not a directory under {root}")
+    # An mkdocs.yml anywhere in the tree (docs/en/mkdocs.yml) governs the files of its docs_dir.
+    configs, found_sphinx = find_doc_configs(root)
+    return Settings(
+        root=root,
+        slug=slug,
+        slug_case=case,
+        docs_root=docs_root,
+        sites=tuple(site for path in configs if (site := mkdocs_site(root, path)) is not None),
+        sphinx_dirs=sphinx_dirs(root, found_sphinx),
+        exclude=links.exclude,
+        exclude_urls=links.exclude_urls,
+        external=external,
+        accept_status=links.accept_status,
+        cache_ttl=links.cache_ttl,
+        private_addresses=links.private_addresses,
+        timeout=links.timeout,
+        deadline=links.deadline,
+        report_redirects=links.report_redirects,
+        concurrency=max(1, links.concurrency),
+        per_host=max(1, links.per_host),
+        cache_dir=root / ".cache" / "releasekit",
+        jobs=links.jobs if links.jobs > 0 else None,
+    )
+
+
+def _work_tree(start: Path) -> Path | None:
+    # The nearest directory holding .git (a directory, or a file in worktrees and
+    # submodules), found without starting git: the hook's start-up stays small.
+    for candidate in (start, *start.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
 
 
 SPHINX_SOURCES = ("docs", "doc", "docs/source", "doc/source")

@@ -7,8 +7,8 @@ import os
 from releasekit import git, indexes
 from releasekit.config import Config
 from releasekit.errors import ReleasekitError, StepFailed
+from releasekit.findings import Finding
 from releasekit.hotfix import is_hotfix_branch
-from releasekit.process import python_module, run
 from releasekit.release.context import Context, Step
 from releasekit.versions import bump_for, bump_kind, check_versions, required_bump
 
@@ -99,13 +99,14 @@ def symlink_problems(config: Config) -> list[str]:
     ]
 
 
-def link_problems(config: Config) -> list[str]:
-    """Problems of ``releasekit check links``, run as the hook runs it."""
-    proc = run(python_module("releasekit", "check", "links"), cwd=config.root, check=False)
-    if proc.returncode == 0:
-        return []
-    lines = [line for line in (proc.stdout + proc.stderr).splitlines() if line.strip()]
-    return lines or [f"link check failed with exit code {proc.returncode}"]
+def link_problems(config: Config) -> list[Finding]:
+    """What ``releasekit check links`` finds in the project's documentation (its links inside
+    the repository; external URLs are the ``--external`` check's business), paths relative to
+    the project. A bad ``[tool.releasekit.links]`` raises ReleasekitError, as in the command."""
+    from releasekit.checks.links.check import check
+    from releasekit.checks.links.settings import from_config
+
+    return check(from_config(config, config.root), cwd=config.root).findings
 
 
 def git_problems(config: Config, tag: str, branch: str) -> list[str]:
@@ -214,7 +215,16 @@ def run_preflight(ctx: Context) -> str:
     problems += fragment_problems(config, journal.previous_version, journal.version)
     problems += tool_config_problems(config)
     problems += symlink_problems(config)
-    problems += link_problems(config)
+    try:
+        links = link_problems(config)
+    except ReleasekitError as exc:  # a bad [tool.releasekit.links], a symlinked mkdocs.yml: one problem more
+        links = []
+        problems.append(str(exc))
+    for finding in links:
+        if finding.level == "warning":
+            ctx.note(finding.text())
+        elif finding.text() not in problems:  # a symlinked changelog: the fragment check named it already
+            problems.append(finding.text())
     if config.publish == "ci":
         problems += ci_problems(config)
     else:  # with publish = "ci" the indexes are the workflow's business, not this machine's
