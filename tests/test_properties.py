@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from releasekit import config, environment
+from releasekit import config, configschema, environment
 from releasekit.changelog.fragments import FragmentsConfig, FragmentType, is_ignored, parse_name
 from releasekit.checks.links import local
 from releasekit.checks.links.html import parse_html
@@ -275,12 +275,12 @@ def _value(read: Reader, spec: Any) -> Any:
     """A value for one key, right or wrong, shaped so that a wrong one can hide in an element."""
     if read.byte() % 4 == 0:
         return read.scalar()
-    if isinstance(spec, config.Spec) and isinstance(spec.items, dict):
+    if isinstance(spec, configschema.Spec) and isinstance(spec.items, dict):
         keys = sorted(spec.items)
         return [{read.pick(keys): read.scalar() for _ in range(read.byte() % 4)} for _ in range(read.byte() % 3)]
-    if isinstance(spec, config.Spec) and spec.items is not None:
+    if isinstance(spec, configschema.Spec) and spec.items is not None:
         return [read.scalar() for _ in range(read.byte() % 4)]
-    if isinstance(spec, config.Spec) and isinstance(spec.values, dict):
+    if isinstance(spec, configschema.Spec) and isinstance(spec.values, dict):
         keys = sorted(spec.values)
         return {read.text(8): {read.pick(keys): read.scalar()} for _ in range(read.byte() % 3)}
     if isinstance(spec, dict):
