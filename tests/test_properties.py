@@ -31,9 +31,10 @@ from releasekit.checks.links.model import TooDeep
 from releasekit.checks.links.rst import parse_rst
 from releasekit.checks.links.settings import parse_slug
 from releasekit.checks.links.slugs import PROFILES, PYMDOWNX_CASES, heading_ids, profile
+from releasekit.checks.version_sync import check_file
 from releasekit.errors import ReleasekitError, redact, strip_credentials
 from releasekit.semver import check_release_version
-from releasekit.versions import check_file, next_version, parse_version, version_from_tag
+from releasekit.versions import next_version, parse_version, version_from_tag
 
 T = TypeVar("T")
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from releasekit.errors import ReleasekitError
+from releasekit.support import support_table
 from releasekit.versions import (
     bump_kind,
     next_version,
     parse_version,
     required_bump,
-    support_table,
     tag_for,
     version_from_tag,
 )
