@@ -481,3 +481,36 @@ def test_a_search_that_reaches_into_python_objects_is_a_finding(tmp_path: Path, 
 def test_notes_of_an_empty_version_is_refused_not_the_draft(tmp_path: Path) -> None:
     repo = seed_repo(tmp_path / "seed")
     one_line(releasekit("notes", "", cwd=repo), "'': not a version; give one such as 1.2.3, or none for the draft")
+
+
+def test_the_parsed_pyproject_of_a_root_is_read_once_with_config_loads_errors(tmp_path: Path) -> None:
+    import os
+
+    from releasekit import config
+    from releasekit.errors import ReleasekitError
+    from releasekit.safefiles import LIMITS
+
+    missing, fifo, link, large, good = (tmp_path / name for name in ("missing", "fifo", "link", "large", "good"))
+    for root in (missing, fifo, link, large, good):
+        root.mkdir()
+    os.mkfifo(fifo / "pyproject.toml")
+    (tmp_path / "elsewhere.toml").write_text('[project]\nname = "secret"\n')
+    (link / "pyproject.toml").symlink_to(tmp_path / "elsewhere.toml")
+    (large / "pyproject.toml").write_text("#" * (LIMITS["config"] + 1))
+    (good / "pyproject.toml").write_text('[project]\nname = "good"\n')
+
+    assert config.read_pyproject(good) == {"project": {"name": "good"}}
+    assert config.read_pyproject(missing, required=False) == {}  # a project without one reads as empty
+    with pytest.raises(ReleasekitError) as missing_error:
+        config.read_pyproject(missing)
+    assert str(missing_error.value) == f"{missing / 'pyproject.toml'}: file not found"
+    refused = {
+        fifo: "is a FIFO (named pipe), not a regular file; it is not read",
+        link: "is a symlink leading outside the repository; it is not read",
+        large: "is larger than 4 MiB, the limit for a config; it is not read",
+    }
+    for root, reason in refused.items():
+        for required in (True, False):  # being optional does not make a FIFO or a symlink out readable
+            with pytest.raises(ReleasekitError) as error:
+                config.read_pyproject(root, required=required)
+            assert str(error.value) == f"{root / 'pyproject.toml'}: {reason}"

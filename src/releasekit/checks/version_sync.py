@@ -244,7 +244,9 @@ def _unlisted_project_version(config: Config) -> list[Finding]:
         return []
     if any(not entry.is_glob and entry.path == "pyproject.toml" for entry in version.files):
         return []
-    text = config.pyproject.read_text(encoding="utf-8")
+    from releasekit.bumpconfig import read_text  # bounded, a regular file: it was parsed, it may have changed
+
+    text = read_text(config.pyproject)
     places = _probe_known("pyproject.toml", text, version.current)
     line, col = _position(text, places[0][0]) if places else (1, 1)
     name = version.source.name
