@@ -2,7 +2,9 @@
 
 releasekit reads the facts other tools already keep from their own sections
 (``[tool.bumpversion]``, ``[tool.towncrier]``, ``[tool.coverage.report]``) and only
-what is new from ``[tool.releasekit]``.
+what is new from ``[tool.releasekit]``. Every value is checked against a schema
+(``releasekit.configschema``) once; bump-my-version's section is read by
+``releasekit.bumpconfig``, towncrier's by ``releasekit.changelog.fragments_config``.
 """
 
 from __future__ import annotations

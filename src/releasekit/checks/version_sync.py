@@ -244,9 +244,8 @@ def _unlisted_project_version(config: Config) -> list[Finding]:
         return []
     if any(not entry.is_glob and entry.path == "pyproject.toml" for entry in version.files):
         return []
-    from releasekit.bumpconfig import read_text  # bounded, a regular file: it was parsed, it may have changed
-
-    text = read_text(config.pyproject)
+    # Bounded as config.load read it: the file was parsed a moment ago, and may have changed since.
+    text = read_bytes(config.root, config.pyproject.name, "config").decode("utf-8", errors="replace")
     places = _probe_known("pyproject.toml", text, version.current)
     line, col = _position(text, places[0][0]) if places else (1, 1)
     name = version.source.name
