@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from releasekit import config, configschema, environment
+from releasekit import bumpconfig, config, configschema, environment
 from releasekit.changelog.fragments import FragmentsConfig, FragmentType, is_ignored, parse_name
 from releasekit.checks.links import local
 from releasekit.checks.links.html import parse_html
@@ -133,7 +133,7 @@ def test_version_strings_are_accepted_or_refused_in_one_line(data: bytes) -> Non
         assert parse_version(next_version(version, spec)) > parsed
     except ReleasekitError as exc:
         _one_line(exc)
-    entry = config.VersionFile("setup.py", search=file_text if "{" in file_text else None)
+    entry = bumpconfig.VersionFile("setup.py", search=file_text if "{" in file_text else None)
     for finding in check_file("setup.py", file_text, entry, version):
         assert finding.line >= 1 and finding.col >= 1
 

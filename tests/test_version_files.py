@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from releasekit import config
+from releasekit.bumpconfig import VersionFile
 from releasekit.checks.version_sync import check_file, check_versions
-from releasekit.config import VersionFile
 from releasekit.errors import ReleasekitError
 
 

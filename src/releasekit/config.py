@@ -16,9 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from releasekit import environment
-from releasekit.bumpconfig import BUMPVERSION_SCHEMA
-from releasekit.bumpconfig import VersionConfig as VersionConfig
-from releasekit.bumpconfig import VersionFile as VersionFile
+from releasekit.bumpconfig import BUMPVERSION_SCHEMA, VersionConfig
 from releasekit.changelog.fragments import FragmentsConfig
 from releasekit.changelog.fragments_config import TOWNCRIER_SCHEMA, fragment_roles, fragments_config
 from releasekit.configschema import (

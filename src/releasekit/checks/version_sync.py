@@ -14,8 +14,8 @@ TYPE_CHECKING = False  # no typing on the version-sync hook's path
 if TYPE_CHECKING:
     from packaging.version import Version
 
-    from releasekit.bumpconfig import Conflict
-    from releasekit.config import Config, VersionFile
+    from releasekit.bumpconfig import Conflict, VersionFile
+    from releasekit.config import Config
 
 # Something that looks like a version, valid or not, so a wrong one can be reported.
 _VERSIONISH = r"\d+(?:\.\d+)*(?:[-_.]?(?:a|b|rc|alpha|beta|dev|post)\.?\d*)*(?:\+[\w.]+)?"
