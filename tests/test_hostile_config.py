@@ -514,3 +514,34 @@ def test_the_parsed_pyproject_of_a_root_is_read_once_with_config_loads_errors(tm
             with pytest.raises(ReleasekitError) as error:
                 config.read_pyproject(root, required=required)
             assert str(error.value) == f"{root / 'pyproject.toml'}: {reason}"
+
+
+@pytest.mark.parametrize("legacy", [False, True], ids=["pyproject", "bumpversion-cfg"])
+@pytest.mark.parametrize(
+    ("pattern", "stdout"),
+    [
+        ("/etc/host*", "/etc/host*:1:1: outside the repository; it is not read\n"),
+        ("../*.py", "../*.py:1:1: outside the repository; it is not read\n"),
+        ("src/../../*.py", "src/../../*.py:1:1: outside the repository; it is not read\n"),
+        ("./setup.py", "setup.py:1:26: expected 1.2.3, found 1.2.0\n"),
+        ("se**.py", "setup.py:1:26: expected 1.2.3, found 1.2.0\n"),  # as Python's glob reads it: se*.py
+        (".", ""),  # the repository itself: a directory, no file
+        ("./", ""),
+    ],
+)
+def test_a_glob_pathlib_cannot_take_or_leaving_the_repository_is_a_finding(
+    tmp_path: Path, pattern: str, stdout: str, legacy: bool
+) -> None:
+    (tmp_path / "outside.py").write_text('__version__ = "9.9.9"\n')  # what a glob walking out would find
+    files = {"setup.py": 'setup(name="p", version="1.2.0")\n'}
+    if legacy:
+        files["pyproject.toml"] = '[build-system]\nrequires = ["setuptools"]\n'
+        files[".bumpversion.cfg"] = f"[bumpversion]\ncurrent_version = 1.2.3\n\n[bumpversion:glob:{pattern}]\n"
+    else:
+        files["pyproject.toml"] = (
+            f'[tool.bumpversion]\ncurrent_version = "1.2.3"\n[[tool.bumpversion.files]]\nglob = "{pattern}"\n'
+        )
+    result = releasekit("check", "versions", cwd=make_repo(tmp_path / "p", files), env={"RELEASEKIT_NO_CACHE": "1"})
+    assert "Traceback" not in result.output
+    assert result.returncode == (1 if stdout else 0), result.output
+    assert result.stdout == stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import Path
 
@@ -148,10 +149,23 @@ def check_file(path: str, text: str, entry: VersionFile, current: str) -> list[F
 
 
 def _expand(root: Path, entry: VersionFile) -> list[str]:
-    if entry.is_glob:
-        # Not is_file(): a symlink or FIFO that matches is reported, not silently left out.
-        return sorted(p.relative_to(root).as_posix() for p in root.glob(entry.path) if not p.is_dir())
-    return [entry.path]
+    """The files ``entry`` names, relative to ``root``.
+
+    A glob is normalised first (``./``, ``a/..``), so pathlib never meets a pattern it
+    cannot take, and ``**`` inside a name is ``*``, as Python's glob (bump-my-version's)
+    reads it. One reaching out of the repository is returned as it is, for the read
+    to refuse by name; none is walked.
+    """
+    if not entry.is_glob:
+        return [entry.path]
+    pattern = posixpath.normpath(entry.path)
+    if pattern.startswith("/") or pattern == ".." or pattern.startswith("../"):
+        return [entry.path]
+    if pattern == ".":
+        return []  # the repository itself, a directory: no file
+    pattern = "/".join(part if part == "**" else re.sub(r"\*{2,}", "*", part) for part in pattern.split("/"))
+    # Not is_file(): a symlink or FIFO that matches is reported, not silently left out.
+    return sorted(p.relative_to(root).as_posix() for p in root.glob(pattern) if not p.is_dir())
 
 
 def check_versions(config: Config, *, with_tags: bool = True) -> list[Finding]:
