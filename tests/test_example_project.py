@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from releasekit import config
-from releasekit.versions import check_versions
+from releasekit.checks.version_sync import check_versions
 from tests.helpers.gitrepo import commit_all, make_repo
 from tests.helpers.noxrun import run_nox
 

@@ -481,3 +481,67 @@ def test_a_search_that_reaches_into_python_objects_is_a_finding(tmp_path: Path, 
 def test_notes_of_an_empty_version_is_refused_not_the_draft(tmp_path: Path) -> None:
     repo = seed_repo(tmp_path / "seed")
     one_line(releasekit("notes", "", cwd=repo), "'': not a version; give one such as 1.2.3, or none for the draft")
+
+
+def test_the_parsed_pyproject_of_a_root_is_read_once_with_config_loads_errors(tmp_path: Path) -> None:
+    import os
+
+    from releasekit import config
+    from releasekit.errors import ReleasekitError
+    from releasekit.safefiles import LIMITS
+
+    missing, fifo, link, large, good = (tmp_path / name for name in ("missing", "fifo", "link", "large", "good"))
+    for root in (missing, fifo, link, large, good):
+        root.mkdir()
+    os.mkfifo(fifo / "pyproject.toml")
+    (tmp_path / "elsewhere.toml").write_text('[project]\nname = "secret"\n')
+    (link / "pyproject.toml").symlink_to(tmp_path / "elsewhere.toml")
+    (large / "pyproject.toml").write_text("#" * (LIMITS["config"] + 1))
+    (good / "pyproject.toml").write_text('[project]\nname = "good"\n')
+
+    assert config.read_pyproject(good) == {"project": {"name": "good"}}
+    assert config.read_pyproject(missing, required=False) == {}  # a project without one reads as empty
+    with pytest.raises(ReleasekitError) as missing_error:
+        config.read_pyproject(missing)
+    assert str(missing_error.value) == f"{missing / 'pyproject.toml'}: file not found"
+    refused = {
+        fifo: "is a FIFO (named pipe), not a regular file; it is not read",
+        link: "is a symlink leading outside the repository; it is not read",
+        large: "is larger than 4 MiB, the limit for a config; it is not read",
+    }
+    for root, reason in refused.items():
+        for required in (True, False):  # being optional does not make a FIFO or a symlink out readable
+            with pytest.raises(ReleasekitError) as error:
+                config.read_pyproject(root, required=required)
+            assert str(error.value) == f"{root / 'pyproject.toml'}: {reason}"
+
+
+@pytest.mark.parametrize("legacy", [False, True], ids=["pyproject", "bumpversion-cfg"])
+@pytest.mark.parametrize(
+    ("pattern", "stdout"),
+    [
+        ("/etc/host*", "/etc/host*:1:1: outside the repository; it is not read\n"),
+        ("../*.py", "../*.py:1:1: outside the repository; it is not read\n"),
+        ("src/../../*.py", "src/../../*.py:1:1: outside the repository; it is not read\n"),
+        ("./setup.py", "setup.py:1:26: expected 1.2.3, found 1.2.0\n"),
+        ("se**.py", "setup.py:1:26: expected 1.2.3, found 1.2.0\n"),  # as Python's glob reads it: se*.py
+        (".", ""),  # the repository itself: a directory, no file
+        ("./", ""),
+    ],
+)
+def test_a_glob_pathlib_cannot_take_or_leaving_the_repository_is_a_finding(
+    tmp_path: Path, pattern: str, stdout: str, legacy: bool
+) -> None:
+    (tmp_path / "outside.py").write_text('__version__ = "9.9.9"\n')  # what a glob walking out would find
+    files = {"setup.py": 'setup(name="p", version="1.2.0")\n'}
+    if legacy:
+        files["pyproject.toml"] = '[build-system]\nrequires = ["setuptools"]\n'
+        files[".bumpversion.cfg"] = f"[bumpversion]\ncurrent_version = 1.2.3\n\n[bumpversion:glob:{pattern}]\n"
+    else:
+        files["pyproject.toml"] = (
+            f'[tool.bumpversion]\ncurrent_version = "1.2.3"\n[[tool.bumpversion.files]]\nglob = "{pattern}"\n'
+        )
+    result = releasekit("check", "versions", cwd=make_repo(tmp_path / "p", files), env={"RELEASEKIT_NO_CACHE": "1"})
+    assert "Traceback" not in result.output
+    assert result.returncode == (1 if stdout else 0), result.output
+    assert result.stdout == stdout

@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from releasekit import config, environment
+from releasekit import bumpconfig, config, configschema, environment
 from releasekit.changelog.fragments import FragmentsConfig, FragmentType, is_ignored, parse_name
 from releasekit.checks.links import local
 from releasekit.checks.links.html import parse_html
@@ -31,9 +31,10 @@ from releasekit.checks.links.model import TooDeep
 from releasekit.checks.links.rst import parse_rst
 from releasekit.checks.links.settings import parse_slug
 from releasekit.checks.links.slugs import PROFILES, PYMDOWNX_CASES, heading_ids, profile
+from releasekit.checks.version_sync import check_file
 from releasekit.errors import ReleasekitError, redact, strip_credentials
 from releasekit.semver import check_release_version
-from releasekit.versions import check_file, next_version, parse_version, version_from_tag
+from releasekit.versions import next_version, parse_version, version_from_tag
 
 T = TypeVar("T")
 
@@ -132,7 +133,7 @@ def test_version_strings_are_accepted_or_refused_in_one_line(data: bytes) -> Non
         assert parse_version(next_version(version, spec)) > parsed
     except ReleasekitError as exc:
         _one_line(exc)
-    entry = config.VersionFile("setup.py", search=file_text if "{" in file_text else None)
+    entry = bumpconfig.VersionFile("setup.py", search=file_text if "{" in file_text else None)
     for finding in check_file("setup.py", file_text, entry, version):
         assert finding.line >= 1 and finding.col >= 1
 
@@ -275,12 +276,12 @@ def _value(read: Reader, spec: Any) -> Any:
     """A value for one key, right or wrong, shaped so that a wrong one can hide in an element."""
     if read.byte() % 4 == 0:
         return read.scalar()
-    if isinstance(spec, config.Spec) and isinstance(spec.items, dict):
+    if isinstance(spec, configschema.Spec) and isinstance(spec.items, dict):
         keys = sorted(spec.items)
         return [{read.pick(keys): read.scalar() for _ in range(read.byte() % 4)} for _ in range(read.byte() % 3)]
-    if isinstance(spec, config.Spec) and spec.items is not None:
+    if isinstance(spec, configschema.Spec) and spec.items is not None:
         return [read.scalar() for _ in range(read.byte() % 4)]
-    if isinstance(spec, config.Spec) and isinstance(spec.values, dict):
+    if isinstance(spec, configschema.Spec) and isinstance(spec.values, dict):
         keys = sorted(spec.values)
         return {read.text(8): {read.pick(keys): read.scalar()} for _ in range(read.byte() % 3)}
     if isinstance(spec, dict):

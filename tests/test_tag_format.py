@@ -11,8 +11,8 @@ from releasekit.errors import ReleasekitError
 from releasekit.release import journal
 from releasekit.release.runner import abort, begin, run
 from releasekit.release.steps.prepare import COMMIT, TAG
+from releasekit.support import support_table
 from releasekit.tags import TagFormat, check_template, detect, from_version_or_tag, project_format
-from releasekit.versions import support_table
 from tests.helpers.cli import releasekit
 from tests.helpers.gitrepo import git
 from tests.helpers.projects import seed_repo

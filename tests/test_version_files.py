@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from releasekit import config
-from releasekit.config import VersionFile
+from releasekit.bumpconfig import VersionFile
+from releasekit.checks.version_sync import check_file, check_versions
 from releasekit.errors import ReleasekitError
-from releasekit.versions import check_file, check_versions
 
 
 def _project(tmp_path: Path, files_toml: str, files: dict[str, str], version: str = "2.1.0") -> config.Config:

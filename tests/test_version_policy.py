@@ -1,4 +1,4 @@
-"""The version policy: SemVer with PEP 440 pre-releases, bumps, and the support table."""
+"""The version policy: SemVer with PEP 440 pre-releases, bumps, and the release schedule."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import pytest
 from releasekit.errors import ReleasekitError
 from releasekit.versions import (
     bump_kind,
+    minor_due,
     next_version,
     parse_version,
     required_bump,
-    support_table,
     tag_for,
     version_from_tag,
 )
@@ -78,20 +78,11 @@ def test_tags() -> None:
     assert version_from_tag("vnext") is None
 
 
-def test_support_table_from_tags() -> None:
-    tags = ["v0.9.0", "v1.0.0", "v1.0.1", "v1.1.0", "v1.1.2", "v1.2.0rc1", "v1.1.1", "release-7", "v2.0.0a1"]
-    rows = support_table(tags)
-    assert [(r.line, r.latest, r.support) for r in rows] == [
-        ("1.1", "1.1.2", "full"),
-        ("1.0", "1.0.1", "security"),
-        ("0.9", "0.9.0", "none"),
-    ]
-
-
-def test_support_table_previous_minor_across_a_major() -> None:
-    rows = support_table(["v1.9.3", "v2.0.0", "v1.8.0"])
-    assert [(r.line, r.support) for r in rows] == [("2.0", "full"), ("1.9", "security"), ("1.8", "none")]
-
-
-def test_support_table_empty() -> None:
-    assert support_table([]) == []
+@pytest.mark.parametrize(
+    ("features", "days_since_minor", "due"),
+    [(0, None, False), (0, 400, False), (1, None, True), (2, 29, False), (2, 30, True), (1, 31, True)],
+)
+def test_a_minor_release_is_due_when_features_wait_a_full_cadence(
+    features: int, days_since_minor: int | None, due: bool
+) -> None:
+    assert minor_due(features, days_since_minor, 30) is due

@@ -81,7 +81,7 @@ def version_file(root: Path, data: Mapping[str, Any]) -> tuple[str, str] | None:
 
 def read_file_version(path: Path, rel: str) -> str:
     """The version a dynamic version file holds (``__version__ = "..."``, or a bare version)."""
-    from releasekit.versions import assigned_versions
+    from releasekit.checks.version_sync import assigned_versions
 
     if not path.is_file():
         return ""  # reported when a command needs the version (VersionConfig.checked)

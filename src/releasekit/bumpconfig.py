@@ -19,6 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
+from releasekit.configschema import BOOL, NAME, STRING, Loose, array, check_table
 from releasekit.errors import ReleasekitError
 
 TYPE_CHECKING = False  # the version-sync hook loads this module on every commit
@@ -33,6 +34,12 @@ CONFIG_FILES = (".bumpversion.cfg", ".bumpversion.toml", "setup.cfg", "pyproject
 # Where the version lives: bump-my-version's configuration, a static [project] version,
 # a file the build backend reads, or git tags. Each is bumped its own way (steps.prepare).
 SCHEMES = ("bumpversion", "project", "file", "tag")
+
+# The parts of [tool.bumpversion] that releasekit reads; its other keys are bump-my-version's.
+_FILE_ENTRY = Loose(
+    filename=NAME, glob=NAME, search=STRING, replace=STRING, ignore_missing_version=BOOL, ignore_missing_file=BOOL
+)
+BUMPVERSION_SCHEMA = Loose(search=STRING, replace=STRING, files=array(_FILE_ENTRY, "tables"))
 
 
 class VersionFile(NamedTuple):
@@ -118,7 +125,7 @@ def read_text(path: Path) -> str:
 
 
 def _toml(path: Path) -> dict[str, Any]:
-    from releasekit.config import BUMPVERSION_SCHEMA, Loose, check_table, read_toml
+    from releasekit.config import read_toml
 
     data = read_toml(path)
     if path.name == ".bumpversion.toml":  # pyproject.toml's sections are checked with the rest of it

@@ -2,7 +2,9 @@
 
 releasekit reads the facts other tools already keep from their own sections
 (``[tool.bumpversion]``, ``[tool.towncrier]``, ``[tool.coverage.report]``) and only
-what is new from ``[tool.releasekit]``.
+what is new from ``[tool.releasekit]``. Every value is checked against a schema
+(``releasekit.configschema``) once; bump-my-version's section is read by
+``releasekit.bumpconfig``, towncrier's by ``releasekit.changelog.fragments_config``.
 """
 
 from __future__ import annotations
@@ -14,15 +16,30 @@ from pathlib import Path
 from typing import NamedTuple
 
 from releasekit import environment
-from releasekit.bumpconfig import VersionConfig as VersionConfig
-from releasekit.bumpconfig import VersionFile as VersionFile
-from releasekit.changelog.fragments import FragmentsConfig, FragmentType
+from releasekit.bumpconfig import BUMPVERSION_SCHEMA, VersionConfig
+from releasekit.changelog.fragments import FragmentsConfig
+from releasekit.changelog.fragments_config import TOWNCRIER_SCHEMA, fragment_roles, fragments_config
+from releasekit.configschema import (
+    ANY,
+    BOOL,
+    GLOB,
+    NAME,
+    SECONDS,
+    STRING,
+    URL,
+    Loose,
+    array,
+    check_table,
+    integer,
+    number,
+    one_of,
+    table_of,
+)
 from releasekit.errors import ReleasekitError
 from releasekit.release.gates import PHASES, GatesConfig, coverage_threshold, parse_gates
 
 TYPE_CHECKING = False  # typing costs the version-sync hook more than its own work
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from typing import Any
 
 if sys.version_info >= (3, 11):
@@ -34,101 +51,6 @@ DEFAULT_TEST_INDEX = ("https://test.pypi.org/legacy/", "https://test.pypi.org/si
 DEFAULT_INDEX = ("https://upload.pypi.org/legacy/", "https://pypi.org/simple/")
 
 
-class Spec:
-    """What one configuration value must be: ``what`` names it in errors, ``accepts`` tests it.
-
-    ``items`` is the spec of each element of an array; ``values`` that of each value of a
-    table whose keys are free (towncrier's ``[tool.towncrier.fragment.<type>]``).
-    """
-
-    __slots__ = ("accepts", "items", "values", "what")
-
-    def __init__(
-        self,
-        what: str,
-        accepts: Callable[[object], bool],
-        *,
-        items: Spec | dict[str, Any] | None = None,
-        values: Spec | dict[str, Any] | None = None,
-    ) -> None:
-        self.what = what
-        self.accepts = accepts
-        self.items = items
-        self.values = values
-
-
-class Loose(dict):  # type: ignore[type-arg]
-    """A table of another tool's: only the keys releasekit reads are checked, others are that tool's."""
-
-
-def _is_str(value: object) -> bool:
-    return isinstance(value, str)
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and value == value  # not NaN
-
-
-def _is_url(value: object) -> bool:
-    from releasekit.environment import is_http_url  # urllib.parse only when a URL is configured
-
-    return isinstance(value, str) and is_http_url(value)
-
-
-STRING = Spec("a string", _is_str)
-NAME = Spec("a non-empty string", lambda v: isinstance(v, str) and bool(v.strip()))
-BOOL = Spec("true or false", lambda v: isinstance(v, bool))
-URL = Spec("an http:// or https:// URL", _is_url)
-# A glob longer than this is no path pattern anyone writes; the bound keeps matching cheap.
-GLOB = Spec(
-    "a non-empty string of at most 1024 characters", lambda v: isinstance(v, str) and 0 < len(v.strip()) <= 1024
-)
-
-
-def integer(low: int, high: int) -> Spec:
-    """An integer from ``low`` to ``high``."""
-    return Spec(f"an integer from {low} to {high}", lambda v: _is_int(v) and low <= v <= high)  # type: ignore[operator]
-
-
-def number(low: float, high: float, *, above: bool = False) -> Spec:
-    """A number from ``low`` (or above it) to ``high``."""
-    what = f"a number above {low:g} and at most {high:g}" if above else f"a number from {low:g} to {high:g}"
-
-    def accepts(v: object) -> bool:
-        return _is_number(v) and (low < v if above else low <= v) and v <= high  # type: ignore[operator]
-
-    return Spec(what, accepts)
-
-
-def array(item: Spec | dict[str, Any], what: str) -> Spec:
-    """An array whose every element is ``item``; ``what`` names the elements (plural)."""
-    return Spec(f"an array of {what}", lambda v: isinstance(v, list), items=item)
-
-
-# Plain types, as older entries of a schema may still name them.
-_PLAIN: dict[type, Spec] = {
-    str: STRING,
-    bool: BOOL,
-    int: Spec("an integer", _is_int),
-    float: Spec("a number", _is_number),
-    list: Spec("an array", lambda v: isinstance(v, list)),
-    dict: Spec("a table", lambda v: isinstance(v, dict)),
-}
-
-
-def _plain(kind: type) -> Spec:
-    return _PLAIN.get(kind) or Spec(f"a {kind.__name__}", lambda v: isinstance(v, kind))
-
-
-def _type_name(kind: type) -> str:
-    """How an error names a plain type (kept for schema entries written as types)."""
-    return _plain(kind).what
-
-
 _INDEX_SCHEMA = {"upload_url": URL, "simple_url": URL}
 
 # The keys [tool.releasekit] accepts: a Spec (or a plain type), or a nested table of keys.
@@ -136,17 +58,17 @@ SCHEMA: dict[str, Any] = {
     "release_branch": NAME,
     "remote": NAME,
     # fragment type -> role (breaking, migration, security, feature, or "none")
-    "fragment_roles": Spec("a table of fragment types and roles", lambda v: isinstance(v, dict), values=NAME),
+    "fragment_roles": table_of(NAME, "a table of fragment types and roles"),
     "sign_tags": BOOL,
     "tag_format": STRING,  # checked as a tag format by releasekit.tags
     "minor_every_days": integer(1, 3660),
     "source_paths": array(GLOB, "globs (non-empty strings of at most 1024 characters)"),
-    "publish": Spec('"local" or "ci"', lambda v: v in ("local", "ci")),
+    "publish": one_of("local", "ci"),
     "coverage_fail_under": number(0, 100),
     # Each test phase: "nox:SESSION", "tox:ENV", "pytest", a command (array) or false; checked in gates.
     "gates": {
-        **{phase: Spec("a gate", lambda v: True) for phase in PHASES},
-        "timeout": Spec("a number of seconds above 0", lambda v: _is_number(v) and v > 0),  # type: ignore[operator]
+        **dict.fromkeys(PHASES, ANY),
+        "timeout": SECONDS,
     },
     "test_index": _INDEX_SCHEMA,
     "index": _INDEX_SCHEMA,
@@ -174,36 +96,6 @@ SCHEMA: dict[str, Any] = {
     },
 }
 
-# The parts of other tools' sections that releasekit reads; their other keys are theirs.
-BUMPVERSION_SCHEMA = Loose(
-    search=STRING,
-    replace=STRING,
-    files=array(
-        Loose(
-            filename=NAME,
-            glob=NAME,
-            search=STRING,
-            replace=STRING,
-            ignore_missing_version=BOOL,
-            ignore_missing_file=BOOL,
-        ),
-        "tables",
-    ),
-)
-_TOWNCRIER_TYPE = Loose(directory=NAME, name=STRING, showcontent=BOOL, check=BOOL)
-TOWNCRIER_SCHEMA = Loose(
-    directory=NAME,
-    filename=NAME,
-    orphan_prefix=STRING,
-    start_string=STRING,
-    ignore=array(STRING, "strings"),
-    type=array(_TOWNCRIER_TYPE, "tables"),
-    fragment=Spec(
-        "a table of tables",
-        lambda v: isinstance(v, dict),
-        values=Loose(name=STRING, showcontent=BOOL, check=BOOL),
-    ),
-)
 # Everything releasekit reads from pyproject.toml.
 PYPROJECT_SCHEMA = Loose(
     project=Loose(name=STRING),
@@ -303,6 +195,18 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ReleasekitError(f"{path}: invalid TOML: {exc}") from None
 
 
+def read_pyproject(root: Path, *, required: bool = True) -> dict[str, Any]:
+    """The project's pyproject.toml at ``root``, parsed, with the errors of :func:`read_toml`.
+
+    Without ``required``, a project that has no pyproject.toml at all reads as empty;
+    one that is there but a FIFO, a symlink out of the project or too large is still an error.
+    """
+    path = root / "pyproject.toml"
+    if not required and not os.path.lexists(path):
+        return {}
+    return read_toml(path)
+
+
 def find_root(start: Path) -> Path:
     """The nearest directory at or above ``start`` holding a pyproject.toml."""
     from releasekit.locate import find_root as find_root_dir
@@ -313,54 +217,14 @@ def find_root(start: Path) -> Path:
     raise ReleasekitError(f"{start}: no pyproject.toml here or in any parent directory")
 
 
-def _table(data: Mapping[str, Any], dotted: str) -> dict[str, Any] | None:
+def table(data: Mapping[str, Any], dotted: str) -> dict[str, Any] | None:
+    """The table at ``dotted`` (``tool.pytest``) in parsed TOML, or None when a part is missing or no table."""
     node: Any = data
     for part in dotted.split("."):
         if not isinstance(node, Mapping) or part not in node:
             return None
         node = node[part]
     return dict(node) if isinstance(node, Mapping) else None
-
-
-def table(data: Mapping[str, Any], dotted: str) -> dict[str, Any] | None:
-    """The table at ``dotted`` (``tool.pytest``) in parsed TOML, or None when a part is missing or no table."""
-    return _table(data, dotted)
-
-
-def _show(value: object) -> str:
-    shown = repr(value)
-    return shown if len(shown) <= 60 else f"{shown[:57]}..."
-
-
-def _key(name: object) -> str:
-    """A key as TOML writes it: bare when it can be, else quoted (a key may hold a line break)."""
-    text = str(name)
-    bare = text and all(c.isascii() and (c.isalnum() or c in "-_") for c in text)
-    return text if bare else repr(text)
-
-
-def _label(where: str, key: str) -> str:
-    if where.startswith("[["):  # an entry of an array of tables
-        return f"{where}: {key}"
-    return f"[{where}] {key}" if where else key
-
-
-def check_table(section: Mapping[str, Any], schema: Mapping[str, Any], where: str, path: Path) -> None:
-    """Check every value of ``section`` against ``schema`` once, naming the file and the key of the first bad one.
-
-    A plain ``dict`` schema accepts only its own keys; a ``Loose`` one (another tool's
-    section) ignores the keys it does not name.
-    """
-    for key, value in section.items():
-        if key not in schema:
-            if isinstance(schema, Loose):
-                continue
-            import difflib  # only on the error path
-
-            hint = difflib.get_close_matches(key, list(schema), n=1)
-            suggestion = f"; did you mean {hint[0]!r}?" if hint else f"; valid keys: {', '.join(sorted(schema))}"
-            raise ReleasekitError(f"{path.name}: [{where}] unknown key {_show(key)}{suggestion}")
-        _check_value(value, schema[key], where, _key(key), path)
 
 
 def _check_git_names(own: Mapping[str, Any], path: Path) -> None:
@@ -373,124 +237,20 @@ def _check_git_names(own: Mapping[str, Any], path: Path) -> None:
         refnames.check_remote(own["remote"], f"{path.name}: [tool.releasekit] remote")
 
 
-_check_keys = check_table  # the name this check had before it covered other tools' sections
-
-
-def _check_value(value: Any, expected: Any, where: str, key: str, path: Path) -> None:
-    if isinstance(expected, dict):
-        if not isinstance(value, Mapping):
-            raise ReleasekitError(f"{path.name}: {_label(where, key)} must be a table, not {_show(value)}")
-        check_table(value, expected, f"{where}.{key}" if where else key, path)
-        return
-    spec: Spec = _plain(expected) if isinstance(expected, type) else expected
-    if not spec.accepts(value):
-        raise ReleasekitError(f"{path.name}: {_label(where, key)} must be {spec.what}, not {_show(value)}")
-    if spec.items is not None:
-        for n, item in enumerate(value, 1):
-            if isinstance(spec.items, dict):
-                entry = f"[[{where}.{key}]] entry {n}"
-                if not isinstance(item, Mapping):
-                    raise ReleasekitError(f"{path.name}: {entry} must be a table, not {_show(item)}")
-                check_table(item, spec.items, entry, path)
-            else:
-                _check_value(item, spec.items, where, f"{key} item {n}", path)
-    if spec.values is not None:
-        for name, item in value.items():
-            _check_value(item, spec.values, f"{where}.{key}" if where else key, _key(name), path)
-
-
 def _version_config(root: Path, data: Mapping[str, Any]) -> VersionConfig | None:
     from releasekit import bumpconfig
 
     return bumpconfig.find(root, data)
 
 
-DEFAULT_FRAGMENT_TYPES = (
-    FragmentType("feature", "Features"),
-    FragmentType("bugfix", "Bugfixes"),
-    FragmentType("doc", "Improved Documentation"),
-    FragmentType("removal", "Deprecations and Removals"),
-    FragmentType("misc", "Misc", showcontent=False),
-)
-
-
-def _fragment_roles(own: Mapping[str, Any], path: Path) -> tuple[tuple[str, str], ...]:
-    from releasekit.changelog.fragments import ROLES
-
-    table = own.get("fragment_roles", {})
-    pairs = []
-    for kind, role in table.items():
-        if role not in (*ROLES, "none"):
-            raise ReleasekitError(
-                f"{path.name}: [tool.releasekit.fragment_roles] {kind} = {role!r}: expected one of "
-                f"{', '.join(ROLES)} or none"
-            )
-        pairs.append((str(kind), str(role)))
-    return tuple(pairs)
-
-
-def _towncrier_source(root: Path, pyproject: Path, data: Mapping[str, Any]) -> tuple[Mapping[str, Any], Path]:
-    """towncrier's configuration: towncrier.toml when there is one (towncrier reads it first), else pyproject's."""
+def _towncrier_source(root: Path, pyproject: Path, data: Mapping[str, Any]) -> tuple[dict[str, Any] | None, Path]:
+    """towncrier's section: from towncrier.toml when there is one (towncrier reads it first), else pyproject's."""
     own = root / "towncrier.toml"
     if own.is_file():
         found = read_toml(own)
         check_table(found, Loose(tool=Loose(towncrier=TOWNCRIER_SCHEMA)), "", own)
-        return found, own
-    return data, pyproject
-
-
-def _fragments_config(data: Mapping[str, Any], path: Path, project_name: str | None = None) -> FragmentsConfig:
-    table = _table(data, "tool.towncrier")
-    if table is None:
-        return FragmentsConfig("changelog.d", "CHANGELOG.md", DEFAULT_FRAGMENT_TYPES, configured=False)
-    types: list[FragmentType] = []
-    raw_types = table.get("type", [])
-    if isinstance(raw_types, list):
-        for entry in raw_types:
-            if not isinstance(entry, Mapping) or not isinstance(entry.get("directory"), str):
-                raise ReleasekitError(f"{path.name}: [[tool.towncrier.type]] entries need a 'directory' string")
-            types.append(
-                FragmentType(
-                    entry["directory"],
-                    str(entry.get("name", entry["directory"])),
-                    bool(entry.get("showcontent", True)),
-                    bool(entry.get("check", True)),
-                )
-            )
-    fragment_table = table.get("fragment")
-    if isinstance(fragment_table, Mapping):
-        for key, entry in fragment_table.items():
-            entry = entry if isinstance(entry, Mapping) else {}
-            types.append(
-                FragmentType(
-                    key,
-                    str(entry.get("name", key.capitalize())),
-                    bool(entry.get("showcontent", True)),
-                    bool(entry.get("check", True)),
-                )
-            )
-    # Without a directory, towncrier looks in the package: <package_dir>/<package>/newsfragments.
-    package = table.get("package") or project_name or ""
-    default_directory = "/".join(p for p in (str(table.get("package_dir", ".")).strip("./"), str(package)) if p)
-    directory = table.get("directory", f"{default_directory}/newsfragments".lstrip("/"))
-    filename = table.get("filename", "NEWS.rst")
-    if not isinstance(directory, str) or not isinstance(filename, str):
-        raise ReleasekitError(f"{path.name}: [tool.towncrier] directory and filename must be strings")
-    orphan_prefix = table.get("orphan_prefix", "+")
-    ignore = table.get("ignore", [])
-    if not isinstance(orphan_prefix, str):
-        raise ReleasekitError(f"{path.name}: [tool.towncrier] orphan_prefix must be a string")
-    if not isinstance(ignore, list) or not all(isinstance(item, str) for item in ignore):
-        raise ReleasekitError(f"{path.name}: [tool.towncrier] ignore must be an array of strings")
-    return FragmentsConfig(
-        directory,
-        filename,
-        tuple(types) or DEFAULT_FRAGMENT_TYPES,
-        configured=True,
-        orphan_prefix=orphan_prefix,
-        ignore=tuple(ignore),
-        add_extension=table.get("create_add_extension", True) is not False,
-    )
+        return table(found, "tool.towncrier"), own
+    return table(data, "tool.towncrier"), pyproject
 
 
 def _index(name: str, table: Mapping[str, Any], defaults: tuple[str, str], env_prefix: str) -> Index:
@@ -524,17 +284,16 @@ def _remote(root: Path) -> str:
 def load(start: Path | str | None = None) -> Config:
     """Find pyproject.toml at or above ``start`` and parse the whole configuration."""
     root = find_root(Path(start or os.getcwd()).resolve())
-    pyproject = root / "pyproject.toml"
-    return from_data(root, pyproject, read_toml(pyproject))
+    return from_data(root, root / "pyproject.toml", read_pyproject(root))
 
 
 def from_data(root: Path, pyproject: Path, data: Mapping[str, Any]) -> Config:
     """The configuration that ``data`` (pyproject.toml, parsed) holds, every value checked once."""
     check_table(data, PYPROJECT_SCHEMA, "", pyproject)  # every value releasekit reads, once
     environment.check()
-    own = _table(data, "tool.releasekit") or {}
+    own = table(data, "tool.releasekit") or {}
     _check_git_names(own, pyproject)
-    project = _table(data, "project") or {}
+    project = table(data, "project") or {}
     links = own.get("links", {})
     github = own.get("github", {})
     source_paths = own.get("source_paths")
@@ -545,8 +304,8 @@ def from_data(root: Path, pyproject: Path, data: Mapping[str, Any]) -> Config:
         pyproject=pyproject,
         project_name=name,
         version=_version_config(root, data),
-        fragments=_fragments_config(*_towncrier_source(root, pyproject, data), project_name=name)._replace(
-            roles=_fragment_roles(own, pyproject)
+        fragments=fragments_config(*_towncrier_source(root, pyproject, data), project_name=name)._replace(
+            roles=fragment_roles(own, pyproject)
         ),
         coverage_fail_under=coverage_threshold(root, data, own),
         release_branch=own.get("release_branch") or _release_branch(root, remote),

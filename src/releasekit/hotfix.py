@@ -13,8 +13,9 @@ from typing import NamedTuple
 
 from releasekit import git, refnames
 from releasekit.errors import ReleasekitError
+from releasekit.support import support_table
 from releasekit.tags import from_version_or_tag, release_tags
-from releasekit.versions import next_version, support_table
+from releasekit.versions import next_version
 
 BRANCH_PREFIX = "hotfix/"
 

@@ -15,8 +15,9 @@ from typing import NamedTuple
 from releasekit import git
 from releasekit.config import Config
 from releasekit.release import journal
+from releasekit.support import SupportRow, support_table
 from releasekit.tags import TagFormat, project_format
-from releasekit.versions import SupportRow, bump_for, next_version, support_table
+from releasekit.versions import bump_for, minor_due, next_version
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -247,7 +248,7 @@ def status(config: Config, *, now: float | None = None, with_github: bool = True
     newest_start = max(starts, key=lambda start: start[:2]) if starts else None
     last_minor = _release(fmt, newest_start[2], newest_start[0], now) if newest_start else None
     cadence = config.minor_every_days
-    due = bool(features) and (last_minor is None or last_minor.days_ago >= cadence)
+    due = minor_due(features, last_minor.days_ago if last_minor else None, cadence)
     schedule = Schedule(cadence, last_minor, features, due, tuple(patches_waiting(config, fmt, rows)))
     return Status(
         project=config.project_name,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 
 from releasekit import __version__, config
+from releasekit.checks.version_sync import cache_inputs, check_versions
 from releasekit.fastpath import hookcache
 from releasekit.findings import failed, render
-from releasekit.versions import cache_inputs, check_versions
 
 TYPE_CHECKING = False  # argparse and typing stay off the hook's path: it runs on every commit
 if TYPE_CHECKING:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from releasekit import config, git
+from releasekit.support import support_table
 from releasekit.tags import release_tags
-from releasekit.versions import support_table
 
 
 def main(args: argparse.Namespace) -> int:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 
 from releasekit import git, indexes
+from releasekit.checks.version_sync import check_versions
 from releasekit.config import Config
 from releasekit.errors import ReleasekitError, StepFailed
 from releasekit.findings import Finding
 from releasekit.hotfix import is_hotfix_branch
 from releasekit.release.context import Context, Step
-from releasekit.versions import bump_for, bump_kind, check_versions, required_bump
+from releasekit.versions import bump_for, bump_kind, required_bump
 
 _ORDER = {"patch": 0, "minor": 1, "major": 2}
 # The files bump-my-version and towncrier look for and read themselves during the release.
