@@ -86,9 +86,9 @@ def test_support_and_hotfix_where_tags_have_no_v(tmp_path: Path) -> None:
     support = releasekit("support", cwd=repo)
     assert support.returncode == 0, support.output
     assert support.stdout.splitlines()[1:] == [
-        "1.2  1.2.0       full",
-        "1.1  1.1.1       security",
-        "1.0  1.0.0       none",
+        "1.2   1.2.0       full",
+        "1.1   1.1.1       security",
+        "1.0   1.0.0       none",
     ]
     result = releasekit("hotfix", "1.2.0", cwd=repo)
     assert result.returncode == 0, result.output
@@ -124,7 +124,7 @@ def test_a_configured_format_wins_over_the_tags(tmp_path: Path) -> None:
     repo = seed_repo(tmp_path / "seed", **{"pyproject.toml": pyproject})
     tag_history(repo, [("v3.0.0", 3), ("x-1.0.0", 2)])
     result = releasekit("support", cwd=repo)
-    assert result.stdout.splitlines()[1:] == ["1.0  1.0.0       full"], result.output
+    assert result.stdout.splitlines()[1:] == ["1.0   1.0.0       full"], result.output
 
 
 # --- the release: its journal, commit and tag -------------------------------------------------

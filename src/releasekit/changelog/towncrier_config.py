@@ -124,11 +124,15 @@ def repository_url(root: str | os.PathLike[str]) -> str | None:
     """The project's repository address: ``[project.urls]`` (Repository, Source...), else the
     ``origin`` remote's URL when it is a web address."""
     from releasekit import git
-    from releasekit.config import read_toml
+    from releasekit.config import read_pyproject, table
+    from releasekit.configschema import STRING, Loose, check_table, table_of
 
-    pyproject = Path(root, "pyproject.toml")
-    urls = read_toml(pyproject).get("project", {}).get("urls", {}) if pyproject.is_file() else {}
-    by_key = {str(k).lower(): v for k, v in urls.items() if isinstance(v, str)} if isinstance(urls, dict) else {}
+    data = read_pyproject(Path(root), required=False)
+    # A hand-edited pyproject.toml may hold ``project = 5``: one line naming the key, not a traceback.
+    schema = Loose(project=Loose(urls=table_of(STRING, "a table of strings")))
+    check_table(data, schema, "", Path(root, "pyproject.toml"))
+    urls = table(data, "project.urls") or {}
+    by_key = {str(k).lower(): v for k, v in urls.items()}
     for key in _URL_KEYS:
         if key in by_key and (found := web_url(by_key[key])):
             return found
@@ -153,7 +157,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(args) > 1 or any(a.startswith("-") for a in args):
         print("usage: python -m releasekit.changelog.towncrier_config [REPOSITORY_URL]", file=sys.stderr)
         return 2
-    print(towncrier_toml(args[0] if args else repository_url(os.getcwd())), end="")
+    from releasekit.errors import ReleasekitError, redact, secrets_from_env
+
+    try:
+        url = args[0] if args else repository_url(os.getcwd())
+    except ReleasekitError as exc:
+        print(f"releasekit: error: {redact(str(exc), secrets_from_env())}", file=sys.stderr)
+        return exc.exit_code
+    print(towncrier_toml(url), end="")
     return 0
 
 

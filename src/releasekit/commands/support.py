@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from releasekit import config, git
-from releasekit.support import support_table
+from releasekit.support import SupportRow, support_table
 from releasekit.tags import release_tags
 
 
@@ -17,8 +17,11 @@ def main(args: argparse.Namespace) -> int:
     if not rows:
         print(f"no release tags ({fmt.tag('X.Y.Z')}) yet")
         return 0
-    width = max(len(r.line) for r in rows)
-    print(f"{'line':<{width}}  {'latest':<10}  support")
-    for row in rows:
-        print(f"{row.line:<{width}}  {row.latest:<10}  {row.support}")
+    # A column is as wide as its longest entry, the header's included: "line" is wider than
+    # "1.2". The latest column keeps at least 10 characters and grows for a longer version.
+    header = SupportRow("line", "latest", "support")
+    line = max(len(r.line) for r in (header, *rows))
+    latest = max(10, *(len(r.latest) for r in rows))
+    for row in (header, *rows):
+        print(f"{row.line:<{line}}  {row.latest:<{latest}}  {row.support}")
     return 0
