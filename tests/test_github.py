@@ -65,7 +65,10 @@ def test_token_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_critical_items_and_ci_of_a_commit() -> None:
-    from releasekit.github import problems_before_release
+    from releasekit.github import ci_problems, critical_items
+
+    def problems_before_release(api: GitHub, sha: str, labels: tuple[str, ...]) -> list[str]:
+        return critical_items(api, labels) + ci_problems(api, sha)  # what preflight asks GitHub, in its order
 
     with fake_github(TOKEN) as (url, state):
         state.issues = [

@@ -464,6 +464,40 @@ def test_a_changelog_outside_the_project_is_refused(tmp_path: Path) -> None:
     )
 
 
+def test_a_changelog_path_out_of_the_project_is_refused_even_when_absent(tmp_path: Path) -> None:
+    pyproject = '[project]\nname = "x"\nversion = "1.0.0"\n\n[tool.towncrier]\nfilename = "../NEWS.rst"\n'
+    repo = adoption.project_repo(tmp_path, {"pyproject.toml": pyproject})
+    before = tree(repo)
+    code, out, err = init(repo, "--yes")
+    assert (code, out) == (2, "")
+    assert err == (
+        "releasekit: error: ../NEWS.rst: outside the project; releasekit init reads only regular files in the project\n"
+    )
+    assert tree(repo) == before
+
+
+def test_files_are_read_within_the_limits_of_their_kind(tmp_path: Path) -> None:
+    # A long changelog (2 MiB: over the 1 MiB init once allowed every file) is adopted;
+    # a pyproject.toml over the 4 MiB limit of a configuration file is refused unread.
+    history = "".join(f"## 0.{n}.0 (2020-01-01)\n\n- change {n}\n\n" for n in range(70_000))
+    files = {**adoption.static_files(), "CHANGELOG.md": "# Changelog\n\n" + history}
+    assert len(files["CHANGELOG.md"]) > 2 << 20
+    repo = adoption.project_repo(tmp_path / "long", files)
+    code, out, err = init(repo, "--yes")
+    assert code == 0, out + err
+    assert "<!-- towncrier release notes start -->" in (repo / "CHANGELOG.md").read_text()[:200]
+    big = adoption.project_repo(tmp_path / "big", adoption.static_files())
+    (big / "pyproject.toml").write_text((big / "pyproject.toml").read_text() + "# padding\n" * (1 << 19))
+    before = tree(big)
+    code, out, err = init(big, "--yes")
+    assert (code, out) == (2, "")
+    assert err == (
+        "releasekit: error: pyproject.toml: larger than 4 MiB; releasekit init reads only regular files "
+        "in the project\n"
+    )
+    assert tree(big) == before
+
+
 def test_outside_a_git_repository(tmp_path: Path) -> None:
     write_files(tmp_path / "p", adoption.static_files())
     code, _, err = init(tmp_path / "p", "--yes")

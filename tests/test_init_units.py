@@ -10,8 +10,7 @@ import tomlkit
 import yaml
 
 from releasekit.adopt.bumpconfig import convert_legacy
-from releasekit.adopt.changelog import insert_marker, release_underlines
-from releasekit.adopt.plan import type_roles
+from releasekit.adopt.changelog import insert_marker, release_underlines, type_roles
 from releasekit.adopt.precommit import add_hooks
 from releasekit.changelog.fragments import only_adds_marker
 from releasekit.errors import ReleasekitError

@@ -10,7 +10,7 @@ import nox.registry
 import pytest
 
 import releasekit.nox as rknox
-from tests.helpers.gitrepo import write_files
+from tests.helpers.gitrepo import commit_all, make_repo, write_files
 from tests.helpers.noxrun import listed_sessions, run_nox, tool_env
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -176,6 +176,38 @@ def test_a_marker_the_project_does_not_declare_is_skipped(tmp_path: Path) -> Non
     proc = run_nox(project, "-s", "benchmark")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Session benchmark skipped: the project declares no 'benchmark' pytest marker" in proc.stdout + proc.stderr
+
+
+@pytest.mark.integration
+def test_build_session_is_the_release_build_into_dist(tmp_path: Path) -> None:
+    project = tiny_project(tmp_path / "tiny", "\nreleasekit.nox.register()\n")
+    pyproject = (
+        (project / "pyproject.toml")
+        .read_text()
+        .replace('version = "0.1.0"\n', 'version = "0.1.0"\nreadme = "README.md"\n')
+    )
+    files = {"MANIFEST.in": "include noxfile.py\ngraft tests\ngraft examples\n", ".gitignore": ".nox/\n"}
+    write_files(project, {**files, "README.md": "# tiny\n", "pyproject.toml": pyproject})
+    make_repo(project)
+    commit_all(project, "tiny")
+    (project / "dist").mkdir()
+    (project / "dist" / "tiny-0.0.9.tar.gz").write_text("an older build")
+    proc = run_nox(project, "-s", "build")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out
+    assert "Session build was successful" in out
+    # The release's own build and checks ran, check-manifest's verdict among them.
+    assert "package: check-manifest: lists of files in version control and sdist match" in out
+    assert "twine check --strict" in out and "pip install -e . into another fresh venv" in out
+    assert sorted(p.name for p in (project / "dist").iterdir()) == ["tiny-0.1.0-py3-none-any.whl", "tiny-0.1.0.tar.gz"]
+    assert not (project / ".nox" / "build").exists()  # no virtualenv: the build runs as releasekit build does
+
+    (project / "src" / "tiny" / "__init__.py").write_text(TINY_SOURCE + "# not committed\n")
+    proc = run_nox(project, "-s", "build")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out
+    assert "the work tree has uncommitted changes; the build is of the committed HEAD: commit them" in out
+    assert sorted(p.name for p in (project / "dist").iterdir()) == ["tiny-0.1.0-py3-none-any.whl", "tiny-0.1.0.tar.gz"]
 
 
 def test_register_skips_names_and_rejects_unknown_ones(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote
 
 from releasekit.errors import ReleasekitError, StepFailed, redact
+
+if TYPE_CHECKING:
+    from releasekit.config import Config
 
 MAX_ANSWER = 16 * 1024 * 1024  # bytes; GitHub's largest answer releasekit asks for is far smaller
 # https://github.com/OWNER/REPO(.git), git@github.com:OWNER/REPO(.git), ssh://git@github.com/...:
@@ -104,12 +107,12 @@ def client(api_url: str, repository: str | None, remote_url: str | None) -> GitH
     return GitHub(api_url, name, token) if token and name else None
 
 
-def problems_before_release(api: GitHub, sha: str, labels: tuple[str, ...]) -> list[str]:
-    """The checklist's GitHub items before a release: critical issues and PRs, and CI of ``sha``.
+def project_client(config: Config) -> GitHub | None:
+    """The client for the project of ``config``: its ``[tool.releasekit.github]`` settings, else the
+    repository the release remote's URL names; None without a token or a GitHub repository."""
+    from releasekit import git
 
-    A commit with no workflow run at all is not a problem: not every project has CI there.
-    """
-    return critical_items(api, labels) + ci_problems(api, sha)
+    return client(config.github_api_url, config.github_repository, git.remote_url(config.remote, config.root))
 
 
 def critical_items(api: GitHub, labels: tuple[str, ...]) -> list[str]:

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from releasekit.config import Index
-from releasekit.errors import CommandError, StepFailed, redact
-from releasekit.process import python_module, run
+from releasekit.errors import StepFailed, redact
+from releasekit.process import failing_as, python_module, run
 
 ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
@@ -251,13 +251,8 @@ def upload_file(
     cmd = python_module(
         "twine", "--no-color", "upload", "--non-interactive", "--disable-progress-bar", *extra, *where, file
     )
-    try:
+    with failing_as(f"{index.name}: upload of {file.name} to {display_url(index.upload_url)}"):
         run(cmd, secrets=secrets, env=env)
-    except CommandError as exc:
-        raise StepFailed(
-            f"{index.name}: upload of {file.name} to {display_url(index.upload_url)} failed "
-            f"(exit code {exc.returncode}):\n{exc.output}"
-        ) from None
 
 
 def upload(

@@ -13,10 +13,11 @@ A project's whole noxfile can be::
 That gives the sessions in :data:`SESSIONS`. A session the project defines itself, with
 the same name, wins, whether it is defined before or after the call.
 
-The test-like sessions (tests, integration, benchmark, coverage, docs, examples, build)
-run in their own virtualenvs (uv when it is available). ``release`` and ``hotfix`` run
-no virtualenv: they call ``python -m releasekit`` with the very interpreter nox runs in,
-so ``nox --script-mode none`` from an environment holding releasekit uses that
+The test-like sessions (tests, integration, benchmark, coverage, docs, examples) run in
+their own virtualenvs (uv when it is available). ``build``, ``release`` and ``hotfix`` run
+no virtualenv: ``build`` calls the release's own build (``releasekit build``) in nox's
+process, and the other two call ``python -m releasekit`` with the very interpreter nox
+runs in, so ``nox --script-mode none`` from an environment holding releasekit uses that
 releasekit, and nox's script mode uses the one it installed from the ``# /// script``
 block.
 """
@@ -37,7 +38,6 @@ import nox.registry
 from releasekit import __version__
 from releasekit.config import find_root, load, read_toml, table
 from releasekit.errors import ReleasekitError
-from releasekit.package import build_requires
 from releasekit.release.testenv import DOCS_NAMES, declares_marker, requirement_sources, unit_expression
 
 SESSIONS = ("tests", "integration", "benchmark", "coverage", "docs", "examples", "build", "release", "hotfix")
@@ -152,18 +152,8 @@ def _factories(extras: Sequence[str] | None) -> dict[str, tuple[SessionFunc, str
             session.run("python", str(script), *session.posargs)
 
     def build(session: nox.Session) -> None:
-        """sdist and wheel into dist/, then twine check --strict and check-manifest."""
-        root = find_root(Path.cwd())
-        requires = build_requires(root)
-        session.install("build>=1.2", "twine>=6.0", "check-manifest>=0.50", *requires)
-        dist = root / "dist"
-        shutil.rmtree(dist, ignore_errors=True)
-        installer = ["--installer", "uv"] if session.venv_backend == "uv" else []
-        session.run("python", "-m", "build", *installer, "--outdir", str(dist), str(root))
-        session.run("python", "-m", "twine", "check", "--strict", *sorted(str(p) for p in dist.iterdir()))
-        if (root / ".git").exists():
-            # The backend is installed here already; an isolated build would fetch it again.
-            session.run("python", "-m", "check_manifest", "--no-build-isolation", str(root))
+        """The release's build of the committed HEAD (releasekit build), its sdist and wheels into dist/."""
+        build_into_dist(session)
 
     def release(session: nox.Session) -> None:
         """The release checklist: nox -s release -- [major|minor|patch|X.Y.Z] [--dry-run] [--yes] [--security S]."""
@@ -181,10 +171,37 @@ def _factories(extras: Sequence[str] | None) -> dict[str, tuple[SessionFunc, str
         "coverage": (coverage, venv),
         "docs": (docs, venv),
         "examples": (examples, venv),
-        "build": (build, venv),
+        "build": (build, "none"),
         "release": (release, "none"),
         "hotfix": (hotfix, "none"),
     }
+
+
+def build_into_dist(session: nox.Session) -> None:
+    """``releasekit build`` in this process, then its sdist and wheels copied into the project's dist/.
+
+    The same build and checks as the release's build step (a clean clone of HEAD, python -m
+    build, twine check --strict, the sdist against the tracked files, the wheel installed and
+    imported); dist/ is emptied first and gets the package files, not the manifest.
+    """
+    import tempfile
+
+    from releasekit.release.steps.build import build_release
+
+    try:
+        config = load(Path.cwd())
+        with tempfile.TemporaryDirectory(prefix="releasekit-nox-build-") as tmp:
+            out, work = Path(tmp) / "out", Path(tmp) / "work"
+            work.mkdir()
+            made = build_release(config, out, work, session.log)
+            dist = config.root / "dist"
+            shutil.rmtree(dist, ignore_errors=True)
+            dist.mkdir()
+            for name in sorted(made.files):
+                shutil.copy2(out / name, dist / name)
+    except ReleasekitError as exc:
+        session.error(str(exc))
+    session.log(f"built {made.project} {made.version} into {dist}: {', '.join(sorted(made.files))}")
 
 
 def run_releasekit(session: nox.Session, command: str) -> None:

@@ -105,7 +105,7 @@ def source_findings(
     """
     if (root / "MANIFEST.in").is_file() and build_backend(root).startswith("setuptools"):
         note("package: check-manifest (setuptools with a MANIFEST.in)")
-        return manifest_findings(src, workdir, secrets)
+        return manifest_findings(src, workdir, secrets, note)
     if wheel is None:
         return []
     note("package: every tracked file of the package is in the sdist")
@@ -144,18 +144,27 @@ def twine_findings(meta: str, files: list[Path]) -> list[Finding]:
     return found or [Finding(meta, 1, 1, f"twine check --strict failed:\n{(proc.stdout + proc.stderr).strip()}")]
 
 
-def manifest_findings(src: Path, workdir: Path, secrets: tuple[str, ...] = ()) -> list[Finding]:
-    """check-manifest in the clean checkout ``src``; its listing of the files MANIFEST.in misses."""
-    cmd = python_module("check_manifest", "--quiet", src)
+def manifest_findings(
+    src: Path, workdir: Path, secrets: tuple[str, ...] = (), note: Callable[[str], None] | None = None
+) -> list[Finding]:
+    """check-manifest in the clean checkout ``src``; its listing of the files MANIFEST.in misses.
+
+    When it passes, its verdict (what it prints on stdout) goes to ``note``; its complaints
+    are on stderr, and they are the finding.
+    """
+    cmd = python_module("check_manifest", src)
     if venvs.uv():
         # One environment prepared by uv instead of check-manifest's own pip-built one: much faster.
         build_python = venvs.create(workdir / "manifest-env")
         venvs.install(build_python, ["build", *build_requires(src)], secrets=secrets)
-        cmd = python_module("check_manifest", "--quiet", "--no-build-isolation", "-p", build_python, src)
+        cmd = python_module("check_manifest", "--no-build-isolation", "-p", build_python, src)
     proc = run(cmd, check=False, timeout=900)
     if proc.returncode == 0:
+        verdict = proc.stdout.strip().splitlines()
+        if note is not None and verdict:
+            note(f"package: check-manifest: {verdict[-1].strip()}")
         return []
-    listing = "\n".join(line for line in (proc.stdout + proc.stderr).strip().splitlines() if line.strip())
+    listing = "\n".join(line for line in (proc.stderr.strip() or proc.stdout.strip()).splitlines() if line.strip())
     return [
         Finding(
             "MANIFEST.in",

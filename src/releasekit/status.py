@@ -205,7 +205,7 @@ def github_state(config: Config) -> GitHubState | None:
 
     if not github.token_from_env():
         return None  # no token: no need to ask git for the remote's URL
-    api = github.client(config.github_api_url, config.github_repository, git.remote_url(config.remote, config.root))
+    api = github.project_client(config)
     if api is None:
         return None
     api.timeout = 10.0  # a status line must not hang on a slow network

@@ -11,7 +11,8 @@ import stat
 import tempfile
 from pathlib import Path
 
-from releasekit.adopt.plan import FileChange, Plan
+from releasekit.adopt.draft import FileChange
+from releasekit.adopt.plan import Plan
 from releasekit.errors import ReleasekitError
 
 

@@ -11,7 +11,8 @@ import configparser
 import fnmatch
 from typing import Any
 
-from releasekit.adopt.detect import VersionPlace
+from releasekit.adopt.detect import VersionPlace, read_text
+from releasekit.adopt.draft import Draft, FileChange
 from releasekit.errors import ReleasekitError
 
 TYPE_CHECKING = False
@@ -163,3 +164,81 @@ def add_places(table: Any, places: list[VersionPlace]) -> list[VersionPlace]:
     else:
         table["files"] = file_entries(missing)
     return missing
+
+
+def edit_versions(draft: Draft) -> None:
+    """The plan's bump-my-version part: a new, fixed or migrated configuration, or a note why none."""
+    project, root = draft.project, draft.root
+    if project.tag_derived:
+        draft.notes.append(
+            "versions come from git tags (the build backend derives them): no [tool.bumpversion], no version "
+            "files, and no version-sync hook; the release's tag sets the version"
+        )
+        return
+    setup_cfg = read_text(root, "setup.cfg") or ""
+    if "[bumpversion]" in setup_cfg:
+        draft.notes.append("setup.cfg holds the bump-my-version configuration: kept as it is")
+        return
+    toml_file = read_text(root, ".bumpversion.toml", required=True)
+    legacy = read_text(root, LEGACY, required=True)
+    if project.version is None:
+        draft.notes.append(
+            "no version found ([project] version, setup.py, setup.cfg, __version__, or a release tag): "
+            "add [tool.bumpversion] by hand once the project has one"
+        )
+        return
+    draft.sync_versions = True
+    places = list(project.places)
+    if toml_file is not None:
+        _edit_bumpversion_toml(draft, toml_file, places)
+        return
+    current = draft.existing("bumpversion")
+    if current is not None:
+        _fix(draft, current, places, draft.why, "[tool.bumpversion]")
+        return
+    if legacy is not None:
+        migrated = convert_legacy(legacy)
+        _fix(draft, migrated, places, draft.why, LEGACY)
+        draft.add_table("bumpversion", migrated)
+        draft.why.append(
+            f"[tool.bumpversion] migrated from {LEGACY}, key by key (bump-my-version reads "
+            f"{LEGACY} first, so it is removed: one configuration, not two that drift apart)"
+        )
+        draft.changes.append(FileChange(LEGACY, legacy, None, ("migrated to [tool.bumpversion] in pyproject.toml",)))
+        return
+    draft.add_table("bumpversion", new_table(project.version, places))
+    where = ", ".join(f"{p.path} ({p.why})" for p in places) or "none found"
+    draft.why.append(
+        f"[tool.bumpversion] added: current_version {project.version} (from {project.version_source}); "
+        f"version files: {where}"
+    )
+
+
+def _fix(draft: Draft, current: Any, places: list[VersionPlace], why: list[str], where: str) -> None:
+    """Bring an existing configuration up to date: its current_version and its version files."""
+    version = draft.project.version
+    now = current.get("current_version")
+    if not isinstance(now, str):
+        raise ReleasekitError(f"{where}: current_version is missing or not a string; fix it, then run init again")
+    if now != version:
+        current["current_version"] = version
+        why.append(
+            f"{where} current_version {now} was stale: the project is at {version} "
+            f"(from {draft.project.version_source})"
+        )
+    added = add_places(current, places)
+    if added:
+        why.append(f"{where}: version files added: " + ", ".join(f"{p.path} ({p.why})" for p in added))
+
+
+def _edit_bumpversion_toml(draft: Draft, text: str, places: list[VersionPlace]) -> None:
+    import tomlkit
+
+    doc = tomlkit.parse(text)
+    current = doc.get("tool", {}).get("bumpversion")
+    if current is None:
+        raise ReleasekitError(".bumpversion.toml: no [tool.bumpversion] table; fix it, then run init again")
+    why: list[str] = []
+    _fix(draft, current, places, why, ".bumpversion.toml")
+    if why:
+        draft.changes.append(FileChange(".bumpversion.toml", text, tomlkit.dumps(doc), tuple(why)))

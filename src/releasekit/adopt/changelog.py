@@ -1,4 +1,4 @@
-"""Where towncrier's start marker goes in an existing changelog, and its heading style.
+"""The plan's changelog part: towncrier's configuration, kept or added, and its start marker.
 
 The marker goes after the title and any preamble, before the newest release, so
 towncrier writes each new release above the older ones and below the introduction.
@@ -7,10 +7,14 @@ towncrier writes each new release above the older ones and below the introductio
 from __future__ import annotations
 
 import re
+from typing import Any
 
+from releasekit.adopt.detect import read_text
+from releasekit.adopt.draft import Draft, FileChange
 from releasekit.changelog.fragments import START_MARKERS
 from releasekit.changelog.towncrier_config import RST_UNDERLINES, changelog_format, start_string
 
+TOWNCRIER_DEFAULT_TYPES = ("feature", "bugfix", "doc", "removal", "misc")
 _VERSION = re.compile(r"\d+\.\d+")
 _ADORNMENT = "=-~^\"'`#*+:._"
 
@@ -91,3 +95,92 @@ def newest_release_title(text: str, filename: str) -> str | None:
     lines = text.splitlines()
     headings = _md_headings(lines) if filename.lower().endswith((".md", ".markdown")) else _rst_headings(lines)
     return next((h[1] for h in headings[1:] if _VERSION.search(h[1])), None)
+
+
+def type_roles(types: list[str]) -> dict[str, str]:
+    """The project's towncrier types that play releasekit's roles under another name (``removal`` is breaking).
+
+    The names are those ``releasekit.changelog.fragments`` recognises; init writes them down, so the
+    project can see and change them in ``[tool.releasekit.fragment_roles]``.
+    """
+    from releasekit.changelog.fragments import detected_role
+
+    return {kind: role for kind in types if (role := detected_role(kind)) not in (None, kind) and role not in types}
+
+
+def _towncrier_types(config: dict[str, Any]) -> list[str]:
+    kinds = [str(t["directory"]) for t in config.get("type", []) if isinstance(t, dict) and "directory" in t]
+    fragment = config.get("fragment")
+    if isinstance(fragment, dict):
+        kinds += [str(key) for key in fragment]
+    return kinds or list(TOWNCRIER_DEFAULT_TYPES)
+
+
+def edit_towncrier(draft: Draft) -> None:
+    """Keep the project's towncrier configuration, or add releasekit's, its changelog and fragment directory."""
+    from releasekit.changelog.towncrier_config import changelog_header, repository_url, towncrier_toml
+    from releasekit.config import table
+
+    project, root = draft.project, draft.root
+    config = table(project.data, "tool.towncrier")
+    if config is None and read_text(root, "towncrier.toml", required=True) is not None:
+        from releasekit.config import read_toml
+
+        config = table(read_toml(root / "towncrier.toml"), "tool.towncrier") or {}
+        draft.notes.append("towncrier.toml: the towncrier configuration is kept as it is")
+    elif config is not None:
+        draft.notes.append("[tool.towncrier]: the towncrier configuration is kept as it is")
+    if config is not None:
+        draft.roles = type_roles(_towncrier_types(config))
+        _title_style(draft, config)
+        filename, directory = config.get("filename", "NEWS.rst"), config.get("directory")
+        draft.changelog_file = filename if isinstance(filename, str) else None
+        draft.fragment_dir = directory if isinstance(directory, str) else None
+        return
+    import tomlkit
+
+    filename = project.changelog or "CHANGELOG.md"
+    draft.changelog_file, draft.fragment_dir = filename, "changelog.d"
+    underlines = release_underlines(project.changelog_text or "")
+    text = towncrier_toml(
+        repository_url(root),
+        filename=filename,
+        underlines=underlines,
+        tag_format=project.tag_prefix + "{version}",
+    )
+    draft.add_table("towncrier", tomlkit.parse(text)["tool"]["towncrier"])
+    kind = {"md": "Markdown", "rst": "reStructuredText", "txt": "plain text"}[changelog_format(filename)]
+    draft.why.append(
+        f"[tool.towncrier] added: {filename} in {kind}, fragments in changelog.d/, releasekit's sections "
+        "(What's New, Breaking Changes, Migration Guide, Bug Fixes, Security, Known Issues, Future Plans, ...)"
+    )
+    if project.changelog_text is None:
+        body = changelog_header(project.name or root.name)
+        if changelog_format(filename) != "md":  # pragma: no cover - a new changelog is always CHANGELOG.md
+            raise AssertionError(filename)
+        draft.changes.append(FileChange(filename, None, body, ("a changelog for towncrier to write into",)))
+    else:
+        new = insert_marker(project.changelog_text, filename)
+        if new != project.changelog_text:
+            why = "towncrier's start marker, after the title and preamble, before the newest release"
+            draft.changes.append(FileChange(filename, project.changelog_text, new, (why,)))
+    if not (root / "changelog.d").exists():
+        draft.changes.append(
+            FileChange("changelog.d/.gitkeep", None, "", ("the fragment directory, kept in git while empty",))
+        )
+
+
+def _title_style(draft: Draft, config: dict[str, Any]) -> None:
+    """Warn when towncrier's default title would put a project name before releases titled by version alone."""
+    text, filename = draft.project.changelog_text, config.get("filename", draft.project.changelog)
+    if "title_format" in config or not text or not isinstance(filename, str):
+        return
+    if not (config.get("name") or config.get("package")):
+        return  # towncrier finds no name: its default title is the version and the date
+    title = newest_release_title(text, filename)
+    if title is not None and re.match(r"v?\d", title):
+        draft.notes.append(
+            f"{filename}: its releases are titled by version ({title!r}) but towncrier's default title puts "
+            'the project name first; to keep the style, set title_format = "{version} ({project_date})" '
+            "in [tool.towncrier]"
+        )

@@ -1,23 +1,19 @@
 """What ``releasekit init`` learns about a project before it plans anything.
 
 Everything read here is contributor-written: only regular files inside the project are
-read, each up to ``MAX_BYTES``, and a file that cannot be understood is refused with one
-line naming it rather than guessed at.
+read (through ``releasekit.safefiles``, within its limits), and a file that cannot be
+understood is refused with one line naming it rather than guessed at.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from releasekit import git
 from releasekit.config import read_toml, table
 from releasekit.errors import ReleasekitError
-
-MAX_BYTES = 1 << 20  # no file init edits or reads is anywhere near a megabyte
 
 # Where the changelog is, in the order projects name it.
 CHANGELOG_NAMES = (
@@ -80,33 +76,29 @@ class Project(NamedTuple):
     changelog_text: str | None
 
 
-def read_text(root: Path, rel: str, *, required: bool = False) -> str | None:
+def read_text(root: Path, rel: str, *, required: bool = False, kind: str = "config") -> str | None:
     """A regular file inside ``root`` as UTF-8 text, or None when there is none.
 
-    Symbolic links, directories, FIFOs and devices are refused (one line naming the
-    file) when ``required``, else skipped, and so is anything larger than ``MAX_BYTES``.
+    The file is read through ``releasekit.safefiles`` (at most its limit for ``kind``).
+    Symbolic links, directories, FIFOs, devices, paths outside ``root`` and files over
+    the limit are refused (one line naming the file) when ``required``, else skipped.
     """
-    path = root / rel
+    from releasekit.safefiles import LIMITS, Refused, TooLarge, read_bytes, size_text
+
     try:
-        info = os.lstat(path)
+        data = read_bytes(root, rel, kind, symlinks=False)
     except (FileNotFoundError, NotADirectoryError):
         return None
-    except OSError as exc:
-        raise ReleasekitError(f"{rel}: cannot read: {exc.strerror}") from None
-    problem = None
-    if not stat.S_ISREG(info.st_mode):
-        problem = "not a regular file"
-    elif info.st_size > MAX_BYTES:
-        problem = f"larger than {MAX_BYTES // 1024} KiB"
-    elif not path.resolve().is_relative_to(root.resolve()):
-        problem = "outside the project"  # through a symbolic link in a parent directory, or ../
-    if problem:
-        if required:
-            raise ReleasekitError(f"{rel}: {problem}; releasekit init reads only regular files in the project")
-        return None
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+    except Refused as exc:
+        if not required:
+            return None
+        if isinstance(exc, TooLarge):
+            problem = f"larger than {size_text(LIMITS[kind])}"
+        elif "outside" in exc.reason:  # ../, or a symbolic link in a parent directory
+            problem = "outside the project"
+        else:
+            problem = "not a regular file"
+        raise ReleasekitError(f"{rel}: {problem}; releasekit init reads only regular files in the project") from None
     except OSError as exc:
         raise ReleasekitError(f"{rel}: cannot read: {exc.strerror}") from None
     try:
@@ -301,19 +293,11 @@ def detect(root: Path) -> Project:
     if version and not tag_derived:
         places += badge_places(root, version)
     changelog = find_changelog(root, data)
+    text = read_text(root, changelog, required=True, kind="changelog") if changelog else None
+    branch = release_branch(root)
+    # The fields in their order, each variable named as its field (version_source: source).
     return Project(
-        root=root,
-        pyproject=pyproject,
-        data=data,
-        name=name,
-        version=version,
-        version_source=source,
-        tag_derived=tag_derived,
-        places=tuple(places),
-        branch=release_branch(root),
-        tag_prefix=tag_prefix,
-        changelog=changelog,
-        changelog_text=read_text(root, changelog, required=True) if changelog else None,
+        root, pyproject, data, name, version, source, tag_derived, tuple(places), branch, tag_prefix, changelog, text
     )
 
 

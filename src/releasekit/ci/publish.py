@@ -18,7 +18,7 @@ from typing import NamedTuple
 from releasekit import indexes, venvs
 from releasekit.ci import manifest, trusted
 from releasekit.config import Config
-from releasekit.errors import CommandError, ReleasekitError, StepFailed, secrets_from_env
+from releasekit.errors import ReleasekitError, secrets_from_env
 
 INDEXES = ("test", "prod")
 
@@ -37,16 +37,14 @@ class Published(NamedTuple):
 
 def _attest(folder: Path, files: list[str], note: Callable[[str], None]) -> None:
     """Sign each file with pypi-attestations (Sigstore, from the job's ambient OIDC identity)."""
-    from releasekit.process import python_module, run
+    from releasekit.process import failing_as, python_module, run
 
     unsigned = [name for name in files if not (folder / f"{name}{manifest.ATTESTATION_SUFFIX}").is_file()]
     if not unsigned:
         return
     note(f"pypi-attestations sign: {len(unsigned)} files")
-    try:
+    with failing_as("pypi-attestations sign"):
         run(python_module("pypi_attestations", "sign", *(folder / name for name in unsigned)))
-    except CommandError as exc:
-        raise StepFailed(f"pypi-attestations sign failed (exit code {exc.returncode}):\n{exc.output}") from None
 
 
 def publish(

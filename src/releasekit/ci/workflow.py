@@ -133,21 +133,23 @@ def _publish_job(
 _ON_A_TAG = "startsWith(github.ref, 'refs/tags/')"
 
 
-def _build_jobs_pure() -> str:
+def _releasekit_build_job(job: str, title: str, step: str, artifact: str, *requirements: str) -> str:
+    """A job that runs ``releasekit build --out dist`` on a release tag and uploads dist/ as ``artifact``."""
     i = "      "
     return (
-        "  build:\n"
-        "    name: Build\n"
+        f"  {job}:\n"
+        f"    name: {title}\n"
         f"    if: {_ON_A_TAG}\n"
         "    runs-on: ubuntu-24.04\n"
         "    permissions:\n"
         "      contents: read\n"
-        "    steps:\n"
-        + _checkout(i)
-        + _setup(i, _releasekit_requirement())
-        + f"{i}- name: Build from a clean checkout, check, and write the manifest\n"
-        f"{i}  run: releasekit build --out dist\n" + _upload(i, "dist", "dist/", "error")
+        "    steps:\n" + _checkout(i) + _setup(i, _releasekit_requirement(), *requirements) + f"{i}- name: {step}\n"
+        f"{i}  run: releasekit build --out dist\n" + _upload(i, artifact, "dist/", "error")
     )
+
+
+def _build_jobs_pure() -> str:
+    return _releasekit_build_job("build", "Build", "Build from a clean checkout, check, and write the manifest", "dist")
 
 
 def _build_jobs_compiled(config: Config) -> str:
@@ -157,18 +159,15 @@ def _build_jobs_compiled(config: Config) -> str:
     matrix = "".join(
         f"          - {{ os: {r.image}, platform: {r.platform}, arch: {r.arch} }}\n" for r in runners(config.root)
     )
+    sdist = _releasekit_build_job(
+        "sdist",
+        "Build the sdist and the manifest",
+        "Build the sdist, check it, and list the wheels cibuildwheel must make",
+        "dist-sdist",
+        CIBUILDWHEEL,
+    )
     return (
-        "  sdist:\n"
-        "    name: Build the sdist and the manifest\n"
-        f"    if: {_ON_A_TAG}\n"
-        "    runs-on: ubuntu-24.04\n"
-        "    permissions:\n"
-        "      contents: read\n"
-        "    steps:\n"
-        + _checkout(i)
-        + _setup(i, _releasekit_requirement(), CIBUILDWHEEL)
-        + f"{i}- name: Build the sdist, check it, and list the wheels cibuildwheel must make\n"
-        f"{i}  run: releasekit build --out dist\n" + _upload(i, "dist-sdist", "dist/", "error") + "\n"
+        sdist + "\n"
         "  wheels:\n"
         "    name: Wheels on ${{ matrix.os }}\n"
         f"    if: {_ON_A_TAG}\n"

@@ -46,15 +46,16 @@ def fallback(root: Path, phase: str, *, forced: bool = False) -> Gate:
         return Gate(phase, "none", reason="no examples/*.py, no nox session or tox env named examples")
     if not has_tests(root):
         return Gate(phase, "none", reason="no tests found (no test_*.py or *_test.py tracked by git)")
+    data = _pyproject(root)
     if phase == "tests":
-        expression = unit_expression(root)
+        expression = unit_expression(root, data=data)
         return Gate(phase, "pytest", ("-m", expression) if expression else ())
     if phase in ("integration", "benchmark"):
-        if forced or declares_marker(root, phase):
+        if forced or declares_marker(root, phase, data=data):
             return Gate(phase, "pytest", ("-m", phase))
         return Gate(phase, "none", reason=f"the project declares no {phase!r} pytest marker")
     if phase == "coverage":
-        expression = "not benchmark" if declares_marker(root, "benchmark") else ""
+        expression = "not benchmark" if declares_marker(root, "benchmark", data=data) else ""
         return Gate(phase, "pytest", ("-m", expression) if expression else ())
     raise ValueError(phase)
 
@@ -69,16 +70,27 @@ def has_tests(root: Path) -> bool:
     return bool(git.tracked_files(root, *_TEST_FILES))
 
 
-def unit_expression(root: Path) -> str:
-    """The ``-m`` expression of the unit tests: not the declared integration and benchmark markers."""
-    return " and ".join(f"not {marker}" for marker in ("integration", "benchmark") if declares_marker(root, marker))
+def _pyproject(root: Path) -> Mapping[str, Any]:
+    """``root``'s pyproject.toml, parsed (empty without one); each entry point here reads it once and passes it on."""
+    path = root / "pyproject.toml"
+    return read_toml(path) if path.is_file() else {}
 
 
-def declares_marker(root: Path, marker: str) -> bool:
-    """Whether the project's pytest configuration declares ``marker``."""
+def unit_expression(root: Path, *, data: Mapping[str, Any] | None = None) -> str:
+    """The ``-m`` expression of the unit tests: not the declared integration and benchmark markers.
+
+    ``data`` is the parsed pyproject.toml when the caller has it (read here otherwise).
+    """
+    data = _pyproject(root) if data is None else data
+    markers = ("integration", "benchmark")
+    return " and ".join(f"not {marker}" for marker in markers if declares_marker(root, marker, data=data))
+
+
+def declares_marker(root: Path, marker: str, *, data: Mapping[str, Any] | None = None) -> bool:
+    """Whether the project's pytest configuration declares ``marker`` (``data``: pyproject.toml, if parsed)."""
     from releasekit.config import table
 
-    data = read_toml(root / "pyproject.toml") if (root / "pyproject.toml").is_file() else {}
+    data = _pyproject(root) if data is None else data
     pytest_table = table(data, "tool.pytest") or {}  # tool = 5 is a value, not a crash
     for section in (pytest_table.get("ini_options", {}), pytest_table):
         markers = section.get("markers", []) if isinstance(section, dict) else []
@@ -105,9 +117,14 @@ def _names(table: Any, wanted: Sequence[str], *, by_pytest: bool) -> list[str]:
     return chosen
 
 
-def requirement_sources(root: Path, wanted: Sequence[str] = TEST_NAMES) -> tuple[list[str], list[str]]:
-    """The project's extras and dependency groups named as ``wanted`` (for tests: or listing pytest)."""
-    data = read_toml(root / "pyproject.toml") if (root / "pyproject.toml").is_file() else {}
+def requirement_sources(
+    root: Path, wanted: Sequence[str] = TEST_NAMES, *, data: Mapping[str, Any] | None = None
+) -> tuple[list[str], list[str]]:
+    """The project's extras and dependency groups named as ``wanted`` (for tests: or listing pytest).
+
+    ``data`` is the parsed pyproject.toml when the caller has it (read here otherwise).
+    """
+    data = _pyproject(root) if data is None else data
     project = data.get("project") if isinstance(data.get("project"), Mapping) else {}
     by_pytest = wanted == TEST_NAMES
     table = project.get("optional-dependencies") if isinstance(project, Mapping) else None
@@ -119,10 +136,11 @@ def build_env(
     venv: Path, root: Path, project: str, wheel: Path, *, docs: bool = False, secrets: Sequence[str] = ()
 ) -> Path:
     """A fresh environment at ``venv`` with the wheel and the project's test requirements; its python."""
-    extras, groups = requirement_sources(root)
+    data = _pyproject(root)
+    extras, groups = requirement_sources(root, data=data)
     wanted = list(extras)
     if docs:
-        doc_extras, doc_groups = requirement_sources(root, DOCS_NAMES)
+        doc_extras, doc_groups = requirement_sources(root, DOCS_NAMES, data=data)
         wanted += doc_extras
         groups += doc_groups
     import shutil
@@ -162,8 +180,7 @@ def coverage_args(root: Path, wheel_modules: Sequence[str], report: Path, thresh
     """pytest-cov arguments: the project's configured source, else the wheel's modules; a JSON report."""
     from releasekit.config import table
 
-    data = read_toml(root / "pyproject.toml") if (root / "pyproject.toml").is_file() else {}
-    run_table = table(data, "tool.coverage.run") or {}
+    run_table = table(_pyproject(root), "tool.coverage.run") or {}
     configured = bool(run_table.get("source"))
     sources = ["--cov"] if configured or not wheel_modules else [f"--cov={name}" for name in wheel_modules]
     args = [*sources, "--cov-report=term", f"--cov-report=json:{report}"]

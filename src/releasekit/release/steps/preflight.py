@@ -164,7 +164,7 @@ def github_problems(ctx: Context) -> list[str]:
     from releasekit import github
 
     config, emergency = ctx.config, ctx.journal.emergency
-    api = github.client(config.github_api_url, config.github_repository, git.remote_url(config.remote, config.root))
+    api = github.project_client(config)
     if api is None:
         if emergency:
             return [
