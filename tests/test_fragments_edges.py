@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from releasekit import __version__
-from releasekit.changelog.fragments import source_matcher
-from releasekit.commands.check_fragments import Settings
+from releasekit.checks.source_paths import source_matcher
+from releasekit.fastpath.fragment_settings import Settings
 from tests.helpers.cli import Result, releasekit
 from tests.helpers.fragments import demo_files, demo_repo
 from tests.helpers.gitrepo import add_origin, age_tree, commit_all, git, make_repo, write_files

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from releasekit.cli import _hook_args, main
+from releasekit.cli import main
+from releasekit.fastpath.argv import hook_args
 from tests.helpers.fragments import demo_repo
 from tests.helpers.gitrepo import commit_all, git, write_files
 
@@ -100,7 +101,7 @@ def test_missing_from_ref_in_a_shallow_clone_is_fetched(
     ],
 )
 def test_hook_arguments_without_argparse(argv: list[str], expected: dict[str, object]) -> None:
-    args = _hook_args(argv)
+    args = hook_args(argv)
     assert args is not None
     assert {k: v for k, v in vars(args).items() if k not in ("command", "check", "directory")} == expected
     assert (args.command, args.check, args.directory) == ("check", argv[1], None)
@@ -121,7 +122,7 @@ def test_hook_arguments_without_argparse(argv: list[str], expected: dict[str, ob
     ],
 )
 def test_anything_unusual_goes_through_argparse(argv: list[str]) -> None:
-    assert _hook_args(argv) is None
+    assert hook_args(argv) is None
 
 
 def test_project_in_a_subdirectory_sees_only_its_own_changes(

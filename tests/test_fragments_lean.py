@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from releasekit import gitdiff
-from releasekit.changelog.fragments import source_matcher
-from releasekit.commands.check_fragments import Settings, settings
+from releasekit.checks.source_paths import source_matcher
 from releasekit.errors import ReleasekitError
+from releasekit.fastpath.fragment_settings import Settings, settings
 from releasekit.findings import Finding
 from tests.helpers.cli import imported_by_releasekit
 from tests.helpers.fragments import demo_repo

@@ -8,17 +8,11 @@ import pytest
 import tomllib
 
 from releasekit import config
-from releasekit.changelog.fragments import (
-    RECOMMENDED_TYPES,
-    create_command,
-    default_source_paths,
-    issue_from_branch,
-    parse_name,
-    source_matcher,
-    validate_directory,
-)
+from releasekit.changelog.fragments import RECOMMENDED_TYPES, create_command, parse_name, validate_directory
 from releasekit.changelog.towncrier_config import main as print_config
 from releasekit.changelog.towncrier_config import repository_url, towncrier_toml, web_url
+from releasekit.checks.changelog_fragment import issue_from_branch
+from releasekit.checks.source_paths import default_source_paths, source_matcher
 from releasekit.findings import Finding
 from tests.helpers.fragments import demo_files
 from tests.helpers.gitrepo import git, make_repo, write_files

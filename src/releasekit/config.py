@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from releasekit import environment
 from releasekit.bumpconfig import VersionConfig as VersionConfig
@@ -20,7 +20,6 @@ from releasekit.changelog.fragments import FragmentsConfig, FragmentType
 from releasekit.errors import ReleasekitError
 from releasekit.release.gates import PHASES, GatesConfig, coverage_threshold, parse_gates
 
-TYPE_CHECKING = False  # typing costs the version-sync hook more than its own work
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from releasekit import git
 from releasekit.config import Config
@@ -18,7 +18,6 @@ from releasekit.release import journal
 from releasekit.tags import TagFormat, project_format
 from releasekit.versions import SupportRow, bump_for, next_version, support_table
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from packaging.version import Version
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from releasekit.errors import ReleasekitError
 from releasekit.findings import Finding
@@ -12,7 +12,6 @@ from releasekit.safefiles import Refused, read_bytes
 from releasekit.semver import check_release_version
 from releasekit.tags import TagFormat
 
-TYPE_CHECKING = False  # no typing on the version-sync hook's path
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
