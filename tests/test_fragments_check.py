@@ -17,6 +17,7 @@ import pytest
 from releasekit import gitdiff
 from releasekit.cli import main
 from releasekit.errors import ReleasekitError
+from releasekit.fastpath import spawn
 from tests.helpers.cli import Result, releasekit
 from tests.helpers.fragments import demo_repo, set_fragment_dir
 from tests.helpers.gitrepo import age_tree, commit_all, git, make_repo, write_files
@@ -492,12 +493,12 @@ def test_run_git_reads_both_pipes_whole(tmp_path: Path) -> None:
     write_files(repo, names)
     git(repo, "init", "-q")
     git(repo, "add", "-A")
-    code, out, err = gitdiff.run_git(repo, "diff", "--cached", "--name-only", "--", "no-such-option-needed")
+    code, out, err = spawn.run_git(repo, "diff", "--cached", "--name-only", "--", "no-such-option-needed")
     assert (code, out, err) == (0, "", "")
-    code, out, err = gitdiff.run_git(repo, "ls-files", "-z")
+    code, out, err = spawn.run_git(repo, "ls-files", "-z")
     assert code == 0 and len(out) > 1 << 17  # more than a pipe's buffer
     assert sorted(out.rstrip("\0").split("\0")) == sorted(names)
-    code, out, err = gitdiff.run_git(repo, "diff", "no-such-rev")
+    code, out, err = spawn.run_git(repo, "diff", "no-such-rev")
     assert code == 128 and out == "" and "no-such-rev" in err
     assert gitdiff.diff_name_status(repo, "no-such-rev")[0] is None
 
@@ -505,7 +506,7 @@ def test_run_git_reads_both_pipes_whole(tmp_path: Path) -> None:
 def test_a_missing_git_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(ReleasekitError, match=r"^git: command not found; install it or check PATH$"):
-        gitdiff.run_git(tmp_path, "status")
+        spawn.run_git(tmp_path, "status")
 
 
 def test_a_closed_stdout_does_not_hide_the_change(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ test of what the hooks import.
 
 from __future__ import annotations
 
+import ast
 import marshal
 import os
 import sys
@@ -105,6 +106,28 @@ def test_the_hooks_import_budget(tmp_path: Path) -> None:
     output, modules = _check_imports(fragments)
     assert "adds changelog.d/42.feature.md" in output
     assert modules.isdisjoint(RECORDED), sorted(modules & set(RECORDED))
+
+
+# The modules outside fastpath/ that may import it: the CLI's entry, the two hooks' commands, and
+# the fragment hook's one git call. Configuration, versions, the release and the rest never do.
+FAST_PATH_USERS = {"cli.py", "commands/check_fragments.py", "commands/check_versions.py", "gitdiff.py"}
+
+
+def test_only_the_hooks_reach_the_fast_path() -> None:
+    src = Path(locate.__file__).parent
+    users = set()
+    for path in src.rglob("*.py"):
+        rel = path.relative_to(src).as_posix()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                names = [f"{node.module}.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            if not rel.startswith("fastpath/") and any(n.startswith("releasekit.fastpath") for n in names):
+                users.add(rel)
+    assert users == FAST_PATH_USERS
 
 
 # --- check versions: its pass record ----------------------------------------------------------
