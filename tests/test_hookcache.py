@@ -68,6 +68,7 @@ FAST_PATH = {
     "releasekit.fastpath.hookcache",
 }
 # `check fragments` with its settings record: no TOML, no configuration, no argparse, no subprocess.
+# (It does import typing, and re with it: its records are typing.NamedTuple.)
 RECORDED = ("tomllib", "subprocess", "pathlib", "argparse", "towncrier", "releasekit.config")
 # No passing fragment check, recorded or not, loads these.
 NEVER = ("towncrier", "click", "jinja2", "argparse", "packaging", "json", "difflib")
