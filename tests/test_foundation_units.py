@@ -34,6 +34,10 @@ def test_render_text_json_github() -> None:
         render(findings, "xml")
 
 
+def test_finding_text_format() -> None:
+    assert Finding("changelog.d/1.feture.md", 1, 1, "x").text() == "changelog.d/1.feture.md:1:1: x"
+
+
 def test_failed_ignores_warnings() -> None:
     assert not failed([Finding("a", 1, 1, "m", "warning")])
     assert failed([Finding("a", 1, 1, "m")])

@@ -1,4 +1,8 @@
-"""`releasekit check fragments` on real git repositories with a bare origin."""
+"""`releasekit check fragments` in real git repositories with a bare origin: what passes, what fails, what it says.
+
+Most tests run ``main([...])`` in process (capsys, monkeypatch); the ones about the process
+itself (its one git call, odd paths, closed pipes) run the real command.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from releasekit import gitdiff
 from releasekit.cli import main
-from tests.helpers.cli import releasekit
-from tests.helpers.fragments import demo_repo
-from tests.helpers.gitrepo import commit_all, git, make_repo, write_files
+from releasekit.errors import ReleasekitError
+from releasekit.fastpath import spawn
+from tests.helpers.cli import Result, releasekit
+from tests.helpers.fragments import demo_repo, set_fragment_dir
+from tests.helpers.gitrepo import age_tree, commit_all, git, make_repo, write_files
 
 
 def check(repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple:
@@ -351,26 +358,6 @@ def test_without_towncrier_configuration(tmp_path: Path) -> None:
     assert "pyproject.toml: no [tool.towncrier] section" in result.stderr
 
 
-def test_the_hook_keeps_heavy_modules_off_its_start_up_path(tmp_path: Path) -> None:
-    repo = demo_repo(tmp_path)
-    stage(repo, {"src/demo/x.py": "X = 1\n", "changelog.d/42.feature.md": "X.\n"})
-    script = (
-        "import sys\n"
-        "from releasekit.cli import main\n"
-        "code = main(['check', 'fragments'])\n"
-        "print(' '.join(sorted(m.split('.')[0] for m in sys.modules)))\n"
-        "raise SystemExit(code)\n"
-    )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}  # coverage imports plenty
-    proc = subprocess.run(
-        [sys.executable, "-c", script], cwd=repo, env=env, capture_output=True, text=True, check=False
-    )
-    assert proc.returncode == 0, proc.stderr
-    loaded = set(proc.stdout.split())
-    assert "releasekit" in loaded
-    assert loaded.isdisjoint({"towncrier", "click", "jinja2", "argparse", "packaging", "json", "difflib"})
-
-
 def test_removing_a_fragment_outside_a_revert_still_needs_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -390,3 +377,159 @@ def test_removing_a_fragment_outside_a_revert_still_needs_one(
     code, _, err = check(repo, monkeypatch, capsys)
     assert code == 0
     assert "(a revert)" in err
+
+
+# --- odd paths ---------------------------------------------------------------------------------
+
+MISSING = "changed with no changelog fragment"
+
+
+def _check(cwd: Path, *args: str, env: dict[str, str] | None = None) -> Result:
+    return releasekit("check", "fragments", *args, cwd=cwd, env=env)
+
+
+ODD_NAMES = ["with space.py", "café.py", "quo'te\"s.py", "tab\there.py", "new\nline.py", "-dash.py", "ü/ß/x.py"]
+
+
+@pytest.mark.parametrize("name", ODD_NAMES, ids=["space", "non-ascii", "quotes", "tab", "newline", "dash", "dirs"])
+def test_odd_source_names_need_a_fragment(name: str, tmp_path: Path) -> None:
+    repo = demo_repo(tmp_path)
+    stage(repo, {f"src/demo/{name}": "X = 1\n"})
+    missing = _check(repo)
+    assert missing.returncode == 1, missing.output
+    assert MISSING in missing.stdout
+    stage(repo, {"changelog.d/42.feature.md": "Odd names.\n"})
+    ok = _check(repo)
+    assert ok.returncode == 0, ok.output
+    assert "adds changelog.d/42.feature.md" in ok.stderr
+
+
+def test_odd_fragment_directory_and_file_names(tmp_path: Path) -> None:
+    directory = "chänge lög\t'd\""
+    repo = demo_repo(tmp_path)
+    set_fragment_dir(repo / "pyproject.toml", directory.replace("\t", "\\t").replace('"', '\\"'))
+    commit_all(repo, "Fragments live in an odd place")
+    stage(repo, {"src/demo/core.py": "X = 2\n", "changelog.d/42.feature.md": "In the old place.\n"})
+    wrong_place = _check(repo)
+    assert wrong_place.returncode == 1, wrong_place.output
+    assert f"no changelog fragment in {directory}/" in wrong_place.stdout
+    git(repo, "rm", "-q", "--cached", "changelog.d/42.feature.md")
+    stage(repo, {f"{directory}/42.feature.md": "In the odd place.\n", f"{directory}/README\n.md": "not a fragment\n"})
+    ok = _check(repo)
+    assert ok.returncode == 0, ok.output
+    assert f"adds {directory}/42.feature.md" in ok.stderr
+    stage(repo, {f"{directory}/+café.feature.md": "Not a slug.\n"})
+    bad = _check(repo)
+    assert bad.returncode == 1
+    assert f"{directory}/+café.feature.md:1:1: '+café' is neither an issue number nor +<slug>" in bad.stdout
+
+
+def test_renamed_deleted_and_retyped_sources(tmp_path: Path) -> None:
+    repo = demo_repo(tmp_path)
+    write_files(repo, {"docs/tool.py": "T = 1\n"})
+    commit_all(repo, "A script in docs")
+    git(repo, "mv", "src/demo/core.py", "src/demo/engine.py")  # a rename: a deletion plus an addition
+    assert _check(repo).returncode == 1
+    git(repo, "reset", "-q", "--hard")
+    git(repo, "mv", "docs/tool.py", "src/demo/tool.py")  # moved into the sources
+    renamed_in = _check(repo)
+    assert renamed_in.returncode == 1 and "src/demo/tool.py:1:1:" in renamed_in.stdout
+    git(repo, "reset", "-q", "--hard")
+    git(repo, "rm", "-q", "src/demo/core.py")
+    deleted = _check(repo)
+    assert deleted.returncode == 1 and "src/demo/core.py:1:1:" in deleted.stdout
+    git(repo, "reset", "-q", "--hard")
+    (repo / "src/demo/core.py").unlink()
+    (repo / "src/demo/core.py").symlink_to("__init__.py")  # a type change: T
+    git(repo, "add", "-A")
+    assert "T\tsrc/demo/core.py" in git(repo, "diff", "--cached", "--name-status", "--no-renames")
+    retyped = _check(repo)
+    assert retyped.returncode == 1 and "src/demo/core.py:1:1:" in retyped.stdout
+    stage(repo, {"changelog.d/42.feature.md": "core is an alias now.\n"})
+    assert _check(repo).returncode == 0
+
+
+def test_a_renamed_fragment_counts_as_added(tmp_path: Path) -> None:
+    repo = demo_repo(tmp_path)
+    write_files(repo, {"changelog.d/41.feature.md": "Wrong number.\n"})
+    commit_all(repo, "Fragment")
+    git(repo, "push", "-q", "origin", "42-add-answer:main")  # the fragment is on the base branch already
+    git(repo, "fetch", "-q", "origin")
+    stage(repo, {"src/demo/core.py": "X = 2\n"})
+    git(repo, "mv", "changelog.d/41.feature.md", "changelog.d/42.feature.md")
+    ok = _check(repo)
+    assert ok.returncode == 0, ok.output
+    assert "adds changelog.d/42.feature.md" in ok.stderr
+
+
+def test_configured_globs_in_a_real_run(tmp_path: Path) -> None:
+    repo = demo_repo(tmp_path)
+    pyproject = repo / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text() + '\n[tool.releasekit]\nsource_paths = ["./src/**/*.py", "**/*.pyx", "tools/"]\n'
+    )
+    commit_all(repo, "Source paths")
+    age_tree(repo)
+    for files, needs in (
+        ({"src/demo/data.json": "{}"}, False),
+        ({"src/demo/deep/er/x.py": ""}, True),
+        ({"ext/fast.pyx": ""}, True),
+        ({"tools/gen.sh": ""}, True),
+        ({"toolsx/gen.sh": ""}, False),
+    ):
+        stage(repo, files)
+        result = _check(repo)
+        assert result.returncode == (1 if needs else 0), (files, result.output)
+        git(repo, "reset", "-q", "--hard")
+        git(repo, "clean", "-q", "-fdx", "-e", ".git")
+
+
+# --- the one git call, and the process around it -----------------------------------------------
+
+
+def test_run_git_reads_both_pipes_whole(tmp_path: Path) -> None:
+    repo = tmp_path / "many"
+    names = {f"dir{n % 7}/{'long-name-' * 8}{n:05d}.txt": "" for n in range(1500)}
+    write_files(repo, names)
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    code, out, err = spawn.run_git(repo, "diff", "--cached", "--name-only", "--", "no-such-option-needed")
+    assert (code, out, err) == (0, "", "")
+    code, out, err = spawn.run_git(repo, "ls-files", "-z")
+    assert code == 0 and len(out) > 1 << 17  # more than a pipe's buffer
+    assert sorted(out.rstrip("\0").split("\0")) == sorted(names)
+    code, out, err = spawn.run_git(repo, "diff", "no-such-rev")
+    assert code == 128 and out == "" and "no-such-rev" in err
+    assert gitdiff.diff_name_status(repo, "no-such-rev")[0] is None
+
+
+def test_a_missing_git_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(ReleasekitError, match=r"^git: command not found; install it or check PATH$"):
+        spawn.run_git(tmp_path, "status")
+
+
+def test_a_closed_stdout_does_not_hide_the_change(tmp_path: Path) -> None:
+    repo = demo_repo(tmp_path)
+    stage(repo, {"src/demo/core.py": "X = 2\n"})
+    # By hand, not tests.helpers.cli: the helper gives the process pipes, and this needs them closed.
+    cmd = [sys.executable, "-m", "releasekit", "check", "fragments"]
+    for closed in (">&-", "<&-", "2>&-", "<&- >&-"):
+        proc = subprocess.run(["sh", "-c", f'exec "$@" {closed}', "sh", *cmd], cwd=repo, check=False)
+        assert proc.returncode == 1, closed
+
+
+def test_a_chatty_git_does_not_deadlock(tmp_path: Path) -> None:
+    repo = demo_repo(tmp_path)
+    stage(repo, {f"src/demo/{'m' * 100}{n:04d}.py": "" for n in range(1500)})
+    real = subprocess.run(["sh", "-c", "command -v git"], capture_output=True, text=True, check=True).stdout.strip()
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    wrapper = bin_dir / "git"
+    # 1 MB on stderr before git even starts, then git's own trace on stderr too.
+    wrapper.write_text(f'#!/bin/sh\nhead -c 1048576 /dev/zero | tr "\\0" x >&2\nexec {real} "$@"\n')
+    wrapper.chmod(0o755)
+    env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "GIT_TRACE": "1"}
+    result = releasekit("check", "fragments", cwd=repo, env=env, timeout=120)
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "this and 1499 other source files changed with no changelog fragment" in result.stdout

@@ -1,4 +1,4 @@
-"""Where the change comes from: odd histories, shallow clones, other remotes, the hook's arguments."""
+"""Where the change comes from: odd histories, shallow clones, other remotes, monorepos, worktrees, GIT_DIR."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from releasekit.cli import _hook_args, main
-from tests.helpers.fragments import demo_repo
+from releasekit.cli import main
+from tests.helpers.cli import releasekit
+from tests.helpers.fragments import demo_monorepo, demo_repo
 from tests.helpers.gitrepo import commit_all, git, write_files
 
 
@@ -84,46 +85,6 @@ def test_missing_from_ref_in_a_shallow_clone_is_fetched(
     assert err == f"releasekit: error: PRE_COMMIT_FROM_REF {'0' * 39}1 not found: fetch it\n"
 
 
-@pytest.mark.parametrize(
-    ("argv", "expected"),
-    [
-        (["check", "fragments"], {"base": None, "format": "text", "filenames": []}),
-        (
-            ["check", "fragments", "--base", "up/main", "a.py"],
-            {"base": "up/main", "format": "text", "filenames": ["a.py"]},
-        ),
-        (
-            ["check", "fragments", "--base=x", "--format=json", "--", "-odd"],
-            {"base": "x", "format": "json", "filenames": ["-odd"]},
-        ),
-        (["check", "versions", "--format", "github", "f"], {"format": "github", "filenames": ["f"]}),
-    ],
-)
-def test_hook_arguments_without_argparse(argv: list[str], expected: dict[str, object]) -> None:
-    args = _hook_args(argv)
-    assert args is not None
-    assert {k: v for k, v in vars(args).items() if k not in ("command", "check", "directory")} == expected
-    assert (args.command, args.check, args.directory) == ("check", argv[1], None)
-
-
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["check", "fragments", "--help"],
-        ["check", "fragments", "--bas", "x"],
-        ["check", "fragments", "--base"],
-        ["check", "fragments", "--base", "--format"],
-        ["check", "fragments", "--format", "xml"],
-        ["check", "versions", "--base", "x"],
-        ["check", "links"],
-        ["notes"],
-        ["check"],
-    ],
-)
-def test_anything_unusual_goes_through_argparse(argv: list[str]) -> None:
-    assert _hook_args(argv) is None
-
-
 def test_project_in_a_subdirectory_sees_only_its_own_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -145,3 +106,29 @@ def test_project_in_a_subdirectory_sees_only_its_own_changes(
     code, out, _ = run_check(repo / "packages" / "demo", monkeypatch, capsys)
     assert code == 1
     assert out.startswith("src/demo/core.py:1:1:")
+
+
+def stage(repo: Path, files: dict[str, str | bytes]) -> None:
+    write_files(repo, files)
+    git(repo, "add", "-A")
+
+
+def test_git_dir_from_a_worktree_commit_and_a_project_in_a_subdirectory(tmp_path: Path) -> None:
+    """`git commit` in a linked worktree hands its hooks GIT_DIR; with the project in a
+    subdirectory (``releasekit -C sub``) git must not take that subdirectory for the work tree's top."""
+    repo = demo_monorepo(tmp_path)
+    wt = tmp_path / "wt"
+    git(repo, "worktree", "add", "-q", "-b", "43-y", str(wt), "42-x")
+    stage(wt, {"packages/a/src/demo/core.py": "A = 3\n"})
+    env = {
+        "GIT_DIR": str(repo / ".git" / "worktrees" / "wt"),
+        "GIT_INDEX_FILE": str(repo / ".git" / "worktrees" / "wt" / "index"),
+    }
+    for args in (("-C", "packages/a"), ()):
+        cwd = wt if args else wt / "packages" / "a"
+        result = releasekit(*args, "check", "fragments", cwd=cwd, env=env)
+        assert result.returncode == 1, (args, result.output)
+        assert "src/demo/core.py:1:1:" in result.stdout
+    stage(wt, {"packages/a/changelog.d/43.feature.md": "A is 3.\n"})
+    ok = releasekit("-C", "packages/a", "check", "fragments", cwd=wt, env=env)
+    assert ok.returncode == 0, ok.output

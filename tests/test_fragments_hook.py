@@ -1,15 +1,17 @@
-"""The `changelog-fragment` hook, installed and run by pre-commit itself (`pre-commit try-repo`)."""
+"""The `changelog-fragment` hook run by pre-commit itself: `pre-commit try-repo`, and `git commit` with it installed."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.helpers.fragments import demo_repo
-from tests.helpers.gitrepo import commit_all, git, write_files
+from tests.helpers.cli import Result
+from tests.helpers.fragments import demo_monorepo, demo_repo
+from tests.helpers.gitrepo import age_tree, commit_all, git, write_files
 from tests.helpers.hooks import try_repo
 
 pytestmark = pytest.mark.integration
@@ -134,3 +136,65 @@ def test_shallow_clone_gives_one_clear_line(tmp_path: Path, pre_commit_home: Pat
         result.stdout
     )
     assert "fetch-depth: 0" in result.stdout
+
+
+def stage(repo: Path, files: dict[str, str | bytes]) -> None:
+    write_files(repo, files)
+    git(repo, "add", "-A")
+
+
+# --- the hook installed in .git/hooks, run by `git commit` ------------------------------------------
+
+
+def _install_hook(repo: Path, pre_commit_home: Path, entry: str | None = None) -> dict[str, str]:
+    from tests.helpers.hooks import _snapshot
+
+    source, rev = _snapshot(pre_commit_home)
+    extra = f"\n    entry: {entry}" if entry else ""
+    config = f"repos:\n- repo: {source}\n  rev: {rev}\n  hooks:\n  - id: changelog-fragment{extra}\n"
+    (repo / ".pre-commit-config.yaml").write_text(config)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(pre_commit_home), "PRE_COMMIT_COLOR": "never"}
+    for key in ("UV_PYTHON", "UV_PROJECT_ENVIRONMENT"):
+        env.pop(key, None)
+    subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=repo, env=env, check=True, capture_output=True)
+    return env
+
+
+def _commit(cwd: Path, env: dict[str, str], *args: str) -> Result:
+    proc = subprocess.run(["git", "commit", "-m", "change", *args], cwd=cwd, env=env, capture_output=True, text=True)
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def test_git_commit_with_the_hook_installed(tmp_path: Path, pre_commit_home: Path) -> None:
+    repo = demo_repo(tmp_path)
+    env = _install_hook(repo, pre_commit_home)
+    commit_all(repo, "Hook config")
+    age_tree(repo)
+    write_files(repo, {"src/demo/core.py": "X = 2\n"})
+    blocked = _commit(repo, env, "-a")  # git hands the hook GIT_INDEX_FILE=.git/index.lock
+    assert blocked.returncode == 1, blocked.output
+    assert "src/demo/core.py:1:1:" in blocked.output
+    stage(repo, {"changelog.d/42.feature.md": "Two.\n"})
+    # Only core.py goes into this commit: git gives the hook a temporary index without the fragment.
+    partial = _commit(repo, env, "--", "src/demo/core.py")
+    assert partial.returncode == 1, partial.output
+    assert "src/demo/core.py:1:1:" in partial.output
+    ok = _commit(repo, env, "-a")
+    assert ok.returncode == 0, ok.output
+    assert (repo / ".git" / "releasekit" / "check-fragments-settings.pass").is_file()
+
+
+def test_git_commit_in_a_worktree_of_a_monorepo(tmp_path: Path, pre_commit_home: Path) -> None:
+    repo = demo_monorepo(tmp_path)
+    env = _install_hook(repo, pre_commit_home, entry="releasekit -C packages/a check fragments")
+    commit_all(repo, "Hook config")
+    wt = tmp_path / "wt"
+    git(repo, "worktree", "add", "-q", "-b", "43-y", str(wt), "42-x")
+    for tree in (repo, wt):
+        stage(tree, {"packages/a/src/demo/core.py": "A = 3\n"})
+        blocked = _commit(tree, env)
+        assert blocked.returncode == 1, (tree, blocked.output)
+        assert "src/demo/core.py:1:1:" in blocked.output
+        stage(tree, {"packages/a/changelog.d/43.feature.md": "A is 3.\n"})
+        ok = _commit(tree, env)
+        assert ok.returncode == 0, (tree, ok.output)

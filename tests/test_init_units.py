@@ -12,7 +12,7 @@ import yaml
 from releasekit.adopt.bumpconfig import convert_legacy
 from releasekit.adopt.changelog import insert_marker, release_underlines, type_roles
 from releasekit.adopt.precommit import add_hooks
-from releasekit.changelog.fragments import only_adds_marker
+from releasekit.checks.changelog_fragment import only_adds_marker
 from releasekit.errors import ReleasekitError
 from tests.helpers.gitrepo import make_repo, write_files
 

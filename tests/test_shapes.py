@@ -11,7 +11,9 @@ import pytest
 
 from releasekit import config
 from releasekit.bumpconfig import CONFIG_FILES
-from releasekit.changelog.fragments import check_change, parse_name, source_matcher
+from releasekit.changelog.fragments import parse_name
+from releasekit.checks.changelog_fragment import check_change
+from releasekit.checks.source_paths import source_matcher
 from releasekit.release.steps.preflight import fragment_problems, suggested_bump
 from tests.helpers.cli import releasekit
 from tests.helpers.gitrepo import add_origin, age_tree, git, make_repo, write_files
@@ -329,7 +331,7 @@ def test_fragment_names_without_extension(tmp_path: Path) -> None:
 def test_suggestions_use_the_projects_types_and_extension(tmp_path: Path) -> None:
     repo = _towncrier_repo(tmp_path, {}, extra="create_add_extension = false\n")
     fragments = config.load(repo).fragments
-    from releasekit.changelog.fragments import Entry
+    from releasekit.checks.changes import Entry
 
     verdict = check_change([Entry("M", "src/shape/core.py")], fragments, source_matcher(["src"]), branch="42-x")
     assert [f.message for f in verdict.findings] == [

@@ -9,8 +9,8 @@ which source applies).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False  # loaded with the configuration, which the hooks read
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any

@@ -17,12 +17,11 @@ A project without bump-my-version configuration may still have a version:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from releasekit.configschema import BOOL, NAME, STRING, Loose, array, check_table
 from releasekit.errors import ReleasekitError
 
-TYPE_CHECKING = False  # the version-sync hook loads this module on every commit
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any

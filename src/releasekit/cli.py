@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 import sys
 
-TYPE_CHECKING = False  # typing itself costs the hooks ~10 ms of start-up (it imports re)
+# Not typing's TYPE_CHECKING: this module is on the cached hooks' path (releasekit.fastpath), where
+# typing and the re it imports would cost more than the whole check.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Sequence
@@ -120,53 +122,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_HOOK_OPTIONS = {"fragments": ("--base", "--format"), "versions": ("--format",)}
-
-
-def _hook_args(argv: Sequence[str]) -> SimpleNamespace | None:
-    """Parse ``check fragments|versions [--base REF] [--format F] [FILE...]`` without argparse.
-
-    These run on every commit, where importing and building the full parser costs more
-    than the check itself. Anything else, or anything unusual (help, an unknown or
-    abbreviated option, a missing value), returns None and goes through argparse.
-    """
-    if len(argv) < 2 or argv[0] != "check" or argv[1] not in _HOOK_OPTIONS:
-        return None
-    from types import SimpleNamespace
-
-    from releasekit.findings import FORMATS
-
-    allowed = _HOOK_OPTIONS[argv[1]]
-    values: dict[str, object] = {"command": "check", "check": argv[1], "directory": None, "format": "text"}
-    if "--base" in allowed:
-        values["base"] = None
-    filenames: list[str] = []
-    rest = list(argv[2:])
-    i = 0
-    while i < len(rest):
-        arg = rest[i]
-        if arg == "--":
-            filenames.extend(rest[i + 1 :])
-            break
-        name, eq, value = arg.partition("=")
-        if name in allowed:
-            if not eq:
-                if i + 1 >= len(rest) or rest[i + 1].startswith("-"):
-                    return None
-                i += 1
-                value = rest[i]
-            if name == "--format" and value not in FORMATS:
-                return None
-            values[name[2:]] = value
-        elif arg.startswith("-"):
-            return None
-        else:
-            filenames.append(arg)
-        i += 1
-    values["filenames"] = filenames
-    return SimpleNamespace(**values)
-
-
 def _module_for(args: argparse.Namespace | SimpleNamespace) -> str:
     if args.command == "check":
         return f"releasekit.commands.check_{args.check}"
@@ -184,8 +139,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     import importlib
 
     from releasekit.errors import ReleasekitError, redact, secrets_from_env
+    from releasekit.fastpath.argv import hook_args
 
-    args = _hook_args(argv) or build_parser().parse_args(argv)
+    args = hook_args(argv) or build_parser().parse_args(argv)
     try:
         if args.directory:
             try:

@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from releasekit import environment
 from releasekit.bumpconfig import BUMPVERSION_SCHEMA, VersionConfig
@@ -38,7 +38,6 @@ from releasekit.configschema import (
 from releasekit.errors import ReleasekitError
 from releasekit.release.gates import PHASES, GatesConfig, coverage_threshold, parse_gates
 
-TYPE_CHECKING = False  # typing costs the version-sync hook more than its own work
 if TYPE_CHECKING:
     from typing import Any
 

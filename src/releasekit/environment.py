@@ -9,10 +9,10 @@ the check reads the same later.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from releasekit.errors import ReleasekitError
 
-TYPE_CHECKING = False  # the hooks load the configuration, hence this module, on every commit
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 

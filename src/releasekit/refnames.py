@@ -11,9 +11,10 @@ The hooks import this module on every commit: it uses ``str`` methods only, no `
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from releasekit.errors import ReleasekitError
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import NoReturn
 

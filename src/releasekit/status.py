@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from releasekit import git
 from releasekit.config import Config
@@ -19,7 +19,6 @@ from releasekit.support import SupportRow, support_table
 from releasekit.tags import TagFormat, project_format
 from releasekit.versions import bump_for, minor_due, next_version
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from packaging.version import Version
 

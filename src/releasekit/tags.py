@@ -12,12 +12,11 @@ The version-sync hook reads tags on every commit, so this module imports no more
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from releasekit.errors import ReleasekitError
 from releasekit.semver import SEMVER
 
-TYPE_CHECKING = False  # no typing on the version-sync hook's path
 if TYPE_CHECKING:
     import os
     from collections.abc import Iterable

@@ -7,11 +7,12 @@ by ``releasekit.checks.version_sync``, the support lines by ``releasekit.support
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from releasekit.errors import ReleasekitError
 from releasekit.semver import check_release_version
 from releasekit.tags import TagFormat
 
-TYPE_CHECKING = False  # no typing on the version-sync hook's path
 if TYPE_CHECKING:
     from collections.abc import Iterable
 

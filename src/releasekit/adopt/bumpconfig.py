@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import configparser
 import fnmatch
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from releasekit.adopt.detect import VersionPlace, read_text
 from releasekit.adopt.draft import Draft, FileChange
 from releasekit.errors import ReleasekitError
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from tomlkit.items import AoT, Table
 

@@ -1,24 +1,21 @@
-"""Changelog fragments: the types releasekit recommends, valid names, and the checks.
+"""Changelog fragments: the types releasekit recommends, their roles, valid names, and the directory's check.
 
-Two checks run on every commit. ``validate_directory`` looks at every fragment in the
-directory, whatever the change is, so a typo'd name is reported instead of silently
-dropped from the release notes. ``check_change`` decides whether a change (a list of
-``git diff --name-status`` entries) needs a fragment and carries one.
-
-Both are plain functions over plain values: the git side lives in ``releasekit.checks.changes``.
+``validate_directory`` looks at every fragment in the directory, whatever the change is,
+so a typo'd name is reported instead of silently dropped from the release notes; the
+notes, the status and the release's preflight read the fragments through it. Whether a
+change needs a fragment is the hook's question: ``releasekit.checks.changelog_fragment``.
 """
 
 from __future__ import annotations
 
 import os
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from releasekit.findings import Finding
 from releasekit.safefiles import Refused, check, read_bytes
 
-TYPE_CHECKING = False  # neither typing nor re on the hook's way in: it runs on every commit
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Iterable, Sequence
 
 # The sections of the release notes, in the order they are printed: the five the release
 # documentation asks for (What's New, Breaking Changes, Migration Guide, Known Issues,
@@ -41,8 +38,6 @@ _PLACEHOLDER = "Add your info here"
 # Files towncrier itself never treats as fragments.
 # (Prefixes of lower-cased names: dot files such as .gitignore and .gitkeep, README, templates.)
 _ALWAYS_IGNORED = (".", "readme", "template.")
-# An issue number in a branch name: 42-fix, fix/42-x, gh-42, issue_42, feature/#42.
-_BRANCH_ISSUE = r"(?:^|[/_-])(?:gh|issue|issues|bug|fix)?[-_#]?(\d{1,7})(?=$|[/_-])"
 
 
 class FragmentType(NamedTuple):
@@ -122,13 +117,6 @@ class Fragment(NamedTuple):
     path: str  # relative to the project root, with forward slashes
     issue: str | None
     type: str
-
-
-class Entry(NamedTuple):
-    """One line of ``git diff --name-status``: a status letter and a path."""
-
-    status: str  # A, M, D, T, ...
-    path: str
 
 
 def extension(config: FragmentsConfig) -> str:
@@ -297,21 +285,6 @@ def _breaking_without_migration(fragments: Sequence[Fragment], config: Fragments
 START_MARKERS = ("<!-- towncrier release notes start -->", ".. towncrier release notes start")
 
 
-def only_adds_marker(diff: str) -> bool:
-    """True when a ``git diff -U0`` of the news file adds towncrier's start marker and,
-    besides it, at most blank lines, and removes nothing."""
-    added = []
-    for line in diff.splitlines():
-        if line.startswith(("+++", "---")):
-            continue
-        if line.startswith("-"):
-            return False
-        if line.startswith("+"):
-            added.append(line[1:].strip())
-    markers = [text for text in added if text]
-    return len(markers) == 1 and markers[0] in START_MARKERS
-
-
 def create_command(issue: str | None, kind: str, content: str = "What changed, for users", ext: str = ".md") -> str:
     """The ``towncrier create`` command line that writes a fragment of ``kind``.
 
@@ -320,201 +293,3 @@ def create_command(issue: str | None, kind: str, content: str = "What changed, f
     """
     stem = issue if issue else "+"
     return f"towncrier create --content '{content}' {stem}.{kind}{ext}"
-
-
-def issue_from_branch(branch: str | None) -> str | None:
-    """The issue number a branch name carries (``42-fix-typo``, ``fix/gh-42``), or None."""
-    if not branch:
-        return None
-    import re  # only when a failure message is being written
-
-    match = re.search(_BRANCH_ISSUE, branch, re.IGNORECASE)
-    return str(int(match.group(1))) if match else None
-
-
-def _glob_tokens(pattern: str) -> list[str]:
-    """Split a glob into ``**/``, ``**``, ``*``, ``?`` and runs of literal text."""
-    tokens: list[str] = []
-    i = 0
-    while i < len(pattern):
-        for wildcard in ("**/", "**", "*", "?"):
-            if pattern.startswith(wildcard, i):
-                tokens.append(wildcard)
-                i += len(wildcard)
-                break
-        else:
-            if tokens and tokens[-1] not in ("**/", "**", "*", "?"):
-                tokens[-1] += pattern[i]
-            else:
-                tokens.append(pattern[i])
-            i += 1
-    return tokens
-
-
-def _glob_match(tokens: Sequence[str], path: str) -> bool:
-    """Whether ``path`` matches ``tokens`` whole.
-
-    The positions in ``path`` that the tokens so far can reach are carried as one set,
-    token by token: linear in the pattern, where trying each wildcard's ends in turn
-    (backtracking) is exponential for ``*a*a*a...b`` and recurses once per wildcard.
-    """
-    reached = {0}
-    end = len(path)
-    for token in tokens:
-        if token == "**/":  # no directory, or any number of them
-            first = min(reached)
-            reached |= {k + 1 for k in range(first, end) if path[k] == "/"}
-        elif token == "**":
-            reached = set(range(min(reached), end + 1))
-        elif token == "*":  # anything up to the next slash, from each position reached
-            spread: set[int] = set()
-            covered = -1
-            for p in sorted(reached):
-                slash = path.find("/", p)
-                stop = end if slash < 0 else slash
-                spread.update(range(max(p, covered + 1), stop + 1))
-                covered = max(covered, stop)
-            reached = spread
-        elif token == "?":
-            reached = {p + 1 for p in reached if p < end and path[p] != "/"}
-        else:
-            reached = {p + len(token) for p in reached if path.startswith(token, p)}
-        if not reached:
-            return False
-    return end in reached
-
-
-def glob_matcher(pattern: str) -> Callable[[str], bool]:
-    """A test for one source-path glob: ``**`` crosses directories, ``*`` and ``?`` do not.
-
-    A pattern without wildcards names a file or a directory and everything below it, and
-    so does one that ends in ``/`` (``src/*/``). Patterns and paths are relative to the
-    project root (a leading ``/`` or ``./`` is dropped), with forward slashes; ``[`` is
-    an ordinary character.
-    """
-    pattern = pattern.strip()
-    pattern = (pattern[2:] if pattern.startswith("./") else pattern).lstrip("/")
-    if "*" not in pattern and "?" not in pattern:
-        prefix = pattern.rstrip("/")
-        below = prefix + "/"
-        return lambda path: path == prefix or path.startswith(below)
-    tokens = _glob_tokens(pattern + "**" if pattern.endswith("/") else pattern)
-    return lambda path: _glob_match(tokens, path)
-
-
-def source_matcher(patterns: Iterable[str]) -> Callable[[str], bool]:
-    """A test for "is this path a source path": true when any of the globs matches it."""
-    tests = [glob_matcher(p) for p in patterns if p.strip()]
-    return lambda path: any(test(path) for test in tests)
-
-
-def default_source_paths(root: str | os.PathLike[str], project_name: str | None) -> tuple[str, ...]:
-    """The package directory: ``src/<package>`` or ``<package>``, else everything under ``src/``.
-
-    Without a project name, every top-level directory holding an ``__init__.py`` counts.
-    """
-    candidates: list[str] = []
-    if project_name:
-        # The import name: runs of -, _ and . become one _ (PEP 503's normalisation, with _).
-        words = project_name.lower().replace("-", "_").replace(".", "_").split("_")
-        module = "_".join(word for word in words if word)
-        candidates = [f"src/{module}", module, f"{module}.py"]
-        found = tuple(c for c in candidates if os.path.exists(os.path.join(root, c)))
-        if found:
-            return found
-    if os.path.isdir(os.path.join(root, "src")):
-        return ("src",)
-    packages = []
-    with os.scandir(root) as it:
-        for item in it:
-            skip = item.name.startswith(".") or item.name in ("tests", "test", "docs", "doc")
-            if not skip and item.is_dir() and os.path.isfile(os.path.join(item.path, "__init__.py")):
-                packages.append(item.name)
-    return tuple(sorted(packages))
-
-
-class Verdict(NamedTuple):
-    """What ``check_change`` concluded, for the summary line and the tests."""
-
-    findings: list[Finding]
-    reason: str  # "fragment", "release", "revert", "no source change", "missing"
-    sources: tuple[str, ...]
-    fragments: tuple[str, ...]
-
-
-def check_change(
-    entries: Sequence[Entry],
-    config: FragmentsConfig,
-    sources: Callable[[str], bool],
-    *,
-    branch: str | None = None,
-    changelog_line: int = 1,
-    reverting: bool = True,
-) -> Verdict:
-    """Decide whether a change needs a fragment and carries one.
-
-    - a release commit (it deletes fragments and rewrites the news file) passes;
-    - a change with no source path in it passes (docs, tests, CI);
-    - a change that removes fragments and adds none is a revert of the work they
-      described, and passes, unless ``reverting`` says it is not one;
-    - a source change must add (or edit) a fragment of a checked type.
-    Editing the news file by hand outside a release is reported at ``changelog_line``.
-    """
-    directory = config.directory.strip("/") + "/"
-    news = config.filename
-    unchecked = {t.directory for t in config.types if not t.check}
-    added: list[str] = []
-    removed: list[str] = []
-    changed_sources: list[str] = []
-    news_status = None
-    for status, path in entries:
-        if path.startswith(directory):
-            name = path[len(directory) :]
-            if "/" in name or is_ignored(name, config):
-                continue
-            if status == "D":
-                removed.append(path)
-                continue
-            parsed = parse_name(name, config)
-            if not isinstance(parsed, str) and parsed[1] in unchecked:
-                continue
-            added.append(path)
-        elif path == news:
-            news_status = status
-        elif sources(path):
-            changed_sources.append(path)
-    if news_status is not None and news_status != "D" and removed:
-        return Verdict([], "release", tuple(changed_sources), tuple(added))
-    findings: list[Finding] = []
-    if news_status == "M":
-        findings.append(
-            Finding(
-                news,
-                changelog_line,
-                1,
-                f"{news} edited by hand outside a release commit; towncrier writes it from {directory} at "
-                "release time, so write a fragment instead",
-            )
-        )
-    if not changed_sources:
-        return Verdict(findings, "no source change", (), tuple(added))
-    if added:
-        return Verdict(findings, "fragment", tuple(changed_sources), tuple(added))
-    if removed and reverting:
-        return Verdict(findings, "revert", tuple(changed_sources), ())
-    count = len(changed_sources)
-    others = f" and {count - 1} other source file{'s' if count > 2 else ''}" if count > 1 else ""
-    types = ", ".join(t.directory for t in config.types if t.check)
-    suggested = next(iter(config.types_with("feature")), None) or next(
-        (t.directory for t in config.types if t.check), "feature"
-    )
-    findings.append(
-        Finding(
-            changed_sources[0],
-            1,
-            1,
-            f"this{others} changed with no changelog fragment in {directory}; add one: "
-            f"{create_command(issue_from_branch(branch), suggested, ext=extension(config))} (types: {types})",
-        )
-    )
-    return Verdict(findings, "missing", tuple(changed_sources), ())

@@ -13,19 +13,24 @@ the missing history when a remote is there, and otherwise say what to do in one 
 from __future__ import annotations
 
 import os
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from releasekit.changelog.fragments import Entry
 from releasekit.errors import ReleasekitError
 from releasekit.gitdiff import diff_name_status
 
-TYPE_CHECKING = False  # the common case imports neither typing nor releasekit.git (pathlib, subprocess)
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     Root = str | os.PathLike[str]
 
 _CI_HINT = "in CI, check out with fetch-depth: 0"
+
+
+class Entry(NamedTuple):
+    """One line of ``git diff --name-status``: a status letter and a path."""
+
+    status: str  # A, M, D, T, ...
+    path: str
 
 
 class Change(NamedTuple):

@@ -1,99 +1,29 @@
 """``releasekit check fragments``: the change carries a valid changelog fragment.
 
 This runs as a pre-commit hook on every commit, so a passing check stays light: no
-towncrier, no TOML parser, no ``subprocess``, ``typing`` or ``re``, and one ``git diff``.
-The few settings it needs are kept, once parsed, in a record under the git directory
-(``releasekit.fastpath.hookcache``) that is valid while pyproject.toml is unchanged. More git
-calls, and heavier imports, happen only to explain a failure.
+towncrier, no TOML parser, no ``subprocess``, and one ``git diff``. The few settings it
+needs come from the hook's record (``releasekit.fastpath.fragment_settings``) while
+pyproject.toml is unchanged. More git calls, and heavier imports, happen only to explain
+a failure.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import NamedTuple
+from typing import TYPE_CHECKING
 
 from releasekit import locate, refnames
-from releasekit.changelog.fragments import (
-    FragmentsConfig,
-    FragmentType,
-    check_change,
-    default_source_paths,
-    only_adds_marker,
-    source_matcher,
-    validate_directory,
-)
+from releasekit.changelog.fragments import validate_directory
 from releasekit.checks import changes
+from releasekit.checks.changelog_fragment import check_change, only_adds_marker
+from releasekit.checks.source_paths import default_source_paths, source_matcher
 from releasekit.errors import ReleasekitError
-from releasekit.fastpath import hookcache
+from releasekit.fastpath.fragment_settings import settings
 from releasekit.findings import failed, render
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
-    from typing import Any
-
-_RECORD = "check-fragments-settings"
-
-
-class Settings(NamedTuple):
-    """What the check reads from pyproject.toml."""
-
-    root: str
-    fragments: FragmentsConfig
-    remote: str
-    release_branch: str
-    source_paths: tuple[str, ...] | None
-    project_name: str | None
-
-    def dump(self) -> str:
-        """One line of text for the hook's record: ``marshal`` (plain tuples only) in hex."""
-        import marshal
-
-        def plain(value: Any) -> Any:
-            return tuple(map(plain, value)) if isinstance(value, tuple) else value
-
-        return marshal.dumps(plain(self)).hex()
-
-    @classmethod
-    def load(cls, line: str) -> Settings | None:
-        """The settings dumped in ``line``, or None when it does not hold them."""
-        import marshal
-
-        try:
-            root, fragments, *rest = marshal.loads(bytes.fromhex(line))
-            directory, filename, types, *more = fragments
-            config = FragmentsConfig(directory, filename, tuple(FragmentType(*t) for t in types), *more)
-            return cls(root, config, *rest)
-        except (ValueError, EOFError, TypeError):
-            return None
-
-
-def settings(start: str) -> Settings:
-    """The check's settings: from the record while pyproject.toml is unchanged, else parsed (and recorded)."""
-    from releasekit import __version__
-
-    root = locate.find_root(start) if hookcache.enabled() else None
-    if root is not None:
-        line = hookcache.lookup(_RECORD, root, __version__)
-        found = Settings.load(line) if line is not None else None
-        if found is not None:
-            return found
-    from releasekit import config
-
-    cfg = config.load(start)
-    result = Settings(
-        os.fspath(cfg.root), cfg.fragments, cfg.remote, cfg.release_branch, cfg.source_paths, cfg.project_name
-    )
-    if root is not None and cfg.fragments.configured:
-        from releasekit import gitfiles
-
-        # The settings also come from towncrier.toml and, for the remote and the release branch,
-        # from the repository's config and the remote's HEAD.
-        inputs = [os.fspath(cfg.pyproject), os.fspath(cfg.root / "towncrier.toml")]
-        inputs += gitfiles.default_branch_inputs(cfg.root, cfg.remote)
-        hookcache.store(_RECORD, root, __version__, inputs, result.dump())
-    return result
 
 
 def _drop_inherited_git_dir(root: str) -> None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from releasekit import __version__, config
 from releasekit.checks.version_sync import cache_inputs, check_versions
 from releasekit.fastpath import hookcache
 from releasekit.findings import failed, render
 
-TYPE_CHECKING = False  # argparse and typing stay off the hook's path: it runs on every commit
 if TYPE_CHECKING:
     import argparse
 

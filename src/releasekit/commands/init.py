@@ -6,10 +6,10 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from releasekit.errors import ReleasekitError
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from releasekit.adopt.plan import Plan
 

@@ -1,1 +1,1 @@
-"""The hooks' fast path: what lets an unchanged repository skip a check, importing almost nothing."""
+"""The hooks' fast path: everything that exists only so the hooks start fast (records, argv, git without subprocess)."""

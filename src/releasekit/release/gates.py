@@ -11,11 +11,10 @@ This module only decides; :mod:`releasekit.release.steps.tests` runs the gates a
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from releasekit.errors import CommandError, ReleasekitError, StepFailed
 
-TYPE_CHECKING = False  # config imports this module: keep typing, re and friends off its start-up
 if TYPE_CHECKING:
     import configparser
     from collections.abc import Mapping, Sequence

@@ -1,25 +1,25 @@
-"""Every fragment in the directory is checked: name, type, content, breaking needs migration."""
+"""The fragment rules as plain functions: names, types, roles, the directory's check, source paths, branches.
+
+No hook and no git diff here (see test_fragments_check.py for the command, test_hookcache.py
+for its fast path): files in a temporary directory and plain values in, findings out.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 import tomllib
+from hypothesis import given
+from hypothesis import strategies as st
 
 from releasekit import config
-from releasekit.changelog.fragments import (
-    RECOMMENDED_TYPES,
-    create_command,
-    default_source_paths,
-    issue_from_branch,
-    parse_name,
-    source_matcher,
-    validate_directory,
-)
+from releasekit.changelog.fragments import RECOMMENDED_TYPES, create_command, parse_name, validate_directory
 from releasekit.changelog.towncrier_config import main as print_config
 from releasekit.changelog.towncrier_config import repository_url, towncrier_toml, web_url
-from releasekit.findings import Finding
+from releasekit.checks.changelog_fragment import issue_from_branch
+from releasekit.checks.source_paths import default_source_paths, source_matcher
 from tests.helpers.fragments import demo_files
 from tests.helpers.gitrepo import git, make_repo, write_files
 
@@ -36,6 +36,9 @@ def _messages(cfg: config.Config) -> dict[str, str]:
     _, findings = validate_directory(cfg.root, cfg.fragments)
     assert all(f.line == 1 and f.col == 1 for f in findings)
     return {f.path: f.message for f in findings}
+
+
+# --- the fragment directory: names, types, content ------------------------------------------
 
 
 def test_valid_fragments_pass(tmp_path: Path) -> None:
@@ -137,6 +140,9 @@ def test_parse_name_for_rst_projects(tmp_path: Path) -> None:
     assert create_command("3", "bugfix", "Fixed", ".rst") == "towncrier create --content 'Fixed' 3.bugfix.rst"
 
 
+# --- the change: branch names, source paths -----------------------------------------------------
+
+
 @pytest.mark.parametrize(
     ("branch", "issue"),
     [
@@ -155,30 +161,59 @@ def test_issue_from_branch(branch: str | None, issue: str | None) -> None:
 
 
 @pytest.mark.parametrize(
-    ("pattern", "path", "matches"),
+    ("pattern", "yes", "no"),
     [
-        ("src/demo", "src/demo/core.py", True),
-        ("src/demo/", "src/demo/sub/x.py", True),
-        ("src/demo", "src/demoextra/x.py", False),
-        ("src/**/*.py", "src/demo/sub/x.py", True),
-        ("src/**/*.py", "src/x.py", True),
-        ("src/*.py", "src/demo/x.py", False),
-        ("**/*.pyx", "a/b/c.pyx", True),
-        ("./lib/?.c", "lib/a.c", True),
-        ("setup.py", "setup.py", True),
-        ("src/*/", "src/demo/sub/x.py", True),
-        ("src/*/", "src/x.py", False),
-        ("/src/*.py", "src/x.py", True),
-        ("src/[ab].py", "src/[ab].py", True),
-        ("src/[ab].py", "src/a.py", False),
+        ("**/x.py", ["x.py", "a/x.py", "a/b/x.py"], ["ax.py", "a/x.pyc"]),
+        ("src/**/test_*.py", ["src/test_a.py", "src/a/b/test_c.py"], ["src/a/test/x.py", "test_a.py"]),
+        ("src/**", ["src/a", "src/a/b/c.py"], ["src", "srcx/a"]),
+        ("src/**.py", ["src/a.py", "src/a/b.py"], ["src/a.pyc"]),
+        ("src/?.py", ["src/a.py", "src/é.py"], ["src/ab.py", "src//.py", "src/.py"]),
+        ("src/demo/", ["src/demo/a.py", "src/demo/a/b.py", "src/demo"], ["src/demox/a.py"]),
+        ("./src/demo", ["src/demo/a.py"], ["./src/demo/a.py"]),
+        ("./src/*.py", ["src/a.py"], ["src/a/b.py"]),
+        ("src/[ab].py", ["src/[ab].py"], ["src/a.py"]),  # no character classes: [ is itself
+        ("src/pkg[1]", ["src/pkg[1]/x.py"], ["src/pkg1/x.py"]),
+        ("src/*", ["src/a\nb.py", "src/ tab\t.py"], ["src/a/b.py"]),
+        ("src/**", ["src/new\nline/x.py"], []),
+        ("src/demo", ["src/demo/core.py", "src/demo/new\nline.py"], ["src/demoextra/x.py"]),
+        ("src/**/*.py", ["src/demo/sub/x.py", "src/x.py"], []),
+        ("src/*.py", [], ["src/demo/x.py"]),
+        ("**/*.pyx", ["a/b/c.pyx"], []),
+        ("./lib/?.c", ["lib/a.c"], []),
+        ("setup.py", ["setup.py"], []),
+        ("src/*/", ["src/demo/sub/x.py"], ["src/x.py"]),
+        ("/src/*.py", ["src/x.py"], []),
     ],
 )
-def test_source_globs(pattern: str, path: str, matches: bool) -> None:
-    assert source_matcher([pattern])(path) is matches
+def test_source_path_globs(pattern: str, yes: list[str], no: list[str]) -> None:
+    matches = source_matcher([pattern])
+    assert [p for p in yes if not matches(p)] == []
+    assert [p for p in no if matches(p)] == []
 
 
 def test_no_source_globs_match_nothing() -> None:
     assert source_matcher([])("src/x.py") is False
+
+
+def _oracle(pattern: str) -> re.Pattern[str]:
+    """The glob rules as a regular expression: ``**/`` any directories, ``**`` anything, ``*``/``?`` within one."""
+    pattern = pattern.strip().removeprefix("./").lstrip("/")
+    if "*" not in pattern and "?" not in pattern:
+        return re.compile(re.escape(pattern.rstrip("/")) + "(?:/.*)?")
+    pattern += "**" if pattern.endswith("/") else ""  # a directory: everything below it
+    out = ""
+    for token in re.findall(r"\*\*/|\*\*|\*|\?|[^*?]", pattern):
+        out += {"**/": "(?:.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}.get(token) or re.escape(token)
+    return re.compile(out, re.DOTALL)
+
+
+@given(
+    pattern=st.text(alphabet="ab/*?.", min_size=1, max_size=8),
+    path=st.text(alphabet="ab/.", max_size=10),
+)
+def test_globs_agree_with_their_regular_expression(pattern: str, path: str) -> None:
+    expected = _oracle(pattern).fullmatch(path) is not None if pattern.strip() else False
+    assert source_matcher([pattern])(path) is expected
 
 
 def test_default_source_paths(tmp_path: Path) -> None:
@@ -190,6 +225,9 @@ def test_default_source_paths(tmp_path: Path) -> None:
     assert default_source_paths(tmp_path / "c", "unknown") == ("src",)
     write_files(tmp_path / "d", {"single.py": ""})
     assert default_source_paths(tmp_path / "d", "single") == ("single.py",)
+
+
+# --- towncrier's configuration, as releasekit recommends it -----------------------------------------
 
 
 def test_repository_uses_the_recommended_configuration() -> None:
@@ -211,10 +249,6 @@ def test_recommended_configuration_without_a_url(
     assert table["title_format"] == "## {version} - {project_date}"
     assert table["issue_format"] == "#{issue}"
     assert print_config(["--help"]) == 2
-
-
-def test_finding_text_format() -> None:
-    assert Finding("changelog.d/1.feture.md", 1, 1, "x").text() == "changelog.d/1.feture.md:1:1: x"
 
 
 @pytest.mark.parametrize(
