@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, NamedTuple
 
@@ -45,21 +45,22 @@ def environment(env: Env | None = None) -> dict[str, str]:
     return environ
 
 
-def releasekit(
-    *args: str,
+def run(
+    argv: Sequence[str],
+    *,
     cwd: Path,
     env: Env | None = None,
     timeout: float | None = None,
     stdin: int | IO[str] | None = subprocess.DEVNULL,
     preexec_fn: Callable[[], object] | None = None,
 ) -> Result:
-    """Run ``releasekit args`` in ``cwd`` to its end (a hang past ``timeout`` fails the test).
+    """Run ``argv`` in ``cwd`` to its end, output captured (a hang past ``timeout`` fails the test).
 
     Its stdin is /dev/null unless ``stdin`` says otherwise: no terminal to ask on, as in CI.
-    ``preexec_fn`` runs in the child before releasekit starts (to set a resource limit).
+    ``preexec_fn`` runs in the child before the command starts (to set a resource limit).
     """
     proc = subprocess.run(
-        command(*args),
+        argv,
         cwd=cwd,
         env=environment(env),
         stdin=stdin,
@@ -70,6 +71,18 @@ def releasekit(
         preexec_fn=preexec_fn,
     )
     return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def releasekit(
+    *args: str,
+    cwd: Path,
+    env: Env | None = None,
+    timeout: float | None = None,
+    stdin: int | IO[str] | None = subprocess.DEVNULL,
+    preexec_fn: Callable[[], object] | None = None,
+) -> Result:
+    """Run ``releasekit args`` in ``cwd`` to its end, as ``run`` does."""
+    return run(command(*args), cwd=cwd, env=env, timeout=timeout, stdin=stdin, preexec_fn=preexec_fn)
 
 
 def start(*args: str, cwd: Path, env: Env | None = None) -> subprocess.Popen[str]:
@@ -130,17 +143,9 @@ def run_with_import_log(code: str, *args: str, cwd: Path, env: Env | None = None
     pre-commit-uv) imports anything first; this interpreter's path, site-packages
     included, comes in through PYTHONPATH instead.
     """
-    environ = {**environment(env), "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-    environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    proc = subprocess.run(
-        [sys.executable, "-S", "-X", "importtime", "-c", code, *args],
-        cwd=cwd,
-        env=environ,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return Result(proc.returncode, proc.stdout, proc.stderr)
+    path = os.pathsep.join(p for p in sys.path if p)
+    environ = {**(env or {}), "PYTHONPATH": path, "PYTHONDONTWRITEBYTECODE": None}
+    return run([sys.executable, "-S", "-X", "importtime", "-c", code, *args], cwd=cwd, env=environ)
 
 
 def imported_by_releasekit(*args: str, cwd: Path, env: Env | None = None) -> tuple[Result, set[str]]:
