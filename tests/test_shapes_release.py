@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import adoption
 from tests.helpers.cli import releasekit
 from tests.helpers.github_api import fake_github
 from tests.helpers.gitrepo import add_origin, commit_all, git, make_repo, write_files
@@ -190,19 +191,7 @@ def _md_files(name: str, module: str, pyproject_head: str, init: str) -> dict[st
 def test_setuptools_scm_version_from_the_tag(tmp_path: Path, servers: Indexes) -> None:
     name = unique_name("rk-scm")
     module = name.replace("-", "_")
-    head = f"""\
-[build-system]
-requires = ["setuptools>=64", "setuptools-scm>=8"]
-build-backend = "setuptools.build_meta"
-
-[project]
-name = "{name}"
-dynamic = ["version"]
-readme = "README.md"
-requires-python = ">=3.10"
-
-[tool.setuptools_scm]
-"""
+    head = adoption.scm_pyproject(name)
     files = _md_files(name, module, head, f'"""The {name} package."""\n')
     # check-manifest builds from a copy without .git, where setuptools-scm lists no files: the
     # project says what the sdist holds, as such projects do.

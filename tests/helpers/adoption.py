@@ -1,4 +1,4 @@
-"""Projects in the shapes real ones have, before releasekit is adopted into them."""
+"""Projects in the shapes real ones have, as maintainers keep them by hand: before (or without) releasekit init."""
 
 from __future__ import annotations
 
@@ -24,19 +24,22 @@ def legacy_files() -> dict[str, str]:
     )
 
 
-SCM_PYPROJECT = """\
+def scm_pyproject(name: str) -> str:
+    """pyproject.toml of a setuptools-scm project: the version comes from the latest tag."""
+    return f"""\
 [build-system]
 requires = ["setuptools>=64", "setuptools-scm>=8"]
 build-backend = "setuptools.build_meta"
 
 [project]
-name = "scmpkg"
+name = "{name}"
 dynamic = ["version"]
 readme = "README.md"
 requires-python = ">=3.10"
 
 [tool.setuptools_scm]
 """
+
 
 SCM_CHANGELOG = """\
 # Changelog
@@ -56,7 +59,7 @@ All notable changes to scmpkg.
 def scm_files() -> dict[str, str]:
     """A setuptools-scm project (versions from tags) with a Markdown changelog."""
     return {
-        "pyproject.toml": SCM_PYPROJECT,
+        "pyproject.toml": scm_pyproject("scmpkg"),
         "src/scmpkg/__init__.py": '"""scmpkg."""\n',
         "README.md": "# scmpkg\n\nVersions from git tags.\n",
         "CHANGELOG.md": SCM_CHANGELOG,
