@@ -25,18 +25,22 @@ FEATURE = ("feature", "Features", True)
 BUGFIX = ("bugfix", "Bugfixes", True)
 TRIVIAL = ("trivial", "Trivial changes", False)
 
-SETUP_PY = """\
-from setuptools import find_packages, setup
 
-setup(
-    name="{name}",
-    version="{version}",
-    packages=find_packages("src"),
-    package_dir={{"": "src"}},
-    long_description=open("README.rst", encoding="utf-8").read(),
-    long_description_content_type="text/x-rst",
-)
-"""
+def setup_py(name: str, version: str, *, readme: str | None = None) -> str:
+    """A setup.py with a static version, its package in src/, ``readme`` its long description."""
+    long_description = (
+        f'    long_description=open("{readme}", encoding="utf-8").read(),\n'
+        '    long_description_content_type="text/x-rst",\n'
+        if readme
+        else ""
+    )
+    return (
+        "from setuptools import find_packages, setup\n\n"
+        f'setup(\n    name="{name}",\n    version="{version}",\n'
+        '    packages=find_packages("src"),\n    package_dir={"": "src"},\n'
+        f"{long_description})\n"
+    )
+
 
 TOX_INI = "[tox]\nenv_list = py3\n\n[testenv]\ncommands = python -c pass\n"
 
@@ -144,7 +148,7 @@ def setup_py_files(
             github=github,
         ),
         ".bumpversion.cfg": cfg,
-        "setup.py": SETUP_PY.format(name=name, version=version),
+        "setup.py": setup_py(name, version, readme="README.rst"),
         f"src/{module}/__init__.py": f'"""{name}."""\n\n__version__ = "{version}"\n',
         "README.rst": (
             f"{name}\n{'=' * len(name)}\n\n.. image:: https://img.shields.io/badge/version-{version}-blue\n\n"
