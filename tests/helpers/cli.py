@@ -2,8 +2,9 @@
 
 Every test that starts releasekit goes through here: ``releasekit`` runs it to the end,
 ``start`` leaves it running in the background, ``on_terminal`` gives it a terminal to
-answer on, and ``command`` is the argv itself, for a test that must start the process
-its own way (through a shell, under a resource limit, measured).
+answer on, and ``command`` is the argv itself: for ``run`` with more options (stdin, a
+resource limit), or for a test that must start the process its own way (through a shell,
+measured). ``run`` is the helpers' one runner of other commands too.
 """
 
 from __future__ import annotations
@@ -73,16 +74,9 @@ def run(
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
-def releasekit(
-    *args: str,
-    cwd: Path,
-    env: Env | None = None,
-    timeout: float | None = None,
-    stdin: int | IO[str] | None = subprocess.DEVNULL,
-    preexec_fn: Callable[[], object] | None = None,
-) -> Result:
-    """Run ``releasekit args`` in ``cwd`` to its end, as ``run`` does."""
-    return run(command(*args), cwd=cwd, env=env, timeout=timeout, stdin=stdin, preexec_fn=preexec_fn)
+def releasekit(*args: str, cwd: Path, env: Env | None = None, timeout: float | None = None) -> Result:
+    """Run ``releasekit args`` in ``cwd`` to its end, as ``run`` does (its other options: ``run(command(...))``)."""
+    return run(command(*args), cwd=cwd, env=env, timeout=timeout)
 
 
 def start(*args: str, cwd: Path, env: Env | None = None) -> subprocess.Popen[str]:
