@@ -4,7 +4,8 @@ Every test that starts releasekit goes through here: ``releasekit`` runs it to t
 ``start`` leaves it running in the background, ``on_terminal`` gives it a terminal to
 answer on, and ``command`` is the argv itself: for ``run`` with more options (stdin, a
 resource limit), or for a test that must start the process its own way (through a shell,
-measured). ``run`` is the helpers' one runner of other commands too.
+measured). ``console_script`` is the installed entry point, for the benchmarks that time
+it. ``run`` is the helpers' one runner of other commands too.
 """
 
 from __future__ import annotations
@@ -33,6 +34,13 @@ class Result(NamedTuple):
 def command(*args: str) -> list[str]:
     """The argv of ``releasekit args``: this interpreter running the package."""
     return [sys.executable, "-m", "releasekit", *args]
+
+
+def console_script() -> str:
+    """The ``releasekit`` console script beside this interpreter, as users start it (for timing its start-up)."""
+    import shutil
+
+    return shutil.which("releasekit", path=str(Path(sys.executable).parent)) or "releasekit"
 
 
 def environment(env: Env | None = None) -> dict[str, str]:
