@@ -1,20 +1,17 @@
-"""nox -s demo: its staging (fast) and the whole run (integration)."""
+"""nox -s demo: its staging, in process (the whole run is in test_demo_release.py)."""
 
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.helpers.demo import load_demo
+from tests.helpers.demo import REPO_ROOT, load_demo
 from tests.helpers.gitrepo import git
-from tests.helpers.noxrun import tool_env
 
 demo = load_demo()
-REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_stage_project_pushes_the_example_and_a_new_fragment(tmp_path: Path) -> None:
@@ -54,20 +51,3 @@ def test_a_failing_step_stops_the_demo_with_its_command() -> None:
         demo.run([sys.executable, "-c", "raise SystemExit(3)"], os.environ)
     with pytest.raises(SystemExit, match="git frobnicate failed"):
         demo.git(REPO_ROOT, "frobnicate")
-
-
-@pytest.mark.integration
-def test_nox_demo_releases_the_example_end_to_end() -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "nox", "-s", "demo"],
-        cwd=REPO_ROOT,
-        env=tool_env(),
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    out = proc.stdout + proc.stderr
-    assert proc.returncode == 0, out[-6000:]
-    assert "==> llm-karpathy-consortium 0.2.0 installed from http://127.0.0.1:" in out
-    assert demo.PASSWORD not in out

@@ -229,6 +229,7 @@ for name in ("tests", "benchmark"):
 """
 
 
+@pytest.mark.integration
 def test_tests_step_skips_benchmarks_only_in_an_emergency(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _, cfg = _emergency_project(tmp_path, extra_files={"noxfile.py": NOXFILE})
     markers = tmp_path / "markers"
@@ -372,6 +373,7 @@ def test_step_order_and_config(tmp_path: Path) -> None:
         config.load(other.root)
 
 
+@pytest.mark.integration
 def test_nox_release_session_passes_security_through(tmp_path: Path) -> None:
     from tests.helpers.noxrun import run_nox
 

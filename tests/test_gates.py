@@ -157,6 +157,7 @@ def test_resolve_prefers_mapping_then_nox_then_tox_then_pytest(tmp_path: Path) -
     assert chosen["benchmark"] == ("pytest", ("-m", "benchmark"))  # asked for: run even without the marker
 
 
+@pytest.mark.integration
 def test_real_tox_and_nox_listings(tmp_path: Path) -> None:
     toml = gate_project(tmp_path / "toml", runner="tox-toml").root
     assert gates.tox_envs(toml)[0] == ["py"] and "integration" in gates.tox_envs(toml)[1]
@@ -180,6 +181,7 @@ def test_fallback_finds_tests_docs_and_examples_git_tracks(tmp_path: Path) -> No
     assert testenv.fallback(root, "docs").describe() == "sphinx-build -W --keep-going -q -b html docs"
 
 
+@pytest.mark.integration
 def test_a_release_env_the_project_defines_wins_over_the_plugins(tmp_path: Path) -> None:
     import subprocess
     import sys
@@ -195,6 +197,7 @@ def test_a_release_env_the_project_defines_wins_over_the_plugins(tmp_path: Path)
     assert "OWN" in proc.stdout and "releasekit release" not in proc.stdout
 
 
+@pytest.mark.integration
 def test_skip_passes_through_the_nox_release_session(tmp_path: Path) -> None:
     from tests.helpers.noxrun import run_nox
 
@@ -244,6 +247,7 @@ basepython = python2.7
 """
 
 
+@pytest.mark.integration
 def test_tox_envs_skipped_for_a_missing_interpreter_are_shown_and_never_a_pass(tmp_path: Path) -> None:
     from releasekit.errors import StepFailed
     from releasekit.release.context import Context
@@ -262,6 +266,7 @@ def test_tox_envs_skipped_for_a_missing_interpreter_are_shown_and_never_a_pass(t
     assert "tests: passed (tox -e py,py27; tox skipped py27)" in notes
 
 
+@pytest.mark.integration
 def test_a_nox_tests_session_that_skips_itself_is_no_pass(tmp_path: Path) -> None:
     from releasekit.errors import StepFailed
     from releasekit.release.context import Context

@@ -7,7 +7,6 @@ the key, flag or variable, and that nothing outside the repository changed.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -19,23 +18,13 @@ from releasekit import config, git, gitdiff, refnames
 from releasekit.errors import ReleasekitError
 from releasekit.release import journal
 from releasekit.release.runner import begin
-from tests.helpers.cli import Result, releasekit
+from tests.helpers.cli import one_error, releasekit
 from tests.helpers.fragments import demo_repo
-from tests.helpers.gitrepo import commit_all, write_files
+from tests.helpers.gitrepo import add_worktree, commit_all, write_files
 from tests.helpers.gitrepo import git as run_git
 from tests.helpers.projects import seed_repo
 from tests.helpers.pypi import free_port
 from tests.helpers.releaseproj import Project, make_project, snapshot
-
-
-def one_error(result: Result, code: int = 2) -> str:
-    """The single error line of a run that must fail with ``code``, without its prefix."""
-    assert result.returncode == code, result.output
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("releasekit: error: "), lines[0]
-    return lines[0][len("releasekit: error: ") :]
-
 
 # --- the validator --------------------------------------------------------------------------
 
@@ -304,16 +293,9 @@ def test_journal_that_is_no_journal(tmp_path: Path, make: object, problem: str) 
 # --- two worktrees of one repository --------------------------------------------------------
 
 
-def _second_worktree(project: Project, tmp_path: Path) -> Path:
-    other = tmp_path / "second"
-    # --force: both worktrees on main, as two releasers racing on the same branch would be.
-    run_git(project.root, "worktree", "add", "--force", "-q", str(other), "main")
-    return other
-
-
 def test_the_lock_is_shared_by_every_worktree(tmp_path: Path) -> None:
     project = make_project(tmp_path)
-    other = _second_worktree(project, tmp_path)
+    other = add_worktree(project.root, tmp_path / "second")
     common = git.common_dir(other)
     assert common == (project.root / ".git").resolve() and git.git_dir(other) != common
     with journal.locked(git.common_dir(project.root)):
@@ -339,74 +321,9 @@ def test_lock_never_follows_a_symlink(tmp_path: Path) -> None:
     assert victim.read_text() == "keep me"
 
 
-WAITING_NOXFILE = """\
-import os
-import time
-import nox
-
-@nox.session(venv_backend="none")
-def tests(session):
-    marks = os.environ["MARKER_DIR"]
-    open(os.path.join(marks, "started"), "w").close()
-    deadline = time.monotonic() + 120
-    while not os.path.exists(os.path.join(marks, "go")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-"""
-
-
-@pytest.mark.integration
-def test_two_worktrees_racing_one_wins(tmp_path: Path) -> None:
-    """A real release holds the lock in one worktree; the other worktree's release is refused."""
-    import subprocess
-    import sys
-    import time
-
-    from tests.helpers.pypi import pypiserver
-
-    project = make_project(tmp_path, extra_files={"noxfile.py": WAITING_NOXFILE})
-    other = _second_worktree(project, tmp_path)
-    marks = tmp_path / "marks"
-    marks.mkdir()
-    with pypiserver(tmp_path / "index") as index:
-        env = {**os.environ, **index.env(), **index.env("RELEASEKIT_TEST_"), "MARKER_DIR": str(marks)}
-        env["RELEASEKIT_FAIL_AT_STEP"] = "tests"
-        first = subprocess.Popen(
-            [sys.executable, "-m", "releasekit", "release", "patch", "--yes"],
-            cwd=project.root,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        try:
-            deadline = time.monotonic() + 120
-            while not (marks / "started").exists() and first.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.05)
-            assert (marks / "started").exists(), first.communicate()[0]
-            second = releasekit(
-                "release",
-                "patch",
-                "--yes",
-                cwd=other,
-                env={**index.env(), **index.env("RELEASEKIT_TEST_"), "RELEASEKIT_FAIL_AT_STEP": "preflight"},
-            )
-        finally:
-            (marks / "go").touch()
-            output, _ = first.communicate(timeout=120)
-    lock = git.common_dir(other) / "releasekit" / "lock"
-    assert one_error(second) == (
-        f"{lock}: another releasekit release is running in this repository (this worktree or another)"
-    )
-    assert journal.load(git.git_dir(other)) is None  # the loser left no journal
-    assert first.returncode == 1 and "stopping after step 3 (tests)" in output, output
-    winner = journal.load(project.root / ".git")
-    assert winner is not None and winner.completed == ["preflight", "package-check", "tests"]
-
-
 def test_journal_of_a_version_released_elsewhere(tmp_path: Path) -> None:
     project = make_project(tmp_path)
-    other = _second_worktree(project, tmp_path)
+    other = add_worktree(project.root, tmp_path / "second")
     stale = begin(config.load(other), "patch")[0]
     stale.completed = ["preflight", "tests"]
     journal.save(git.git_dir(other), stale)

@@ -98,6 +98,7 @@ def tiny_project(root: Path, noxfile_body: str, *, releasekit_req: str = "releas
     return root
 
 
+@pytest.mark.integration
 def test_register_lists_every_session_with_release_and_hotfix_not_default(tmp_path: Path) -> None:
     project = tiny_project(tmp_path, "\nreleasekit.nox.register()\n")
     proc = run_nox(project, "-l")
@@ -108,6 +109,7 @@ def test_register_lists_every_session_with_release_and_hotfix_not_default(tmp_pa
 
 
 @pytest.mark.parametrize("where", ["before", "after"])
+@pytest.mark.integration
 def test_a_session_the_project_defines_wins(tmp_path: Path, where: str) -> None:
     body = "\nreleasekit.nox.register()\n"
     body = CUSTOM_TESTS + body if where == "before" else body + CUSTOM_TESTS
@@ -129,6 +131,7 @@ def installed_releasekit() -> Path:
     return Path(out.stdout.strip())
 
 
+@pytest.mark.integration
 def test_script_mode_none_runs_the_releasekit_nox_runs_in(tmp_path: Path) -> None:
     # The script block names a releasekit that is nowhere to be installed from: with
     # --script-mode none nox must not try, and the release session must call this one.
@@ -143,6 +146,7 @@ def test_script_mode_none_runs_the_releasekit_nox_runs_in(tmp_path: Path) -> Non
     assert hotfix.returncode == 0 and "usage: releasekit hotfix" in hotfix.stdout, hotfix.stdout + hotfix.stderr
 
 
+@pytest.mark.integration
 def test_venv_sessions_run_pytest_by_marker_and_examples(tmp_path: Path) -> None:
     project = tiny_project(tmp_path, "\nreleasekit.nox.register()\n")
     proc = run_nox(project, "-s", "tests", "integration", "benchmark", "examples", "docs")
@@ -157,6 +161,7 @@ def test_venv_sessions_run_pytest_by_marker_and_examples(tmp_path: Path) -> None
     assert "docs: skipped (no docs/conf.py)" in out
 
 
+@pytest.mark.integration
 def test_coverage_threshold_comes_from_coverage_config(tmp_path: Path) -> None:
     passing = tiny_project(tmp_path / "ok", "\nreleasekit.nox.register()\n", fail_under=50)
     proc = run_nox(passing, "-s", "coverage")
@@ -169,6 +174,7 @@ def test_coverage_threshold_comes_from_coverage_config(tmp_path: Path) -> None:
     assert "Required test coverage of 100% not reached" in out
 
 
+@pytest.mark.integration
 def test_a_marker_the_project_does_not_declare_is_skipped(tmp_path: Path) -> None:
     project = tiny_project(tmp_path, "\nreleasekit.nox.register()\n")
     pyproject = project / "pyproject.toml"
@@ -288,6 +294,7 @@ def test_integration():
 """
 
 
+@pytest.mark.integration
 def test_default_sessions_follow_the_projects_markers_extras_and_threshold(tmp_path: Path) -> None:
     # --strict-markers, no benchmark marker, a `testing` extra, no coverage threshold anywhere.
     project = tiny_project(tmp_path, "\nreleasekit.nox.register()\n")

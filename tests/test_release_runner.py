@@ -147,6 +147,7 @@ def test_abort_without_a_release(tmp_path: Path) -> None:
 # --- steps on a real project, without indexes -------------------------------------------------
 
 
+@pytest.mark.integration
 def test_tests_step_runs_sessions_and_reports_a_failing_one(tmp_path: Path) -> None:
     noxfile = (
         "import nox\n\n@nox.session(venv_backend='none')\ndef tests(session):\n    pass\n\n"

@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import adoption
 from tests.helpers.cli import releasekit
 from tests.helpers.github_api import fake_github
 from tests.helpers.gitrepo import add_origin, commit_all, git, make_repo, write_files
+from tests.helpers.legacy import BUGFIX, FEATURE, TRIVIAL, Release, setup_py_files
 from tests.helpers.releaseproj import Project, unique_name
 from tests.helpers.releasing import Indexes, files_of, index_env, release
 
@@ -60,127 +62,41 @@ def _show(project: Project, version: str, path: str) -> str:
 
 # --- (a) setup.py, legacy .bumpversion.cfg, rST changelog, towncrier's own types, master ----------
 
-LEGACY_CFG = """\
-[bumpversion]
-current_version = 1.4.2
-commit = True
-tag = True
-
-[bumpversion:file:setup.py]
-search = version="{current_version}"
-replace = version="{new_version}"
-
-[bumpversion:file:src/{module}/__init__.py]
-
-[bumpversion:file (release):docs/conf.py]
-search = release = "{current_version}"
-replace = release = "{new_version}"
-
-[bumpversion:file (short):docs/conf.py]
-search = version = "{current_major}.{current_minor}"
-replace = version = "{new_major}.{new_minor}"
-
-[bumpversion:file (badge):README.rst]
-search = version-{current_version}-blue
-replace = version-{new_version}-blue
-"""
-
-LEGACY_PYPROJECT = """\
-[build-system]
-requires = ["setuptools>=61"]
-build-backend = "setuptools.build_meta"
-
-[tool.releasekit.github]
-repository = "owner/legacy"
-
-[tool.towncrier]
-name = "{name}"
-directory = "changelog"
-filename = "CHANGELOG.rst"
-underlines = ["~", "^", "-"]
-create_add_extension = false
-
-[[tool.towncrier.type]]
-directory = "removal"
-name = "Removals"
-showcontent = true
-
-[[tool.towncrier.type]]
-directory = "feature"
-name = "Features"
-showcontent = true
-
-[[tool.towncrier.type]]
-directory = "bugfix"
-name = "Bugfixes"
-showcontent = true
-
-[[tool.towncrier.type]]
-directory = "vendor"
-name = "Vendored libraries"
-showcontent = true
-
-[[tool.towncrier.type]]
-directory = "trivial"
-name = "Trivial changes"
-showcontent = false
-"""
-
-LEGACY_CHANGELOG = """\
-=========
-Changelog
-=========
-
-.. towncrier release notes start
-
-{name} 1.4.2 (2025-06-01)
-~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
-
-Bugfixes
-^^^^^^^^
-
-- Fixed the old crash.
-
-{name} 1.4.0 (2025-01-01)
-~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
-
-Features
-^^^^^^^^
-
-- The first feature.
-"""
+# towncrier's own types, in its order of old, and one of the project's own: a vendored library.
+LEGACY_TYPES = (
+    ("removal", "Removals", True),
+    FEATURE,
+    BUGFIX,
+    ("vendor", "Vendored libraries", True),
+    TRIVIAL,
+)
+LEGACY_HISTORY = (
+    Release("1.4.2", "2025-06-01", "Bugfixes", "Fixed the old crash."),
+    Release("1.4.0", "2025-01-01", "Features", "The first feature."),
+)
 
 
-def legacy_files(name: str, module: str) -> dict[str, str]:
-    """A setup.py project as it has been kept for years."""
-    return {
-        "pyproject.toml": LEGACY_PYPROJECT.format(name=name),
-        ".bumpversion.cfg": LEGACY_CFG.replace("{module}", module),
-        "setup.py": (
-            "from setuptools import find_packages, setup\n\n"
-            f'setup(\n    name="{name}",\n    version="1.4.2",\n    packages=find_packages("src"),\n'
-            '    package_dir={"": "src"},\n'
-            '    long_description=open("README.rst", encoding="utf-8").read(),\n'
-            '    long_description_content_type="text/x-rst",\n)\n'
-        ),
-        "MANIFEST.in": (
-            "include *.rst *.toml *.cfg tox.ini\nrecursive-include docs *.py *.rst\ngraft changelog\ngraft tests\n"
-        ),
-        f"src/{module}/__init__.py": f'"""The {name} package."""\n\n__version__ = "1.4.2"\n',
-        "docs/conf.py": f'project = "{name}"\nversion = "1.4"\nrelease = "1.4.2"\n',
-        "docs/index.rst": f"{name}\n{'=' * len(name)}\n\nThe documentation of {name}.\n",
-        "README.rst": f"{name}\n{'=' * len(name)}\n\n.. image:: https://img.shields.io/badge/version-1.4.2-blue.svg\n",
-        "CHANGELOG.rst": LEGACY_CHANGELOG.format(name=name),
-        "changelog/.gitignore": "!.gitignore\n",
-        "tox.ini": "[tox]\nenv_list = py3\n\n[testenv]\ncommands = python -c pass\n",
-        ".gitignore": "*.egg-info/\n__pycache__/\nbuild/\n",
-    }
+def legacy_files(name: str) -> dict[str, str]:
+    """A setup.py project as it has been kept for years: its .bumpversion.cfg current, Sphinx docs."""
+    return setup_py_files(
+        name,
+        "1.4.2",
+        history=LEGACY_HISTORY,
+        types=LEGACY_TYPES,
+        cfg_lists_package=True,
+        docs=True,
+        underlines="~^",
+        titles_named=True,
+        extensions=False,
+        github="owner/legacy",
+        sdist_cfg=True,
+    )
 
 
 def test_setup_py_legacy_cfg_rst_changelog_on_master(tmp_path: Path, servers: Indexes) -> None:
     name = unique_name("rk-legacy")
     module = name.replace("-", "_")
-    project = _project(tmp_path, name, legacy_files(name, module), branch="master")
+    project = _project(tmp_path, name, legacy_files(name), branch="master")
     git(project.root, "tag", "-a", "v1.4.2", "-m", "Release v1.4.2")
     git(project.root, "push", "-q", "origin", "v1.4.2")
 
@@ -275,19 +191,7 @@ def _md_files(name: str, module: str, pyproject_head: str, init: str) -> dict[st
 def test_setuptools_scm_version_from_the_tag(tmp_path: Path, servers: Indexes) -> None:
     name = unique_name("rk-scm")
     module = name.replace("-", "_")
-    head = f"""\
-[build-system]
-requires = ["setuptools>=64", "setuptools-scm>=8"]
-build-backend = "setuptools.build_meta"
-
-[project]
-name = "{name}"
-dynamic = ["version"]
-readme = "README.md"
-requires-python = ">=3.10"
-
-[tool.setuptools_scm]
-"""
+    head = adoption.scm_pyproject(name)
     files = _md_files(name, module, head, f'"""The {name} package."""\n')
     # check-manifest builds from a copy without .git, where setuptools-scm lists no files: the
     # project says what the sdist holds, as such projects do.

@@ -1,126 +1,45 @@
-"""Projects in the shapes real ones have, before releasekit is adopted into them."""
+"""Projects in the shapes real ones have, as maintainers keep them by hand: before (or without) releasekit init."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from tests.helpers import legacy
 from tests.helpers.gitrepo import add_origin, git, make_repo
+from tests.helpers.legacy import BUGFIX, FEATURE, TRIVIAL, Release
 
-LEGACY_PYPROJECT = """\
-[build-system]
-requires = ["setuptools>=61", "wheel"]
-build-backend = "setuptools.build_meta"
-
-[tool.towncrier]
-package = "oldpkg"
-package_dir = "src"
-directory = "changelog"
-filename = "CHANGELOG.rst"
-title_format = "{version} ({project_date})"
-
-[[tool.towncrier.type]]
-directory = "feature"
-name = "Features"
-showcontent = true
-
-[[tool.towncrier.type]]
-directory = "bugfix"
-name = "Bugfixes"
-showcontent = true
-
-[[tool.towncrier.type]]
-directory = "removal"
-name = "Deprecations and Removals"
-showcontent = true
-
-[[tool.towncrier.type]]
-directory = "trivial"
-name = "Trivial changes"
-showcontent = false
-"""
-
-LEGACY_CFG = """\
-[bumpversion]
-current_version = 2.3.0
-commit = True
-tag = True
-tag_name = {new_version}
-
-[bumpversion:file:setup.py]
-search = version="{current_version}"
-replace = version="{new_version}"
-
-[bumpversion:file (badge):README.rst]
-search = version-{current_version}-blue
-replace = version-{new_version}-blue
-"""
-
-LEGACY_CHANGELOG = """\
-=========
-Changelog
-=========
-
-All notable changes to oldpkg.
-
-.. towncrier release notes start
-
-2.3.1 (2024-05-01)
-==================
-
-Bugfixes
---------
-
-- Fixed the frobnicator. (#12)
-
-
-2.3.0 (2024-03-01)
-==================
-
-Features
---------
-
-- The frobnicator. (#10)
-"""
+# towncrier's own types, one of them a removal (which init maps to releasekit's "breaking").
+LEGACY_TYPES = (FEATURE, BUGFIX, ("removal", "Deprecations and Removals", True), TRIVIAL)
+LEGACY_HISTORY = (
+    Release("2.3.1", "2024-05-01", "Bugfixes", "Fixed the frobnicator. (#12)"),
+    Release("2.3.0", "2024-03-01", "Features", "The frobnicator. (#10)"),
+)
+LEGACY_CHANGELOG = legacy.changelog("oldpkg", LEGACY_HISTORY)
 
 
 def legacy_files() -> dict[str, str]:
     """setup.py + a legacy .bumpversion.cfg (stale) + CHANGELOG.rst + towncrier with its own types."""
-    return {
-        "pyproject.toml": LEGACY_PYPROJECT,
-        ".bumpversion.cfg": LEGACY_CFG,
-        "setup.py": (
-            "from setuptools import find_packages, setup\n\n"
-            'setup(\n    name="oldpkg",\n    version="2.3.1",\n'
-            '    packages=find_packages("src"),\n    package_dir={"": "src"},\n'
-            '    long_description=open("README.rst", encoding="utf-8").read(),\n'
-            '    long_description_content_type="text/x-rst",\n)\n'
-        ),
-        "src/oldpkg/__init__.py": '"""oldpkg."""\n\n__version__ = "2.3.1"\n',
-        "README.rst": (
-            "oldpkg\n======\n\n.. image:: https://img.shields.io/badge/version-2.3.1-blue\n\nIt frobnicates.\n"
-        ),
-        "CHANGELOG.rst": LEGACY_CHANGELOG,
-        "MANIFEST.in": "include *.rst tox.ini\ngraft changelog\ngraft tests\n",
-        "changelog/.gitignore": "!.gitignore\n",
-        "tox.ini": "[tox]\nenv_list = py3\n\n[testenv]\ncommands = python -c pass\n",
-        ".gitignore": "*.egg-info/\n__pycache__/\n.tox/\n",
-        "tests/test_oldpkg.py": 'import oldpkg\n\n\ndef test_it_imports():\n    assert oldpkg.__name__ == "oldpkg"\n',
-    }
+    return legacy.setup_py_files(
+        "oldpkg", "2.3.1", history=LEGACY_HISTORY, types=LEGACY_TYPES, cfg_version="2.3.0", tag_name="{new_version}"
+    )
 
 
-SCM_PYPROJECT = """\
+def scm_pyproject(name: str) -> str:
+    """pyproject.toml of a setuptools-scm project: the version comes from the latest tag."""
+    return f"""\
 [build-system]
 requires = ["setuptools>=64", "setuptools-scm>=8"]
 build-backend = "setuptools.build_meta"
 
 [project]
-name = "scmpkg"
+name = "{name}"
 dynamic = ["version"]
 readme = "README.md"
 requires-python = ">=3.10"
 
 [tool.setuptools_scm]
 """
+
 
 SCM_CHANGELOG = """\
 # Changelog
@@ -140,7 +59,7 @@ All notable changes to scmpkg.
 def scm_files() -> dict[str, str]:
     """A setuptools-scm project (versions from tags) with a Markdown changelog."""
     return {
-        "pyproject.toml": SCM_PYPROJECT,
+        "pyproject.toml": scm_pyproject("scmpkg"),
         "src/scmpkg/__init__.py": '"""scmpkg."""\n',
         "README.md": "# scmpkg\n\nVersions from git tags.\n",
         "CHANGELOG.md": SCM_CHANGELOG,

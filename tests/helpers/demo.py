@@ -1,4 +1,4 @@
-"""examples/demo.py, imported as a module: the demo's staging is the benchmark's too."""
+"""examples/demo.py, imported as a module (the demo's staging is the benchmark's too), and the example project."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-DEMO_PATH = Path(__file__).resolve().parents[2] / "examples" / "demo.py"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEMO_PATH = REPO_ROOT / "examples" / "demo.py"
+EXAMPLE = REPO_ROOT / "examples" / "llm-karpathy-consortium"
 
 
 def load_demo() -> ModuleType:

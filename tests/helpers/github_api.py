@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote
+
+from tests.helpers.serving import QuietHandler, serving, url_of
 
 
 class FakeGitHubState:
@@ -105,18 +106,7 @@ def advisory_errors(payload: Any) -> list[dict[str, str]]:
 def _handler(state: FakeGitHubState) -> type[BaseHTTPRequestHandler]:
     prefix = f"/repos/{state.repository}"
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
-            return
-
-        def _reply(self, status: int, body: Any) -> None:
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
+    class Handler(QuietHandler):
         def _authorised(self) -> bool:
             state.requests.append((self.command, self.path, dict(self.headers)))
             if state.raw_next is not None:
@@ -129,10 +119,10 @@ def _handler(state: FakeGitHubState) -> type[BaseHTTPRequestHandler]:
                 return False
             if state.fail_next is not None:
                 status, state.fail_next = state.fail_next, None
-                self._reply(status, {"message": "Server Error"})
+                self.send_json(status, {"message": "Server Error"})
                 return False
             if self.headers.get("Authorization") != f"Bearer {state.token}":
-                self._reply(401, {"message": "Bad credentials"})
+                self.send_json(401, {"message": "Bad credentials"})
                 return False
             return True
 
@@ -144,20 +134,20 @@ def _handler(state: FakeGitHubState) -> type[BaseHTTPRequestHandler]:
             if path == f"{prefix}/issues":
                 wanted = set(unquote(params.get("labels", "")).split(",")) - {""}
                 listed = [i for i in state.issues if not wanted or wanted & set(i.get("labels", []))]
-                self._reply(200, listed)
+                self.send_json(200, listed)
                 return
             if path == f"{prefix}/security-advisories":
-                self._reply(200, list(reversed(state.advisories.values())))  # newest first
+                self.send_json(200, list(reversed(state.advisories.values())))  # newest first
                 return
             if path == f"{prefix}/actions/runs":
                 runs = state.runs.get(params.get("head_sha", ""), [])
-                self._reply(200, {"total_count": len(runs), "workflow_runs": runs})
+                self.send_json(200, {"total_count": len(runs), "workflow_runs": runs})
                 return
             tag_path = f"{prefix}/releases/tags/"
             if self.path.startswith(tag_path) and self.path[len(tag_path) :] in state.releases:
-                self._reply(200, state.releases[self.path[len(tag_path) :]])
+                self.send_json(200, state.releases[self.path[len(tag_path) :]])
             else:
-                self._reply(404, {"message": "Not Found"})
+                self.send_json(404, {"message": "Not Found"})
 
         def _payload(self) -> Any:
             return json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"null")
@@ -165,7 +155,7 @@ def _handler(state: FakeGitHubState) -> type[BaseHTTPRequestHandler]:
         def _create_advisory(self, payload: Any) -> None:
             errors = advisory_errors(payload)
             if errors:
-                self._reply(422, {"message": "Validation Failed", "errors": errors})
+                self.send_json(422, {"message": "Validation Failed", "errors": errors})
                 return
             ghsa = f"GHSA-{len(state.advisories) + 1:04d}-test-rkit"
             advisory = {
@@ -177,7 +167,7 @@ def _handler(state: FakeGitHubState) -> type[BaseHTTPRequestHandler]:
                 "published_at": None,
             }
             state.advisories[ghsa] = advisory
-            self._reply(201, advisory)
+            self.send_json(201, advisory)
 
         def do_PATCH(self) -> None:
             if not self._authorised():
@@ -185,18 +175,18 @@ def _handler(state: FakeGitHubState) -> type[BaseHTTPRequestHandler]:
             base = f"{prefix}/security-advisories/"
             ghsa = self.path[len(base) :] if self.path.startswith(base) else ""
             if ghsa not in state.advisories:
-                self._reply(404, {"message": "Not Found"})
+                self.send_json(404, {"message": "Not Found"})
                 return
             payload = self._payload()
             wanted = payload.get("state") if isinstance(payload, dict) else None
             if wanted not in ("published", "closed", "draft"):
-                self._reply(422, {"message": "Validation Failed", "errors": [{"field": "state", "code": "invalid"}]})
+                self.send_json(422, {"message": "Validation Failed", "errors": [{"field": "state", "code": "invalid"}]})
                 return
             advisory = state.advisories[ghsa]
             advisory["state"] = wanted
             if wanted == "published":
                 advisory["published_at"] = "2025-01-01T00:00:00Z"
-            self._reply(200, advisory)
+            self.send_json(200, advisory)
 
         def do_POST(self) -> None:
             if not self._authorised():
@@ -205,17 +195,17 @@ def _handler(state: FakeGitHubState) -> type[BaseHTTPRequestHandler]:
                 self._create_advisory(self._payload())
                 return
             if self.path != f"{prefix}/releases":
-                self._reply(404, {"message": "Not Found"})
+                self.send_json(404, {"message": "Not Found"})
                 return
             payload = self._payload()
             tag = payload["tag_name"]
             if payload.get("make_latest", "true") not in ("true", "false", "legacy"):
-                self._reply(
+                self.send_json(
                     422, {"message": "Validation Failed", "errors": [{"field": "make_latest", "code": "invalid"}]}
                 )
                 return
             if tag in state.releases:
-                self._reply(422, {"message": "Validation Failed: already_exists"})
+                self.send_json(422, {"message": "Validation Failed: already_exists"})
                 return
             release = {
                 "id": len(state.releases) + 1,
@@ -228,7 +218,7 @@ def _handler(state: FakeGitHubState) -> type[BaseHTTPRequestHandler]:
                 "html_url": f"https://github.invalid/{state.repository}/releases/tag/{tag}",
             }
             state.releases[tag] = release
-            self._reply(201, release)
+            self.send_json(201, release)
 
     return Handler
 
@@ -237,11 +227,5 @@ def _handler(state: FakeGitHubState) -> type[BaseHTTPRequestHandler]:
 def fake_github(token: str, repository: str = "owner/project") -> Iterator[tuple[str, FakeGitHubState]]:
     """Serve the stand-in on a free port; yields its base URL and its state."""
     state = FakeGitHubState(token, repository)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", state
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))) as server:
+        yield url_of(server), state

@@ -68,6 +68,12 @@ def add_origin(repo: Path, bare: Path, *, branch: str = "main") -> Path:
     return bare
 
 
+def add_worktree(repo: Path, path: Path, branch: str = "main") -> Path:
+    """A second worktree of ``repo`` at ``path``, on ``branch`` too (as two releasers racing on one branch)."""
+    git(repo, "worktree", "add", "--force", "-q", str(path), branch)
+    return path
+
+
 def age_tree(root: Path, seconds: float = 60) -> None:
     """Make every file and directory below ``root`` look ``seconds`` old.
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.helpers.cli import Result
+from tests.helpers.cli import Result, run
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -60,18 +60,15 @@ def try_repo(target: Path, hook: str, *args: str, pre_commit_home: Path) -> Resu
     installed into a hook environment once per test run and reused after that.
     """
     source, rev = _snapshot(pre_commit_home)
-    env = {**os.environ, "PRE_COMMIT_HOME": str(pre_commit_home), "PRE_COMMIT_COLOR": "never"}
     # Under `nox -s tests` (uv backend) nox points UV_PYTHON at the session venv, and
     # pre-commit-uv's `uv pip install .` would then install the snapshot there, over the
     # editable releasekit the other tests run.
-    for key in ("UV_PYTHON", "UV_PROJECT_ENVIRONMENT"):
-        env.pop(key, None)
-    proc = subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(source), hook, "--ref", rev, *args],
-        cwd=target,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+    env = {
+        "PRE_COMMIT_HOME": str(pre_commit_home),
+        "PRE_COMMIT_COLOR": "never",
+        "UV_PYTHON": None,
+        "UV_PROJECT_ENVIRONMENT": None,
+    }
+    return run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(source), hook, "--ref", rev, *args], cwd=target, env=env
     )
-    return Result(proc.returncode, proc.stdout, proc.stderr)

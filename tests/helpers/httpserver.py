@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import NamedTuple
 
+from tests.helpers.serving import serving
+
 OK_PAGE = b'<html><body><h1 id="title">T</h1><h2 id="usage">Usage</h2><a name="old"></a></body></html>'
 JS_PAGE = b'<html><body><div id="root"></div><script src="app.js"></script></body></html>'
 GH_PAGE = b'<html><body><h2 id="user-content-install">Install</h2><div id="repo">x</div></body></html>'
@@ -163,11 +165,5 @@ def http_server(host: str = "127.0.0.1", latency: float = 0.0) -> Iterator[Runni
     server.seen = {}
     server.sent = {}
     server.lock = threading.Lock()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield Running(f"http://{host}:{server.server_address[1]}", server)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-from collections.abc import Mapping, Sequence
 from pathlib import Path
+
+from tests.helpers.cli import Env, Result, environment, run
 
 # conftest gives every test a HOME of its own; uv's cache must stay the real one, or
 # every test would download its packages again.
@@ -15,13 +15,17 @@ _REAL_CACHE = os.environ.get("UV_CACHE_DIR") or str(
 )
 
 
-def tool_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The current environment, with uv's real cache and no inherited nox mode."""
-    env = {**os.environ, "UV_CACHE_DIR": _REAL_CACHE, **(extra or {})}
+def tool_overrides(extra: Env | None = None) -> dict[str, str | None]:
+    """What a nested tool run changes in the test's environment (``env`` of tests.helpers.cli):
+    uv's real cache, ``extra``, and no inherited nox mode or virtual environment."""
     # Whatever nox session runs these tests must not choose the venvs of the nested runs.
-    for key in ("NOX_SCRIPT_MODE", "VIRTUAL_ENV", "UV_PYTHON", "UV_PROJECT_ENVIRONMENT"):
-        env.pop(key, None)
-    return env
+    nested = dict.fromkeys(("NOX_SCRIPT_MODE", "VIRTUAL_ENV", "UV_PYTHON", "UV_PROJECT_ENVIRONMENT"))
+    return {"UV_CACHE_DIR": _REAL_CACHE, **(extra or {}), **nested}
+
+
+def tool_env(extra: Env | None = None) -> dict[str, str]:
+    """The current environment, with uv's real cache and no inherited nox mode."""
+    return environment(tool_overrides(extra))
 
 
 def run_nox(
@@ -29,15 +33,12 @@ def run_nox(
     *args: str,
     python: str | Path = sys.executable,
     script_mode: str | None = "none",
-    env: Mapping[str, str] | None = None,
+    env: Env | None = None,
     timeout: float = 300,
-) -> subprocess.CompletedProcess[str]:
-    """``python -m nox ARGS`` in ``project``, output captured ."""
+) -> Result:
+    """``python -m nox ARGS`` in ``project``, output captured."""
     mode = ["--script-mode", script_mode] if script_mode else []
-    cmd: Sequence[str] = [os.fspath(python), "-m", "nox", *mode, *args]
-    return subprocess.run(
-        cmd, cwd=project, env=tool_env(env), capture_output=True, text=True, timeout=timeout, check=False
-    )
+    return run([os.fspath(python), "-m", "nox", *mode, *args], cwd=project, env=tool_overrides(env), timeout=timeout)
 
 
 def listed_sessions(output: str) -> dict[str, bool]:

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+from tests.helpers.serving import QuietHandler, serving, url_of
 
 
 class OidcState:
@@ -37,36 +37,25 @@ class _Server(ThreadingHTTPServer):
     state: OidcState
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server: _Server
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def _json(self, status: int, body: Any) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
 
     def do_GET(self) -> None:
         state = self.server.state
         state.requests.append(("GET", self.path))
         parts = urlsplit(self.path)
         if parts.path == "/_/oidc/audience":
-            self._json(200, {"audience": state.audience})
+            self.send_json(200, {"audience": state.audience})
         elif parts.path == "/token":
             query = parse_qs(parts.query)
             if self.headers.get("Authorization") != f"bearer {state.request_token}":
-                self._json(401, {"message": "bad request token"})
+                self.send_json(401, {"message": "bad request token"})
             elif query.get("audience") != [state.audience]:
-                self._json(400, {"message": f"unexpected audience {query.get('audience')}"})
+                self.send_json(400, {"message": f"unexpected audience {query.get('audience')}"})
             else:
-                self._json(200, {"count": 1, "value": state.job_token})
+                self.send_json(200, {"count": 1, "value": state.job_token})
         else:
-            self._json(404, {"message": "no route"})
+            self.send_json(404, {"message": "no route"})
 
     def do_POST(self) -> None:
         state = self.server.state
@@ -74,12 +63,12 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = json.loads(self.rfile.read(length) or b"{}")
         if self.path != "/_/oidc/mint-token":
-            self._json(404, {"message": "no route"})
+            self.send_json(404, {"message": "no route"})
         elif state.refuse_mint or body.get("token") != state.job_token:
             errors = [{"code": "invalid-publisher", "description": "valid token, but no corresponding publisher"}]
-            self._json(422, {"message": "Token request failed", "errors": errors})
+            self.send_json(422, {"message": "Token request failed", "errors": errors})
         else:
-            self._json(200, {"success": True, "token": state.minted, "expires": 0})
+            self.send_json(200, {"success": True, "token": state.minted, "expires": 0})
 
 
 @contextlib.contextmanager
@@ -87,11 +76,5 @@ def oidc_server(state: OidcState) -> Iterator[str]:
     """Serve the stand-in on a free port of 127.0.0.1; yield its base URL."""
     server = _Server(("127.0.0.1", 0), _Handler)
     server.state = state
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with serving(server):
+        yield url_of(server)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.helpers.gitrepo import make_repo
+from tests.helpers.legacy import setup_py
 
 SEED_PYPROJECT = """\
 [build-system]
@@ -33,17 +34,6 @@ search = 'version = "{{current_major}}.{{current_minor}}"'
 replace = 'version = "{{new_major}}.{{new_minor}}"'
 """
 
-SETUP_PY = """\
-from setuptools import find_packages, setup
-
-setup(
-    name="seed",
-    version="{version}",
-    packages=find_packages("src"),
-    package_dir={{"": "src"}},
-)
-"""
-
 CONF_PY = """\
 project = "seed"
 # The short X.Y version and the full release.
@@ -57,7 +47,7 @@ def seed_files(version: str = "1.2.3", **overrides: str) -> dict[str, str]:
     short = ".".join(version.split(".")[:2])
     files = {
         "pyproject.toml": SEED_PYPROJECT.format(version=version),
-        "setup.py": SETUP_PY.format(version=version),
+        "setup.py": setup_py("seed", version),
         "src/seed/__init__.py": f'"""The seed package."""\n\n__version__ = "{version}"\n',
         "docs/conf.py": CONF_PY.format(version=version, short=short),
     }

@@ -11,13 +11,11 @@ import contextlib
 import hashlib
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
-from tests.helpers.cli import Result
+from tests.helpers.cli import Result, on_terminal, releasekit
 from tests.helpers.gitrepo import git
 from tests.helpers.pypi import LocalIndex, pypiserver
 from tests.helpers.releaseproj import Project
@@ -82,40 +80,17 @@ OUTPUTS: list[str] = []
 
 def release(project: Project, *args: str, env: Mapping[str, str]) -> Result:
     """``releasekit release args`` in the project, without a terminal."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "releasekit", "release", *args],
-        cwd=project.root,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
-    OUTPUTS.append(proc.stdout + proc.stderr)
-    assert CANARY not in proc.stdout + proc.stderr
-    return Result(proc.returncode, proc.stdout, proc.stderr)
+    result = releasekit("release", *args, cwd=project.root, env=env)
+    OUTPUTS.append(result.output)
+    assert CANARY not in result.output
+    return result
 
 
 def release_on_terminal(project: Project, args: list[str], env: Mapping[str, str], answer: str) -> tuple[str, int]:
     """``releasekit release`` with a pseudo-terminal as stdin, typing ``answer`` when asked."""
-    import pty
-
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "releasekit", "release", *args],
-        cwd=project.root,
-        env={**os.environ, **env},
-        stdin=follower,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    os.close(follower)
-    os.write(leader, answer.encode())  # read when the question comes
-    output, _ = proc.communicate(timeout=300)
-    os.close(leader)
-    assert CANARY not in output
-    return output, proc.returncode
+    result = on_terminal("release", *args, cwd=project.root, env=env, answer=answer)
+    assert CANARY not in result.output
+    return result.output, result.returncode
 
 
 def files_of(index: LocalIndex, project: Project) -> dict[str, str]:
