@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from releasekit.fastpath.record import Record
 
+TYPE_CHECKING = False  # the hooks load this module: no typing at start-up (releasekit.fastpath)
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
 FORMATS = ("text", "json", "github")
 
 
-class Finding(NamedTuple):
+class Finding(Record):
     """A problem at a place in a file. ``line`` and ``col`` count from 1."""
 
     path: str

@@ -11,10 +11,9 @@ The hooks import this module on every commit: it uses ``str`` methods only, no `
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from releasekit.errors import ReleasekitError
 
+TYPE_CHECKING = False  # the hooks load this module: no typing at start-up (releasekit.fastpath)
 if TYPE_CHECKING:
     from typing import NoReturn
 

@@ -9,11 +9,12 @@ change needs a fragment is the hook's question: ``releasekit.checks.changelog_fr
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, NamedTuple
 
+from releasekit.fastpath.record import Record
 from releasekit.findings import Finding
 from releasekit.safefiles import Refused, check, read_bytes
 
+TYPE_CHECKING = False  # the hooks load this module: no typing at start-up (releasekit.fastpath)
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
@@ -40,7 +41,7 @@ _PLACEHOLDER = "Add your info here"
 _ALWAYS_IGNORED = (".", "readme", "template.")
 
 
-class FragmentType(NamedTuple):
+class FragmentType(Record):
     """One ``[[tool.towncrier.type]]`` entry."""
 
     directory: str
@@ -77,7 +78,7 @@ _DETECTED_ROLES = {
 }
 
 
-class FragmentsConfig(NamedTuple):
+class FragmentsConfig(Record):
     """Where fragments live and which types exist, from towncrier's configuration."""
 
     directory: str
@@ -111,7 +112,7 @@ def roles(fragments: Iterable[Fragment], config: FragmentsConfig) -> set[str]:
     return {role for f in fragments if (role := config.role_of(f.type)) is not None}
 
 
-class Fragment(NamedTuple):
+class Fragment(Record):
     """A fragment file whose name parsed: ``issue`` is None for an orphan (``+slug``)."""
 
     path: str  # relative to the project root, with forward slashes

@@ -8,8 +8,6 @@ values; the messages say which ``towncrier create`` command fixes a failure.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
-
 from releasekit.changelog.fragments import (
     START_MARKERS,
     FragmentsConfig,
@@ -18,8 +16,10 @@ from releasekit.changelog.fragments import (
     is_ignored,
     parse_name,
 )
+from releasekit.fastpath.record import Record
 from releasekit.findings import Finding
 
+TYPE_CHECKING = False  # the hooks load this module: no typing at start-up (releasekit.fastpath)
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
@@ -54,7 +54,7 @@ def issue_from_branch(branch: str | None) -> str | None:
     return str(int(match.group(1))) if match else None
 
 
-class Verdict(NamedTuple):
+class Verdict(Record):
     """What ``check_change`` concluded, for the summary line and the tests."""
 
     findings: list[Finding]

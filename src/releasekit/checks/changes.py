@@ -13,11 +13,12 @@ the missing history when a remote is there, and otherwise say what to do in one 
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, NamedTuple
 
 from releasekit.errors import ReleasekitError
+from releasekit.fastpath.record import Record
 from releasekit.gitdiff import diff_name_status
 
+TYPE_CHECKING = False  # the hooks load this module: no typing at start-up (releasekit.fastpath)
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -26,14 +27,14 @@ if TYPE_CHECKING:
 _CI_HINT = "in CI, check out with fetch-depth: 0"
 
 
-class Entry(NamedTuple):
+class Entry(Record):
     """One line of ``git diff --name-status``: a status letter and a path."""
 
     status: str  # A, M, D, T, ...
     path: str
 
 
-class Change(NamedTuple):
+class Change(Record):
     """The paths a change touches, and how it was found."""
 
     entries: tuple[Entry, ...]

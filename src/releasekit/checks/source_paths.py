@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # the hooks load this module: no typing at start-up (releasekit.fastpath)
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 

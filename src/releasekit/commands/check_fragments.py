@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
 
 from releasekit import locate, refnames
 from releasekit.changelog.fragments import validate_directory
@@ -22,6 +21,7 @@ from releasekit.errors import ReleasekitError
 from releasekit.fastpath.fragment_settings import settings
 from releasekit.findings import failed, render
 
+TYPE_CHECKING = False  # the hooks load this module: no typing at start-up (releasekit.fastpath)
 if TYPE_CHECKING:
     import argparse
 

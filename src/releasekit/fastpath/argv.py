@@ -7,8 +7,7 @@ abbreviated option, a missing value), is left to argparse in ``releasekit.cli``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+TYPE_CHECKING = False  # the hooks load this module: no typing at start-up (releasekit.fastpath)
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from types import SimpleNamespace

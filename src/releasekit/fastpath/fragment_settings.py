@@ -10,16 +10,20 @@ unchanged.
 from __future__ import annotations
 
 import os
-from typing import Any, NamedTuple
 
 from releasekit import locate
 from releasekit.changelog.fragments import FragmentsConfig, FragmentType
 from releasekit.fastpath import hookcache
+from releasekit.fastpath.record import Record
+
+TYPE_CHECKING = False  # the hooks load this module: no typing at start-up (releasekit.fastpath)
+if TYPE_CHECKING:
+    from typing import Any
 
 _RECORD = "check-fragments-settings"
 
 
-class Settings(NamedTuple):
+class Settings(Record):
     """What the check reads from pyproject.toml."""
 
     root: str
