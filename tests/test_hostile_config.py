@@ -423,11 +423,12 @@ def test_every_releasekit_variable_is_checked_and_documented() -> None:
 def test_the_nox_sessions_read_a_pyproject_whose_tables_are_not_tables(tmp_path: Path) -> None:
     from releasekit import nox as sessions
     from releasekit.changelog.notes import _start_string
+    from releasekit.package import build_requires
 
     (tmp_path / "pyproject.toml").write_text("tool = 5\nproject = 5\nbuild-system = 5\n")
     assert sessions.declares_marker(tmp_path, "integration") is False
     assert sessions.cov_source_args(tmp_path, tmp_path / "pyproject.toml") == ["--cov=."]
-    assert sessions.build_requires(tmp_path) == ["setuptools>=40.8.0"]
+    assert build_requires(tmp_path) == ["setuptools>=40.8.0"]
     assert _start_string(tmp_path, tmp_path / "pyproject.toml") is None
 
 
