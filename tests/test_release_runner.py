@@ -235,7 +235,8 @@ def test_ask_takes_only_yes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_commit_and_tag_steps_pick_up_after_an_interruption(tmp_path: Path) -> None:
-    from releasekit.release.steps.prepare import run_commit, run_tag
+    from releasekit.release.steps.commit import run_commit
+    from releasekit.release.steps.tag import run_tag
 
     project, cfg = _project(tmp_path)
     record = begin(cfg, "patch")[0]
@@ -279,7 +280,8 @@ def test_one_release_at_a_time(tmp_path: Path) -> None:
 
 
 def test_signed_tag_when_configured(tmp_path: Path) -> None:
-    from releasekit.release.steps.prepare import run_commit, run_tag
+    from releasekit.release.steps.commit import run_commit
+    from releasekit.release.steps.tag import run_tag
 
     key = tmp_path / "signing-key"
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
@@ -295,7 +297,7 @@ def test_signed_tag_when_configured(tmp_path: Path) -> None:
 
 
 def test_abort_after_an_unjournaled_release_commit(tmp_path: Path) -> None:
-    from releasekit.release.steps.prepare import run_commit
+    from releasekit.release.steps.commit import run_commit
 
     project, cfg = _project(tmp_path)
     git_dir = project.root / ".git"

@@ -1,4 +1,4 @@
-"""Tests: each test phase run by what the project already uses (nox, tox, pytest), and reported as it went.
+"""### 3. Testing: each test phase run by what the project already uses (nox, tox, pytest), and reported as it went.
 
 Which gate runs a phase is decided in :mod:`releasekit.release.gates`. Here each one runs, with
 coverage data, pytest's cache and bytecode kept out of the work tree, and each phase's
@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from releasekit import environment, git
-from releasekit.emergency import EXPEDITED_SKIPS
+from releasekit.emergency import expedited_skip
 from releasekit.errors import CommandError, StepFailed
 from releasekit.findings import Finding
 from releasekit.process import python_module, run
@@ -193,7 +193,7 @@ def _dirt(root: Path) -> set[str]:
 def run_tests(ctx: Context) -> str:
     """Run each phase's gate in checklist order; note, journal and return every phase's outcome."""
     gates = resolve(ctx.root, ctx.config.gates)
-    skip, emergency = set(ctx.journal.skip), ctx.journal.emergency
+    skip, severity = set(ctx.journal.skip), ctx.journal.security
     tests_gate = next(g for g in gates if g.phase == "tests")
     if tests_gate.runner == "none" and "tests" not in skip:
         raise StepFailed(no_tests_finding(ctx, tests_gate).text())
@@ -202,10 +202,11 @@ def run_tests(ctx: Context) -> str:
     outcomes: dict[str, str] = {}
     for gate in gates:
         phase = gate.phase
+        expedited = expedited_skip(phase, severity)
         if phase in skip:
             outcome = "skipped (--skip: it ran elsewhere)"
-        elif emergency and phase in EXPEDITED_SKIPS:
-            outcome = "skipped (an emergency release is expedited)"
+        elif expedited:
+            outcome = expedited
         elif gate.runner == "off":
             outcome = "off ([tool.releasekit.gates])"
         elif gate.runner == "none":
@@ -219,9 +220,7 @@ def run_tests(ctx: Context) -> str:
     if left:
         shown = ", ".join(left[:5]) + (", ..." if len(left) > 5 else "")
         ctx.note(f"warning: the gates left files in the work tree ({shown}); add them to .gitignore")
-    ctx.plan.gates.update(outcomes)
-    if not ctx.dry_run:
-        ctx.journal.gates = {**ctx.journal.gates, **ctx.plan.gates}
+    ctx.journal.gates = {**ctx.journal.gates, **outcomes}
     ran = [p for p, o in outcomes.items() if o.startswith("passed") or "%" in o]
     others = [p for p in PHASES if p not in ran]
     return f"ran {', '.join(ran) or 'nothing'}" + (f"; not run: {', '.join(others)}" if others else "")
