@@ -270,15 +270,8 @@ def run(
     fail_at = _fail_at(steps)
     crash.requested()  # a misspelt crash point is an error now, not a crash that never comes
     workdir = Path(tempfile.mkdtemp(prefix="releasekit-"))
-    ctx = Context(
-        config=config,
-        git_dir=git_dir,
-        journal=record,
-        workdir=workdir,
-        dry_run=dry_run,
-        reuse_venvs=reuse_venvs,
-        secrets=tuple(secrets_from_env()),
-    )
+    secrets = tuple(secrets_from_env())
+    ctx = Context(config, git_dir, record, workdir, dry_run, reuse_venvs, secrets)
     guard = contextlib.nullcontext() if dry_run else journal.locked(git.common_dir(config.root))
     try:
         with guard:

@@ -16,7 +16,7 @@ from releasekit import environment, git
 from releasekit.emergency import expedited_skip
 from releasekit.errors import CommandError, StepFailed
 from releasekit.findings import Finding
-from releasekit.process import python_module, run
+from releasekit.process import failing_as, python_module, run
 from releasekit.release.context import Context, Step
 from releasekit.release.gates import PHASES, Gate, resolve
 
@@ -83,20 +83,16 @@ class _Runner:
         wheel = self.ctx.head_wheel
         if wheel is None or not wheel.is_file():
             self.ctx.note("building HEAD's wheel for the test environment")
-            try:
+            with failing_as("python -m build of HEAD"):
                 _, wheel = package.build_head(self.ctx.root, self.ctx.workdir, self.ctx.secrets)
-            except CommandError as exc:
-                raise StepFailed(f"python -m build of HEAD failed:\n{exc.output}") from None
             if wheel is None:
                 raise StepFailed("python -m build of HEAD made no wheel")
             self.ctx.head_wheel = wheel
         project = str(parse_wheel_filename(wheel.name)[0])
         venv = self.tmp / ("docs-env" if docs else "test-env")
         self.ctx.note(f"creating the {'docs' if docs else 'test'} environment ({wheel.name} and its test requirements)")
-        try:
+        with failing_as("installing the test requirements"):
             python = testenv.build_env(venv, self.ctx.root, project, wheel, docs=docs, secrets=self.ctx.secrets)
-        except CommandError as exc:
-            raise StepFailed(f"installing the test requirements failed:\n{exc.output}") from None
         self._modules = venvs.import_names(wheel)
         if not docs:
             self._python = python
