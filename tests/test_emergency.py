@@ -396,3 +396,14 @@ def test_advisory_without_a_security_section_describes_what_there_is(tmp_path: P
     assert notes == ["the notes of 0.1.1 have no 'Security' section; the advisory describes the whole release instead"]
     write_files(project.root, {"CHANGELOG.md": "# Changelog\n\n## 0.1.1\n\n### Bug Fixes\n\n- Fixed.\n"})
     assert advisory_payload(_ctx(cfg, record, tmp_path, []))["description"] == "### Bug Fixes\n\n- Fixed.\n"
+
+
+def test_the_expedited_rules_are_decided_in_one_place() -> None:
+    assert emergency.expedited_skip("benchmark", "high") == "skipped (an emergency release is expedited)"
+    assert emergency.expedited_skip("tests", "critical") is None
+    assert emergency.expedited_skip("benchmark", None) is None
+    issue = "open critical issue #3: Path traversal in extract"
+    assert emergency.triage_critical([issue], None) == ([issue], [])
+    assert emergency.triage_critical([issue], "low") == ([], [f"warning: {issue} (not blocking: an emergency release)"])
+    assert emergency.kind("high") == "an emergency release (--security high)"
+    assert emergency.kind(None) == "an ordinary release (no --security)"
