@@ -12,19 +12,22 @@ The checklist's "Emergency Releases" item, in four parts, all decided here:
 4. notify users through a GitHub repository security advisory, whose request body
    :func:`advisory_payload` builds and the ``security-advisory`` step sends.
 
-Everything in this module is plain: no network, no printing. It imports only the
-standard library and ``releasekit.errors`` at module level, since ``releasekit --help`` reads :data:`SEVERITIES`.
+Everything in this module is plain: no network, no printing. At module level it imports
+only the standard library and ``releasekit.errors``: ``releasekit --help`` reads
+:data:`SEVERITIES`, and must stay fast.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
 
 from releasekit.errors import ReleasekitError
 
+TYPE_CHECKING = False  # typing costs ``releasekit --help``, which reads SEVERITIES, a few ms
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from typing import Any
+
     from releasekit.config import Config
     from releasekit.tags import TagFormat
 
@@ -40,7 +43,6 @@ EXPEDITED_SKIPS = frozenset({"benchmark"})
 ECOSYSTEM = "pip"  # GitHub's name for packages on PyPI
 SUMMARY_LIMIT = 1024  # GitHub refuses longer summaries
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
-
 
 NEEDS_GITHUB = (
     "an emergency release creates a GitHub security advisory: set GITHUB_TOKEN (or GH_TOKEN), and "
