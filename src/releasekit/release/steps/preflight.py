@@ -124,7 +124,7 @@ def git_problems(config: Config, tag: str, branch: str) -> list[str]:
     if current is None:
         problems.append(f"HEAD is detached; check out {branch} to release")
     elif current != branch:
-        problems.append(f"on branch {current}; releases are made from {branch} (or a hotfix/ branch)")
+        problems.append(f"on branch {current}; releases are made from {branch} (or a {hotfix.BRANCH_PREFIX} branch)")
     changed = git.modified_paths(root)
     if changed:
         shown = ", ".join(changed[:5]) + (", ..." if len(changed) > 5 else "")
