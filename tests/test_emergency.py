@@ -20,8 +20,8 @@ from releasekit.release import journal
 from releasekit.release.context import Context
 from releasekit.release.journal import Journal
 from releasekit.release.runner import STEPS, begin
-from releasekit.release.steps.advisory import run_security_advisory
 from releasekit.release.steps.preflight import github_problems
+from releasekit.release.steps.security_advisory import run_security_advisory
 from releasekit.release.steps.summary import run_summary
 from releasekit.release.steps.tests import run_tests
 from tests.helpers.cli import releasekit
@@ -312,7 +312,7 @@ def test_advisory_step_creates_once_and_publishes_when_asked(tmp_path: Path, mon
     summary_ctx = _ctx(cfg, record, tmp_path, [])
     run_summary(summary_ctx)
     assert f"Security advisory (high): {made['html_url']} (draft: review and publish it on GitHub)" in (
-        summary_ctx.plan.report
+        summary_ctx.report
     )
 
 
@@ -321,10 +321,10 @@ def test_advisory_step_dry_run_sends_nothing(tmp_path: Path, monkeypatch: pytest
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     record = begin(cfg, "patch", security="medium")[0]
     ctx = _ctx(cfg, record, tmp_path, [], dry_run=True)
-    ctx.plan.notes = NOTES
+    ctx.dry_notes = NOTES
     detail = run_security_advisory(ctx)
-    assert detail.endswith("as a draft; nothing sent") and ctx.plan.advisory is not None
-    assert ctx.plan.advisory["severity"] == "medium" and ctx.plan.advisory["summary"] == FIX
+    assert detail.endswith("as a draft; nothing sent") and ctx.advisory is not None
+    assert ctx.advisory["severity"] == "medium" and ctx.advisory["summary"] == FIX
     assert record.advisory_id is None
 
 
@@ -387,7 +387,7 @@ def test_nox_release_session_passes_security_through(tmp_path: Path) -> None:
 
 
 def test_advisory_without_a_security_section_describes_what_there_is(tmp_path: Path) -> None:
-    from releasekit.release.steps.advisory import advisory_payload
+    from releasekit.release.steps.security_advisory import advisory_payload
 
     project, cfg = _emergency_project(tmp_path)
     record = begin(cfg, "patch", security="low")[0]
@@ -398,3 +398,14 @@ def test_advisory_without_a_security_section_describes_what_there_is(tmp_path: P
     assert notes == ["the notes of 0.1.1 have no 'Security' section; the advisory describes the whole release instead"]
     write_files(project.root, {"CHANGELOG.md": "# Changelog\n\n## 0.1.1\n\n### Bug Fixes\n\n- Fixed.\n"})
     assert advisory_payload(_ctx(cfg, record, tmp_path, []))["description"] == "### Bug Fixes\n\n- Fixed.\n"
+
+
+def test_the_expedited_rules_are_decided_in_one_place() -> None:
+    assert emergency.expedited_skip("benchmark", "high") == "skipped (an emergency release is expedited)"
+    assert emergency.expedited_skip("tests", "critical") is None
+    assert emergency.expedited_skip("benchmark", None) is None
+    issue = "open critical issue #3: Path traversal in extract"
+    assert emergency.triage_critical([issue], None) == ([issue], [])
+    assert emergency.triage_critical([issue], "low") == ([], [f"warning: {issue} (not blocking: an emergency release)"])
+    assert emergency.kind("high") == "an emergency release (--security high)"
+    assert emergency.kind(None) == "an ordinary release (no --security)"

@@ -9,7 +9,7 @@ import pytest
 from releasekit import config, git
 from releasekit.release.context import Context
 from releasekit.release.journal import Journal
-from releasekit.release.steps.post_release import newest_release_line, run_github_release
+from releasekit.release.steps.github_release import newest_release_line, run_github_release
 from tests.helpers.github_api import fake_github
 from tests.helpers.gitrepo import git as run_git
 from tests.helpers.releaseproj import make_project

@@ -59,3 +59,21 @@ def test_refusals_are_one_line_and_exit_2(tmp_path: Path) -> None:
     dirty = releasekit("hotfix", "v1.2.0", "other", cwd=repo)
     assert dirty.returncode == 2 and "the work tree has changes" in dirty.stderr
     assert git(repo, "rev-parse", "--abbrev-ref", "HEAD") == "main"
+
+
+def test_which_branch_a_release_is_made_from_and_whether_it_merges_back(tmp_path: Path) -> None:
+    from releasekit import hotfix
+
+    assert hotfix.release_branch("hotfix/crash", "main") == "hotfix/crash"
+    assert hotfix.release_branch("feature/x", "main") == "main"
+    assert hotfix.release_branch(None, "master") == "master"
+    repo = _released(tmp_path)
+    add_origin(repo, tmp_path / "origin.git")
+    git(repo, "branch", "hotfix/v1.2.1", "v1.2.0")
+    assert hotfix.new_on_remote("hotfix/v1.2.1", "origin", repo) is True
+    git(repo, "push", "-q", "origin", "hotfix/v1.2.1")
+    assert hotfix.new_on_remote("hotfix/v1.2.1", "origin", repo) is False
+    assert hotfix.new_on_remote("main", "origin", repo) is False
+    head = git(repo, "rev-parse", "HEAD")
+    merged = hotfix.merge_back(repo, "main", head, "v1.2.1", "origin", "main", tmp_path / "tree")
+    assert merged == "not a hotfix: nothing to merge" and not (tmp_path / "tree").exists()

@@ -131,6 +131,34 @@ def test_dry_run_runs_only_read_only_steps_and_keeps_no_journal(tmp_path: Path) 
     assert not (project.root / ".git" / "releasekit").exists()
 
 
+def test_a_dry_run_fills_its_journal_in_memory_and_the_summary_step_renders_it(tmp_path: Path) -> None:
+    from releasekit.release.steps.summary import SUMMARY
+
+    project, cfg = _project(tmp_path)
+    record, _ = begin(cfg, "patch", dry_run=True)
+    digest = "ab" * 32
+
+    def fake_build(ctx: Context) -> str:
+        # What the build step journals: a dry run's journal takes it too, in memory.
+        ctx.journal.project, ctx.journal.artifacts = "demo", {"demo-0.1.1.tar.gz": digest}
+        ctx.journal.gates["tests"] = "passed (pytest)"
+        ctx.dry_notes = "### Features\n\n- Added a first feature."
+        return "built"
+
+    build = Step("build", "Build", True, True, fake_build)
+    lines = run(cfg, record, dry_run=True, steps=(build, SUMMARY))
+    assert lines[0] == "Dry run: nothing was changed. The release would publish demo 0.1.1 as v0.1.1."
+    assert lines[1:3] == ["Files:", f"  demo-0.1.1.tar.gz  sha256:{digest}"]
+    assert lines[lines.index("Gates:") + 1] == "  tests: passed (pytest)"
+    assert lines[lines.index("Release notes:") + 1 :] == ["### Features\n\n- Added a first feature."]
+    assert record.completed == [] and not (project.root / ".git" / "releasekit").exists()
+    # A release renders the same summary from its journal, as released.
+    released = Context(cfg, project.root / ".git", record, tmp_path)
+    assert SUMMARY.run(released) == "demo 0.1.1 released"
+    assert released.report[0] == "Released demo 0.1.1 (tag v0.1.1 on origin/main)"
+    assert released.report[-2:] == ["Release notes:", "(no release notes found)"]
+
+
 def test_fail_at_unknown_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _, cfg = _project(tmp_path)
     monkeypatch.setenv(FAIL_AT_ENV, "nope")
@@ -236,7 +264,8 @@ def test_ask_takes_only_yes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_commit_and_tag_steps_pick_up_after_an_interruption(tmp_path: Path) -> None:
-    from releasekit.release.steps.prepare import run_commit, run_tag
+    from releasekit.release.steps.commit import run_commit
+    from releasekit.release.steps.tag import run_tag
 
     project, cfg = _project(tmp_path)
     record = begin(cfg, "patch")[0]
@@ -280,7 +309,8 @@ def test_one_release_at_a_time(tmp_path: Path) -> None:
 
 
 def test_signed_tag_when_configured(tmp_path: Path) -> None:
-    from releasekit.release.steps.prepare import run_commit, run_tag
+    from releasekit.release.steps.commit import run_commit
+    from releasekit.release.steps.tag import run_tag
 
     key = tmp_path / "signing-key"
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
@@ -296,7 +326,7 @@ def test_signed_tag_when_configured(tmp_path: Path) -> None:
 
 
 def test_abort_after_an_unjournaled_release_commit(tmp_path: Path) -> None:
-    from releasekit.release.steps.prepare import run_commit
+    from releasekit.release.steps.commit import run_commit
 
     project, cfg = _project(tmp_path)
     git_dir = project.root / ".git"

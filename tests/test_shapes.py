@@ -175,7 +175,7 @@ def test_static_project_version_without_bumpversion(tmp_path: Path) -> None:
     result = releasekit("check", "versions", cwd=repo)
     assert result.returncode == 0 and "versions: 1 file holds 0.3.0" in result.stderr
     # bump-my-version bumps it on its own, as releasekit's prepare step asks it to.
-    from releasekit.release.steps.prepare import bump_commands
+    from releasekit.release.steps.commit import bump_commands
 
     (_, command), *_ = bump_commands(config.load(repo), "0.4.0")
     subprocess.run(command, cwd=repo, check=True, capture_output=True)
@@ -236,7 +236,7 @@ def test_dynamic_version_files(tmp_path: Path, extra: str, files: dict[str, str]
     assert (loaded.scheme, loaded.backend, loaded.files[0].path, loaded.current) == ("file", *expected, "1.0.0")
     assert releasekit("check", "versions", cwd=repo).returncode == 0
     # bump-my-version rewrites that one file, given it by name.
-    from releasekit.release.steps.prepare import bump_commands
+    from releasekit.release.steps.commit import bump_commands
 
     (_, command), *_ = bump_commands(config.load(repo), "1.1.0")
     subprocess.run(command, cwd=repo, check=True, capture_output=True)

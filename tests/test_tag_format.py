@@ -10,7 +10,8 @@ from releasekit import config, emergency
 from releasekit.errors import ReleasekitError
 from releasekit.release import journal
 from releasekit.release.runner import abort, begin, run
-from releasekit.release.steps.prepare import COMMIT, TAG
+from releasekit.release.steps.commit import COMMIT
+from releasekit.release.steps.tag import TAG
 from releasekit.support import support_table
 from releasekit.tags import TagFormat, check_template, detect, from_version_or_tag, project_format
 from tests.helpers.cli import releasekit

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 CONFIG_FILES = (".bumpversion.cfg", ".bumpversion.toml", "setup.cfg", "pyproject.toml")
 
 # Where the version lives: bump-my-version's configuration, a static [project] version,
-# a file the build backend reads, or git tags. Each is bumped its own way (steps.prepare).
+# a file the build backend reads, or git tags. Each is bumped its own way (release/steps/commit.py).
 SCHEMES = ("bumpversion", "project", "file", "tag")
 
 # The parts of [tool.bumpversion] that releasekit reads; its other keys are bump-my-version's.

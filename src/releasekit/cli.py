@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     import argparse
 
     from releasekit import __version__
+    from releasekit.emergency import SEVERITIES
 
     class _HelpFormatter(argparse.HelpFormatter):
         # argparse's formatter, minus its import of shutil on every start (hooks run often)
@@ -71,9 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     release.add_argument("--abort", action="store_true", help="undo the local steps of a release in progress")
     release.add_argument(
         "--security",
-        choices=("low", "medium", "high", "critical"),  # releasekit.emergency.SEVERITIES, not imported for speed
+        choices=SEVERITIES,
         metavar="SEVERITY",
-        help="an emergency security release of this severity (low, medium, high, critical): expedited, "
+        help=f"an emergency security release of this severity ({', '.join(SEVERITIES)}): expedited, "
         "and a GitHub security advisory after the release",
     )
     release.add_argument(

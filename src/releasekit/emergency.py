@@ -1,23 +1,34 @@
 """Emergency releases: their severity, the fragments they need, and the advisory they publish.
 
-The checklist's "Emergency Releases" item, in four parts: assess the severity
-(``releasekit release --security SEVERITY``), make the emergency patch (a release with at
-least one ``security`` changelog fragment, usually from a ``hotfix/`` branch), follow the
-expedited process (:data:`EXPEDITED_SKIPS` and a critical issue that no longer blocks),
-and notify users through a GitHub repository security advisory, whose request body
-:func:`payload` builds here. Everything in this module is plain: no network, no printing.
+The checklist's "Emergency Releases" item, in four parts, all decided here:
+
+1. assess the severity: ``releasekit release --security SEVERITY`` (:data:`SEVERITIES`,
+   :func:`check_severity`, :func:`kind`);
+2. make the emergency patch: a release with at least one ``security`` changelog fragment
+   (:func:`require_security_fragment`), usually from a ``hotfix/`` branch;
+3. follow the expedited process: :func:`expedited_skip` leaves phases out of the tests
+   step, :func:`triage_critical` lets an open critical issue warn instead of block, and
+   GitHub must be reachable (:data:`NEEDS_GITHUB`);
+4. notify users through a GitHub repository security advisory, whose request body
+   :func:`advisory_payload` builds and the ``security-advisory`` step sends.
+
+Everything in this module is plain: no network, no printing. At module level it imports
+only the standard library and ``releasekit.errors``: ``releasekit --help`` reads
+:data:`SEVERITIES`, and must stay fast.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
 
-from releasekit.config import Config
 from releasekit.errors import ReleasekitError
 
+TYPE_CHECKING = False  # typing costs ``releasekit --help``, which reads SEVERITIES, a few ms
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from typing import Any
+
+    from releasekit.config import Config
     from releasekit.tags import TagFormat
 
 SEVERITIES = ("low", "medium", "high", "critical")
@@ -33,12 +44,41 @@ ECOSYSTEM = "pip"  # GitHub's name for packages on PyPI
 SUMMARY_LIMIT = 1024  # GitHub refuses longer summaries
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 
+NEEDS_GITHUB = (
+    "an emergency release creates a GitHub security advisory: set GITHUB_TOKEN (or GH_TOKEN), and "
+    "[tool.releasekit.github] repository unless the remote is on github.com"
+)
+"""The preflight problem of an emergency release that cannot reach GitHub."""
+
 
 def check_severity(value: str) -> str:
     """``value`` when it is one of :data:`SEVERITIES`, else a clear error."""
     if value not in SEVERITIES:
         raise ReleasekitError(f"--security {value!r}: expected one of {', '.join(SEVERITIES)}")
     return value
+
+
+def kind(severity: str | None) -> str:
+    """What kind of release a severity makes, as errors about a resumed release name it."""
+    return f"an emergency release (--security {severity})" if severity else "an ordinary release (no --security)"
+
+
+def expedited_skip(phase: str, severity: str | None) -> str | None:
+    """The outcome of a test phase an emergency release leaves out, or None when the phase runs."""
+    if severity is not None and phase in EXPEDITED_SKIPS:
+        return "skipped (an emergency release is expedited)"
+    return None
+
+
+def triage_critical(critical: list[str], severity: str | None) -> tuple[list[str], list[str]]:
+    """Split open critical issues into (problems, warnings).
+
+    They block an ordinary release. In an emergency release they are warnings: the fix
+    for them is what is being released.
+    """
+    if severity is None:
+        return critical, []
+    return [], [f"warning: {item} (not blocking: an emergency release)" for item in critical]
 
 
 def section_title(config: Config) -> str:
@@ -97,6 +137,17 @@ def newer_lines(version: str, tags: Iterable[str], fmt: TagFormat | None = None)
     return [f"{major}.{minor}" for major, minor in sorted(lines)]
 
 
+def uncovered_warning(version: str, tags: Iterable[str], fmt: TagFormat) -> str | None:
+    """The warning about newer release lines the advisory of ``version`` leaves out, or None."""
+    newer = newer_lines(version, tags, fmt)
+    if not newer:
+        return None
+    return (
+        f"newer release lines ({', '.join(newer)}) are outside the advisory's range; "
+        "release the fix there too and add their ranges to the advisory"
+    )
+
+
 def summary_for(section: str | None, project: str, version: str) -> str:
     """The advisory's summary: the first entry of the Security section, else a generic line."""
     entry: list[str] = []
@@ -136,3 +187,32 @@ def payload(project: str, version: str, severity: str, section: str | None, note
             }
         ],
     }
+
+
+def advisory_payload(
+    config: Config, project: str, version: str, severity: str, notes: str | None, note: Callable[[str], None]
+) -> dict[str, Any]:
+    """The advisory of an emergency release: its notes' Security section describes it (see :func:`payload`).
+
+    Without such a section the whole notes do, and ``note`` says so.
+    """
+    from releasekit.changelog.notes import titled_section
+
+    title = section_title(config)
+    section = titled_section(notes, title) if notes else None
+    if section is None:
+        note(f"the notes of {version} have no {title!r} section; the advisory describes the whole release instead")
+    return payload(project, version, severity, section.body if section else None, notes)
+
+
+def advisory_lines(severity: str, where: str | None, published: bool) -> list[str]:
+    """The summary's line about the advisory a release made (``where``: its URL or id, if made)."""
+    state = "published" if published else "draft: review and publish it on GitHub"
+    return [f"Security advisory ({severity}): {where or 'not created'} ({state})"]
+
+
+def unsent_advisory_lines(body: dict[str, Any]) -> list[str]:
+    """A dry run's summary lines about the advisory it would have sent: the request, then its JSON body."""
+    import json
+
+    return ["Security advisory (not sent): POST /repos/{owner}/{repo}/security-advisories", json.dumps(body, indent=2)]

@@ -1,8 +1,10 @@
-"""Hotfixes: a branch cut from a release tag, for an abbreviated release.
+"""Hotfixes: a branch cut from a release tag, released from that branch, merged back.
 
-The checklist's hotfix process: branch from the latest release tag, apply the fix and
-update the version, follow the abbreviated release, merge back into main. This module
-cuts the branch; the release run on a ``hotfix/`` branch does the rest.
+The checklist's "Hotfix Process", in one place: branch from the latest release tag
+(:func:`plan`, :func:`cut`), apply the fix and update the version, follow the abbreviated
+release (a release started on a ``hotfix/`` branch is made from it: :func:`release_branch`,
+:func:`new_on_remote`), and merge back into main (:func:`merge_back`, the release's
+``merge-back`` step, which does nothing for other releases).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from releasekit import git, refnames
-from releasekit.errors import ReleasekitError
+from releasekit.errors import CommandError, ReleasekitError, StepFailed
 from releasekit.support import support_table
 from releasekit.tags import from_version_or_tag, release_tags
 from releasekit.versions import next_version
@@ -32,6 +34,16 @@ class HotfixPlan(NamedTuple):
 def is_hotfix_branch(branch: str | None) -> bool:
     """True for a branch made by ``releasekit hotfix``."""
     return bool(branch and branch.startswith(BRANCH_PREFIX))
+
+
+def release_branch(current: str | None, configured: str) -> str:
+    """The branch a release is made from: the ``hotfix/`` branch it starts on, else the release branch."""
+    return current if current is not None and is_hotfix_branch(current) else configured
+
+
+def new_on_remote(branch: str, remote: str, root: Path) -> bool:
+    """True for a hotfix branch the remote does not have yet: the release pushes it, nothing to sync with."""
+    return is_hotfix_branch(branch) and not git.remote_branch_exists(remote, branch, root)
 
 
 def _slug(text: str) -> str:
@@ -87,3 +99,43 @@ def cut(root: Path, hotfix: HotfixPlan) -> None:
     if not git.is_clean(root):
         raise ReleasekitError("the work tree has changes; commit or stash them before starting a hotfix")
     git.create_branch(hotfix.branch, hotfix.tag, root)
+
+
+def merge_back(
+    root: Path, branch: str, release_commit: str | None, tag: str, remote: str, target: str, tree: Path
+) -> str:
+    """Merge a hotfix release into ``target`` on ``remote``, in the throwaway worktree ``tree``; say what happened.
+
+    A release not made from a hotfix branch has nothing to merge. The merge is ``--no-ff``
+    into the remote's ``target`` as fetched now; on a conflict nothing is pushed and the
+    error names the files, so the maintainer merges by hand and runs the release again.
+    """
+    if not is_hotfix_branch(branch):
+        return "not a hotfix: nothing to merge"
+    if release_commit is None:
+        raise StepFailed("the journal holds no release commit; the commit step has not completed")
+    if not git.fetch_branch(remote, target, root):
+        raise StepFailed(f"cannot fetch {target} from {remote}; check the remote, then run the same command again")
+    tip = f"refs/remotes/{remote}/{target}"
+    if git.is_ancestor(release_commit, tip, root):
+        return f"{branch} is in {remote}/{target} already"
+    git.git("worktree", "add", "--quiet", "--detach", str(tree), tip, cwd=root)
+    try:
+        message = f"Merge {branch} ({tag}) into {target}"
+        try:
+            git.git("merge", "--no-ff", "--no-edit", "-m", message, git.EOO, release_commit, cwd=tree)
+        except CommandError:
+            conflicts = git.conflicted_files(tree)
+            git.git("merge", "--abort", cwd=tree, check=False)
+            raise StepFailed(
+                f"merging {branch} into {target} conflicts in {', '.join(conflicts) or 'some files'}; "
+                f"merge it by hand (git switch {target} && git merge {branch}), push {target}, "
+                "then run the same release command again to finish"
+            ) from None
+        try:
+            git.git("push", "--quiet", git.EOO, remote, f"HEAD:refs/heads/{target}", cwd=tree)
+        except CommandError as exc:
+            raise StepFailed(f"pushing the merge to {remote}/{target} was refused:\n{exc.output}") from None
+    finally:
+        git.git("worktree", "remove", "--force", str(tree), cwd=root, check=False)
+    return f"{branch} merged into {remote}/{target}; pull {target} to get it"

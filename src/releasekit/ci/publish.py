@@ -81,7 +81,7 @@ def publish(
     )
     note(f"checking the bytes {index.name} serves against the manifest")
     indexes.verify(index, recorded.project, files)
-    from releasekit.release.steps.publish import install_from
+    from releasekit.release.steps._indexing import install_from
 
     wheel = next((folder / name for name in sorted(files) if name.endswith(".whl")), None)
     names = venvs.import_names(wheel) if wheel is not None else []

@@ -7,11 +7,8 @@ import sys
 import time
 
 from releasekit import config as config_module
-from releasekit import indexes
 from releasekit.errors import ReleasekitError, StepFailed, redact, secrets_from_env
-from releasekit.release.context import Plan
 from releasekit.release.runner import Event, FaultInjected, abort, begin, run, steps_for
-from releasekit.release.steps.summary import gate_lines
 
 
 class Checklist:
@@ -52,32 +49,6 @@ def ask(question: str) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
-def _print_plan(cfg: config_module.Config, version: str, tag: str, plan: Plan, say: Checklist) -> None:
-    project = plan.project or cfg.project_name or "the package"
-    say.say(f"\nDry run: nothing was changed. The release would publish {project} {version} as {tag}.")
-    say.say("Files:")
-    if cfg.publish == "ci":
-        say.say('  built and published by the release workflow of the tag ([tool.releasekit] publish = "ci")')
-    for name, digest in sorted(plan.artifacts.items()):
-        say.say(f"  {name}  sha256:{digest}")
-    say.say("Indexes:")
-    for index in (cfg.test_index, cfg.index):
-        say.say(
-            f"  {index.name}: upload {indexes.display_url(index.upload_url)}, "
-            f"simple {indexes.display_url(index.simple_url)}"
-        )
-    say.say("Gates:")
-    for line in gate_lines(plan.gates):
-        say.say(line)
-    say.say("Release notes:")
-    say.say(plan.notes or "(none)")
-    if plan.advisory is not None:
-        import json
-
-        say.say("Security advisory (not sent): POST /repos/{owner}/{repo}/security-advisories")
-        say.say(json.dumps(plan.advisory, indent=2))
-
-
 def main(args: argparse.Namespace) -> int:
     """Run, resume, dry-run or abort a release."""
     from releasekit.release.gates import parse_skip
@@ -105,7 +76,7 @@ def main(args: argparse.Namespace) -> int:
     if record.skip:
         checklist.say(f"Skipping (--skip, they ran elsewhere): {', '.join(record.skip)}")
     try:
-        plan = run(
+        summary = run(
             cfg,
             record,
             dry_run=args.dry_run,
@@ -118,17 +89,13 @@ def main(args: argparse.Namespace) -> int:
     except StepFailed as exc:
         if args.dry_run or not record.completed:
             raise
-        security = ["--security", record.security] if record.security else []
-        skipped = ["--skip", ",".join(record.skip)] if record.skip else []
-        rerun = " ".join(["releasekit release", record.spec, *security, *skipped, *(["--yes"] if args.yes else [])])
+        rerun = record.resume_command() + (" --yes" if args.yes else "")
         undo = "" if "push" in record.completed else ", or undo the local steps with 'releasekit release --abort'"
         raise StepFailed(
             f"{exc}\nThe release of {record.version} stopped; fix the cause and run '{rerun}' to resume{undo}"
         ) from None
-    if args.dry_run:
-        _print_plan(cfg, record.version, record.tag, plan, checklist)
-    elif plan.report:
+    if summary:
         checklist.say("")
-        for line in plan.report:
+        for line in summary:
             checklist.say(line)
     return 0

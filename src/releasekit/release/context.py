@@ -3,6 +3,11 @@
 Each step is a name, whether it can be undone locally, whether it runs in a dry run,
 and a ``run(context)`` that does the work and returns a short detail for the checklist.
 Steps never print: they call ``context.note`` for progress and return results.
+
+The journal is the one state of a run: what a resumed run needs (the version, the
+completed steps, the built files and their hashes, the gates' outcomes, the advisory)
+is written there, and a dry run keeps its journal in memory only. The context holds
+the rest, which lives and dies with this process.
 """
 
 from __future__ import annotations
@@ -17,18 +22,6 @@ from releasekit.release.journal import Journal
 
 
 @dataclass
-class Plan:
-    """What a release publishes, filled in as steps learn it (and printed by a dry run)."""
-
-    artifacts: dict[str, str] = field(default_factory=dict)  # filename -> sha256
-    project: str | None = None
-    notes: str | None = None
-    report: list[str] = field(default_factory=list)  # the summary lines
-    advisory: dict[str, Any] | None = None  # the security advisory a dry run would send
-    gates: dict[str, str] = field(default_factory=dict)  # test phase -> what ran it and how it went
-
-
-@dataclass
 class Context:
     """What the steps of one run share."""
 
@@ -39,14 +32,39 @@ class Context:
     dry_run: bool = False
     reuse_venvs: bool = False
     secrets: tuple[str, ...] = ()
-    plan: Plan = field(default_factory=Plan)
     head_wheel: Path | None = None  # the wheel the package check built from HEAD, for the fallback gates
     note: Callable[[str], None] = lambda message: None
+    # Written by one step each, read by later steps of this process only:
+    dry_notes: str | None = None  # build, in a dry run: the notes of the changelog its throwaway commit wrote
+    advisory: dict[str, Any] | None = None  # security-advisory, in a dry run: the advisory it would send
+    report: list[str] = field(default_factory=list)  # the last step (summary, ci-handoff): what to print at the end
 
     @property
     def root(self) -> Path:
         """The project's top directory."""
         return self.config.root
+
+    def release_notes(self) -> str | None:
+        """The version's notes as ``releasekit notes VERSION`` gives them, or None.
+
+        A release reads them from the changelog of its release commit. A dry run changed
+        nothing: it takes those its build wrote into a throwaway clone, or, with no build
+        step (``publish = "ci"``), towncrier's draft of the same fragments.
+        """
+        from releasekit.changelog.notes import draft_notes, version_notes
+        from releasekit.errors import ReleasekitError
+
+        if self.dry_run and self.dry_notes is not None:
+            return self.dry_notes
+        try:
+            if self.dry_run:
+                return draft_notes(self.config).strip() or None
+            return version_notes(self.config, self.journal.version).strip() or None
+        except ReleasekitError:
+            return None
+
+
+NO_NOTES = "(no release notes found)"
 
 
 class Step(NamedTuple):

@@ -99,7 +99,6 @@ def damaged(where: str, problem: str) -> str:
 
 
 _HEX = frozenset("0123456789abcdef")
-_SEVERITIES = ("low", "medium", "high", "critical")  # releasekit.emergency.SEVERITIES
 
 
 def _is_commit(value: object) -> bool:
@@ -166,6 +165,7 @@ def _is_optional_text(value: object) -> bool:
 
 def _field_problem(data: dict[str, Any]) -> str | None:
     """What is wrong with the fields of a journal, or None."""
+    from releasekit.emergency import SEVERITIES
     from releasekit.refnames import problem as ref_problem
 
     known = {f.name for f in fields(Journal)}
@@ -190,7 +190,7 @@ def _field_problem(data: dict[str, Any]) -> str | None:
             lambda v: isinstance(v, dict) and all(_is_filename(k) and _is_sha256(h) for k, h in v.items()),
             "file names mapped to sha256 digests",
         ),
-        "security": (lambda v: v is None or v in _SEVERITIES, f"null or one of {', '.join(_SEVERITIES)}"),
+        "security": (lambda v: v is None or v in SEVERITIES, f"null or one of {', '.join(SEVERITIES)}"),
         "tag_format": (_is_tag_format, "a tag format such as v{version}"),
         "skip": (_is_skip, "a list of test phases"),
         "gates": (

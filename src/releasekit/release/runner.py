@@ -16,25 +16,28 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from releasekit import environment, git
+from releasekit import emergency, environment, git, hotfix
 from releasekit.config import Config
-from releasekit.emergency import check_severity, require_security_fragment
 from releasekit.errors import ReleasekitError, StepFailed, secrets_from_env
-from releasekit.hotfix import is_hotfix_branch
 from releasekit.release import crash, journal
-from releasekit.release.context import Context, Plan, Step
+from releasekit.release.context import Context, Step
 from releasekit.release.journal import Journal
-from releasekit.release.steps.advisory import SECURITY_ADVISORY
 from releasekit.release.steps.build import BUILD
-from releasekit.release.steps.handoff import CI_HANDOFF
+from releasekit.release.steps.ci_handoff import CI_HANDOFF
+from releasekit.release.steps.commit import COMMIT, is_release_commit
+from releasekit.release.steps.github_release import GITHUB_RELEASE
+from releasekit.release.steps.merge_back import MERGE_BACK
 from releasekit.release.steps.package_check import PACKAGE_CHECK
-from releasekit.release.steps.post_release import GITHUB_RELEASE, MERGE_BACK
 from releasekit.release.steps.preflight import PREFLIGHT, suggested_bump
-from releasekit.release.steps.prepare import COMMIT, TAG
-from releasekit.release.steps.publish import TEST_UPLOAD, TEST_VERIFY, UPLOAD, VERIFY
 from releasekit.release.steps.push import PUSH
+from releasekit.release.steps.security_advisory import SECURITY_ADVISORY
 from releasekit.release.steps.summary import SUMMARY
+from releasekit.release.steps.tag import TAG
+from releasekit.release.steps.test_upload import TEST_UPLOAD
+from releasekit.release.steps.test_verify import TEST_VERIFY
 from releasekit.release.steps.tests import TESTS
+from releasekit.release.steps.upload import UPLOAD
+from releasekit.release.steps.verify import VERIFY
 from releasekit.tags import project_format
 from releasekit.versions import BUMPS, next_version
 
@@ -116,10 +119,6 @@ def _noter(report: Reporter, number: int, step: Step) -> Callable[[str], None]:
     return note
 
 
-def _kind(severity: str | None) -> str:
-    return f"an emergency release (--security {severity})" if severity else "an ordinary release (no --security)"
-
-
 def begin(
     config: Config,
     spec: str | None,
@@ -137,7 +136,7 @@ def begin(
     others is an error too.
     """
     if security is not None:
-        check_severity(security)
+        emergency.check_severity(security)
     git_dir = git.git_dir(config.root)
     current = journal.load(git_dir)
     if current is not None:
@@ -160,7 +159,7 @@ def begin(
             )
         if security is not None and security != current.security:
             raise ReleasekitError(
-                f"the release of {current.version} in progress is {_kind(current.security)}, not --security "
+                f"the release of {current.version} in progress is {emergency.kind(current.security)}, not --security "
                 f"{security}; resume with '{resume}' or undo it with 'releasekit release --abort'"
             )
         if skip is not None and list(skip) != current.skip:
@@ -180,13 +179,13 @@ def begin(
             raise ReleasekitError(f"{chosen!r}: expected major, minor, patch or a version such as 1.2.3")
     version = next_version(previous, chosen)
     if security is not None:
-        require_security_fragment(config)
+        emergency.require_security_fragment(config)
     current_branch = git.current_branch(config.root)
     record = Journal(
         version=version,
         spec=chosen,
         previous_version=previous,
-        branch=current_branch if current_branch and is_hotfix_branch(current_branch) else config.release_branch,
+        branch=hotfix.release_branch(current_branch, config.release_branch),
         remote=config.remote,
         start_commit=git.head(config.root),
         security=security,
@@ -261,21 +260,18 @@ def run(
     report: Reporter = lambda event: None,
     confirm: Confirm | None = None,
     steps: Sequence[Step] = STEPS,
-) -> Plan:
-    """Walk ``steps`` in order, skipping those the journal records, journaling each one done."""
+) -> list[str]:
+    """Walk ``steps`` in order, skipping those the journal records, journaling each one done.
+
+    Returns the report its last step rendered (the summary, or the hand-over to CI). A dry
+    run's journal stays in memory: steps fill it in as in a release, and it is never written.
+    """
     git_dir = git.git_dir(config.root)
     fail_at = _fail_at(steps)
     crash.requested()  # a misspelt crash point is an error now, not a crash that never comes
     workdir = Path(tempfile.mkdtemp(prefix="releasekit-"))
-    ctx = Context(
-        config=config,
-        git_dir=git_dir,
-        journal=record,
-        workdir=workdir,
-        dry_run=dry_run,
-        reuse_venvs=reuse_venvs,
-        secrets=tuple(secrets_from_env()),
-    )
+    secrets = tuple(secrets_from_env())
+    ctx = Context(config, git_dir, record, workdir, dry_run, reuse_venvs, secrets)
     guard = contextlib.nullcontext() if dry_run else journal.locked(git.common_dir(config.root))
     try:
         with guard:
@@ -284,9 +280,7 @@ def run(
                 journal.finish(git_dir, record)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    if ctx.plan.project is None:
-        ctx.plan.project = record.project
-    return ctx.plan
+    return ctx.report
 
 
 def abort(config: Config) -> list[str]:
@@ -331,16 +325,12 @@ def _remove_artifacts(git_dir: Path, record: Journal) -> bool:
 
 
 def _undo(config: Config, record: Journal) -> list[str]:
-    from releasekit.release.steps.prepare import commit_message
-
     root = config.root
     git_dir = git.git_dir(root)
     top = git.head(root)
     release_commit = record.release_commit
-    if release_commit is None and top != record.start_commit:
-        # A commit step interrupted after committing, before journaling: is HEAD ours?
-        ours = git.subject(top, root) == commit_message(record.tag) and git.parent(top, root) == record.start_commit
-        release_commit = top if ours else None
+    if release_commit is None and top != record.start_commit and is_release_commit(top, record, root):
+        release_commit = top  # a commit step interrupted after committing, before journaling
     if release_commit and top == release_commit and git.tracked_changes(root):
         raise ReleasekitError("the work tree has changes made after the release commit; commit or stash them first")
     undone = []

@@ -1,4 +1,7 @@
-"""Build from a clean checkout of the tag, check the files, and journal their hashes."""
+"""### 4. Create Release, "python -m build": from a clean checkout of the tag, checked, hashes journaled.
+
+Also ``releasekit build --out DIR``, the same build of HEAD on its own for a release workflow.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from releasekit.errors import StepFailed
 from releasekit.process import failing_as, python_module, run
 from releasekit.release import journal
 from releasekit.release.context import Context, Step
-from releasekit.release.steps.prepare import apply_release
+from releasekit.release.steps.commit import apply_release
 
 
 def check_files(outdir: Path, version: str, *, wheels: bool = True) -> str:
@@ -186,9 +189,9 @@ def run_build(ctx: Context) -> str:
         from releasekit.errors import ReleasekitError
 
         try:  # what the release notes would say, from the changelog the dry run wrote
-            ctx.plan.notes = version_notes(ctx.config._replace(root=src), record.version).strip() or None
+            ctx.dry_notes = version_notes(ctx.config._replace(root=src), record.version).strip() or None
         except ReleasekitError:
-            ctx.plan.notes = None
+            ctx.dry_notes = None
     else:
         git.clone(root, src, record.tag)
         rev = record.tag
@@ -199,13 +202,11 @@ def run_build(ctx: Context) -> str:
     epoch = git.commit_time(rev, src)
     from releasekit.release.gates import PACKAGE
 
-    checked = (ctx.plan.gates.get(PACKAGE) or record.gates.get(PACKAGE, "")).startswith("passed")
+    checked = record.gates.get(PACKAGE, "").startswith("passed")
     project, hashes = build_and_check(
         src, outdir, record.version, epoch, ctx.workdir, ctx.note, sources_checked=checked
     )
-    ctx.plan.project, ctx.plan.artifacts = project, hashes
-    if not ctx.dry_run:
-        record.project, record.artifacts = project, hashes
+    record.project, record.artifacts = project, hashes  # a dry run's journal is never written
     shutil.rmtree(src, ignore_errors=True)
     return f"{len(hashes)} files: {', '.join(sorted(hashes))}"
 

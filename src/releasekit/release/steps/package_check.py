@@ -1,4 +1,7 @@
-"""Package check: HEAD's sdist and wheel built in a temporary directory and checked, before the tests."""
+"""### 3. Testing, "Test installation from clean environment", first part: HEAD's sdist and wheel built and checked.
+
+In a temporary directory, before the tests: ``twine check --strict`` and the manifest, in seconds.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +11,10 @@ from releasekit.release.context import Context, Step
 from releasekit.release.gates import PACKAGE
 
 
-def _record(ctx: Context, outcome: str) -> None:
-    ctx.plan.gates[PACKAGE] = outcome
-    if not ctx.dry_run:
-        ctx.journal.gates[PACKAGE] = outcome
-
-
 def run_package_check(ctx: Context) -> str:
     """Build and check HEAD's files; fail with every finding, each naming its fix."""
     if PACKAGE in ctx.journal.skip:
-        _record(ctx, "skipped (--skip: it ran elsewhere)")
+        ctx.journal.gates[PACKAGE] = "skipped (--skip: it ran elsewhere)"
         return "skipped (--skip package)"
     result = check_head(ctx.root, ctx.workdir, ctx.note, ctx.secrets)
     if result.findings:
@@ -26,7 +23,7 @@ def run_package_check(ctx: Context) -> str:
         raise StepFailed(f"the package check found {count} problem{'s' if count != 1 else ''}:\n{listing}")
     ctx.head_wheel = result.wheel
     assert result.sdist is not None and result.wheel is not None
-    _record(ctx, "passed (python -m build of HEAD, twine check --strict, manifest)")
+    ctx.journal.gates[PACKAGE] = "passed (python -m build of HEAD, twine check --strict, manifest)"
     return f"{result.sdist.name} and {result.wheel.name} build and pass their checks"
 
 

@@ -1,15 +1,19 @@
-"""Preflight: every reason not to release, found before any side effect, all reported at once."""
+"""### 1. Preparation (and ### 2. Documentation's "Check all documentation links"): every reason not to release.
+
+Found before any side effect, and all reported at once: the branch and its sync with the
+remote, the tag being free, the version places, the fragments, the links, the indexes,
+and on GitHub the critical issues and HEAD's CI.
+"""
 
 from __future__ import annotations
 
 import os
 
-from releasekit import git, indexes
+from releasekit import emergency, git, hotfix, indexes
 from releasekit.checks.version_sync import check_versions
 from releasekit.config import Config
 from releasekit.errors import ReleasekitError, StepFailed
 from releasekit.findings import Finding
-from releasekit.hotfix import is_hotfix_branch
 from releasekit.release.context import Context, Step
 from releasekit.versions import bump_for, bump_kind, required_bump
 
@@ -117,13 +121,12 @@ def git_problems(config: Config, tag: str, branch: str) -> list[str]:
     a hotfix branch that the remote does not have yet is pushed with the release.
     """
     root, remote = config.root, config.remote
-    hotfix = is_hotfix_branch(branch)
     problems = []
     current = git.current_branch(root)
     if current is None:
         problems.append(f"HEAD is detached; check out {branch} to release")
     elif current != branch:
-        problems.append(f"on branch {current}; releases are made from {branch} (or a hotfix/ branch)")
+        problems.append(f"on branch {current}; releases are made from {branch} (or a {hotfix.BRANCH_PREFIX} branch)")
     changed = git.modified_paths(root)
     if changed:
         shown = ", ".join(changed[:5]) + (", ..." if len(changed) > 5 else "")
@@ -131,7 +134,7 @@ def git_problems(config: Config, tag: str, branch: str) -> list[str]:
     if git.remote_url(remote, root) is None:
         problems.append(f"no remote named {remote!r}")
         return problems
-    on_remote = not hotfix or git.remote_branch_exists(remote, branch, root)
+    on_remote = not hotfix.new_on_remote(branch, remote, root)
     try:
         git.fetch(remote, root, *([branch] if on_remote else []))
     except ReleasekitError as exc:
@@ -163,14 +166,11 @@ def github_problems(ctx: Context) -> list[str]:
     """
     from releasekit import github
 
-    config, emergency = ctx.config, ctx.journal.emergency
+    config, severity = ctx.config, ctx.journal.security
     api = github.project_client(config)
     if api is None:
-        if emergency:
-            return [
-                "an emergency release creates a GitHub security advisory: set GITHUB_TOKEN (or GH_TOKEN), and "
-                "[tool.releasekit.github] repository unless the remote is on github.com"
-            ]
+        if severity is not None:
+            return [emergency.NEEDS_GITHUB]
         ctx.note("GitHub checks skipped: no GITHUB_TOKEN, or the remote is not on GitHub")
         return []
     try:
@@ -178,11 +178,10 @@ def github_problems(ctx: Context) -> list[str]:
         problems = github.ci_problems(api, git.head(config.root))
     except StepFailed as exc:
         return [str(exc)]
-    if not emergency:
-        return critical + problems
-    for item in critical:
-        ctx.note(f"warning: {item} (not blocking: an emergency release)")
-    return problems
+    blocking, warnings = emergency.triage_critical(critical, severity)
+    for warning in warnings:
+        ctx.note(warning)
+    return blocking + problems
 
 
 def ci_problems(config: Config) -> list[str]:
@@ -238,8 +237,8 @@ def run_preflight(ctx: Context) -> str:
         count = len(problems)
         listing = "\n".join(f"  - {p}" for p in problems)
         raise StepFailed(f"preflight found {count} problem{'s' if count != 1 else ''}:\n{listing}")
-    emergency = f", emergency release (severity {journal.security})" if journal.emergency else ""
-    return f"{journal.previous_version} -> {journal.version} from {journal.branch}{emergency}"
+    severity = f", emergency release (severity {journal.security})" if journal.emergency else ""
+    return f"{journal.previous_version} -> {journal.version} from {journal.branch}{severity}"
 
 
 PREFLIGHT = Step("preflight", "Preflight checks", reversible=True, in_dry_run=True, run=run_preflight)

@@ -1,4 +1,4 @@
-"""Push: the release commit and its tag reach the remote together, or neither does."""
+"""### 4. Create Release, "git push origin <tag>": the release commit and its tag, together or not at all."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tests: each test phase run by what the project already uses (nox, tox, pytest), and reported as it went.
+"""### 3. Testing: each test phase run by what the project already uses (nox, tox, pytest), and reported as it went.
 
 Which gate runs a phase is decided in :mod:`releasekit.release.gates`. Here each one runs, with
 coverage data, pytest's cache and bytecode kept out of the work tree, and each phase's
@@ -13,10 +13,10 @@ import os
 from pathlib import Path
 
 from releasekit import environment, git
-from releasekit.emergency import EXPEDITED_SKIPS
+from releasekit.emergency import expedited_skip
 from releasekit.errors import CommandError, StepFailed
 from releasekit.findings import Finding
-from releasekit.process import python_module, run
+from releasekit.process import failing_as, python_module, run
 from releasekit.release.context import Context, Step
 from releasekit.release.gates import PHASES, Gate, resolve
 
@@ -83,20 +83,16 @@ class _Runner:
         wheel = self.ctx.head_wheel
         if wheel is None or not wheel.is_file():
             self.ctx.note("building HEAD's wheel for the test environment")
-            try:
+            with failing_as("python -m build of HEAD"):
                 _, wheel = package.build_head(self.ctx.root, self.ctx.workdir, self.ctx.secrets)
-            except CommandError as exc:
-                raise StepFailed(f"python -m build of HEAD failed:\n{exc.output}") from None
             if wheel is None:
                 raise StepFailed("python -m build of HEAD made no wheel")
             self.ctx.head_wheel = wheel
         project = str(parse_wheel_filename(wheel.name)[0])
         venv = self.tmp / ("docs-env" if docs else "test-env")
         self.ctx.note(f"creating the {'docs' if docs else 'test'} environment ({wheel.name} and its test requirements)")
-        try:
+        with failing_as("installing the test requirements"):
             python = testenv.build_env(venv, self.ctx.root, project, wheel, docs=docs, secrets=self.ctx.secrets)
-        except CommandError as exc:
-            raise StepFailed(f"installing the test requirements failed:\n{exc.output}") from None
         self._modules = venvs.import_names(wheel)
         if not docs:
             self._python = python
@@ -193,7 +189,7 @@ def _dirt(root: Path) -> set[str]:
 def run_tests(ctx: Context) -> str:
     """Run each phase's gate in checklist order; note, journal and return every phase's outcome."""
     gates = resolve(ctx.root, ctx.config.gates)
-    skip, emergency = set(ctx.journal.skip), ctx.journal.emergency
+    skip, severity = set(ctx.journal.skip), ctx.journal.security
     tests_gate = next(g for g in gates if g.phase == "tests")
     if tests_gate.runner == "none" and "tests" not in skip:
         raise StepFailed(no_tests_finding(ctx, tests_gate).text())
@@ -202,10 +198,11 @@ def run_tests(ctx: Context) -> str:
     outcomes: dict[str, str] = {}
     for gate in gates:
         phase = gate.phase
+        expedited = expedited_skip(phase, severity)
         if phase in skip:
             outcome = "skipped (--skip: it ran elsewhere)"
-        elif emergency and phase in EXPEDITED_SKIPS:
-            outcome = "skipped (an emergency release is expedited)"
+        elif expedited:
+            outcome = expedited
         elif gate.runner == "off":
             outcome = "off ([tool.releasekit.gates])"
         elif gate.runner == "none":
@@ -219,9 +216,7 @@ def run_tests(ctx: Context) -> str:
     if left:
         shown = ", ".join(left[:5]) + (", ..." if len(left) > 5 else "")
         ctx.note(f"warning: the gates left files in the work tree ({shown}); add them to .gitignore")
-    ctx.plan.gates.update(outcomes)
-    if not ctx.dry_run:
-        ctx.journal.gates = {**ctx.journal.gates, **ctx.plan.gates}
+    ctx.journal.gates = {**ctx.journal.gates, **outcomes}
     ran = [p for p, o in outcomes.items() if o.startswith("passed") or "%" in o]
     others = [p for p in PHASES if p not in ran]
     return f"ran {', '.join(ran) or 'nothing'}" + (f"; not run: {', '.join(others)}" if others else "")

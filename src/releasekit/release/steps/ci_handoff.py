@@ -1,10 +1,16 @@
-"""With ``publish = "ci"``: the local release ends at the push, and says where the rest happens."""
+"""### 5. PyPI Publication, handed to CI: with ``publish = "ci"`` the local release ends at the push.
+
+The tag's release workflow builds, publishes and makes the GitHub release; this last
+step says where to watch it and how to verify what it published (RELEASE.md's "Check
+GitHub Actions workflow success").
+"""
 
 from __future__ import annotations
 
 from releasekit import git
 from releasekit.github import repository_from_remote
 from releasekit.release.context import Context, Step
+from releasekit.release.steps.summary import summary_lines
 
 
 def handoff_report(ctx: Context) -> list[str]:
@@ -37,18 +43,11 @@ def handoff_report(ctx: Context) -> list[str]:
 
 
 def run_handoff(ctx: Context) -> str:
-    """Hand the release over to the tag's workflow (in a dry run: what it would publish, and the notes)."""
+    """Hand the release over to the tag's workflow (in a dry run: the summary of what it would publish)."""
     if ctx.dry_run:
-        from releasekit.changelog.notes import draft_notes
-        from releasekit.errors import ReleasekitError
-
-        ctx.plan.project = ctx.plan.project or ctx.config.project_name
-        try:  # no build here to write the changelog: towncrier's draft of the same fragments
-            ctx.plan.notes = draft_notes(ctx.config).strip() or None
-        except ReleasekitError:
-            ctx.plan.notes = None
+        ctx.report = summary_lines(ctx)
         return f"{ctx.journal.tag}'s release workflow would build and publish it"
-    ctx.plan.report = handoff_report(ctx)
+    ctx.report = handoff_report(ctx)
     return f"{ctx.journal.tag} pushed; its release workflow publishes it"
 
 

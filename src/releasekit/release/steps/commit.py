@@ -1,4 +1,8 @@
-"""Prepare, local and undoable: version files, CHANGELOG.md, the release commit, the tag."""
+"""### 1. Preparation and ### 2. Documentation: the version number and CHANGELOG.md updated, in the release commit.
+
+Local and undoable: bump-my-version writes the version places, towncrier turns the
+fragments into the changelog, and one commit "Release <tag>" holds both.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,11 @@ from pathlib import Path
 
 from releasekit import git
 from releasekit.config import Config
-from releasekit.errors import CommandError, StepFailed
-from releasekit.process import python_module, run
+from releasekit.errors import StepFailed
+from releasekit.process import failing_as, python_module, run
 from releasekit.release import crash
 from releasekit.release.context import Context, Step
+from releasekit.release.journal import Journal
 
 
 def commit_message(tag: str) -> str:
@@ -45,10 +50,8 @@ def apply_release(root: Path, config: Config, version: str, tag: str) -> str:
         ("towncrier", python_module("towncrier", "build", "--yes", "--version", version)),
     ]
     for tool, cmd in steps:
-        try:
+        with failing_as(tool):
             run(cmd, cwd=root)
-        except CommandError as exc:
-            raise StepFailed(f"{tool} failed (exit code {exc.returncode}):\n{exc.output}") from None
     git.git("add", "--update", cwd=root)
     changelog = root / config.fragments.filename
     if changelog.exists():
@@ -59,25 +62,25 @@ def apply_release(root: Path, config: Config, version: str, tag: str) -> str:
     return git.head(root)
 
 
-def _adopt_earlier_commit(ctx: Context) -> str | None:
-    """The release commit an interrupted run already made, if HEAD is one."""
-    root, journal = ctx.root, ctx.journal
-    top = git.head(root)
-    if journal.release_commit and top == journal.release_commit:
-        return top
-    if git.subject(top, root) == commit_message(journal.tag) and git.parent(top, root) == journal.start_commit:
-        return top
-    return None
+def is_release_commit(commit: str, record: Journal, root: Path) -> bool:
+    """Whether ``commit`` is the release commit of ``record``, journaled or not.
+
+    A run interrupted after committing but before journaling leaves a commit that only its
+    message and parent identify: "Release <tag>", made on the commit the release started from.
+    """
+    if record.release_commit and commit == record.release_commit:
+        return True
+    return git.subject(commit, root) == commit_message(record.tag) and git.parent(commit, root) == record.start_commit
 
 
 def run_commit(ctx: Context) -> str:
     """The release commit: version files bumped, fragments turned into CHANGELOG.md."""
     root, journal = ctx.root, ctx.journal
-    earlier = _adopt_earlier_commit(ctx)
-    if earlier:
-        journal.release_commit = earlier
-        return f"release commit {earlier[:10]} already made"
-    if git.head(root) != journal.start_commit:
+    top = git.head(root)
+    if is_release_commit(top, journal, root):
+        journal.release_commit = top
+        return f"release commit {top[:10]} already made"
+    if top != journal.start_commit:
         raise StepFailed(
             f"HEAD moved since the release started (was {journal.start_commit[:10]}); "
             "check it out again or run 'releasekit release --abort'"
@@ -94,23 +97,4 @@ def run_commit(ctx: Context) -> str:
     return f"{commit_message(journal.tag)} ({journal.release_commit[:10]})"
 
 
-def run_tag(ctx: Context) -> str:
-    """The annotated release tag (``v1.2.3`` or ``1.2.3``: the journal's format) on the release commit.
-
-    Signed when configured.
-    """
-    root, journal = ctx.root, ctx.journal
-    assert journal.release_commit is not None
-    tag = journal.tag
-    target = git.tag_target(tag, root)
-    if target == journal.release_commit:
-        return f"{tag} already there"
-    if target is not None:
-        raise StepFailed(f"tag {tag} exists but points at {target[:10]}, not the release commit")
-    git.create_tag(tag, commit_message(tag), journal.release_commit, root, sign=ctx.config.sign_tags)
-    crash.point("tag")
-    return f"{tag}{' (signed)' if ctx.config.sign_tags else ''}"
-
-
 COMMIT = Step("commit", "Prepare: bump versions, build CHANGELOG.md, commit", True, False, run_commit)
-TAG = Step("tag", "Prepare: annotated tag", True, False, run_tag)

@@ -1,9 +1,10 @@
-"""Security advisory: an emergency release notifies its users through GitHub.
+"""## Emergency Releases, "4. Notify users via security advisory": the advisory of an emergency release.
 
 After the GitHub release, an emergency release (``--security``) creates a repository
 security advisory (``POST /repos/{owner}/{repo}/security-advisories``) as a draft, and
 publishes it with ``[tool.releasekit.github] publish_advisory = true``. A resumed release
 first looks for the advisory it made, by its patched version, and never makes a second.
+What the advisory says is decided in :mod:`releasekit.emergency`; this step talks to GitHub.
 """
 
 from __future__ import annotations
@@ -11,45 +12,25 @@ from __future__ import annotations
 from typing import Any
 
 from releasekit import emergency, git
-from releasekit.errors import ReleasekitError, StepFailed
+from releasekit.errors import StepFailed
 from releasekit.github import GitHub, client, token_from_env
 from releasekit.release.context import Context, Step
 from releasekit.tags import TagFormat
 
 
 def _project(ctx: Context) -> str:
-    name = ctx.config.project_name or ctx.journal.project or ctx.plan.project
+    name = ctx.config.project_name or ctx.journal.project
     if not name:
         raise StepFailed(f"{ctx.config.pyproject.name}: no [project] name to name the vulnerable package by")
     return name
 
 
-def _notes(ctx: Context) -> str | None:
-    """The release's notes: from the changelog of the release commit, or what a dry run would write."""
-    if ctx.dry_run:
-        return ctx.plan.notes
-    from releasekit.changelog.notes import version_notes
-
-    try:
-        return version_notes(ctx.config, ctx.journal.version)
-    except ReleasekitError:
-        return None
-
-
 def advisory_payload(ctx: Context) -> dict[str, Any]:
     """What the release sends GitHub: summary, description (the Security section), severity, package."""
-    from releasekit.changelog.notes import titled_section
-
     record = ctx.journal
     assert record.security is not None
-    notes = _notes(ctx)
-    section = titled_section(notes, emergency.section_title(ctx.config)) if notes else None
-    if section is None:
-        ctx.note(
-            f"the notes of {record.version} have no {emergency.section_title(ctx.config)!r} section; "
-            "the advisory describes the whole release instead"
-        )
-    return emergency.payload(_project(ctx), record.version, record.security, section.body if section else None, notes)
+    notes = ctx.release_notes()
+    return emergency.advisory_payload(ctx.config, _project(ctx), record.version, record.security, notes, ctx.note)
 
 
 def github_client(ctx: Context) -> GitHub:
@@ -67,15 +48,6 @@ def github_client(ctx: Context) -> GitHub:
     return api
 
 
-def _uncovered_lines(ctx: Context) -> None:
-    newer = emergency.newer_lines(ctx.journal.version, git.tags(ctx.root, "*"), TagFormat(ctx.journal.tag_format))
-    if newer:
-        ctx.note(
-            f"newer release lines ({', '.join(newer)}) are outside the advisory's range; "
-            "release the fix there too and add their ranges to the advisory"
-        )
-
-
 def run_security_advisory(ctx: Context) -> str:
     """Create (or find again) the advisory of an emergency release, and publish it when configured."""
     record, config = ctx.journal, ctx.config
@@ -85,11 +57,13 @@ def run_security_advisory(ctx: Context) -> str:
     package = body["vulnerabilities"][0]
     what = f"{record.security} advisory for {package['package']['name']} {package['vulnerable_version_range']}"
     if ctx.dry_run:
-        ctx.plan.advisory = body
+        ctx.advisory = body
         publish = ", then publish it" if config.github_publish_advisory else " as a draft"
         return f"dry run: would create a {what}{publish}; nothing sent"
     api = github_client(ctx)
-    _uncovered_lines(ctx)
+    warning = emergency.uncovered_warning(record.version, git.tags(ctx.root, "*"), TagFormat(record.tag_format))
+    if warning:
+        ctx.note(warning)
     found = api.advisory_for(package["package"]["name"], record.version)
     made = found or api.create_advisory(body)
     if config.github_publish_advisory and made.state != "published":
