@@ -107,12 +107,13 @@ def client(api_url: str, repository: str | None, remote_url: str | None) -> GitH
     return GitHub(api_url, name, token) if token and name else None
 
 
-def project_client(config: Config) -> GitHub | None:
+def project_client(config: Config, remote: str | None = None) -> GitHub | None:
     """The client for the project of ``config``: its ``[tool.releasekit.github]`` settings, else the
-    repository the release remote's URL names; None without a token or a GitHub repository."""
+    repository the URL of ``remote`` names (the configured remote by default; a release in progress
+    passes the one its journal recorded); None without a token or a GitHub repository."""
     from releasekit import git
 
-    return client(config.github_api_url, config.github_repository, git.remote_url(config.remote, config.root))
+    return client(config.github_api_url, config.github_repository, git.remote_url(remote or config.remote, config.root))
 
 
 def critical_items(api: GitHub, labels: tuple[str, ...]) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from releasekit import git
-from releasekit.github import client, token_from_env
+from releasekit.github import project_client, token_from_env
 from releasekit.release.context import NO_NOTES, Context, Step
 from releasekit.tags import TagFormat
 from releasekit.versions import parse_version
@@ -36,7 +36,7 @@ def run_github_release(ctx: Context) -> str:
     record, config = ctx.journal, ctx.config
     if not token_from_env():
         return "skipped: no GITHUB_TOKEN (or GH_TOKEN) set"
-    api = client(config.github_api_url, config.github_repository, git.remote_url(record.remote, ctx.root))
+    api = project_client(config, record.remote)
     if api is None:
         return f"skipped: {record.remote} is not on GitHub; set [tool.releasekit.github] repository to publish one"
     prerelease = parse_version(record.version).is_prerelease

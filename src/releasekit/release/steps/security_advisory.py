@@ -13,7 +13,7 @@ from typing import Any
 
 from releasekit import emergency, git
 from releasekit.errors import StepFailed
-from releasekit.github import GitHub, client, token_from_env
+from releasekit.github import GitHub, project_client, token_from_env
 from releasekit.release.context import Context, Step
 from releasekit.tags import TagFormat
 
@@ -40,7 +40,7 @@ def github_client(ctx: Context) -> GitHub:
         raise StepFailed(
             "no GITHUB_TOKEN (or GH_TOKEN) set; an emergency release needs one to create its security advisory"
         )
-    api = client(config.github_api_url, config.github_repository, git.remote_url(record.remote, ctx.root))
+    api = project_client(config, record.remote)
     if api is None:
         raise StepFailed(
             f"{record.remote} is not on GitHub; set [tool.releasekit.github] repository to create the security advisory"
