@@ -19,7 +19,7 @@ import pytest
 from releasekit import __version__, locate
 from releasekit.fastpath import hookcache
 from releasekit.fastpath.argv import hook_args
-from releasekit.fastpath.fragment_settings import Settings, settings
+from releasekit.fastpath.fragment_settings import FragmentHookSettings, settings
 from tests.helpers.cli import Result, imported_by_releasekit, releasekit
 from tests.helpers.fragments import demo_monorepo, demo_repo, set_fragment_dir
 from tests.helpers.gitrepo import age_tree, commit_all, git, write_files
@@ -263,7 +263,7 @@ def test_a_record_of_another_version_or_layout_is_replaced(passing: Path) -> Non
     assert _check(passing).returncode == 0
     record = _fragments_record(passing / ".git")
     lines = record.read_text().split("\n")
-    old = Settings.load(lines[2])
+    old = FragmentHookSettings.load(lines[2])
     assert old is not None
     foreign = old._replace(fragments=old.fragments._replace(directory="elsewhere"))
     lines[1] = f"0.0.1\t{passing}"
@@ -284,7 +284,7 @@ def test_the_switch_0_uses_the_record_and_1_ignores_it(passing: Path) -> None:
     assert _check(passing).returncode == 0
     record = _fragments_record(passing / ".git")
     lines = record.read_text().split("\n")
-    recorded = Settings.load(lines[2])
+    recorded = FragmentHookSettings.load(lines[2])
     assert recorded is not None
     lines[2] = recorded._replace(fragments=recorded.fragments._replace(directory="elsewhere")).dump()
     record.write_text("\n".join(lines))  # the stamps still hold: the record is believed
@@ -322,10 +322,10 @@ def test_a_damaged_or_unwritable_record_is_no_error(damage: str, passing: Path) 
 def test_settings_survive_the_record(passing: Path) -> None:
     parsed = settings(str(passing))  # parses, and records
     assert _fragments_record(passing / ".git").is_file()
-    assert Settings.load(parsed.dump()) == parsed
+    assert FragmentHookSettings.load(parsed.dump()) == parsed
     assert settings(str(passing / "src" / "demo")) == parsed  # from the record, found from below the root
     assert parsed.fragments.types[0].directory == "feature" and parsed.fragments.ignore == ()
-    assert Settings.load("00") is None and Settings.load("zz") is None
+    assert FragmentHookSettings.load("00") is None and FragmentHookSettings.load("zz") is None
 
 
 def test_a_project_directory_whose_name_is_not_utf8(tmp_path: Path) -> None:

@@ -325,13 +325,13 @@ def test_process_pool_finds_the_same(tmp_path: Path) -> None:
     import dataclasses
 
     from releasekit.checks.links.check import POOL_MIN_FILES, check
-    from releasekit.checks.links.settings import Settings
+    from releasekit.checks.links.settings import LinkSettings
     from tests.helpers.linktree import generate_tree
 
     repo = make_repo(tmp_path / "big", {"README.md": "# Big\n"})
     tree = generate_tree(repo, files=POOL_MIN_FILES, links=POOL_MIN_FILES * 10, broken_every=37)
     commit_all(repo, "Pages")
-    settings = Settings(root=repo.resolve(), jobs=1)
+    settings = LinkSettings(root=repo.resolve(), jobs=1)
     serial = check(settings, cwd=repo)
     pooled = check(dataclasses.replace(settings, jobs=2), cwd=repo)
     assert serial.files == POOL_MIN_FILES + 1

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from releasekit.checks.links.external import check_urls
-from releasekit.checks.links.settings import Settings
+from releasekit.checks.links.settings import LinkSettings
 from tests.helpers.gitrepo import make_repo
 from tests.helpers.httpserver import Running, http_server
 from tests.helpers.links import places, run_links
@@ -24,11 +24,11 @@ def server() -> Iterator[Running]:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(root=tmp_path, external=True, cache_dir=tmp_path / "cache", timeout=2.0, retry_backoff=0.05)
+def settings(tmp_path: Path) -> LinkSettings:
+    return LinkSettings(root=tmp_path, external=True, cache_dir=tmp_path / "cache", timeout=2.0, retry_backoff=0.05)
 
 
-def test_statuses_anchors_and_fallbacks(server: Running, settings: Settings) -> None:
+def test_statuses_anchors_and_fallbacks(server: Running, settings: LinkSettings) -> None:
     base = server.url
     urls = [
         f"{base}/ok",
@@ -60,14 +60,14 @@ def test_statuses_anchors_and_fallbacks(server: Running, settings: Settings) -> 
     assert sum(path == "/missing" for _, path in methods) == 2  # HEAD 404, then GET 404: not retried
 
 
-def test_429_honours_retry_after(server: Running, settings: Settings) -> None:
+def test_429_honours_retry_after(server: Running, settings: LinkSettings) -> None:
     verdicts = check_urls([f"{server.url}/limited"], dataclasses.replace(settings, retry_backoff=0.01))
     assert verdicts == {}
     first, second = (hit.when for hit in server.hits if hit.path == "/limited")
     assert second - first >= 0.95  # Retry-After: 1, not the 0.01 s backoff
 
 
-def test_retries_give_up_and_failures_are_not_cached(server: Running, settings: Settings) -> None:
+def test_retries_give_up_and_failures_are_not_cached(server: Running, settings: LinkSettings) -> None:
     url = f"{server.url}/always-limited"
     assert check_urls([url], settings) == {url: ("error", "HTTP 429")}
     assert sum(hit.path == "/always-limited" for hit in server.hits) == 4  # 1 + 3 retries
@@ -75,7 +75,7 @@ def test_retries_give_up_and_failures_are_not_cached(server: Running, settings: 
     assert sum(hit.path == "/always-limited" for hit in server.hits) == 8
 
 
-def test_timeouts(server: Running, settings: Settings) -> None:
+def test_timeouts(server: Running, settings: LinkSettings) -> None:
     url = f"{server.url}/slow"
     started = time.monotonic()
     verdicts = check_urls([url], dataclasses.replace(settings, timeout=0.2, retry_backoff=0.01))
@@ -84,7 +84,7 @@ def test_timeouts(server: Running, settings: Settings) -> None:
     assert time.monotonic() - started < 3
 
 
-def test_cache_serves_passing_results_until_the_ttl(server: Running, settings: Settings, tmp_path: Path) -> None:
+def test_cache_serves_passing_results_until_the_ttl(server: Running, settings: LinkSettings, tmp_path: Path) -> None:
     urls = [f"{server.url}/ok#usage", f"{server.url}/page/1", f"{server.url}/missing"]
     assert set(check_urls(urls, settings)) == {f"{server.url}/missing"}
     first = len(server.hits)
@@ -103,20 +103,20 @@ def test_cache_serves_passing_results_until_the_ttl(server: Running, settings: S
     assert len(server.hits) == before + 1  # expired: asked again
 
 
-def test_redirects_reported_and_accepted_statuses(server: Running, settings: Settings) -> None:
+def test_redirects_reported_and_accepted_statuses(server: Running, settings: LinkSettings) -> None:
     tuned = dataclasses.replace(settings, report_redirects=True, accept_status=(404,))
     verdicts = check_urls([f"{server.url}/moved", f"{server.url}/missing"], tuned)
     assert verdicts == {f"{server.url}/moved": ("warning", f"redirects to {server.url}/ok")}
 
 
-def test_private_addresses_can_be_refused(server: Running, settings: Settings) -> None:
+def test_private_addresses_can_be_refused(server: Running, settings: LinkSettings) -> None:
     url = f"{server.url}/ok"
     verdicts = check_urls([url], dataclasses.replace(settings, private_addresses=False))
     assert verdicts == {url: ("error", "refused: 127.0.0.1 is a private or link-local address")}
     assert server.hits == []
 
 
-def test_per_host_concurrency(settings: Settings) -> None:
+def test_per_host_concurrency(settings: LinkSettings) -> None:
     with http_server(latency=0.2) as slow:
         started = time.monotonic()
         check_urls([f"{slow.url}/page/{i}" for i in range(6)], dataclasses.replace(settings, per_host=2))
@@ -181,7 +181,7 @@ def test_progress_bar_on_a_tty(tmp_path: Path, server: Running) -> None:
     assert "external links [" not in proc.stdout
 
 
-def test_a_busy_host_does_not_hold_back_the_others(settings: Settings) -> None:
+def test_a_busy_host_does_not_hold_back_the_others(settings: LinkSettings) -> None:
     with http_server(latency=0.3) as slow, http_server("127.0.0.2") as fast:
         tuned = dataclasses.replace(settings, concurrency=3, per_host=1)
         started = time.monotonic()

@@ -18,7 +18,7 @@ import pytest
 
 from releasekit.checks.links.external import check_urls
 from releasekit.checks.links.fetch import PAGE_LIMIT
-from releasekit.checks.links.settings import Settings
+from releasekit.checks.links.settings import LinkSettings
 from tests.helpers.cli import releasekit
 from tests.helpers.gitrepo import make_repo
 from tests.helpers.httpserver import Running, http_server
@@ -32,8 +32,8 @@ def server() -> Iterator[Running]:
         yield running
 
 
-def _settings(root: Path, **changes: float) -> Settings:
-    return Settings(root=root, external=True, cache_ttl=0, retry_backoff=0.05, **changes)  # type: ignore[arg-type]
+def _settings(root: Path, **changes: float) -> LinkSettings:
+    return LinkSettings(root=root, external=True, cache_ttl=0, retry_backoff=0.05, **changes)  # type: ignore[arg-type]
 
 
 def test_a_dripping_server_meets_the_deadline(tmp_path: Path, server: Running) -> None:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 _RECORD = "check-fragments-settings"
 
 
-class Settings(Record):
+class FragmentHookSettings(Record):
     """What the check reads from pyproject.toml."""
 
     root: str
@@ -43,7 +43,7 @@ class Settings(Record):
         return marshal.dumps(plain(self)).hex()
 
     @classmethod
-    def load(cls, line: str) -> Settings | None:
+    def load(cls, line: str) -> FragmentHookSettings | None:
         """The settings dumped in ``line``, or None when it does not hold them."""
         import marshal
 
@@ -56,20 +56,20 @@ class Settings(Record):
             return None
 
 
-def settings(start: str) -> Settings:
+def settings(start: str) -> FragmentHookSettings:
     """The check's settings: from the record while pyproject.toml is unchanged, else parsed (and recorded)."""
     from releasekit import __version__
 
     root = locate.find_root(start) if hookcache.enabled() else None
     if root is not None:
         line = hookcache.lookup(_RECORD, root, __version__)
-        found = Settings.load(line) if line is not None else None
+        found = FragmentHookSettings.load(line) if line is not None else None
         if found is not None:
             return found
     from releasekit import config
 
     cfg = config.load(start)
-    result = Settings(
+    result = FragmentHookSettings(
         os.fspath(cfg.root), cfg.fragments, cfg.remote, cfg.release_branch, cfg.source_paths, cfg.project_name
     )
     if root is not None and cfg.fragments.configured:

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from releasekit.checks.links import local
 from releasekit.checks.links.anchors import missing_anchor
 from releasekit.checks.links.document import Document, kind_of, load, positions
-from releasekit.checks.links.settings import Settings
+from releasekit.checks.links.settings import LinkSettings
 from releasekit.errors import ReleasekitError, redact
 from releasekit.findings import Finding
 
@@ -51,7 +51,7 @@ def is_doc(rel: str) -> bool:
     return kind_of(rel) != "other"
 
 
-def select_files(settings: Settings, paths: Sequence[str], cwd: Path) -> list[str]:
+def select_files(settings: LinkSettings, paths: Sequence[str], cwd: Path) -> list[str]:
     """The repository-relative documentation files to check for ``paths`` (all tracked docs if none)."""
     root = settings.root
     chosen: list[str] = []
@@ -99,11 +99,11 @@ def _walk(root: Path, specs: Sequence[str]) -> list[str]:
     return found
 
 
-def _parse_chunk(settings: Settings, rels: Sequence[str]) -> list[Document]:
+def _parse_chunk(settings: LinkSettings, rels: Sequence[str]) -> list[Document]:
     return [load(settings.root, rel, settings.profile_for(rel)) for rel in rels]
 
 
-def _jobs(settings: Settings, files: int) -> int:
+def _jobs(settings: LinkSettings, files: int) -> int:
     """Worker processes for ``files`` files: one per idle core for large trees, none for a few."""
     if files < POOL_MIN_FILES:
         return 1
@@ -136,7 +136,7 @@ def _chunks(rels: Sequence[str], jobs: int) -> list[Sequence[str]]:
     return [rels[i : i + size] for i in range(0, len(rels), size)]
 
 
-def _parse_all(settings: Settings, rels: Sequence[str]) -> list[Document]:
+def _parse_all(settings: LinkSettings, rels: Sequence[str]) -> list[Document]:
     jobs = _jobs(settings, len(rels))
     if jobs <= 1:
         return _parse_chunk(settings, rels)
@@ -160,7 +160,7 @@ def _check_part(rels: Sequence[str]) -> tuple[list[_Problem], dict[str, list[tup
 class Checker:
     """One run: the documents read so far, the repository's listing, the findings."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: LinkSettings) -> None:
         self.settings = settings
         self.tree = local.Tree(str(settings.root))
         self.docs: dict[str, Document] = {}
@@ -309,7 +309,7 @@ def _display(path: Path, cwd: Path) -> str:
 
 
 def check(
-    settings: Settings,
+    settings: LinkSettings,
     paths: Sequence[str] = (),
     cwd: Path | None = None,
     progress: Callable[[int, int], None] | None = None,

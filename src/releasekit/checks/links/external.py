@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from releasekit.checks.links.fetch import GITHUB_HOSTS, PAGE_LIMIT, Fetcher, Page, has_anchor
-from releasekit.checks.links.settings import Settings
+from releasekit.checks.links.settings import LinkSettings
 from releasekit.errors import strip_credentials
 
 Progress = Callable[[int, int], None]
@@ -97,7 +97,7 @@ class Cache:
             pass  # a cache that cannot be written only costs time
 
 
-def _verdict(url: str, fragment: str | None, page: Page, settings: Settings) -> tuple[str, str] | None:
+def _verdict(url: str, fragment: str | None, page: Page, settings: LinkSettings) -> tuple[str, str] | None:
     accepted = 200 <= page.status < 300 or page.status in settings.accept_status
     if page.status == 0:
         return "error", page.error
@@ -118,7 +118,7 @@ def _verdict(url: str, fragment: str | None, page: Page, settings: Settings) -> 
 
 
 async def _run(
-    urls: list[str], settings: Settings, cache: Cache, progress: Progress | None
+    urls: list[str], settings: LinkSettings, cache: Cache, progress: Progress | None
 ) -> dict[str, tuple[str, str]]:
     pages: dict[str, frozenset[str]] = {}  # page URL -> the anchors to look for in it
     for url in urls:
@@ -164,7 +164,7 @@ async def _run(
     return verdicts
 
 
-def cache_file(settings: Settings) -> str | None:
+def cache_file(settings: LinkSettings) -> str | None:
     """Where the result cache lives: in the git directory, else under ``.cache/``."""
     from releasekit.locate import git_dir
 
@@ -174,7 +174,9 @@ def cache_file(settings: Settings) -> str | None:
     return str(settings.cache_dir / "links-external.json") if settings.cache_dir else None
 
 
-def check_urls(urls: Iterable[str], settings: Settings, progress: Progress | None = None) -> dict[str, tuple[str, str]]:
+def check_urls(
+    urls: Iterable[str], settings: LinkSettings, progress: Progress | None = None
+) -> dict[str, tuple[str, str]]:
     """(level, message) for each of ``urls`` that is broken (or worth a warning)."""
     wanted = list(dict.fromkeys(urls))
     cache = Cache(cache_file(settings), settings.cache_ttl)

@@ -21,7 +21,7 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 
-from releasekit.checks.links.settings import Settings
+from releasekit.checks.links.settings import LinkSettings
 
 if TYPE_CHECKING:
     import httpx
@@ -85,7 +85,7 @@ def _is_private(address: str) -> bool:
 class Fetcher:
     """Requests with the limits, retries and per-host holds of one run."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: LinkSettings) -> None:
         self.clients: dict[str, httpx.AsyncClient] = {}
         self.settings = settings
         self._tls: Any = None

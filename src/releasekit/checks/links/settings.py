@@ -26,7 +26,7 @@ class Site:
 
 
 @dataclass(frozen=True)
-class Settings:
+class LinkSettings:
     """Everything the checker needs to know, as plain values."""
 
     root: Path
@@ -88,7 +88,7 @@ class Settings:
         return "."
 
 
-def from_config(cfg: Config | None, start: Path, *, external: bool = False) -> Settings:
+def from_config(cfg: Config | None, start: Path, *, external: bool = False) -> LinkSettings:
     """The settings for checking the work tree that holds ``start``, from ``[tool.releasekit.links]``
     of ``cfg`` (the defaults without a project), validated: a bad value is one ReleasekitError
     naming the file and the key.
@@ -120,7 +120,7 @@ def from_config(cfg: Config | None, start: Path, *, external: bool = False) -> S
             raise ReleasekitError(f"{where} docs_root: {links.docs_root!r} is not a directory under {root}")
     # An mkdocs.yml anywhere in the tree (docs/en/mkdocs.yml) governs the files of its docs_dir.
     configs, found_sphinx = find_doc_configs(root)
-    return Settings(
+    return LinkSettings(
         root=root,
         slug=slug,
         slug_case=case,
