@@ -10,7 +10,7 @@ import pytest
 
 from releasekit.config import read_toml
 from tests.helpers import adoption
-from tests.helpers.cli import releasekit
+from tests.helpers.cli import on_terminal, releasekit
 from tests.helpers.gitrepo import commit_all, git, write_files
 
 
@@ -516,31 +516,12 @@ def test_crlf_files_get_crlf_lines(tmp_path: Path) -> None:
     assert data.startswith(files["pyproject.toml"].encode()) and b"\n" not in data.replace(b"\r\n", b"")
 
 
-def _run_on_a_terminal(repo: Path, answer: bytes) -> tuple[int, str]:
-    """`releasekit init` with a terminal as stdin, answering its question with ``answer``."""
-    import os
-    import pty
-
-    controller, terminal = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "releasekit", "init"],
-        cwd=repo,
-        stdin=terminal,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    os.close(terminal)
-    os.write(controller, answer)
-    out, _ = proc.communicate(timeout=120)
-    os.close(controller)
-    return proc.returncode, out.decode()
-
-
-@pytest.mark.parametrize(("answer", "expected"), [(b"y\n", 0), (b"n\n", 1)])
-def test_with_a_terminal_it_asks(tmp_path: Path, answer: bytes, expected: int) -> None:
+@pytest.mark.parametrize(("answer", "expected"), [("y\n", 0), ("n\n", 1)])
+def test_with_a_terminal_it_asks(tmp_path: Path, answer: str, expected: int) -> None:
     repo = adoption.project_repo(tmp_path, adoption.static_files())
     before = tree(repo)
-    code, out = _run_on_a_terminal(repo, answer)
+    result = on_terminal("init", cwd=repo, answer=answer, timeout=120)
+    code, out = result.returncode, result.stdout
     assert code == expected, out
     assert "Write these changes? [y/N] " in out
     if expected == 0:
