@@ -18,7 +18,7 @@ from releasekit import gitdiff
 from releasekit.cli import main
 from releasekit.errors import ReleasekitError
 from releasekit.fastpath import spawn
-from tests.helpers.cli import Result, releasekit
+from tests.helpers.cli import Result, command, releasekit
 from tests.helpers.fragments import demo_repo, set_fragment_dir
 from tests.helpers.gitrepo import age_tree, commit_all, git, make_repo, write_files
 
@@ -512,8 +512,8 @@ def test_a_missing_git_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 def test_a_closed_stdout_does_not_hide_the_change(tmp_path: Path) -> None:
     repo = demo_repo(tmp_path)
     stage(repo, {"src/demo/core.py": "X = 2\n"})
-    # By hand, not tests.helpers.cli: the helper gives the process pipes, and this needs them closed.
-    cmd = [sys.executable, "-m", "releasekit", "check", "fragments"]
+    # Started through a shell, not by the helper's runner: that gives the process pipes, and this needs them closed.
+    cmd = command("check", "fragments")
     for closed in (">&-", "<&-", "2>&-", "<&- >&-"):
         proc = subprocess.run(["sh", "-c", f'exec "$@" {closed}', "sh", *cmd], cwd=repo, check=False)
         assert proc.returncode == 1, closed

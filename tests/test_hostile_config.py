@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.cli import Result, releasekit
+from tests.helpers.cli import Result, command, releasekit, run
 from tests.helpers.gitrepo import add_origin, commit_all, git, make_repo, write_files
 from tests.helpers.projects import SEED_PYPROJECT, seed_files, seed_repo
 
@@ -343,26 +343,13 @@ def _run_with_file_size_limit(repo: Path, limit: int, *args: str) -> Result:
     """Run releasekit with RLIMIT_FSIZE: any write past ``limit`` bytes fails with EFBIG, as a full disk would."""
     import os
     import resource
-    import subprocess
-    import sys
 
     def limit_writes() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
-    proc = subprocess.run(
-        [sys.executable, "-m", "releasekit", *args],
-        cwd=repo,
-        # Without coverage's start-up hook: its data file is written at exit and would hit the limit too.
-        env={
-            **{k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_PROCESS_")},
-            "PYTHONDONTWRITEBYTECODE": "1",
-        },
-        capture_output=True,
-        text=True,
-        check=False,
-        preexec_fn=limit_writes,
-    )
-    return Result(proc.returncode, proc.stdout, proc.stderr)
+    # Without coverage's start-up hook: its data file is written at exit and would hit the limit too.
+    no_coverage = {name: None for name in os.environ if name.startswith("COVERAGE_PROCESS_")}
+    return run(command(*args), cwd=repo, env={**no_coverage, "PYTHONDONTWRITEBYTECODE": "1"}, preexec_fn=limit_writes)
 
 
 def test_a_journal_write_that_fails_is_one_line_naming_the_file(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from releasekit.config import read_toml
 from tests.helpers import adoption
-from tests.helpers.cli import releasekit
+from tests.helpers.cli import on_terminal, releasekit
 from tests.helpers.gitrepo import commit_all, git, write_files
 
 
@@ -498,6 +498,54 @@ def test_files_are_read_within_the_limits_of_their_kind(tmp_path: Path) -> None:
     assert tree(big) == before
 
 
+def _deep_hook(args: str, *, before: str = "") -> str:
+    """A .pre-commit-config.yaml whose one local hook takes ``args``, after the lines ``before``."""
+    return (
+        "repos:\n-   repo: local\n    hooks:\n    -   id: deep\n        name: deep\n"
+        f"        language: system\n{before}        args: {args}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        # ruamel.yaml alone would read these (it stops near 250 levels): the bound is releasekit's.
+        pytest.param(_deep_hook("[" * 101 + "]" * 101), id="101 flow sequences"),
+        pytest.param(_deep_hook("{a: [" * 51 + "]}" * 51), id="mappings and sequences"),
+        pytest.param(
+            _deep_hook("[" * 101 + "]" * 101, before="        exclude: ^docs/" + "]" * 300 + "\n"),
+            id="after stray closing brackets",
+        ),
+    ],
+)
+def test_a_pre_commit_config_nested_more_than_100_deep_is_refused(tmp_path: Path, content: str) -> None:
+    repo = adoption.project_repo(tmp_path, {**adoption.static_files(), ".pre-commit-config.yaml": content})
+    before = tree(repo)
+    code, out, err = init(repo, "--yes")
+    assert (code, out) == (2, "")
+    assert err == (
+        "releasekit: error: .pre-commit-config.yaml: nested too deeply to read; "
+        "fix it, then run releasekit init again\n"
+    )
+    assert tree(repo) == before
+
+
+def test_brackets_in_quotes_and_comments_are_not_nesting(tmp_path: Path) -> None:
+    # 100 levels, and hundreds of brackets that are text: quoted, escaped, in a comment.
+    quoted = (
+        "        entry: 'it''s " + "[" * 300 + "'\n"
+        '        description: "a \\" ' + "{" * 300 + '"\n'
+        "        # " + "[" * 300 + "\n"
+    )
+    content = _deep_hook("[" * 100 + "]" * 100, before=quoted)
+    repo = adoption.project_repo(tmp_path, {**adoption.static_files(), ".pre-commit-config.yaml": content})
+    code, out, err = init(repo, "--yes")
+    assert code == 0, out + err
+    text = (repo / ".pre-commit-config.yaml").read_text()
+    assert text.startswith(content)
+    assert text[len(content) :].startswith("-   repo: https://github.com/releasekit/releasekit\n")
+
+
 def test_outside_a_git_repository(tmp_path: Path) -> None:
     write_files(tmp_path / "p", adoption.static_files())
     code, _, err = init(tmp_path / "p", "--yes")
@@ -516,31 +564,12 @@ def test_crlf_files_get_crlf_lines(tmp_path: Path) -> None:
     assert data.startswith(files["pyproject.toml"].encode()) and b"\n" not in data.replace(b"\r\n", b"")
 
 
-def _run_on_a_terminal(repo: Path, answer: bytes) -> tuple[int, str]:
-    """`releasekit init` with a terminal as stdin, answering its question with ``answer``."""
-    import os
-    import pty
-
-    controller, terminal = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "releasekit", "init"],
-        cwd=repo,
-        stdin=terminal,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    os.close(terminal)
-    os.write(controller, answer)
-    out, _ = proc.communicate(timeout=120)
-    os.close(controller)
-    return proc.returncode, out.decode()
-
-
-@pytest.mark.parametrize(("answer", "expected"), [(b"y\n", 0), (b"n\n", 1)])
-def test_with_a_terminal_it_asks(tmp_path: Path, answer: bytes, expected: int) -> None:
+@pytest.mark.parametrize(("answer", "expected"), [("y\n", 0), ("n\n", 1)])
+def test_with_a_terminal_it_asks(tmp_path: Path, answer: str, expected: int) -> None:
     repo = adoption.project_repo(tmp_path, adoption.static_files())
     before = tree(repo)
-    code, out = _run_on_a_terminal(repo, answer)
+    result = on_terminal("init", cwd=repo, answer=answer, timeout=120)
+    code, out = result.returncode, result.stdout
     assert code == expected, out
     assert "Write these changes? [y/N] " in out
     if expected == 0:

@@ -12,6 +12,7 @@ import pytest
 
 from releasekit.checks.links.external import check_urls
 from releasekit.checks.links.settings import LinkSettings
+from tests.helpers.cli import command
 from tests.helpers.gitrepo import make_repo
 from tests.helpers.httpserver import Running, http_server
 from tests.helpers.links import places, run_links
@@ -150,13 +151,12 @@ def test_progress_bar_on_a_tty(tmp_path: Path, server: Running) -> None:
     import os
     import pty
     import subprocess
-    import sys
 
     repo = make_repo(tmp_path / "tty", {"README.md": f"[a]({server.url}/ok) [b]({server.url}/page/2)\n"})
     leader, follower = pty.openpty()
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "releasekit", "check", "links", "--external"],
+            command("check", "links", "--external"),
             cwd=repo,
             stdout=subprocess.PIPE,
             stderr=follower,

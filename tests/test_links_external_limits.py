@@ -19,7 +19,7 @@ import pytest
 from releasekit.checks.links.external import check_urls
 from releasekit.checks.links.fetch import PAGE_LIMIT
 from releasekit.checks.links.settings import LinkSettings
-from tests.helpers.cli import releasekit
+from tests.helpers.cli import command, releasekit
 from tests.helpers.gitrepo import make_repo
 from tests.helpers.httpserver import Running, http_server
 
@@ -81,9 +81,7 @@ def _run_measured(args: list[str], cwd: Path, timeout: float) -> tuple[int, str,
     """Run ``releasekit args``: its exit code, its stdout, and its peak resident memory in bytes."""
     out = cwd / "stdout.txt"
     with out.open("wb") as stdout:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "releasekit", *args], cwd=cwd, stdout=stdout, stderr=subprocess.DEVNULL
-        )
+        proc = subprocess.Popen(command(*args), cwd=cwd, stdout=stdout, stderr=subprocess.DEVNULL)
     killer = threading.Timer(timeout, proc.kill)
     killer.start()
     try:

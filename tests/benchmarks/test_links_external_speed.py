@@ -8,13 +8,12 @@ with `pytest -m benchmark -s`.
 from __future__ import annotations
 
 import contextlib
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.benchmarks.timing import median_seconds, report
+from tests.helpers.cli import console_script
 from tests.helpers.gitrepo import git, make_repo
 from tests.helpers.httpserver import http_server
 
@@ -38,8 +37,7 @@ def test_external_check_cold_and_warm(tmp_path: Path) -> None:
             files[f"docs/page{page:02d}.md"] = "\n".join(lines) + "\n"
         repo = make_repo(tmp_path / "ext", files)
         cache = Path(git(repo, "rev-parse", "--absolute-git-dir")) / "releasekit" / "links-external.json"
-        releasekit = shutil.which("releasekit", path=str(Path(sys.executable).parent)) or "releasekit"
-        cmd = [releasekit, "check", "links", "--external"]
+        cmd = [console_script(), "check", "links", "--external"]
 
         cold_runs = []
         for _ in range(3):

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.benchmarks.timing import median_seconds, report
+from tests.helpers.cli import console_script
 from tests.helpers.gitrepo import commit_all, git, make_repo
 from tests.helpers.linktree import generate_tree
 
@@ -59,13 +60,9 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, int]:
     return repo, generated.links, generated.broken
 
 
-def _releasekit() -> str:
-    return shutil.which("releasekit", path=str(Path(sys.executable).parent)) or "releasekit"
-
-
 def test_local_check_against_remark(tree: tuple[Path, int, int], remark: tuple[str, str]) -> None:
     repo, links, broken = tree
-    ours_cmd = [_releasekit(), "check", "links"]
+    ours_cmd = [console_script(), "check", "links"]
     proc = subprocess.run(ours_cmd, cwd=repo, capture_output=True, text=True, check=False)
     assert proc.returncode == 1
     assert proc.stdout.splitlines()[-1] == f"links: {links} links in 2000 files: {broken} broken"
@@ -97,7 +94,7 @@ def test_local_check_against_remark(tree: tuple[Path, int, int], remark: tuple[s
 def test_hook_on_one_file(tree: tuple[Path, int, int]) -> None:
     repo, _, _ = tree
     one = sorted((repo / "docs" / "part00").glob("*.md"))[1].relative_to(repo).as_posix()
-    cmd = [_releasekit(), "check", "links", one]
+    cmd = [console_script(), "check", "links", one]
     hook = median_seconds(cmd, cwd=repo, runs=21, warmup=2)
     bare = median_seconds([sys.executable, "-c", "pass"], cwd=repo, runs=21)
     print(f"python start-up alone: median {bare * 1000:.1f} ms")

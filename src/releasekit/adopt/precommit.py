@@ -18,6 +18,10 @@ HOOK_COMMENTS = {
     "changelog-fragment": "a source change carries a valid changelog fragment",
     "check-links": "documentation links resolve",
 }
+# Deeper than any real configuration. ruamel.yaml has no limit of its own: it gives up
+# only when Python's recursion limit stops it, and inside flow sequences its scanner
+# takes seconds to get that far.
+MAX_NESTING = 100
 
 
 def entry(rev: str, hooks: list[str], indent: str = "  ", gap: int = 2) -> list[str]:
@@ -35,14 +39,49 @@ def new_config(rev: str, hooks: list[str]) -> str:
     return "repos:\n" + "".join(entry(rev, hooks))
 
 
+def nesting_over(text: str, limit: int = MAX_NESTING) -> bool:
+    """Whether flow collections (``[...]``, ``{...}``) in ``text`` nest more than ``limit`` deep.
+
+    A scan of the brackets, not a parse: brackets in comments and in quoted scalars do not
+    count, and a stray closing bracket (a plain scalar such as ``a]``) never takes the
+    depth below zero, so it cannot hide the nesting that follows it.
+    """
+    if text.count("[") + text.count("{") <= limit:
+        return False  # most files: no need to tell which brackets count
+    import re
+
+    # Comments (a # at a line's start or after a blank) and quoted scalars (a quote that
+    # starts a value; '' and \" inside them), to the end of the text if never closed.
+    skipped = re.compile(
+        r"""(?<![^\s\[{,:])'[^']*(?:''[^']*)*'?"""
+        r"""|(?<![^\s\[{,:])"[^"\\]*(?:\\[\s\S][^"\\]*)*"?"""
+        r"""|(?<!\S)\#[^\n]*"""
+    )
+    brackets = re.sub(r"[^\[\]{}]+", "", skipped.sub("", text))
+    if brackets.count("[") + brackets.count("{") <= limit:
+        return False
+    depth = 0
+    for char in brackets:
+        if char in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif depth:
+            depth -= 1
+    return False
+
+
 def _load(text: str) -> Any:
+    too_deep = f"{PATH}: nested too deeply to read; fix it, then run releasekit init again"
+    if nesting_over(text):
+        raise ReleasekitError(too_deep)
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
     try:
         return YAML(typ="rt").load(text)
-    except RecursionError:
-        raise ReleasekitError(f"{PATH}: nested too deeply to read; fix it, then run releasekit init again") from None
+    except RecursionError:  # deep block nesting (``- - - ... x``), which ruamel reaches quickly
+        raise ReleasekitError(too_deep) from None
     except YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" (line {where.line + 1})" if where is not None else ""
