@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from releasekit import config
 from releasekit.ci import workflow
-from tests.helpers.cli import releasekit
+from tests.helpers.cli import Result, releasekit
 from tests.helpers.gitrepo import commit_all, git, write_files
 from tests.helpers.releaseproj import Project, make_project
 
@@ -46,18 +44,8 @@ def ci_project(tmp_path: Path, *, with_workflow: bool = True) -> Project:
     return project
 
 
-def release(project: Project, *args: str) -> subprocess.CompletedProcess[str]:
-    import os
-
-    return subprocess.run(
-        [sys.executable, "-m", "releasekit", "release", *args],
-        cwd=project.root,
-        env={**os.environ, **NO_INDEX},
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+def release(project: Project, *args: str) -> Result:
+    return releasekit("release", *args, cwd=project.root, env=NO_INDEX)
 
 
 @pytest.mark.integration

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +14,7 @@ from releasekit.release.context import Context, Step
 from releasekit.release.runner import FAIL_AT_ENV, FaultInjected, abort, begin, run
 from releasekit.release.steps.preflight import fragment_problems, suggested_bump
 from releasekit.release.steps.tests import run_tests
+from tests.helpers.cli import Result, releasekit
 from tests.helpers.gitrepo import commit_all, git, write_files
 from tests.helpers.pypi import free_port
 from tests.helpers.releaseproj import Project, make_project, step_mark
@@ -191,16 +190,8 @@ def test_tests_step_runs_sessions_and_reports_a_failing_one(tmp_path: Path) -> N
     assert any(note.startswith("integration: not configured: no tests found") for note in notes), notes
 
 
-def _cli(project: Project, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "releasekit", "release", *args],
-        cwd=project.root,
-        env={**os.environ, **env},
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+def _cli(project: Project, *args: str, **env: str) -> Result:
+    return releasekit("release", *args, cwd=project.root, env=env)
 
 
 def test_no_terminal_and_no_yes_exits_2(tmp_path: Path) -> None:

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.helpers.cli import Env, Result, releasekit
 from tests.helpers.gitrepo import git
-from tests.helpers.noxrun import tool_env
+from tests.helpers.noxrun import tool_overrides
 from tests.helpers.pypi import pypiserver
 from tests.helpers.releaseproj import add_fragment, make_project
 
 
-def _release(root: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "releasekit", "release", "minor", "--yes"],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+def _release(root: Path, env: Env) -> Result:
+    return releasekit("release", "minor", "--yes", cwd=root, env=env)
 
 
 @pytest.mark.integration
@@ -34,8 +25,14 @@ def test_the_next_release_installs_from_the_test_index(tmp_path: Path) -> None:
         pypiserver(tmp_path / "test-index", name="test") as test_index,
         pypiserver(tmp_path / "prod-index", name="prod") as index,
     ):
-        env = tool_env({**test_index.env("RELEASEKIT_TEST_"), **index.env("RELEASEKIT_")})
-        env.update(TWINE_USERNAME="anyone", TWINE_PASSWORD="anything")
+        env = tool_overrides(
+            {
+                **test_index.env("RELEASEKIT_TEST_"),
+                **index.env("RELEASEKIT_"),
+                "TWINE_USERNAME": "anyone",
+                "TWINE_PASSWORD": "anything",
+            }
+        )
         project = make_project(tmp_path / "p")
         first = _release(project.root, env)
         assert first.returncode == 0, first.stdout + first.stderr
