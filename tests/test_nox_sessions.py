@@ -230,7 +230,7 @@ def test_declares_marker_reads_ini_files_too(tmp_path: Path) -> None:
     write_files(tmp_path, {"pyproject.toml": "[project]\nname='x'\n", "pytest.ini": ini})
     assert rknox.declares_marker(tmp_path, "slow")
     assert not rknox.declares_marker(tmp_path, "integration")
-    assert rknox.cov_source_args(tmp_path, tmp_path / "pyproject.toml") == ["--cov=."]
+    assert rknox.cov_source_args(tmp_path) == ["--cov=."]
 
 
 @pytest.mark.integration
