@@ -135,9 +135,10 @@ def _factories(extras: Sequence[str] | None) -> dict[str, tuple[SessionFunc, str
 
     def docs(session: nox.Session) -> None:
         """Sphinx documentation, warnings as errors."""
-        root, data = _project(session)
-        if not (root / "docs" / "conf.py").is_file():
+        # A project without docs has nothing to build, whatever its pyproject.toml holds.
+        if not (find_root(Path.cwd()) / "docs" / "conf.py").is_file():
             session.skip("no docs/conf.py")
+        root, data = _project(session)
         requirements = root / "docs" / "requirements.txt"
         chosen = tuple(requirement_sources(root, DOCS_NAMES, data=data)[0])[:1] if extras is None else extras
         install_project(session, chosen, "sphinx>=7", pytest=False)
