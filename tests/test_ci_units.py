@@ -156,3 +156,22 @@ def test_mint_token_against_the_stand_in(monkeypatch: pytest.MonkeyPatch) -> Non
         with pytest.raises(StepFailed) as caught:
             trusted.mint_token(index, {**env, trusted.REQUEST_TOKEN: "wrong-canary"})
         assert "HTTP 401" in str(caught.value) and "wrong-canary" not in str(caught.value)
+
+
+def test_the_wheel_matrix_reads_cibuildwheel_from_pyproject_once_parsed(tmp_path: Path) -> None:
+    from releasekit.ci.wheelset import RUNNERS, has_extensions, runners
+
+    root = tmp_path / "project"
+    root.mkdir()
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text('[tool.cibuildwheel]\narchs = "native"\n[tool.cibuildwheel.linux]\narchs = ["x86_64"]\n')
+    assert has_extensions(root)
+    assert runners(root) == [r for r in RUNNERS if (r.platform, r.arch) != ("linux", "aarch64")]
+    assert has_extensions(root, data={"build-system": {"build-backend": "mesonpy"}})
+    assert not has_extensions(root, data={"build-system": {"build-backend": "hatchling.build"}})
+    pyproject.unlink()
+    (tmp_path / "elsewhere.toml").write_text("[tool.cibuildwheel]\n")
+    pyproject.symlink_to(tmp_path / "elsewhere.toml")
+    with pytest.raises(ReleasekitError) as error:
+        has_extensions(root)
+    assert str(error.value) == f"{pyproject}: is a symlink leading outside the repository; it is not read"

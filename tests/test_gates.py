@@ -181,6 +181,39 @@ def test_fallback_finds_tests_docs_and_examples_git_tracks(tmp_path: Path) -> No
     assert testenv.fallback(root, "docs").describe() == "sphinx-build -W --keep-going -q -b html docs"
 
 
+def test_tox_in_pyproject_is_a_tool_tox_table_and_an_invalid_one_is_config_loads_line(tmp_path: Path) -> None:
+    write_files(tmp_path, {"pyproject.toml": BASE + 'description = """\n[tool.tox]\n"""\n'})
+    assert not gates.has_tox_config(tmp_path)  # the words inside a string make no table
+    write_files(tmp_path, {"pyproject.toml": BASE + '[tool]\ntox = { env_list = ["lint"] }\n'})
+    assert gates.has_tox_config(tmp_path)
+    assert not gates.has_tox_config(tmp_path, data={})  # the caller's parsed pyproject.toml is the one used
+    write_files(tmp_path, {"pyproject.toml": BASE + "[tool.tox\n"})
+    with pytest.raises(ReleasekitError) as loading:
+        config.load(tmp_path)
+    with pytest.raises(ReleasekitError) as error:
+        gates.has_tox_config(tmp_path)
+    assert str(error.value) == str(loading.value)
+    assert str(error.value).startswith(f"{tmp_path / 'pyproject.toml'}: invalid TOML: ")
+
+
+def test_the_gates_refuse_a_pyproject_that_is_a_fifo_or_leads_outside(tmp_path: Path) -> None:
+    import os
+
+    root = make_repo(tmp_path / "repo", {"pyproject.toml": BASE, "tests/test_x.py": ""})
+    pyproject = root / "pyproject.toml"
+    pyproject.unlink()
+    os.mkfifo(pyproject)
+    with pytest.raises(ReleasekitError) as error:
+        gates.resolve(root, gates.GatesConfig(), nox=set(), tox=([], []))
+    assert str(error.value) == f"{pyproject}: is a FIFO (named pipe), not a regular file; it is not read"
+    pyproject.unlink()
+    (tmp_path / "elsewhere.toml").write_text(BASE + '[tool.pytest.ini_options]\nmarkers = ["integration: x"]\n')
+    pyproject.symlink_to(tmp_path / "elsewhere.toml")
+    with pytest.raises(ReleasekitError) as error:
+        testenv.fallback(root, "integration")
+    assert str(error.value) == f"{pyproject}: is a symlink leading outside the repository; it is not read"
+
+
 @pytest.mark.integration
 def test_a_release_env_the_project_defines_wins_over_the_plugins(tmp_path: Path) -> None:
     import subprocess

@@ -414,7 +414,7 @@ def test_the_nox_sessions_read_a_pyproject_whose_tables_are_not_tables(tmp_path:
 
     (tmp_path / "pyproject.toml").write_text("tool = 5\nproject = 5\nbuild-system = 5\n")
     assert sessions.declares_marker(tmp_path, "integration") is False
-    assert sessions.cov_source_args(tmp_path, tmp_path / "pyproject.toml") == ["--cov=."]
+    assert sessions.cov_source_args(tmp_path) == ["--cov=."]
     assert build_requires(tmp_path) == ["setuptools>=40.8.0"]
     assert _start_string(tmp_path, tmp_path / "pyproject.toml") is None
 

@@ -230,7 +230,7 @@ def test_declares_marker_reads_ini_files_too(tmp_path: Path) -> None:
     write_files(tmp_path, {"pyproject.toml": "[project]\nname='x'\n", "pytest.ini": ini})
     assert rknox.declares_marker(tmp_path, "slow")
     assert not rknox.declares_marker(tmp_path, "integration")
-    assert rknox.cov_source_args(tmp_path, tmp_path / "pyproject.toml") == ["--cov=."]
+    assert rknox.cov_source_args(tmp_path) == ["--cov=."]
 
 
 @pytest.mark.integration
@@ -307,3 +307,17 @@ def test_default_sessions_follow_the_projects_markers_extras_and_threshold(tmp_p
     assert "no coverage threshold configured: the figure is reported, not enforced" in out
     assert "--cov-fail-under" not in out
     assert not list(project.glob(".coverage*"))  # coverage data went to the session's temp dir
+
+
+@pytest.mark.integration
+def test_a_pyproject_the_sessions_cannot_read_ends_each_with_one_line(tmp_path: Path) -> None:
+    project = tiny_project(tmp_path, "\nreleasekit.nox.register()\n")
+    (project / "pyproject.toml").write_text('[project]\nname = "tiny"\n[project\n')
+    proc = run_nox(project, "-s", "tests", "integration", "coverage", "docs")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out
+    assert "Traceback" not in out
+    line = f"{project / 'pyproject.toml'}: invalid TOML: Cannot declare ('project',) twice (at line 3, column 9)."
+    for session in ("tests", "integration", "coverage"):
+        assert f"nox > Session {session} aborted: {line}\n" in out
+    assert "nox > Session docs skipped: no docs/conf.py." in out  # nothing to build: pyproject.toml is not read

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from releasekit import package
+from releasekit.errors import ReleasekitError
 from tests.helpers.gitrepo import git, make_repo
 
 
@@ -92,3 +93,20 @@ def test_check_manifest_for_setuptools_with_a_manifest_in(tmp_path: Path) -> Non
     assert finding.path == "MANIFEST.in" and "include the missing files in MANIFEST.in" in finding.message
     assert "notes.txt" in finding.message
     assert git(root, "status", "--porcelain", "--ignored") == ""  # nothing written into the project
+
+
+def test_the_package_gate_reads_the_parsed_pyproject_it_is_given_and_refuses_a_fifo(tmp_path: Path) -> None:
+    import os
+
+    (tmp_path / "setup.py").write_text("")
+    system = {"requires": ["hatchling>=1"], "build-backend": "hatchling.build"}
+    hatch = {"project": {"name": "x"}, "build-system": system}
+    assert package.metadata_file(tmp_path, data=hatch) == "pyproject.toml"
+    assert package.build_backend(tmp_path, data=hatch) == "hatchling.build"
+    assert package.build_requires(tmp_path, data=hatch) == ["hatchling>=1"]
+    fifo = tmp_path / "pyproject.toml"
+    os.mkfifo(fifo)
+    for read in (package.metadata_file, package.build_backend, package.build_requires):
+        with pytest.raises(ReleasekitError) as error:
+            read(tmp_path)
+        assert str(error.value) == f"{fifo}: is a FIFO (named pipe), not a regular file; it is not read"

@@ -29,14 +29,15 @@ import re
 import shutil
 import sys
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import nox
 import nox.registry
 
 from releasekit import __version__
-from releasekit.config import find_root, load, read_toml, table
+from releasekit.config import find_root, from_data, load, read_pyproject, table
 from releasekit.errors import ReleasekitError
 from releasekit.release.testenv import DOCS_NAMES, declares_marker, requirement_sources, unit_expression
 
@@ -92,9 +93,10 @@ def register(
 def _factories(extras: Sequence[str] | None) -> dict[str, tuple[SessionFunc, str]]:
     def tests(session: nox.Session) -> None:
         """Unit tests: pytest without the integration and benchmark markers."""
-        install_project(session, extras)
+        root, data = _project(session)
+        install_project(session, extras, data=data)
         # Only the markers the project declares: --strict-markers rejects the others.
-        expression = unit_expression(find_root(Path.cwd()))
+        expression = unit_expression(root, data=data)
         selection = ["-m", expression] if expression else []
         session.run("pytest", *selection, *session.posargs, success_codes=[0, 5])
 
@@ -108,22 +110,23 @@ def _factories(extras: Sequence[str] | None) -> dict[str, tuple[SessionFunc, str
 
     def coverage(session: nox.Session) -> None:
         """Tests under coverage, failing under the project's threshold (coverage's fail_under), if it sets one."""
+        root, data = _project(session)
         try:
-            config = load(Path.cwd())
+            config = from_data(root, root / "pyproject.toml", data)
         except ReleasekitError as exc:
             session.error(str(exc))
-        install_project(session, extras, "pytest-cov>=5")
+        install_project(session, extras, "pytest-cov>=5", data=data)
         threshold = config.coverage_fail_under
         if threshold is None:
             session.log("no coverage threshold configured: the figure is reported, not enforced")
-        selection = ["-m", "not benchmark"] if declares_marker(config.root, "benchmark") else []
+        selection = ["-m", "not benchmark"] if declares_marker(root, "benchmark", data=data) else []
         # Coverage data goes to the session's temp dir unless the caller chose a place: not into the work tree.
-        data = os.environ.get("COVERAGE_FILE") or str(Path(session.create_tmp()) / ".coverage")
-        env = {"COVERAGE_FILE": data}
+        coverage_file = os.environ.get("COVERAGE_FILE") or str(Path(session.create_tmp()) / ".coverage")
+        env = {"COVERAGE_FILE": coverage_file}
         session.run(
             "pytest",
             *selection,
-            *cov_source_args(config.root, config.pyproject),
+            *cov_source_args(root, data=data),
             "--cov-report=term-missing",
             *([f"--cov-fail-under={threshold:g}"] if threshold is not None else []),
             *session.posargs,
@@ -132,11 +135,13 @@ def _factories(extras: Sequence[str] | None) -> dict[str, tuple[SessionFunc, str
 
     def docs(session: nox.Session) -> None:
         """Sphinx documentation, warnings as errors."""
-        root = find_root(Path.cwd())
-        if not (root / "docs" / "conf.py").is_file():
+        # A project without docs has nothing to build, whatever its pyproject.toml holds.
+        if not (find_root(Path.cwd()) / "docs" / "conf.py").is_file():
             session.skip("no docs/conf.py")
+        root, data = _project(session)
         requirements = root / "docs" / "requirements.txt"
-        install_project(session, _docs_extras(root) if extras is None else extras, "sphinx>=7", pytest=False)
+        chosen = tuple(requirement_sources(root, DOCS_NAMES, data=data)[0])[:1] if extras is None else extras
+        install_project(session, chosen, "sphinx>=7", pytest=False)
         if requirements.is_file():
             session.install("-r", str(requirements))
         out = Path(session.create_tmp()) / "html"
@@ -212,12 +217,21 @@ def run_releasekit(session: nox.Session, command: str) -> None:
     session.run(sys.executable, "-m", "releasekit", command, *session.posargs, external=True)
 
 
-def install_project(session: nox.Session, extras: Sequence[str] | None, *more: str, pytest: bool = True) -> None:
-    """Install the project editable with its test extras and groups (found or given), plus ``more``."""
+def install_project(
+    session: nox.Session,
+    extras: Sequence[str] | None,
+    *more: str,
+    pytest: bool = True,
+    data: Mapping[str, Any] | None = None,
+) -> None:
+    """Install the project editable with its test extras and groups (found or given), plus ``more``.
+
+    ``data`` is the project's parsed pyproject.toml when the session has it (read here otherwise).
+    """
     root = find_root(Path.cwd())
     groups: list[str] = []
     if extras is None:
-        found, groups = requirement_sources(root)
+        found, groups = requirement_sources(root, data=data)
         chosen = tuple(found)
     else:
         chosen = tuple(extras)
@@ -227,21 +241,29 @@ def install_project(session: nox.Session, extras: Sequence[str] | None, *more: s
 
 
 def _marked(session: nox.Session, marker: str, extras: Sequence[str] | None, *args: str) -> None:
-    root = find_root(Path.cwd())
-    if not declares_marker(root, marker):
+    root, data = _project(session)
+    if not declares_marker(root, marker, data=data):
         session.skip(f"the project declares no {marker!r} pytest marker")
-    install_project(session, extras)
+    install_project(session, extras, data=data)
     session.run("pytest", "-m", marker, *args, *session.posargs, success_codes=[0, 5])
 
 
-def _docs_extras(root: Path) -> tuple[str, ...]:
-    return tuple(requirement_sources(root, DOCS_NAMES)[0])[:1]
+def _project(session: nox.Session) -> tuple[Path, dict[str, Any]]:
+    """The project's root (at or above the working directory) and its pyproject.toml, parsed once per session."""
+    try:
+        root = find_root(Path.cwd())
+        return root, read_pyproject(root)
+    except ReleasekitError as exc:
+        session.error(str(exc))
 
 
-def cov_source_args(root: Path, pyproject: Path) -> list[str]:
-    """``--cov`` arguments: the configured coverage source, else src/, else the project root."""
-    run = table(read_toml(pyproject), "tool.coverage.run")
-    if isinstance(run, dict) and run.get("source"):
+def cov_source_args(root: Path, *, data: Mapping[str, Any] | None = None) -> list[str]:
+    """``--cov`` arguments: the configured coverage source, else src/, else the project root.
+
+    ``data`` is the parsed pyproject.toml when the caller has it (read here otherwise).
+    """
+    run = table(read_pyproject(root, required=False) if data is None else data, "tool.coverage.run")
+    if run is not None and run.get("source"):
         return ["--cov"]
     if (root / "src").is_dir():
         return ["--cov=src"]

@@ -8,12 +8,12 @@ build from the tag, later in the release, stays as it is.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from releasekit import git, venvs
-from releasekit.config import read_toml
+from releasekit.config import read_pyproject, table
 from releasekit.errors import CommandError
 from releasekit.findings import Finding
 from releasekit.process import python_module, run
@@ -45,10 +45,13 @@ class PackageResult(NamedTuple):
     wheel: Path | None = None
 
 
-def metadata_file(root: Path) -> str:
-    """The file that holds the package metadata: pyproject.toml's [project], else setup.py or setup.cfg."""
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file() and isinstance(read_toml(pyproject).get("project"), dict):
+def metadata_file(root: Path, *, data: Mapping[str, Any] | None = None) -> str:
+    """The file that holds the package metadata: pyproject.toml's [project], else setup.py or setup.cfg.
+
+    ``data`` is the parsed pyproject.toml when the caller has it (read here otherwise), as
+    in :func:`build_backend` and :func:`build_requires`.
+    """
+    if table(read_pyproject(root, required=False) if data is None else data, "project") is not None:
         return "pyproject.toml"
     for name in ("setup.py", "setup.cfg"):
         if (root / name).is_file():
@@ -56,25 +59,26 @@ def metadata_file(root: Path) -> str:
     return "pyproject.toml"
 
 
-def build_backend(root: Path) -> str:
+def build_backend(root: Path, *, data: Mapping[str, Any] | None = None) -> str:
     """The PEP 517 backend (setuptools' legacy one when the project names none, as pip assumes)."""
-    pyproject = root / "pyproject.toml"
-    table = read_toml(pyproject).get("build-system", {}) if pyproject.is_file() else {}
-    backend = table.get("build-backend") if isinstance(table, dict) else None
+    backend = _build_system(root, data).get("build-backend")
     return str(backend) if backend else "setuptools.build_meta:__legacy__"
 
 
-def build_requires(root: Path) -> list[str]:
+def build_requires(root: Path, *, data: Mapping[str, Any] | None = None) -> list[str]:
     """The project's ``[build-system] requires`` (setuptools when it names none)."""
-    pyproject = root / "pyproject.toml"
-    table = read_toml(pyproject).get("build-system", {}) if pyproject.is_file() else {}
-    requires = table.get("requires") if isinstance(table, dict) else None
+    requires = _build_system(root, data).get("requires")
     return [str(r) for r in requires] if isinstance(requires, list) else ["setuptools>=40.8.0"]
+
+
+def _build_system(root: Path, data: Mapping[str, Any] | None) -> dict[str, Any]:
+    return table(read_pyproject(root, required=False) if data is None else data, "build-system") or {}
 
 
 def check_head(root: Path, workdir: Path, note: Callable[[str], None], secrets: tuple[str, ...] = ()) -> PackageResult:
     """Build HEAD from a clean clone in ``workdir`` and check the files; nothing is written to ``root``."""
-    meta = metadata_file(root)
+    data = read_pyproject(root, required=False)
+    meta = metadata_file(root, data=data)
     note("package: python -m build (sdist and wheel of HEAD, in a temporary directory)")
     try:
         sdist, wheel = build_head(root, workdir, secrets)
@@ -84,7 +88,7 @@ def check_head(root: Path, workdir: Path, note: Callable[[str], None], secrets: 
         return PackageResult([Finding(meta, 1, 1, "python -m build made no sdist or no wheel")])
     note("package: twine check --strict")
     findings = twine_findings(meta, [sdist, wheel])
-    findings += source_findings(root, workdir / "head-checkout", workdir, sdist, wheel, note, secrets)
+    findings += source_findings(root, workdir / "head-checkout", workdir, sdist, wheel, note, secrets, data=data)
     return PackageResult(findings, sdist, wheel)
 
 
@@ -96,20 +100,24 @@ def source_findings(
     wheel: Path | None,
     note: Callable[[str], None],
     secrets: tuple[str, ...] = (),
+    *,
+    data: Mapping[str, Any] | None = None,
 ) -> list[Finding]:
     """What the sdist built from the clean checkout ``src`` leaves out.
 
     check-manifest where it applies (setuptools with a MANIFEST.in); for other backends,
     which choose the sdist's files themselves, every tracked file of the wheel's packages
     must be in it (without a wheel, as for cibuildwheel projects, there is nothing to compare).
+    ``data`` is ``root``'s parsed pyproject.toml when the caller has it (read here otherwise).
     """
-    if (root / "MANIFEST.in").is_file() and build_backend(root).startswith("setuptools"):
+    data = read_pyproject(root, required=False) if data is None else data
+    if (root / "MANIFEST.in").is_file() and build_backend(root, data=data).startswith("setuptools"):
         note("package: check-manifest (setuptools with a MANIFEST.in)")
         return manifest_findings(src, workdir, secrets, note)
     if wheel is None:
         return []
     note("package: every tracked file of the package is in the sdist")
-    return sdist_findings(root, metadata_file(root), sdist, wheel)
+    return sdist_findings(root, metadata_file(root, data=data), sdist, wheel, data=data)
 
 
 def build_head(root: Path, workdir: Path, secrets: tuple[str, ...] = ()) -> tuple[Path | None, Path | None]:
@@ -176,11 +184,13 @@ def manifest_findings(
     ]
 
 
-def sdist_findings(root: Path, meta: str, sdist: Path, wheel: Path) -> list[Finding]:
+def sdist_findings(
+    root: Path, meta: str, sdist: Path, wheel: Path, *, data: Mapping[str, Any] | None = None
+) -> list[Finding]:
     """For backends that choose the sdist's files themselves: every tracked file of the wheel's packages is in it.
 
     The build is from a clean checkout, so no untracked file can ship; what can go wrong
-    is a tracked source file the backend leaves out.
+    is a tracked source file the backend leaves out. ``data``: ``root``'s parsed pyproject.toml, if read.
     """
     import tarfile
 
@@ -205,6 +215,6 @@ def sdist_findings(root: Path, meta: str, sdist: Path, wheel: Path) -> list[Find
             1,
             1,
             f"the sdist leaves out {len(missing)} tracked file(s) of the package: {shown}; "
-            f"fix: include them in the build backend's sdist configuration ({build_backend(root)})",
+            f"fix: include them in the build backend's sdist configuration ({build_backend(root, data=data)})",
         )
     ]

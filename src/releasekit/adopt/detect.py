@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from releasekit import git
-from releasekit.config import read_toml, table
+from releasekit.config import read_pyproject, read_toml, table
 from releasekit.errors import ReleasekitError
 
 # Where the changelog is, in the order projects name it.
@@ -273,7 +273,7 @@ def detect(root: Path) -> Project:
     pyproject = read_text(root, "pyproject.toml", required=True)
     if pyproject is None:
         raise ReleasekitError(f"{root}: no pyproject.toml; releasekit init adopts a project that has one")
-    data = read_toml(root / "pyproject.toml")
+    data = read_pyproject(root)
     git.toplevel(root)  # one clear line outside a git repository, before any other git call
     name = (table(data, "project") or {}).get("name")
     name = name if isinstance(name, str) else None

@@ -11,9 +11,9 @@ that the collected wheels are exactly one set for those identifiers.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from releasekit.errors import CommandError, ReleasekitError
 
@@ -43,22 +43,18 @@ RUNNERS = (
 _ARCH_KEYWORDS = {"auto", "auto64", "native", "all"}
 
 
-def _build_backend(pyproject: dict[str, object]) -> str:
-    system = pyproject.get("build-system")
-    backend = system.get("build-backend") if isinstance(system, dict) else None
-    return backend if isinstance(backend, str) else ""
+def has_extensions(root: Path, *, data: Mapping[str, Any] | None = None) -> bool:
+    """Whether the project at ``root`` compiles: its wheels need the cibuildwheel matrix.
 
+    ``data`` is the parsed pyproject.toml when the caller has it (read here otherwise).
+    """
+    from releasekit.config import read_pyproject, table
 
-def has_extensions(root: Path) -> bool:
-    """Whether the project at ``root`` compiles: its wheels need the cibuildwheel matrix."""
-    from releasekit.config import read_toml
-
-    pyproject_file = root / "pyproject.toml"
-    pyproject = read_toml(pyproject_file) if pyproject_file.is_file() else {}
-    tool = pyproject.get("tool")
-    if isinstance(tool, dict) and "cibuildwheel" in tool:
+    data = read_pyproject(root, required=False) if data is None else data
+    if "cibuildwheel" in (table(data, "tool") or {}):
         return True
-    if _build_backend(pyproject).split(".")[0] in COMPILED_BACKENDS:
+    backend = (table(data, "build-system") or {}).get("build-backend")
+    if isinstance(backend, str) and backend.split(".")[0] in COMPILED_BACKENDS:
         return True
     setup_py = root / "setup.py"
     if setup_py.is_file() and not setup_py.is_symlink():
@@ -68,17 +64,10 @@ def has_extensions(root: Path) -> bool:
     return False
 
 
-def _configured_archs(root: Path, platform: str) -> set[str] | None:
+def _configured_archs(cibuildwheel: Mapping[str, Any], platform: str) -> set[str] | None:
     """The architectures ``[tool.cibuildwheel]`` names for ``platform``, or None for "native"."""
-    from releasekit.config import read_toml
-
-    pyproject = root / "pyproject.toml"
-    tool = read_toml(pyproject).get("tool", {}) if pyproject.is_file() else {}
-    table = tool.get("cibuildwheel", {}) if isinstance(tool, dict) else {}
-    if not isinstance(table, dict):
-        return None
-    specific = table.get(platform)
-    value = specific.get("archs") if isinstance(specific, dict) and "archs" in specific else table.get("archs")
+    specific = cibuildwheel.get(platform)
+    value = specific.get("archs") if isinstance(specific, dict) and "archs" in specific else cibuildwheel.get("archs")
     if value is None:
         return None
     names = value.split() if isinstance(value, str) else [str(v) for v in value] if isinstance(value, list) else []
@@ -89,9 +78,12 @@ def _configured_archs(root: Path, platform: str) -> set[str] | None:
 
 def runners(root: Path) -> list[Runner]:
     """The matrix entries for the project: every runner, less architectures its configuration leaves out."""
+    from releasekit.config import read_pyproject, table
+
+    cibuildwheel = table(read_pyproject(root, required=False), "tool.cibuildwheel") or {}
     chosen = []
     for runner in RUNNERS:
-        archs = _configured_archs(root, runner.platform)
+        archs = _configured_archs(cibuildwheel, runner.platform)
         if archs is None or runner.arch in archs:
             chosen.append(runner)
     return chosen

@@ -160,8 +160,10 @@ def coverage_threshold(root: Path, pyproject_data: Mapping[str, Any], own: Mappi
             return _threshold(parser.get(section, "fail_under"), f"{name}: [{section}] fail_under")
         if name == ".coveragerc" or any(s.startswith("coverage:") for s in parser.sections()):
             return None  # coverage reads this file and no other one
-    report = pyproject_data.get("tool", {}).get("coverage", {}).get("report", {})
-    if isinstance(report, dict) and "fail_under" in report:
+    from releasekit.config import table
+
+    report = table(pyproject_data, "tool.coverage.report") or {}
+    if "fail_under" in report:
         return _threshold(report["fail_under"], "pyproject.toml: [tool.coverage.report] fail_under")
     return None
 
@@ -231,21 +233,27 @@ def nox_sessions(root: Path) -> set[str]:
     return {str(entry.get("name")) for entry in sessions if isinstance(entry, dict)} & set(PHASES)
 
 
-def has_tox_config(root: Path) -> bool:
-    """Whether the project configures tox: tox.ini, tox.toml, or ``[tool.tox]`` in pyproject.toml."""
+def has_tox_config(root: Path, *, data: Mapping[str, Any] | None = None) -> bool:
+    """Whether the project configures tox: tox.ini, tox.toml, or ``[tool.tox]`` in pyproject.toml.
+
+    ``data`` is the parsed pyproject.toml when the caller has it (read here otherwise).
+    """
+    from releasekit.config import read_pyproject, table
+
     if any((root / name).is_file() for name in TOX_FILES):
         return True
-    import re
-
-    text = read_small(root / "pyproject.toml") or ""
-    return re.search(r"^\s*\[\s*tool\s*\.\s*tox\s*[\].]", text, re.MULTILINE) is not None
+    data = read_pyproject(root, required=False) if data is None else data
+    return table(data, "tool.tox") is not None
 
 
-def tox_envs(root: Path) -> tuple[list[str], list[str]]:
-    """The project's tox environments: (those a plain ``tox`` runs, all of them), as tox lists them."""
+def tox_envs(root: Path, *, data: Mapping[str, Any] | None = None) -> tuple[list[str], list[str]]:
+    """The project's tox environments: (those a plain ``tox`` runs, all of them), as tox lists them.
+
+    ``data`` is the parsed pyproject.toml when the caller has it (read here otherwise).
+    """
     from releasekit.process import python_module, run
 
-    if not has_tox_config(root):
+    if not has_tox_config(root, data=data):
         return [], []
     try:
         proc = run(python_module("tox", "list"), cwd=root, timeout=300)
@@ -278,17 +286,19 @@ def resolve(
     tox: tuple[list[str], list[str]] | None = None,
 ) -> list[Gate]:
     """The gate of every phase, in :data:`PHASES` order."""
+    from releasekit.config import read_pyproject
     from releasekit.release import testenv
 
+    data = read_pyproject(root, required=False)  # once, for every phase
     sessions = nox_sessions(root) if nox is None else nox
-    default_envs, all_envs = tox_envs(root) if tox is None else tox
+    default_envs, all_envs = tox_envs(root, data=data) if tox is None else tox
     chosen = []
     for phase in PHASES:
         spec = gates.spec(phase)
         if spec is not None and spec.kind == "off":
             chosen.append(Gate(phase, "off", reason="turned off in [tool.releasekit.gates]"))
         elif spec is not None and spec.kind == "pytest":
-            chosen.append(testenv.fallback(root, phase, forced=True))
+            chosen.append(testenv.fallback(root, phase, forced=True, data=data))
         elif spec is not None:
             chosen.append(Gate(phase, spec.kind, spec.args))
         elif phase in sessions:
@@ -298,7 +308,7 @@ def resolve(
         elif phase == "tests" and _default_tox_envs(default_envs, gates):
             chosen.append(Gate(phase, "tox", tuple(_default_tox_envs(default_envs, gates))))
         else:
-            chosen.append(testenv.fallback(root, phase))
+            chosen.append(testenv.fallback(root, phase, data=data))
     return chosen
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from releasekit import git, venvs
-from releasekit.config import read_toml
+from releasekit.config import read_pyproject, table
 from releasekit.release.gates import Gate, read_small
 
 TEST_NAMES = ("test", "tests", "testing", "dev")
@@ -29,11 +29,12 @@ DOCS_NAMES = ("docs", "doc")
 _TEST_FILES = ("test_*.py", "*_test.py", "**/test_*.py", "**/*_test.py")
 
 
-def fallback(root: Path, phase: str, *, forced: bool = False) -> Gate:
+def fallback(root: Path, phase: str, *, forced: bool = False, data: Mapping[str, Any] | None = None) -> Gate:
     """releasekit's own gate for ``phase``, or a ``none`` gate that says what is missing.
 
     ``forced`` (``phase = "pytest"`` in the configuration) runs the marker phases even
-    when the project declares no such marker.
+    when the project declares no such marker. ``data`` is the parsed pyproject.toml when
+    the caller has it (read here otherwise).
     """
     if phase == "docs":
         if (root / "docs" / "conf.py").is_file():
@@ -46,7 +47,7 @@ def fallback(root: Path, phase: str, *, forced: bool = False) -> Gate:
         return Gate(phase, "none", reason="no examples/*.py, no nox session or tox env named examples")
     if not has_tests(root):
         return Gate(phase, "none", reason="no tests found (no test_*.py or *_test.py tracked by git)")
-    data = _pyproject(root)
+    data = read_pyproject(root, required=False) if data is None else data
     if phase == "tests":
         expression = unit_expression(root, data=data)
         return Gate(phase, "pytest", ("-m", expression) if expression else ())
@@ -70,27 +71,19 @@ def has_tests(root: Path) -> bool:
     return bool(git.tracked_files(root, *_TEST_FILES))
 
 
-def _pyproject(root: Path) -> Mapping[str, Any]:
-    """``root``'s pyproject.toml, parsed (empty without one); each entry point here reads it once and passes it on."""
-    path = root / "pyproject.toml"
-    return read_toml(path) if path.is_file() else {}
-
-
 def unit_expression(root: Path, *, data: Mapping[str, Any] | None = None) -> str:
     """The ``-m`` expression of the unit tests: not the declared integration and benchmark markers.
 
     ``data`` is the parsed pyproject.toml when the caller has it (read here otherwise).
     """
-    data = _pyproject(root) if data is None else data
+    data = read_pyproject(root, required=False) if data is None else data
     markers = ("integration", "benchmark")
     return " and ".join(f"not {marker}" for marker in markers if declares_marker(root, marker, data=data))
 
 
 def declares_marker(root: Path, marker: str, *, data: Mapping[str, Any] | None = None) -> bool:
     """Whether the project's pytest configuration declares ``marker`` (``data``: pyproject.toml, if parsed)."""
-    from releasekit.config import table
-
-    data = _pyproject(root) if data is None else data
+    data = read_pyproject(root, required=False) if data is None else data
     pytest_table = table(data, "tool.pytest") or {}  # tool = 5 is a value, not a crash
     for section in (pytest_table.get("ini_options", {}), pytest_table):
         markers = section.get("markers", []) if isinstance(section, dict) else []
@@ -104,11 +97,11 @@ def declares_marker(root: Path, marker: str, *, data: Mapping[str, Any] | None =
     return False
 
 
-def _names(table: Any, wanted: Sequence[str], *, by_pytest: bool) -> list[str]:
-    if not isinstance(table, Mapping):
+def _names(entries: Any, wanted: Sequence[str], *, by_pytest: bool) -> list[str]:
+    if not isinstance(entries, Mapping):
         return []
     chosen = []
-    for name, requirements in table.items():
+    for name, requirements in entries.items():
         mentions_pytest = isinstance(requirements, list) and any(
             isinstance(r, str) and re.match(r"^\s*pytest\b", r) for r in requirements
         )
@@ -124,19 +117,17 @@ def requirement_sources(
 
     ``data`` is the parsed pyproject.toml when the caller has it (read here otherwise).
     """
-    data = _pyproject(root) if data is None else data
-    project = data.get("project") if isinstance(data.get("project"), Mapping) else {}
+    data = read_pyproject(root, required=False) if data is None else data
     by_pytest = wanted == TEST_NAMES
-    table = project.get("optional-dependencies") if isinstance(project, Mapping) else None
-    groups = _names(data.get("dependency-groups"), wanted, by_pytest=by_pytest)
-    return _names(table, wanted, by_pytest=by_pytest), groups
+    extras = _names(table(data, "project.optional-dependencies"), wanted, by_pytest=by_pytest)
+    return extras, _names(table(data, "dependency-groups"), wanted, by_pytest=by_pytest)
 
 
 def build_env(
     venv: Path, root: Path, project: str, wheel: Path, *, docs: bool = False, secrets: Sequence[str] = ()
 ) -> Path:
     """A fresh environment at ``venv`` with the wheel and the project's test requirements; its python."""
-    data = _pyproject(root)
+    data = read_pyproject(root, required=False)
     extras, groups = requirement_sources(root, data=data)
     wanted = list(extras)
     if docs:
@@ -178,9 +169,7 @@ FALLBACK_ENV: dict[str, str | None] = {
 
 def coverage_args(root: Path, wheel_modules: Sequence[str], report: Path, threshold: float | None) -> list[str]:
     """pytest-cov arguments: the project's configured source, else the wheel's modules; a JSON report."""
-    from releasekit.config import table
-
-    run_table = table(_pyproject(root), "tool.coverage.run") or {}
+    run_table = table(read_pyproject(root, required=False), "tool.coverage.run") or {}
     configured = bool(run_table.get("source"))
     sources = ["--cov"] if configured or not wheel_modules else [f"--cov={name}" for name in wheel_modules]
     args = [*sources, "--cov-report=term", f"--cov-report=json:{report}"]
