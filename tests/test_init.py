@@ -353,7 +353,7 @@ def test_a_symlinked_changelog_is_refused(tmp_path: Path) -> None:
 
 
 def test_ci_github_writes_the_release_workflow_and_hands_publishing_to_it(tmp_path: Path) -> None:
-    from tests.test_workflow import check_structure, check_with_real_tools, parse
+    from tests.helpers.workflowcheck import check_structure, check_with_real_tools, parse
 
     repo = adoption.project_repo(tmp_path, adoption.legacy_files(), branch="master", tags=("2.3.0", "2.3.1"))
     out = adopt_and_commit(repo, "--ci", "github")
