@@ -1,13 +1,13 @@
 """Emergency releases: severity, the security fragment, the expedited steps and the advisory.
 
-Real git repositories, the real runner's steps, and the local GitHub stand-in; the whole
-pipeline against real indexes is in test_release_emergency.py.
+Real git repositories, the real runner's steps, and the local GitHub stand-in; the steps
+under real nox are in test_emergency_sessions.py, the whole pipeline against real indexes
+in test_release_emergency.py.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -17,22 +17,20 @@ from releasekit.changelog.notes import titled_section
 from releasekit.errors import ReleasekitError, StepFailed
 from releasekit.github import GitHub
 from releasekit.release import journal
-from releasekit.release.context import Context
 from releasekit.release.journal import Journal
 from releasekit.release.runner import STEPS, begin
 from releasekit.release.steps.preflight import github_problems
 from releasekit.release.steps.security_advisory import run_security_advisory
 from releasekit.release.steps.summary import run_summary
-from releasekit.release.steps.tests import run_tests
 from tests.helpers.cli import releasekit
+from tests.helpers.emergency import FIX, SECURITY_TYPE
+from tests.helpers.emergency import emergency_project as _emergency_project
+from tests.helpers.emergency import step_context as _ctx
 from tests.helpers.github_api import advisory_errors, fake_github
 from tests.helpers.gitrepo import git, write_files
-from tests.helpers.releaseproj import Project, make_project
+from tests.helpers.releaseproj import make_project
 
 TOKEN = "ghp_emergency_canary_9876543210"
-SECURITY_TYPE = '\n[[tool.towncrier.type]]\ndirectory = "security"\nname = "Security"\nshowcontent = true\n'
-GITHUB = '\n[tool.releasekit.github]\nrepository = "owner/project"\n'
-FIX = "Archive member names can no longer escape the target directory (path traversal)."
 NOTES = f"""\
 ### Bug Fixes
 
@@ -44,21 +42,6 @@ NOTES = f"""\
 - Tokens are no longer logged
   at debug level.
 """
-
-
-def _emergency_project(tmp_path: Path, extra: str = "", **kwargs: object) -> tuple[Project, config.Config]:
-    fragments = kwargs.pop("fragments", {"+traversal.security.md": FIX})
-    project = make_project(
-        tmp_path,
-        fragments=fragments,  # type: ignore[arg-type]
-        extra_pyproject=SECURITY_TYPE + GITHUB + extra,
-        **kwargs,  # type: ignore[arg-type]
-    )
-    return project, config.load(project.root)
-
-
-def _ctx(cfg: config.Config, record: Journal, tmp_path: Path, notes: list[str], dry_run: bool = False) -> Context:
-    return Context(cfg, cfg.root / ".git", record, tmp_path, dry_run=dry_run, note=notes.append)
 
 
 # --- the plain parts ------------------------------------------------------------------------
@@ -218,31 +201,6 @@ def test_no_security_type_configured_says_so(tmp_path: Path) -> None:
 
 # --- the expedited steps ----------------------------------------------------------------------
 
-NOXFILE = """\
-import os
-import nox
-
-for name in ("tests", "benchmark"):
-    @nox.session(name=name, venv_backend="none")
-    def session(session, name=name):
-        open(os.path.join(os.environ["MARKER_DIR"], name), "w").close()
-"""
-
-
-@pytest.mark.integration
-def test_tests_step_skips_benchmarks_only_in_an_emergency(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _, cfg = _emergency_project(tmp_path, extra_files={"noxfile.py": NOXFILE})
-    markers = tmp_path / "markers"
-    markers.mkdir()
-    monkeypatch.setenv("MARKER_DIR", str(markers))
-    notes: list[str] = []
-    detail = run_tests(_ctx(cfg, begin(cfg, "patch", security="high")[0], tmp_path, notes))
-    assert sorted(os.listdir(markers)) == ["tests"]
-    assert "benchmark: skipped (an emergency release is expedited)" in notes
-    assert detail.startswith("ran tests; not run: integration, benchmark")
-    run_tests(_ctx(cfg, begin(cfg, "patch")[0], tmp_path, notes))
-    assert sorted(os.listdir(markers)) == ["benchmark", "tests"]
-
 
 def test_critical_issue_warns_in_an_emergency_and_blocks_otherwise(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -371,19 +329,6 @@ def test_step_order_and_config(tmp_path: Path) -> None:
     other = make_project(tmp_path / "other", extra_pyproject='\n[tool.releasekit.github]\npublish_advisory = "yes"\n')
     with pytest.raises(ReleasekitError, match=r"\[tool.releasekit.github\] publish_advisory must be true or false"):
         config.load(other.root)
-
-
-@pytest.mark.integration
-def test_nox_release_session_passes_security_through(tmp_path: Path) -> None:
-    from tests.helpers.noxrun import run_nox
-
-    noxfile = "import nox\nimport releasekit.nox\n\nreleasekit.nox.register()\n"
-    project, _ = _emergency_project(
-        tmp_path, fragments={"+crash.bugfix.md": "No crash."}, extra_files={"noxfile.py": noxfile}
-    )
-    proc = run_nox(project.root, "-s", "release", "--", "patch", "--security", "critical", "--yes")
-    assert proc.returncode != 0
-    assert "needs at least one security fragment in changelog.d/" in proc.stdout + proc.stderr
 
 
 def test_advisory_without_a_security_section_describes_what_there_is(tmp_path: Path) -> None:

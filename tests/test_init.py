@@ -10,6 +10,7 @@ import pytest
 
 from releasekit.config import read_toml
 from tests.helpers import adoption
+from tests.helpers.adoption import init
 from tests.helpers.cli import on_terminal, releasekit
 from tests.helpers.gitrepo import commit_all, git, write_files
 
@@ -21,11 +22,6 @@ def tree(root: Path) -> dict[str, bytes]:
         for p in sorted(root.rglob("*"))
         if p.is_file() and ".git" not in p.relative_to(root).parts
     }
-
-
-def init(repo: Path, *args: str) -> tuple[int, str, str]:
-    result = releasekit("init", *args, cwd=repo)
-    return result.returncode, result.stdout, result.stderr
 
 
 def adopt_and_commit(repo: Path, *args: str) -> str:
@@ -357,7 +353,7 @@ def test_a_symlinked_changelog_is_refused(tmp_path: Path) -> None:
 
 
 def test_ci_github_writes_the_release_workflow_and_hands_publishing_to_it(tmp_path: Path) -> None:
-    from tests.test_workflow import check_structure, check_with_real_tools, parse
+    from tests.helpers.workflowcheck import check_structure, check_with_real_tools, parse
 
     repo = adoption.project_repo(tmp_path, adoption.legacy_files(), branch="master", tags=("2.3.0", "2.3.1"))
     out = adopt_and_commit(repo, "--ci", "github")
@@ -381,32 +377,6 @@ def test_ci_github_refuses_to_overwrite_another_release_workflow(tmp_path: Path)
         "move it aside (or merge the two by hand), then run init again\n"
     )
     assert tree(repo) == before
-
-
-@pytest.mark.integration
-@pytest.mark.parametrize("shape", ["legacy", "scm"])
-def test_the_adoption_commit_passes_the_new_hooks(tmp_path: Path, pre_commit_home: Path, shape: str) -> None:
-    from tests.helpers.hooks import try_repo
-
-    if shape == "legacy":
-        repo = adoption.project_repo(tmp_path, adoption.legacy_files(), branch="master", tags=("2.3.0", "2.3.1"))
-    else:
-        repo = adoption.project_repo(tmp_path, adoption.scm_files(), tags=("v1.4.0",))
-    code, out, err = init(repo, "--yes")
-    assert code == 0, out + err
-    git(repo, "add", "-A")
-    validate = [sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"]
-    assert subprocess.run(validate, cwd=repo, capture_output=True, check=False).returncode == 0
-    hooks = ["changelog-fragment", "check-links"] + (["version-sync"] if shape == "legacy" else [])
-    for hook in hooks:
-        staged = try_repo(repo, hook, pre_commit_home=pre_commit_home)
-        assert staged.returncode == 0, (hook, staged.output)
-        whole = try_repo(repo, hook, "--all-files", pre_commit_home=pre_commit_home)
-        assert whole.returncode == 0, (hook, whole.output)
-        assert "Passed" in whole.stdout, (hook, whole.stdout)
-    commit_all(repo, "Adopt releasekit")
-    fragments = releasekit("check", "fragments", cwd=repo)
-    assert fragments.returncode == 0, fragments.output
 
 
 def test_a_stale_current_version_in_an_existing_config_is_fixed_and_the_rest_kept(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.gitrepo import commit_all, git, make_repo
-from tests.helpers.links import places, run_links
+from tests.helpers.links import at, places, run_links
 
 README = """\
 # Project Title
@@ -73,15 +73,6 @@ FILES = {
     "img/logo.png": b"\x89PNG\r\n\x1a\n\0\0",
     "pyproject.toml": '[project]\nname = "demo"\nversion = "1.0"\n',
 }
-
-
-def at(text: str, needle: str, nth: int = 1) -> tuple[int, int]:
-    """The 1-based line and character column of the ``nth`` occurrence of ``needle``."""
-    index = -1
-    for _ in range(nth):
-        index = text.index(needle, index + 1)
-    line = text.count("\n", 0, index) + 1
-    return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 
 from releasekit import package
 from releasekit.errors import ReleasekitError
-from tests.helpers.gitrepo import git, make_repo
+from tests.helpers.gitrepo import make_repo
 
 
 def _sdist(path: Path, members: list[str]) -> Path:
@@ -57,42 +57,6 @@ def test_backend_and_metadata_file(tmp_path: Path) -> None:
     assert package.metadata_file(tmp_path) == "setup.py"
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
     assert package.metadata_file(tmp_path) == "pyproject.toml"
-
-
-SETUP = """\
-from setuptools import setup
-
-setup(
-    name="manifested",
-    version="1.0",
-    description="x",
-    long_description="A plain description.",
-    long_description_content_type="text/plain",
-    packages=["manifested"],
-)
-"""
-
-
-@pytest.mark.integration
-def test_check_manifest_for_setuptools_with_a_manifest_in(tmp_path: Path) -> None:
-    root = make_repo(
-        tmp_path / "repo",
-        {
-            "setup.py": SETUP,
-            "MANIFEST.in": "include setup.py\n",
-            "manifested/__init__.py": "",
-            "notes.txt": "tracked, but MANIFEST.in leaves it out\n",
-            ".gitignore": "*.egg-info/\n",
-        },
-    )
-    work = tmp_path / "work"
-    work.mkdir()
-    result = package.check_head(root, work, lambda message: None)
-    assert result.wheel is not None and result.wheel.parent == work / "head-dist"
-    (finding,) = result.findings
-    assert finding.path == "MANIFEST.in" and "include the missing files in MANIFEST.in" in finding.message
-    assert "notes.txt" in finding.message
-    assert git(root, "status", "--porcelain", "--ignored") == ""  # nothing written into the project
 
 
 def test_the_package_gate_reads_the_parsed_pyproject_it_is_given_and_refuses_a_fifo(tmp_path: Path) -> None:

@@ -13,18 +13,13 @@ from releasekit.release import journal
 from releasekit.release.context import Context, Step
 from releasekit.release.runner import FAIL_AT_ENV, FaultInjected, abort, begin, run
 from releasekit.release.steps.preflight import fragment_problems, suggested_bump
-from releasekit.release.steps.tests import run_tests
 from tests.helpers.cli import Result, releasekit
 from tests.helpers.gitrepo import commit_all, git, write_files
 from tests.helpers.pypi import free_port
 from tests.helpers.releaseproj import Project, make_project, step_mark
+from tests.helpers.releaseproj import configured_project as _project
 
 # --- fragments and the version to release ----------------------------------------------------
-
-
-def _project(tmp_path: Path, **kwargs: object) -> tuple[Project, config.Config]:
-    project = make_project(tmp_path, **kwargs)  # type: ignore[arg-type]
-    return project, config.load(project.root)
 
 
 def test_fragment_problems(tmp_path: Path) -> None:
@@ -172,22 +167,6 @@ def test_abort_without_a_release(tmp_path: Path) -> None:
 
 
 # --- steps on a real project, without indexes -------------------------------------------------
-
-
-@pytest.mark.integration
-def test_tests_step_runs_sessions_and_reports_a_failing_one(tmp_path: Path) -> None:
-    noxfile = (
-        "import nox\n\n@nox.session(venv_backend='none')\ndef tests(session):\n    pass\n\n"
-        "@nox.session(venv_backend='none', default=False)\ndef coverage(session):\n    session.error('below 90')\n"
-    )
-    project, cfg = _project(tmp_path, extra_files={"noxfile.py": noxfile})
-    notes: list[str] = []
-    ctx = Context(cfg, project.root / ".git", begin(cfg, "patch")[0], tmp_path, note=notes.append)
-    with pytest.raises(StepFailed, match=r"the coverage gate \(nox -s coverage\) failed \(exit code 1\)"):
-        run_tests(ctx)
-    assert "tests: running nox -s tests" in notes and "tests: passed (nox -s tests)" in notes
-    # No nox session, no tox env, and no test module for pytest: shown as not configured.
-    assert any(note.startswith("integration: not configured: no tests found") for note in notes), notes
 
 
 def _cli(project: Project, *args: str, **env: str) -> Result:

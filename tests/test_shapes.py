@@ -17,8 +17,7 @@ from releasekit.checks.source_paths import source_matcher
 from releasekit.release.steps.preflight import fragment_problems, suggested_bump
 from tests.helpers.cli import releasekit
 from tests.helpers.gitrepo import add_origin, age_tree, git, make_repo, write_files
-from tests.helpers.links import places, run_links
-from tests.test_links_check import at
+from tests.helpers.links import at, places, run_links
 
 PYPROJECT = '[project]\nname = "shape"\ndynamic = ["version"]\n'
 

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 
 from releasekit import config
 from releasekit.ci import workflow
 from releasekit.ci.wheelset import RUNNERS, has_extensions
 from tests.helpers.gitrepo import make_repo
+from tests.helpers.workflowcheck import check_structure, check_with_real_tools, parse, steps_running
 
 PURE_PYPROJECT = """\
 [build-system]
@@ -46,8 +43,6 @@ build = "cp311-* cp312-*"
 skip = "*-musllinux_*"
 {extra}"""
 
-TOOLS = Path(sys.executable).parent
-
 
 def project(tmp_path: Path, files: dict[str, str]) -> config.Config:
     root = make_repo(tmp_path / "work", files)
@@ -60,67 +55,6 @@ def write_workflow(cfg: config.Config) -> tuple[Path, str]:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path, text
-
-
-def parse(text: str) -> dict[str, Any]:
-    data = yaml.safe_load(text)
-    assert isinstance(data, dict)
-    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as true
-    return data
-
-
-def steps_running(job: dict[str, Any], word: str) -> list[str]:
-    return [step["run"] for step in job["steps"] if word in step.get("run", "")]
-
-
-def check_structure(data: dict[str, Any], text: str, building: str, tag_glob: str = "v[0-9]*") -> None:
-    """What every release workflow must be, whatever the project."""
-    assert data["permissions"] == {}
-    assert set(data["on"]) == {"push", "workflow_dispatch"}
-    assert data["on"]["push"] == {"tags": [tag_glob]}
-    jobs = data["jobs"]
-    builders = [name for name, job in jobs.items() if steps_running(job, "releasekit build")]
-    assert builders == [building]
-    with_id_token = {name for name, job in jobs.items() if job.get("permissions", {}).get("id-token") == "write"}
-    assert with_id_token == {"publish-testpypi", "publish-pypi"}
-    assert jobs["publish-testpypi"]["environment"]["name"] == "testpypi"
-    assert jobs["publish-pypi"]["environment"]["name"] == "pypi"
-    assert steps_running(jobs["publish-testpypi"], "releasekit publish") == [
-        "releasekit publish dist --index test --attestations"
-    ]
-    assert steps_running(jobs["publish-pypi"], "releasekit publish") == [
-        "releasekit publish dist --index prod --attestations"
-    ]
-    assert "publish-testpypi" in jobs["publish-pypi"]["needs"]
-    assert "publish-pypi" in jobs["github-release"]["needs"]
-    assert jobs["github-release"]["permissions"] == {"contents": "write"}
-    for name, job in jobs.items():
-        assert "permissions" in job, name
-        assert set(job["permissions"]) <= {"contents", "id-token"}, name
-        for step in job["steps"]:
-            if "uses" in step:
-                assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
-            if step.get("uses", "").startswith("actions/checkout@"):
-                assert step["with"]["persist-credentials"] is False
-            assert "${{" not in step.get("run", ""), (name, step)
-    # every pin carries its version as a comment, in the file itself
-    for line in text.splitlines():
-        if "uses:" in line:
-            assert re.search(r"@[0-9a-f]{40} # v\d+\.\d+\.\d+$", line), line
-
-
-def run_tool(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, check=False, timeout=120)
-
-
-def check_with_real_tools(path: Path, root: Path) -> None:
-    zizmor = run_tool(str(TOOLS / "zizmor"), "--offline", str(path), cwd=root)
-    assert zizmor.returncode == 0, zizmor.stdout + zizmor.stderr
-    assert "No findings to report" in zizmor.stdout + zizmor.stderr
-    schema = run_tool(
-        str(TOOLS / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(path), cwd=root
-    )
-    assert schema.returncode == 0, schema.stdout + schema.stderr
 
 
 def test_pure_python_project(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.helpers import legacy
+from tests.helpers.cli import releasekit
 from tests.helpers.gitrepo import add_origin, git, make_repo
 from tests.helpers.legacy import BUGFIX, FEATURE, TRIVIAL, Release
 
@@ -119,3 +120,9 @@ def project_repo(path: Path, files: dict[str, str], *, branch: str = "main", tag
         git(repo, "tag", "-a", tag, "-m", f"Release {tag}")
     add_origin(repo, path / "origin.git", branch=branch)
     return repo
+
+
+def init(repo: Path, *args: str) -> tuple[int, str, str]:
+    """Run ``releasekit init`` in ``repo``: its exit code, stdout and stderr."""
+    result = releasekit("init", *args, cwd=repo)
+    return result.returncode, result.stdout, result.stderr

@@ -11,6 +11,9 @@ from pathlib import Path
 
 from tests.helpers.releaseproj import Project, make_project, unique_name
 
+# The least pyproject.toml a project of the gates' tests has: a name and a static version.
+BASE = '[project]\nname = "x"\nversion = "1.0"\n'
+
 RECORDING_TESTS = """\
 import os
 

@@ -25,3 +25,12 @@ def run_links(
 def places(findings: Sequence[tuple[str, int, int, str]]) -> set[tuple[str, int, int]]:
     """The ``path:line:col`` of each finding."""
     return {(path, line, col) for path, line, col, _ in findings}
+
+
+def at(text: str, needle: str, nth: int = 1) -> tuple[int, int]:
+    """The 1-based line and character column of the ``nth`` occurrence of ``needle``."""
+    index = -1
+    for _ in range(nth):
+        index = text.index(needle, index + 1)
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1

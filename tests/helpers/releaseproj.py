@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
+from releasekit import config
 from tests.helpers.gitrepo import add_origin, commit_all, git, make_repo, write_files
 
 _COUNTER = itertools.count(1)
@@ -125,6 +126,12 @@ def make_project(
     root = make_repo(base / "work", files)
     origin = add_origin(root, base / "origin.git")
     return Project(root, origin, name, module)
+
+
+def configured_project(base: Path, **kwargs: object) -> tuple[Project, config.Config]:
+    """``make_project(base, **kwargs)`` and the configuration releasekit loads from it."""
+    project = make_project(base, **kwargs)  # type: ignore[arg-type]
+    return project, config.load(project.root)
 
 
 def add_fragment(project: Project, filename: str, text: str) -> None:
