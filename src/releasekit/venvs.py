@@ -8,9 +8,13 @@ import sys
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from releasekit import environment
-from releasekit.process import run
+from releasekit.process import failing_as, run
+
+if TYPE_CHECKING:
+    from releasekit.config import Index
 
 
 def uv() -> str | None:
@@ -69,3 +73,25 @@ def check_import(python: Path, names: Sequence[str]) -> None:
     if not names:
         return
     run([os.fspath(python), "-I", "-c", "import " + ", ".join(names)], cwd=python.parent)
+
+
+def install_from(
+    index: Index, extra: Index | None, project: str, version: str, names: list[str], venv: Path, secrets: Sequence[str]
+) -> None:
+    """Install ``project==version`` from ``index`` into a fresh venv and import ``names``.
+
+    ``extra`` (the production index, for the test index) only fills in dependencies.
+    """
+    args = ["--index-url", index.simple_url]
+    if extra is not None and uv():
+        # uv takes every version of a name from the first index that has it, and asks
+        # an extra index first: the index under test must come first, and the
+        # production index (already serving older releases) only fill in dependencies.
+        args = ["--index", index.simple_url, "--default-index", extra.simple_url]
+    elif extra is not None:
+        args += ["--extra-index-url", extra.simple_url]
+    fresh = ["--refresh-package", project] if uv() else ["--no-cache-dir"]
+    with failing_as(f"{index.name}: installing {project}=={version} from it"):
+        python = create(venv)
+        install(python, [*args, *fresh, f"{project}=={version}"], secrets=secrets)
+        check_import(python, names)

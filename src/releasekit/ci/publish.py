@@ -81,12 +81,11 @@ def publish(
     )
     note(f"checking the bytes {index.name} serves against the manifest")
     indexes.verify(index, recorded.project, files)
-    from releasekit.release.steps._indexing import install_from
 
     wheel = next((folder / name for name in sorted(files) if name.endswith(".whl")), None)
     names = venvs.import_names(wheel) if wheel is not None else []
     note(f"pip install {recorded.project}=={recorded.version} from {index.name} into a fresh venv")
-    install_from(index, extra, recorded.project, recorded.version, names, workdir / "verify", secrets)
+    venvs.install_from(index, extra, recorded.project, recorded.version, names, workdir / "verify", secrets)
     return Published(
         recorded.project,
         recorded.version,

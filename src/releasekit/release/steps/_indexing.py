@@ -6,13 +6,11 @@ compares the bytes it serves with the journal, then installs and imports the rel
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 from releasekit import indexes, venvs
 from releasekit.config import Index
 from releasekit.errors import StepFailed
-from releasekit.process import failing_as
 from releasekit.release import crash, journal
 from releasekit.release.context import Context
 
@@ -48,28 +46,6 @@ def upload(ctx: Context, index: Index, step: str) -> str:
     return detail + (f", {len(result.already_there)} already there" if result.already_there else "")
 
 
-def install_from(
-    index: Index, extra: Index | None, project: str, version: str, names: list[str], venv: Path, secrets: Sequence[str]
-) -> None:
-    """Install ``project==version`` from ``index`` into a fresh venv and import ``names``.
-
-    ``extra`` (the production index, for the test index) only fills in dependencies.
-    """
-    args = ["--index-url", index.simple_url]
-    if extra is not None and venvs.uv():
-        # uv takes every version of a name from the first index that has it, and asks
-        # an extra index first: the index under test must come first, and the
-        # production index (already serving older releases) only fill in dependencies.
-        args = ["--index", index.simple_url, "--default-index", extra.simple_url]
-    elif extra is not None:
-        args += ["--extra-index-url", extra.simple_url]
-    fresh = ["--refresh-package", project] if venvs.uv() else ["--no-cache-dir"]
-    with failing_as(f"{index.name}: installing {project}=={version} from it"):
-        python = venvs.create(venv)
-        venvs.install(python, [*args, *fresh, f"{project}=={version}"], secrets=secrets)
-        venvs.check_import(python, names)
-
-
 def verify(ctx: Context, index: Index, extra: Index | None) -> str:
     """Check the bytes ``index`` serves against the journal, then install the release from it and import it.
 
@@ -83,5 +59,5 @@ def verify(ctx: Context, index: Index, extra: Index | None) -> str:
     names = venvs.import_names(wheel) if wheel and wheel.is_file() else []
     ctx.note(f"pip install {project}=={version} from {index.name} into a fresh venv")
     venv = ctx.workdir / f"verify-{index.name.lower()}"
-    install_from(index, extra, project, version, names, venv, ctx.secrets)
+    venvs.install_from(index, extra, project, version, names, venv, ctx.secrets)
     return f"{index.name} serves the journaled bytes; {project}=={version} installs and imports"
