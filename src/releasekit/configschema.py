@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from releasekit.errors import ReleasekitError
 
-TYPE_CHECKING = False  # typing costs the version-sync hook more than its own work
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any

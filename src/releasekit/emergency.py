@@ -13,17 +13,17 @@ The checklist's "Emergency Releases" item, in four parts, all decided here:
    :func:`advisory_payload` builds and the ``security-advisory`` step sends.
 
 Everything in this module is plain: no network, no printing. At module level it imports
-only the standard library and ``releasekit.errors``: ``releasekit --help`` reads
-:data:`SEVERITIES`, and must stay fast.
+only the standard library and ``releasekit.errors``: the command line's parser reads
+:data:`SEVERITIES`, and must stay cheap to build.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from releasekit.errors import ReleasekitError
 
-TYPE_CHECKING = False  # typing costs ``releasekit --help``, which reads SEVERITIES, a few ms
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from typing import Any

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from releasekit.changelog.fragments import ROLES, FragmentsConfig, FragmentType
 from releasekit.configschema import BOOL, NAME, STRING, Loose, array, table_of
 from releasekit.errors import ReleasekitError
 
-TYPE_CHECKING = False  # config loads this on the version-sync hook's path: no typing there
 if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any

@@ -5,13 +5,13 @@ from __future__ import annotations
 import posixpath
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from releasekit.errors import ReleasekitError
 from releasekit.findings import Finding
 from releasekit.safefiles import Refused, read_bytes
 from releasekit.versions import parse_version
 
-TYPE_CHECKING = False  # no typing on the version-sync hook's path
 if TYPE_CHECKING:
     from packaging.version import Version
 

@@ -7,11 +7,11 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from releasekit.checks.links.slugs import PROFILES, PYMDOWNX_CASES, Profile, profile
 from releasekit.errors import ReleasekitError
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from releasekit.config import Config
 
