@@ -149,3 +149,28 @@ def test_a_hook_record_that_is_no_file_is_no_record(tmp_path: Path, kind: str) -
     result = releasekit("check", "versions", cwd=repo, timeout=60)
     assert result.returncode == 0, result.output
     assert "versions: 3 files hold 1.2.3" in result.stderr
+
+
+LAUGHS = "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + "".join(
+    f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi", strict=True)
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (f"repos: {HUGE}\n", TOO_LONG),
+        (f"repos: [{'1' * (MAX_DIGITS + 1)}]\n", TOO_LONG),
+        ("repos:\n" + "".join("  " * n + "- \n" for n in range(120)) + "  " * 120 + "- x\n", TOO_DEEP),
+        (LAUGHS, None),  # 9**9 references to one list: walked once, init goes on
+    ],
+)
+def test_init_reads_pre_commit_config_within_the_limits(tmp_path: Path, text: str, reason: str | None) -> None:
+    repo = demo_repo(tmp_path)
+    (repo / ".pre-commit-config.yaml").write_text(text)
+    result = releasekit("init", "--dry-run", cwd=repo, timeout=120)
+    assert "Traceback" not in result.output
+    if reason is None:
+        assert result.returncode == 0, result.output
+    else:
+        assert one_error(result) == f".pre-commit-config.yaml: {reason}"

@@ -4,7 +4,8 @@ A contributor writes pyproject.toml, .bumpversion.toml and towncrier.toml; the j
 the build manifest lie where anyone with the working tree can change them. Python's parsers
 take any of them as far as the interpreter lets them: a 3,000-deep array ends in a
 ``RecursionError``, a 5,000-digit integer in ``ValueError: Exceeds the limit (4300 digits)``.
-Every such file is parsed here instead, and a document that is nested more than
+Every such file is parsed here instead (YAML, which only ``init`` reads, is checked with
+``check_limits`` after ruamel.yaml has read it), and a document that is nested more than
 ``MAX_DEPTH`` deep or holds an integer of more than ``MAX_DIGITS`` digits is refused with a
 ``ReleasekitError`` (exit code 2) naming the file. How large a file may be is the reader's
 limit (``releasekit.safefiles.LIMITS``).
@@ -39,30 +40,36 @@ class Unreadable(ReleasekitError):
         self.reason = reason
 
 
-def _too_deep(source: str) -> Unreadable:
+def nested_too_deep(source: str) -> Unreadable:
     return Unreadable(source, f"nested more than {MAX_DEPTH} levels deep; it is not read")
 
 
-def _too_long(source: str) -> Unreadable:
+def integer_too_long(source: str) -> Unreadable:
     return Unreadable(source, f"holds an integer of more than {MAX_DIGITS} digits; it is not read")
 
 
 def check_limits(value: Any, source: str) -> Any:
     """``value`` itself when no container in it nests more than ``MAX_DEPTH`` deep and no integer
-    has more than ``MAX_DIGITS`` digits; else ``Unreadable``. Walks without recursion."""
+    has more than ``MAX_DIGITS`` digits; else ``Unreadable``. Walks without recursion, each
+    container once."""
     todo: list[tuple[Any, int]] = [(value, 1)]
+    seen: set[int] = set()  # YAML's aliases share a container: walk it once (no billion laughs)
     while todo:
         node, depth = todo.pop()
+        if isinstance(node, (dict, list)):
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
         if isinstance(node, dict):
             children: Any = node.values()
         elif isinstance(node, list):
             children = node
         else:
             if isinstance(node, int) and not isinstance(node, bool) and not -_TOO_BIG < node < _TOO_BIG:
-                raise _too_long(source)
+                raise integer_too_long(source)
             continue
         if depth > MAX_DEPTH:
-            raise _too_deep(source)
+            raise nested_too_deep(source)
         todo.extend((child, depth + 1) for child in children)
     return value
 
@@ -74,9 +81,9 @@ def loads_toml(text: str, *, source: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise Unreadable(source, f"invalid TOML: {exc}") from None
     except RecursionError:
-        raise _too_deep(source) from None
+        raise nested_too_deep(source) from None
     except ValueError:  # int() refused a number with more digits than Python converts
-        raise _too_long(source) from None
+        raise integer_too_long(source) from None
     return check_limits(data, source)  # type: ignore[no-any-return]
 
 
@@ -103,7 +110,7 @@ def loads_json(text: str | bytes, *, source: str) -> Any:
     except json.JSONDecodeError as exc:
         raise Unreadable(source, f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
     except RecursionError:
-        raise _too_deep(source) from None
+        raise nested_too_deep(source) from None
     except (OverflowError, ValueError):
-        raise _too_long(source) from None
+        raise integer_too_long(source) from None
     return check_limits(data, source)

@@ -86,6 +86,13 @@ def fragments_config(table: Mapping[str, Any] | None, path: Path, project_name: 
     filename = table.get("filename", "NEWS.rst")
     if not isinstance(directory, str) or not isinstance(filename, str):
         raise ReleasekitError(f"{path.name}: [tool.towncrier] directory and filename must be strings")
+    for key, value in (("directory", directory), ("filename", filename)):
+        if value.startswith(("/", "\\")) or (len(value) > 1 and value[1] == ":"):
+            # towncrier would read (or write) that very path; a relative one is refused at each read if it leaves
+            raise ReleasekitError(
+                f"{path.name}: [tool.towncrier] {key} {value!r} is an absolute path; releasekit and towncrier "
+                "work only inside the project: give a path relative to it"
+            )
     orphan_prefix = table.get("orphan_prefix", "+")
     ignore = table.get("ignore", [])
     if not isinstance(orphan_prefix, str):
