@@ -92,3 +92,16 @@ def test_an_absolute_towncrier_path_is_refused(tmp_path: Path, pypirc: Path, key
         result = run(*argv, cwd=repo)
         assert one_error(result) == expected, argv
     assert pypirc.read_text().count(CANARY) == 1  # nothing written there either
+
+
+def test_notes_give_one_line_when_towncrier_fails(tmp_path: Path) -> None:
+    repo = demo_repo(tmp_path, branch=None)
+    pyproject = repo / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("[tool.towncrier]\n", '[tool.towncrier]\ntemplate = "bad.j2"\n'))
+    write_files(repo, {"bad.j2": "{% for %}\n", "changelog.d/1.feature.md": "A change.\n"})
+    commit_all(repo, "A template towncrier cannot read")
+    result = run("notes", cwd=repo)
+    line = one_error(result, code=1)
+    failed = "towncrier build --draft failed (exit code 1): jinja2.exceptions.TemplateSyntaxError: "
+    assert line.startswith(failed), line
+    assert line.endswith("; run 'towncrier build --draft' to see all it says")

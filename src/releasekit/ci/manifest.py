@@ -76,6 +76,11 @@ def read(folder: Path) -> Manifest:
         raw = handle.read(MAX_BYTES + 1)
     if len(raw) > MAX_BYTES:
         raise ReleasekitError(f"{path}: larger than {MAX_BYTES} bytes; not a releasekit manifest")
+    return parse(raw, path)
+
+
+def parse(raw: bytes, path: Path) -> Manifest:
+    """The manifest in ``raw`` (the bytes of ``path``): JSON within ``releasekit.bounded``'s limits, checked."""
     data: Any = loads_json(raw, source=str(path))
     if not isinstance(data, dict) or data.get("schema") != SCHEMA_VERSION:
         raise ReleasekitError(f"{path}: not a manifest this releasekit understands (schema {SCHEMA_VERSION})")
