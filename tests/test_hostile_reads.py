@@ -12,33 +12,32 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.cli import Result, one_error, releasekit
+from tests.helpers.cli import Result, one_error
 from tests.helpers.fragments import demo_repo
 from tests.helpers.gitrepo import commit_all, git, write_files
+from tests.test_hostile_files import CANARY, pypirc  # noqa: F401  (pypirc: the fixture, a fake ~/.pypirc)
+from tests.test_hostile_files import run as run_hostile
 
-CANARY = "canary-pw-9b3e61d2"
-HANG = 60
 
-
-@pytest.fixture
-def pypirc() -> Path:
-    path = Path(os.environ["HOME"]) / ".pypirc"
-    path.write_text(f"[pypi]\nusername = __token__\npassword = {CANARY}\n")
-    return path
+def _pypirc() -> Path:
+    """The fake ~/.pypirc of ``test_hostile_files``' fixture, holding its canary."""
+    return Path(os.environ["HOME"]) / ".pypirc"
 
 
 def run(*args: str, cwd: Path) -> Result:
-    result = releasekit(*args, cwd=cwd, timeout=HANG)
-    assert CANARY not in result.output
+    """``test_hostile_files.run`` (a timeout, no canary in the output), and no traceback."""
+    result = run_hostile(*args, cwd=cwd)
     assert "Traceback" not in result.output
     return result
 
 
-def test_a_hard_linked_fragment_is_refused_and_never_read(tmp_path: Path, pypirc: Path) -> None:
+@pytest.mark.usefixtures("pypirc")
+def test_a_hard_linked_fragment_is_refused_and_never_read(tmp_path: Path) -> None:
+    secret = _pypirc()
     repo = demo_repo(tmp_path)
     write_files(repo, {"src/demo/core.py": "X = 1\n"})
     fragment = repo / "changelog.d" / "42.bugfix.md"
-    os.link(pypirc, fragment)  # same content, same inode: a second name for the secret
+    os.link(secret, fragment)  # same content, same inode: a second name for the secret
     git(repo, "add", "-A")
     assert fragment.stat().st_nlink == 2
     reason = "has 2 hard links (another may lie outside the repository); it is not read"
@@ -71,13 +70,15 @@ def test_a_fragment_that_is_a_directory(tmp_path: Path) -> None:
     assert run("check", "fragments", cwd=repo).returncode == 0
 
 
+@pytest.mark.usefixtures("pypirc")
 @pytest.mark.parametrize("key", ["directory", "filename"])
-def test_an_absolute_towncrier_path_is_refused(tmp_path: Path, pypirc: Path, key: str) -> None:
+def test_an_absolute_towncrier_path_is_refused(tmp_path: Path, key: str) -> None:
+    secret = _pypirc()
     repo = demo_repo(tmp_path, branch=None)
-    outside = pypirc.parent / "fragments"
+    outside = secret.parent / "fragments"
     outside.mkdir()
     (outside / "1.feature.md").write_text(f"{CANARY}\n")
-    value = str(outside) if key == "directory" else str(pypirc)
+    value = str(outside) if key == "directory" else str(secret)
     pyproject = repo / "pyproject.toml"
     head, section = pyproject.read_text().split("[tool.towncrier]\n")
     lines = [f'{key} = "{value}"' if line.startswith(f"{key} = ") else line for line in section.splitlines()]
@@ -91,7 +92,7 @@ def test_an_absolute_towncrier_path_is_refused(tmp_path: Path, pypirc: Path, key
     for argv in (("notes",), ("check", "fragments"), ("status",)):
         result = run(*argv, cwd=repo)
         assert one_error(result) == expected, argv
-    assert pypirc.read_text().count(CANARY) == 1  # nothing written there either
+    assert secret.read_text().count(CANARY) == 1  # nothing written there either
 
 
 def test_notes_give_one_line_when_towncrier_fails(tmp_path: Path) -> None:
