@@ -161,7 +161,6 @@ LAUGHS = "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + "".join(
     [
         (f"repos: {HUGE}\n", TOO_LONG),
         (f"repos: [{'1' * (MAX_DIGITS + 1)}]\n", TOO_LONG),
-        ("repos:\n" + "".join("  " * n + "- \n" for n in range(120)) + "  " * 120 + "- x\n", TOO_DEEP),
         (LAUGHS, None),  # 9**9 references to one list: walked once, init goes on
     ],
 )
@@ -174,3 +173,31 @@ def test_init_reads_pre_commit_config_within_the_limits(tmp_path: Path, text: st
         assert result.returncode == 0, result.output
     else:
         assert one_error(result) == f".pre-commit-config.yaml: {reason}"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('{"schema": 1, "files": ' + "[" * 5000 + "]" * 5000 + "}", TOO_DEEP),
+        ('{"schema": 1, "project": "demo", "version": "1.0.0", "size": ' + HUGE + "}", TOO_LONG),
+    ],
+)
+def test_publish_refuses_a_hostile_manifest(tmp_path: Path, text: str, reason: str) -> None:
+    repo = demo_repo(tmp_path)
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "releasekit-manifest.json").write_text(text)
+    result = releasekit("publish", str(dist), "--index", "test", cwd=repo, timeout=120)
+    assert "Traceback" not in result.output
+    assert one_error(result) == f"{dist / 'releasekit-manifest.json'}: {reason}"
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, '{"https://x/": {"status": ' + HUGE + "}}"])
+def test_an_external_links_cache_over_the_limits_is_started_afresh(tmp_path: Path, text: str) -> None:
+    from releasekit.checks.links.external import Cache
+
+    path = tmp_path / "links.json"
+    path.write_text(text)
+    assert Cache(str(path), 3600).entries == {}
+    path.write_text('{"https://x/": {"status": 200, "time": 1}}')
+    assert Cache(str(path), 3600).entries == {"https://x/": {"status": 200, "time": 1}}

@@ -48,10 +48,11 @@ def integer_too_long(source: str) -> Unreadable:
     return Unreadable(source, f"holds an integer of more than {MAX_DIGITS} digits; it is not read")
 
 
-def check_limits(value: Any, source: str) -> Any:
+def check_limits(value: Any, source: str, *, max_depth: int | None = MAX_DEPTH) -> Any:
     """``value`` itself when no container in it nests more than ``MAX_DEPTH`` deep and no integer
     has more than ``MAX_DIGITS`` digits; else ``Unreadable``. Walks without recursion, each
-    container once."""
+    container once. ``max_depth=None`` checks the integers alone (a reader with a depth rule
+    of its own)."""
     todo: list[tuple[Any, int]] = [(value, 1)]
     seen: set[int] = set()  # YAML's aliases share a container: walk it once (no billion laughs)
     while todo:
@@ -68,7 +69,7 @@ def check_limits(value: Any, source: str) -> Any:
             if isinstance(node, int) and not isinstance(node, bool) and not -_TOO_BIG < node < _TOO_BIG:
                 raise integer_too_long(source)
             continue
-        if depth > MAX_DEPTH:
+        if max_depth is not None and depth > max_depth:
             raise nested_too_deep(source)
         todo.extend((child, depth + 1) for child in children)
     return value

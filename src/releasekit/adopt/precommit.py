@@ -90,7 +90,7 @@ def _load(text: str) -> Any:
         raise ReleasekitError(f"{PATH}: not valid YAML{line}; fix it, then run releasekit init again") from None
     except ValueError:  # int() refused a number with more digits than Python converts
         raise integer_too_long(PATH) from None
-    return check_limits(data, PATH)
+    return check_limits(data, PATH, max_depth=None)  # the integers; the nesting is bounded above
 
 
 def present_hooks(text: str) -> set[str]:

@@ -1,7 +1,8 @@
 """Remember that a check passed, and on which inputs, so an unchanged repository is not checked again.
 
 The hooks run on every commit, and most commits touch none of the files a check reads.
-This module is the hooks' fast path: it imports nothing but ``os`` and ``sys``. A record
+This module is the hooks' fast path: it imports nothing but ``os`` and ``sys`` (and
+``stat``, which Python's start-up has loaded). A record
 says which files (and directories) a check read, with their size, mtime and inode;
 it is valid only while every one of them is unchanged and releasekit is the same
 version. Only passes are recorded: a failing check always runs in full.
