@@ -55,6 +55,9 @@ def test_manifest_not_json_too_big_or_absent(tmp_path: Path) -> None:
     with pytest.raises(ReleasekitError, match="no manifest here"):
         manifest.read(tmp_path)
     (tmp_path / manifest.FILENAME).write_bytes(b"\xff{")
+    with pytest.raises(ReleasekitError, match="not valid UTF-8"):
+        manifest.read(tmp_path)
+    (tmp_path / manifest.FILENAME).write_bytes(b'{"files": ')
     with pytest.raises(ReleasekitError, match="not valid JSON"):
         manifest.read(tmp_path)
     (tmp_path / manifest.FILENAME).write_bytes(b" " * (manifest.MAX_BYTES + 1))

@@ -275,8 +275,9 @@ def test_journal_version_cannot_reach_outside_the_git_dir(tmp_path: Path) -> Non
     [
         (lambda f: f.mkdir(), "a directory"),
         (lambda f: f.write_bytes(b'{"schema": 1, "version": "\xff\xfe"}'), "not UTF-8 at byte 26"),
-        (lambda f: f.write_text("[" * 100_000), "not JSON: nested too deeply"),
-        (lambda f: f.write_text("{"), "not JSON: Expecting property name enclosed in double quotes"),
+        (lambda f: f.write_text("[" * 100_000), "nested more than 100 levels deep; it is not read"),
+        (lambda f: f.write_text("{"), "not valid JSON: Expecting property name enclosed in double quotes"),
+        (lambda f: f.write_text('{"schema": 1, "x": ' + "7" * 5000 + "}"), "holds an integer of more than 100 digits"),
         (lambda f: f.symlink_to("/dev/zero"), "not a regular file"),
     ],
 )
@@ -285,8 +286,8 @@ def test_journal_that_is_no_journal(tmp_path: Path, make: object, problem: str) 
     file = _journal_file(project)
     file.parent.mkdir(parents=True)
     make(file)  # type: ignore[operator]
-    for argv in (["release", "--dry-run"], ["release", "--abort"]):
-        line = one_error(releasekit(*argv, cwd=project.root))
+    for argv in (["release", "--dry-run"], ["release", "--abort"], ["status"]):
+        line = one_error(releasekit(*argv, cwd=project.root, env={"GITHUB_TOKEN": ""}))
         assert line.startswith(f"{file}: damaged release journal ({problem}"), line
 
 

@@ -153,7 +153,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         result: int = module.main(args)
         return result
     except ReleasekitError as exc:
-        message = redact(str(exc), secrets_from_env())
+        from releasekit.printable import lines
+
+        message = lines(redact(str(exc), secrets_from_env()))  # no terminal control from a file name or a server
         print(f"releasekit: error: {message}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:

@@ -10,7 +10,6 @@ what is new from ``[tool.releasekit]``. Every value is checked against a schema
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -40,11 +39,6 @@ from releasekit.release.gates import PHASES, GatesConfig, coverage_threshold, pa
 
 if TYPE_CHECKING:
     from typing import Any
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 DEFAULT_TEST_INDEX = ("https://test.pypi.org/legacy/", "https://test.pypi.org/simple/")
 DEFAULT_INDEX = ("https://upload.pypi.org/legacy/", "https://pypi.org/simple/")
@@ -186,12 +180,13 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ReleasekitError(f"{path}: file not found") from None
     except OSError as exc:
         raise ReleasekitError(f"{path}: cannot read: {exc.strerror}") from None
+    from releasekit.bounded import loads_toml
+
     try:
-        return tomllib.loads(data.decode("utf-8"))
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise ReleasekitError(f"{path}: not valid UTF-8") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ReleasekitError(f"{path}: invalid TOML: {exc}") from None
+    return loads_toml(text, source=str(path))
 
 
 def read_pyproject(root: Path, *, required: bool = True) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from releasekit import printable
 from releasekit.fastpath.record import Record
 
 TYPE_CHECKING = False  # the hooks load this module: no typing at start-up (releasekit.fastpath)
@@ -22,7 +23,8 @@ class Finding(Record):
 
     def text(self) -> str:
         prefix = "warning: " if self.level == "warning" else ""
-        return f"{self.path}:{self.line}:{self.col}: {prefix}{self.message}"
+        # a file's name or a message quoting outside text cannot forge a line or reach the terminal's controls
+        return f"{printable.line(self.path)}:{self.line}:{self.col}: {prefix}{printable.lines(self.message)}"
 
 
 def failed(findings: Iterable[Finding]) -> bool:
@@ -46,8 +48,8 @@ def render(findings: Iterable[Finding], fmt: str = "text") -> str:
         return json.dumps([f._asdict() for f in items], indent=2, ensure_ascii=False)
     if fmt == "github":
         return "\n".join(
-            f"::{f.level} file={_github_escape(f.path, prop=True)},line={f.line},col={f.col}"
-            f"::{_github_escape(f.message)}"
+            f"::{f.level} file={_github_escape(printable.line(f.path), prop=True)},line={f.line},col={f.col}"
+            f"::{_github_escape(printable.lines(f.message))}"
             for f in items
         )
     if fmt != "text":

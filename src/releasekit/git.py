@@ -85,19 +85,33 @@ def tags_merged(cwd: PathLike, pattern: str = "v*") -> list[str]:
     return proc.stdout.split() if proc.returncode == 0 else []
 
 
+# What a tag points at, then (an annotated tag) what its tag object points at.
+_TAG_TARGET = "%(objecttype)%00%(*objecttype)%00"
+
+
+def _of_commits(out: str) -> list[list[str]]:
+    """The fields after the target's types, for each tag of ``out`` that names a commit: a tag
+    pointing at a tree or a blob (``git tag v9 HEAD^{tree}``) is no release."""
+    found = []
+    for line in out.splitlines():
+        kind, peeled, *rest = line.split("\0")
+        if kind == "commit" or (kind == "tag" and peeled == "commit"):
+            found.append(rest)
+    return found
+
+
 def tags(cwd: PathLike, pattern: str = "v*") -> list[str]:
-    """All local tags matching ``pattern``."""
-    return git("tag", "--list", EOO, pattern, cwd=cwd).split()
+    """All local tags matching ``pattern`` that name a commit."""
+    out = git("tag", "--list", f"--format={_TAG_TARGET}%(refname:strip=2)", EOO, pattern, cwd=cwd)
+    return [name for name, *_ in _of_commits(out)]
 
 
 def tag_dates(cwd: PathLike) -> dict[str, int]:
-    """Every tag and its date in seconds since the epoch: the tagger's date, or a lightweight tag's commit date."""
-    out = git("for-each-ref", "--format=%(refname:strip=2)%00%(creatordate:unix)", "refs/tags", cwd=cwd)
-    dates = {}
-    for line in out.splitlines():
-        name, _, stamp = line.partition("\0")
-        dates[name] = int(stamp) if stamp.isdigit() else 0
-    return dates
+    """Every tag that names a commit and its date in seconds since the epoch: the tagger's date, or a
+    lightweight tag's commit date."""
+    fmt = f"--format={_TAG_TARGET}%(refname:strip=2)%00%(creatordate:unix)"
+    out = git("for-each-ref", fmt, "refs/tags", cwd=cwd)
+    return {name: int(stamp) if stamp.isdigit() else 0 for name, stamp in _of_commits(out)}
 
 
 def refs_under(cwd: PathLike, *prefixes: str) -> list[str]:

@@ -6,6 +6,7 @@ link to ``/dev/zero``. Every read of such a file goes through ``read_bytes``, wh
 
 - refuses a path that leads outside the repository (``..`` or a symlink on the way),
 - refuses a symlink outright where the file is read for publication (``symlinks=False``),
+  and there a hard-linked file too (more than one link: the other may be outside),
 - looks at what the path is before opening it, opens it with ``O_NONBLOCK`` and
   ``O_NOFOLLOW``, and checks again with ``fstat`` that it is the same regular file,
 - reads at most the limit of its kind (``LIMITS``), and refuses a larger file unread.
@@ -95,7 +96,7 @@ def check(root: str | os.PathLike[str], path: str | os.PathLike[str], *, symlink
     shown to the user (relative to ``root``), if releasekit may read it.
 
     Raises ``Refused`` when it is not a regular file inside ``root`` (or, with
-    ``symlinks=False``, when it is a symlink at all), and ``FileNotFoundError`` when it
+    ``symlinks=False``, when it is a symlink at all or has more than one hard link), and ``FileNotFoundError`` when it
     is not there (a dangling symlink included). Nothing is opened.
     """
     real, shown, _ = _check(root, path, symlinks)
@@ -130,6 +131,9 @@ def _check(
         st = os.stat(real)
     if not stat.S_ISREG(st.st_mode):
         raise Refused(shown, f"is {_what(st.st_mode)}, not a regular file; it is not read")
+    if not symlinks and st.st_nlink > 1:
+        # git never checks out a hard link: its other name can be anywhere, ~/.pypirc included
+        raise Refused(shown, f"has {st.st_nlink} hard links (another may lie outside the repository); it is not read")
     return real, shown, st
 
 

@@ -227,7 +227,10 @@ def status(config: Config, *, now: float | None = None, with_github: bool = True
     now = time.time() if now is None else now
     root = config.root
     git_dir = _git_dir(root)
-    dates = git.tag_dates(root)
+    every = git.tag_dates(root)
+    # A tag dated in the future (a forged date, 5138-01-01) is not a release status can place:
+    # left out, not shown as made "today". A day of slack for clocks that disagree.
+    dates = {tag: stamp for tag, stamp in every.items() if stamp <= now + _DAY}
     fmt = project_format(config.tag_format, dates)
     release_tags = [tag for tag in dates if fmt.version_text(tag) is not None]
     if config.version is not None:
@@ -254,7 +257,7 @@ def status(config: Config, *, now: float | None = None, with_github: bool = True
         version=current,
         version_source=source,
         tag=tag,
-        tagged=tag in dates if tag else False,
+        tagged=tag in every if tag else False,
         tag_format=fmt,
         last=last,
         unreleased=waiting,

@@ -233,6 +233,9 @@ def _fix(draft: Draft, current: Any, places: list[VersionPlace], why: list[str],
 def _edit_bumpversion_toml(draft: Draft, text: str, places: list[VersionPlace]) -> None:
     import tomlkit
 
+    from releasekit.bounded import loads_toml
+
+    loads_toml(text, source=str(draft.root / ".bumpversion.toml"))  # within the limits before tomlkit reads it
     doc = tomlkit.parse(text)
     current = doc.get("tool", {}).get("bumpversion")
     if current is None:

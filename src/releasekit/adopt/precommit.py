@@ -78,14 +78,19 @@ def _load(text: str) -> Any:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
+    from releasekit.bounded import check_limits, integer_too_long
+
     try:
-        return YAML(typ="rt").load(text)
+        data = YAML(typ="rt").load(text)
     except RecursionError:  # deep block nesting (``- - - ... x``), which ruamel reaches quickly
         raise ReleasekitError(too_deep) from None
     except YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" (line {where.line + 1})" if where is not None else ""
         raise ReleasekitError(f"{PATH}: not valid YAML{line}; fix it, then run releasekit init again") from None
+    except ValueError:  # int() refused a number with more digits than Python converts
+        raise integer_too_long(PATH) from None
+    return check_limits(data, PATH, max_depth=None)  # the integers; the nesting is bounded above
 
 
 def present_hooks(text: str) -> set[str]:

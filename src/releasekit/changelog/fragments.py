@@ -197,6 +197,15 @@ def _content_problem(data: bytes) -> str | None:
     return None
 
 
+def _towncrier_reads(entry: os.DirEntry[str], config: FragmentsConfig) -> bool:
+    """Whether towncrier opens ``entry``: every file, and a directory named as a fragment of a
+    known type (its open fails with a traceback), which the read then refuses as a directory."""
+    if not entry.is_dir(follow_symlinks=False):
+        return True
+    parsed = parse_name(entry.name, config)
+    return not isinstance(parsed, str) and parsed[1] in {t.directory for t in config.types}
+
+
 def validate_directory(root: str | os.PathLike[str], config: FragmentsConfig) -> tuple[list[Fragment], list[Finding]]:
     """Check every file in the fragment directory: its name, its type, its content.
 
@@ -210,7 +219,7 @@ def validate_directory(root: str | os.PathLike[str], config: FragmentsConfig) ->
     try:
         with os.scandir(os.path.join(root, directory)) as it:
             # A symlink is listed whatever it points to: towncrier would follow it.
-            items = sorted(e.name for e in it if not e.is_dir(follow_symlinks=False))
+            items = sorted(e.name for e in it if _towncrier_reads(e, config))
     except (FileNotFoundError, NotADirectoryError):
         return fragments, findings
     for name in items:
@@ -249,7 +258,7 @@ def refused_files(root: str | os.PathLike[str], config: FragmentsConfig) -> list
     directory = config.directory.strip("/")
     try:
         with os.scandir(os.path.join(root, directory)) as it:
-            names = sorted(e.name for e in it if not e.is_dir(follow_symlinks=False))
+            names = sorted(e.name for e in it if _towncrier_reads(e, config))
     except (FileNotFoundError, NotADirectoryError):
         return []
     found = []

@@ -71,6 +71,35 @@ def _types(table: Mapping[str, Any], path: Path) -> list[FragmentType]:
     ]
 
 
+# The fields towncrier fills in each format string it formats (``str.format`` with these keywords).
+FORMAT_FIELDS = {"title_format": ("name", "version", "project_date"), "issue_format": ("issue",)}
+
+
+def check_formats(table: Mapping[str, Any], path: Path) -> None:
+    """Refuse a ``title_format`` or ``issue_format`` whose fields are more than towncrier's names:
+    ``{issue.__class__.__mro__}`` would walk Python's attributes when towncrier formats it."""
+    import string
+
+    for key, names in FORMAT_FIELDS.items():
+        value = table.get(key)
+        if not isinstance(value, str):
+            continue  # false (no title) or towncrier's own error
+        where = f"{path.name}: [tool.towncrier] {key}"
+        try:
+            fields = [(name, spec) for _, name, spec, _ in string.Formatter().parse(value) if name is not None]
+        except ValueError as exc:
+            raise ReleasekitError(f"{where}: not a format string towncrier can fill in ({exc})") from None
+        for name, spec in fields:
+            if name not in names or "{" in (spec or ""):
+                allowed = ", ".join(f"{{{n}}}" for n in names)
+                field = name + (f":{spec}" if spec else "")
+                shown = field[:40] + ("..." if len(field) > 40 else "")
+                raise ReleasekitError(
+                    f"{where}: {{{shown}}} is not one of {allowed}; towncrier fills in only these "
+                    "(no attributes, indexes or nested fields)"
+                )
+
+
 def fragments_config(table: Mapping[str, Any] | None, path: Path, project_name: str | None = None) -> FragmentsConfig:
     """The fragments' configuration that ``table`` (``[tool.towncrier]`` of ``path``, or None) gives.
 
@@ -79,6 +108,7 @@ def fragments_config(table: Mapping[str, Any] | None, path: Path, project_name: 
     """
     if table is None:
         return FragmentsConfig("changelog.d", "CHANGELOG.md", DEFAULT_FRAGMENT_TYPES, configured=False)
+    check_formats(table, path)
     types = _types(table, path)
     package = table.get("package") or project_name or ""
     default_directory = "/".join(p for p in (str(table.get("package_dir", ".")).strip("./"), str(package)) if p)
@@ -86,6 +116,13 @@ def fragments_config(table: Mapping[str, Any] | None, path: Path, project_name: 
     filename = table.get("filename", "NEWS.rst")
     if not isinstance(directory, str) or not isinstance(filename, str):
         raise ReleasekitError(f"{path.name}: [tool.towncrier] directory and filename must be strings")
+    for key, value in (("directory", directory), ("filename", filename)):
+        if value.startswith(("/", "\\")) or (len(value) > 1 and value[1] == ":"):
+            # towncrier would read (or write) that very path; a relative one is refused at each read if it leaves
+            raise ReleasekitError(
+                f"{path.name}: [tool.towncrier] {key} {value!r} is an absolute path; releasekit and towncrier "
+                "work only inside the project: give a path relative to it"
+            )
     orphan_prefix = table.get("orphan_prefix", "+")
     ignore = table.get("ignore", [])
     if not isinstance(orphan_prefix, str):

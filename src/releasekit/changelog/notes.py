@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from releasekit.config import Config
-from releasekit.errors import ReleasekitError
+from releasekit.errors import CommandError, ReleasekitError, StepFailed
 from releasekit.findings import Finding
 from releasekit.process import python_module, run
 
@@ -287,7 +287,15 @@ def draft_notes(config: Config) -> str:
         more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
         raise ReleasekitError(f"{refused[0].path}: {refused[0].message}{more}")
     version = draft_version(config)
-    proc = run(python_module("towncrier", "build", "--draft", "--version", version), cwd=config.root)
+    try:
+        proc = run(python_module("towncrier", "build", "--draft", "--version", version), cwd=config.root)
+    except CommandError as exc:
+        # one line, towncrier's last (its error, or the last of a traceback), not the whole output
+        last = next((line.strip() for line in reversed(exc.output.splitlines()) if line.strip()), "no output")
+        raise StepFailed(
+            f"towncrier build --draft failed (exit code {exc.returncode}): {last[:300]}; "
+            "run 'towncrier build --draft' to see all it says"
+        ) from None
     markup = markup_of(config.fragments.filename)
     draft = proc.stdout.strip("\n")
     section = find_section(draft, version, markup=markup)

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from releasekit.bounded import loads_json
 from releasekit.errors import ReleasekitError, StepFailed
 
 FILENAME = "releasekit-manifest.json"
@@ -75,10 +76,12 @@ def read(folder: Path) -> Manifest:
         raw = handle.read(MAX_BYTES + 1)
     if len(raw) > MAX_BYTES:
         raise ReleasekitError(f"{path}: larger than {MAX_BYTES} bytes; not a releasekit manifest")
-    try:
-        data: Any = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ReleasekitError(f"{path}: not valid JSON ({exc})") from None
+    return parse(raw, path)
+
+
+def parse(raw: bytes, path: Path) -> Manifest:
+    """The manifest in ``raw`` (the bytes of ``path``): JSON within ``releasekit.bounded``'s limits, checked."""
+    data: Any = loads_json(raw, source=str(path))
     if not isinstance(data, dict) or data.get("schema") != SCHEMA_VERSION:
         raise ReleasekitError(f"{path}: not a manifest this releasekit understands (schema {SCHEMA_VERSION})")
     return _from_data(data, path)

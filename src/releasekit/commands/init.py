@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from releasekit import printable
 from releasekit.errors import ReleasekitError
 
 if TYPE_CHECKING:
@@ -22,9 +23,9 @@ def _print_plan(plan: Plan) -> None:
         print(f"# {action} {change.path}")
         for reason in change.why:
             print(f"#   - {reason}")
-        print(unified_diff(change), end="")
+        print(printable.lines(unified_diff(change)), end="")
     for note in plan.notes:
-        print(f"note: {note}")
+        print(printable.lines(f"note: {note}"))
 
 
 def _ask() -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from releasekit import config
+from releasekit import config, printable
 from releasekit.changelog.notes import draft_notes, version_notes
 from releasekit.errors import ReleasekitError
 
@@ -24,5 +24,5 @@ def main(args: argparse.Namespace) -> int:
 
         version = TagFormat(cfg.tag_format).version_text(version) or version  # given as its tag
     text = version_notes(cfg, version) if version is not None else draft_notes(cfg)
-    sys.stdout.write(text)
+    sys.stdout.write(printable.lines(text))  # the fragments' own text: no terminal control reaches the terminal
     return 0

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from releasekit import config
+from releasekit import config, printable
 from releasekit.ci.publish import publish
 from releasekit.errors import redact, secrets_from_env
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def _say(text: str) -> None:
-    print(redact(text, secrets_from_env()), flush=True)
+    print(printable.lines(redact(text, secrets_from_env())), flush=True)
 
 
 def main(args: argparse.Namespace) -> int:

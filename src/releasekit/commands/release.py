@@ -7,6 +7,7 @@ import sys
 import time
 
 from releasekit import config as config_module
+from releasekit import printable
 from releasekit.errors import ReleasekitError, StepFailed, redact, secrets_from_env
 from releasekit.release.runner import Event, FaultInjected, abort, begin, run, steps_for
 
@@ -20,7 +21,7 @@ class Checklist:
         self.secrets = secrets_from_env()
 
     def say(self, text: str) -> None:
-        print(redact(text, self.secrets), flush=True)
+        print(printable.lines(redact(text, self.secrets)), flush=True)
 
     def __call__(self, event: Event) -> None:
         mark = f"[{event.number:>2}/{self.total}] {event.step.title}"

@@ -11,7 +11,7 @@ import json
 import sys
 from typing import Any
 
-from releasekit import config
+from releasekit import config, printable
 from releasekit.status import KINDS, Release, Status, status
 
 SCHEMA = 1
@@ -166,5 +166,6 @@ def main(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(json.dumps(as_json(state), indent=2) + "\n")  # one write, not one per token
     else:
-        sys.stdout.write("".join(f"{line}\n" for line in as_text(state)))
+        # issue titles, workflow conclusions, fragment names: one line each, no terminal control
+        sys.stdout.write("".join(f"{printable.line(line)}\n" for line in as_text(state)))
     return 0

@@ -1,7 +1,8 @@
 """Remember that a check passed, and on which inputs, so an unchanged repository is not checked again.
 
 The hooks run on every commit, and most commits touch none of the files a check reads.
-This module is the hooks' fast path: it imports nothing but ``os`` and ``sys``. A record
+This module is the hooks' fast path: it imports nothing but ``os`` and ``sys`` (and
+``stat``, which Python's start-up has loaded). A record
 says which files (and directories) a check read, with their size, mtime and inode;
 it is valid only while every one of them is unchanged and releasekit is the same
 version. Only passes are recorded: a failing check always runs in full.
@@ -19,6 +20,9 @@ _MAGIC = "releasekit-hookcache 1"
 # A file changed within this many seconds of the record could change again in the
 # same mtime tick without its stamp changing ("racy" stamps): do not record then.
 _RACY_SECONDS = 2.0
+# A record lists each file a check read (about 100 bytes each); a larger one is ignored.
+_MAX_RECORD = 32 * 1024 * 1024
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 def enabled() -> bool:
@@ -39,16 +43,41 @@ def _record_path(name: str, root: str) -> str | None:
     return os.path.join(gdir, "releasekit", f"{name}.pass") if gdir else None
 
 
+def _read_record(path: str) -> str | None:
+    """The record's text when it is a regular file of at most ``_MAX_RECORD`` bytes, else None.
+
+    Opened without blocking and without following a symlink, then checked with ``fstat``: a
+    FIFO, ``/dev/zero`` or a symlink put in its place is a missing record, not a hang.
+    """
+    import stat  # loaded by Python's own start-up
+
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > _MAX_RECORD:
+            return None
+        data = os.read(fd, _MAX_RECORD + 1)  # a regular file: one read gives all of it
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    if len(data) > _MAX_RECORD:
+        return None
+    return data.decode("utf-8", errors="surrogateescape")
+
+
 def lookup(name: str, root: str, version: str) -> str | None:
     """The message recorded with the last pass of check ``name``, if nothing it read has changed."""
     record = _record_path(name, root)
     if record is None:
         return None
-    try:
-        with open(record, encoding="utf-8", errors="surrogateescape") as fh:
-            lines = fh.read().split("\n")
-    except OSError:
+    text = _read_record(record)
+    if text is None:
         return None
+    lines = text.split("\n")
     if len(lines) < 4 or lines[0] != _MAGIC or lines[1] != f"{version}\t{root}":
         return None
     for line in lines[3:]:

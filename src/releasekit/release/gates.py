@@ -214,8 +214,7 @@ def read_small(path: Path) -> str | None:
 
 def nox_sessions(root: Path) -> set[str]:
     """The names of the project's nox sessions among :data:`PHASES` (none without a noxfile.py)."""
-    import json
-
+    from releasekit.bounded import loads_json
     from releasekit.process import python_module, run
 
     if not (root / "noxfile.py").is_file():
@@ -227,8 +226,8 @@ def nox_sessions(root: Path) -> set[str]:
     except CommandError as exc:
         raise StepFailed(f"noxfile.py: nox cannot list its sessions:\n{exc.output}") from None
     try:
-        sessions = json.loads(proc.stdout or "[]")
-    except json.JSONDecodeError:
+        sessions = loads_json(proc.stdout or "[]", source="nox --list --json")
+    except ReleasekitError:
         raise StepFailed(f"noxfile.py: unexpected output of nox --list --json: {proc.stdout[:200]!r}") from None
     return {str(entry.get("name")) for entry in sessions if isinstance(entry, dict)} & set(PHASES)
 

@@ -76,11 +76,12 @@ class Journal:
     @classmethod
     def from_json(cls, text: str, *, where: str) -> Journal:
         """Parse a journal, checking every field; an error names the file and how to clear it."""
+        from releasekit.bounded import Unreadable, loads_json
+
         try:
-            data: Any = json.loads(text)
-        except (json.JSONDecodeError, RecursionError) as exc:
-            detail = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
-            raise ReleasekitError(damaged(where, f"not JSON: {detail}")) from None
+            data: Any = loads_json(text, source=where)
+        except Unreadable as exc:
+            raise ReleasekitError(damaged(where, exc.reason)) from None
         if not isinstance(data, dict) or data.get("schema") != SCHEMA_VERSION:
             raise ReleasekitError(damaged(where, "not a release journal this releasekit understands"))
         data.pop("schema")

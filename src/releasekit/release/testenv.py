@@ -21,6 +21,7 @@ from typing import Any
 
 from releasekit import git, venvs
 from releasekit.config import read_pyproject, table
+from releasekit.errors import ReleasekitError
 from releasekit.release.gates import Gate, read_small
 
 TEST_NAMES = ("test", "tests", "testing", "dev")
@@ -180,10 +181,11 @@ def coverage_args(root: Path, wheel_modules: Sequence[str], report: Path, thresh
 
 def coverage_figure(report: Path) -> float | None:
     """The total percentage in a coverage JSON report, if there is one."""
-    import json
+    from releasekit.bounded import loads_json
+    from releasekit.safefiles import read_file
 
     try:
-        data = json.loads(report.read_text(encoding="utf-8"))
+        data = loads_json(read_file(report, "cache"), source=str(report))
         return float(data["totals"]["percent_covered"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ReleasekitError, ValueError, KeyError, TypeError):
         return None

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from releasekit.checks.links.fetch import GITHUB_HOSTS, PAGE_LIMIT, Fetcher, Page, has_anchor
 from releasekit.checks.links.settings import LinkSettings
-from releasekit.errors import strip_credentials
+from releasekit.errors import ReleasekitError, strip_credentials
 
 Progress = Callable[[int, int], None]
 
@@ -38,14 +38,15 @@ class Cache:
         self.ttl = ttl
         self.entries: dict[str, dict[str, Any]] = {}
         if path and ttl > 0:
-            from releasekit.safefiles import Refused, read_file
+            from releasekit.bounded import loads_json
+            from releasekit.safefiles import read_file
 
             try:
-                data = json.loads(read_file(path, "cache"))
+                data = loads_json(read_file(path, "cache"), source=path)
                 if isinstance(data, dict):
                     # an older releasekit's file may hold credentials: they are not kept
                     self.entries = {k: v for k, v in data.items() if isinstance(v, dict) and strip_credentials(k) == k}
-            except (OSError, ValueError, Refused):
+            except (OSError, ReleasekitError):  # unreadable, too large, not JSON or over the limits: start afresh
                 self.entries = {}
 
     def get(self, url: str, fragments: frozenset[str]) -> Page | None:

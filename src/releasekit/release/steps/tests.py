@@ -8,13 +8,13 @@ outcome is noted, journaled and shown in the summary: passed (and by what), skip
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
+from typing import Any
 
 from releasekit import environment, git
 from releasekit.emergency import expedited_skip
-from releasekit.errors import CommandError, StepFailed
+from releasekit.errors import CommandError, ReleasekitError, StepFailed
 from releasekit.findings import Finding
 from releasekit.process import failing_as, python_module, run
 from releasekit.release.context import Context, Step
@@ -127,8 +127,8 @@ class _Runner:
         cmd = python_module("nox", "--script-mode", "none", "-s", gate.args[0], *reuse, "--report", report)
         self._run(cmd, gate.phase, what)
         try:
-            results = {s.get("result") for s in json.loads(report.read_text(encoding="utf-8")).get("sessions", [])}
-        except (OSError, ValueError, AttributeError):
+            results = {s.get("result") for s in _report(report).get("sessions", [])}
+        except (OSError, ReleasekitError, AttributeError):
             results = set()
         if results == {"skipped"}:
             return self._ran_nothing(gate, "the session skipped itself")
@@ -141,9 +141,9 @@ class _Runner:
         cmd = python_module("tox", "run", "-e", ",".join(gate.args), *overrides, "--result-json", report)
         self._run(cmd, gate.phase, what)
         try:
-            envs = json.loads(report.read_text(encoding="utf-8")).get("testenvs", {})
+            envs = _report(report).get("testenvs", {})
             skipped = [name for name in gate.args if envs.get(name, {}).get("result", {}).get("skipped") is True]
-        except (OSError, ValueError, AttributeError):
+        except (OSError, ReleasekitError, AttributeError):
             skipped = []
         if skipped and len(skipped) == len(gate.args):
             return self._ran_nothing(gate, f"tox skipped {', '.join(skipped)} (a missing interpreter?)")
@@ -223,3 +223,11 @@ def run_tests(ctx: Context) -> str:
 
 
 TESTS = Step("tests", "Tests (the project's nox, tox or pytest gates)", reversible=True, in_dry_run=True, run=run_tests)
+
+
+def _report(path: Path) -> Any:
+    """A tool's JSON report, read bounded and parsed under limits (``releasekit.bounded``)."""
+    from releasekit.bounded import loads_json
+    from releasekit.safefiles import read_file
+
+    return loads_json(read_file(path, "cache"), source=str(path))
