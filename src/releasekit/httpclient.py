@@ -184,10 +184,12 @@ async def hops(
         target = urldefrag(urljoin(url, location.strip()))[0]
         check_scheme(target)
         url = basic_credentials(target)[0]
-        if origin(url) != owner:
-            secret = {}  # for good: a chain that comes back is not trusted again
         if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
             method, content = "GET", None
+        if origin(url) != owner:
+            if content is not None:  # a body may hold a secret too (an OIDC token): it stays with its host
+                raise Refused(f"refused a redirect of a {method} with a body to another host ({origin(url)[1]})")
+            secret = {}  # for good: a chain that comes back is not trusted again
     raise Refused(f"more than {max_redirects} redirects")
 
 
