@@ -119,7 +119,8 @@ def test_github_pagination_is_followed_on_the_api_host_only() -> None:
         with pytest.raises(ReleasekitError, match="answered more than 20 pages"):
             GitHub(api.url, "owner/project", CANARY).open_items(("critical",))
         run = {"name": "CI", "status": "completed", "conclusion": "success"}
-        api.routes[f"{REPO}/actions/runs"] = Json(200, {"workflow_runs": [run]}, {"Link": f'<{api.url}/r2>; rel="next"'})
+        more = {"Link": f'<{api.url}/r2>; rel="next"'}
+        api.routes[f"{REPO}/actions/runs"] = Json(200, {"workflow_runs": [run]}, more)
         api.routes["/r2"] = Json(200, {"workflow_runs": [{**run, "conclusion": "failure"}]})
         assert [r.conclusion for r in GitHub(api.url, "owner/project", CANARY).runs_for("a" * 40)] == [
             "success",
@@ -168,9 +169,11 @@ def test_the_guard_is_asked_at_every_hop() -> None:
             return f"refused: {host} is a private or link-local address" if port == refused_port else None
 
         async def fetch() -> int:
-            async with httpx.AsyncClient() as client:
-                async with httpclient.hops(lambda host: client, "GET", outer.url + "/start", guard=guard) as answer:
-                    return answer.status_code
+            async with (
+                httpx.AsyncClient() as client,
+                httpclient.hops(lambda host: client, "GET", outer.url + "/start", guard=guard) as answer,
+            ):
+                return answer.status_code
 
         with pytest.raises(httpclient.Refused, match="private or link-local"):
             asyncio.run(fetch())

@@ -29,14 +29,14 @@ from tests.helpers.serving import QuietHandler, serving, url_of
 class Json(NamedTuple):
     status: int
     body: Any
-    headers: dict[str, str] = {}
+    headers: dict[str, str] | None = None
 
 
 class Raw(NamedTuple):
     status: int
     body: bytes
     content_type: str = "text/html"
-    headers: dict[str, str] = {}
+    headers: dict[str, str] | None = None
 
 
 class Redirect(NamedTuple):
@@ -116,11 +116,11 @@ class _Handler(QuietHandler):
                 self.wfile.flush()
             self.server.stop.wait(10)
 
-    def _send(self, status: int, body: bytes, content_type: str, headers: dict[str, str]) -> None:
+    def _send(self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
-        for key, value in headers.items():
+        for key, value in (headers or {}).items():
             self.send_header(key, value)
         self.end_headers()
         if self.command != "HEAD":
