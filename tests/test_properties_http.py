@@ -15,7 +15,6 @@ from hypothesis import given
 
 from releasekit import httpclient, indexes
 from releasekit.errors import clip
-from releasekit.github import _next_link
 from tests.test_properties import BYTES, MANY, TRICKY, Reader
 
 BASE = "https://index.example/simple/demo/"
@@ -134,7 +133,7 @@ def test_link_headers_give_a_url_or_none(data: bytes) -> None:
     read = Reader(data)
     pieces = ['<https://api.example/x?page=2>; rel="next"', "<>; rel=next", "rel=next", ",", ";", '<a>; rel="last"']
     header = "".join(read.pick(pieces) + read.text(4) for _ in range(read.byte() % 5))
-    found = _next_link(header)
+    found = httpclient.next_link(header)
     assert found is None or (isinstance(found, str) and f"<{found}>" in header)
 
 

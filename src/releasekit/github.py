@@ -232,7 +232,7 @@ class GitHub:
 
         A next page is asked for only on the API's own scheme, host and port (the token goes nowhere else).
         """
-        from releasekit.httpclient import origin
+        from releasekit.httpclient import next_link, origin
 
         url = f"{self.api_url}/repos/{self.repository}{path}"
         entries: list[Any] = []
@@ -242,7 +242,7 @@ class GitHub:
             if key is not None:
                 body = self._object(body, "GET", path, {key: list})[key]
             entries.extend(self._list(body or [], "GET", path, {}))
-            following = _next_link(headers.get("link", ""))
+            following = next_link(headers.get("link", ""))
             if not following:
                 return entries
             url = following
@@ -366,16 +366,6 @@ class GitHub:
         message = body.get("message", "") if isinstance(body, dict) else ""
         hint = " (check the token and its permissions)" if status in (401, 403) else ""
         raise StepFailed(f"GitHub answered {status} {doing}: {message}{hint}".rstrip(": "))
-
-
-def _next_link(header: str) -> str | None:
-    """The URL of ``rel="next"`` in a Link header, if any."""
-    for part in header.split(","):
-        target, _, params = part.partition(";")
-        rels = [p.strip().replace('"', "").lower() for p in params.split(";")]
-        if "rel=next" in rels and target.strip().startswith("<") and target.strip().endswith(">"):
-            return target.strip()[1:-1]
-    return None
 
 
 def _conclusion(value: Any) -> str | None:

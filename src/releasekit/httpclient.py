@@ -310,6 +310,16 @@ def _depth(data: Any) -> int:
     return deepest
 
 
+def next_link(header: str) -> str | None:
+    """The URL of ``rel="next"`` in a Link header, if any."""
+    for part in header.split(","):
+        target, _, params = part.partition(";")
+        rels = [p.strip().replace('"', "").lower() for p in params.split(";")]
+        if "rel=next" in rels and target.strip().startswith("<") and target.strip().endswith(">"):
+            return target.strip()[1:-1]
+    return None
+
+
 def error_text(body: bytes, secrets: Iterable[str], limit: int = MESSAGE_LIMIT) -> str:
     """An error answer's body fit for one line: secrets masked first, then shortened to ``limit``."""
     text = " ".join(body.decode("utf-8", "replace").split())
