@@ -84,12 +84,12 @@ class _Handler(QuietHandler):
         parts = urlsplit(self.path)
         answer = self.server.routes.get(parts.path, Json(404, {"message": "Not Found"}))
         if isinstance(answer, Json):
-            self._send(answer.status, json.dumps(answer.body).encode(), "application/json", answer.headers)
+            self.send_bytes(answer.status, json.dumps(answer.body).encode(), "application/json", answer.headers)
         elif isinstance(answer, Raw):
-            self._send(answer.status, answer.body, answer.content_type, answer.headers)
+            self.send_bytes(answer.status, answer.body, answer.content_type, answer.headers)
         elif isinstance(answer, Redirect):
             location = answer.location + parts.query if answer.location.endswith("?") else answer.location
-            self._send(answer.status, b"", "text/plain", {"Location": location})
+            self.send_bytes(answer.status, b"", "text/plain", {"Location": location})
         elif isinstance(answer, Trickle):
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
@@ -115,16 +115,6 @@ class _Handler(QuietHandler):
                 self.wfile.write(b"<html>" * 100)
                 self.wfile.flush()
             self.server.stop.wait(10)
-
-    def _send(self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
 
     do_GET = do_POST = do_HEAD = do_PATCH = _answer
 
