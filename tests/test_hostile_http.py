@@ -281,3 +281,41 @@ def test_a_github_error_echoing_the_token_across_the_cut_is_masked_whole() -> No
         with pytest.raises(StepFailed) as info:
             GitHub(api.url, "owner/project", CANARY).open_items(("critical",))
     assert CANARY[:6] not in str(info.value)
+
+
+def test_status_with_a_redirecting_api_leaks_the_token_nowhere(tmp_path: Path) -> None:
+    with hostile() as elsewhere, hostile() as api:
+        elsewhere.routes[f"{REPO}/issues"] = Json(200, [{"number": 9, "title": "Data loss"}])
+        api.routes[f"{REPO}/issues"] = Redirect(_localhost(elsewhere.url) + f"{REPO}/issues?")
+        api.routes[f"{REPO}/actions/runs"] = Json(200, {"workflow_runs": []})
+        project = make_project(tmp_path, extra_pyproject='\n[tool.releasekit.github]\nrepository = "owner/project"\n')
+        env = {"GITHUB_TOKEN": CANARY, "RELEASEKIT_GITHUB_API_URL": api.url}
+        result = releasekit("status", cwd=project.root, env=env)
+    assert result.returncode == 0, result.output
+    assert "  open critical issue #9: Data loss" in result.stdout.splitlines()
+    assert elsewhere.hits and {hit.auth for hit in elsewhere.hits} == {None}
+    assert CANARY not in result.output
+    stored = [p for p in (project.root / ".git").rglob("*") if p.is_file()]
+    assert not [p for p in stored if CANARY.encode() in p.read_bytes()]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"not json",
+        b"[1,2]",
+        b"[" * 5000 + b"]" * 5000,
+        b'{"https://a.example/": {"time": ' + b"9" * 5000 + b"}}",
+        b'{"https://a.example/": {"time": "x", "status": 200}}',
+        b'{"https://a.example/": {"time": 1e300, "status": 200, "anchors": 5}}',
+        b'{"https://a.example/": {"time": 1e300}}',
+    ],
+)
+def test_a_malformed_link_cache_is_dropped_not_a_crash(tmp_path: Path, content: bytes) -> None:
+    from releasekit.checks.links.external import Cache
+
+    path = tmp_path / "links-external.json"
+    path.write_bytes(content)
+    cache = Cache(str(path), 3600)
+    assert cache.entries == {}
+    assert cache.get("https://a.example/", frozenset({"x"})) is None

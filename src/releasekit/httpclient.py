@@ -244,13 +244,23 @@ def request(
 
     limit = deadline if deadline is not None else deadline_from_env()
     allow = is_private_url(url) if private is None else private
-    guard = None if allow else private_refusal
+
+    async def guard(host: str, port: int) -> str | None:
+        refusal = await private_refusal(host, port)
+        # a name this machine cannot resolve is no private address of it (a proxy may reach it)
+        return None if refusal and refusal.startswith("cannot resolve") else refusal
 
     async def run() -> Answer:
         async with (
             httpx.AsyncClient(timeout=httpx.Timeout(limit), trust_env=True) as client,
             hops(
-                lambda host: client, method, url, headers=headers, credentials=credentials, content=content, guard=guard
+                lambda host: client,
+                method,
+                url,
+                headers=headers,
+                credentials=credentials,
+                content=content,
+                guard=None if allow else guard,
             ) as response,
         ):
             body = await read_capped(response, max_bytes, sink)
