@@ -319,3 +319,13 @@ def test_a_malformed_link_cache_is_dropped_not_a_crash(tmp_path: Path, content: 
     cache = Cache(str(path), 3600)
     assert cache.entries == {}
     assert cache.get("https://a.example/", frozenset({"x"})) is None
+
+
+def test_a_long_link_with_a_password_is_masked_before_it_is_cut(tmp_path: Path) -> None:
+    from tests.test_hostile_documents import _links
+
+    url = "https://user:" + "S3" * 5000 + "@example.com/page"
+    code, lines, _ = _links(tmp_path, {"README.md": f"[x]({url})\n"})
+    assert code == 1
+    assert lines[0].startswith("README.md:1:1: 'https://***@example.com/page': longer than 8192 characters")
+    assert "S3S3" not in "\n".join(lines)
