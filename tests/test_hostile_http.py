@@ -329,3 +329,28 @@ def test_a_long_link_with_a_password_is_masked_before_it_is_cut(tmp_path: Path) 
     assert code == 1
     assert lines[0].startswith("README.md:1:1: 'https://***@example.com/page': longer than 8192 characters")
     assert "S3S3" not in "\n".join(lines)
+
+
+def test_advisories_are_looked_for_on_every_page() -> None:
+    patched = {"ghsa_id": "GHSA-2", "state": "draft", "html_url": "u"}
+    patched["vulnerabilities"] = [{"package": {"ecosystem": "pip", "name": "demo"}, "patched_versions": "1.0.1"}]
+    with hostile() as api:
+        first = [{"ghsa_id": f"GHSA-old-{n}", "state": "published"} for n in range(100)]
+        more = {"Link": f'<{api.url}/advisories-2>; rel="next"'}
+        api.routes[f"{REPO}/security-advisories"] = Json(200, first, more)
+        api.routes["/advisories-2"] = Json(200, [patched])
+        found = GitHub(api.url, "owner/project", CANARY).advisory_for("demo", "1.0.1")
+    assert found is not None and found.ghsa_id == "GHSA-2"
+
+
+def test_an_api_named_by_github_api_url_gets_the_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    from releasekit.github import client
+
+    monkeypatch.setenv("GITHUB_TOKEN", CANARY)
+    monkeypatch.delenv("RELEASEKIT_GITHUB_API_URL", raising=False)
+    monkeypatch.setenv("GITHUB_API_URL", "https://ghes.example/api/v3")
+    assert client("https://ghes.example/api/v3", "o/r", None) is not None
+    assert client("https://api.github.com", "o/r", None) is not None
+    for elsewhere in ("http://ghes.example/api/v3", "https://ghes.example:8443/api/v3", "https://evil.example"):
+        with pytest.raises(ReleasekitError, match="not sending the GitHub token"):
+            client(elsewhere, "o/r", None)
