@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import time
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
 from releasekit.checks.links.settings import LinkSettings
@@ -81,7 +81,6 @@ class Fetcher:
     def __init__(self, settings: LinkSettings) -> None:
         self.clients: dict[str, httpx.AsyncClient] = {}
         self.settings = settings
-        self._tls: Any = None
         self.backoff = settings.retry_backoff
         self.all = asyncio.Semaphore(settings.concurrency)
         self.hosts: dict[str, asyncio.Semaphore] = {}
@@ -97,15 +96,11 @@ class Fetcher:
         if client is None:
             import httpx
 
-            if self._tls is None:  # loading the CA bundle costs 15 ms: once, not per host
-                import ssl
+            from releasekit.httpclient import tls_context
 
-                import certifi
-
-                self._tls = ssl.create_default_context(cafile=certifi.where())
             per_host = self.settings.per_host
             client = self.clients[host] = httpx.AsyncClient(
-                verify=self._tls,
+                verify=tls_context(),  # loading the CA bundle costs 15 ms: once, not per host
                 follow_redirects=False,  # releasekit.httpclient.hops follows them, under its policy
                 limits=httpx.Limits(max_connections=per_host, max_keepalive_connections=per_host),
                 timeout=httpx.Timeout(self.settings.timeout),
