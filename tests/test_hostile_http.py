@@ -354,3 +354,15 @@ def test_an_api_named_by_github_api_url_gets_the_token(monkeypatch: pytest.Monke
     for elsewhere in ("http://ghes.example/api/v3", "https://ghes.example:8443/api/v3", "https://evil.example"):
         with pytest.raises(ReleasekitError, match="not sending the GitHub token"):
             client(elsewhere, "o/r", None)
+
+
+def test_the_link_checker_refuses_a_redirect_to_a_file_url(tmp_path: Path) -> None:
+    from tests.test_hostile_documents import _links
+
+    with hostile() as site:
+        site.routes["/start"] = Redirect("file:///etc/passwd")
+        code, lines, _ = _links(tmp_path, {"README.md": f"[x]({site.url}/start)\n"}, "--external")
+    assert code == 1
+    assert lines[0] == (
+        f"README.md:1:1: '{site.url}/start': refused 'file:///etc/passwd': only http and https URLs are fetched"
+    )
