@@ -208,6 +208,7 @@ def test_critical_issue_warns_in_an_emergency_and_blocks_otherwise(
     project, cfg = _emergency_project(tmp_path)
     with fake_github(TOKEN) as (url, state):
         monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+        monkeypatch.setenv("RELEASEKIT_GITHUB_API_URL", url)  # the token goes only where the environment says
         cfg = cfg._replace(github_api_url=url)
         state.issues = [{"number": 3, "title": "Path traversal in extract", "labels": ["critical"]}]
         notes: list[str] = []
@@ -250,6 +251,7 @@ def test_advisory_step_creates_once_and_publishes_when_asked(tmp_path: Path, mon
     record = _released(cfg)
     with fake_github(TOKEN) as (url, state):
         monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+        monkeypatch.setenv("RELEASEKIT_GITHUB_API_URL", url)  # the token goes only where the environment says
         cfg = cfg._replace(github_api_url=url)
         notes: list[str] = []
         detail = run_security_advisory(_ctx(cfg, record, tmp_path, notes))
@@ -311,6 +313,7 @@ def test_advisory_step_on_an_older_line_names_the_newer_ones(tmp_path: Path, mon
     record = _released(cfg, "low")
     with fake_github(TOKEN) as (url, state):
         monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+        monkeypatch.setenv("RELEASEKIT_GITHUB_API_URL", url)  # the token goes only where the environment says
         notes: list[str] = []
         run_security_advisory(_ctx(cfg._replace(github_api_url=url), record, tmp_path, notes))
         (made,) = state.advisories.values()

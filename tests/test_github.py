@@ -40,7 +40,7 @@ def test_server_error_and_unreachable_api() -> None:
         state.fail_next = 502
         with pytest.raises(StepFailed, match="GitHub answered 502"):
             GitHub(url, "owner/project", TOKEN).create_release("v1.0.0", "v1.0.0", "n")
-    with pytest.raises(StepFailed, match="unreachable"):
+    with pytest.raises(StepFailed, match="cannot connect"):
         GitHub(f"http://user:{TOKEN}@127.0.0.1:{free_port()}", "owner/project", TOKEN).release_for_tag("v1")
 
 
@@ -104,6 +104,7 @@ def test_client_needs_a_token_and_a_github_repository(monkeypatch: pytest.Monkey
     monkeypatch.delenv("GH_TOKEN", raising=False)
     assert client("http://x", None, "https://github.com/o/r.git") is None
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    monkeypatch.setenv("RELEASEKIT_GITHUB_API_URL", "http://x")  # the environment names the API host
     assert client("http://x", None, "/tmp/origin.git") is None
     api = client("http://x", None, "git@github.com:o/r.git")
     assert api is not None and api.repository == "o/r"

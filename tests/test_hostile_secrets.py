@@ -108,6 +108,7 @@ def test_a_configured_url_with_credentials_is_masked_in_the_error(tmp_path: Path
 
 TOKEN = "ghp_canary_hostile_answers_0001"
 RUNS = "GET /repos/owner/project/actions/runs"
+ISSUES = "GET /repos/owner/project/issues"
 
 
 @pytest.mark.parametrize(
@@ -119,7 +120,13 @@ RUNS = "GET /repos/owner/project/actions/runs"
             "GET /repos/owner/project/issues answered something that is not JSON",
         ),
         (None, b"\xff\xfe not utf-8", "GET /repos/owner/project/issues answered something that is not JSON"),
-        (None, b"[" * 100_000 + b"]" * 100_000, "GET /repos/owner/project/issues answered something that is not JSON"),
+        (
+            None,
+            b"[" * 100_000 + b"]" * 100_000,
+            "GET /repos/owner/project/issues answered JSON nested deeper than 64 levels",
+        ),
+        (None, b"[" * 65 + b"]" * 65, "GET /repos/owner/project/issues answered JSON nested deeper than 64 levels"),
+        (None, b"[" + b"9" * 5000 + b"]", "GET /repos/owner/project/issues answered an integer of more than 64 digits"),
         (None, b'{"message": "ok"}', "GET /repos/owner/project/issues answered dict where an array was expected"),
         (
             [{"title": "no number", "labels": ["critical"]}],

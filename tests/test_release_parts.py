@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import zipfile
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from releasekit import indexes, venvs
 from releasekit.config import Index
 from releasekit.errors import ReleasekitError, StepFailed
+from releasekit.httpclient import basic_credentials
 from releasekit.release import journal
 from releasekit.release.journal import Journal
 from releasekit.release.steps.build import check_files
@@ -115,10 +117,8 @@ def test_names_and_urls() -> None:
     index = Index("PyPI", "https://upload.example/legacy/", "https://u:s3cr3t@pypi.example/simple")
     assert indexes.project_url(index, "Foo_Bar") == "https://u:s3cr3t@pypi.example/simple/foo-bar/"
     assert "s3cr3t" not in indexes.display_url(index.simple_url)
-    request = indexes._request(index.simple_url)
-    assert request.full_url == "https://pypi.example/simple" and request.get_header("Authorization", "").startswith(
-        "Basic "
-    )
+    bare, header = basic_credentials(index.simple_url)
+    assert bare == "https://pypi.example/simple" and header == "Basic " + base64.b64encode(b"u:s3cr3t").decode()
 
 
 def test_pypirc_sections(tmp_path: Path) -> None:

@@ -28,31 +28,33 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 MAX_DEPTH = 100  # arrays and tables inside one another; real configuration stays under 10
 MAX_DIGITS = 100  # digits of an integer; TOML's own are 64-bit (19 digits)
-_TOO_BIG = 10**MAX_DIGITS
 
 
 class Unreadable(ReleasekitError):
-    """A document over the limits, or not valid at all. ``str()`` is ``source: reason``."""
+    """A document over the limits, or not valid at all. ``str()`` is ``source: reason``;
+    ``kind`` is ``"deep"``, ``"digits"`` or ``"invalid"`` (for a caller that words it its own way)."""
 
-    def __init__(self, source: str, reason: str) -> None:
+    def __init__(self, source: str, reason: str, kind: str = "invalid") -> None:
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
+        self.kind = kind
 
 
-def nested_too_deep(source: str) -> Unreadable:
-    return Unreadable(source, f"nested more than {MAX_DEPTH} levels deep; it is not read")
+def nested_too_deep(source: str, limit: int = MAX_DEPTH) -> Unreadable:
+    return Unreadable(source, f"nested more than {limit} levels deep; it is not read", "deep")
 
 
-def integer_too_long(source: str) -> Unreadable:
-    return Unreadable(source, f"holds an integer of more than {MAX_DIGITS} digits; it is not read")
+def integer_too_long(source: str, limit: int = MAX_DIGITS) -> Unreadable:
+    return Unreadable(source, f"holds an integer of more than {limit} digits; it is not read", "digits")
 
 
-def check_limits(value: Any, source: str, *, max_depth: int | None = MAX_DEPTH) -> Any:
-    """``value`` itself when no container in it nests more than ``MAX_DEPTH`` deep and no integer
-    has more than ``MAX_DIGITS`` digits; else ``Unreadable``. Walks without recursion, each
+def check_limits(value: Any, source: str, *, max_depth: int | None = MAX_DEPTH, max_digits: int = MAX_DIGITS) -> Any:
+    """``value`` itself when no container in it nests more than ``max_depth`` deep and no integer
+    has more than ``max_digits`` digits; else ``Unreadable``. Walks without recursion, each
     container once. ``max_depth=None`` checks the integers alone (a reader with a depth rule
     of its own)."""
+    too_big = 10**max_digits
     todo: list[tuple[Any, int]] = [(value, 1)]
     seen: set[int] = set()  # YAML's aliases share a container: walk it once (no billion laughs)
     while todo:
@@ -66,11 +68,11 @@ def check_limits(value: Any, source: str, *, max_depth: int | None = MAX_DEPTH) 
         elif isinstance(node, list):
             children = node
         else:
-            if isinstance(node, int) and not isinstance(node, bool) and not -_TOO_BIG < node < _TOO_BIG:
-                raise integer_too_long(source)
+            if isinstance(node, int) and not isinstance(node, bool) and not -too_big < node < too_big:
+                raise integer_too_long(source, max_digits)
             continue
         if max_depth is not None and depth > max_depth:
-            raise nested_too_deep(source)
+            raise nested_too_deep(source, max_depth)
         todo.extend((child, depth + 1) for child in children)
     return value
 
@@ -88,19 +90,18 @@ def loads_toml(text: str, *, source: str) -> dict[str, Any]:
     return check_limits(data, source)  # type: ignore[no-any-return]
 
 
-def _json_int(digits: str) -> int:
-    if len(digits.lstrip("-")) > MAX_DIGITS:
-        raise OverflowError(digits[:20])
-    return int(digits)
-
-
-def loads_json(text: str | bytes, *, source: str) -> Any:
+def loads_json(text: str | bytes, *, source: str, max_depth: int = MAX_DEPTH, max_digits: int = MAX_DIGITS) -> Any:
     """``text`` parsed as JSON, within the limits; ``source`` names the file in an error.
 
     Bytes must be UTF-8. Integers are refused before they are converted, so a long one
-    costs no time.
+    costs no time. The HTTP client passes tighter limits for the answers of a server.
     """
     import json
+
+    def _json_int(digits: str) -> int:
+        if len(digits.lstrip("-")) > max_digits:
+            raise OverflowError(digits[:20])
+        return int(digits)
 
     try:
         if isinstance(text, bytes):
@@ -111,7 +112,7 @@ def loads_json(text: str | bytes, *, source: str) -> Any:
     except json.JSONDecodeError as exc:
         raise Unreadable(source, f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
     except RecursionError:
-        raise nested_too_deep(source) from None
+        raise nested_too_deep(source, max_depth) from None
     except (OverflowError, ValueError):
-        raise integer_too_long(source) from None
-    return check_limits(data, source)
+        raise integer_too_long(source, max_digits) from None
+    return check_limits(data, source, max_depth=max_depth, max_digits=max_digits)

@@ -72,3 +72,9 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
         text = text.replace(secret, "***")
     return text
+
+
+def clip(text: str, secrets: Iterable[str] = (), limit: int = 300) -> str:
+    """``text`` with secrets masked, THEN shortened to ``limit`` characters: a cut never splits a secret."""
+    text = redact(text, secrets)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

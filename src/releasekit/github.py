@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from releasekit.config import Config
 
 MAX_ANSWER = 16 * 1024 * 1024  # bytes; GitHub's largest answer releasekit asks for is far smaller
+MAX_PAGES = 20  # of a listing, 100 entries each
+API_HOST = "https://api.github.com"
+# the environment names a GitHub API (Enterprise Server, a test stand-in): the token may go there
+API_URL_VARIABLES = ("RELEASEKIT_GITHUB_API_URL", "GITHUB_API_URL")
 # https://github.com/OWNER/REPO(.git), git@github.com:OWNER/REPO(.git), ssh://git@github.com/...:
 # the host itself, in any case; owner and repository names in the characters GitHub allows.
 _REMOTE = re.compile(
@@ -100,11 +104,34 @@ def token_from_env() -> str | None:
     return None
 
 
+def token_may_go(api_url: str) -> bool:
+    """Whether the token may be sent to ``api_url``: GitHub's own API, or an API the environment names.
+
+    ``[tool.releasekit.github] api_url`` is in the repository, where any branch can change it:
+    it gets the token only when the environment names the same scheme, host and port.
+    """
+    from releasekit.httpclient import origin
+
+    named = [API_HOST, *(os.environ.get(name, "") for name in API_URL_VARIABLES)]
+    return origin(api_url) in {origin(url) for url in named if url}
+
+
 def client(api_url: str, repository: str | None, remote_url: str | None) -> GitHub | None:
-    """A client for the project's repository, or None without a token or a GitHub repository."""
+    """A client for the project's repository, or None without a token or a GitHub repository.
+
+    Raises ReleasekitError when the token may not go to ``api_url`` (see ``token_may_go``).
+    """
     token = token_from_env()
     name = repository or repository_from_remote(remote_url)
-    return GitHub(api_url, name, token) if token and name else None
+    if not (token and name):
+        return None
+    if not token_may_go(api_url):
+        raise ReleasekitError(
+            f"not sending the GitHub token to {redact(api_url)} ([tool.releasekit.github] api_url): "
+            "it goes only to api.github.com or to the API that RELEASEKIT_GITHUB_API_URL names; "
+            "set RELEASEKIT_GITHUB_API_URL to that URL to use it"
+        )
+    return GitHub(api_url, name, token)
 
 
 def project_client(config: Config, remote: str | None = None) -> GitHub | None:
@@ -163,43 +190,72 @@ class GitHub:
         self.timeout = timeout
 
     def _request(self, method: str, path: str, payload: dict[str, Any] | None = None) -> tuple[int, Any]:
-        import json  # like urllib.request, only when GitHub is asked: the link hook reads owner_repo alone
-        import urllib.error  # urllib.request brings http.client and email: only when GitHub is asked
-        import urllib.request
+        return self._ask(method, f"{self.api_url}/repos/{self.repository}{path}", path, payload)[:2]
+
+    def _ask(
+        self, method: str, url: str, path: str, payload: dict[str, Any] | None = None
+    ) -> tuple[int, Any, dict[str, str]]:
+        """One request through releasekit's HTTP client: the status, the JSON body, the headers."""
+        import json
+
+        from releasekit import httpclient
+
+        headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
+        data = json.dumps(payload).encode() if payload is not None else None
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        answer = httpclient.request(
+            method,
+            url,
+            what=f"GitHub API at {redact(self.api_url)}",
+            headers=headers,
+            credentials={"Authorization": f"Bearer {self._token}"},
+            content=data,
+            deadline=self.timeout,
+            max_bytes=MAX_ANSWER,
+        )
+        what = f"GitHub API at {redact(self.api_url)}: {self._endpoint(method, path)} answered"
+        if answer.status >= 400:
+            try:
+                message = _error_message(httpclient.parse_json(answer.body, what))
+            except (ValueError, AttributeError):
+                message = answer.body.decode("utf-8", "replace")
+            return answer.status, {"message": httpclient.error_text(message.encode(), [self._token])}, answer.headers
+        try:
+            body = httpclient.parse_json(answer.body, what) if answer.body else None
+        except httpclient.BadJson as exc:
+            raise self._bad_answer(method, path, exc.reason) from None
+        return answer.status, body, answer.headers
+
+    def _pages(self, path: str, doing: str, key: str | None = None) -> list[Any]:
+        """Every entry of a listing, following GitHub's ``Link: <...>; rel="next"`` up to MAX_PAGES pages.
+
+        A next page is asked for only on the API's own scheme, host and port (the token goes nowhere else).
+        """
+        from releasekit.httpclient import next_link, origin
 
         url = f"{self.api_url}/repos/{self.repository}{path}"
-        data = json.dumps(payload).encode() if payload is not None else None
-        request = urllib.request.Request(url, data=data, method=method)
-        request.add_header("Accept", "application/vnd.github+json")
-        request.add_header("X-GitHub-Api-Version", "2022-11-28")
-        request.add_header("Authorization", f"Bearer {self._token}")
-        if data is not None:
-            request.add_header("Content-Type", "application/json")
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                body = response.read(MAX_ANSWER + 1)
-                status = response.status
-        except urllib.error.HTTPError as exc:
-            detail = exc.read(64 * 1024).decode("utf-8", "replace")
-            try:
-                message = _error_message(json.loads(detail))
-            except (ValueError, AttributeError, RecursionError):
-                message = detail
-            return exc.code, {"message": redact(message[:300], [self._token])}
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise StepFailed(f"GitHub API at {redact(self.api_url)} unreachable: {reason}") from None
-        if len(body) > MAX_ANSWER:
-            raise self._bad_answer(method, path, f"more than {MAX_ANSWER // 2**20} MB")
-        try:
-            return status, json.loads(body) if body else None
-        except (ValueError, RecursionError):  # not UTF-8, not JSON, or nested beyond the parser's depth
-            raise self._bad_answer(method, path, "something that is not JSON") from None
+        entries: list[Any] = []
+        for _ in range(MAX_PAGES):
+            status, body, headers = self._ask("GET", url, path)
+            self._expect(status, body, 200, doing)
+            if key is not None:
+                body = self._object(body, "GET", path, {key: list})[key]
+            entries.extend(self._list(body or [], "GET", path, {}))
+            following = next_link(headers.get("link", ""))
+            if not following:
+                return entries
+            url = following
+            if origin(url) != origin(self.api_url):
+                raise self._bad_answer("GET", path, "a next page on another host")
+        raise self._bad_answer("GET", path, f"more than {MAX_PAGES} pages")
+
+    def _endpoint(self, method: str, path: str) -> str:
+        return f"{method} /repos/{self.repository}{path.partition('?')[0]}"
 
     def _bad_answer(self, method: str, path: str, what: str) -> ReleasekitError:
         """The one line for an answer that is not what GitHub sends: it names the endpoint."""
-        endpoint = f"{method} /repos/{self.repository}{path.partition('?')[0]}"
-        return ReleasekitError(f"GitHub API at {redact(self.api_url)}: {endpoint} answered {what}")
+        return ReleasekitError(f"GitHub API at {redact(self.api_url)}: {self._endpoint(method, path)} answered {what}")
 
     def _object(self, body: Any, method: str, path: str, fields: dict[str, type]) -> dict[str, Any]:
         """``body`` when it is an object holding ``fields`` of their types, else the one-line error."""
@@ -264,13 +320,11 @@ class GitHub:
     def advisory_for(self, package: str, version: str) -> Advisory | None:
         """The repository's advisory that names ``version`` of ``package`` as patched, if any.
 
-        Closed and withdrawn advisories do not count. GitHub lists the newest first; the
-        first hundred are looked at, which covers any advisory a release in progress made.
+        Closed and withdrawn advisories do not count. Every page GitHub lists is read.
         """
         path = "/security-advisories?per_page=100&sort=created&direction=desc"
-        status, body = self._request("GET", path)
-        self._expect(status, body, 200, "listing the repository's security advisories")
-        for entry in self._list(body or [], "GET", path, {"ghsa_id": str}):
+        entries = self._pages(path, "listing the repository's security advisories")
+        for entry in self._list(entries, "GET", path, {"ghsa_id": str}):
             if entry.get("state") not in _DEAD_ADVISORY_STATES and _patches(entry, package, version):
                 return _advisory(entry)
         return None
@@ -293,9 +347,8 @@ class GitHub:
         found: dict[int, Item] = {}
         for label in labels:
             path = f"/issues?state=open&per_page=100&labels={quote(label)}"
-            status, body = self._request("GET", path)
-            self._expect(status, body, 200, f"listing open issues labelled {label!r}")
-            for entry in self._list(body or [], "GET", path, {"number": int}):
+            entries = self._pages(path, f"listing open issues labelled {label!r}")
+            for entry in self._list(entries, "GET", path, {"number": int}):
                 number = entry["number"]
                 found[number] = Item(number, str(entry.get("title", "")), "pull_request" in entry)
         return [found[n] for n in sorted(found)]
@@ -303,9 +356,7 @@ class GitHub:
     def runs_for(self, sha: str) -> list[Run]:
         """The workflow runs of commit ``sha``."""
         path = f"/actions/runs?head_sha={sha}&per_page=100"
-        status, body = self._request("GET", path)
-        self._expect(status, body, 200, f"listing the workflow runs of {sha[:10]}")
-        runs = self._list(self._object(body, "GET", path, {"workflow_runs": list})["workflow_runs"], "GET", path, {})
+        runs = self._pages(path, f"listing the workflow runs of {sha[:10]}", "workflow_runs")
         return [Run(str(r.get("name", "")), str(r.get("status", "")), _conclusion(r.get("conclusion"))) for r in runs]
 
     @staticmethod

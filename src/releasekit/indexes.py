@@ -9,13 +9,9 @@ can read and finish.
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import json
 import re
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterable, Mapping
 from html.parser import HTMLParser
 from pathlib import Path
@@ -27,7 +23,10 @@ from releasekit.process import failing_as, python_module, run
 
 ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
-TIMEOUT = 30.0
+TIMEOUT = 30.0  # seconds for one page, redirects included (RELEASEKIT_HTTP_DEADLINE overrides)
+PAGE_LIMIT = 64 * 2**20  # bytes of a project page; a page beyond it is refused before it is read
+DOWNLOAD_TIMEOUT = 600.0  # seconds for one file to verify
+DOWNLOAD_LIMIT = 2 * 2**30  # bytes of one file to verify
 
 
 class ServedFile(NamedTuple):
@@ -64,20 +63,17 @@ def display_url(url: str) -> str:
     return redact(url)
 
 
-def _request(url: str, *, accept: str | None = None, method: str = "GET") -> urllib.request.Request:
-    parts = urllib.parse.urlsplit(url)
-    headers = {"User-Agent": "releasekit"}
-    if accept:
-        headers["Accept"] = accept
-    if parts.username is not None:
-        # urllib ignores credentials in the URL: move them to a header.
-        netloc = parts.hostname or ""
-        if parts.port:
-            netloc += f":{parts.port}"
-        url = urllib.parse.urlunsplit(parts._replace(netloc=netloc))
-        token = f"{urllib.parse.unquote(parts.username)}:{urllib.parse.unquote(parts.password or '')}"
-        headers["Authorization"] = "Basic " + base64.b64encode(token.encode()).decode()
-    return urllib.request.Request(url, headers=headers, method=method)
+def _deadline(timeout: float) -> float:
+    from releasekit.httpclient import deadline_from_env
+
+    return deadline_from_env(timeout)
+
+
+def _private(index: Index) -> bool:
+    """Private addresses are asked only for an index that is on one itself (a local or company index)."""
+    from releasekit.httpclient import is_private_url
+
+    return is_private_url(index.simple_url)
 
 
 class _Links(HTMLParser):
@@ -102,13 +98,15 @@ class _Links(HTMLParser):
             self._href = None
 
 
-def _from_link(href: str, text: str, base_url: str) -> ServedFile:
-    url = urllib.parse.urljoin(base_url, href)
-    parts = urllib.parse.urlsplit(url)
+def _from_link(href: str, text: str, base_url: str) -> ServedFile | None:
+    try:
+        parts = urllib.parse.urlsplit(urllib.parse.urljoin(base_url, href))
+    except ValueError:  # a malformed href (an unclosed IPv6 bracket): no file of ours
+        return None
     filename = text or urllib.parse.unquote(parts.path.rsplit("/", 1)[-1])
     sha256 = None
     if parts.fragment.startswith("sha256="):
-        sha256 = parts.fragment.split("=", 1)[1].lower()
+        sha256 = parts.fragment.split("=", 1)[1].lower() or None
     return ServedFile(filename, urllib.parse.urlunsplit(parts._replace(fragment="")), sha256)
 
 
@@ -116,18 +114,33 @@ def parse_simple_html(text: str, base_url: str) -> list[ServedFile]:
     """The files of a PEP 503 project page."""
     parser = _Links()
     parser.feed(text)
-    return [_from_link(href, label, base_url) for href, label in parser.links if href]
+    parser.close()
+    found = (_from_link(href, label, base_url) for href, label in parser.links if href)
+    return [f for f in found if f is not None]
 
 
 def parse_simple_json(text: str, base_url: str) -> list[ServedFile]:
-    """The files of a PEP 691 JSON project page."""
-    data = json.loads(text)
+    """The files of a PEP 691 JSON project page; BadJson (a ValueError, one line naming the page) when malformed."""
+    from releasekit.httpclient import BadJson, parse_json
+
+    where = display_url(base_url)
+    data = parse_json(text.encode("utf-8", "surrogatepass"), where)
+    entries = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise BadJson(where, 'a JSON simple page without a "files" array')
     files = []
-    for entry in data.get("files", []):
-        url = urllib.parse.urljoin(base_url, entry["url"])
-        parts = urllib.parse.urlsplit(url)
-        sha256 = (entry.get("hashes") or {}).get("sha256")
-        files.append(ServedFile(entry["filename"], urllib.parse.urlunsplit(parts._replace(fragment="")), sha256))
+    for n, entry in enumerate(entries, 1):
+        filename, url = (entry.get("filename"), entry.get("url")) if isinstance(entry, dict) else (None, None)
+        if not isinstance(filename, str) or not isinstance(url, str):
+            raise BadJson(where, f'file {n} of the JSON simple page has no string "filename" and "url"')
+        try:
+            parts = urllib.parse.urlsplit(urllib.parse.urljoin(base_url, url))
+        except ValueError:
+            raise BadJson(where, f"file {n} of the JSON simple page has a malformed url") from None
+        hashes = entry.get("hashes")
+        sha256 = hashes.get("sha256") if isinstance(hashes, dict) else None
+        sha256 = sha256.lower() if isinstance(sha256, str) and sha256 else None
+        files.append(ServedFile(filename, urllib.parse.urlunsplit(parts._replace(fragment="")), sha256))
     return files
 
 
@@ -138,70 +151,114 @@ def project_url(index: Index, project: str) -> str:
 
 def served_files(index: Index, project: str, *, timeout: float = TIMEOUT) -> dict[str, ServedFile]:
     """The files ``index`` serves for ``project``, by filename (empty when it has none)."""
+    from releasekit.httpclient import BadJson, request
+
     url = project_url(index, project)
+    what = f"{index.name}: cannot read {display_url(url)}"
+    answer = request(
+        "GET",
+        url,
+        what=what,
+        headers={"User-Agent": "releasekit", "Accept": ACCEPT},
+        deadline=_deadline(timeout),
+        max_bytes=PAGE_LIMIT,
+        private=_private(index),
+    )
+    if answer.status == 404:
+        return {}
+    if answer.status >= 300:
+        raise StepFailed(f"{index.name}: {display_url(url)} answered HTTP {answer.status}")
+    text = answer.body.decode("utf-8", "replace")
+    parse = parse_simple_json if answer.content_type == JSON_TYPE else parse_simple_html
     try:
-        with urllib.request.urlopen(_request(url, accept=ACCEPT), timeout=timeout) as response:
-            body = response.read().decode("utf-8", "replace")
-            final = response.geturl()
-            kind = response.headers.get_content_type()
-    except urllib.error.HTTPError as exc:
-        if exc.code == 404:
-            return {}
-        raise StepFailed(f"{index.name}: {display_url(url)} answered HTTP {exc.code}") from None
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise StepFailed(f"{index.name}: cannot read {display_url(url)}: {reason}") from None
-    files = parse_simple_json(body, final) if kind == JSON_TYPE else parse_simple_html(body, final)
+        files = parse(text, answer.url)
+    except BadJson as exc:
+        raise StepFailed(f"{index.name}: {exc}") from None
     return {f.filename: f for f in files}
 
 
-def download_sha256(url: str, *, timeout: float = TIMEOUT) -> str:
-    """The sha256 of the bytes at ``url``."""
+def download_sha256(
+    url: str, *, timeout: float = DOWNLOAD_TIMEOUT, index: Index | None = None, max_bytes: int = DOWNLOAD_LIMIT
+) -> str:
+    """The sha256 of the bytes at ``url`` (http or https only, within the deadline and ``max_bytes``).
+
+    With ``index``, the index's credentials go along when ``url`` is on its scheme, host and
+    port, and private addresses are refused unless the index is on one itself.
+    """
+    from releasekit.httpclient import basic_credentials, origin, request
+
     digest = hashlib.sha256()
-    try:
-        with urllib.request.urlopen(_request(url), timeout=timeout) as response:
-            for block in iter(lambda: response.read(1 << 16), b""):
-                digest.update(block)
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise StepFailed(f"cannot download {display_url(url)}: {reason}") from None
+    credentials = {}
+    if index is not None and origin(url) == origin(index.simple_url):
+        basic = basic_credentials(index.simple_url)[1]
+        credentials = {"Authorization": basic} if basic else {}
+    answer = request(
+        "GET",
+        url,
+        what=f"cannot download {display_url(url)}",
+        headers={"User-Agent": "releasekit"},
+        credentials=credentials,
+        deadline=_deadline(timeout),
+        max_bytes=max_bytes,
+        private=_private(index) if index is not None else None,
+        sink=digest.update,
+    )
+    if answer.status >= 300:
+        raise StepFailed(f"cannot download {display_url(url)}: HTTP {answer.status}")
     return digest.hexdigest()
 
 
 def reachable(index: Index, project: str | None, *, timeout: float = 10.0) -> str | None:
     """None when ``index`` answers; otherwise one line saying what is wrong."""
+    from releasekit.httpclient import request
+
     # A project page (404 is a fine answer) is small; the root of PyPI's simple API is not.
     url = project_url(index, project) if project else index.simple_url
-    method = "GET" if project else "HEAD"
     try:
-        with urllib.request.urlopen(_request(url, accept=ACCEPT, method=method), timeout=timeout):
-            return None
-    except urllib.error.HTTPError as exc:
-        if exc.code < 500:
-            return None
-        return f"{index.name} ({display_url(index.simple_url)}) answered HTTP {exc.code}"
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        return f"{index.name} ({display_url(index.simple_url)}) is not reachable: {reason}"
+        answer = request(
+            "GET" if project else "HEAD",
+            url,
+            what=f"{index.name} ({display_url(index.simple_url)}) is not reachable",
+            headers={"User-Agent": "releasekit", "Accept": ACCEPT},
+            deadline=_deadline(timeout),
+            max_bytes=PAGE_LIMIT,
+            private=_private(index),
+        )
+    except StepFailed as exc:
+        return str(exc)
+    if answer.status < 500:
+        return None
+    return f"{index.name} ({display_url(index.simple_url)}) answered HTTP {answer.status}"
 
 
-def plan_upload(artifacts: Mapping[str, str], served: Mapping[str, ServedFile]) -> tuple[list[str], list[str]]:
+def plan_upload(
+    artifacts: Mapping[str, str],
+    served: Mapping[str, ServedFile],
+    download: Callable[[ServedFile], str] | None = None,
+) -> tuple[list[str], list[str]]:
     """Split ``artifacts`` (filename -> sha256) into files to upload and files already served.
 
-    Raises StepFailed when the index serves one of the filenames with other bytes.
+    A file the index lists without a sha256 is downloaded (``download`` gives the sha256 of
+    its bytes) and compared; without ``download`` such a file stops the plan. Raises
+    StepFailed when the index serves one of the filenames with other bytes.
     """
     to_upload, already = [], []
     for filename, sha256 in sorted(artifacts.items()):
         found = served.get(filename)
         if found is None:
             to_upload.append(filename)
-        elif found.sha256 is not None and found.sha256 != sha256:
+            continue
+        theirs = found.sha256
+        if theirs is None:
+            if download is None:
+                raise StepFailed(f"the index lists {filename} without a sha256; its bytes cannot be compared")
+            theirs = download(found)
+        if theirs != sha256:
             raise StepFailed(
-                f"the index already holds {filename} with other bytes (sha256 {found.sha256[:12]}..., "
+                f"the index already holds {filename} with other bytes (sha256 {theirs[:12]}..., "
                 f"ours {sha256[:12]}...); a filename can never be reused: release a new version instead"
             )
-        else:
-            already.append(filename)
+        already.append(filename)
     return to_upload, already
 
 
@@ -275,7 +332,9 @@ def upload(
             raise StepFailed(f"{folder / filename}: a journaled file is missing; restore it or abort the release")
         if sha256_file(folder / filename) != sha256:
             raise StepFailed(f"{folder / filename}: changed since it was built and journaled; not uploading it")
-    to_upload, already = plan_upload(artifacts, served_files(index, project))
+    to_upload, already = plan_upload(
+        artifacts, served_files(index, project), lambda found: download_sha256(found.url, index=index)
+    )
     for n, filename in enumerate(to_upload):
         try:
             upload_file(index, folder / filename, secrets=secrets, env=env, attestations=attestations)
@@ -310,7 +369,7 @@ def verify(index: Index, project: str, artifacts: Mapping[str, str], *, wait: fl
     if missing:
         raise StepFailed(f"{index.name}: does not serve {', '.join(missing)} after the upload")
     for filename, sha256 in sorted(artifacts.items()):
-        actual = download_sha256(served[filename].url)
+        actual = download_sha256(served[filename].url, index=index)
         if actual != sha256:
             raise StepFailed(
                 f"{index.name}: serves {filename} with sha256 {actual[:12]}..., but the journal holds {sha256[:12]}..."

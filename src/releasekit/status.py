@@ -204,7 +204,10 @@ def github_state(config: Config) -> GitHubState | None:
 
     if not github.token_from_env():
         return None  # no token: no need to ask git for the remote's URL
-    api = github.project_client(config)
+    try:
+        api = github.project_client(config)
+    except ReleasekitError as exc:  # the token may not go where the configuration points
+        return GitHubState(config.github_repository or "?", (), config.release_branch, None, (), str(exc))
     if api is None:
         return None
     api.timeout = 10.0  # a status line must not hang on a slow network

@@ -17,10 +17,10 @@ import contextlib
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import NamedTuple
 
-from tests.helpers.serving import serving
+from tests.helpers.serving import QuietHandler, serving
 
 OK_PAGE = b'<html><body><h1 id="title">T</h1><h2 id="usage">Usage</h2><a name="old"></a></body></html>'
 JS_PAGE = b'<html><body><div id="root"></div><script src="app.js"></script></body></html>'
@@ -44,12 +44,9 @@ class _Server(ThreadingHTTPServer):
     lock: threading.Lock
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: object) -> None:  # quiet
-        pass
 
     def _count(self) -> int:
         with self.server.lock:
@@ -59,14 +56,7 @@ class _Handler(BaseHTTPRequestHandler):
             return sum(n for k, n in self.server.seen.items() if k.endswith(f" {self.path}"))
 
     def _send(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+        self.send_bytes(status, body, "text/html; charset=utf-8", headers)
 
     def do_HEAD(self) -> None:
         self.do_GET()

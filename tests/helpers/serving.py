@@ -20,12 +20,18 @@ class QuietHandler(BaseHTTPRequestHandler):
 
     def send_json(self, status: int, body: Any) -> None:
         """Answer ``status`` with ``body`` as a JSON document."""
-        data = json.dumps(body).encode()
+        self.send_bytes(status, json.dumps(body).encode(), "application/json")
+
+    def send_bytes(self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
+        """Answer ``status`` with ``body`` (not to a HEAD) and its length, type and ``headers``."""
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
         self.end_headers()
-        self.wfile.write(data)
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 def url_of(server: ThreadingHTTPServer) -> str:

@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import json
 import os
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -79,35 +77,60 @@ def exchange_url(index: Index) -> str:
     return f"{parts.scheme}://{netloc}"
 
 
-def _call(request: urllib.request.Request, what: str, secrets: list[str]) -> Any:
-    """One bounded request; the JSON answer, or StepFailed naming ``what`` with secrets masked."""
+def _call(
+    url: str,
+    what: str,
+    secrets: list[str],
+    *,
+    credentials: Mapping[str, str] | None = None,
+    payload: dict[str, str] | None = None,
+) -> Any:
+    """One request through releasekit's HTTP client; the JSON answer, or StepFailed naming ``what``.
+
+    Secrets are masked before any text is shortened.
+    """
+    from releasekit import httpclient
+
+    headers = {"User-Agent": "releasekit", "Accept": "application/json"}
+    if payload is not None:
+        headers["Content-Type"] = "application/json"
+    answer = httpclient.request(
+        "POST" if payload is not None else "GET",
+        url,
+        what=what,
+        headers=headers,
+        credentials=credentials,
+        content=json.dumps(payload).encode() if payload is not None else None,
+        deadline=httpclient.deadline_from_env(TIMEOUT),
+        max_bytes=MAX_ANSWER,
+        secrets=secrets,
+    )
+    if answer.status >= 300:
+        raise StepFailed(f"{what}: HTTP {answer.status}: {_error_detail(answer.body, secrets)}")
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-            body = response.read(MAX_ANSWER + 1)
-    except urllib.error.HTTPError as exc:
-        detail = exc.read(MAX_ANSWER).decode("utf-8", "replace")
-        raise StepFailed(redact(f"{what}: HTTP {exc.code}: {_error_detail(detail)}", secrets)) from None
-    except (urllib.error.URLError, OSError) as exc:
-        raise StepFailed(redact(f"{what}: {getattr(exc, 'reason', exc)}", secrets)) from None
-    if len(body) > MAX_ANSWER:
-        raise StepFailed(f"{what}: the answer is larger than {MAX_ANSWER} bytes")
-    try:
-        return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise StepFailed(f"{what}: the answer is not JSON") from None
+        return httpclient.parse_json(answer.body, what)
+    except httpclient.BadJson as exc:
+        raise StepFailed(f"{what}: the answer is {exc.reason}") from None
 
 
-def _error_detail(text: str) -> str:
-    """PyPI's mint-token errors are ``{"errors": [{"code", "description"}]}``; anything else, its first line."""
+def _error_detail(body: bytes, secrets: list[str]) -> str:
+    """PyPI's mint-token errors are ``{"errors": [{"code", "description"}]}``; anything else, its first line.
+
+    Whatever is shown has its secrets masked first, then is shortened.
+    """
+    from releasekit.httpclient import BadJson, error_text, parse_json
+
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        return text.strip().splitlines()[0][:200] if text.strip() else "(no detail)"
+        data = parse_json(body, "")
+    except BadJson:
+        text = body.decode("utf-8", "replace").strip()
+        return error_text(text.splitlines()[0].encode(), secrets) if text else "(no detail)"
     errors = data.get("errors") if isinstance(data, dict) else None
     if isinstance(errors, list) and errors:
-        return "; ".join(str(e.get("description", e.get("code", "?")))[:300] for e in errors if isinstance(e, dict))
+        found = [str(e.get("description", e.get("code", "?"))) for e in errors if isinstance(e, dict)]
+        return error_text("; ".join(found).encode(), secrets) or "(no detail)"
     message = data.get("message") if isinstance(data, dict) else None
-    return str(message)[:300] if message else "(no detail)"
+    return error_text(str(message).encode(), secrets) if message else "(no detail)"
 
 
 def _string_field(answer: Any, key: str, what: str) -> str:
@@ -125,11 +148,8 @@ def mint_token(index: Index, environ: Mapping[str, str] | None = None) -> str:
         raise ReleasekitError(f"no OIDC identity: {REQUEST_URL} is not set (the job needs 'id-token: write')")
     secrets = [request_token]
     base = exchange_url(index)
-    headers = {"User-Agent": "releasekit", "Accept": "application/json"}
     audience_answer = _call(
-        urllib.request.Request(f"{base}/_/oidc/audience", headers=headers),
-        f"{index.name}: asking {redact(base)} for its OIDC audience",
-        secrets,
+        f"{base}/_/oidc/audience", f"{index.name}: asking {redact(base)} for its OIDC audience", secrets
     )
     audience = _string_field(audience_answer, "audience", f"{index.name}: OIDC audience")
     if audience in _PYPI_AUDIENCES and not _override(index) and base not in _SITES.values():
@@ -140,22 +160,19 @@ def mint_token(index: Index, environ: Mapping[str, str] | None = None) -> str:
             f"PyPI would accept (set {_OVERRIDES.get(index.name, 'RELEASEKIT_OIDC_URL')} to allow it)"
         )
     joiner = "&" if urllib.parse.urlsplit(request_url).query else "?"
-    token_request = urllib.request.Request(
-        f"{request_url}{joiner}audience={urllib.parse.quote(audience, safe='')}",
-        headers={**headers, "Authorization": f"bearer {request_token}"},
-    )
     job_token = _string_field(
-        _call(token_request, "GitHub Actions: asking for the job's OIDC token", secrets), "value", "GitHub OIDC"
+        _call(
+            f"{request_url}{joiner}audience={urllib.parse.quote(audience, safe='')}",
+            "GitHub Actions: asking for the job's OIDC token",
+            secrets,
+            credentials={"Authorization": f"bearer {request_token}"},
+        ),
+        "value",
+        "GitHub OIDC",
     )
     secrets.append(job_token)
-    mint = urllib.request.Request(
-        f"{base}/_/oidc/mint-token",
-        data=json.dumps({"token": job_token}).encode(),
-        headers={**headers, "Content-Type": "application/json"},
-        method="POST",
-    )
     what = f"{index.name}: exchanging the job's OIDC token at {redact(base)}/_/oidc/mint-token"
-    return _string_field(_call(mint, what, secrets), "token", what)
+    return _string_field(_call(f"{base}/_/oidc/mint-token", what, secrets, payload={"token": job_token}), "token", what)
 
 
 def credentials(index: Index, environ: Mapping[str, str] | None = None) -> Credentials:

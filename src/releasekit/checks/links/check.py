@@ -26,7 +26,8 @@ POOL_MIN_FILES = 300  # below this, starting worker processes costs more than it
 
 
 def _shown(url: str) -> str:
-    """``url`` quoted for a finding, cut short when it is long enough to drown the report."""
+    """``url`` quoted for a finding, its credentials masked, THEN cut short when it would drown the report."""
+    url = redact(url)
     return repr(url) if len(url) <= 200 else f"{url[:120]!r}... ({len(url)} characters)"
 
 

@@ -42,10 +42,10 @@ class Cache:
             from releasekit.safefiles import read_file
 
             try:
-                data = loads_json(read_file(path, "cache"), source=path)
+                data = loads_json(read_file(path, "cache"), source=path)  # depth and integer digits bounded
                 if isinstance(data, dict):
                     # an older releasekit's file may hold credentials: they are not kept
-                    self.entries = {k: v for k, v in data.items() if isinstance(v, dict) and strip_credentials(k) == k}
+                    self.entries = {k: v for k, v in data.items() if _entry_ok(v) and strip_credentials(k) == k}
             except (OSError, ReleasekitError):  # unreadable, too large, not JSON or over the limits: start afresh
                 self.entries = {}
 
@@ -96,6 +96,22 @@ class Cache:
             os.replace(tmp, self.path)
         except OSError:
             pass  # a cache that cannot be written only costs time
+
+
+def _entry_ok(entry: Any) -> bool:
+    """Whether a cache entry has the shape ``Cache.put`` writes (the file is input like any other)."""
+    if not isinstance(entry, dict):
+        return False
+    when, status, anchors = entry.get("time"), entry.get("status"), entry.get("anchors")
+    return (
+        isinstance(when, int | float)
+        and not isinstance(when, bool)
+        and type(status) is int
+        and isinstance(entry.get("final", ""), str)
+        and (anchors is None or (isinstance(anchors, list) and all(isinstance(a, str) for a in anchors)))
+        and isinstance(entry.get("scripted", False), bool)
+        and isinstance(entry.get("complete", True), bool)
+    )
 
 
 def _verdict(url: str, fragment: str | None, page: Page, settings: LinkSettings) -> tuple[str, str] | None:

@@ -6,19 +6,18 @@ backoff, and a 429's Retry-After holds back every request to that host.
 
 A server cannot hold the check: each request has an overall deadline (``deadline``, not
 only a timeout per read), an HTML page is read only until every anchor looked for is found,
-and never beyond ``PAGE_LIMIT`` bytes; other bodies are not read at all, and a redirect's
-body no further than ``REDIRECT_BODY_LIMIT``.
+and never beyond ``PAGE_LIMIT`` bytes; other bodies are not read at all, nor is a redirect's.
+Redirects are followed hop by hop by releasekit's one HTTP client (``releasekit.httpclient``):
+http and https only, and with ``private_addresses = false`` every hop is refused that
+resolves to a private address, not only the first.
 """
 
 from __future__ import annotations
 
 import asyncio
 import email.utils
-import ipaddress
-import socket
 import time
-from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
 from releasekit.checks.links.settings import LinkSettings
@@ -31,7 +30,6 @@ RETRY_AFTER_CAP = 60.0
 RETRY_STATUS = frozenset((408, 429))
 USER_AGENT = "releasekit-link-checker (+https://github.com/releasekit/releasekit)"
 PAGE_LIMIT = 16 * 1024 * 1024  # the most of one page that is read (decoded bytes)
-REDIRECT_BODY_LIMIT = 64 * 1024  # httpx reads a redirect's body before following it: this much, at most
 GITHUB_HOSTS = ("github.com", "gist.github.com")
 
 
@@ -77,18 +75,12 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def _is_private(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_unspecified
-
-
 class Fetcher:
     """Requests with the limits, retries and per-host holds of one run."""
 
     def __init__(self, settings: LinkSettings) -> None:
         self.clients: dict[str, httpx.AsyncClient] = {}
         self.settings = settings
-        self._tls: Any = None
         self.backoff = settings.retry_backoff
         self.all = asyncio.Semaphore(settings.concurrency)
         self.hosts: dict[str, asyncio.Semaphore] = {}
@@ -104,21 +96,16 @@ class Fetcher:
         if client is None:
             import httpx
 
-            if self._tls is None:  # loading the CA bundle costs 15 ms: once, not per host
-                import ssl
+            from releasekit.httpclient import tls_context
 
-                import certifi
-
-                self._tls = ssl.create_default_context(cafile=certifi.where())
             per_host = self.settings.per_host
             client = self.clients[host] = httpx.AsyncClient(
-                verify=self._tls,
-                follow_redirects=True,
+                verify=tls_context(),  # loading the CA bundle costs 15 ms: once, not per host
+                follow_redirects=False,  # releasekit.httpclient.hops follows them, under its policy
                 limits=httpx.Limits(max_connections=per_host, max_keepalive_connections=per_host),
                 timeout=httpx.Timeout(self.settings.timeout),
                 headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.8"},
                 trust_env=False,
-                event_hooks={"response": [_cap_redirect_body]},
             )
         return client
 
@@ -134,15 +121,9 @@ class Fetcher:
         return sem
 
     async def _refused(self, host: str, port: int) -> str | None:
-        if self.settings.private_addresses:
-            return None
-        try:
-            infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except OSError as exc:
-            return f"cannot resolve {host}: {exc.strerror or exc}"
-        if any(_is_private(str(info[4][0])) for info in infos):
-            return f"refused: {host} is a private or link-local address"
-        return None
+        from releasekit.httpclient import private_refusal
+
+        return None if self.settings.private_addresses else await private_refusal(host, port)
 
     async def fetch(self, url: str, fragments: frozenset[str]) -> Page:
         """Check one page: HEAD (or GET for anchors), with retries; each try within the deadline."""
@@ -168,7 +149,7 @@ class Fetcher:
             async with self._host_limit(host), self.all:
                 deadline = self.settings.deadline
                 try:
-                    page, retry_after = await asyncio.wait_for(self._once(self.client(host), url, fragments), deadline)
+                    page, retry_after = await asyncio.wait_for(self._once(url, fragments), deadline)
                 except asyncio.TimeoutError:
                     page, retry_after = Page(0, f"no complete answer within {deadline:g} s", retryable=False), None
             retryable = page.retryable and (page.status == 0 or page.status in RETRY_STATUS or page.status >= 500)
@@ -182,28 +163,27 @@ class Fetcher:
             delay *= 2
         return page
 
-    async def _once(self, client: httpx.AsyncClient, url: str, fragments: frozenset[str]) -> tuple[Page, float | None]:
+    async def _once(self, url: str, fragments: frozenset[str]) -> tuple[Page, float | None]:
         import httpx
 
+        from releasekit.httpclient import Refused, hops
+
         try:
-            response = None
             if not fragments:
-                response = await client.head(url)
-                if response.status_code >= 400 and response.status_code not in (429,):
-                    response = None  # refused or unsupported: ask again with GET
-            if response is None:
-                async with client.stream("GET", url) as streamed:
-                    response = streamed
-                    body = None
-                    html = "html" in streamed.headers.get("content-type", "html")
-                    if fragments and html and streamed.status_code < 400:
-                        body = await self._read_anchors(streamed, fragments)
-                return self._page(response, body), _retry_after(response.headers.get("retry-after"))
-            return self._page(response, None), _retry_after(response.headers.get("retry-after"))
+                async with hops(self.client, "HEAD", url, guard=self._refused) as response:
+                    if response.status_code < 400 or response.status_code == 429:
+                        return self._page(response, None), _retry_after(response.headers.get("retry-after"))
+            # HEAD refused or unsupported, or anchors to look up: GET
+            async with hops(self.client, "GET", url, guard=self._refused) as streamed:
+                body = None
+                html = "html" in streamed.headers.get("content-type", "html")
+                if fragments and html and streamed.status_code < 400:
+                    body = await self._read_anchors(streamed, fragments)
+                return self._page(streamed, body), _retry_after(streamed.headers.get("retry-after"))
+        except Refused as exc:
+            return Page(0, str(exc), retryable=False), None
         except httpx.TimeoutException:
             return Page(0, f"timed out after {self.settings.timeout:g} s"), None
-        except httpx.TooManyRedirects:
-            return Page(0, "too many redirects"), None
         except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
             return Page(0, f"network error: {type(exc).__name__}: {exc}"), None
 
@@ -254,28 +234,3 @@ class Fetcher:
             scripted=body.scripted,
             complete=body.complete,
         )
-
-
-async def _cap_redirect_body(response: httpx.Response) -> None:
-    """httpx reads a redirect's whole body before it follows it: let that body end early."""
-    if response.has_redirect_location:
-        response.stream = _capped(response.stream, REDIRECT_BODY_LIMIT)
-
-
-def _capped(stream: Any, limit: int) -> httpx.AsyncByteStream:
-    """``stream`` (a response body) ending after ``limit`` bytes."""
-    import httpx
-
-    class Capped(httpx.AsyncByteStream):
-        async def __aiter__(self) -> AsyncIterator[bytes]:
-            left = limit
-            async for chunk in stream:
-                yield chunk[:left]
-                left -= len(chunk)
-                if left <= 0:
-                    break
-
-        async def aclose(self) -> None:
-            await stream.aclose()
-
-    return Capped()
