@@ -229,6 +229,16 @@ def pypirc_repository(upload_url: str, pypirc: Path | None = None) -> tuple[str,
     return None
 
 
+def attestations_of(file: Path) -> list[Path]:
+    """The PEP 740 attestations lying next to ``file`` (``FILE.<kind>.attestation``), regular files only."""
+    prefix, found = f"{file.name}.", []
+    for entry in sorted(file.parent.iterdir()):
+        name = entry.name
+        if name.startswith(prefix) and name.endswith(".attestation") and entry.is_file() and not entry.is_symlink():
+            found.append(entry)
+    return found
+
+
 def upload_file(
     index: Index,
     file: Path,
@@ -247,9 +257,10 @@ def upload_file(
     found = pypirc_repository(index.upload_url)
     where = ["--repository", found[0]] if found else ["--repository-url", index.upload_url]
     secrets = [*secrets, found[1]] if found else secrets
-    extra = ["--attestations"] if attestations else []
+    # twine attaches an attestation only when it is among its own inputs, beside its file.
+    flag, beside = (["--attestations"], attestations_of(file)) if attestations else ([], [])
     cmd = python_module(
-        "twine", "--no-color", "upload", "--non-interactive", "--disable-progress-bar", *extra, *where, file
+        "twine", "--no-color", "upload", "--non-interactive", "--disable-progress-bar", *flag, *where, file, *beside
     )
     with failing_as(f"{index.name}: upload of {file.name} to {display_url(index.upload_url)}"):
         run(cmd, secrets=secrets, env=env)

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from releasekit import indexes, venvs
 from releasekit.ci import manifest, trusted
-from releasekit.config import Config
+from releasekit.config import Config, Index
 from releasekit.errors import ReleasekitError, secrets_from_env
 
 INDEXES = ("test", "prod")
@@ -47,6 +47,43 @@ def _attest(folder: Path, files: list[str], note: Callable[[str], None]) -> None
         run(python_module("pypi_attestations", "sign", *(folder / name for name in unsigned)))
 
 
+def check(folder: Path) -> tuple[manifest.Manifest, dict[str, str]]:
+    """The manifest of ``folder`` and its files, when the folder holds exactly the recorded set."""
+    recorded = manifest.read(folder)
+    return recorded, manifest.check_set(folder, recorded)
+
+
+def _indexes(config: Config, which: str) -> tuple[Index, Index | None]:
+    if which not in INDEXES:
+        raise ReleasekitError(f"--index {which}: expected one of {', '.join(INDEXES)}")
+    return (config.test_index, config.index) if which == "test" else (config.index, None)
+
+
+def verify(
+    config: Config,
+    folder: Path,
+    which: str,
+    *,
+    workdir: Path,
+    secrets: tuple[str, ...] = (),
+    note: Callable[[str], None] = lambda message: None,
+) -> tuple[manifest.Manifest, dict[str, str]]:
+    """The index serves the manifest's bytes, and the release installs in a fresh environment.
+
+    For the test index only the project comes from it; its dependencies come from the production index.
+    """
+    index, extra = _indexes(config, which)
+    recorded, files = check(folder)
+    note(f"checking the bytes {index.name} serves against the manifest")
+    indexes.verify(index, recorded.project, files)
+    wheel = next((folder / name for name in sorted(files) if name.endswith(".whl")), None)
+    names = venvs.import_names(wheel) if wheel is not None else []
+    where = f"; its dependencies from {extra.name}" if extra is not None else ""
+    note(f"installing {recorded.project}=={recorded.version} from {index.name} into a fresh venv{where}")
+    venvs.install_from(index, extra, recorded.project, recorded.version, names, workdir / "verify", secrets)
+    return recorded, files
+
+
 def publish(
     config: Config,
     folder: Path,
@@ -57,11 +94,8 @@ def publish(
     note: Callable[[str], None] = lambda message: None,
 ) -> Published:
     """Upload the manifest's files in ``folder`` to the ``which`` index ("test" or "prod"), then verify."""
-    if which not in INDEXES:
-        raise ReleasekitError(f"--index {which}: expected one of {', '.join(INDEXES)}")
-    index, extra = (config.test_index, config.index) if which == "test" else (config.index, None)
-    recorded = manifest.read(folder)
-    files = manifest.check_set(folder, recorded)
+    index, _ = _indexes(config, which)
+    recorded, files = check(folder)
     if attestations:
         if not trusted.oidc_available():
             raise ReleasekitError(
@@ -79,13 +113,7 @@ def publish(
     result = indexes.upload(
         index, recorded.project, folder, files, secrets=secrets, env=creds.env, attestations=attestations
     )
-    note(f"checking the bytes {index.name} serves against the manifest")
-    indexes.verify(index, recorded.project, files)
-
-    wheel = next((folder / name for name in sorted(files) if name.endswith(".whl")), None)
-    names = venvs.import_names(wheel) if wheel is not None else []
-    note(f"pip install {recorded.project}=={recorded.version} from {index.name} into a fresh venv")
-    venvs.install_from(index, extra, recorded.project, recorded.version, names, workdir / "verify", secrets)
+    verify(config, folder, which, workdir=workdir, secrets=secrets, note=note)
     return Published(
         recorded.project,
         recorded.version,
