@@ -19,13 +19,12 @@ from __future__ import annotations
 from typing import Any
 
 from releasekit.ci.actions import ACTIONS, check_pins
+from releasekit.ci.lock import REQUIREMENTS_PATH, python_version
 from releasekit.ci.yamlout import Block, Commented, dump, https_url, project_name, tag_glob
 from releasekit.config import Config
 
-PYTHON = "3.12"
 WORKFLOW_FILE = "release.yml"
 WORKFLOW_PATH = f".github/workflows/{WORKFLOW_FILE}"
-REQUIREMENTS_PATH = ".github/releasekit-requirements.txt"
 TEST_ENVIRONMENT = "testpypi"
 ENVIRONMENT = "pypi"
 PYPI_UPLOAD = "https://upload.pypi.org/legacy/"
@@ -63,7 +62,7 @@ def _checkout(full_history: bool = False) -> Commented:
 def _releasekit() -> list[Any]:
     """Python, and releasekit from the hash-locked requirements file."""
     return [
-        _uses("setup-python", {"python-version": PYTHON}),
+        _uses("setup-python", {"python-version": python_version()}),  # the one the requirements were locked for
         _run(
             "Install releasekit (hash-locked)",
             f"python -m pip install --disable-pip-version-check --require-hashes -r {REQUIREMENTS_PATH}",
@@ -228,8 +227,9 @@ def _tag_glob(config: Config) -> str:
     return tag_glob(release_tags(config.root, config.tag_format)[0].glob)
 
 
+MARKER = "written by releasekit (releasekit init --ci github)"  # how init knows a workflow is its own
 HEADER = (
-    "The release workflow, written by releasekit (releasekit init --ci github). See docs/ci.rst of releasekit:",
+    f"The release workflow, {MARKER}. See docs/ci.rst of releasekit:",
     "PyPI and TestPyPI need a trusted publisher for this file and its environment, and GitHub the",
     "environments 'testpypi' and 'pypi' (with required reviewers for 'pypi').",
 )
