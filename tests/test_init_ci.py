@@ -101,7 +101,12 @@ def test_writes_the_workflow_its_locked_requirements_and_dependabot(tmp_path: Pa
             "-r",
             str(repo / REQUIREMENTS_PATH),
         ],
-        env={**os.environ, "PIP_INDEX_URL": index.simple_url, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
+        env={
+            **os.environ,
+            "PIP_INDEX_URL": index.simple_url,
+            "PIP_FIND_LINKS": "",
+            "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        },
         capture_output=True,
         text=True,
         timeout=600,

@@ -211,6 +211,7 @@ def test_the_workflow_walks_to_both_indexes(tmp_path: Path, site: Site, kind: st
             "PATH": f"{gh}{os.pathsep}{os.environ['PATH']}",
             "GH_LOG": str(tmp_path / "gh.log"),
             "PIP_INDEX_URL": f"{site.prod_url}/simple/",
+            "PIP_FIND_LINKS": "",  # only the index: no wheels of this machine's own
             "RELEASEKIT_TEST_UPLOAD_URL": f"{site.test_url}/",
             "RELEASEKIT_TEST_SIMPLE_URL": f"{site.test_url}/simple/",
             "RELEASEKIT_UPLOAD_URL": f"{site.prod_url}/",

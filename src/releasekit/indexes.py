@@ -246,6 +246,7 @@ def upload_file(
     secrets: Iterable[str] = (),
     env: Mapping[str, str] | None = None,
     attestations: bool = False,
+    oidc: bool = False,
 ) -> None:
     """Upload one file with ``twine upload``; credentials come from twine's own sources.
 
@@ -263,7 +264,7 @@ def upload_file(
         "twine", "--no-color", "upload", "--non-interactive", "--disable-progress-bar", *flag, *where, file, *beside
     )
     with failing_as(f"{index.name}: upload of {file.name} to {display_url(index.upload_url)}"):
-        run(cmd, secrets=secrets, env=env)
+        run(cmd, secrets=secrets, env=env, oidc=oidc)  # oidc: twine's own Trusted Publishing
 
 
 def upload(
@@ -276,6 +277,7 @@ def upload(
     env: Mapping[str, str] | None = None,
     attestations: bool = False,
     after_each: Callable[[int], None] = lambda count: None,
+    oidc: bool = False,
 ) -> UploadResult:
     """Upload the files of ``artifacts`` the index does not serve yet, one at a time.
 
@@ -289,7 +291,7 @@ def upload(
     to_upload, already = plan_upload(artifacts, served_files(index, project))
     for n, filename in enumerate(to_upload):
         try:
-            upload_file(index, folder / filename, secrets=secrets, env=env, attestations=attestations)
+            upload_file(index, folder / filename, secrets=secrets, env=env, attestations=attestations, oidc=oidc)
         except StepFailed as exc:
             done = [*already, *to_upload[:n]]
             state = f"{index.name} serves {', '.join(done)}" if done else f"{index.name} has none of the files yet"

@@ -44,7 +44,7 @@ def _attest(folder: Path, files: list[str], note: Callable[[str], None]) -> None
         return
     note(f"pypi-attestations sign: {len(unsigned)} files")
     with failing_as("pypi-attestations sign"):
-        run(python_module("pypi_attestations", "sign", *(folder / name for name in unsigned)))
+        run(python_module("pypi_attestations", "sign", *(folder / name for name in unsigned)), oidc=True)
 
 
 def check(folder: Path) -> tuple[manifest.Manifest, dict[str, str]]:
@@ -111,7 +111,14 @@ def publish(
         _attest(folder, sorted(files), note)
     note(f"asking {index.name} which files it serves already; uploading with {creds.how}")
     result = indexes.upload(
-        index, recorded.project, folder, files, secrets=secrets, env=creds.env, attestations=attestations
+        index,
+        recorded.project,
+        folder,
+        files,
+        secrets=secrets,
+        env=creds.env,
+        attestations=attestations,
+        oidc=creds.oidc,
     )
     verify(config, folder, which, workdir=workdir, secrets=secrets, note=note)
     return Published(

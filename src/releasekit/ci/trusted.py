@@ -23,6 +23,7 @@ import urllib.request
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+from releasekit.ci import identity
 from releasekit.config import Index
 from releasekit.errors import ReleasekitError, StepFailed, redact
 
@@ -41,6 +42,7 @@ class Credentials(NamedTuple):
     env: dict[str, str]
     secrets: tuple[str, ...]
     how: str
+    oidc: bool = False  # twine needs the OIDC request variables (it exchanges the identity itself)
 
 
 def oidc_available(environ: Mapping[str, str] | None = None) -> bool:
@@ -139,14 +141,7 @@ def mint_token(index: Index, environ: Mapping[str, str] | None = None) -> str:
             f"{index.name}: {redact(base)} asks for PyPI's OIDC audience {audience!r}; not handing it a token "
             f"PyPI would accept (set {_OVERRIDES.get(index.name, 'RELEASEKIT_OIDC_URL')} to allow it)"
         )
-    joiner = "&" if urllib.parse.urlsplit(request_url).query else "?"
-    token_request = urllib.request.Request(
-        f"{request_url}{joiner}audience={urllib.parse.quote(audience, safe='')}",
-        headers={**headers, "Authorization": f"bearer {request_token}"},
-    )
-    job_token = _string_field(
-        _call(token_request, "GitHub Actions: asking for the job's OIDC token", secrets), "value", "GitHub OIDC"
-    )
+    job_token = identity.job_token(audience, secrets)  # the `id` package: GitHub, GitLab, Buildkite, ...
     secrets.append(job_token)
     mint = urllib.request.Request(
         f"{base}/_/oidc/mint-token",
@@ -155,11 +150,29 @@ def mint_token(index: Index, environ: Mapping[str, str] | None = None) -> str:
         method="POST",
     )
     what = f"{index.name}: exchanging the job's OIDC token at {redact(base)}/_/oidc/mint-token"
-    return _string_field(_call(mint, what, secrets), "token", what)
+    try:
+        token = _string_field(_call(mint, what, secrets), "token", what)
+    except StepFailed as exc:  # a trusted publisher that does not match: say what the job is
+        raise StepFailed(f"{exc}; the job's OIDC claims: {identity.claims(job_token)}") from None
+    identity.mask(token)
+    return token
+
+
+def twine_publishes(index: Index) -> bool:
+    """Whether twine's own Trusted Publishing serves ``index``: PyPI or TestPyPI, with no exchange URL override."""
+    from twine.utils import DEFAULT_REPOSITORY, TEST_REPOSITORY
+
+    return index.upload_url in (DEFAULT_REPOSITORY, TEST_REPOSITORY) and not _override(index)
 
 
 def credentials(index: Index, environ: Mapping[str, str] | None = None) -> Credentials:
-    """Trusted Publishing when the job has an OIDC identity and twine has no credentials; twine's own otherwise."""
+    """Trusted Publishing when the job has an OIDC identity and twine has no credentials; twine's own otherwise.
+
+    For PyPI and TestPyPI twine exchanges the identity itself (the upload then inherits the
+    OIDC request variables); elsewhere releasekit mints the token, guarding PyPI's audience.
+    """
+    if oidc_available(environ) and not has_twine_credentials(index, environ) and twine_publishes(index):
+        return Credentials({}, (), "twine's Trusted Publishing (the job's OIDC identity)", oidc=True)
     if oidc_available(environ) and not has_twine_credentials(index, environ):
         token = mint_token(index, environ)
         env = {"TWINE_USERNAME": "__token__", "TWINE_PASSWORD": token}
