@@ -213,6 +213,43 @@ def test_publish_refuses_a_set_that_does_not_match(
     assert problem in result.stderr
     assert len(result.stderr.splitlines()) == 1
     assert result.stdout == ""
+    # --check-only, the workflow's step before the upload, refuses the same set the same way, anywhere
+    checked = run("publish", str(dist), "--check-only", cwd=tmp_path, env={})
+    assert (checked.returncode, checked.stderr) == (1, result.stderr)
+
+
+def test_check_only_accepts_the_whole_set_without_a_project_or_an_index(built: Built, tmp_path: Path) -> None:
+    dist = copy_of(built, tmp_path)
+    result = run("publish", str(dist), "--check-only", cwd=tmp_path, env={})
+    assert result.returncode == 0, result.output
+    assert result.stdout == f"{dist}: the 2 files of {built.project.name} 1.4.0 are the set the build recorded\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((), "publish: --index test|prod is required (or --check-only)"),
+        (("--check-only", "--verify-only", "--index", "test"), "publish: --check-only and --verify-only exclude"),
+        (("--check-only", "--attestations"), "publish: --check-only uploads nothing, so --attestations has"),
+    ],
+)
+def test_publish_usage_errors_are_one_line(built: Built, tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    result = run("publish", str(copy_of(built, tmp_path)), *args, cwd=tmp_path, env={})
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"releasekit: error: {message}") and result.stderr.count("\n") == 1
+
+
+def test_verify_only_uploads_nothing_and_checks_what_is_served(servers: Indexes, tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", version="4.0.0")
+    dist = tmp_path / "dist"
+    assert releasekit("build", "--out", str(dist), cwd=project.root, env=CACHES).returncode == 0
+    missing = run("publish", str(dist), "--verify-only", "--index", "test", cwd=project.root, env=env_for(servers))
+    assert missing.returncode == 1 and files_of(servers.test, project.name) == {}  # nothing was uploaded
+    assert run("publish", str(dist), "--index", "test", cwd=project.root, env=env_for(servers)).returncode == 0
+    again = run("publish", str(dist), "--verify-only", "--index", "test", cwd=project.root, env=env_for(servers))
+    assert again.returncode == 0, again.output
+    assert f"TestPyPI serves {project.name} 4.0.0 as built, and it installs" in again.stdout
+    assert "its dependencies from PyPI" in again.stdout
 
 
 def test_publish_refuses_a_damaged_manifest(built: Built, servers: Indexes, tmp_path: Path) -> None:

@@ -17,7 +17,6 @@ import json
 import os
 import subprocess
 import sys
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -32,7 +31,7 @@ from tests.helpers.pypi import LocalIndex, pypiserver
 from tests.helpers.recordingproxy import Recorded, form_fields, recording_proxy
 from tests.helpers.releaseproj import make_project
 from tests.helpers.releasing import CACHES
-from tests.helpers.wheelhouse import fill
+from tests.helpers.wheelhouse import confusing_wheel, fill
 from tests.helpers.workflowcheck import parse
 from tests.helpers.workflowwalk import Walk
 
@@ -54,23 +53,11 @@ class Site(NamedTuple):
     compiled_requirements: str
 
 
-def _confusing_wheel(folder: Path) -> None:
-    """idna 99.0 on the test index: installing it anywhere leaves a marker file."""
-    folder.mkdir(parents=True, exist_ok=True)
-    info = "idna-99.0.dist-info"
-    code = f"import pathlib, tempfile\n(pathlib.Path(tempfile.gettempdir()) / '{CONFUSED}').write_text('x')\n"
-    with zipfile.ZipFile(folder / "idna-99.0-py3-none-any.whl", "w") as whl:
-        whl.writestr("idna/__init__.py", code)
-        whl.writestr(f"{info}/METADATA", "Metadata-Version: 2.1\nName: idna\nVersion: 99.0\n")
-        whl.writestr(f"{info}/WHEEL", "Wheel-Version: 1.0\nGenerator: hand\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
-        whl.writestr(f"{info}/RECORD", "")
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     base = tmp_path_factory.mktemp("walk-site")
     fill(base / "prod")
-    _confusing_wheel(base / "test")
+    confusing_wheel(base / "test", "idna", "99.0", CONFUSED)
     runner = base / "runner-python"
     subprocess.run([sys.executable, "-m", "venv", str(runner)], check=True, timeout=300)
     with (

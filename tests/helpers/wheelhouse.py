@@ -100,3 +100,33 @@ def releasekit_index(base: Path) -> Iterator[LocalIndex]:
     fill(base / "packages")
     with pypiserver(base / "packages", name="wheelhouse") as index:
         yield index
+
+
+def confusing_wheel(folder: Path, name: str, version: str, marker: str) -> Path:
+    """A wheel named like someone's dependency that, once installed, leaves ``marker`` in the temp folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    info = f"{name}-{version}.dist-info"
+    code = f"import pathlib, tempfile\n(pathlib.Path(tempfile.gettempdir()) / {marker!r}).write_text('x')\n"
+    target = folder / f"{name}-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(target, "w") as whl:
+        whl.writestr(f"{name}/__init__.py", code)
+        whl.writestr(f"{info}/METADATA", f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+        whl.writestr(f"{info}/WHEEL", "Wheel-Version: 1.0\nGenerator: hand\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+        whl.writestr(f"{info}/RECORD", "")
+    return target
+
+
+def simple_wheel(folder: Path, name: str, version: str, requires: list[str]) -> Path:
+    """A pure wheel of a package ``name`` (one module of the same name) that requires ``requires``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    module = name.replace("-", "_")
+    info = f"{module}-{version}.dist-info"
+    metadata = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+    metadata += "".join(f"Requires-Dist: {r}\n" for r in requires)
+    target = folder / f"{module}-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(target, "w") as whl:
+        whl.writestr(f"{module}/__init__.py", "import idna\n" if "idna" in requires else "")
+        whl.writestr(f"{info}/METADATA", metadata)
+        whl.writestr(f"{info}/WHEEL", "Wheel-Version: 1.0\nGenerator: hand\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+        whl.writestr(f"{info}/RECORD", "")
+    return target
