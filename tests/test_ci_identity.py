@@ -92,3 +92,12 @@ def test_claims_of_what_is_not_ajwt() -> None:
     assert identity.claims("not-a-jwt") == "(the token is not a JWT)"
     assert identity.claims("a.bm90IGpzb24.c") == "(the token's claims are not JSON)"
     assert identity.claims(jwt({"other": "x"})) == "(none of the claims a trusted publisher is matched on)"
+
+
+def test_which_ci_jobs_have_an_identity() -> None:
+    assert trusted.oidc_available({trusted.REQUEST_URL: "http://x/token", trusted.REQUEST_TOKEN: "t"})
+    assert not trusted.oidc_available({trusted.REQUEST_URL: "http://x/token"})  # no id-token: write
+    assert trusted.oidc_available({"GITLAB_CI": "true", "PYPI_ID_TOKEN": "eyJ"})
+    assert not trusted.oidc_available({"GITLAB_CI": "true"})
+    assert trusted.oidc_available({"BUILDKITE": "true"}) and trusted.oidc_available({"CIRCLECI": "true"})
+    assert not trusted.oidc_available({})

@@ -191,3 +191,19 @@ def test_an_unreachable_index_refuses_in_one_line_and_writes_nothing(tmp_path: P
     )
     assert result.stderr.count("\n") == 1
     assert tree(repo) == before
+
+
+def test_a_hostile_project_name_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    import tomlkit
+
+    name = "minipkg\n    container: ghcr.io/evil/img #"
+    files = {**adoption.static_files()}
+    data = tomlkit.parse(files["pyproject.toml"])
+    data["project"]["name"] = name  # type: ignore[index]
+    files["pyproject.toml"] = tomlkit.dumps(data)
+    repo = adoption.project_repo(tmp_path, files)
+    before = tree(repo)
+    result = releasekit("init", "--yes", "--ci", "github", cwd=repo, env=CACHES)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "ghcr.io" not in result.stdout, result.output
+    assert tree(repo) == before

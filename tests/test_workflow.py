@@ -171,11 +171,14 @@ def test_a_hostile_project_name_is_refused_in_one_line(tmp_path: Path, name: str
     assert "[project] name" in str(refused.value) and "\n" not in str(refused.value)
 
 
-def test_a_name_is_written_normalised_and_stays_a_value(tmp_path: Path) -> None:
-    cfg = project(tmp_path, {"pyproject.toml": '[project]\nname = "Mini_Pkg.Two"\nversion = "1.0.0"\n'})
+@pytest.mark.parametrize(
+    ("name", "normalised"), [("Mini_Pkg.Two", "mini-pkg-two"), ("X", "x"), ("on", "on"), ("a--_.b", "a-b")]
+)
+def test_a_name_is_written_normalised_and_stays_a_value(tmp_path: Path, name: str, normalised: str) -> None:
+    cfg = project(tmp_path, {"pyproject.toml": f'[project]\nname = "{name}"\nversion = "1.0.0"\n'})
     path, text = write_workflow(cfg)
     data = parse(text)
-    assert data["jobs"]["publish-pypi"]["environment"]["url"] == "https://pypi.org/project/mini-pkg-two/"
+    assert data["jobs"]["publish-pypi"]["environment"]["url"] == f"https://pypi.org/project/{normalised}/"
     check_with_real_tools(path, cfg.root)
 
 

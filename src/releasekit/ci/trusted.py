@@ -46,9 +46,17 @@ class Credentials(NamedTuple):
 
 
 def oidc_available(environ: Mapping[str, str] | None = None) -> bool:
-    """Whether this process can ask GitHub Actions for an OIDC token (the job has ``id-token: write``)."""
+    """Whether this CI job has an OIDC identity the ``id`` package can read.
+
+    GitHub Actions with ``id-token: write``, GitLab CI with an ``id_tokens`` entry
+    (``<AUDIENCE>_ID_TOKEN``), Buildkite and CircleCI (whose agents hand one out).
+    """
     env = os.environ if environ is None else environ
-    return bool(env.get(REQUEST_URL) and env.get(REQUEST_TOKEN))
+    if env.get(REQUEST_URL) and env.get(REQUEST_TOKEN):
+        return True
+    if env.get("GITLAB_CI") and any(key.endswith("_ID_TOKEN") and value for key, value in env.items()):
+        return True
+    return env.get("BUILDKITE") == "true" or env.get("CIRCLECI") == "true"
 
 
 def has_twine_credentials(index: Index, environ: Mapping[str, str] | None = None) -> bool:
