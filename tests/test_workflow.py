@@ -44,6 +44,9 @@ skip = "*-musllinux_*"
 {extra}"""
 
 
+AFTER_THE_BUILD = ["check", "publish-testpypi", "verify-testpypi", "publish-pypi", "verify-pypi", "github-release"]
+
+
 def project(tmp_path: Path, files: dict[str, str]) -> config.Config:
     root = make_repo(tmp_path / "work", files)
     return config.load(root)
@@ -63,15 +66,7 @@ def test_pure_python_project(tmp_path: Path) -> None:
     path, text = write_workflow(cfg)
     data = parse(text)
     check_structure(data, text, building="build")
-    assert list(data["jobs"]) == [
-        "build",
-        "check",
-        "publish-testpypi",
-        "verify-testpypi",
-        "publish-pypi",
-        "verify-pypi",
-        "github-release",
-    ]
+    assert list(data["jobs"]) == ["build", *AFTER_THE_BUILD]
     assert data["jobs"]["publish-pypi"]["environment"]["url"] == "https://pypi.org/project/plain-pkg/"
     check_with_real_tools(path, cfg.root)
 
@@ -86,16 +81,7 @@ def test_compiled_project_gets_the_wheel_matrix(tmp_path: Path) -> None:
     data = parse(text)
     check_structure(data, text, building="sdist")
     jobs = data["jobs"]
-    assert list(jobs) == [
-        "sdist",
-        "wheels",
-        "check",
-        "publish-testpypi",
-        "verify-testpypi",
-        "publish-pypi",
-        "verify-pypi",
-        "github-release",
-    ]
+    assert list(jobs) == ["sdist", "wheels", *AFTER_THE_BUILD]
     matrix = jobs["wheels"]["strategy"]["matrix"]["include"]
     assert {(m["platform"], m["arch"]) for m in matrix} == {(r.platform, r.arch) for r in RUNNERS}
     assert {m["os"] for m in matrix} >= {"ubuntu-24.04", "ubuntu-24.04-arm", "macos-15", "windows-11-arm"}
