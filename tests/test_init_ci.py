@@ -16,7 +16,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from releasekit import config
 from releasekit.ci.lock import REQUIREMENTS_PATH
+from releasekit.ci.workflow import workflow_path
+from releasekit.release.steps.preflight import ci_problems
 from tests.helpers import adoption
 from tests.helpers.cli import on_terminal, releasekit
 from tests.helpers.gitrepo import commit_all
@@ -151,6 +154,9 @@ def test_the_projects_own_release_yml_is_kept_and_dependabot_extended(tmp_path: 
     ours = repo / ".github/workflows/releasekit-release.yml"
     assert "written by releasekit" in ours.read_text()
     assert "workflow releasekit-release.yml" in out  # the trusted publisher names this file
+    assert workflow_path(repo) == ".github/workflows/releasekit-release.yml"
+    commit_all(repo, "Adopt releasekit")
+    assert ci_problems(config.load(repo)) == []  # the release's preflight finds the workflow there
     extended = (repo / ".github" / "dependabot.yml").read_text()
     assert extended.startswith(dependabot)
     assert yaml.safe_load(extended)["updates"][1]["package-ecosystem"] == "github-actions"

@@ -15,10 +15,10 @@ from typing import Any
 
 from releasekit.adopt.detect import publishing_workflows, read_text
 from releasekit.adopt.draft import Draft, FileChange
+from releasekit.ci.workflow import ALTERNATE_PATH as ALTERNATE
 from releasekit.ci.workflow import MARKER
 from releasekit.errors import ReleasekitError
 
-ALTERNATE = ".github/workflows/releasekit-release.yml"
 DEPENDABOT = ".github/dependabot.yml"
 DEPENDABOT_ENTRY = {
     "package-ecosystem": "github-actions",

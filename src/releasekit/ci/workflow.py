@@ -16,15 +16,18 @@ project is checked for what it is and written by a YAML emitter (``releasekit.ci
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from releasekit.ci.actions import ACTIONS, check_pins
 from releasekit.ci.lock import REQUIREMENTS_PATH, python_version
 from releasekit.ci.yamlout import Block, Commented, dump, https_url, project_name, tag_glob
 from releasekit.config import Config
+from releasekit.errors import ReleasekitError
 
 WORKFLOW_FILE = "release.yml"
 WORKFLOW_PATH = f".github/workflows/{WORKFLOW_FILE}"
+ALTERNATE_PATH = ".github/workflows/releasekit-release.yml"  # where the project has a release.yml of its own
 TEST_ENVIRONMENT = "testpypi"
 ENVIRONMENT = "pypi"
 PYPI_UPLOAD = "https://upload.pypi.org/legacy/"
@@ -233,6 +236,19 @@ HEADER = (
     "PyPI and TestPyPI need a trusted publisher for this file and its environment, and GitHub the",
     "environments 'testpypi' and 'pypi' (with required reviewers for 'pypi').",
 )
+
+
+def workflow_path(root: Path) -> str:
+    """The release workflow's path in ``root``: the one releasekit wrote (its header says so), else release.yml."""
+    from releasekit.safefiles import read_bytes
+
+    for rel in (WORKFLOW_PATH, ALTERNATE_PATH):
+        try:
+            if MARKER.encode() in read_bytes(root, rel, "config", symlinks=False):
+                return rel
+        except (OSError, ReleasekitError):
+            continue
+    return WORKFLOW_PATH
 
 
 def release_workflow(config: Config) -> str:
