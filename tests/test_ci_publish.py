@@ -14,7 +14,7 @@ import pytest
 from releasekit.indexes import sha256_file
 from tests.helpers.cli import Result, releasekit
 from tests.helpers.gitrepo import make_repo, write_files
-from tests.helpers.oidc import OidcState, oidc_server
+from tests.helpers.oidc import OidcState, jwt, oidc_server
 from tests.helpers.pypi import LocalIndex, pypiserver
 from tests.helpers.releaseproj import Project, make_project
 from tests.helpers.releasing import CANARY, USER, Indexes
@@ -213,6 +213,43 @@ def test_publish_refuses_a_set_that_does_not_match(
     assert problem in result.stderr
     assert len(result.stderr.splitlines()) == 1
     assert result.stdout == ""
+    # --check-only, the workflow's step before the upload, refuses the same set the same way, anywhere
+    checked = run("publish", str(dist), "--check-only", cwd=tmp_path, env={})
+    assert (checked.returncode, checked.stderr) == (1, result.stderr)
+
+
+def test_check_only_accepts_the_whole_set_without_a_project_or_an_index(built: Built, tmp_path: Path) -> None:
+    dist = copy_of(built, tmp_path)
+    result = run("publish", str(dist), "--check-only", cwd=tmp_path, env={})
+    assert result.returncode == 0, result.output
+    assert result.stdout == f"{dist}: the 2 files of {built.project.name} 1.4.0 are the set the build recorded\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((), "publish: --index test|prod is required (or --check-only)"),
+        (("--check-only", "--verify-only", "--index", "test"), "publish: --check-only and --verify-only exclude"),
+        (("--check-only", "--attestations"), "publish: --check-only uploads nothing, so --attestations has"),
+    ],
+)
+def test_publish_usage_errors_are_one_line(built: Built, tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    result = run("publish", str(copy_of(built, tmp_path)), *args, cwd=tmp_path, env={})
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"releasekit: error: {message}") and result.stderr.count("\n") == 1
+
+
+def test_verify_only_uploads_nothing_and_checks_what_is_served(servers: Indexes, tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", version="4.0.0")
+    dist = tmp_path / "dist"
+    assert releasekit("build", "--out", str(dist), cwd=project.root, env=CACHES).returncode == 0
+    missing = run("publish", str(dist), "--verify-only", "--index", "test", cwd=project.root, env=env_for(servers))
+    assert missing.returncode == 1 and files_of(servers.test, project.name) == {}  # nothing was uploaded
+    assert run("publish", str(dist), "--index", "test", cwd=project.root, env=env_for(servers)).returncode == 0
+    again = run("publish", str(dist), "--verify-only", "--index", "test", cwd=project.root, env=env_for(servers))
+    assert again.returncode == 0, again.output
+    assert f"TestPyPI serves {project.name} 4.0.0 as built, and it installs" in again.stdout
+    assert "its dependencies from PyPI" in again.stdout
 
 
 def test_publish_refuses_a_damaged_manifest(built: Built, servers: Indexes, tmp_path: Path) -> None:
@@ -242,7 +279,8 @@ def test_attestations_without_an_oidc_identity_are_refused_before_any_upload(tmp
 def test_trusted_publishing_uploads_with_the_minted_token(tmp_path: Path) -> None:
     """GitHub's token endpoint and the index's exchange are stand-ins; twine and pypiserver are real."""
     minted = "pypi-minted-canary-0a1b2c3d4e5f"
-    state = OidcState(request_token="gha-request-canary-99", job_token="eyJ.job-token-canary.sig", minted=minted)
+    claims = {"aud": "testpypi", "repository": "owner/project", "environment": "testpypi"}
+    state = OidcState(request_token="gha-request-canary-99", job_token=jwt(claims), minted=minted)
     project = make_project(tmp_path / "p", version="3.1.0")
     dist = tmp_path / "dist"
     assert releasekit("build", "--out", str(dist), cwd=project.root, env=CACHES).returncode == 0
@@ -261,8 +299,11 @@ def test_trusted_publishing_uploads_with_the_minted_token(tmp_path: Path) -> Non
         }
         result = releasekit("publish", str(dist), "--index", "test", cwd=project.root, env=env)
         assert result.returncode == 0, result.output
+        masked = [line for line in result.stdout.splitlines() if line.startswith("::add-mask::")]
+        assert masked == [f"::add-mask::{state.job_token}", f"::add-mask::{minted}"]  # GitHub hides them from here on
+        shown = "\n".join(line for line in result.output.splitlines() if not line.startswith("::add-mask::"))
         for secret in (minted, state.job_token, state.request_token):
-            assert secret not in result.output
+            assert secret not in shown
         assert "uploading with Trusted Publishing" in result.stdout
         assert len(files_of(test_index, project.name)) == 2
         assert ("GET", "/_/oidc/audience") in state.requests
@@ -276,9 +317,12 @@ def test_trusted_publishing_uploads_with_the_minted_token(tmp_path: Path) -> Non
         assert releasekit("build", "--out", str(dist2), cwd=other.root, env=CACHES).returncode == 0
         refused = releasekit("publish", str(dist2), "--index", "test", cwd=other.root, env=env)
         assert refused.returncode == 1
-        assert refused.stderr.splitlines()[-1].endswith("HTTP 422: valid token, but no corresponding publisher")
+        assert refused.stderr.splitlines()[-1].endswith(
+            "HTTP 422: valid token, but no corresponding publisher; "
+            "the job's OIDC claims: repository='owner/project', environment='testpypi'"
+        )
         assert files_of(test_index, other.name) == {}
-        assert state.job_token not in refused.output
+        assert state.job_token not in refused.stderr
 
 
 COMPILED_FILES = {
@@ -415,3 +459,34 @@ def test_an_index_holding_a_filename_with_other_bytes_stops_the_upload(tmp_path:
     assert result.returncode == 1
     assert f"the index already holds {wheel.name} with other bytes" in result.stderr
     assert not (servers.prod.packages / sdist.name).exists()
+
+
+def test_attestations_lying_beside_the_files_reach_the_index_with_each_upload(tmp_path: Path, servers: Indexes) -> None:
+    """twine sends an attestation only when it is among its inputs: the request carries the field."""
+    from tests.helpers.recordingproxy import form_fields, recording_proxy
+
+    project = make_project(tmp_path / "p", version="2.7.0")
+    dist = tmp_path / "dist"
+    assert releasekit("build", "--out", str(dist), cwd=project.root, env=CACHES).returncode == 0
+    files = sorted(p.name for p in dist.iterdir() if p.name.endswith((".whl", ".tar.gz")))
+    for name in files:  # as pypi-attestations sign leaves them (signing itself needs Sigstore, out of reach here)
+        (dist / f"{name}.publish.attestation").write_text(json.dumps({"version": 1, "subject": name}))
+    with recording_proxy(f"http://127.0.0.1:{servers.test.port}") as (proxy, requests):
+        env = {
+            **env_for(servers),
+            "RELEASEKIT_TEST_UPLOAD_URL": f"{proxy}/",
+            "RELEASEKIT_TEST_SIMPLE_URL": f"{proxy}/simple/",
+            # an OIDC identity to sign with: the files are signed already, so it is never asked
+            "ACTIONS_ID_TOKEN_REQUEST_URL": "http://127.0.0.1:9/token",
+            "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "req-canary",
+        }
+        result = run("publish", str(dist), "--index", "test", "--attestations", cwd=project.root, env=env)
+    assert result.returncode == 0, result.output
+    sent = {}
+    for request in requests:
+        if request.method == "POST":
+            fields = form_fields(request.body)
+            name = request.body.split(b'filename="', 1)[1].split(b'"', 1)[0].decode()
+            sent[name] = json.loads(fields["attestations"])
+    assert sent == {name: [{"version": 1, "subject": name}] for name in files}
+    assert files_of(servers.test, project.name) == {name: sha256_file(dist / name) for name in files}

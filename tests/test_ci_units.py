@@ -13,7 +13,7 @@ from releasekit.ci.wheelset import match_wheels
 from releasekit.config import Index
 from releasekit.errors import ReleasekitError, StepFailed
 from releasekit.indexes import sha256_file
-from tests.helpers.oidc import OidcState, oidc_server
+from tests.helpers.oidc import OidcState, jwt, oidc_server
 
 SHA = "0" * 64
 
@@ -148,17 +148,20 @@ def test_a_configured_index_never_gets_a_token_for_pypi(monkeypatch: pytest.Monk
 
 
 def test_mint_token_against_the_stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
-    state = OidcState(request_token="req-canary", job_token="job-canary", minted="pypi-minted-canary")
+    state = OidcState(request_token="req-canary", job_token=jwt({"aud": "testpypi"}), minted="pypi-minted-canary")
     with oidc_server(state) as url:
         monkeypatch.setenv("RELEASEKIT_TEST_OIDC_URL", url)
+        monkeypatch.setenv("GITHUB_ACTIONS", "true")  # the `id` package reads the job's identity from here
+        monkeypatch.setenv(trusted.REQUEST_URL, f"{url}/token")
+        monkeypatch.setenv(trusted.REQUEST_TOKEN, state.request_token)
         index = Index("TestPyPI", "http://127.0.0.1:1/", "http://127.0.0.1:1/simple/")
-        env = {trusted.REQUEST_URL: f"{url}/token", trusted.REQUEST_TOKEN: state.request_token}
-        creds = trusted.credentials(index, env)
+        creds = trusted.credentials(index)
         assert creds.env == {"TWINE_USERNAME": "__token__", "TWINE_PASSWORD": "pypi-minted-canary"}
         assert ("GET", "/token?audience=testpypi") in state.requests
+        monkeypatch.setenv(trusted.REQUEST_TOKEN, "wrong-canary")
         with pytest.raises(StepFailed) as caught:
-            trusted.mint_token(index, {**env, trusted.REQUEST_TOKEN: "wrong-canary"})
-        assert "HTTP 401" in str(caught.value) and "wrong-canary" not in str(caught.value)
+            trusted.mint_token(index)
+        assert "code=401" in str(caught.value) and "wrong-canary" not in str(caught.value)
 
 
 def test_the_wheel_matrix_reads_cibuildwheel_from_pyproject_once_parsed(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from releasekit.errors import ReleasekitError, StepFailed
 from releasekit.github import GitHub
 from tests.helpers.cli import releasekit
 from tests.helpers.hostile_http import Huge, Json, Raw, Redirect, Trickle, Unsized, hostile
+from tests.helpers.oidc import jwt
 from tests.helpers.releaseproj import make_project
 
 CANARY = "ghp_canaryCANARYcanary0123456789abcdef"
@@ -72,16 +73,19 @@ def test_the_oidc_request_token_stays_with_its_host(monkeypatch: pytest.MonkeyPa
     with hostile() as elsewhere, hostile() as runner, hostile() as exchange:
         exchange.routes["/_/oidc/audience"] = Json(200, {"audience": "corp"})
         runner.routes["/token"] = Redirect(_localhost(elsewhere.url) + "/token?")
-        elsewhere.routes["/token"] = Json(200, {"value": "job-jwt"})
+        job = jwt({"aud": "corp", "sub": "repo:owner/project:ref:refs/tags/v1.0.0"})
+        elsewhere.routes["/token"] = Json(200, {"value": job})
         exchange.routes["/_/oidc/mint-token"] = Redirect(elsewhere.url + "/mint", 308)
         env = {trusted.REQUEST_URL: runner.url + "/token", trusted.REQUEST_TOKEN: CANARY}
+        for key, value in {**env, "GITHUB_ACTIONS": "true"}.items():  # the `id` package reads the environment
+            monkeypatch.setenv(key, value)
         index = Index("Corp", exchange.url + "/legacy/", exchange.url + "/simple/")
         with pytest.raises(StepFailed) as info:
             trusted.mint_token(index, env)
     assert "refused a redirect of a POST with a body to another host" in str(info.value)
     assert [hit.auth for hit in runner.hits] == [f"bearer {CANARY}"]
     assert [hit.auth for hit in elsewhere.hits] == [None]  # the token request, without the token
-    assert all(b"job-jwt" not in hit.body for hit in elsewhere.hits)  # the mint never left its host
+    assert all(job.encode() not in hit.body for hit in elsewhere.hits)  # the mint never left its host
 
 
 def test_a_configured_api_url_gets_no_token_unless_the_environment_names_it(tmp_path: Path) -> None:
@@ -261,18 +265,22 @@ def test_a_malformed_oidc_answer_is_one_line(body: bytes) -> None:
 
 
 @pytest.mark.parametrize("offset", [250, 285, 295, 299])
-def test_a_secret_across_the_cut_of_an_error_is_masked_whole(offset: int) -> None:
+def test_a_secret_across_the_cut_of_an_error_is_masked_whole(offset: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    job = jwt({"aud": "corp", "jti": "J" * 400})  # a long job token, echoed by the exchange's error
     with hostile() as runner, hostile() as exchange:
         exchange.routes["/_/oidc/audience"] = Json(200, {"audience": "corp"})
-        runner.routes["/token"] = Json(200, {"value": "job-jwt-" + "J" * 400})
-        echoed = "x" * offset + "job-jwt-" + "J" * 400
+        runner.routes["/token"] = Json(200, {"value": job})
+        echoed = "x" * offset + job
         exchange.routes["/_/oidc/mint-token"] = Json(422, {"errors": [{"code": "bad", "description": echoed}]})
         env = {trusted.REQUEST_URL: runner.url + "/token", trusted.REQUEST_TOKEN: CANARY}
+        for key, value in {**env, "GITHUB_ACTIONS": "true"}.items():  # the `id` package reads the environment
+            monkeypatch.setenv(key, value)
         index = Index("Corp", exchange.url + "/legacy/", exchange.url + "/simple/")
         with pytest.raises(StepFailed) as info:
             trusted.mint_token(index, env)
-    assert "JJJ" not in str(info.value) and "job-jwt" not in str(info.value)
-    assert "***" in str(info.value) or offset >= 297
+    message = str(info.value)
+    assert not any(job[i : i + 12] in message for i in range(len(job) - 12))  # no piece of the token
+    assert "***" in message or offset >= 297
 
 
 def test_a_github_error_echoing_the_token_across_the_cut_is_masked_whole() -> None:

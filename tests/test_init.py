@@ -352,33 +352,6 @@ def test_a_symlinked_changelog_is_refused(tmp_path: Path) -> None:
     assert tree(repo) == before
 
 
-def test_ci_github_writes_the_release_workflow_and_hands_publishing_to_it(tmp_path: Path) -> None:
-    from tests.helpers.workflowcheck import check_structure, check_with_real_tools, parse
-
-    repo = adoption.project_repo(tmp_path, adoption.legacy_files(), branch="master", tags=("2.3.0", "2.3.1"))
-    out = adopt_and_commit(repo, "--ci", "github")
-    workflow = repo / ".github" / "workflows" / "release.yml"
-    text = workflow.read_text()
-    assert "# create .github/workflows/release.yml" in out
-    check_structure(parse(text), text, "build", tag_glob="[0-9]*")  # the tags have no v, nor has the trigger
-    check_with_real_tools(workflow, repo)
-    assert read_toml(repo / "pyproject.toml")["tool"]["releasekit"]["publish"] == "ci"
-    code, out, err = init(repo, "--yes", "--ci", "github")  # a second run: nothing left to do
-    assert (code, err) == (0, "") and "already adopted; nothing to change" in out
-
-
-def test_ci_github_refuses_to_overwrite_another_release_workflow(tmp_path: Path) -> None:
-    repo = adoption.project_repo(tmp_path, {**adoption.static_files(), ".github/workflows/release.yml": "name: ours\n"})
-    before = tree(repo)
-    code, _, err = init(repo, "--yes", "--ci", "github")
-    assert code == 2
-    assert err == (
-        "releasekit: error: .github/workflows/release.yml: exists and is not the workflow releasekit writes; "
-        "move it aside (or merge the two by hand), then run init again\n"
-    )
-    assert tree(repo) == before
-
-
 def test_a_stale_current_version_in_an_existing_config_is_fixed_and_the_rest_kept(tmp_path: Path) -> None:
     pyproject = (
         '[project]\nname = "stale"\nversion = "1.1.0"\n\n'

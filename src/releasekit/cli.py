@@ -99,7 +99,13 @@ def build_parser() -> argparse.ArgumentParser:
         "publish", formatter_class=_HelpFormatter, help="publish exactly the files a build's manifest lists"
     )
     publish.add_argument("dir", metavar="DIR", help="a directory made by 'releasekit build' (and cibuildwheel)")
-    publish.add_argument("--index", required=True, choices=("test", "prod"), help="the test or production index")
+    publish.add_argument("--index", choices=("test", "prod"), help="the test or production index")
+    publish.add_argument(
+        "--check-only", action="store_true", help="only check the directory against its manifest; upload nothing"
+    )
+    publish.add_argument(
+        "--verify-only", action="store_true", help="upload nothing; check what the index serves and install it"
+    )
     publish.add_argument(
         "--attestations", action="store_true", help="sign and upload PEP 740 attestations (needs an OIDC identity)"
     )

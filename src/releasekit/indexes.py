@@ -286,6 +286,16 @@ def pypirc_repository(upload_url: str, pypirc: Path | None = None) -> tuple[str,
     return None
 
 
+def attestations_of(file: Path) -> list[Path]:
+    """The PEP 740 attestations lying next to ``file`` (``FILE.<kind>.attestation``), regular files only."""
+    prefix, found = f"{file.name}.", []
+    for entry in sorted(file.parent.iterdir()):
+        name = entry.name
+        if name.startswith(prefix) and name.endswith(".attestation") and entry.is_file() and not entry.is_symlink():
+            found.append(entry)
+    return found
+
+
 def upload_file(
     index: Index,
     file: Path,
@@ -293,6 +303,7 @@ def upload_file(
     secrets: Iterable[str] = (),
     env: Mapping[str, str] | None = None,
     attestations: bool = False,
+    oidc: bool = False,
 ) -> None:
     """Upload one file with ``twine upload``; credentials come from twine's own sources.
 
@@ -304,12 +315,13 @@ def upload_file(
     found = pypirc_repository(index.upload_url)
     where = ["--repository", found[0]] if found else ["--repository-url", index.upload_url]
     secrets = [*secrets, found[1]] if found else secrets
-    extra = ["--attestations"] if attestations else []
+    # twine attaches an attestation only when it is among its own inputs, beside its file.
+    flag, beside = (["--attestations"], attestations_of(file)) if attestations else ([], [])
     cmd = python_module(
-        "twine", "--no-color", "upload", "--non-interactive", "--disable-progress-bar", *extra, *where, file
+        "twine", "--no-color", "upload", "--non-interactive", "--disable-progress-bar", *flag, *where, file, *beside
     )
     with failing_as(f"{index.name}: upload of {file.name} to {display_url(index.upload_url)}"):
-        run(cmd, secrets=secrets, env=env)
+        run(cmd, secrets=secrets, env=env, oidc=oidc)  # oidc: twine's own Trusted Publishing
 
 
 def upload(
@@ -322,6 +334,7 @@ def upload(
     env: Mapping[str, str] | None = None,
     attestations: bool = False,
     after_each: Callable[[int], None] = lambda count: None,
+    oidc: bool = False,
 ) -> UploadResult:
     """Upload the files of ``artifacts`` the index does not serve yet, one at a time.
 
@@ -337,7 +350,7 @@ def upload(
     )
     for n, filename in enumerate(to_upload):
         try:
-            upload_file(index, folder / filename, secrets=secrets, env=env, attestations=attestations)
+            upload_file(index, folder / filename, secrets=secrets, env=env, attestations=attestations, oidc=oidc)
         except StepFailed as exc:
             done = [*already, *to_upload[:n]]
             state = f"{index.name} serves {', '.join(done)}" if done else f"{index.name} has none of the files yet"

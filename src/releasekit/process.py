@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     import subprocess
 
 
+OIDC_REQUEST_VARIABLES = ("ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN")
+
+
 def run(
     cmd: Sequence[str | os.PathLike[str]],
     *,
@@ -24,8 +27,12 @@ def run(
     secrets: Iterable[str] = (),
     input: str | None = None,
     timeout: float | None = None,
+    oidc: bool = False,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``cmd``, capture its output as text, and raise CommandError when it fails.
+
+    The CI job's OIDC request variables (which can mint an upload token) reach the
+    process only with ``oidc=True``: the signer, and twine when it exchanges the identity itself.
 
     ``env`` is added to the current environment (a None value removes the variable). Secrets found in the environment,
     and any passed in ``secrets``, are masked in the error. A command still running after
@@ -34,6 +41,8 @@ def run(
     import subprocess  # here, not at the top: the hooks' fast paths start no process
 
     argv = [os.fspath(part) for part in cmd]
+    if not oidc and any(name in os.environ for name in OIDC_REQUEST_VARIABLES):
+        env = {**(env or {}), **dict.fromkeys(OIDC_REQUEST_VARIABLES)}
     full_env = None if env is None else {k: v for k, v in {**os.environ, **env}.items() if v is not None}
     try:
         if timeout is None:

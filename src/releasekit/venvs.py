@@ -80,18 +80,37 @@ def install_from(
 ) -> None:
     """Install ``project==version`` from ``index`` into a fresh venv and import ``names``.
 
-    ``extra`` (the production index, for the test index) only fills in dependencies.
+    With ``extra`` (the production index, when ``index`` is the test index), only the project
+    itself comes from ``index`` (``--no-deps``) and its dependencies from ``extra`` alone: a
+    package on the test index named like a dependency is never installed.
     """
-    args = ["--index-url", index.simple_url]
-    if extra is not None and uv():
-        # uv takes every version of a name from the first index that has it, and asks
-        # an extra index first: the index under test must come first, and the
-        # production index (already serving older releases) only fill in dependencies.
-        args = ["--index", index.simple_url, "--default-index", extra.simple_url]
-    elif extra is not None:
-        args += ["--extra-index-url", extra.simple_url]
     fresh = ["--refresh-package", project] if uv() else ["--no-cache-dir"]
     with failing_as(f"{index.name}: installing {project}=={version} from it"):
         python = create(venv)
-        install(python, [*args, *fresh, f"{project}=={version}"], secrets=secrets)
+        if extra is None:
+            install(python, ["--index-url", index.simple_url, *fresh, f"{project}=={version}"], secrets=secrets)
+        else:
+            install(
+                python, ["--index-url", index.simple_url, "--no-deps", *fresh, f"{project}=={version}"], secrets=secrets
+            )
+            needs = requirements_of(python, project)
+            if needs:
+                install(python, ["--index-url", extra.simple_url, *needs], secrets=secrets)
         check_import(python, names)
+
+
+def requirements_of(python: Path, project: str) -> list[str]:
+    """The installed ``project``'s requirements (Requires-Dist) that apply to this interpreter, no extras."""
+    import json
+
+    from packaging.requirements import Requirement
+
+    script = "import importlib.metadata as m, json, sys; print(json.dumps(m.requires(sys.argv[1]) or []))"
+    found = json.loads(run([os.fspath(python), "-I", "-c", script, project], timeout=120).stdout)
+    needs: list[str] = []
+    for text in found:
+        req = Requirement(str(text))
+        if req.marker is None or req.marker.evaluate({"extra": ""}):
+            req.marker = None
+            needs.append(str(req))
+    return needs

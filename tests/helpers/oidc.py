@@ -11,6 +11,7 @@ to a real pypiserver whose only account is ``__token__`` with that token as pass
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 from collections.abc import Iterator
@@ -18,6 +19,15 @@ from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from tests.helpers.serving import QuietHandler, serving, url_of
+
+
+def jwt(claims: dict[str, str]) -> str:
+    """A token shaped as the job's OIDC JWT (header, claims, signature), as the `id` package expects."""
+
+    def part(data: dict[str, str]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    return f"{part({'alg': 'RS256'})}.{part(claims)}.c2lnbmF0dXJlLWNhbmFyeQ"
 
 
 class OidcState:

@@ -37,16 +37,22 @@ def check_structure(data: dict[str, Any], text: str, building: str, tag_glob: st
     assert builders == [building]
     with_id_token = {name for name, job in jobs.items() if job.get("permissions", {}).get("id-token") == "write"}
     assert with_id_token == {"publish-testpypi", "publish-pypi"}
+    for name in with_id_token:
+        check_publisher_job(jobs[name])
     assert jobs["publish-testpypi"]["environment"]["name"] == "testpypi"
     assert jobs["publish-pypi"]["environment"]["name"] == "pypi"
-    assert steps_running(jobs["publish-testpypi"], "releasekit publish") == [
-        "releasekit publish dist --index test --attestations"
+    assert steps_running(jobs["check"], "releasekit publish") == ["releasekit publish dist --check-only"]
+    assert jobs["publish-testpypi"]["needs"] == ["check"]
+    assert steps_running(jobs["verify-testpypi"], "releasekit publish") == [
+        "releasekit publish dist --verify-only --index test"
     ]
-    assert steps_running(jobs["publish-pypi"], "releasekit publish") == [
-        "releasekit publish dist --index prod --attestations"
+    assert jobs["verify-testpypi"]["needs"] == ["publish-testpypi"]
+    assert jobs["publish-pypi"]["needs"] == ["verify-testpypi"]
+    assert steps_running(jobs["verify-pypi"], "releasekit publish") == [
+        "releasekit publish dist --verify-only --index prod"
     ]
-    assert "publish-testpypi" in jobs["publish-pypi"]["needs"]
-    assert "publish-pypi" in jobs["github-release"]["needs"]
+    assert jobs["verify-pypi"]["needs"] == ["publish-pypi"]
+    assert jobs["github-release"]["needs"] == ["verify-pypi"]
     assert jobs["github-release"]["permissions"] == {"contents": "write"}
     for name, job in jobs.items():
         assert "permissions" in job, name
@@ -56,11 +62,29 @@ def check_structure(data: dict[str, Any], text: str, building: str, tag_glob: st
                 assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
             if step.get("uses", "").startswith("actions/checkout@"):
                 assert step["with"]["persist-credentials"] is False
-            assert "${{" not in step.get("run", ""), (name, step)
+            if "run" in step:
+                assert step.get("shell") == "bash", (name, step)  # PowerShell is Windows' default
+                assert "${{" not in step["run"], (name, step)
+            if "pip install" in step.get("run", ""):
+                assert "--require-hashes -r .github/releasekit-requirements.txt" in step["run"], (name, step)
     # every pin carries its version as a comment, in the file itself
     for line in text.splitlines():
         if "uses:" in line:
-            assert re.search(r"@[0-9a-f]{40} # v\d+\.\d+\.\d+$", line), line
+            assert re.search(r"@[0-9a-f]{40}  # v\d+\.\d+\.\d+$", line), line
+
+
+def check_publisher_job(job: dict[str, Any]) -> None:
+    """A job that can mint tokens: the files downloaded, then the maintained publisher; nothing run or installed."""
+    assert job["permissions"] == {"id-token": "write"}
+    uses = [step.get("uses", "").split("@")[0] for step in job["steps"]]
+    assert uses[-1] == "pypa/gh-action-pypi-publish", uses
+    assert set(uses[:-1]) == {"actions/download-artifact"}, uses
+    for step in job["steps"]:
+        assert "run" not in step, step
+        assert set(step) <= {"uses", "with", "name"}, step
+    flat = yaml.safe_dump(job)
+    assert not re.search(r"\b(pip|uv|pipx)\b", flat), flat
+    assert "attestations" not in job["steps"][-1].get("with", {})  # the action's default: on
 
 
 def run_tool(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -68,12 +92,11 @@ def run_tool(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, cwd=cwd, capture_output=True, text=True, check=False, timeout=120)
 
 
-def check_with_real_tools(path: Path, root: Path) -> None:
-    """zizmor (offline) finds nothing in the workflow at ``path``, and GitHub's schema accepts it."""
-    zizmor = run_tool(str(TOOLS / "zizmor"), "--offline", str(path), cwd=root)
-    assert zizmor.returncode == 0, zizmor.stdout + zizmor.stderr
-    assert "No findings to report" in zizmor.stdout + zizmor.stderr
-    schema = run_tool(
-        str(TOOLS / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(path), cwd=root
-    )
-    assert schema.returncode == 0, schema.stdout + schema.stderr
+def check_with_real_tools(path: Path, root: Path, schema: str = "vendor.github-workflows") -> None:
+    """zizmor (offline; regular, pedantic, auditor) finds nothing at ``path``; GitHub's schema takes it."""
+    for persona in ("regular", "pedantic", "auditor"):
+        zizmor = run_tool(str(TOOLS / "zizmor"), "--offline", "--persona", persona, str(path), cwd=root)
+        assert zizmor.returncode == 0, persona + zizmor.stdout + zizmor.stderr
+        assert "No findings to report" in zizmor.stdout + zizmor.stderr, persona
+    checked = run_tool(str(TOOLS / "check-jsonschema"), "--builtin-schema", schema, str(path), cwd=root)
+    assert checked.returncode == 0, checked.stdout + checked.stderr

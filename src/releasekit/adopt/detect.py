@@ -303,6 +303,8 @@ def detect(root: Path) -> Project:
 
 def publishing_workflows(root: Path) -> list[str]:
     """Workflows in ``.github/workflows`` that already upload to PyPI."""
+    from releasekit.ci.workflow import MARKER
+
     found: list[str] = []
     folder = root / ".github" / "workflows"
     if not folder.is_dir():
@@ -312,6 +314,8 @@ def publishing_workflows(root: Path) -> list[str]:
             continue
         rel = entry.relative_to(root).as_posix()
         text = read_text(root, rel) or ""
+        if MARKER in text:
+            continue  # releasekit's own release workflow
         if any(marker in text for marker in _PUBLISHERS):
             found.append(rel)
     return found

@@ -21,7 +21,6 @@ from releasekit.adopt.detect import Project, publishing_workflows, read_text
 from releasekit.adopt.draft import Draft, FileChange
 from releasekit.adopt.sdist import edit_sdist
 from releasekit.config import table
-from releasekit.errors import ReleasekitError
 
 HOOKS = ["version-sync", "changelog-fragment", "check-links"]
 
@@ -99,36 +98,11 @@ def _others(draft: Draft) -> None:
         )
     if (draft.root / "tox.ini").is_file() or table(draft.project.data, "tool.tox") is not None:
         draft.notes.append("tox: nothing to add; releasekit's tox plugin provides the release and hotfix envs")
-    for workflow in publishing_workflows(draft.root):
+    for workflow in [] if draft.ci == "github" else publishing_workflows(draft.root):  # --ci github replaces them
         draft.notes.append(
             f"{workflow} already publishes to PyPI: keep one publisher (remove that job, or set "
             '[tool.releasekit] publish = "ci") so the project does not publish twice'
         )
-
-
-def _workflow(draft: Draft) -> None:
-    """``--ci github``: the release workflow, added beside the project's own workflows."""
-    from releasekit.ci.workflow import WORKFLOW_PATH, release_workflow
-    from releasekit.config import load
-
-    new = release_workflow(load(draft.root))
-    old = read_text(draft.root, WORKFLOW_PATH, required=True)
-    if old == new:
-        return
-    if old is not None:
-        raise ReleasekitError(
-            f"{WORKFLOW_PATH}: exists and is not the workflow releasekit writes; move it aside "
-            "(or merge the two by hand), then run init again"
-        )
-    why = (
-        "the release workflow: on a release tag, build once, publish to TestPyPI then PyPI with Trusted "
-        "Publishing, then the GitHub release (see releasekit's docs/ci.rst for what to set up on PyPI and GitHub)"
-    )
-    draft.changes.append(FileChange(WORKFLOW_PATH, None, new, (why,)))
-    draft.steps.append(
-        "on PyPI and TestPyPI: add a trusted publisher for this repository, workflow release.yml, environments "
-        "pypi and testpypi; on GitHub: create both environments, with required reviewers for pypi"
-    )
 
 
 def _keep_line_endings(change: FileChange) -> FileChange:
@@ -155,7 +129,9 @@ def make_plan(project: Project, ci: str | None = None) -> Plan:
     edit_sdist(draft)
     _others(draft)
     if ci == "github":
-        _workflow(draft)
+        from releasekit.adopt.ciplan import plan_ci
+
+        plan_ci(draft)
     draft.pyproject_change()
     changes = [_keep_line_endings(change) for change in draft.changes]
     steps = list(draft.steps)

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from releasekit import indexes, venvs
 from releasekit.ci import manifest, trusted
-from releasekit.config import Config
+from releasekit.config import Config, Index
 from releasekit.errors import ReleasekitError, secrets_from_env
 
 INDEXES = ("test", "prod")
@@ -44,7 +44,44 @@ def _attest(folder: Path, files: list[str], note: Callable[[str], None]) -> None
         return
     note(f"pypi-attestations sign: {len(unsigned)} files")
     with failing_as("pypi-attestations sign"):
-        run(python_module("pypi_attestations", "sign", *(folder / name for name in unsigned)))
+        run(python_module("pypi_attestations", "sign", *(folder / name for name in unsigned)), oidc=True)
+
+
+def check(folder: Path) -> tuple[manifest.Manifest, dict[str, str]]:
+    """The manifest of ``folder`` and its files, when the folder holds exactly the recorded set."""
+    recorded = manifest.read(folder)
+    return recorded, manifest.check_set(folder, recorded)
+
+
+def _indexes(config: Config, which: str) -> tuple[Index, Index | None]:
+    if which not in INDEXES:
+        raise ReleasekitError(f"--index {which}: expected one of {', '.join(INDEXES)}")
+    return (config.test_index, config.index) if which == "test" else (config.index, None)
+
+
+def verify(
+    config: Config,
+    folder: Path,
+    which: str,
+    *,
+    workdir: Path,
+    secrets: tuple[str, ...] = (),
+    note: Callable[[str], None] = lambda message: None,
+) -> tuple[manifest.Manifest, dict[str, str]]:
+    """The index serves the manifest's bytes, and the release installs in a fresh environment.
+
+    For the test index only the project comes from it; its dependencies come from the production index.
+    """
+    index, extra = _indexes(config, which)
+    recorded, files = check(folder)
+    note(f"checking the bytes {index.name} serves against the manifest")
+    indexes.verify(index, recorded.project, files)
+    wheel = next((folder / name for name in sorted(files) if name.endswith(".whl")), None)
+    names = venvs.import_names(wheel) if wheel is not None else []
+    where = f"; its dependencies from {extra.name}" if extra is not None else ""
+    note(f"installing {recorded.project}=={recorded.version} from {index.name} into a fresh venv{where}")
+    venvs.install_from(index, extra, recorded.project, recorded.version, names, workdir / "verify", secrets)
+    return recorded, files
 
 
 def publish(
@@ -57,11 +94,8 @@ def publish(
     note: Callable[[str], None] = lambda message: None,
 ) -> Published:
     """Upload the manifest's files in ``folder`` to the ``which`` index ("test" or "prod"), then verify."""
-    if which not in INDEXES:
-        raise ReleasekitError(f"--index {which}: expected one of {', '.join(INDEXES)}")
-    index, extra = (config.test_index, config.index) if which == "test" else (config.index, None)
-    recorded = manifest.read(folder)
-    files = manifest.check_set(folder, recorded)
+    index, _ = _indexes(config, which)
+    recorded, files = check(folder)
     if attestations:
         if not trusted.oidc_available():
             raise ReleasekitError(
@@ -77,15 +111,16 @@ def publish(
         _attest(folder, sorted(files), note)
     note(f"asking {index.name} which files it serves already; uploading with {creds.how}")
     result = indexes.upload(
-        index, recorded.project, folder, files, secrets=secrets, env=creds.env, attestations=attestations
+        index,
+        recorded.project,
+        folder,
+        files,
+        secrets=secrets,
+        env=creds.env,
+        attestations=attestations,
+        oidc=creds.oidc,
     )
-    note(f"checking the bytes {index.name} serves against the manifest")
-    indexes.verify(index, recorded.project, files)
-
-    wheel = next((folder / name for name in sorted(files) if name.endswith(".whl")), None)
-    names = venvs.import_names(wheel) if wheel is not None else []
-    note(f"pip install {recorded.project}=={recorded.version} from {index.name} into a fresh venv")
-    venvs.install_from(index, extra, recorded.project, recorded.version, names, workdir / "verify", secrets)
+    verify(config, folder, which, workdir=workdir, secrets=secrets, note=note)
     return Published(
         recorded.project,
         recorded.version,

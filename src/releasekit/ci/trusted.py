@@ -21,6 +21,7 @@ import urllib.parse
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+from releasekit.ci import identity
 from releasekit.config import Index
 from releasekit.errors import ReleasekitError, StepFailed, redact
 
@@ -39,12 +40,21 @@ class Credentials(NamedTuple):
     env: dict[str, str]
     secrets: tuple[str, ...]
     how: str
+    oidc: bool = False  # twine needs the OIDC request variables (it exchanges the identity itself)
 
 
 def oidc_available(environ: Mapping[str, str] | None = None) -> bool:
-    """Whether this process can ask GitHub Actions for an OIDC token (the job has ``id-token: write``)."""
+    """Whether this CI job has an OIDC identity the ``id`` package can read.
+
+    GitHub Actions with ``id-token: write``, GitLab CI with an ``id_tokens`` entry
+    (``<AUDIENCE>_ID_TOKEN``), Buildkite and CircleCI (whose agents hand one out).
+    """
     env = os.environ if environ is None else environ
-    return bool(env.get(REQUEST_URL) and env.get(REQUEST_TOKEN))
+    if env.get(REQUEST_URL) and env.get(REQUEST_TOKEN):
+        return True
+    if env.get("GITLAB_CI") and any(key.endswith("_ID_TOKEN") and value for key, value in env.items()):
+        return True
+    return env.get("BUILDKITE") == "true" or env.get("CIRCLECI") == "true"
 
 
 def has_twine_credentials(index: Index, environ: Mapping[str, str] | None = None) -> bool:
@@ -159,24 +169,34 @@ def mint_token(index: Index, environ: Mapping[str, str] | None = None) -> str:
             f"{index.name}: {redact(base)} asks for PyPI's OIDC audience {audience!r}; not handing it a token "
             f"PyPI would accept (set {_OVERRIDES.get(index.name, 'RELEASEKIT_OIDC_URL')} to allow it)"
         )
-    joiner = "&" if urllib.parse.urlsplit(request_url).query else "?"
-    job_token = _string_field(
-        _call(
-            f"{request_url}{joiner}audience={urllib.parse.quote(audience, safe='')}",
-            "GitHub Actions: asking for the job's OIDC token",
-            secrets,
-            credentials={"Authorization": f"bearer {request_token}"},
-        ),
-        "value",
-        "GitHub OIDC",
-    )
+    job_token = identity.job_token(audience, secrets)  # the `id` package: GitHub, GitLab, Buildkite, ...
     secrets.append(job_token)
     what = f"{index.name}: exchanging the job's OIDC token at {redact(base)}/_/oidc/mint-token"
-    return _string_field(_call(f"{base}/_/oidc/mint-token", what, secrets, payload={"token": job_token}), "token", what)
+    try:
+        token = _string_field(
+            _call(f"{base}/_/oidc/mint-token", what, secrets, payload={"token": job_token}), "token", what
+        )
+    except StepFailed as exc:  # a trusted publisher that does not match: say what the job is
+        raise StepFailed(f"{exc}; the job's OIDC claims: {identity.claims(job_token)}") from None
+    identity.mask(token)
+    return token
+
+
+def twine_publishes(index: Index) -> bool:
+    """Whether twine's own Trusted Publishing serves ``index``: PyPI or TestPyPI, with no exchange URL override."""
+    from twine.utils import DEFAULT_REPOSITORY, TEST_REPOSITORY
+
+    return index.upload_url in (DEFAULT_REPOSITORY, TEST_REPOSITORY) and not _override(index)
 
 
 def credentials(index: Index, environ: Mapping[str, str] | None = None) -> Credentials:
-    """Trusted Publishing when the job has an OIDC identity and twine has no credentials; twine's own otherwise."""
+    """Trusted Publishing when the job has an OIDC identity and twine has no credentials; twine's own otherwise.
+
+    For PyPI and TestPyPI twine exchanges the identity itself (the upload then inherits the
+    OIDC request variables); elsewhere releasekit mints the token, guarding PyPI's audience.
+    """
+    if oidc_available(environ) and not has_twine_credentials(index, environ) and twine_publishes(index):
+        return Credentials({}, (), "twine's Trusted Publishing (the job's OIDC identity)", oidc=True)
     if oidc_available(environ) and not has_twine_credentials(index, environ):
         token = mint_token(index, environ)
         env = {"TWINE_USERNAME": "__token__", "TWINE_PASSWORD": token}

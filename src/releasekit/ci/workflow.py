@@ -1,289 +1,295 @@
 """The GitHub Actions release workflow of a project: ``.github/workflows/release.yml``.
 
-A pushed release tag (or a manual rerun from that tag) builds once, publishes that one
-build to TestPyPI and then PyPI from jobs that alone may ask for an OIDC token, each in
-its own deployment environment, and ends with the GitHub release. A project with
-compiled extensions gets cibuildwheel on a runner matrix instead of one building job,
-plus one job for the sdist and the manifest.
+A pushed release tag (or a manual rerun from that tag) builds once; a job without any
+token checks the downloaded set against the build's manifest; then, for TestPyPI and
+then PyPI, a job that alone may ask for an OIDC token runs nothing but the maintained
+``pypa/gh-action-pypi-publish`` on the downloaded files, and a job without it checks the
+bytes the index serves and installs the release in a fresh environment. The GitHub
+release comes last. A project with compiled extensions gets cibuildwheel on a runner
+matrix instead of one building job, plus one job for the sdist and the manifest.
 
-The text is written here rather than through a YAML library: the workflow is small,
-fixed in shape, and reads better as the file it becomes. ``release_workflow`` is what
-``releasekit init --ci github`` writes.
+releasekit runs in the jobs without ``id-token``, installed from the hash-locked
+requirements file ``init`` writes beside the workflow. Every value taken from the
+project is checked for what it is and written by a YAML emitter (``releasekit.ci.yamlout``).
+``release_workflow`` is what ``releasekit init --ci github`` writes.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from pathlib import Path
+from typing import Any
 
+from releasekit.ci.actions import ACTIONS, check_pins
+from releasekit.ci.lock import REQUIREMENTS_PATH, python_version
+from releasekit.ci.yamlout import Block, Commented, dump, https_url, project_name, tag_glob
 from releasekit.config import Config
+from releasekit.errors import ReleasekitError
 
-PYTHON = "3.12"
-CIBUILDWHEEL = "cibuildwheel==4.3.5"
-PYPI_ATTESTATIONS = "pypi-attestations==0.0.30"
 WORKFLOW_FILE = "release.yml"
 WORKFLOW_PATH = f".github/workflows/{WORKFLOW_FILE}"
+ALTERNATE_PATH = ".github/workflows/releasekit-release.yml"  # where the project has a release.yml of its own
 TEST_ENVIRONMENT = "testpypi"
 ENVIRONMENT = "pypi"
+PYPI_UPLOAD = "https://upload.pypi.org/legacy/"
+_SITES = {"https://test.pypi.org/legacy/": "https://test.pypi.org", PYPI_UPLOAD: "https://pypi.org"}
+# A manual run from a branch publishes nothing: only a release tag's commit is built.
+_ON_A_TAG = "startsWith(github.ref, 'refs/tags/')"
+_RUNNER = "ubuntu-24.04"
+_READ = Commented({"contents": "read"}, {"contents": "the checkout"})
+MANIFEST_ARTIFACT = "manifest"
 
 
-class Action(NamedTuple):
-    """An action pinned to a full commit SHA, with the release that commit is."""
-
-    name: str
-    sha: str
-    version: str
-
-    def uses(self) -> str:
-        """The ``uses:`` value with its version comment."""
-        return f"{self.name}@{self.sha} # {self.version}"
+def _uses(key: str, with_: dict[str, Any] | None = None, **extra: Any) -> Commented:
+    action = ACTIONS[key]
+    step: dict[str, Any] = {"uses": action.ref(), **extra}
+    if with_:
+        step["with"] = with_
+    return Commented(step, {"uses": action.version})
 
 
-# Every action the workflow uses, pinned by commit. GitHub is out of reach from where
-# releasekit is developed: these SHAs and their tags were read from public workflows
-# that pin them (see docs/ci.rst) and are kept current by Dependabot in adopting projects.
-ACTIONS = {
-    "checkout": Action("actions/checkout", "08c6903cd8c0fde910a37f88322edcfb5dd907a8", "v5.0.0"),
-    "setup-python": Action("actions/setup-python", "a26af69be951a213d495a4c3e4e4022e16d87065", "v5.6.0"),
-    "upload-artifact": Action("actions/upload-artifact", "ea165f8d65b6e75b540449e92b4886f43607fa02", "v4.6.2"),
-    "download-artifact": Action("actions/download-artifact", "d3f86a106a0bac45b974a628896c90dbdf5c8093", "v4.3.0"),
-}
+def _run(name: str, command: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    step: dict[str, Any] = {"name": name, "shell": "bash"}  # bash on every runner, Windows included
+    if env:
+        step["env"] = env
+    step["run"] = Block(command) if "\n" in command else command
+    return step
 
 
-def _releasekit_requirement() -> str:
-    from releasekit import __version__
-
-    return f"releasekit=={__version__}"
-
-
-def _index_site(upload_url: str) -> str | None:
-    """The project page's site of a PyPI index, for the environment's URL; None for other indexes."""
-    if "test.pypi.org" in upload_url:
-        return "https://test.pypi.org"
-    if "upload.pypi.org" in upload_url:
-        return "https://pypi.org"
-    return None
-
-
-def _checkout(indent: str, *, full_history: bool = False) -> str:
-    lines = [
-        f"{indent}- uses: {ACTIONS['checkout'].uses()}",
-        f"{indent}  with:",
-        f"{indent}    persist-credentials: false",
-    ]
+def _checkout(full_history: bool = False) -> Commented:
+    with_: dict[str, Any] = {"persist-credentials": False}
     if full_history:
-        lines.append(f"{indent}    fetch-depth: 0  # every tag: is this the newest release line?")
-    return "\n".join(lines) + "\n"
+        with_["fetch-depth"] = 0  # every tag: is this the newest release line?
+    return _uses("checkout", with_)
 
 
-def _setup(indent: str, *requirements: str) -> str:
-    quoted = " ".join(f'"{r}"' for r in requirements)
-    return (
-        f"{indent}- uses: {ACTIONS['setup-python'].uses()}\n"
-        f"{indent}  with:\n"
-        f'{indent}    python-version: "{PYTHON}"\n'
-        f"{indent}- name: Install the tools\n"
-        f"{indent}  run: python -m pip install --disable-pip-version-check {quoted}\n"
+def _releasekit() -> list[Any]:
+    """Python, and releasekit from the hash-locked requirements file."""
+    return [
+        _uses("setup-python", {"python-version": python_version()}),  # the one the requirements were locked for
+        _run(
+            "Install releasekit (hash-locked)",
+            f"python -m pip install --disable-pip-version-check --require-hashes -r {REQUIREMENTS_PATH}",
+        ),
+    ]
+
+
+def _download(compiled: bool, manifest: bool = False) -> list[Any]:
+    files = (
+        {"pattern": "dist-*", "merge-multiple": True, "path": "dist"} if compiled else {"name": "dist", "path": "dist"}
+    )
+    steps = [_uses("download-artifact", files)]
+    if manifest:
+        steps.append(_uses("download-artifact", {"name": MANIFEST_ARTIFACT, "path": "dist"}))
+    return steps
+
+
+def _upload(name: str, path: str, if_no_files: str = "error") -> Commented:
+    return _uses(
+        "upload-artifact",
+        {"name": name, "path": Block(path) if "\n" in path else path, "if-no-files-found": if_no_files},
     )
 
 
-def _upload(indent: str, name: str, path: str, if_no_files: str) -> str:
-    return (
-        f"{indent}- uses: {ACTIONS['upload-artifact'].uses()}\n"
-        f"{indent}  with:\n"
-        f"{indent}    name: {name}\n"
-        f"{indent}    path: {path}\n"
-        f"{indent}    if-no-files-found: {if_no_files}\n"
+def _job(title: str, needs: list[str] | None, permissions: Any, steps: list[Any], **extra: Any) -> dict[str, Any]:
+    job: dict[str, Any] = {"name": title}
+    if needs:
+        job["needs"] = needs
+    job.update(extra)
+    job["runs-on"] = extra.pop("runs-on", _RUNNER)
+    job["permissions"] = permissions
+    job["steps"] = steps
+    return job
+
+
+def _build_job(title: str, step: str, artifact: str, files: str) -> dict[str, Any]:
+    """``releasekit build --out dist`` on a release tag: the files as ``artifact``, the manifest on its own."""
+    steps = [
+        _checkout(),
+        *_releasekit(),
+        _run(step, "releasekit build --out dist"),
+        _upload(artifact, files),
+        _upload(MANIFEST_ARTIFACT, "dist/releasekit-manifest.json"),
+    ]
+    return _job(title, None, _READ, steps, **{"if": _ON_A_TAG})
+
+
+def _wheels_job(config: Config) -> dict[str, Any]:
+    from releasekit.ci.wheelset import runners
+
+    matrix = [{"os": r.image, "platform": r.platform, "arch": r.arch} for r in runners(config.root)]
+    cibuildwheel = _uses(
+        "cibuildwheel",
+        {"output-dir": "wheelhouse"},
+        env={
+            "CIBW_PLATFORM": "${{ matrix.platform }}",
+            "CIBW_ARCHS": "${{ matrix.arch }}",
+            "CIBW_ALLOW_EMPTY": "true",  # releasekit publish --check-only refuses a set with a wheel missing
+        },
+    )
+    steps = [
+        _checkout(),
+        cibuildwheel,
+        _upload("dist-wheels-${{ matrix.platform }}-${{ matrix.arch }}", "wheelhouse/*.whl", "ignore"),
+    ]
+    return _job(
+        "Wheels on ${{ matrix.os }}",
+        ["sdist"],
+        _READ,
+        steps,
+        **{
+            "if": _ON_A_TAG,
+            "runs-on": "${{ matrix.os }}",
+            "strategy": {"fail-fast": True, "matrix": {"include": matrix}},
+        },
     )
 
 
-def _download(indent: str, compiled: bool) -> str:
-    what = (
-        f"{indent}  with:\n{indent}    pattern: dist-*\n{indent}    merge-multiple: true\n{indent}    path: dist\n"
-        if compiled
-        else f"{indent}  with:\n{indent}    name: dist\n{indent}    path: dist\n"
-    )
-    return f"{indent}- uses: {ACTIONS['download-artifact'].uses()}\n{what}"
+def _check_job(builds: list[str], compiled: bool) -> dict[str, Any]:
+    steps = [
+        _checkout(),
+        *_releasekit(),
+        *_download(compiled, manifest=True),
+        _run(
+            "Check the downloaded set against the manifest: complete, untampered, one version",
+            "releasekit publish dist --check-only",
+        ),
+    ]
+    return _job("Check the set", builds, _READ, steps)
 
 
 def _publish_job(
-    job: str, needs: str, environment: str, index: str, site: str | None, project: str | None, compiled: bool
-) -> str:
-    i = "      "
-    url = f"\n      url: {site}/project/{project}/" if site and project else ""
-    return (
-        f"  {job}:\n"
-        f"    name: Publish to {'TestPyPI' if index == 'test' else 'PyPI'}\n"
-        f"    needs: [{needs}]\n"
-        "    runs-on: ubuntu-24.04\n"
-        "    environment:\n"
-        f"      name: {environment}{url}\n"
-        "    permissions:\n"
-        "      contents: read  # the checkout: releasekit reads [tool.releasekit] for the index URLs\n"
-        "      id-token: write  # Trusted Publishing and the attestations' signature\n"
-        "    steps:\n"
-        + _checkout(i)
-        + _setup(i, _releasekit_requirement(), PYPI_ATTESTATIONS)
-        + _download(i, compiled)
-        + f"{i}- name: Publish the manifest's files, then verify what the index serves\n"
-        f"{i}  run: releasekit publish dist --index {index} --attestations\n"
-    )
+    title: str, needs: str, environment: str, upload_url: str, name: str | None, compiled: bool
+) -> dict[str, Any]:
+    """The only steps where a token can be minted: the files, then the maintained publisher."""
+    with_ = {} if upload_url == PYPI_UPLOAD else {"repository-url": upload_url}
+    env: dict[str, str] = {"name": environment}
+    if upload_url in _SITES and name is not None:
+        env["url"] = f"{_SITES[upload_url]}/project/{name}/"
+    permissions = Commented({"id-token": "write"}, {"id-token": "Trusted Publishing and the attestations"})
+    steps = [*_download(compiled), _uses("pypi-publish", with_ or None)]
+    return _job(title, [needs], permissions, steps, environment=env)
 
 
-# A manual run from a branch publishes nothing: only a release tag's commit is built.
-_ON_A_TAG = "startsWith(github.ref, 'refs/tags/')"
+def _verify_job(title: str, needs: str, index: str, compiled: bool) -> dict[str, Any]:
+    steps = [
+        _checkout(),
+        *_releasekit(),
+        *_download(compiled, manifest=True),
+        _run(
+            "Compare the served bytes with the manifest, install the release in a fresh environment",
+            f"releasekit publish dist --verify-only --index {index}",
+        ),
+    ]
+    return _job(title, [needs], _READ, steps)
 
 
-def _releasekit_build_job(job: str, title: str, step: str, artifact: str, *requirements: str) -> str:
-    """A job that runs ``releasekit build --out dist`` on a release tag and uploads dist/ as ``artifact``."""
-    i = "      "
-    return (
-        f"  {job}:\n"
-        f"    name: {title}\n"
-        f"    if: {_ON_A_TAG}\n"
-        "    runs-on: ubuntu-24.04\n"
-        "    permissions:\n"
-        "      contents: read\n"
-        "    steps:\n" + _checkout(i) + _setup(i, _releasekit_requirement(), *requirements) + f"{i}- name: {step}\n"
-        f"{i}  run: releasekit build --out dist\n" + _upload(i, artifact, "dist/", "error")
-    )
-
-
-def _build_jobs_pure() -> str:
-    return _releasekit_build_job("build", "Build", "Build from a clean checkout, check, and write the manifest", "dist")
-
-
-def _build_jobs_compiled(config: Config) -> str:
-    from releasekit.ci.wheelset import runners
-
-    i = "      "
-    matrix = "".join(
-        f"          - {{ os: {r.image}, platform: {r.platform}, arch: {r.arch} }}\n" for r in runners(config.root)
-    )
-    sdist = _releasekit_build_job(
-        "sdist",
-        "Build the sdist and the manifest",
-        "Build the sdist, check it, and list the wheels cibuildwheel must make",
-        "dist-sdist",
-        CIBUILDWHEEL,
-    )
-    return (
-        sdist + "\n"
-        "  wheels:\n"
-        "    name: Wheels on ${{ matrix.os }}\n"
-        f"    if: {_ON_A_TAG}\n"
-        "    runs-on: ${{ matrix.os }}\n"
-        "    permissions:\n"
-        "      contents: read\n"
-        "    strategy:\n"
-        "      fail-fast: true\n"
-        "      matrix:\n"
-        "        include:\n"
-        + matrix
-        + "    steps:\n"
-        + _checkout(i)
-        + _setup(i, CIBUILDWHEEL)
-        + f"{i}- name: cibuildwheel\n"
-        f"{i}  run: >-\n"
-        f'{i}    python -m cibuildwheel --platform "$PLATFORM" --archs "$ARCH"\n'
-        f"{i}    --output-dir wheelhouse --allow-empty\n"
-        f"{i}  env:\n"
-        f"{i}    PLATFORM: ${{{{ matrix.platform }}}}\n"
-        f"{i}    ARCH: ${{{{ matrix.arch }}}}\n"
-        + _upload(
-            i,
-            "dist-wheels-${{ matrix.platform }}-${{ matrix.arch }}",
-            "wheelhouse/*.whl",
-            "ignore  # releasekit publish refuses a set with a wheel missing",
-        )
-    )
-
-
-def _github_release_job(needs: str, compiled: bool, tag_glob: str) -> str:
-    i = "      "
-    script = """\
-          set -euo pipefail
-          version="$(python -c 'import json; print(json.load(open("dist/releasekit-manifest.json"))["version"])')"
-          releasekit notes "$version" > "$RUNNER_TEMP/notes.md"
-          # Only the newest release line is "latest": a hotfix of an older minor never is.
-          newest="$(git tag --list "$TAG_GLOB" --sort=-version:refname \\
-            | grep -Ev '(a|b|rc)[0-9]+$' | head -n 1 || true)"
-          latest=false
-          if [ "$newest" = "$TAG" ]; then latest=true; fi
-          prerelease=()
-          case "$version" in *a[0-9]*|*b[0-9]*|*rc[0-9]*) prerelease=(--prerelease) ;; esac
-          if draft="$(gh release view "$TAG" --json isDraft --jq .isDraft 2>/dev/null)"; then
-            if [ "$draft" = "false" ]; then echo "the release of $TAG is published already"; exit 0; fi
-          else
-            # A draft first: files can be attached to it, and publishing it last suits immutable releases.
-            gh release create "$TAG" --verify-tag --draft --title "$TAG" --notes-file "$RUNNER_TEMP/notes.md" \\
-              --latest="$latest" "${prerelease[@]}"
-          fi
-          gh release upload "$TAG" --clobber dist/*.tar.gz dist/*.whl
-          gh release edit "$TAG" --draft=false --latest="$latest"
+_RELEASE_SCRIPT = """\
+set -euo pipefail
+version="$(python -c 'import json; print(json.load(open("dist/releasekit-manifest.json"))["version"])')"
+releasekit notes "$version" > "$RUNNER_TEMP/notes.md"
+# Only the newest release line is "latest": a hotfix of an older minor never is.
+newest="$(git tag --list "$TAG_GLOB" --sort=-version:refname \\
+  | grep -Ev '(a|b|rc)[0-9]+$' | head -n 1 || true)"
+latest=false
+if [ "$newest" = "$TAG" ]; then latest=true; fi
+prerelease=()
+case "$version" in *a[0-9]*|*b[0-9]*|*rc[0-9]*) prerelease=(--prerelease) ;; esac
+if draft="$(gh release view "$TAG" --json isDraft --jq .isDraft 2>/dev/null)"; then
+  if [ "$draft" = "false" ]; then echo "the release of $TAG is published already"; exit 0; fi
+else
+  # A draft first: files can be attached to it, and publishing it last suits immutable releases.
+  gh release create "$TAG" --verify-tag --draft --title "$TAG" --notes-file "$RUNNER_TEMP/notes.md" \\
+    --latest="$latest" "${prerelease[@]}"
+fi
+gh release upload "$TAG" --clobber dist/*.tar.gz dist/*.whl
+gh release edit "$TAG" --draft=false --latest="$latest"
 """
-    return (
-        "  github-release:\n"
-        "    name: GitHub release\n"
-        f"    needs: [{needs}]\n"
-        "    runs-on: ubuntu-24.04\n"
-        "    permissions:\n"
-        "      contents: write  # create the release and attach the files\n"
-        "    steps:\n"
-        + _checkout(i, full_history=True)
-        + _setup(i, _releasekit_requirement())
-        + _download(i, compiled)
-        + f"{i}- name: Draft the release with the notes, attach the files, publish it\n"
-        f"{i}  env:\n"
-        f"{i}    GH_TOKEN: ${{{{ github.token }}}}\n"
-        f"{i}    GH_REPO: ${{{{ github.repository }}}}\n"
-        f"{i}    TAG: ${{{{ github.ref_name }}}}\n"
-        f'{i}    TAG_GLOB: "{tag_glob}"\n'
-        f"{i}  run: |\n" + script
-    )
+
+
+def _github_release_job(compiled: bool, glob: str) -> dict[str, Any]:
+    env = {
+        "GH_TOKEN": "${{ github.token }}",
+        "GH_REPO": "${{ github.repository }}",
+        "TAG": "${{ github.ref_name }}",
+        "TAG_GLOB": glob,
+    }
+    steps = [
+        _checkout(full_history=True),
+        *_releasekit(),
+        *_download(compiled, manifest=True),
+        _run("Draft the release with the notes, attach the files, publish it", _RELEASE_SCRIPT, env),
+    ]
+    permissions = Commented({"contents": "write"}, {"contents": "create the release and attach the files"})
+    return _job("GitHub release", ["verify-pypi"], permissions, steps)
 
 
 def _tag_glob(config: Config) -> str:
     """The push filter of release tags: the project's tag format with the version as ``[0-9]*``."""
     from releasekit.tags import release_tags
 
-    return release_tags(config.root, config.tag_format)[0].glob
+    return tag_glob(release_tags(config.root, config.tag_format)[0].glob)
+
+
+MARKER = "written by releasekit (releasekit init --ci github)"  # how init knows a workflow is its own
+HEADER = (
+    f"The release workflow, {MARKER}. See docs/ci.rst of releasekit:",
+    "PyPI and TestPyPI need a trusted publisher for this file and its environment, and GitHub the",
+    "environments 'testpypi' and 'pypi' (with required reviewers for 'pypi').",
+)
+
+
+def workflow_path(root: Path) -> str:
+    """The release workflow's path in ``root``: the one releasekit wrote (its header says so), else release.yml."""
+    from releasekit.safefiles import read_bytes
+
+    for rel in (WORKFLOW_PATH, ALTERNATE_PATH):
+        try:
+            if MARKER.encode() in read_bytes(root, rel, "config", symlinks=False):
+                return rel
+        except (OSError, ReleasekitError):
+            continue
+    return WORKFLOW_PATH
 
 
 def release_workflow(config: Config) -> str:
     """The text of ``.github/workflows/release.yml`` for the project of ``config``."""
     from releasekit.ci.wheelset import has_extensions
 
+    check_pins()
+    name = project_name(config.project_name)
+    glob = _tag_glob(config)
+    test_url = https_url(config.test_index.upload_url, "the test index's upload URL")
+    prod_url = https_url(config.index.upload_url, "the production index's upload URL")
     compiled = has_extensions(config.root)
-    tag_glob = _tag_glob(config)
-    builds = "sdist, wheels" if compiled else "build"
-    test_site = _index_site(config.test_index.upload_url)
-    site = _index_site(config.index.upload_url)
-    header = (
-        "# The release workflow, written by releasekit (releasekit init --ci github). See docs/ci.rst of releasekit:\n"
-        "# PyPI and TestPyPI need a trusted publisher for this file and its environment, and GitHub the\n"
-        "# environments 'testpypi' and 'pypi' (with required reviewers for 'pypi').\n"
-        "name: release\n"
-        "\n"
-        "on:\n"
-        "  push:\n"
-        "    tags:\n"
-        f'      - "{tag_glob}"\n'
-        "  workflow_dispatch:  # run it again from the tag (Use workflow from: Tags) after a failure\n"
-        "\n"
-        "permissions: {}\n"
-        "\n"
-        "concurrency:\n"
-        "  group: release-${{ github.ref }}\n"
-        "  cancel-in-progress: false\n"
-        "\n"
-        "jobs:\n"
-    )
-    builds_text = _build_jobs_compiled(config) if compiled else _build_jobs_pure()
-    project = config.project_name
-    jobs = [
-        builds_text,
-        _publish_job("publish-testpypi", builds, TEST_ENVIRONMENT, "test", test_site, project, compiled),
-        _publish_job("publish-pypi", f"{builds}, publish-testpypi", ENVIRONMENT, "prod", site, project, compiled),
-        _github_release_job(f"{builds}, publish-pypi", compiled, tag_glob),
-    ]
-    return header + "\n".join(jobs)
+    jobs: dict[str, Any] = {}
+    if compiled:
+        jobs["sdist"] = _build_job(
+            "Build the sdist and the manifest",
+            "Build the sdist, check it, and list the wheels cibuildwheel must make",
+            "dist-sdist",
+            "dist/*.tar.gz",
+        )
+        jobs["wheels"] = _wheels_job(config)
+        builds = ["sdist", "wheels"]
+    else:
+        jobs["build"] = _build_job(
+            "Build", "Build from a clean checkout, check, and write the manifest", "dist", "dist/*.whl\ndist/*.tar.gz\n"
+        )
+        builds = ["build"]
+    jobs["check"] = _check_job(builds, compiled)
+    jobs["publish-testpypi"] = _publish_job("Publish to TestPyPI", "check", TEST_ENVIRONMENT, test_url, name, compiled)
+    jobs["verify-testpypi"] = _verify_job("Verify TestPyPI", "publish-testpypi", "test", compiled)
+    jobs["publish-pypi"] = _publish_job("Publish to PyPI", "verify-testpypi", ENVIRONMENT, prod_url, name, compiled)
+    jobs["verify-pypi"] = _verify_job("Verify PyPI", "publish-pypi", "prod", compiled)
+    jobs["github-release"] = _github_release_job(compiled, glob)
+    data = {
+        "name": "release",
+        "on": Commented(
+            {"push": {"tags": [glob]}, "workflow_dispatch": None},
+            {"workflow_dispatch": "run it again from the tag (Use workflow from: Tags) after a failure"},
+        ),
+        "permissions": {},
+        "concurrency": {"group": "release-${{ github.ref }}", "cancel-in-progress": False},
+        "jobs": jobs,
+    }
+    return dump(data, HEADER)

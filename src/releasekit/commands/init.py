@@ -89,6 +89,14 @@ def main(args: argparse.Namespace) -> int:
         count = len(plan.changes)
         print(f"releasekit init: dry run; {count} file{'s' if count != 1 else ''} would change, nothing was written")
         return 0
+    from releasekit.adopt.ciplan import removed_publishers
+
+    replaced = removed_publishers(plan.changes)
+    if args.yes and replaced:
+        raise ReleasekitError(
+            f"{', '.join(replaced)} publishes to PyPI too and init would remove it: run init without --yes to "
+            "see the plan and confirm, or remove it yourself and run init --yes again"
+        )
     if not args.yes:
         if not sys.stdin.isatty():
             raise ReleasekitError("no terminal to ask on: pass --yes to write the plan above, or --dry-run")

@@ -15,20 +15,23 @@ from releasekit.release.steps.summary import summary_lines
 
 def handoff_report(ctx: Context) -> list[str]:
     """What the person who pushed the tag needs: who publishes it, where to watch, how to verify."""
-    from releasekit.ci.workflow import WORKFLOW_FILE
+    import posixpath
+
+    from releasekit.ci.workflow import workflow_path
 
     record, config = ctx.journal, ctx.config
+    workflow_file = posixpath.basename(workflow_path(config.root))
     project = config.project_name or "the package"
     repository = config.github_repository or repository_from_remote(git.remote_url(record.remote, ctx.root))
     lines = [
         f"Pushed {record.tag} to {record.remote}/{record.branch}. The release workflow of that tag "
-        f"(.github/workflows/{WORKFLOW_FILE}) builds {project} {record.version}, publishes it to "
+        f"(.github/workflows/{workflow_file}) builds {project} {record.version}, publishes it to "
         f"{config.test_index.name}, then to {config.index.name} (after the 'pypi' environment's approval), "
         "and makes the GitHub release.",
     ]
     if repository:
         base = f"https://github.com/{repository}"
-        lines.append(f"Watch it: {base}/actions/workflows/{WORKFLOW_FILE}?query=branch%3A{record.tag}")
+        lines.append(f"Watch it: {base}/actions/workflows/{workflow_file}?query=branch%3A{record.tag}")
         lines.append(f"The GitHub release, once it is done: {base}/releases/tag/{record.tag}")
     else:
         lines.append(f"Watch it in the Actions tab of the repository behind {record.remote}.")

@@ -186,8 +186,9 @@ def github_problems(ctx: Context) -> list[str]:
 
 def ci_problems(config: Config) -> list[str]:
     """With ``publish = "ci"``: the release workflow that will publish the tag is committed."""
-    from releasekit.ci.workflow import WORKFLOW_PATH as rel
+    from releasekit.ci.workflow import workflow_path
 
+    rel = workflow_path(config.root)
     if not (config.root / rel).is_file():
         return [f"publish = \"ci\", but {rel} is missing; write it with 'releasekit init --ci github'"]
     if not git.git("ls-files", "--", rel, cwd=config.root):
