@@ -190,7 +190,8 @@ class Tree:
     def _suggest(parent: str, name: str, names: Iterable[str]) -> str | None:
         folded = name.lower()
         same_case = [n for n in names if n.lower() == folded]
-        close = same_case or difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.8)
+        with_suffix = [n for n in sorted(names) if n.startswith(name + ".") and "." not in n[len(name) + 1 :]]
+        close = same_case or with_suffix or difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.8)
         if not close:
             return None
         return close[0] if parent == "." else f"{parent}/{close[0]}"
