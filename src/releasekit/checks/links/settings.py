@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from releasekit.checks.links.patterns import backtracks
 from releasekit.checks.links.slugs import PROFILES, PYMDOWNX_CASES, Profile, profile
 from releasekit.errors import ReleasekitError
 
@@ -136,6 +137,11 @@ def from_config(cfg: Config | None, start: Path, *, external: bool = False) -> L
             raise ReleasekitError(
                 f"{where} exclude_urls: regular expression {pattern[:60]!r}... nested too deeply"
             ) from None
+        if backtracks(pattern):
+            raise ReleasekitError(
+                f"{where} exclude_urls: {pattern[:200]!r} repeats a group that itself repeats or alternates, "
+                "which can backtrack for minutes; write it without (a character class, or an atomic group (?>...))"
+            )
     for code in links.accept_status:
         if not 100 <= code <= 599:
             raise ReleasekitError(f"{where} accept_status: {code!r} is not an HTTP status code")
