@@ -23,10 +23,10 @@ MYST_INDEX = """\
 [class](pkg.processors.TimeStamper) [method](pkg.processors.TimeStamper.__call__)
 [attribute](pkg.processors.TimeStamper.fmt) [module](pkg.processors) [re-export](pkg.frozen)
 [other project](attrs.define) [index](genindex) [modules](modindex) [search](search)
-[doc anchor](hashing.md#salts) [anchor no suffix](hashing#salts) [folder](reference/) [file](data.txt)
+[doc anchor](hashing.md#salts) [folder](reference/) [file](data.txt) [above](../docs/hashing.md)
 
 Broken: [gone doc](hashing2) [gone label](no-such-label) [gone object](pkg.processors.Nope)
-[gone member](pkg.processors.TimeStamper.nope) [bad anchor](hashing.md#pepper) [bad anchor 2](hashing#salt)
+[gone member](pkg.processors.TimeStamper.nope) [bad anchor](hashing.md#pepper) [bad anchor 2](hashing#salts)
 [gone file](data.yaml) [bad fragment](#no-such-anchor)
 
 ```{toctree}
@@ -83,7 +83,7 @@ def test_sphinx_with_myst(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
         (
             "docs/index.md",
             *at(page, "[bad anchor 2]"),
-            "'hashing#salt': no anchor #salt in docs/hashing.md; did you mean '#salts'?",
+            "'hashing#salts': a document named without its suffix takes no anchor; write 'hashing.md#salts'",
         ),
         (
             "docs/index.md",
@@ -235,3 +235,31 @@ def test_github_readme_tree(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
             "'docs/guide.md#Usage-x': no anchor #Usage-x in docs/guide.md; did you mean '#usage'?",
         ),
     ]
+
+
+@pytest.mark.parametrize("index_version", ["2", "3", "4"])
+def test_configurations_are_the_tracked_ones(tmp_path: Path, index_version: str) -> None:
+    from releasekit.checks.links.gitindex import tracked_named
+    from releasekit.checks.links.settings import find_doc_configs
+    from tests.helpers.gitrepo import git, write_files
+
+    files = {
+        "site/mkdocs.yml": "site_name: x\n",
+        "build/docs/mkdocs.yaml": "site_name: y\n",
+        "a/b/c/d/e/f/g/docs/conf.py": "",
+        "a/b/c/d/e/f/g/docs/index.rst": "X\n=\n",
+        "tools/conf.py": "",  # no root document beside it: not a Sphinx source
+        "README.md": "x\n",
+    }
+    repo = make_repo(tmp_path / "repo", files)
+    write_files(repo, {"untracked/mkdocs.yml": "site_name: z\n", "new/conf.py": "", "new/index.md": "# New\n"})
+    git(repo, "add", "--intent-to-add", "new/conf.py", "new/index.md")  # an extended entry in index v3
+    git(repo, "update-index", "--index-version", index_version)
+    names = ["mkdocs.yml", "mkdocs.yaml", "conf.py", "index.rst", "index.md"]
+    listed = git(repo, "ls-files", "--", *(f":(glob)**/{name}" for name in names)).split()
+    read = tracked_named(repo, names)
+    # versions 2 and 3 are read from the index; version 4 is left to git
+    assert (sorted(read) if read is not None else None) == (sorted(listed) if index_version != "4" else None)
+    mkdocs, sphinx = find_doc_configs(repo)
+    assert sorted(p.relative_to(repo).as_posix() for p in mkdocs) == ["build/docs/mkdocs.yaml", "site/mkdocs.yml"]
+    assert sorted(sphinx) == ["a/b/c/d/e/f/g/docs", "new"]

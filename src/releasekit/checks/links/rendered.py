@@ -141,11 +141,15 @@ class Resolver:
 
     def _sphinx(self, source: SphinxSource, url: str, path: str) -> Reading:
         project = self.project(source)
-        stem = posixpath.splitext(path)[0] if posixpath.splitext(path)[1] in (".html", ".md", ".rst") else path
-        doc = project.docnames.get(stem) or project.docnames.get(f"{stem}/index")
-        if doc is not None:
-            return Reading(doc)
         name = unquote(url.partition("#")[0].partition("?")[0]).strip()
+        doc = project.docnames.get(path)
+        if doc is not None:
+            if "#" not in url:
+                return Reading(doc)
+            # MyST reads "page#part" as one reference name, which no document or label has
+            base, _, fragment = url.partition("#")
+            written = f"{base}{posixpath.splitext(doc)[1]}#{fragment}"
+            return Reading(message=f"a document named without its suffix takes no anchor; write {written!r}")
         if "#" in url:
             return Reading(message=f"{path} does not exist; no document {name!r} in the Sphinx project")
         if name.lstrip("/") in GENERATED or label_key(name) in project.labels:
