@@ -99,7 +99,7 @@ MKDOCS_INDEX = """\
 # Home
 
 [page](guide.md#setup) [no suffix](guide#setup) [url](guide/#setup) [folder](topic/) [folder page](topic/page/)
-[html](guide.html) [index](topic/index.md)
+[html](guide.html) [index](topic/index.md) [macro]({{ config.repo_url }}) [macro 2](../{{ page }}/x.md)
 
 Broken: [bad anchor](guide/#nope) [bad anchor 2](guide#Setup) [gone](missing/) [gone page](gone.md)
 """

@@ -221,9 +221,13 @@ class Checker:
         source_dir = posixpath.dirname(rel) or "."
         docs_root = self.settings.docs_root_for(rel)
         external = self.settings.external
+        # MkDocs pages may be templates (mkdocs-macros): "{{ user.url }}" is filled in when the site is built
+        templated = self.settings.site_for(rel) is not None
         for link in doc.links:
             url = link.url
             if self._exclude_urls and any(p.search(url) for p in self._exclude_urls):
+                continue
+            if templated and ("{{" in url or "{%" in url):
                 continue
             if link.bare:
                 if external and len(url) > local.MAX_URL:
