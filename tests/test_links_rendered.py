@@ -27,7 +27,9 @@ MYST_INDEX = """\
 
 Broken: [gone doc](hashing2) [gone label](no-such-label) [gone object](pkg.processors.Nope)
 [gone member](pkg.processors.TimeStamper.nope) [bad anchor](hashing.md#pepper) [bad anchor 2](hashing#salts)
-[gone file](data.yaml) [bad fragment](#no-such-anchor)
+[gone file](data.yaml) [bad fragment](#no-such-anchor) and {ref}`Broken <no-label>` or {doc}`gone-doc`
+
+Roles: {ref}`api-validators`, {ref}`Frozen <how-frozen>`, {doc}`reference/env`, {doc}`/hashing`
 
 ```{toctree}
 hashing
@@ -91,6 +93,12 @@ def test_sphinx_with_myst(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
             f"'data.yaml': docs/data.yaml {missing} 'data.yaml' in the Sphinx project",
         ),
         ("docs/index.md", *at(page, "[bad fragment]"), "'#no-such-anchor': no anchor #no-such-anchor in this file"),
+        (
+            "docs/index.md",
+            *at(page, "{ref}`Broken"),
+            "{ref}`Broken <no-label>`: no label 'no-label' in the Sphinx project",
+        ),
+        ("docs/index.md", *at(page, "{doc}`gone"), "{doc}`gone-doc`: no document 'gone-doc' in the Sphinx project"),
     ]
 
 
@@ -193,7 +201,7 @@ RST_FILES = {
 GITHUB_README = """\
 # Project
 
-[guide](docs/guide.md#usage) [folder](docs) [self](#project)
+[guide](docs/guide.md#usage) [folder](docs) [self](#project) {ref}`not-sphinx` (GitHub shows code)
 
 Broken: [no suffix](docs/guide) [label](usage) [root doc](/guide) [bad anchor](docs/guide.md#Usage-x)
 """

@@ -65,7 +65,8 @@ def test_reported_exactly_when_missing(graph: Graph) -> None:
         assert found(root) == expected, graph
 
 
-_WARNING = re.compile(r"^(?P<path>.+?):(?P<line>\d+): WARNING: .*\[myst\.xref_missing\]$")
+# a link MyST cannot resolve, a {ref} to no label, a {doc} to no document
+_WARNING = re.compile(r"^(?P<path>.+?):(?P<line>\d+): WARNING: .*\[(?:myst\.xref_missing|ref\.ref|ref\.doc)\]$")
 
 
 @pytest.mark.integration

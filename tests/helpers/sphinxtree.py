@@ -20,12 +20,12 @@ class Graph:
 
     docs: dict[str, str]
     labels: dict[str, str]
-    # (the Markdown document holding the link, its target, whether it resolves)
+    # (the Markdown document holding the link, the link as written, whether it resolves)
     links: list[tuple[str, str, bool]] = field(default_factory=list)
 
 
 def link_forms(graph: Graph, source: str, target: str, kind: str) -> list[tuple[str, bool]]:
-    """Ways to write a link from ``source`` to ``target``, each with whether it resolves.
+    """Ways to write a link (Markdown) from ``source`` to ``target``, each with whether it resolves.
 
     ``kind`` is ``doc``, ``label`` or ``missing``.
     """
@@ -33,13 +33,21 @@ def link_forms(graph: Graph, source: str, target: str, kind: str) -> list[tuple[
     if kind == "doc":
         suffix = "." + graph.docs[target]
         relative = posixpath.relpath(target, here)
-        forms = [(relative + suffix, True), (relative, True), ("/" + target, True), ("/" + target + suffix, True)]
+        urls = [(relative + suffix, True), (relative, True), ("/" + target, True), ("/" + target + suffix, True)]
         if graph.docs[target] == "md":
-            forms += [(relative + suffix + "#section", True), (relative + suffix + "#no-such-part", False)]
-        return forms
+            urls += [(relative + suffix + "#section", True), (relative + suffix + "#no-such-part", False)]
+        return [(f"[link]({url})", ok) for url, ok in urls] + [
+            (f"{{doc}}`{relative}`", True),
+            (f"{{doc}}`Text </{target}>`", True),
+        ]
     if kind == "label":
-        return [(target, True), ("#" + target, True), (target.upper(), True)]
-    return [(target, False), ("#" + target, False), (target + ".md", False)]
+        urls = [(target, True), ("#" + target, True), (target.upper(), True)]
+        return [(f"[link]({url})", ok) for url, ok in urls] + [(f"{{ref}}`{target}`", True)]
+    urls = [(target, False), ("#" + target, False), (target + ".md", False)]
+    return [(f"[link]({url})", ok) for url, ok in urls] + [
+        (f"{{ref}}`Text <{target}>`", False),
+        (f"{{doc}}`{target}`", False),
+    ]
 
 
 def write(root: Path, graph: Graph) -> set[tuple[str, int]]:
@@ -63,7 +71,7 @@ def write(root: Path, graph: Graph) -> set[tuple[str, int]]:
         else:
             bodies[doc] += [f".. _{label}:", "", f"Part {label}", "-" * (5 + len(label)), ""]
     for doc, target, ok in graph.links:
-        bodies[doc] += [f"[link]({target})", ""]
+        bodies[doc] += [target, ""]
         if not ok:
             expected.add((f"docs/{doc}.md", len(bodies[doc]) - 1))
     index = ["# Index", "", "```{toctree}", toctree, "```", ""]

@@ -229,6 +229,11 @@ class Checker:
                 continue
             if templated and ("{{" in url or "{%" in url):
                 continue
+            if link.role:
+                message = self.resolver.role(rel, link.role, url)
+                if message:
+                    self.problems.append(_Problem(rel, link.offset, f"{{{link.role}}}`{url}`: {message}"))
+                continue
             if link.bare:
                 if external and len(url) > local.MAX_URL:
                     self.problems.append(_Problem(rel, link.offset, f"{_shown(url)}: {local.TOO_LONG}"))

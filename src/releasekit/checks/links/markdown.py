@@ -47,6 +47,7 @@ def parse_markdown(text: str, profile: Profile) -> Parsed:
         found = scan_html(chunk)
         ids.extend(found.ids)
         links.extend(Link(offset + _byte_offset(chunk, index), url) for index, url in found.links)
+    links.extend(Link(offset, content, False, role) for offset, role, content in events.roles)
     for offset, chunk in events.texts:
         links.extend(Link(offset + _byte_offset(chunk, index), url, True) for index, url in bare_urls(chunk))
     if len(links) > 1:

@@ -35,6 +35,7 @@ _FILE_SUFFIXES = frozenset(
     "md rst txt html htm yml yaml toml json cfg ini py pyi ipynb png jpg jpeg gif svg pdf csv sh zip gz".split()  # noqa: SIM905
 )
 _PAGE_NAMES = ("index.md", "README.md")
+_ROLE_TARGET = re.compile(r"^[^<]*<([^<>]+)>\s*$", re.DOTALL)  # "text <target>"
 
 
 def label_key(name: str) -> str:
@@ -128,6 +129,21 @@ class Resolver:
         if source is None or not source.myst:
             return False
         return label_key(fragment) in self.project(source).labels
+
+    def role(self, rel: str, role: str, content: str) -> str | None:
+        """Why the MyST role ``{role}`content``` in ``rel`` does not resolve, or None (also outside MyST)."""
+        source = self.settings.sphinx_for(rel)
+        if source is None or not source.myst:
+            return None  # GitHub shows it as code
+        target = _ROLE_TARGET.match(content)
+        name = (target.group(1) if target else content).strip()
+        project = self.project(source)
+        if role == "ref":
+            return None if label_key(name) in project.labels else f"no label {name!r} in the Sphinx project"
+        path = name.lstrip("/") if name.startswith("/") else posixpath.join(posixpath.dirname(rel), name)
+        base = source.path if name.startswith("/") else ""
+        doc = posixpath.normpath(posixpath.join(base, path))
+        return None if doc in project.docnames else f"no document {name!r} in the Sphinx project"
 
     def read(self, rel: str, url: str, path: str) -> Reading:
         """What the missing ``path`` (from ``url`` in the Markdown file ``rel``) names for its renderer."""
