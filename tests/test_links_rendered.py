@@ -7,6 +7,7 @@ reported, with its exact message).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -271,3 +272,13 @@ def test_configurations_are_the_tracked_ones(tmp_path: Path, index_version: str)
     mkdocs, sphinx = find_doc_configs(repo)
     assert sorted(p.relative_to(repo).as_posix() for p in mkdocs) == ["build/docs/mkdocs.yaml", "site/mkdocs.yml"]
     assert sorted(sphinx) == ["a/b/c/d/e/f/g/docs", "new"]
+
+
+def test_an_index_that_is_no_regular_file_is_left_to_git(tmp_path: Path) -> None:
+    from releasekit.checks.links.gitindex import tracked_named
+
+    repo = make_repo(tmp_path / "repo", {"mkdocs.yml": "site_name: x\n"})
+    assert tracked_named(repo, ["mkdocs.yml"]) == ["mkdocs.yml"]
+    (repo / ".git" / "index").unlink()
+    os.mkfifo(repo / ".git" / "index")  # read without O_NONBLOCK, this would wait for a writer forever
+    assert tracked_named(repo, ["mkdocs.yml"]) is None

@@ -7,6 +7,7 @@ sparse index, and anything unexpected answer None, and the caller asks ``git ls-
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -33,15 +34,17 @@ def tracked_named(root: Path, basenames: Iterable[str]) -> list[str] | None:
     index = _index_path(root)
     if index is None:
         return None
-    try:
-        with open(index, "rb") as handle:
-            if os.fstat(handle.fileno()).st_size > MAX_INDEX:
-                return None
-            data = handle.read(MAX_INDEX + 1)
+    try:  # non-blocking: a FIFO in its place must not stop the hook
+        fd = os.open(index, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
     except FileNotFoundError:
         return []  # a repository with nothing staged yet
     except OSError:
         return None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_INDEX:
+            return None
+        data = handle.read(MAX_INDEX + 1)
     if len(data) < 32 or data[:4] != b"DIRC":
         return None
     version = int.from_bytes(data[4:8], "big")
