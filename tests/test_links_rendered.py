@@ -188,13 +188,15 @@ Index
 
 `guide <guide.rst>`_, `section <guide.rst#usage>`_, `self <#index>`_, `label id <#intro>`_
 
-Broken: `gone <gone.rst>`_, `bad section <guide.rst#nope>`_
+Roles: :ref:`intro`, :ref:`Usage <guide-usage>`, :doc:`guide`, :doc:`The guide </guide>`, ``:ref:`code```
+
+Broken: `gone <gone.rst>`_, `bad section <guide.rst#nope>`_, :ref:`no-label`, :doc:`Gone <gone>`
 """
 RST_NOTES = "# Notes\n\n[guide](guide.rst#usage)\n\nBroken: [label](intro) [no suffix](guide)\n"
 RST_FILES = {
     "docs/conf.py": 'extensions = ["sphinx.ext.autodoc"]\n',
     "docs/index.rst": RST_INDEX,
-    "docs/guide.rst": "Guide\n=====\n\nUsage\n-----\n",
+    "docs/guide.rst": "Guide\n=====\n\n.. _guide-usage:\n\nUsage\n-----\n",
     # Markdown in a Sphinx project without MyST: GitHub shows it, Sphinx never reads it
     "docs/notes.md": RST_NOTES,
 }
@@ -216,6 +218,16 @@ def test_sphinx_with_rst(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert sorted(findings) == [
         ("docs/index.rst", *at(RST_INDEX, "gone.rst"), "'gone.rst': docs/gone.rst does not exist"),
         ("docs/index.rst", *at(RST_INDEX, "guide.rst#nope"), "'guide.rst#nope': no anchor #nope in docs/guide.rst"),
+        (
+            "docs/index.rst",
+            *at(RST_INDEX, ":ref:`no-label`"),
+            ":ref:`no-label`: no label 'no-label' in the Sphinx project",
+        ),
+        (
+            "docs/index.rst",
+            *at(RST_INDEX, ":doc:`Gone"),
+            ":doc:`Gone <gone>`: no document 'gone' in the Sphinx project",
+        ),
         ("docs/notes.md", *at(RST_NOTES, "[label]"), "'intro': docs/intro does not exist"),
         (
             "docs/notes.md",

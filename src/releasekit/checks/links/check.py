@@ -232,7 +232,8 @@ class Checker:
             if link.role:
                 message = self.resolver.role(rel, link.role, url)
                 if message:
-                    self.problems.append(_Problem(rel, link.offset, f"{{{link.role}}}`{url}`: {message}"))
+                    shown = f"{{{link.role}}}`{url}`" if doc.kind == "markdown" else f":{link.role}:`{url}`"
+                    self.problems.append(_Problem(rel, link.offset, f"{shown}: {message}"))
                 continue
             if link.bare:
                 if external and len(url) > local.MAX_URL:

@@ -131,9 +131,12 @@ class Resolver:
         return label_key(fragment) in self.project(source).labels
 
     def role(self, rel: str, role: str, content: str) -> str | None:
-        """Why the MyST role ``{role}`content``` in ``rel`` does not resolve, or None (also outside MyST)."""
+        """Why the role (MyST ``{ref}`x```, reST ``:ref:`x```) in ``rel`` does not resolve, or None.
+
+        Outside a Sphinx project (and in Markdown, outside MyST) a role is code: None.
+        """
         source = self.settings.sphinx_for(rel)
-        if source is None or not source.myst:
+        if source is None or (rel.endswith(".md") and not source.myst):
             return None  # GitHub shows it as code
         target = _ROLE_TARGET.match(content)
         name = (target.group(1) if target else content).strip()

@@ -44,9 +44,31 @@ def _reader() -> Any:
     return Reader()
 
 
+_ROLES = ("ref", "doc")  # Sphinx's cross-reference roles: kept as nodes, checked in a Sphinx project
+_ROLE_TEXT = re.compile(r":(ref|doc):`([^`]+)`")
+
+
+def _role(
+    name: str, rawtext: str, text: str, lineno: int, inliner: Any, options: Any = None, content: Any = None
+) -> Any:
+    from docutils import nodes, utils
+
+    node = nodes.inline(rawtext, text)
+    node["releasekit-role"] = (name, utils.unescape(text))
+    return [node], []
+
+
+def _register_roles() -> None:
+    from docutils.parsers.rst import roles
+
+    for name in _ROLES:
+        roles.register_local_role(name, _role)
+
+
 def _doctree(text: str, source: str) -> Any:
     from docutils.core import publish_doctree
 
+    _register_roles()
     return publish_doctree(
         text,
         source_path=source,
@@ -128,10 +150,13 @@ def parse_rst(text: str, source: str = "<string>") -> Parsed:
         raise TooDeep from None
     uris: dict[str, None] = {}
     anchors: set[str] = set()
+    xrefs: list[tuple[str, str]] = []
     for node in elements:
         if isinstance(node, nodes.system_message | nodes.problematic):
             continue  # ids docutils makes for its own error reports
         anchors.update(node.get("ids", ()))
+        if "releasekit-role" in node:
+            xrefs.append(node["releasekit-role"])
         uri = node.get("refuri") if isinstance(node, nodes.reference | nodes.target) else None
         if uri and not uri.startswith("mailto:"):
             uris.setdefault(uri, None)
@@ -139,6 +164,16 @@ def parse_rst(text: str, source: str = "<string>") -> Parsed:
     where = places(text, uris)
     for uri in uris:
         found.extend((index, uri) for index in (where[uri] or [0]))
-    found.sort()
-    offsets = byte_offsets(text, (index for index, _ in found))
-    return Parsed([Link(offsets[index], uri) for index, uri in found], frozenset(anchors))
+    roles: list[tuple[int, str, str]] = []
+    if xrefs:  # where each is written, in order (one pass over the text)
+        written: dict[tuple[str, str], list[int]] = {}
+        for match in _ROLE_TEXT.finditer(text):
+            written.setdefault((match.group(1), match.group(2)), []).append(match.start())
+        for role, target in xrefs:
+            spots = written.get((role, target))
+            roles.append((spots.pop(0) if spots else 0, role, target))
+    offsets = byte_offsets(text, [index for index, _ in found] + [index for index, _, _ in roles])
+    links = [Link(offsets[index], uri) for index, uri in found]
+    links.extend(Link(offsets[index], target, False, role) for index, role, target in roles)
+    links.sort()
+    return Parsed(links, frozenset(anchors))
