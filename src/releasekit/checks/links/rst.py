@@ -169,9 +169,11 @@ def parse_rst(text: str, source: str = "<string>") -> Parsed:
         written: dict[tuple[str, str], list[int]] = {}
         for match in _ROLE_TEXT.finditer(text):
             written.setdefault((match.group(1), match.group(2)), []).append(match.start())
+        for spots in written.values():
+            spots.reverse()  # taken from the end, first place first
         for role, target in xrefs:
             spots = written.get((role, target))
-            roles.append((spots.pop(0) if spots else 0, role, target))
+            roles.append((spots.pop() if spots else 0, role, target))
     offsets = byte_offsets(text, [index for index, _ in found] + [index for index, _, _ in roles])
     links = [Link(offsets[index], uri) for index, uri in found]
     links.extend(Link(offsets[index], target, False, role) for index, role, target in roles)
