@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import random
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from releasekit.checks.links.check import check
 from releasekit.checks.links.settings import from_config
+from tests.helpers.links import build_warnings
 
 MKDOCS_YML = """\
 site_name: generated
@@ -61,20 +60,8 @@ def test_the_same_links_as_mkdocs(tmp_path: Path, seed: int) -> None:
     root = tmp_path / "site"
     root.mkdir()
     _site(root, seed)
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-d", str(tmp_path / "html")],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    warned = set()
-    for line in proc.stderr.splitlines():
-        match = _WARNING.match(line)
-        if match:
-            warned.add((f"docs/{match['page']}", match["url"]))
+    found = build_warnings(["mkdocs", "build", "-d", str(tmp_path / "html")], root, _WARNING)
+    warned = {(f"docs/{match['page']}", match["url"]) for match in found}
     report = check(from_config(None, root), cwd=root)
     ours = {(f.path, f.message.partition(": ")[0].strip("'")) for f in report.findings}
     assert warned  # the generated site has broken links of each kind

@@ -169,8 +169,8 @@ def parse_rst(text: str, source: str = "<string>") -> Parsed:
         written: dict[tuple[str, str], list[int]] = {}
         for match in _ROLE_TEXT.finditer(text):
             written.setdefault((match.group(1), match.group(2)), []).append(match.start())
-        for spots in written.values():
-            spots.reverse()  # taken from the end, first place first
+        for each in written.values():
+            each.reverse()  # taken from the end, first place first
         for role, target in xrefs:
             spots = written.get((role, target))
             roles.append((spots.pop() if spots else 0, role, target))
