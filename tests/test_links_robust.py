@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.gitrepo import make_repo, write_files
-from tests.helpers.links import run_links
+from tests.helpers.links import at, places, run_links
 
 
 def test_non_utf8_file_is_checked_with_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -83,3 +83,76 @@ def test_tracked_but_deleted_files_are_not_checked(tmp_path: Path, capsys: pytes
     (repo / "c.md").unlink()
     code, findings = run_links(repo, capsys)
     assert (code, findings) == (0, [])
+
+
+def _timed_run(repo: Path, capsys: pytest.CaptureFixture[str]) -> tuple[float, int, list[tuple[str, int, int, str]]]:
+    import time
+
+    start = time.perf_counter()
+    code, findings = run_links(repo, capsys)
+    return time.perf_counter() - start, code, findings
+
+
+def test_many_rst_targets_are_placed_in_one_pass(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # 4,000 targets in ~150 KB: one regular expression per target over the whole text took a minute
+    body = "".join(f"`l{i} <gone{i}.rst>`_, and gone{i}.rst.bak, and `l{i}c <gone{i}.rst.x>`_\n" for i in range(4000))
+    page = "Title\n=====\n\n" + body
+    repo = make_repo(tmp_path / "r", {"many.rst": page})
+    seconds, code, findings = _timed_run(repo, capsys)
+    assert code == 1
+    first = page.split("\n")[3]
+    # each target where it is written: inside <...>, and where prose names it before punctuation
+    assert findings[:3] == [
+        ("many.rst", 4, first.index("gone0.rst>") + 1, "'gone0.rst': gone0.rst does not exist"),
+        ("many.rst", 4, first.index("gone0.rst.bak") + 1, "'gone0.rst': gone0.rst does not exist"),
+        ("many.rst", 4, first.index("gone0.rst.x") + 1, "'gone0.rst.x': gone0.rst.x does not exist"),
+    ]
+    assert len(findings) == 12000
+    assert len(set(places(findings))) == 12000
+    assert seconds < 20  # docutils' own parse is most of it; the placing took a minute
+
+
+def test_substitution_chain_is_not_expanded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # each substitution uses the one before twice: 2**24 copies if expanded
+    chain = ".. |s0| replace:: `gone <gone.rst>`__\n" + "".join(
+        f".. |s{i}| replace:: |s{i - 1}| |s{i - 1}|\n" for i in range(1, 25)
+    )
+    page = f"Title\n=====\n\n{chain}\n|s24| and `anchor <#title>`_\n"
+    repo = make_repo(tmp_path / "r", {"chain.rst": page})
+    seconds, code, findings = _timed_run(repo, capsys)
+    assert (code, findings) == (1, [("chain.rst", *at(page, "gone.rst"), "'gone.rst': gone.rst does not exist")])
+    assert seconds < 10
+
+
+@pytest.mark.parametrize(
+    ("pattern", "refused"),
+    [
+        ("^https://(a+)+$", True),
+        ("(a|ab)*c", True),
+        ("^https://(.+\\\\.)+com", True),
+        ("^https://([a-z0-9-]+\\\\.)+example\\\\.com/", False),  # each turn ends at a dot the run cannot eat
+        ("^https://(?>a+)+$", False),  # atomic: never backtracks
+        ("^https://(www\\\\.)?example\\\\.org/", False),
+    ],
+)
+def test_exclude_urls_that_backtrack_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], pattern: str, refused: bool
+) -> None:
+    from releasekit.cli import main
+
+    config = f'[tool.releasekit.links]\nexclude_urls = ["{pattern}"]\n'
+    page = f"[x](https://{'a' * 40}!) [y](gone.md)\n"
+    repo = make_repo(tmp_path / "r", {"pyproject.toml": config, "a.md": page})
+    code = main(["-C", str(repo), "check", "links"])
+    out, err = capsys.readouterr()
+    if refused:
+        shown = pattern.replace("\\\\", "\\")
+        assert (code, out) == (2, "")
+        assert err == (
+            f"releasekit: error: pyproject.toml: [tool.releasekit.links] exclude_urls: {shown!r} repeats a group that "
+            "itself repeats or alternates, which can backtrack for minutes; write it without "
+            "(a character class, or an atomic group (?>...))\n"
+        )
+    else:
+        assert code == 1
+        assert "gone.md does not exist" in out

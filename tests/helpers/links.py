@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -34,3 +37,12 @@ def at(text: str, needle: str, nth: int = 1) -> tuple[int, int]:
         index = text.index(needle, index + 1)
     line = text.count("\n", 0, index) + 1
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def build_warnings(args: Sequence[str], cwd: Path, pattern: re.Pattern[str]) -> list[re.Match[str]]:
+    """Run a documentation build, ``python -m ARGS``, in ``cwd``; the lines of its stderr matching ``pattern``."""
+    proc = subprocess.run(
+        [sys.executable, "-m", *args], cwd=cwd, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    return [match for line in proc.stderr.splitlines() if (match := pattern.match(line))]

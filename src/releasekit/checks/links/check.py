@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from releasekit.checks.links import local
 from releasekit.checks.links.anchors import missing_anchor
 from releasekit.checks.links.document import Document, kind_of, load, positions
+from releasekit.checks.links.rendered import Resolver
 from releasekit.checks.links.settings import LinkSettings
 from releasekit.errors import ReleasekitError, redact
 from releasekit.findings import Finding
@@ -83,7 +84,9 @@ def select_files(settings: LinkSettings, paths: Sequence[str], cwd: Path) -> lis
     seen: set[str] = set()
     result: list[str] = []
     for rel in chosen:
-        if rel in seen or not is_doc(rel) or any(fnmatch.fnmatch(rel, pattern) for pattern in settings.exclude):
+        if rel in seen or not is_doc(rel) or not settings.rendered(rel):
+            continue
+        if any(fnmatch.fnmatch(rel, pattern) for pattern in settings.exclude):
             continue
         seen.add(rel)
         result.append(rel)
@@ -164,6 +167,7 @@ class Checker:
     def __init__(self, settings: LinkSettings) -> None:
         self.settings = settings
         self.tree = local.Tree(str(settings.root))
+        self.resolver = Resolver(settings, self.tree)
         self.docs: dict[str, Document] = {}
         self.problems: list[_Problem] = []
         self.external: dict[str, list[tuple[str, int]]] = {}
@@ -218,9 +222,19 @@ class Checker:
         source_dir = posixpath.dirname(rel) or "."
         docs_root = self.settings.docs_root_for(rel)
         external = self.settings.external
+        # MkDocs pages may be templates (mkdocs-macros): "{{ user.url }}" is filled in when the site is built
+        templated = self.settings.site_for(rel) is not None
         for link in doc.links:
             url = link.url
             if self._exclude_urls and any(p.search(url) for p in self._exclude_urls):
+                continue
+            if templated and ("{{" in url or "{%" in url):
+                continue
+            if link.role:
+                message = self.resolver.role(rel, link.role, url)
+                if message:
+                    shown = f"{{{link.role}}}`{url}`" if doc.kind == "markdown" else f":{link.role}:`{url}`"
+                    self.problems.append(_Problem(rel, link.offset, f"{shown}: {message}"))
                 continue
             if link.bare:
                 if external and len(url) > local.MAX_URL:
@@ -232,7 +246,7 @@ class Checker:
             target = local.classify(url, source_dir, docs_root, own)
             kind = target.kind
             if kind == "local":
-                message = self._check_local(rel, doc, target)
+                message = self._check_local(rel, doc, target, url)
                 if message:
                     self.problems.append(_Problem(rel, link.offset, f"{_shown(url)}: {message}"))
             elif kind == "external":
@@ -241,13 +255,23 @@ class Checker:
             elif kind == "error":
                 self.problems.append(_Problem(rel, link.offset, f"{_shown(url)}: {target.problem}"))
 
-    def _check_local(self, rel: str, doc: Document, target: local.Target) -> str | None:
+    def _check_local(self, rel: str, doc: Document, target: local.Target, url: str) -> str | None:
         path = target.path
         if path == "":
             target_doc, shown = doc, "this file"
         else:
             found = self.tree.lookup(path)
+            looked_for = ""
+            if found.kind == "missing" and doc.kind == "markdown":
+                reading = self.resolver.read(rel, url, path)
+                if reading.ok:
+                    return None
+                if reading.path:
+                    path, found = reading.path, local.Lookup("file")
+                looked_for = reading.message
             if found.kind == "missing":
+                if looked_for:
+                    return looked_for
                 hint = ""
                 if found.suggestion:
                     source_dir = posixpath.dirname(rel) or "."
@@ -273,7 +297,7 @@ class Checker:
             return None
         plain = "plain=1" in target.query
         why = missing_anchor(target.fragment, target_doc, plain=plain)
-        if why is None:
+        if why is None or (path == "" and self.resolver.is_label(rel, target.fragment)):
             return None
         if target_doc.kind == "other" or plain:
             return f"no line {target.fragment!r} in {shown}: {why}"

@@ -21,6 +21,8 @@ _GITHUB_PATH = re.compile(r"^/([^/]+)/([^/]+?)(?:/?|/(?:blob|tree|raw)/[^/]+(?:/
 # Longer link destinations are a finding, not a request: servers refuse URLs far shorter,
 # and no file system has a path this long.
 MAX_URL = 8192
+# The common well-formed shape, decided without urlsplit: no credentials, brackets or port.
+_PLAIN_HTTP = re.compile(r"https?://([A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?:[/?#][^\s\[\]@\\]*)?\Z")
 TOO_LONG = f"longer than {MAX_URL} characters; not checked"
 
 
@@ -61,6 +63,9 @@ def classify(url: str, source_dir: str, docs_root: str, own_repo: str | None) ->
         return Target("local", "", unquote(url[1:]))
     if url.startswith("//"):
         url = "https:" + url
+    plain = _PLAIN_HTTP.match(url) if len(url) <= MAX_URL else None
+    if plain and not (own_repo and plain.group(1).lower() == "github.com"):
+        return Target("external", url)
     if ":" in url and _SCHEME.match(url):
         scheme = url.split(":", 1)[0].lower()
         if scheme not in ("http", "https"):
@@ -190,7 +195,8 @@ class Tree:
     def _suggest(parent: str, name: str, names: Iterable[str]) -> str | None:
         folded = name.lower()
         same_case = [n for n in names if n.lower() == folded]
-        close = same_case or difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.8)
+        with_suffix = [n for n in sorted(names) if n.startswith(name + ".") and "." not in n[len(name) + 1 :]]
+        close = same_case or with_suffix or difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.8)
         if not close:
             return None
         return close[0] if parent == "." else f"{parent}/{close[0]}"

@@ -11,6 +11,8 @@ from releasekit.checks.links.slugs import Profile, heading_ids
 # Bare URLs in prose, which CommonMark does not make into links (GFM's extended autolinks).
 _BARE_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
 _TRAILING = ".,:;!?*_~'\""
+# the attributes scan_html reads: raw HTML without any of them holds no link and no anchor
+_HTML_ATTRS = re.compile(r"(?:href|src|id|name)\s*=", re.IGNORECASE)
 
 
 def bare_urls(text: str) -> list[tuple[int, str]]:
@@ -38,13 +40,14 @@ def parse_markdown(text: str, profile: Profile) -> Parsed:
     links = [Link(offset, url) for offset, url in events.links]
     ids: list[str] = []
     for offset, chunk in events.html:
-        if "=" not in chunk:  # closing tags and bare tags hold neither links nor ids
+        if "=" not in chunk or not _HTML_ATTRS.search(chunk):  # neither links nor ids: not parsed
             continue
         from releasekit.checks.links.html import scan_html  # only for pages that have HTML
 
         found = scan_html(chunk)
         ids.extend(found.ids)
         links.extend(Link(offset + _byte_offset(chunk, index), url) for index, url in found.links)
+    links.extend(Link(offset, content, False, role) for offset, role, content in events.roles)
     for offset, chunk in events.texts:
         links.extend(Link(offset + _byte_offset(chunk, index), url, True) for index, url in bare_urls(chunk))
     if len(links) > 1:

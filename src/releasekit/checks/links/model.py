@@ -21,6 +21,7 @@ class Link(NamedTuple):
     offset: int
     url: str
     bare: bool = False  # a bare URL found in prose: only checked with --external
+    role: str = ""  # a MyST role ({ref}, {doc}): ``url`` is its content, read only in a Sphinx project
 
 
 class Parsed(NamedTuple):

@@ -22,6 +22,7 @@ class MarkdownEvents(NamedTuple):
     headings: list[tuple[int, str, str | None]]  # (offset, plain text, explicit {#id})
     html: list[tuple[int, str]]  # raw HTML: blocks joined whole, inline tags one by one
     texts: list[tuple[int, str]]  # prose (never code) that may hold a bare URL
+    roles: list[tuple[int, str, str]]  # MyST roles {ref}`target` and {doc}`target`: (offset, role, content)
 
 
 def _options() -> int:
@@ -33,6 +34,7 @@ def _options() -> int:
 
 
 _OPTIONS: int | None = None
+_ROLE = re.compile(r"\{(ref|doc)\}$")
 
 
 def scan(text: str) -> MarkdownEvents:
@@ -51,6 +53,9 @@ def scan(text: str) -> MarkdownEvents:
     headings: list[tuple[int, str, str | None]] = []
     html: list[tuple[int, str]] = []
     texts: list[tuple[int, str]] = []
+    roles: list[tuple[int, str, str]] = []
+    role_text = ""  # the last text that ended with "}", and where it ended
+    role_end = -1
     heading: list[str] | None = None
     heading_start = 0
     heading_id: str | None = None
@@ -68,6 +73,8 @@ def scan(text: str) -> MarkdownEvents:
         # one dict lookup per likely kind, most frequent first: cheaper than unpacking items()
         value = event.get("Text")
         if value is not None:
+            if value[-1:] == "}":
+                role_text, role_end = value, span["end"]
             if heading is not None:
                 if not in_image:
                     heading.append(value)
@@ -119,6 +126,10 @@ def scan(text: str) -> MarkdownEvents:
         if value is not None:
             if heading is not None:
                 heading.append(value)
+            elif role_text and span["start"] == role_end:
+                role = _ROLE.search(role_text)
+                if role:
+                    roles.append((role_end - len(role.group(0)), role.group(1), value))
             continue
         value = event.get("Html")
         if value is not None:
@@ -130,4 +141,4 @@ def scan(text: str) -> MarkdownEvents:
         value = event.get("InlineHtml")
         if value is not None:
             html.append((span["start"], value))
-    return MarkdownEvents(links, headings, html, texts)
+    return MarkdownEvents(links, headings, html, texts, roles)

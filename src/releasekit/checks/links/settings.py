@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from releasekit.checks.links.patterns import backtracks
 from releasekit.checks.links.slugs import PROFILES, PYMDOWNX_CASES, Profile, profile
 from releasekit.errors import ReleasekitError
 
@@ -23,6 +24,17 @@ class Site:
     docs_dir: str
     slug: str = "python-markdown"
     case: str = "none"
+    directory_urls: bool = True  # use_directory_urls: page.md is served as page/
+    custom_dir: str | None = None  # the theme's overrides (templates, not pages), repository-relative
+
+
+@dataclass(frozen=True)
+class SphinxSource:
+    """A Sphinx source directory (it holds conf.py), and what its conf.py turns on."""
+
+    path: str
+    myst: bool = False  # myst_parser (or myst_nb): Markdown files are MyST, their links Sphinx references
+    intersphinx: bool = False  # names of other projects' objects resolve through inventories
 
 
 @dataclass(frozen=True)
@@ -35,6 +47,7 @@ class LinkSettings:
     docs_root: str | None = None  # repository-relative; None: the repository root (or docs_dir in MkDocs)
     sites: tuple[Site, ...] = ()
     sphinx_dirs: tuple[str, ...] = ()  # Sphinx source directories (they hold a conf.py)
+    sphinx: tuple[SphinxSource, ...] = ()  # the same, with their conf.py's extensions
     exclude: tuple[str, ...] = ()  # globs over repository-relative paths of files not to check
     exclude_urls: tuple[str, ...] = ()  # regular expressions over link destinations not to check
     external: bool = False
@@ -75,6 +88,20 @@ class LinkSettings:
             found = self._profiles[key] = profile(name, case)
         return found
 
+    def sphinx_for(self, rel: str) -> SphinxSource | None:
+        """The Sphinx source directory that holds ``rel``, if any (deepest first)."""
+        for source in self.sphinx:
+            if rel.startswith(source.path + "/"):
+                return source
+        return None
+
+    def rendered(self, rel: str) -> bool:
+        """False for the files a documentation tool does not render as pages: MkDocs theme overrides."""
+        for site in self.sites:
+            if site.custom_dir and (site.custom_dir == "." or rel.startswith(site.custom_dir + "/")):
+                return False
+        return True
+
     def docs_root_for(self, rel: str) -> str:
         """Where root-relative ``/path`` links in ``rel`` resolve (repository-relative)."""
         if self.docs_root is not None:
@@ -110,6 +137,11 @@ def from_config(cfg: Config | None, start: Path, *, external: bool = False) -> L
             raise ReleasekitError(
                 f"{where} exclude_urls: regular expression {pattern[:60]!r}... nested too deeply"
             ) from None
+        if backtracks(pattern):
+            raise ReleasekitError(
+                f"{where} exclude_urls: {pattern[:200]!r} repeats a group that itself repeats or alternates, "
+                "which can backtrack for minutes; write it without (a character class, or an atomic group (?>...))"
+            )
     for code in links.accept_status:
         if not 100 <= code <= 599:
             raise ReleasekitError(f"{where} accept_status: {code!r} is not an HTTP status code")
@@ -120,13 +152,15 @@ def from_config(cfg: Config | None, start: Path, *, external: bool = False) -> L
             raise ReleasekitError(f"{where} docs_root: {links.docs_root!r} is not a directory under {root}")
     # An mkdocs.yml anywhere in the tree (docs/en/mkdocs.yml) governs the files of its docs_dir.
     configs, found_sphinx = find_doc_configs(root)
+    sources = sphinx_dirs(root, found_sphinx)
     return LinkSettings(
         root=root,
         slug=slug,
         slug_case=case,
         docs_root=docs_root,
         sites=tuple(site for path in configs if (site := mkdocs_site(root, path)) is not None),
-        sphinx_dirs=sphinx_dirs(root, found_sphinx),
+        sphinx_dirs=sources,
+        sphinx=tuple(sphinx_source(root, path) for path in sources),
         exclude=links.exclude,
         exclude_urls=links.exclude_urls,
         external=external,
@@ -162,24 +196,37 @@ def sphinx_dirs(root: Path, found: tuple[str, ...] = ()) -> tuple[str, ...]:
     return tuple(sorted({*usual, *found}, key=len, reverse=True))
 
 
-# Directories never searched for documentation configurations: tools' caches, environments, builds.
-_SKIP_DIRS = frozenset(
-    {"node_modules", "site-packages", "build", "dist", "site", "_build", "venv", "env", "__pycache__"}
-)
-MAX_DEPTH = 5  # below the repository root
-MAX_DIRS = 5000  # a bound on the walk, whatever the tree holds
+# Directories the fallback walk (outside a git repository) never searches: caches, environments, builds.
+_SKIP_DIRS = frozenset({"node_modules", "site-packages", "_build", "venv", "__pycache__"})
+MAX_DEPTH = 5  # below the repository root, for the fallback walk
+MAX_DIRS = 5000  # a bound on the fallback walk, whatever the tree holds
 _SPHINX_ROOT_DOCS = ("index.rst", "index.md", "contents.rst")
+_CONFIG_NAMES = frozenset(("mkdocs.yml", "mkdocs.yaml", "conf.py", *_SPHINX_ROOT_DOCS))
 
 
-def find_doc_configs(root: Path) -> tuple[tuple[Path, ...], tuple[str, ...]]:
-    """Every ``mkdocs.yml`` in the tree, and every directory outside the usual ones whose
-    ``conf.py`` sits beside a root document (``index.rst``...): a Sphinx source directory.
+def _tracked_configs(root: Path) -> list[str] | None:
+    """The tracked files named like a documentation configuration (or a Sphinx root document)."""
+    from releasekit.checks.links.gitindex import tracked_named
 
-    The walk is bounded in depth and size, follows no symlinks, and skips hidden folders,
-    environments and build output.
-    """
-    mkdocs: list[Path] = []
-    sphinx: list[str] = []
+    found = tracked_named(root, _CONFIG_NAMES)  # read from the index: no git process on the hook's start-up
+    if found is not None:
+        return found
+    import subprocess
+
+    specs = [f":(glob)**/{name}" for name in sorted(_CONFIG_NAMES)]
+    try:
+        proc = subprocess.run(
+            ["git", "ls-files", "-z", "--", *specs], cwd=root, capture_output=True, timeout=60, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if proc.returncode != 0:
+        return None
+    return [name for name in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if name]
+
+
+def _walked_configs(root: Path) -> list[str]:
+    found: list[str] = []
     for seen, (directory, dirs, files) in enumerate(os.walk(root), 1):
         rel = Path(directory).relative_to(root).as_posix()
         depth = 0 if rel == "." else rel.count("/") + 1
@@ -188,13 +235,46 @@ def find_doc_configs(root: Path) -> tuple[tuple[Path, ...], tuple[str, ...]]:
             if depth >= MAX_DEPTH or seen >= MAX_DIRS
             else sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
         )
-        names = set(files)
-        for name in ("mkdocs.yml", "mkdocs.yaml"):
-            if name in names and os.path.isfile(os.path.join(directory, name)):
-                mkdocs.append(Path(directory, name))
-        if rel != "." and "conf.py" in names and names.intersection(_SPHINX_ROOT_DOCS):
-            sphinx.append(rel)
+        found.extend(name if rel == "." else f"{rel}/{name}" for name in sorted(_CONFIG_NAMES.intersection(files)))
+    return found
+
+
+def find_doc_configs(root: Path) -> tuple[tuple[Path, ...], tuple[str, ...]]:
+    """Every tracked ``mkdocs.yml``, and every directory outside the usual ones whose ``conf.py``
+    sits beside a root document (``index.rst``...): a Sphinx source directory.
+
+    The tracked files decide, wherever they are (an ``mkdocs.yml`` under ``site/`` included);
+    outside a git repository, a bounded walk that follows no symlinks and skips hidden
+    folders and environments stands in.
+    """
+    names = _tracked_configs(root)
+    if names is None:
+        names = _walked_configs(root)
+    present = set(names)
+    mkdocs: list[Path] = []
+    sphinx: list[str] = []
+    for rel in names:
+        directory, _, name = rel.rpartition("/")
+        if name in ("mkdocs.yml", "mkdocs.yaml") and (root / rel).is_file():
+            mkdocs.append(root / rel)
+        elif name == "conf.py" and directory and any(f"{directory}/{doc}" in present for doc in _SPHINX_ROOT_DOCS):
+            sphinx.append(directory)
     return tuple(mkdocs), tuple(sphinx)
+
+
+_MYST = re.compile(r"""['"](?:myst_parser|myst_nb)['"]""")
+_INTERSPHINX = re.compile(r"""['"]sphinx\.ext\.intersphinx['"]|intersphinx_mapping""")
+
+
+def sphinx_source(root: Path, path: str) -> SphinxSource:
+    """What the ``conf.py`` of the Sphinx source ``path`` turns on (read as text, never run)."""
+    from releasekit.safefiles import Refused, read_bytes
+
+    try:
+        text = read_bytes(root, f"{path}/conf.py", "config").decode("utf-8", "replace")
+    except (OSError, Refused):
+        text = ""
+    return SphinxSource(path, bool(_MYST.search(text)), bool(_INTERSPHINX.search(text)))
 
 
 def parse_slug(value: str, where: str) -> tuple[str, str]:
@@ -209,6 +289,8 @@ def parse_slug(value: str, where: str) -> tuple[str, str]:
 _DOCS_DIR = re.compile(r"^docs_dir\s*:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(?:#.*)?$", re.MULTILINE)
 _SLUGIFY = re.compile(r"^\s+slugify\s*:\s*(.+)$", re.MULTILINE)
 _CASE = re.compile(r"case\s*:\s*['\"]?([a-z-]+)")
+_DIRECTORY_URLS = re.compile(r"^use_directory_urls\s*:\s*(\w+)", re.MULTILINE)
+_CUSTOM_DIR = re.compile(r"^\s+custom_dir\s*:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(?:#.*)?$", re.MULTILINE)
 
 
 def mkdocs_site(root: Path, config: Path) -> Site | None:
@@ -237,4 +319,8 @@ def mkdocs_site(root: Path, config: Path) -> Site | None:
             case_match = _CASE.search(value + tail)
             if case_match and case_match.group(1) in PYMDOWNX_CASES:
                 case = case_match.group(1)
-    return Site(docs_dir, slug, case)
+    urls = _DIRECTORY_URLS.search(text)
+    directory_urls = not (urls and urls.group(1).lower() in ("false", "no", "off"))
+    custom = _CUSTOM_DIR.search(text)
+    custom_dir = posixpath.normpath(posixpath.join(base, custom.group(1).strip())) if custom else None
+    return Site(docs_dir, slug, case, directory_urls, custom_dir)
