@@ -59,7 +59,7 @@ def _types(table: Mapping[str, Any], path: Path) -> list[FragmentType]:
     fragment_table = table.get("fragment")
     raw_types = table.get("type", [])
     if isinstance(fragment_table, Mapping) and fragment_table:
-        for key, entry in fragment_table.items():
+        for key, entry in sorted(fragment_table.items()):  # towncrier sorts them
             entries.append((key, entry if isinstance(entry, Mapping) else {}, key.capitalize()))
     elif isinstance(raw_types, list):
         for entry in raw_types:

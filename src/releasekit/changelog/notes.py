@@ -30,8 +30,11 @@ class Section(NamedTuple):
 
 
 def _names_version(title: str, version: str) -> bool:
-    # The version as a whole token: 1.2.0 must not match 1.2.0rc1 or 11.2.0.
-    return re.search(rf"(?<![\w.]){re.escape(version)}(?![\w]|\.\d)", title) is not None
+    # The version as a whole token, a "v" before it allowed: 1.2.0 must not match 1.2.0rc1 or 11.2.0,
+    # nor a link's destination (a compare range names the previous version too).
+    from releasekit.changelog.history import title_text
+
+    return re.search(rf"(?<![\w.])[vV]?{re.escape(version)}(?![\w]|\.\d)", title_text(title)) is not None
 
 
 def _headings(lines: list[str], markup: str | None = None) -> list[tuple[int, int, str, int]]:
@@ -236,7 +239,7 @@ def template_problem(config: Config) -> Finding | None:
     """A finding when towncrier's ``template`` is a file that is not a regular file inside the project."""
     from releasekit.safefiles import Refused, check
 
-    template = _towncrier_value(config.root, config.pyproject, "template")
+    template = towncrier_value(config.root, config.pyproject, "template")
     # "package:resource" names a template inside an installed package; anything else is a path.
     if not template or re.fullmatch(r"[-\w.]+:[-\w.]+", template):
         return None
@@ -250,10 +253,10 @@ def template_problem(config: Config) -> Finding | None:
 
 
 def _start_string(root: Path, pyproject: Path) -> str | None:
-    return _towncrier_value(root, pyproject, "start_string")
+    return towncrier_value(root, pyproject, "start_string")
 
 
-def _towncrier_value(root: Path, pyproject: Path, key: str) -> str | None:
+def towncrier_value(root: Path, pyproject: Path, key: str) -> str | None:
     """A string of towncrier's configuration: towncrier.toml when there is one (towncrier reads it first)."""
     from releasekit.config import read_toml, table
 
@@ -286,7 +289,9 @@ def draft_notes(config: Config) -> str:
         # towncrier would follow a symlink and print what it points to (~/.pypirc...).
         more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
         raise ReleasekitError(f"{refused[0].path}: {refused[0].message}{more}")
-    version = draft_version(config)
+    from releasekit.changelog.history import heading_version
+
+    version = heading_version(config.root, config.fragments.filename, draft_version(config))
     proc = run(python_module("towncrier", "build", "--draft", "--version", version), cwd=config.root)
     markup = markup_of(config.fragments.filename)
     draft = proc.stdout.strip("\n")

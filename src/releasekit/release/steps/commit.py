@@ -45,9 +45,13 @@ def apply_release(root: Path, config: Config, version: str, tag: str) -> str:
 
     Returns the release commit. Used on the project itself and on a dry run's clone.
     """
+    from releasekit.changelog.history import heading_version
+
+    # The version as the changelog's headings write it (v7.6.2 under v7.6.1), read before the bump.
+    shown = heading_version(root, config.fragments.filename, version)
     steps = [
         *bump_commands(config, version),
-        ("towncrier", python_module("towncrier", "build", "--yes", "--version", version)),
+        ("towncrier", python_module("towncrier", "build", "--yes", "--version", shown)),
     ]
     for tool, cmd in steps:
         with failing_as(tool):

@@ -1,0 +1,190 @@
+"""Releases in the project's own changelog style, written by the real towncrier.
+
+Each test builds a project in the shape real ones have (its headings, its template, its
+sections), runs the release's changelog step (bump-my-version and towncrier, for real) and
+compares the new entry with the one the project's convention gives, written out by hand.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+from releasekit import config
+from releasekit.changelog.history import heading_version, title_text, version_prefix
+from releasekit.changelog.notes import find_section, version_notes
+from releasekit.errors import ReleasekitError
+from releasekit.release.steps.commit import apply_release
+from tests.helpers.gitrepo import make_repo
+
+TODAY = datetime.date.today().isoformat()
+
+V_PYPROJECT = """\
+[project]
+name = "vproj"
+version = "7.6.1"
+
+[tool.bumpversion]
+current_version = "7.6.1"
+
+[[tool.bumpversion.files]]
+filename = "pyproject.toml"
+search = 'version = "{current_version}"'
+replace = 'version = "{new_version}"'
+
+[tool.towncrier]
+directory = "changelog.d"
+filename = "CHANGELOG.md"
+template = "changelog.d/template.md.jinja"
+
+[tool.towncrier.fragment.feature]
+name = "Features"
+[tool.towncrier.fragment.bugfix]
+name = "Fixes"
+[tool.towncrier.fragment.removal]
+name = "Removals"
+[tool.towncrier.fragment.security]
+name = "Security"
+"""
+
+# The project's own template: it renders the version it is given, as the title. (towncrier
+# sorts [tool.towncrier.fragment.<type>] tables by name: bugfix, feature, removal, security.)
+V_TEMPLATE = """\
+{% if render_title %}
+## {{ versiondata.version }}
+
+{% endif %}
+{% for section, _ in sections.items() %}
+{% for category, val in definitions.items() if category in sections[section] %}
+### {{ definitions[category]['name'] }}
+
+{% for text, values in sections[section][category].items() %}
+- {{ text }} ({{ values|join(', ') }})
+{% endfor %}
+
+{% endfor %}
+{% endfor %}
+"""
+
+V_CHANGELOG = """\
+# Changelog
+
+<!-- towncrier release notes start -->
+
+## v7.6.1
+
+### Fixes
+
+- Fixed the frobnicator. (#12)
+
+## v7.6.0
+
+### Features
+
+- Frobnicates. (#10)
+"""
+
+
+def _release(root: Path, version: str, tag: str) -> str:
+    apply_release(root, config.load(root), version, tag)
+    return (root / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+def test_v_headings_with_the_projects_own_template(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "work",
+        {
+            "pyproject.toml": V_PYPROJECT,
+            "CHANGELOG.md": V_CHANGELOG,
+            "changelog.d/template.md.jinja": V_TEMPLATE,
+            "changelog.d/13.bugfix.md": "Fixed the widget.\n",
+            "changelog.d/14.feature.md": "Widgets spin.\n",
+            "changelog.d/15.removal.md": "Dropped the old widget API.\n",
+            "changelog.d/16.security.md": "Widgets no longer leak tokens.\n",
+        },
+    )
+    assert heading_version(root, "CHANGELOG.md", "7.6.2") == "v7.6.2"
+    text = _release(root, "7.6.2", "v7.6.2")
+    entry = """\
+## v7.6.2
+
+### Fixes
+
+- Fixed the widget. (#13)
+
+### Features
+
+- Widgets spin. (#14)
+
+### Removals
+
+- Dropped the old widget API. (#15)
+
+### Security
+
+- Widgets no longer leak tokens. (#16)
+
+"""
+    assert text == V_CHANGELOG.replace("## v7.6.1", entry + "## v7.6.1", 1)
+    cfg = config.load(root)
+    older = "### Fixes\n\n- Fixed the frobnicator. (#12)\n"
+    assert version_notes(cfg, "7.6.1") == version_notes(cfg, "v7.6.1") == older
+    assert version_notes(cfg, "v7.6.2").startswith("### Fixes\n\n- Fixed the widget. (#13)\n")
+    with pytest.raises(ReleasekitError, match=r"no section for version 7\.6$"):
+        version_notes(cfg, "7.6")
+
+
+def test_a_title_format_with_its_own_v_gets_the_plain_version(tmp_path: Path) -> None:
+    pyproject = V_PYPROJECT.replace('template = "changelog.d/template.md.jinja"\n', 'title_format = "## v{version}"\n')
+    root = make_repo(tmp_path / "work", {"pyproject.toml": pyproject, "CHANGELOG.md": V_CHANGELOG})
+    assert heading_version(root, "CHANGELOG.md", "7.6.2") == "7.6.2"  # towncrier writes the v itself
+
+
+@pytest.mark.parametrize(
+    ("markup", "text", "version", "body"),
+    [
+        (
+            "md",
+            "# Changelog\n\n## [Unreleased]\n\n## [14.3.3] - 2026-02-19\n\n### Fixed\n\n- A.\n\n"
+            "## [14.3.2] - 2026-01-02\n\n### Added\n\n- B.\n\n"
+            "[14.3.3]: https://github.com/o/r/compare/v14.3.2...v14.3.3\n",
+            "14.3.2",
+            "### Added\n\n- B.\n\n[14.3.3]: https://github.com/o/r/compare/v14.3.2...v14.3.3\n",
+        ),
+        (
+            "md",
+            "## [14.3.3](https://github.com/o/r/compare/v14.3.2...v14.3.3) - 2026-02-19\n\n- A.\n\n"
+            "## [14.3.2](https://github.com/o/r/compare/v14.3.1...v14.3.2) - 2026-01-02\n\n- B.\n",
+            "14.3.2",
+            "- B.\n",
+        ),
+        ("md", "## Version 8.5.0\n\nReleased 2026-08-24\n\n- A.\n\n## Version 8.4.0\n\n- B.\n", "8.5.0", None),
+        ("md", "## v7.6.1\n\n- A.\n\n## v7.6.0\n\n- B.\n", "v7.6.0", "- B.\n"),
+        ("rst", "v7.6.1 (2026-01-01)\n===================\n\n- A.\n\nv7.6.0\n======\n\n- B.\n", "7.6.1", "- A.\n"),
+        (
+            "rst",
+            "`7.6.1 <https://github.com/o/r/compare/v7.6.0...v7.6.1>`_\n"
+            "=========================================================\n\n- A.\n\n"
+            "`7.6.0 <https://github.com/o/r/tree/v7.6.0>`_\n=============================================\n\n- B.\n",
+            "7.6.0",
+            "- B.\n",
+        ),
+        ("txt", "v7.6.1 (2026-01-01)\n\n- A.\n\nv7.6.0 (2025-12-01)\n\n- B.\n", "7.6.0", "- B.\n"),
+    ],
+)
+def test_notes_read_every_heading_shape(markup: str, text: str, version: str, body: str | None) -> None:
+    section = find_section(text, version, markup=markup)
+    assert section is not None
+    if body is None:
+        assert section.body == "Released 2026-08-24\n\n- A.\n"
+    else:
+        assert section.body == body
+
+
+def test_the_latest_heading_says_whether_versions_carry_a_v() -> None:
+    assert version_prefix(V_CHANGELOG, "md", "<!-- towncrier release notes start -->") == "v"
+    assert version_prefix("## [14.3.3](https://x/compare/v14.3.2...v14.3.3) - 2026-02-19\n", "md") == ""
+    assert version_prefix("## Version 8.5.0\n\nReleased 2026-08-24\n", "md") == ""
+    assert title_text("`7.6.1 <https://x/compare/v7.6.0...v7.6.1>`_") == "`7.6.1`_"
