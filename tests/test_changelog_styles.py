@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from releasekit import config
+from releasekit.changelog.fragments_config import fragments_config
 from releasekit.changelog.history import heading_version, title_text, version_prefix
 from releasekit.changelog.notes import find_section, version_notes
 from releasekit.errors import ReleasekitError
@@ -188,3 +189,166 @@ def test_the_latest_heading_says_whether_versions_carry_a_v() -> None:
     assert version_prefix("## [14.3.3](https://x/compare/v14.3.2...v14.3.3) - 2026-02-19\n", "md") == ""
     assert version_prefix("## Version 8.5.0\n\nReleased 2026-08-24\n", "md") == ""
     assert title_text("`7.6.1 <https://x/compare/v7.6.0...v7.6.1>`_") == "`7.6.1`_"
+
+
+KAC_PYPROJECT = """\
+[project]
+name = "kac"
+version = "14.3.3"
+
+[tool.bumpversion]
+current_version = "14.3.3"
+
+[[tool.bumpversion.files]]
+filename = "pyproject.toml"
+search = 'version = "{current_version}"'
+replace = 'version = "{new_version}"'
+
+[tool.towncrier]
+directory = "changelog.d"
+filename = "CHANGELOG.md"
+start_string = "<!-- towncrier release notes start -->\\n"
+title_format = "## [{version}] - {project_date}"
+issue_format = "[#{issue}](https://github.com/o/r/issues/{issue})"
+underlines = ["", "", ""]
+""" + "".join(
+    f'\n[[tool.towncrier.type]]\ndirectory = "{name.lower()}"\nname = "{name}"\nshowcontent = true\n'
+    for name in ("Added", "Changed", "Deprecated", "Removed", "Fixed", "Security")
+)
+
+KAC_CHANGELOG = """\
+# Changelog
+
+All notable changes to this project will be documented in this file.
+
+The format is based on [Keep a Changelog](https://keepachangelog.com/en/1.1.0/).
+
+## [Unreleased]
+
+### Fixed
+
+- The parser no longer drops the last line.
+
+<!-- towncrier release notes start -->
+
+## [14.3.3] - 2026-02-19
+
+### Fixed
+
+- Fixed a crash. ([#40](https://github.com/o/r/issues/40))
+
+## [14.3.2] - 2026-01-02
+
+### Added
+
+- A thing.
+
+[unreleased]: https://github.com/o/r/compare/v14.3.3...HEAD
+[14.3.3]: https://github.com/o/r/compare/v14.3.2...v14.3.3
+[14.3.2]: https://github.com/o/r/compare/v14.3.1...v14.3.2
+"""
+
+
+def test_keep_a_changelog(tmp_path: Path) -> None:
+    fragments = {
+        "41.added.md": "Widgets.",
+        "42.changed.md": "Widgets are blue.",
+        "43.deprecated.md": "Gadgets.",
+        "44.removed.md": "Gizmos.",
+        "45.fixed.md": "Widgets no longer wobble.",
+        "46.security.md": "Widgets check tokens.",
+    }
+    root = make_repo(
+        tmp_path / "work",
+        {
+            "pyproject.toml": KAC_PYPROJECT,
+            "CHANGELOG.md": KAC_CHANGELOG,
+            **{f"changelog.d/{name}": text + "\n" for name, text in fragments.items()},
+        },
+    )
+    cfg = config.load(root)
+    assert {t.directory: cfg.fragments.role_of(t.directory) for t in cfg.fragments.types} == {
+        "added": "feature",
+        "changed": None,
+        "deprecated": None,
+        "removed": "breaking",
+        "fixed": None,
+        "security": "security",
+    }
+    text = _release(root, "15.0.0", "v15.0.0")
+    issue = "https://github.com/o/r/issues"
+    entry = f"""\
+## [15.0.0] - {TODAY}
+
+### Added
+
+- Widgets. ([#41]({issue}/41))
+
+### Changed
+
+- Widgets are blue. ([#42]({issue}/42))
+
+### Deprecated
+
+- Gadgets. ([#43]({issue}/43))
+
+### Removed
+
+- Gizmos. ([#44]({issue}/44))
+
+### Fixed
+
+- Widgets no longer wobble. ([#45]({issue}/45))
+- The parser no longer drops the last line.
+
+### Security
+
+- Widgets check tokens. ([#46]({issue}/46))
+
+"""
+    expected = (
+        KAC_CHANGELOG.replace("### Fixed\n\n- The parser no longer drops the last line.\n\n", "", 1)
+        .replace("## [14.3.3]", entry + "## [14.3.3]", 1)
+        .replace(
+            "[unreleased]: https://github.com/o/r/compare/v14.3.3...HEAD\n",
+            "[unreleased]: https://github.com/o/r/compare/v15.0.0...HEAD\n"
+            "[15.0.0]: https://github.com/o/r/compare/v14.3.3...v15.0.0\n",
+        )
+    )
+    assert text == expected
+    assert not (root / "changelog.d").exists() or not list((root / "changelog.d").iterdir())
+
+
+@pytest.mark.parametrize(
+    ("defs", "expected"),
+    [
+        (  # a tree per release, oldest first
+            "[1.0.0]: https://github.com/o/r/tree/1.0.0\n[1.1.0]: https://github.com/o/r/tree/1.1.0\n",
+            "[1.0.0]: https://github.com/o/r/tree/1.0.0\n[1.1.0]: https://github.com/o/r/tree/1.1.0\n"
+            "[1.2.0]: https://github.com/o/r/tree/1.2.0\n",
+        ),
+        (  # release pages, v labels, newest first
+            "[v1.1.0]: https://gitlab.com/o/r/-/releases/v1.1.0\n[v1.0.0]: https://gitlab.com/o/r/-/releases/v1.0.0\n",
+            "[v1.2.0]: https://gitlab.com/o/r/-/releases/v1.2.0\n[v1.1.0]: https://gitlab.com/o/r/-/releases/v1.1.0\n"
+            "[v1.0.0]: https://gitlab.com/o/r/-/releases/v1.0.0\n",
+        ),
+        ("[docs]: https://example.org/docs\n", "[docs]: https://example.org/docs\n"),  # no release's: none added
+    ],
+)
+def test_link_references_follow_the_projects_pattern(defs: str, expected: str) -> None:
+    from releasekit.changelog.linkrefs import add_link_reference
+
+    body = "## [1.2.0] - 2026-12-07\n\n- New.\n\n## [1.1.0] - 2026-11-01\n\n- Old.\n\n"
+    assert add_link_reference(body + defs, "1.2.0", "1.1.0") == body + expected
+
+
+def test_unreleased_sections_without_a_type_are_refused(tmp_path: Path) -> None:
+    from releasekit.changelog.unreleased import unreleased_items
+
+    cfg = fragments_config(
+        {"filename": "CHANGELOG.md", "type": [{"directory": "fixed", "name": "Fixed"}]}, Path("pyproject.toml")
+    )
+    text = "## [Unreleased]\n\n### Fixed\n\n- A fix\n  on two lines.\n\n## [1.0.0]\n"
+    assert unreleased_items(text, cfg) == ("## [Unreleased]\n\n## [1.0.0]\n", [("fixed", "A fix\non two lines.")])
+    with pytest.raises(ReleasekitError, match="'Added' section, but no towncrier type has that name"):
+        unreleased_items(text.replace("Fixed", "Added"), cfg)

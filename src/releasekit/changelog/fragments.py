@@ -56,6 +56,7 @@ _DETECTED_ROLES = {
     "breaking": "breaking",
     "removal": "breaking",
     "removals": "breaking",
+    "removed": "breaking",  # Keep a Changelog's "Removed"
     "breaking-change": "breaking",
     "breaking_change": "breaking",
     "breaking-changes": "breaking",
@@ -72,7 +73,7 @@ _DETECTED_ROLES = {
     "features": "feature",
     "enhancement": "feature",
     "enhancements": "feature",
-    "added": "feature",
+    "added": "feature",  # Keep a Changelog's "Added"
 }
 
 
