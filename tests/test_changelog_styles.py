@@ -352,3 +352,105 @@ def test_unreleased_sections_without_a_type_are_refused(tmp_path: Path) -> None:
     assert unreleased_items(text, cfg) == ("## [Unreleased]\n\n## [1.0.0]\n", [("fixed", "A fix\non two lines.")])
     with pytest.raises(ReleasekitError, match="'Added' section, but no towncrier type has that name"):
         unreleased_items(text.replace("Fixed", "Added"), cfg)
+
+
+@pytest.mark.parametrize(
+    ("changelog", "title_format"),
+    [
+        ("# Changelog\n\n## [14.3.3] - 2026-02-19\n\n### Fixed\n\n- A.\n", "## [{version}] - {project_date}"),
+        ("## Version 8.5.0\n\nReleased 2026-08-24\n\n- A.\n", "## Version {version}\n\nReleased {project_date}"),
+        ("# News\n\n## v7.6.1\n\n- A.\n", "## v{version}"),
+        (
+            "## [1.2.0](https://github.com/o/r/tree/v1.2.0) - 2026-01-01\n",
+            "## [{version}](https://github.com/o/r/tree/v{version}) - {project_date}",
+        ),
+        ("## widgets 1.2.0 (*2026-08-11*)\n", "## widgets {version} (*{project_date}*)"),
+        ("## 1.2.0 {beta} - 2026-08-11\n", "## {version} {{beta}} - {project_date}"),
+    ],
+)
+def test_init_learns_the_title_format_and_proves_it(changelog: str, title_format: str) -> None:
+    from releasekit.changelog.style import derive_style
+
+    style = derive_style(changelog)
+    assert style is not None and style.problem is None
+    assert style.title_format == title_format
+
+
+@pytest.mark.parametrize(
+    ("changelog", "problem"),
+    [
+        ("## [14.3.3](https://github.com/o/r/compare/v14.3.2...v14.3.3) - 2026-02-19\n", "a second version (14.3.2"),
+        ("## 1.2.0 - 6th December, 2024\n", "dates as '6th December, 2024'"),
+    ],
+)
+def test_init_says_what_it_cannot_reproduce(changelog: str, problem: str) -> None:
+    from releasekit.changelog.style import derive_style
+
+    style = derive_style(changelog)
+    assert style is not None and style.title_format is None
+    assert style.problem is not None and problem in style.problem and "set title_format by hand" in style.problem
+
+
+VERSION_CHANGELOG = """\
+# Changelog
+
+<!-- towncrier release notes start -->
+
+## Version 8.5.0
+
+Released 2026-08-24
+
+### Features
+
+- Frobnicates. (#3)
+
+### Bug Fixes
+
+- Fixed the frobnicator. (#2)
+
+## Version 8.4.0
+
+Released 2026-07-01
+
+### Bug Fixes
+
+- Older. (#1)
+"""
+
+
+def test_a_released_date_line_style_released_with_what_init_learned(tmp_path: Path) -> None:
+    from releasekit.changelog.style import derive_style
+    from releasekit.changelog.towncrier_config import towncrier_toml
+
+    style = derive_style(VERSION_CHANGELOG)
+    assert style is not None and style.title_format is not None
+    assert style.sections == ("Features", "Bug Fixes")
+    types = [(name.lower().replace(" ", "-"), name, True) for name in style.sections]
+    pyproject = V_PYPROJECT.split("[tool.towncrier]")[0].replace("7.6.1", "8.5.0") + towncrier_toml(
+        None, title_format=style.title_format, types=types
+    )
+    root = make_repo(
+        tmp_path / "work",
+        {
+            "pyproject.toml": pyproject,
+            "CHANGELOG.md": VERSION_CHANGELOG,
+            "changelog.d/7.features.md": "Widgets.\n",
+            "changelog.d/8.bug-fixes.md": "Widgets no longer wobble.\n",
+        },
+    )
+    text = _release(root, "8.6.0", "v8.6.0")
+    entry = f"""\
+## Version 8.6.0
+
+Released {TODAY}
+
+### Features
+
+- Widgets. (#7)
+
+### Bug Fixes
+
+- Widgets no longer wobble. (#8)
+
+"""
+    assert text == VERSION_CHANGELOG.replace("## Version 8.5.0", entry + "## Version 8.5.0", 1)
