@@ -529,7 +529,7 @@ def test_draft_notes_of_an_rst_project(tmp_path: Path) -> None:
     write_files(repo, {"NEWS.rst": "News\n====\n\n.. towncrier release notes start\n"})
     result = releasekit("notes", cwd=repo)
     assert result.returncode == 0, result.output
-    assert result.stdout == "### Features\n\n- Shouts `loudly`. (#12)\n\n\n### Vendored\n\n- urllib3 2. (#13)\n"
+    assert result.stdout == "### Features\n\n- Shouts `loudly`. (#12)\n\n### Vendored\n\n- urllib3 2. (#13)\n"
 
 
 def test_a_project_in_a_subdirectory_takes_the_configuration_above_it(tmp_path: Path) -> None:

@@ -192,7 +192,37 @@ def version_notes(config: Config, version: str) -> str:
     section = find_section(text, version, start_string=start, markup=markup)
     if section is None:
         raise ReleasekitError(f"{name}: no section for version {version}")
-    return section.body if markup == "md" else as_markdown(section.body)
+    return release_markdown(config, section.body, markup)
+
+
+def release_markdown(config: Config, body: str, markup: str) -> str:
+    """A section body as the GitHub release shows it: Markdown, with Sphinx and MyST roles written out."""
+    from releasekit.changelog.roles import issue_url, myst_roles
+
+    urls = _project_urls(config)
+    pattern = issue_url(urls, _repository(config, urls))
+    if markup == "md":
+        return myst_roles(body, pattern)
+    if markup == "rst":
+        from releasekit.changelog.rst_markdown import rst_to_markdown
+
+        return rst_to_markdown(body, pattern)
+    return as_markdown(body)
+
+
+def _project_urls(config: Config) -> dict[str, str]:
+    from releasekit.config import read_toml, table
+
+    urls = table(read_toml(config.pyproject), "project.urls") or {}
+    return {str(k): str(v) for k, v in urls.items() if isinstance(v, str)}
+
+
+def _repository(config: Config, urls: dict[str, str]) -> str | None:
+    from releasekit.changelog.towncrier_config import repository_url
+
+    if config.github_repository:
+        return f"https://github.com/{config.github_repository}"
+    return repository_url(config.root)
 
 
 _LITERAL = re.compile(r"``([^`]+)``")
@@ -303,4 +333,4 @@ def draft_notes(config: Config) -> str:
         if lines and _HEADING.match(lines[0]) and version in lines[0]:
             lines = lines[1:]
         body = "\n".join(lines).strip("\n") + "\n"
-    return body if markup == "md" else as_markdown(body)
+    return release_markdown(config, body, markup)
