@@ -22,19 +22,28 @@ from tests.helpers.gitrepo import make_repo
 
 TODAY = datetime.date.today().isoformat()
 
-V_PYPROJECT = """\
+
+def bumped(name: str, version: str) -> str:
+    """A project at ``version`` whose bump-my-version configuration bumps pyproject.toml."""
+    return f"""\
 [project]
-name = "vproj"
-version = "7.6.1"
+name = "{name}"
+version = "{version}"
 
 [tool.bumpversion]
-current_version = "7.6.1"
+current_version = "{version}"
 
 [[tool.bumpversion.files]]
 filename = "pyproject.toml"
-search = 'version = "{current_version}"'
-replace = 'version = "{new_version}"'
+search = 'version = "{{current_version}}"'
+replace = 'version = "{{new_version}}"'
 
+"""
+
+
+V_PYPROJECT = (
+    bumped("vproj", "7.6.1")
+    + """\
 [tool.towncrier]
 directory = "changelog.d"
 filename = "CHANGELOG.md"
@@ -49,6 +58,7 @@ name = "Removals"
 [tool.towncrier.fragment.security]
 name = "Security"
 """
+)
 
 # The project's own template: it renders the version it is given, as the title. (towncrier
 # sorts [tool.towncrier.fragment.<type>] tables by name: bugfix, feature, removal, security.)
@@ -191,19 +201,9 @@ def test_the_latest_heading_says_whether_versions_carry_a_v() -> None:
     assert title_text("`7.6.1 <https://x/compare/v7.6.0...v7.6.1>`_") == "`7.6.1`_"
 
 
-KAC_PYPROJECT = """\
-[project]
-name = "kac"
-version = "14.3.3"
-
-[tool.bumpversion]
-current_version = "14.3.3"
-
-[[tool.bumpversion.files]]
-filename = "pyproject.toml"
-search = 'version = "{current_version}"'
-replace = 'version = "{new_version}"'
-
+KAC_PYPROJECT = (
+    bumped("kac", "14.3.3")
+    + """\
 [tool.towncrier]
 directory = "changelog.d"
 filename = "CHANGELOG.md"
@@ -211,9 +211,11 @@ start_string = "<!-- towncrier release notes start -->\\n"
 title_format = "## [{version}] - {project_date}"
 issue_format = "[#{issue}](https://github.com/o/r/issues/{issue})"
 underlines = ["", "", ""]
-""" + "".join(
-    f'\n[[tool.towncrier.type]]\ndirectory = "{name.lower()}"\nname = "{name}"\nshowcontent = true\n'
-    for name in ("Added", "Changed", "Deprecated", "Removed", "Fixed", "Security")
+"""
+    + "".join(
+        f'\n[[tool.towncrier.type]]\ndirectory = "{name.lower()}"\nname = "{name}"\nshowcontent = true\n'
+        for name in ("Added", "Changed", "Deprecated", "Removed", "Fixed", "Security")
+    )
 )
 
 KAC_CHANGELOG = """\
@@ -426,9 +428,7 @@ def test_a_released_date_line_style_released_with_what_init_learned(tmp_path: Pa
     assert style is not None and style.title_format is not None
     assert style.sections == ("Features", "Bug Fixes")
     types = [(name.lower().replace(" ", "-"), name, True) for name in style.sections]
-    pyproject = V_PYPROJECT.split("[tool.towncrier]")[0].replace("7.6.1", "8.5.0") + towncrier_toml(
-        None, title_format=style.title_format, types=types
-    )
+    pyproject = bumped("vproj", "8.5.0") + towncrier_toml(None, title_format=style.title_format, types=types)
     root = make_repo(
         tmp_path / "work",
         {
