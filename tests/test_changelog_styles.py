@@ -454,3 +454,29 @@ Released {TODAY}
 
 """
     assert text == VERSION_CHANGELOG.replace("## Version 8.5.0", entry + "## Version 8.5.0", 1)
+
+
+def test_no_drift_when_the_marker_opens_the_file(tmp_path: Path) -> None:
+    """A changelog that starts with a release gets the marker on line 1; the release adds the entry alone."""
+    from releasekit.adopt.changelog import insert_marker
+    from releasekit.changelog.style import derive_style
+    from releasekit.changelog.towncrier_config import towncrier_toml
+
+    history = "## Version 8.5.0\n\nReleased 2026-08-24\n\n- Frobnicates.\n"
+    style = derive_style(history)
+    assert style is not None and style.title_format is not None
+    marked = insert_marker(history, "CHANGELOG.md")
+    assert marked == "<!-- towncrier release notes start -->\n\n" + history
+    types = [("feature", "Features", True), ("bugfix", "Bug Fixes", True)]
+    towncrier = towncrier_toml(None, title_format=style.title_format, types=types)
+    root = make_repo(
+        tmp_path / "work",
+        {
+            "pyproject.toml": bumped("vproj", "8.5.0") + towncrier,
+            "CHANGELOG.md": marked,
+            "changelog.d/7.feature.md": "Widgets.\n",
+        },
+    )
+    text = _release(root, "8.6.0", "v8.6.0")
+    entry = f"## Version 8.6.0\n\nReleased {TODAY}\n\n### Features\n\n- Widgets. (#7)\n\n"
+    assert text == marked.replace("## Version 8.5.0", entry + "## Version 8.5.0", 1)

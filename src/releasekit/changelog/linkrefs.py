@@ -55,39 +55,3 @@ def _older(label: str, than: str) -> bool:
         return Version(_bare(label)) < Version(than)
     except InvalidVersion:
         return False
-
-
-def settle_entry(before: str, after: str) -> str:
-    """``after`` (``before`` with towncrier's new entry in it) with the entry spaced like the releases before it.
-
-    towncrier's templates end an entry with blank lines of their own; the changelog keeps the
-    gap it had between the marker and the newest release (one blank line, most often), so the
-    release adds the entry and nothing else. Anything but one inserted block is left as it is.
-    """
-    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
-    head = 0
-    while head < min(len(old), len(new)) and old[head] == new[head]:
-        head += 1
-    tail = 0
-    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
-        tail += 1
-    if head + tail != len(old) or not old[head:]:
-        return after  # not one block inserted before a line that was there
-    block = new[head : len(new) - tail]
-    gap = _blank_run(old[:head][::-1]) + _blank_run(old[head:])
-    newline = "\r\n" if old[head - 1 if head else 0].endswith("\r\n") else "\n"
-    content = block[_blank_run(block) : len(block) - _blank_run(block[::-1])]
-    if not content:
-        return after
-    leading = max(0, gap - _blank_run(old[:head][::-1]))
-    trailing = max(0, gap - _blank_run(old[head:]))
-    return "".join([*new[:head], *[newline] * leading, *content, *[newline] * trailing, *new[len(new) - tail :]])
-
-
-def _blank_run(lines: list[str]) -> int:
-    count = 0
-    for line in lines:
-        if line.strip():
-            break
-        count += 1
-    return count

@@ -80,12 +80,19 @@ def _changelog_text(root: Path, filename: str) -> str | None:
 
 def _settle_changelog(root: Path, filename: str, before: str | None, version: str, previous: str) -> None:
     """The new entry spaced like the releases before it, and Keep a Changelog's link reference for it."""
-    from releasekit.changelog.linkrefs import add_link_reference, settle_entry
+    from releasekit.changelog.linkrefs import add_link_reference
+    from releasekit.changelog.settle import settle_entry
 
     text = _changelog_text(root, filename)
     if text is None:
         return
-    new = add_link_reference(settle_entry(before, text) if before is not None else text, version, previous)
+    from releasekit.changelog.notes import markup_of, towncrier_value
+
+    marker = towncrier_value(root, root / "pyproject.toml", "start_string") or (
+        "<!-- towncrier release notes start -->" if markup_of(filename) == "md" else ".. towncrier release notes start"
+    )
+    settled = settle_entry(before, text, marker) if before is not None else text
+    new = add_link_reference(settled, version, previous)
     if new != text:
         (root / filename).write_bytes(new.encode("utf-8"))
 
