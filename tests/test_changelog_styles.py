@@ -480,3 +480,21 @@ def test_no_drift_when_the_marker_opens_the_file(tmp_path: Path) -> None:
     text = _release(root, "8.6.0", "v8.6.0")
     entry = f"## Version 8.6.0\n\nReleased {TODAY}\n\n### Features\n\n- Widgets. (#7)\n\n"
     assert text == marked.replace("## Version 8.5.0", entry + "## Version 8.5.0", 1)
+
+
+@pytest.mark.parametrize(
+    ("changelog", "title_format", "problem"),
+    [
+        ("Changes\n=======\n\nv7.6.1 (2026-01-01)\n-------------------\n\n- A.\n", "v{version} ({project_date})", None),
+        ("widgets 1.2.0 (2026-01-01)\n==========================\n", "widgets {version} ({project_date})", None),
+        ("Changes\n=======\n\n1.2.0 - 6th December, 2024\n--------------------------\n", None, "dates as"),
+        ("======\n1.2.0\n======\n\n- A.\n", None, "overlined"),
+        ("Changes\n=======\n\nNothing yet.\n", None, None),
+    ],
+)
+def test_init_learns_a_rest_title(changelog: str, title_format: str | None, problem: str | None) -> None:
+    from releasekit.changelog.style import derive_rst_title
+
+    found, why = derive_rst_title(changelog)
+    assert found == title_format
+    assert (why is None) if problem is None else (why is not None and problem in why)

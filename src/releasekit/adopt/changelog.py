@@ -181,7 +181,16 @@ def _learned_style(draft: Draft, filename: str) -> tuple[str | None, list[tuple[
     from releasekit.changelog.style import derive_style
 
     text = draft.project.changelog_text
-    style = derive_style(text) if text and changelog_format(filename) == "md" else None
+    if text and changelog_format(filename) != "md":
+        from releasekit.changelog.style import derive_rst_title
+
+        title_format, problem = derive_rst_title(text)
+        if title_format is not None:
+            draft.why.append(f"{filename}: title_format = {title_format!r}, learned from the newest release's title")
+        elif problem:
+            draft.notes.append(f"{filename}: {problem}")
+        return title_format, []
+    style = derive_style(text) if text else None
     if style is None:
         return None, []
     if style.title_format is not None:

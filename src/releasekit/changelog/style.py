@@ -113,3 +113,25 @@ def _sections(lines: list[str], releases: list[tuple[int, int, str]], level: int
     if order and set(order) <= set(KEEP_A_CHANGELOG):
         return KEEP_A_CHANGELOG  # all six, in Keep a Changelog's order
     return tuple(order)
+
+
+def derive_rst_title(text: str) -> tuple[str | None, str | None]:
+    """towncrier's ``title_format`` for a reST or plain-text changelog's newest release title (towncrier
+    underlines it itself), proved like ``derive_style``'s; or None and why not. (None, None): no release."""
+    from releasekit.changelog.notes import _headings
+
+    lines = text.splitlines()
+    for _, size, title, _level in _headings(lines, "rst"):
+        match = _VERSION.search(title_text(title))
+        if not match:
+            continue
+        if size == 3:
+            return None, f"its release titles are overlined ({title!r}); towncrier underlines only: set title_format"
+        title_format, problem = _format_of(title, match.group(1))
+        if title_format is None:
+            return None, problem
+        date = _ISO_DATE.search(title)
+        if title_format.format(version=match.group(1), project_date=date.group() if date else "") != title:
+            return None, f"no title_format gives {title!r} back; set title_format by hand"
+        return title_format, None
+    return None, None

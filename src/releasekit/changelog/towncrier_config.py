@@ -76,7 +76,7 @@ def towncrier_toml(
         marks: Sequence[str] = ("", "", "")
     else:
         # reST links need a target; plain text shows the address as it is.
-        title = "{version} ({project_date})"
+        title = title_format or "{version} ({project_date})"
         issue = (
             (f"`#{{issue}} <{url}/issues/{{issue}}>`_" if kind == "rst" else f"{url}/issues/{{issue}}")
             if url
