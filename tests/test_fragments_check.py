@@ -414,14 +414,15 @@ def test_odd_fragment_directory_and_file_names(tmp_path: Path) -> None:
     assert wrong_place.returncode == 1, wrong_place.output
     assert f"no changelog fragment in {directory}/" in wrong_place.stdout
     git(repo, "rm", "-q", "--cached", "changelog.d/42.feature.md")
-    stage(repo, {f"{directory}/42.feature.md": "In the odd place.\n", f"{directory}/README\n.md": "not a fragment\n"})
+    stage(repo, {f"{directory}/42.feature.md": "In the odd place.\n", f"{directory}/README.md": "not a fragment\n"})
+    stage(repo, {f"{directory}/+café.feature.md": "An orphan, as towncrier reads it.\n"})
     ok = _check(repo)
     assert ok.returncode == 0, ok.output
-    assert f"adds {directory}/42.feature.md" in ok.stderr
-    stage(repo, {f"{directory}/+café.feature.md": "Not a slug.\n"})
+    assert f"adds {directory}/+café.feature.md, {directory}/42.feature.md" in ok.stderr
+    stage(repo, {f"{directory}/README\n.md": "Not README.md: towncrier check fails on it.\n"})
     bad = _check(repo)
     assert bad.returncode == 1
-    assert f"{directory}/+café.feature.md:1:1: '+café' is neither an issue number nor +<slug>" in bad.stdout
+    assert f"{directory}/README\\n.md:1:1: not a fragment name: no type" in bad.stdout  # printed escaped
 
 
 def test_renamed_deleted_and_retyped_sources(tmp_path: Path) -> None:

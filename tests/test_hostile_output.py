@@ -82,8 +82,18 @@ def test_status_prints_github_titles_and_workflows_escaped(tmp_path: Path) -> No
 def test_a_fragment_name_with_controls_is_printed_escaped(tmp_path: Path) -> None:
     repo = demo_repo(tmp_path)
     write_files(repo, {"src/demo/core.py": "X = 1\n"})
+    # towncrier takes any issue text: both are valid fragments, and the summary names them
     (repo / "changelog.d" / "42\x1b[2J.feature.md").write_text("A change.\n")
     (repo / "changelog.d" / "43\nforged:1:1: fine.feature.md").write_text("A change.\n")
+    git(repo, "add", "-A")
+    passed = releasekit("check", "fragments", cwd=repo, timeout=60)
+    assert passed.returncode == 0, passed.output
+    _no_controls(passed.output)
+    assert "changelog.d/42\\x1b[2J.feature.md" in passed.stderr
+    assert "changelog.d/43\\nforged:1:1: fine.feature.md" in passed.stderr
+    # names with no type are findings, printed escaped in each format
+    (repo / "changelog.d" / "x\x1b]0;pwned\x07.md").write_text("A change.\n")
+    (repo / "changelog.d" / "y\nforged:1:1: fine.md").write_text("A change.\n")
     git(repo, "add", "-A")
     for fmt in ("text", "github"):
         result = releasekit("check", "fragments", "--format", fmt, cwd=repo, timeout=60)
@@ -91,8 +101,8 @@ def test_a_fragment_name_with_controls_is_printed_escaped(tmp_path: Path) -> Non
         _no_controls(result.output)
         lines = result.stdout.splitlines()
         assert len(lines) == 2, lines
-        assert any("changelog.d/42\\x1b[2J.feature.md" in line for line in lines), lines
-        assert any("changelog.d/43\\nforged" in line for line in lines), lines
+        assert any("changelog.d/x\\x1b]0;pwned\\x07.md" in line for line in lines), lines
+        assert any("changelog.d/y\\nforged" in line for line in lines), lines
 
 
 def test_notes_print_a_fragments_controls_escaped(tmp_path: Path) -> None:

@@ -57,12 +57,16 @@ def test_a_fragment_that_is_a_directory(tmp_path: Path) -> None:
     write_files(repo, {"src/demo/core.py": "X = 1\n", "changelog.d/42.feature.md": "A change.\n"})
     git(repo, "add", "-A")
     (repo / "changelog.d" / "43.bugfix.md").mkdir()  # towncrier would open it and fail with a traceback
-    (repo / "changelog.d" / "notes").mkdir()  # no fragment's name: towncrier passes it by, so does the check
+    (repo / "changelog.d" / "notes").mkdir()  # towncrier check refuses it too: no type in its name
     reason = "is a directory, not a regular file; it is not read"
 
     checked = run("check", "fragments", cwd=repo)
     assert checked.returncode == 1, checked.output
-    assert checked.stdout.splitlines() == [f"changelog.d/43.bugfix.md:1:1: {reason}"]
+    found = checked.stdout.splitlines()
+    assert found[0] == "changelog.d/43.bugfix.md:1:1: a directory named like a fragment: towncrier cannot read it"
+    assert found[1].startswith("changelog.d/notes:1:1: a directory: not a fragment name: no type"), found
+    assert len(found) == 2, found
+    (repo / "changelog.d" / "notes").rmdir()
 
     drafted = run("notes", cwd=repo)
     assert one_error(drafted) == f"changelog.d/43.bugfix.md: {reason}"

@@ -163,8 +163,8 @@ def test_fragment_names_parse_or_say_what_is_wrong(data: bytes) -> None:
         assert parsed
     else:
         issue, kind = parsed
-        assert issue is None or (issue.isascii() and issue.isdigit())
-        assert kind
+        assert issue is None or issue == issue.strip()  # towncrier's issue: any text before the type
+        assert kind in ("feature", "bugfix") and f".{kind}" in name
     is_ignored(name, fragments)
 
 

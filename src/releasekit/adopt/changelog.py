@@ -11,7 +11,7 @@ from typing import Any
 
 from releasekit.adopt.detect import read_text
 from releasekit.adopt.draft import Draft, FileChange
-from releasekit.changelog.fragments import START_MARKERS
+from releasekit.changelog.fragments import RECOMMENDED_TYPES, START_MARKERS
 from releasekit.changelog.towncrier_config import RST_UNDERLINES, changelog_format, start_string
 
 TOWNCRIER_DEFAULT_TYPES = ("feature", "bugfix", "doc", "removal", "misc")
@@ -142,18 +142,24 @@ def edit_towncrier(draft: Draft) -> None:
     filename = project.changelog or "CHANGELOG.md"
     draft.changelog_file, draft.fragment_dir = filename, "changelog.d"
     underlines = release_underlines(project.changelog_text or "")
+    title_format, types = _learned_style(draft, filename)
     text = towncrier_toml(
         repository_url(root),
         filename=filename,
         underlines=underlines,
         tag_format=project.tag_prefix + "{version}",
+        title_format=title_format,
+        types=types or RECOMMENDED_TYPES,
     )
     draft.add_table("towncrier", tomlkit.parse(text)["tool"]["towncrier"])
     kind = {"md": "Markdown", "rst": "reStructuredText", "txt": "plain text"}[changelog_format(filename)]
-    draft.why.append(
-        f"[tool.towncrier] added: {filename} in {kind}, fragments in changelog.d/, releasekit's sections "
-        "(What's New, Breaking Changes, Migration Guide, Bug Fixes, Security, Known Issues, Future Plans, ...)"
+    sections = (
+        f"the changelog's own sections ({', '.join(name for _, name, _ in types)})"
+        if types
+        else "releasekit's sections (What's New, Breaking Changes, Migration Guide, Bug Fixes, Security, "
+        "Known Issues, Future Plans, ...)"
     )
+    draft.why.append(f"[tool.towncrier] added: {filename} in {kind}, fragments in changelog.d/, {sections}")
     if project.changelog_text is None:
         body = changelog_header(project.name or root.name)
         if changelog_format(filename) != "md":  # pragma: no cover - a new changelog is always CHANGELOG.md
@@ -168,6 +174,36 @@ def edit_towncrier(draft: Draft) -> None:
         draft.changes.append(
             FileChange("changelog.d/.gitkeep", None, "", ("the fragment directory, kept in git while empty",))
         )
+
+
+def _learned_style(draft: Draft, filename: str) -> tuple[str | None, list[tuple[str, str, bool]]]:
+    """The title format and sections the changelog's newest releases show (Markdown), proved or explained."""
+    from releasekit.changelog.style import derive_style
+
+    text = draft.project.changelog_text
+    if text and changelog_format(filename) != "md":
+        from releasekit.changelog.style import derive_rst_title
+
+        title_format, problem = derive_rst_title(text)
+        if title_format is not None:
+            draft.why.append(f"{filename}: title_format = {title_format!r}, learned from the newest release's title")
+        elif problem:
+            draft.notes.append(f"{filename}: {problem}")
+        return title_format, []
+    style = derive_style(text) if text else None
+    if style is None:
+        return None, []
+    if style.title_format is not None:
+        draft.why.append(
+            f"{filename}: title_format = {style.title_format!r}, learned from the newest release, gives its "
+            f"heading {style.heading!r} back byte for byte"
+        )
+    else:
+        draft.notes.append(f"{filename}: {style.problem}")
+    if style.link_references:
+        draft.why.append(f"{filename}: its link reference definitions get one for each release, in their pattern")
+    types = [(re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-"), name, True) for name in style.sections]
+    return style.title_format, [t for t in types if t[0]]
 
 
 def _title_style(draft: Draft, config: dict[str, Any]) -> None:

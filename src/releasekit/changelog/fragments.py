@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 
+from releasekit.changelog.fragment_names import invalid_name, is_ignored, section_dirs, split_name
 from releasekit.fastpath.record import Record
 from releasekit.findings import Finding
 from releasekit.safefiles import Refused, check, read_bytes
@@ -36,9 +37,6 @@ RECOMMENDED_TYPES: tuple[tuple[str, str, bool], ...] = (
 
 # What `towncrier create` writes when it is given no content.
 _PLACEHOLDER = "Add your info here"
-# Files towncrier itself never treats as fragments.
-# (Prefixes of lower-cased names: dot files such as .gitignore and .gitkeep, README, templates.)
-_ALWAYS_IGNORED = (".", "readme", "template.")
 
 
 class FragmentType(Record):
@@ -58,6 +56,7 @@ _DETECTED_ROLES = {
     "breaking": "breaking",
     "removal": "breaking",
     "removals": "breaking",
+    "removed": "breaking",  # Keep a Changelog's "Removed"
     "breaking-change": "breaking",
     "breaking_change": "breaking",
     "breaking-changes": "breaking",
@@ -74,7 +73,7 @@ _DETECTED_ROLES = {
     "features": "feature",
     "enhancement": "feature",
     "enhancements": "feature",
-    "added": "feature",
+    "added": "feature",  # Keep a Changelog's "Added"
 }
 
 
@@ -89,6 +88,9 @@ class FragmentsConfig(Record):
     ignore: tuple[str, ...] = ()  # towncrier's ``ignore``: file names in the directory that are not fragments
     roles: tuple[tuple[str, str], ...] = ()  # (type, role) set in [tool.releasekit.fragment_roles]
     add_extension: bool = True  # towncrier's ``create_add_extension``
+    sections: tuple[str, ...] = ()  # the sections' directories, when towncrier has sections
+    template: str = ""  # the file name of towncrier's template, when it is a file (towncrier ignores it)
+    issue_pattern: str = ""  # towncrier's ``issue_pattern``
 
     def role_of(self, kind: str) -> str | None:
         """The role of fragment type ``kind``: set in [tool.releasekit.fragment_roles], else detected by name."""
@@ -126,62 +128,15 @@ def extension(config: FragmentsConfig) -> str:
     return ext if ext in (".md", ".rst") and config.add_extension else ""
 
 
-def is_ignored(name: str, config: FragmentsConfig) -> bool:
-    """True for files in the fragment directory that are not fragments (dot files, README, template,
-    and towncrier's ``ignore`` patterns)."""
-    lower = name.lower()
-    if lower.startswith(_ALWAYS_IGNORED):
-        return True
-    if not config.ignore:
-        return False
-    from fnmatch import fnmatch  # compiles a regex per pattern: only when there are patterns
-
-    return any(fnmatch(lower, pattern.lower()) for pattern in config.ignore)
-
-
 def parse_name(name: str, config: FragmentsConfig) -> tuple[str | None, str] | str:
-    """Parse ``<issue>.<type>[.<n>]<ext>`` or ``+<slug>.<type>[.<n>]<ext>``.
-
-    Returns ``(issue or None, type)``, or a message saying what is wrong with the name.
-    The type is not checked against the configured ones here.
-    """
-    ext = extension(config)
-    example = f"<issue>.<type>{ext} or {config.orphan_prefix}<slug>.<type>{ext}, e.g. 123.feature{ext}"
-    core = name
-    if ext:
-        if not name.lower().endswith(ext):
-            last = name.rsplit(".", 1)[-1]
-            # towncrier takes a name without extension too (123.feature, 123.feature.1).
-            if not (last.isdigit() or last in {t.directory for t in config.types}):
-                return f"fragment name must end in {ext} (or have no extension): {example}"
-        else:
-            core = name[: -len(ext)]
-    parts = core.split(".")
-    if len(parts) == 3 and parts[2].isdigit():
-        parts = parts[:2]
-    if len(parts) != 2 or not parts[1]:
-        return f"fragment name must be {example}"
-    stem, kind = parts
-    if stem.isascii() and stem.isdigit() and len(stem) <= 18:  # not ² nor other scripts' digits; a bounded int
-        return str(int(stem)), kind
-    prefix = config.orphan_prefix
-    if prefix and stem.startswith(prefix) and _is_slug(stem[len(prefix) :]):
-        return None, kind
-    return f"{stem!r} is neither an issue number nor {prefix}<slug>: name it {example}"
-
-
-def _is_slug(text: str) -> bool:
-    return text.isascii() and text.replace("-", "").replace("_", "").isalnum()
-
-
-def unknown_type_message(kind: str, config: FragmentsConfig) -> str:
-    """The message for an unknown type, with the closest configured type when there is one."""
-    import difflib
-
-    names = [t.directory for t in config.types]
-    close = difflib.get_close_matches(kind.lower(), names, n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"unknown fragment type {kind!r}{hint} (types: {', '.join(names)})"
+    """``(issue or None, type)`` as towncrier reads ``name`` (``releasekit.changelog.fragment_names``),
+    or a message saying what is wrong with it."""
+    parsed = split_name(name, config)
+    if parsed is None:
+        return invalid_name(name, config)
+    if isinstance(parsed, str):
+        return parsed
+    return parsed[0] or None, parsed[1]
 
 
 def _content_problem(data: bytes) -> str | None:
@@ -197,38 +152,67 @@ def _content_problem(data: bytes) -> str | None:
     return None
 
 
-def _towncrier_reads(entry: os.DirEntry[str], config: FragmentsConfig) -> bool:
-    """Whether towncrier opens ``entry``: every file, and a directory named as a fragment of a
-    known type (its open fails with a traceback), which the read then refuses as a directory."""
-    if not entry.is_dir(follow_symlinks=False):
-        return True
-    parsed = parse_name(entry.name, config)
-    return not isinstance(parsed, str) and parsed[1] in {t.directory for t in config.types}
-
-
 def validate_directory(root: str | os.PathLike[str], config: FragmentsConfig) -> tuple[list[Fragment], list[Finding]]:
-    """Check every file in the fragment directory: its name, its type, its content.
+    """Check every file in the fragment directories as ``towncrier check`` does, then its content.
 
     Returns the fragments whose names parsed, and the findings (``path:1:1: message``).
     A missing directory holds no fragments and is not an error.
     """
-    directory = config.directory.strip("/")
-    known = {t.directory for t in config.types}
     fragments: list[Fragment] = []
     findings: list[Finding] = []
+    orphans: dict[str, int] = {}  # towncrier numbers the orphans of a type across the sections
+    for directory in section_dirs(config):
+        _validate_section(root, directory, config, orphans, fragments, findings)
+    findings.extend(_breaking_without_migration(fragments, config))
+    return fragments, findings
+
+
+def _listing(root: str | os.PathLike[str], directory: str) -> list[tuple[str, bool]]:
+    """(name, is a directory) of every entry towncrier lists in ``directory``; a symlink counts as a file."""
     try:
         with os.scandir(os.path.join(root, directory)) as it:
-            # A symlink is listed whatever it points to: towncrier would follow it.
-            items = sorted(e.name for e in it if _towncrier_reads(e, config))
+            return sorted((e.name, e.is_dir(follow_symlinks=False)) for e in it)
     except (FileNotFoundError, NotADirectoryError):
-        return fragments, findings
-    for name in items:
+        return []
+
+
+def _validate_section(
+    root: str | os.PathLike[str],
+    directory: str,
+    config: FragmentsConfig,
+    orphans: dict[str, int],
+    fragments: list[Fragment],
+    findings: list[Finding],
+) -> None:
+    seen: dict[tuple[str, str, int], str] = {}  # towncrier refuses two files with one (issue, type, counter)
+    for name, is_dir in _listing(root, directory):
         rel = f"{directory}/{name}"
         try:
             if is_ignored(name, config):
-                # Still no symlink or FIFO: towncrier reads some names this check ignores (.x.bugfix.md).
-                check(root, rel, symlinks=False)
+                if not is_dir:
+                    check(root, rel, symlinks=False)  # still no symlink or FIFO in the directory
                 continue
+        except Refused as exc:
+            findings.append(Finding(rel, 1, 1, exc.reason))
+            continue
+        parsed = split_name(name, config)
+        if not isinstance(parsed, tuple):
+            wrong = parsed or invalid_name(name, config)
+            findings.append(Finding(rel, 1, 1, f"a directory: {wrong}" if is_dir else wrong))
+            continue
+        issue, kind, counter = parsed
+        if is_dir:
+            findings.append(Finding(rel, 1, 1, "a directory named like a fragment: towncrier cannot read it"))
+            continue
+        if issue is None:
+            counter = orphans.get(kind, 0)
+            orphans[kind] = counter + 1
+        key = (issue or "", kind, counter)
+        if key in seen:
+            findings.append(Finding(rel, 1, 1, f"towncrier refuses two fragments for one issue and type: {seen[key]}"))
+            continue
+        seen[key] = rel
+        try:
             data: bytes | None = read_bytes(root, rel, "fragment", symlinks=False)
             problem = None
         except Refused as exc:
@@ -236,40 +220,27 @@ def validate_directory(root: str | os.PathLike[str], config: FragmentsConfig) ->
             continue
         except OSError as exc:
             data, problem = None, f"cannot read: {exc.strerror}"
-        parsed = parse_name(name, config)
-        if isinstance(parsed, str):
-            findings.append(Finding(rel, 1, 1, parsed))
-            continue
-        issue, kind = parsed
-        if kind not in known:
-            findings.append(Finding(rel, 1, 1, unknown_type_message(kind, config)))
-            continue
         problem = problem if data is None else _content_problem(data)
         if problem:
             findings.append(Finding(rel, 1, 1, problem))
-        fragments.append(Fragment(rel, issue, kind))
-    findings.extend(_breaking_without_migration(fragments, config))
-    return fragments, findings
+        fragments.append(Fragment(rel, issue or None, kind))
 
 
 def refused_files(root: str | os.PathLike[str], config: FragmentsConfig) -> list[Finding]:
     """The files in the fragment directory that towncrier must not read: symlinks, FIFOs,
     devices, files outside the repository (their content is not read here either)."""
-    directory = config.directory.strip("/")
-    try:
-        with os.scandir(os.path.join(root, directory)) as it:
-            names = sorted(e.name for e in it if _towncrier_reads(e, config))
-    except (FileNotFoundError, NotADirectoryError):
-        return []
     found = []
-    for name in names:
-        rel = f"{directory}/{name}"
-        try:
-            check(root, rel, symlinks=False)
-        except Refused as exc:
-            found.append(Finding(rel, 1, 1, exc.reason))
-        except OSError:
-            pass  # gone since the listing: nothing for towncrier to read either
+    for directory in section_dirs(config):
+        for name, is_dir in _listing(root, directory):
+            rel = f"{directory}/{name}"
+            try:
+                if not is_dir or isinstance(split_name(name, config), tuple):
+                    # a directory named like a fragment: towncrier would open it and fail with a traceback
+                    check(root, rel, symlinks=False)
+            except Refused as exc:
+                found.append(Finding(rel, 1, 1, exc.reason))
+            except OSError:
+                pass  # gone since the listing: nothing for towncrier to read either
     return found
 
 

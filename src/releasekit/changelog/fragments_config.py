@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import posixpath
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -20,6 +22,9 @@ TOWNCRIER_SCHEMA = Loose(
     orphan_prefix=STRING,
     start_string=STRING,
     ignore=array(STRING, "strings"),
+    issue_pattern=STRING,
+    template=STRING,
+    section=array(Loose(name=STRING, path=STRING), "tables"),
     type=array(Loose(directory=NAME, name=STRING, showcontent=BOOL, check=BOOL), "tables"),
     fragment=table_of(Loose(name=STRING, showcontent=BOOL, check=BOOL), "a table of tables"),
 )
@@ -48,18 +53,21 @@ def fragment_roles(own: Mapping[str, Any], path: Path) -> tuple[tuple[str, str],
 
 
 def _types(table: Mapping[str, Any], path: Path) -> list[FragmentType]:
-    """The types of ``[[tool.towncrier.type]]`` entries, then of ``[tool.towncrier.fragment.<type>]`` tables."""
+    """The types as towncrier loads them: ``[tool.towncrier.fragment.<type>]`` tables when there are any,
+    else the ``[[tool.towncrier.type]]`` entries (whose directory defaults to the lower-cased name)."""
     entries: list[tuple[str, Mapping[str, Any], str]] = []  # (directory, entry, the name towncrier gives it)
-    raw_types = table.get("type", [])
-    if isinstance(raw_types, list):
-        for entry in raw_types:
-            if not isinstance(entry, Mapping) or not isinstance(entry.get("directory"), str):
-                raise ReleasekitError(f"{path.name}: [[tool.towncrier.type]] entries need a 'directory' string")
-            entries.append((entry["directory"], entry, entry["directory"]))
     fragment_table = table.get("fragment")
-    if isinstance(fragment_table, Mapping):
-        for key, entry in fragment_table.items():
+    raw_types = table.get("type", [])
+    if isinstance(fragment_table, Mapping) and fragment_table:
+        for key, entry in sorted(fragment_table.items()):  # towncrier sorts them
             entries.append((key, entry if isinstance(entry, Mapping) else {}, key.capitalize()))
+    elif isinstance(raw_types, list):
+        for entry in raw_types:
+            if not isinstance(entry, Mapping) or not isinstance(entry.get("directory", entry.get("name")), str):
+                raise ReleasekitError(f"{path.name}: [[tool.towncrier.type]] entries need a 'name' string")
+            directory = entry.get("directory", str(entry.get("name")).lower())
+            entries.append((directory, entry, entry.get("name", directory)))
+    by_directory = {directory: (entry, name) for directory, entry, name in entries}  # the last one wins
     return [
         FragmentType(
             directory,
@@ -67,7 +75,7 @@ def _types(table: Mapping[str, Any], path: Path) -> list[FragmentType]:
             bool(entry.get("showcontent", True)),
             bool(entry.get("check", True)),
         )
-        for directory, entry, default_name in entries
+        for directory, (entry, default_name) in by_directory.items()
     ]
 
 
@@ -100,6 +108,26 @@ def check_formats(table: Mapping[str, Any], path: Path) -> None:
                 )
 
 
+def _sections(table: Mapping[str, Any], base: str, append: str) -> tuple[str, ...]:
+    """The directories of towncrier's sections (``[[tool.towncrier.section]]`` paths), relative to the root."""
+    raw = table.get("section")
+    if not isinstance(raw, list):
+        return ()
+    paths = {str(entry.get("name", "")): str(entry.get("path", "")) for entry in raw if isinstance(entry, Mapping)}
+    dirs = (posixpath.normpath(posixpath.join(base, section, append)) for section in paths.values())
+    return tuple(dict.fromkeys(d for d in dirs))
+
+
+def _template_name(table: Mapping[str, Any]) -> str:
+    """The file name towncrier ignores for its template: none for a package resource (``towncrier:default``)."""
+    import re
+
+    template = table.get("template", "towncrier:default")
+    if not isinstance(template, str) or re.match(r"[-\w.]+:[-\w.]+$", template):
+        return ""
+    return os.path.basename(template)
+
+
 def fragments_config(table: Mapping[str, Any] | None, path: Path, project_name: str | None = None) -> FragmentsConfig:
     """The fragments' configuration that ``table`` (``[tool.towncrier]`` of ``path``, or None) gives.
 
@@ -113,6 +141,10 @@ def fragments_config(table: Mapping[str, Any] | None, path: Path, project_name: 
     package = table.get("package") or project_name or ""
     default_directory = "/".join(p for p in (str(table.get("package_dir", ".")).strip("./"), str(package)) if p)
     directory = table.get("directory", f"{default_directory}/newsfragments".lstrip("/"))
+    if "directory" in table:
+        sections = _sections(table, str(directory).strip("/"), "")
+    else:
+        sections = _sections(table, default_directory, "newsfragments")
     filename = table.get("filename", "NEWS.rst")
     if not isinstance(directory, str) or not isinstance(filename, str):
         raise ReleasekitError(f"{path.name}: [tool.towncrier] directory and filename must be strings")
@@ -129,6 +161,16 @@ def fragments_config(table: Mapping[str, Any] | None, path: Path, project_name: 
         raise ReleasekitError(f"{path.name}: [tool.towncrier] orphan_prefix must be a string")
     if not isinstance(ignore, list) or not all(isinstance(item, str) for item in ignore):
         raise ReleasekitError(f"{path.name}: [tool.towncrier] ignore must be an array of strings")
+    issue_pattern = table.get("issue_pattern", "")
+    if issue_pattern:
+        import re
+
+        try:
+            re.compile(issue_pattern)
+        except re.error as exc:
+            raise ReleasekitError(
+                f"{path.name}: [tool.towncrier] issue_pattern {issue_pattern!r} is not a regular expression ({exc})"
+            ) from None
     return FragmentsConfig(
         directory,
         filename,
@@ -137,4 +179,7 @@ def fragments_config(table: Mapping[str, Any] | None, path: Path, project_name: 
         orphan_prefix=orphan_prefix,
         ignore=tuple(ignore),
         add_extension=table.get("create_add_extension", True) is not False,
+        sections=sections,
+        template=_template_name(table),
+        issue_pattern=issue_pattern,
     )

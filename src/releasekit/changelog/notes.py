@@ -30,8 +30,11 @@ class Section(NamedTuple):
 
 
 def _names_version(title: str, version: str) -> bool:
-    # The version as a whole token: 1.2.0 must not match 1.2.0rc1 or 11.2.0.
-    return re.search(rf"(?<![\w.]){re.escape(version)}(?![\w]|\.\d)", title) is not None
+    # The version as a whole token, a "v" before it allowed: 1.2.0 must not match 1.2.0rc1 or 11.2.0,
+    # nor a link's destination (a compare range names the previous version too).
+    from releasekit.changelog.history import title_text
+
+    return re.search(rf"(?<![\w.])[vV]?{re.escape(version)}(?![\w]|\.\d)", title_text(title)) is not None
 
 
 def _headings(lines: list[str], markup: str | None = None) -> list[tuple[int, int, str, int]]:
@@ -189,7 +192,37 @@ def version_notes(config: Config, version: str) -> str:
     section = find_section(text, version, start_string=start, markup=markup)
     if section is None:
         raise ReleasekitError(f"{name}: no section for version {version}")
-    return section.body if markup == "md" else as_markdown(section.body)
+    return release_markdown(config, section.body, markup)
+
+
+def release_markdown(config: Config, body: str, markup: str) -> str:
+    """A section body as the GitHub release shows it: Markdown, with Sphinx and MyST roles written out."""
+    from releasekit.changelog.roles import issue_url, myst_roles
+
+    urls = _project_urls(config)
+    pattern = issue_url(urls, _repository(config, urls))
+    if markup == "md":
+        return myst_roles(body, pattern)
+    if markup == "rst":
+        from releasekit.changelog.rst_markdown import rst_to_markdown
+
+        return rst_to_markdown(body, pattern)
+    return as_markdown(body)
+
+
+def _project_urls(config: Config) -> dict[str, str]:
+    from releasekit.config import read_toml, table
+
+    urls = table(read_toml(config.pyproject), "project.urls") or {}
+    return {str(k): str(v) for k, v in urls.items() if isinstance(v, str)}
+
+
+def _repository(config: Config, urls: dict[str, str]) -> str | None:
+    from releasekit.changelog.towncrier_config import repository_url
+
+    if config.github_repository:
+        return f"https://github.com/{config.github_repository}"
+    return repository_url(config.root)
 
 
 _LITERAL = re.compile(r"``([^`]+)``")
@@ -236,7 +269,7 @@ def template_problem(config: Config) -> Finding | None:
     """A finding when towncrier's ``template`` is a file that is not a regular file inside the project."""
     from releasekit.safefiles import Refused, check
 
-    template = _towncrier_value(config.root, config.pyproject, "template")
+    template = towncrier_value(config.root, config.pyproject, "template")
     # "package:resource" names a template inside an installed package; anything else is a path.
     if not template or re.fullmatch(r"[-\w.]+:[-\w.]+", template):
         return None
@@ -250,10 +283,10 @@ def template_problem(config: Config) -> Finding | None:
 
 
 def _start_string(root: Path, pyproject: Path) -> str | None:
-    return _towncrier_value(root, pyproject, "start_string")
+    return towncrier_value(root, pyproject, "start_string")
 
 
-def _towncrier_value(root: Path, pyproject: Path, key: str) -> str | None:
+def towncrier_value(root: Path, pyproject: Path, key: str) -> str | None:
     """A string of towncrier's configuration: towncrier.toml when there is one (towncrier reads it first)."""
     from releasekit.config import read_toml, table
 
@@ -286,7 +319,9 @@ def draft_notes(config: Config) -> str:
         # towncrier would follow a symlink and print what it points to (~/.pypirc...).
         more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
         raise ReleasekitError(f"{refused[0].path}: {refused[0].message}{more}")
-    version = draft_version(config)
+    from releasekit.changelog.history import heading_version
+
+    version = heading_version(config.root, config.fragments.filename, draft_version(config))
     try:
         proc = run(python_module("towncrier", "build", "--draft", "--version", version), cwd=config.root)
     except CommandError as exc:
@@ -306,4 +341,4 @@ def draft_notes(config: Config) -> str:
         if lines and _HEADING.match(lines[0]) and version in lines[0]:
             lines = lines[1:]
         body = "\n".join(lines).strip("\n") + "\n"
-    return body if markup == "md" else as_markdown(body)
+    return release_markdown(config, body, markup)

@@ -53,6 +53,8 @@ def towncrier_toml(
     filename: str = "CHANGELOG.md",
     tag_format: str = "v{version}",
     underlines: Sequence[str] = RST_UNDERLINES,
+    title_format: str | None = None,
+    types: Sequence[tuple[str, str, bool]] = RECOMMENDED_TYPES,
 ) -> str:
     """The ``[tool.towncrier]`` section and its ``[[tool.towncrier.type]]`` entries, as TOML text.
 
@@ -61,7 +63,8 @@ def towncrier_toml(
     character first), so new releases look like the ones already in the file.
     ``repository_url`` (``https://github.com/owner/name``) turns version titles into links
     to the release tag (in ``tag_format``, the project's: ``releasekit.tags``) and issue
-    numbers into links to the issues.
+    numbers into links to the issues. ``title_format`` and ``types``, when the project's
+    changelog shows its own (``releasekit.changelog.style``), replace releasekit's.
     """
     url = repository_url.rstrip("/").removesuffix(".git") if repository_url else None
     kind = changelog_format(filename)
@@ -69,11 +72,11 @@ def towncrier_toml(
         # towncrier fills {version} in the title as the tag format names it: the same field.
         title = f"## [{{version}}]({url}/tree/{tag_format}) - {{project_date}}" if url else None
         issue = f"[#{{issue}}]({url}/issues/{{issue}})" if url else "#{issue}"
-        title = title or "## {version} - {project_date}"
+        title = title_format or title or "## {version} - {project_date}"
         marks: Sequence[str] = ("", "", "")
     else:
         # reST links need a target; plain text shows the address as it is.
-        title = "{version} ({project_date})"
+        title = title_format or "{version} ({project_date})"
         issue = (
             (f"`#{{issue}} <{url}/issues/{{issue}}>`_" if kind == "rst" else f"{url}/issues/{{issue}}")
             if url
@@ -90,7 +93,7 @@ def towncrier_toml(
         f"underlines = [{', '.join(_quote(m) for m in marks)}]",
         'orphan_prefix = "+"',
     ]
-    for kind, name, showcontent in RECOMMENDED_TYPES:
+    for kind, name, showcontent in types:
         lines += [
             "",
             "[[tool.towncrier.type]]",

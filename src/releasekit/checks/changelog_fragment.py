@@ -8,14 +8,8 @@ values; the messages say which ``towncrier create`` command fixes a failure.
 
 from __future__ import annotations
 
-from releasekit.changelog.fragments import (
-    START_MARKERS,
-    FragmentsConfig,
-    create_command,
-    extension,
-    is_ignored,
-    parse_name,
-)
+from releasekit.changelog.fragment_names import fragment_name, is_ignored, section_dirs, split_name
+from releasekit.changelog.fragments import START_MARKERS, FragmentsConfig, create_command, extension
 from releasekit.fastpath.record import Record
 from releasekit.findings import Finding
 
@@ -84,22 +78,25 @@ def check_change(
     directory = config.directory.strip("/") + "/"
     news = config.filename
     unchecked = {t.directory for t in config.types if not t.check}
+    section_prefixes = tuple(d + "/" for d in section_dirs(config))
     added: list[str] = []
     removed: list[str] = []
     changed_sources: list[str] = []
     news_status = None
     for status, path in entries:
-        if path.startswith(directory):
-            name = path[len(directory) :]
-            if "/" in name or is_ignored(name, config):
+        name = fragment_name(path, config)
+        if name is not None:
+            if is_ignored(name, config):
                 continue
             if status == "D":
                 removed.append(path)
                 continue
-            parsed = parse_name(name, config)
-            if not isinstance(parsed, str) and parsed[1] in unchecked:
+            parsed = split_name(name, config)
+            if isinstance(parsed, tuple) and parsed[1] in unchecked:
                 continue
             added.append(path)
+        elif path.startswith(section_prefixes):
+            continue  # deeper in a fragment directory: towncrier does not read it
         elif path == news:
             news_status = status
         elif sources(path):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 
-from releasekit import locate, refnames
+from releasekit import locate, printable, refnames
 from releasekit.changelog.fragments import validate_directory
 from releasekit.checks import changes
 from releasekit.checks.changelog_fragment import check_change, only_adds_marker
@@ -56,7 +56,7 @@ def main(args: argparse.Namespace) -> int:
     refnames.check_revision(base, "--base" if args.base is not None else "[tool.releasekit] remote/release_branch")
     change = changes.resolve(cfg.root, base=base, remote=cfg.remote)
     for note in change.notes:
-        print(f"releasekit: {note}", file=sys.stderr)
+        print(f"releasekit: {printable.line(note)}", file=sys.stderr)
     patterns = cfg.source_paths if cfg.source_paths is not None else default_source_paths(cfg.root, cfg.project_name)
     sources = source_matcher(patterns)
     verdict = check_change(change.entries, spec, sources)
@@ -88,8 +88,6 @@ def main(args: argparse.Namespace) -> int:
             "revert": "removes fragments with the code they described (a revert)",
             "no source change": "touches no source path",
         }[verdict.reason]
-        print(
-            f"fragments: {len(fragments)} valid in {spec.directory}/; the change ({change.description}) {detail}",
-            file=sys.stderr,
-        )
+        summary = f"fragments: {len(fragments)} valid in {spec.directory}/; the change ({change.description}) {detail}"
+        print(printable.line(summary), file=sys.stderr)  # a fragment's name may hold controls
     return 0

@@ -45,13 +45,20 @@ def apply_release(root: Path, config: Config, version: str, tag: str) -> str:
 
     Returns the release commit. Used on the project itself and on a dry run's clone.
     """
-    steps = [
-        *bump_commands(config, version),
-        ("towncrier", python_module("towncrier", "build", "--yes", "--version", version)),
-    ]
-    for tool, cmd in steps:
+    from releasekit.changelog.history import heading_version
+    from releasekit.changelog.unreleased import move_unreleased
+
+    # The version as the changelog's headings write it (v7.6.2 under v7.6.1), read before the bump.
+    shown = heading_version(root, config.fragments.filename, version)
+    previous = config.require_version().current
+    for tool, cmd in bump_commands(config, version):
         with failing_as(tool):
             run(cmd, cwd=root)
+    move_unreleased(root, config.fragments)  # Keep a Changelog's [Unreleased] items: fragments for towncrier
+    before = _changelog_text(root, config.fragments.filename)
+    with failing_as("towncrier"):
+        run(python_module("towncrier", "build", "--yes", "--version", shown), cwd=root)
+    _settle_changelog(root, config.fragments.filename, before, version, previous)
     git.git("add", "--update", cwd=root)
     changelog = root / config.fragments.filename
     if changelog.exists():
@@ -60,6 +67,34 @@ def apply_release(root: Path, config: Config, version: str, tag: str) -> str:
     # a commit that consumes the fragments is exactly what a fragment hook would refuse.
     git.git("commit", "--quiet", "--no-verify", "-m", commit_message(tag), cwd=root)
     return git.head(root)
+
+
+def _changelog_text(root: Path, filename: str) -> str | None:
+    from releasekit.safefiles import read_bytes
+
+    try:
+        return read_bytes(root, filename, "changelog").decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None  # towncrier writes a new one, or says itself what is wrong with it
+
+
+def _settle_changelog(root: Path, filename: str, before: str | None, version: str, previous: str) -> None:
+    """The new entry spaced like the releases before it, and Keep a Changelog's link reference for it."""
+    from releasekit.changelog.linkrefs import add_link_reference
+    from releasekit.changelog.settle import settle_entry
+
+    text = _changelog_text(root, filename)
+    if text is None:
+        return
+    from releasekit.changelog.notes import markup_of, towncrier_value
+
+    marker = towncrier_value(root, root / "pyproject.toml", "start_string") or (
+        "<!-- towncrier release notes start -->" if markup_of(filename) == "md" else ".. towncrier release notes start"
+    )
+    settled = settle_entry(before, text, marker) if before is not None else text
+    new = add_link_reference(settled, version, previous)
+    if new != text:
+        (root / filename).write_bytes(new.encode("utf-8"))
 
 
 def is_release_commit(commit: str, record: Journal, root: Path) -> bool:
