@@ -1,0 +1,82 @@
+"""Test environments kept between runs: a nox session reused, not reinstalled, when its inputs are the same.
+
+A session that passed leaves a fingerprint of what its environment was built from (the
+noxfile, the project's metadata and requirement files, the interpreter, releasekit's
+version) in ``<git dir>/releasekit/nox-envs.json``. The next run of that session with the
+same fingerprint (a release after its dry run) passes nox ``-R``: the environment nox
+kept is reused and nothing is installed again. Any change of an input, or a failed
+session, means a normal run that installs. This record is a cache, not run state: deleting
+it costs one install.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import threading
+from pathlib import Path
+
+INPUTS = (
+    "noxfile.py",
+    "pyproject.toml",
+    "setup.py",
+    "setup.cfg",
+    "uv.lock",
+    "pylock.toml",
+    "requirements.txt",
+    "requirements-dev.txt",
+    "requirements-test.txt",
+    "docs/requirements.txt",
+)
+"""The files a session's environment is built from, as releasekit's sessions and most noxfiles install it."""
+
+_LOCK = threading.Lock()
+
+
+def _record(git_dir: Path) -> Path:
+    return git_dir / "releasekit" / "nox-envs.json"
+
+
+def fingerprint(root: Path, session: str) -> str:
+    """What ``session``'s environment is built from, hashed."""
+    from releasekit import __version__
+    from releasekit.release.gates import read_small
+
+    digest = hashlib.sha256()
+    for part in (session, sys.executable, __version__, os.environ.get("NOX_DEFAULT_VENV_BACKEND", "")):
+        digest.update(part.encode() + b"\0")
+    for name in INPUTS:
+        text = read_small(root / name)
+        digest.update(name.encode() + b"\0" + (b"-" if text is None else text.encode()) + b"\0")
+    return digest.hexdigest()
+
+
+def _load(git_dir: Path) -> dict[str, str]:
+    try:
+        data = json.loads(_record(git_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def unchanged(git_dir: Path, root: Path, session: str) -> bool:
+    """Whether ``session`` passed last time with the inputs it has now."""
+    with _LOCK:
+        return _load(git_dir).get(session) == fingerprint(root, session)
+
+
+def remember(git_dir: Path, root: Path, session: str, *, passed: bool) -> None:
+    """Keep ``session``'s fingerprint after it passed; forget it after a failure."""
+    with _LOCK:
+        known = _load(git_dir)
+        if passed:
+            known[session] = fingerprint(root, session)
+        elif known.pop(session, None) is None:
+            return
+        path = _record(git_dir)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(known, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
