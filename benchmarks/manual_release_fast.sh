@@ -27,7 +27,7 @@ last=${EPOCHREALTIME/[.,]/}
 step() {  # step NAME: the seconds since the previous step ended
     local now=${EPOCHREALTIME/[.,]/}
     local us=$((now - last))
-    printf 'step %s %d.%02d\n' "$1" $((us / 1000000)) $((us % 1000000 / 10000))
+    printf '\nstep %s %d.%02d\n' "$1" $((us / 1000000)) $((us % 1000000 / 10000))
     last=$now
 }
 clean_install() {  # clean_install DIR ARGS...: a fresh uv venv with ARGS installed

@@ -149,8 +149,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                 os.chdir(args.directory)
             except OSError as exc:
                 raise ReleasekitError(f"{args.directory}: cannot change into it: {exc.strerror}") from None
-        module = importlib.import_module(_module_for(args))
-        result: int = module.main(args)
+        if args.command != "check":
+            from releasekit import extras
+
+            extras.require(args.command)
+        try:
+            module = importlib.import_module(_module_for(args))
+            result: int = module.main(args)
+        except ModuleNotFoundError as exc:
+            from releasekit import extras
+
+            line = extras.explain(exc, " ".join(filter(None, (args.command, getattr(args, "check", None)))))
+            if line is None:
+                raise
+            raise ReleasekitError(line) from None
         return result
     except ReleasekitError as exc:
         message = redact(str(exc), secrets_from_env())

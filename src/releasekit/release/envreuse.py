@@ -2,7 +2,8 @@
 
 A session that passed leaves a fingerprint of what its environment was built from (the
 noxfile, the project's metadata and requirement files, the interpreter, releasekit's
-version) in ``<git dir>/releasekit/nox-envs.json``. The next run of that session with the
+version) in ``.nox/.releasekit-envs.json``, beside the environments nox keeps (only where
+nox made that directory: a dry run creates nothing else). The next run of that session with the
 same fingerprint (a release after its dry run) passes nox ``-R``: the environment nox
 kept is reused and nothing is installed again. Any change of an input, or a failed
 session, means a normal run that installs. This record is a cache, not run state: deleting
@@ -35,8 +36,8 @@ INPUTS = (
 _LOCK = threading.Lock()
 
 
-def _record(git_dir: Path) -> Path:
-    return git_dir / "releasekit" / "nox-envs.json"
+def _record(root: Path) -> Path:
+    return root / ".nox" / ".releasekit-envs.json"
 
 
 def fingerprint(root: Path, session: str) -> str:
@@ -53,30 +54,33 @@ def fingerprint(root: Path, session: str) -> str:
     return digest.hexdigest()
 
 
-def _load(git_dir: Path) -> dict[str, str]:
+def _load(root: Path) -> dict[str, str]:
+    from releasekit.release.gates import read_small
+
     try:
-        data = json.loads(_record(git_dir).read_text(encoding="utf-8"))
+        data = json.loads(read_small(_record(root)) or "{}")
     except (OSError, ValueError):
         return {}
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
-def unchanged(git_dir: Path, root: Path, session: str) -> bool:
+def unchanged(root: Path, session: str) -> bool:
     """Whether ``session`` passed last time with the inputs it has now."""
     with _LOCK:
-        return _load(git_dir).get(session) == fingerprint(root, session)
+        return _load(root).get(session) == fingerprint(root, session)
 
 
-def remember(git_dir: Path, root: Path, session: str, *, passed: bool) -> None:
+def remember(root: Path, session: str, *, passed: bool) -> None:
     """Keep ``session``'s fingerprint after it passed; forget it after a failure."""
+    path = _record(root)
+    if not path.parent.is_dir() or path.parent.is_symlink():
+        return  # nox made no environment here: nothing to reuse, nothing to write
     with _LOCK:
-        known = _load(git_dir)
+        known = _load(root)
         if passed:
             known[session] = fingerprint(root, session)
         elif known.pop(session, None) is None:
             return
-        path = _record(git_dir)
-        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         tmp.write_text(json.dumps(known, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         os.replace(tmp, path)

@@ -138,8 +138,8 @@ class _Runner:
         from releasekit.release import envreuse
 
         report = self.tmp / f"nox-{gate.phase}.json"
-        session, git_dir, root = gate.args[0], self.ctx.git_dir, self.ctx.root
-        if envreuse.unchanged(git_dir, root, session):
+        session, root = gate.args[0], self.ctx.root
+        if envreuse.unchanged(root, session):
             reuse = ["-R"]  # built from the same inputs by a run that passed: reuse it, install nothing
             self.ctx.note(f"{gate.phase}: reusing nox's {session} environment (its inputs are unchanged)")
         elif self.ctx.reuse_venvs or environment.flag(REUSE_ENV):
@@ -150,9 +150,9 @@ class _Runner:
         try:
             self._run(cmd, gate.phase, what)
         except StepFailed:
-            envreuse.remember(git_dir, root, session, passed=False)
+            envreuse.remember(root, session, passed=False)
             raise
-        envreuse.remember(git_dir, root, session, passed=True)
+        envreuse.remember(root, session, passed=True)
         try:
             results = {s.get("result") for s in json.loads(report.read_text(encoding="utf-8")).get("sessions", [])}
         except (OSError, ValueError, AttributeError):
