@@ -58,6 +58,7 @@ def test_the_hooks_install_is_light(hook_env: Path) -> None:
     size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file() and not p.is_symlink()) / 1e6
     print(f"\nthe hooks' install: {len(names)} packages ({', '.join(sorted(names))}), {size:.1f} MB on disk")
     assert "releasekit" in names
+    assert (site / "releasekit" / "py.typed").is_file()  # type checkers read releasekit's annotations
     assert not names & RELEASE_TOOLS, names & RELEASE_TOOLS
     assert len(names) <= MAX_PACKAGES, sorted(names)
     assert size <= MAX_MEGABYTES, f"{size:.1f} MB"

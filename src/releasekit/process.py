@@ -14,6 +14,9 @@ from releasekit.errors import CommandError, ReleasekitError, StepFailed, secrets
 if TYPE_CHECKING:
     import subprocess
 
+ECHO = False
+"""``-v``: every command run is said on stderr when it ends, with its exit code and time (secrets masked)."""
+
 _WATCHED: dict[int, tuple[Stoppable, ...]] = {}  # thread id -> the stoppable work that thread does (outermost first)
 
 
@@ -83,6 +86,7 @@ def run(
 
     argv = [os.fspath(part) for part in cmd]
     full_env = None if env is None else {k: v for k, v in {**os.environ, **env}.items() if v is not None}
+    started = _clock() if ECHO else 0.0
     try:
         if timeout is None:
             proc = subprocess.run(
@@ -100,10 +104,27 @@ def run(
             proc = _run_bounded(argv, cwd, full_env, input, timeout, [*secrets_from_env(full_env), *secrets])
     except FileNotFoundError as exc:
         raise ReleasekitError(f"{argv[0]}: command not found; install it or check PATH") from exc
+    if ECHO:
+        _echo(argv, proc.returncode, _clock() - started, [*secrets_from_env(full_env), *secrets])
     if check and proc.returncode != 0:
         known = [*secrets_from_env(full_env), *secrets]
         raise CommandError(argv, proc.returncode, proc.stdout + proc.stderr, known)
     return proc
+
+
+def _clock() -> float:
+    import time
+
+    return time.monotonic()
+
+
+def _echo(argv: list[str], code: int, seconds: float, secrets: list[str]) -> None:
+    import shlex
+
+    from releasekit.errors import redact
+
+    sys.stderr.write(redact(f"releasekit: ran {shlex.join(argv)} (exit {code}, {seconds:.1f} s)", secrets) + "\n")
+    sys.stderr.flush()
 
 
 def _run_bounded(

@@ -22,8 +22,9 @@ _PRINTING = threading.Lock()
 class Checklist:
     """Prints each step as it starts and ends, secrets masked."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, total: int, *, quiet: bool = False) -> None:
         self.total = total
+        self.quiet = quiet  # -q: the steps without their notes
         self.started: dict[int, float] = {}
         self.secrets = secrets_from_env()
 
@@ -39,7 +40,8 @@ class Checklist:
             self.started[event.number] = time.monotonic()
             self.say(f"{mark} ...")
         elif event.status == "note":
-            self.say(f"        - {event.detail}")
+            if not self.quiet:
+                self.say(f"        - {event.detail}")
         elif event.status == "ok":
             took = time.monotonic() - self.started.get(event.number, time.monotonic())
             self.say(f"{mark}: ok ({took:.1f} s) {event.detail}")
@@ -84,7 +86,7 @@ def main(args: argparse.Namespace) -> int:
     skip = parse_skip(args.skip) if getattr(args, "skip", None) else None  # a typo is the first thing to hear of
     cfg = config_module.load()
     steps = steps_for(cfg)
-    checklist = Checklist(len(steps))
+    checklist = Checklist(len(steps), quiet=getattr(args, "quiet", False))
     from releasekit.commands import live_checklist
 
     live = live_checklist.LiveChecklist(steps) if live_checklist.wanted() else None
