@@ -148,7 +148,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     status.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     notes = command(commands, "notes", "one version's release notes, as Markdown", "releasekit notes 1.2.0")
-    notes.add_argument("version", nargs="?", default=None, help="the version (default: the current one)")
+    notes.add_argument(
+        "version",
+        nargs="?",
+        default=None,
+        help="the version (default: a draft of the next version's notes, from the fragments)",
+    )
 
     init = command(
         commands, "init", "adopt releasekit into this project (prints the plan first)", "releasekit init --dry-run"
