@@ -263,3 +263,29 @@ def test_fallback_docs_and_examples(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     ctx = Context(cfg, project.root / ".git", begin(cfg, "patch")[0], tmp_path / "scratch", note=notes.append)
     with pytest.raises(StepFailed, match=r"the docs gate \(sphinx-build -W --keep-going -q -b html docs\) failed"):
         run_tests(ctx)
+
+
+@pytest.mark.parametrize(
+    ("runner", "reused"), [("nox", "reusing nox's tests environment"), ("tox-ini", "reusing tox's")]
+)
+def test_a_second_run_reuses_what_the_first_built(tmp_path: Path, index: LocalIndex, runner: str, reused: str) -> None:
+    # The dry run builds the environments; the next run with the same inputs installs nothing again.
+    project = gate_project(tmp_path, runner=runner, fail_under=50)
+    if runner == "nox":
+        (project.root / ".nox").mkdir()  # this noxfile's sessions make no venv; nox's own would make .nox/
+    record = tmp_path / "record.txt"
+    first = dry_run(project, index, record)
+    assert first.returncode == 0, first.output
+    assert "reusing" not in first.stdout
+    second = dry_run(project, index, record)
+    assert second.returncode == 0, second.output
+    assert reused in second.stdout, second.stdout
+    # A changed input (the project's metadata) means a normal run again.
+    pyproject = project.root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "\n# changed\n")
+    commit_all(project.root, "Change the metadata")
+    git(project.root, "push", "-q", "origin", "main")
+    third = dry_run(project, index, record)
+    assert third.returncode == 0, third.output
+    assert "reusing" not in third.stdout, third.stdout
+    assert_clean(project)

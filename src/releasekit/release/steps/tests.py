@@ -165,8 +165,21 @@ class _Runner:
         what = gate.describe()
         report = self.tmp / f"tox-{gate.phase}.json"
         overrides = [arg for name in _TOX_PASS for arg in ("-x", f"testenv.pass_env+={name}")]
-        cmd = python_module("tox", "run", "-e", ",".join(gate.args), *overrides, "--result-json", report)
-        self._run(cmd, gate.phase, what)
+        from releasekit.release import envreuse
+
+        key, root = f"tox:{','.join(gate.args)}", self.ctx.root
+        source = envreuse.source_state(root)
+        skip_build: list[str] = []
+        if envreuse.unchanged(root, key, "tox", source):
+            skip_build = ["--skip-pkg-install"]  # the same project and config passed last time: its build is there
+            self.ctx.note(f"{gate.phase}: reusing tox's build of the project (nothing changed since it passed)")
+        cmd = python_module("tox", "run", "-e", ",".join(gate.args), *skip_build, *overrides, "--result-json", report)
+        try:
+            self._run(cmd, gate.phase, what)
+        except StepFailed:
+            envreuse.remember(root, key, passed=False, runner="tox")
+            raise
+        envreuse.remember(root, key, passed=True, runner="tox", source=source)
         try:
             envs = json.loads(report.read_text(encoding="utf-8")).get("testenvs", {})
             skipped = [name for name in gate.args if envs.get(name, {}).get("result", {}).get("skipped") is True]
