@@ -19,7 +19,9 @@ from tests.helpers.projects import seed_files
 def test_render_text_json_github() -> None:
     findings = [Finding("a.md", 3, 7, "broken: x"), Finding("b,c.md", 1, 1, "50% off\nnext", "warning")]
     assert render(findings) == "a.md:3:7: broken: x\nb,c.md:1:1: warning: 50% off\nnext"
-    assert json.loads(render(findings, "json"))[0] == {
+    document = json.loads(render(findings, "json"))
+    assert document["schema"] == 1 and len(document["findings"]) == 2
+    assert document["findings"][0] == {
         "path": "a.md",
         "line": 3,
         "col": 7,

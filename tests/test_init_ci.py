@@ -193,7 +193,7 @@ def test_an_unreachable_index_refuses_in_one_line_and_writes_nothing(tmp_path: P
     )
     assert result.returncode == 2
     assert result.stderr.startswith(
-        f"releasekit: error: {REQUIREMENTS_PATH}: uv pip compile could not lock releasekit=="
+        f"releasekit: error: {REQUIREMENTS_PATH}: uv pip compile could not lock releasekit[publish]=="
     )
     assert result.stderr.count("\n") == 1
     assert tree(repo) == before

@@ -225,7 +225,9 @@ def test_script_mode_with_only_nox_installs_releasekit_itself(tmp_path: Path) ->
         env=tool_env(),
     )
     project = tiny_project(
-        tmp_path / "project", "\nreleasekit.nox.register()\n", releasekit_req=f"releasekit @ {REPO_ROOT.as_uri()}"
+        tmp_path / "project",
+        "\nreleasekit.nox.register()\n",
+        releasekit_req=f"releasekit[release] @ {REPO_ROOT.as_uri()}",
     )
     proc = subprocess.run(
         [str(venv / "bin" / "nox"), "-s", "release", "--", "--help"],

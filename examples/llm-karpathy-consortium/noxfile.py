@@ -1,5 +1,5 @@
 # /// script
-# dependencies = ["nox[uv]>=2025.2.9", "releasekit"]
+# dependencies = ["nox[uv]>=2025.2.9", "releasekit[release]"]
 # ///
 """The release checklist of the LLM Karpathy Consortium, as nox sessions from releasekit."""
 

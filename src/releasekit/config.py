@@ -62,6 +62,8 @@ SCHEMA: dict[str, Any] = {
     "gates": {
         **dict.fromkeys(PHASES, ANY),
         "timeout": SECONDS,
+        "jobs": integer(1, 256),  # phases side by side
+        "alone": array(one_of(*PHASES), "test phase names"),  # phases run with nothing beside them
     },
     "test_index": _INDEX_SCHEMA,
     "index": _INDEX_SCHEMA,

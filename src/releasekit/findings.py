@@ -39,13 +39,21 @@ def _github_escape(value: str, *, prop: bool = False) -> str:
     return value
 
 
+JSON_SCHEMA_VERSION = 1
+"""The version of the findings JSON: ``{"schema": 1, "findings": [{path, line, col, message, level}]}``.
+
+It changes only when a field changes meaning or goes away; new fields may appear within a version.
+"""
+
+
 def render(findings: Iterable[Finding], fmt: str = "text") -> str:
-    """Format findings as text lines, a JSON array, or GitHub workflow annotations."""
+    """Format findings as text lines, a JSON document (versioned), or GitHub workflow annotations."""
     items = list(findings)
     if fmt == "json":
         import json  # not on the hooks' start-up path
 
-        return json.dumps([f._asdict() for f in items], indent=2, ensure_ascii=False)
+        document = {"schema": JSON_SCHEMA_VERSION, "findings": [f._asdict() for f in items]}
+        return json.dumps(document, indent=2, ensure_ascii=False)
     if fmt == "github":
         return "\n".join(
             f"::{f.level} file={_github_escape(printable.line(f.path), prop=True)},line={f.line},col={f.col}"

@@ -3,7 +3,7 @@
 A project's whole noxfile can be::
 
     # /// script
-    # dependencies = ["nox[uv]>=2025.2.9", "releasekit"]
+    # dependencies = ["nox[uv]>=2025.2.9", "releasekit[release]"]
     # ///
     import nox
     import releasekit.nox

@@ -14,6 +14,57 @@ from releasekit.errors import CommandError, ReleasekitError, StepFailed, secrets
 if TYPE_CHECKING:
     import subprocess
 
+ECHO = False
+"""``-v``: every command run is said on stderr when it ends, with its exit code and time (secrets masked)."""
+
+_WATCHED: dict[int, tuple[Stoppable, ...]] = {}  # thread id -> the stoppable work that thread does (outermost first)
+
+
+class Stoppable:
+    """The bounded children of some work running in other threads, so that one can stop them all.
+
+    A thread inside :meth:`watching` puts every child :func:`run` starts with a ``timeout`` here;
+    :meth:`stop` kills their process groups, and every one started later, at once. Work
+    nests: a thread watched for ``inner`` on behalf of ``outer`` (see :func:`watched_by`)
+    is stopped by either.
+    """
+
+    def __init__(self) -> None:
+        self.children: set[subprocess.Popen[str]] = set()
+        self.stopped = False
+
+    @contextlib.contextmanager
+    def watching(self, outer: tuple[Stoppable, ...] = ()) -> Iterator[None]:
+        """Within the block, this thread's bounded children belong to this work (and to ``outer``)."""
+        import _thread
+
+        ident = _thread.get_ident()
+        _WATCHED[ident] = (*outer, self)
+        try:
+            yield
+        finally:
+            _WATCHED.pop(ident, None)
+
+    def stop(self) -> None:
+        """Kill the process group of every child running now, and of every one started from now on."""
+        self.stopped = True
+        for child in list(self.children):
+            _kill_group(child)
+
+
+def watched_by() -> tuple[Stoppable, ...]:
+    """The stoppable work the calling thread does, for the threads it starts to join."""
+    import _thread
+
+    return _WATCHED.get(_thread.get_ident(), ())
+
+
+def _kill_group(child: subprocess.Popen[str]) -> None:
+    import signal
+
+    with contextlib.suppress(OSError):
+        os.killpg(child.pid, signal.SIGKILL)
+
 
 OIDC_REQUEST_VARIABLES = ("ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN")
 
@@ -44,6 +95,7 @@ def run(
     if not oidc and any(name in os.environ for name in OIDC_REQUEST_VARIABLES):
         env = {**(env or {}), **dict.fromkeys(OIDC_REQUEST_VARIABLES)}
     full_env = None if env is None else {k: v for k, v in {**os.environ, **env}.items() if v is not None}
+    started = _clock() if ECHO else 0.0
     try:
         if timeout is None:
             proc = subprocess.run(
@@ -61,10 +113,27 @@ def run(
             proc = _run_bounded(argv, cwd, full_env, input, timeout, [*secrets_from_env(full_env), *secrets])
     except FileNotFoundError as exc:
         raise ReleasekitError(f"{argv[0]}: command not found; install it or check PATH") from exc
+    if ECHO:
+        _echo(argv, proc.returncode, _clock() - started, [*secrets_from_env(full_env), *secrets])
     if check and proc.returncode != 0:
         known = [*secrets_from_env(full_env), *secrets]
         raise CommandError(argv, proc.returncode, proc.stdout + proc.stderr, known)
     return proc
+
+
+def _clock() -> float:
+    import time
+
+    return time.monotonic()
+
+
+def _echo(argv: list[str], code: int, seconds: float, secrets: list[str]) -> None:
+    import shlex
+
+    from releasekit.errors import redact
+
+    sys.stderr.write(redact(f"releasekit: ran {shlex.join(argv)} (exit {code}, {seconds:.1f} s)", secrets) + "\n")
+    sys.stderr.flush()
 
 
 def _run_bounded(
@@ -80,8 +149,7 @@ def _run_bounded(
     A test runner (nox, tox) starts processes of its own; killing only the runner would
     leave them running.
     """
-    import contextlib
-    import signal
+    import _thread
     import subprocess
 
     child = subprocess.Popen(
@@ -96,11 +164,15 @@ def _run_bounded(
         errors="replace",
         start_new_session=True,
     )
+    watch = _WATCHED.get(_thread.get_ident(), ())
+    for work in watch:
+        work.children.add(child)
+    if any(work.stopped for work in watch):
+        _kill_group(child)
     try:
         out, err = child.communicate(input, timeout=timeout)
     except BaseException as exc:  # the timeout, or Ctrl-C: the group must not outlive us
-        with contextlib.suppress(OSError):
-            os.killpg(child.pid, signal.SIGKILL)
+        _kill_group(child)
         try:  # a process that left the group may still hold the pipes: wait a little, not forever
             out, err = child.communicate(timeout=10)
         except subprocess.TimeoutExpired:
@@ -110,6 +182,9 @@ def _run_bounded(
             tail = f"{out}{err}\nstopped: still running after {timeout:g} s"
             raise CommandError(argv, -1, tail, secrets) from None
         raise
+    finally:
+        for work in watch:
+            work.children.discard(child)
     return subprocess.CompletedProcess(argv, child.returncode, out, err)
 
 

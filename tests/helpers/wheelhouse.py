@@ -33,19 +33,25 @@ def _canonical(name: str) -> str:
 
 
 def closure(*names: str) -> list[importlib.metadata.Distribution]:
-    """The installed distributions ``names`` need here, with them; releasekit (installed editable) excluded."""
+    """The installed distributions ``names`` need here, with them (``name[extra]`` takes that
+    extra's too); releasekit (installed editable) excluded."""
     seen: dict[str, importlib.metadata.Distribution] = {}
-    todo = list(names)
+    expanded: set[tuple[str, frozenset[str]]] = set()
+    todo = [Requirement(name) for name in names]
     while todo:
-        current = _canonical(todo.pop())
-        if current in seen:
+        wanted = todo.pop()
+        current = _canonical(wanted.name)
+        key = (current, frozenset(wanted.extras))
+        if key in expanded:
             continue
-        dist = importlib.metadata.distribution(current)
+        expanded.add(key)
+        dist = seen.get(current) or importlib.metadata.distribution(current)
         seen[current] = dist
+        extras = {"", *wanted.extras}
         for text in dist.requires or []:
             req = Requirement(text)
-            if req.marker is None or req.marker.evaluate({"extra": ""}):
-                todo.append(req.name)
+            if req.marker is None or any(req.marker.evaluate({"extra": extra}) for extra in extras):
+                todo.append(req)
     return [dist for key, dist in seen.items() if key != "releasekit"]
 
 
@@ -91,7 +97,10 @@ def build_releasekit(out: Path) -> Path:
 def fill(packages: Path) -> list[Path]:
     """releasekit's wheel, and the wheels of its dependencies and of cibuildwheel's, into ``packages``."""
     packages.mkdir(parents=True, exist_ok=True)
-    return [build_releasekit(packages), *(repack(dist, packages) for dist in closure("releasekit", "cibuildwheel"))]
+    return [
+        build_releasekit(packages),
+        *(repack(dist, packages) for dist in closure("releasekit[publish]", "cibuildwheel")),
+    ]
 
 
 @contextlib.contextmanager

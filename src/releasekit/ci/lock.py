@@ -48,7 +48,7 @@ def requirements(*, compiled: bool = False) -> str:
         )
     with tempfile.TemporaryDirectory(prefix="releasekit-lock-") as tmp:
         wanted, out = Path(tmp) / "requirements.in", Path(tmp) / "requirements.txt"
-        wanted.write_text(f"releasekit=={__version__}\n" + (f"{CIBUILDWHEEL}\n" if compiled else ""), encoding="utf-8")
+        wanted.write_text(f"releasekit[publish]=={__version__}\n" + (f"{CIBUILDWHEEL}\n" if compiled else ""), "utf-8")
         cmd = [tool, "pip", "compile", "--quiet", "--generate-hashes", "--python-version", python_version()]
         cmd += ["--python-platform", PLATFORM, "--custom-compile-command", COMMAND, "--no-annotate"]
         cmd += ["--refresh-package", "releasekit", "--output-file", os.fspath(out), os.fspath(wanted)]
@@ -57,7 +57,7 @@ def requirements(*, compiled: bool = False) -> str:
         except CommandError as exc:
             last = (exc.output.strip().splitlines() or ["(no output)"])[-1]
             raise ReleasekitError(
-                f"{REQUIREMENTS_PATH}: uv pip compile could not lock releasekit=={__version__}: {last}; "
+                f"{REQUIREMENTS_PATH}: uv pip compile could not lock releasekit[publish]=={__version__}: {last}; "
                 "run init again where the index is reachable"
             ) from None
         return out.read_text(encoding="utf-8")

@@ -4,24 +4,36 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import time
+from typing import TYPE_CHECKING
 
 from releasekit import config as config_module
 from releasekit import printable
 from releasekit.errors import ReleasekitError, StepFailed, redact, secrets_from_env
-from releasekit.release.runner import Event, FaultInjected, abort, begin, run, steps_for
+from releasekit.release.runner import Confirm, Event, FaultInjected, abort, begin, run, steps_for
+
+if TYPE_CHECKING:
+    from releasekit.commands import live_checklist
+
+
+_PRINTING = threading.Lock()
 
 
 class Checklist:
     """Prints each step as it starts and ends, secrets masked."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, total: int, *, quiet: bool = False) -> None:
         self.total = total
+        self.quiet = quiet  # -q: the steps without their notes
         self.started: dict[int, float] = {}
         self.secrets = secrets_from_env()
 
     def say(self, text: str) -> None:
-        print(printable.lines(redact(text, self.secrets)), flush=True)
+        # One write per line, under a lock: steps and phases side by side report from several threads.
+        with _PRINTING:
+            sys.stdout.write(printable.lines(redact(text, self.secrets)) + "\n")
+            sys.stdout.flush()
 
     def __call__(self, event: Event) -> None:
         mark = f"[{event.number:>2}/{self.total}] {event.step.title}"
@@ -29,7 +41,8 @@ class Checklist:
             self.started[event.number] = time.monotonic()
             self.say(f"{mark} ...")
         elif event.status == "note":
-            self.say(f"        - {event.detail}")
+            if not self.quiet:
+                self.say(f"        - {event.detail}")
         elif event.status == "ok":
             took = time.monotonic() - self.started.get(event.number, time.monotonic())
             self.say(f"{mark}: ok ({took:.1f} s) {event.detail}")
@@ -50,6 +63,23 @@ def ask(question: str) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
+def _confirm(args: argparse.Namespace, live: live_checklist.LiveChecklist | None = None) -> Confirm | None:
+    """The question before the first upload: none with --yes or in a dry run; the live checklist pauses for it."""
+    if args.yes or args.dry_run:
+        return None
+    if live is None:
+        return ask
+
+    def asked(question: str) -> bool:
+        live.pause()
+        try:
+            return ask(question)
+        finally:
+            live.resume()
+
+    return asked
+
+
 def main(args: argparse.Namespace) -> int:
     """Run, resume, dry-run or abort a release."""
     from releasekit.release.gates import parse_skip
@@ -57,7 +87,10 @@ def main(args: argparse.Namespace) -> int:
     skip = parse_skip(args.skip) if getattr(args, "skip", None) else None  # a typo is the first thing to hear of
     cfg = config_module.load()
     steps = steps_for(cfg)
-    checklist = Checklist(len(steps))
+    checklist = Checklist(len(steps), quiet=getattr(args, "quiet", False))
+    from releasekit.commands import live_checklist
+
+    live = live_checklist.LiveChecklist(steps) if live_checklist.wanted() else None
     if args.abort:
         for line in abort(cfg):
             checklist.say(line)
@@ -77,14 +110,12 @@ def main(args: argparse.Namespace) -> int:
     if record.skip:
         checklist.say(f"Skipping (--skip, they ran elsewhere): {', '.join(record.skip)}")
     try:
-        summary = run(
-            cfg,
-            record,
-            dry_run=args.dry_run,
-            report=checklist,
-            confirm=None if args.yes or args.dry_run else ask,
-            steps=steps,
-        )
+        if live is None:
+            summary = run(cfg, record, dry_run=args.dry_run, report=checklist, confirm=_confirm(args), steps=steps)
+        else:
+            with live:
+                confirm = _confirm(args, live)
+                summary = run(cfg, record, dry_run=args.dry_run, report=live, confirm=confirm, steps=steps)
     except FaultInjected:
         raise
     except StepFailed as exc:

@@ -12,6 +12,7 @@ the rest, which lives and dies with this process.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,8 @@ class Context:
     reuse_venvs: bool = False
     secrets: tuple[str, ...] = ()
     head_wheel: Path | None = None  # the wheel the package check built from HEAD, for the fallback gates
+    head_wheel_ready: threading.Event | None = None  # set when a package check running beside has ended
+    lock: threading.Lock = field(default_factory=threading.Lock)  # steps side by side: the journal's record
     note: Callable[[str], None] = lambda message: None
     # Written by one step each, read by later steps of this process only:
     dry_notes: str | None = None  # build, in a dry run: the notes of the changelog its throwaway commit wrote
@@ -75,3 +78,4 @@ class Step(NamedTuple):
     reversible: bool  # False once the world outside this repository has seen it
     in_dry_run: bool  # True for the read-only steps a dry run performs
     run: Callable[[Context], str]
+    beside_next: bool = False  # read-only: runs beside the next step (its journal entry still comes first)

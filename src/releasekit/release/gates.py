@@ -47,11 +47,17 @@ class GateSpec(NamedTuple):
     args: tuple[str, ...] = ()  # the session, the tox envs, or the command's argv
 
 
+DEFAULT_ALONE = ("benchmark",)
+"""The phases that run with no other phase beside them unless ``alone`` says otherwise: timings need a quiet machine."""
+
+
 class GatesConfig(NamedTuple):
-    """``[tool.releasekit.gates]``: the mapped phases and the time each gate may take."""
+    """``[tool.releasekit.gates]``: the mapped phases, the time each gate may take, and what runs side by side."""
 
     specs: tuple[GateSpec, ...] = ()
     timeout: float = DEFAULT_TIMEOUT
+    jobs: int = 0  # phases at a time; 0: one per core
+    alone: tuple[str, ...] = DEFAULT_ALONE  # phases that run with nothing beside them
 
     def spec(self, phase: str) -> GateSpec | None:
         """The mapping of ``phase``, if the project gave one."""
@@ -98,18 +104,31 @@ def parse_gates(table: Mapping[str, Any], where: str) -> GatesConfig:
 
     A phase maps to ``"nox:SESSION"``, ``"tox:ENV[,ENV...]"``, ``"pytest"`` (releasekit's
     fallback), an array of strings (a command, run without a shell), or ``false`` / ``"off"``.
+    ``jobs`` bounds the phases run side by side (1: one after another), and ``alone`` names
+    the phases that must run with no other beside them.
     """
     specs = []
     timeout = DEFAULT_TIMEOUT
+    jobs, alone = 0, DEFAULT_ALONE
     for key, value in table.items():
         prefix = f"{where}: [tool.releasekit.gates] {key}"
+        if key == "jobs":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ReleasekitError(f"{prefix} must be a whole number of phases at a time, 1 or more, not {value!r}")
+            jobs = value
+            continue
+        if key == "alone":
+            if not isinstance(value, list) or not all(isinstance(v, str) and v in PHASES for v in value):
+                raise ReleasekitError(f"{prefix} must be a list of test phases ({', '.join(PHASES)}), not {value!r}")
+            alone = tuple(value)
+            continue
         if key == "timeout":
             if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
                 raise ReleasekitError(f"{prefix} must be a number of seconds above 0, not {value!r}")
             timeout = float(value)
             continue
         specs.append(_parse_spec(key, value, prefix))
-    return GatesConfig(tuple(specs), timeout)
+    return GatesConfig(tuple(specs), timeout, jobs, alone)
 
 
 def _parse_spec(phase: str, value: Any, prefix: str) -> GateSpec:

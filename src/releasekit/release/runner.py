@@ -19,7 +19,7 @@ from typing import NamedTuple
 from releasekit import emergency, environment, git, hotfix
 from releasekit.config import Config
 from releasekit.errors import ReleasekitError, StepFailed, secrets_from_env
-from releasekit.release import crash, journal
+from releasekit.release import crash, journal, overlap
 from releasekit.release.context import Context, Step
 from releasekit.release.journal import Journal
 from releasekit.release.steps.build import BUILD
@@ -221,7 +221,24 @@ def confirmation_prompt(config: Config, record: Journal) -> str:
 def _walk(ctx: Context, steps: Sequence[Step], report: Reporter, confirm: Confirm | None, fail_at: int | None) -> None:
     record, dry_run = ctx.journal, ctx.dry_run
     confirmed = confirm is None
-    for number, step in enumerate(steps, 1):
+
+    def complete(number: int, step: Step, detail: str) -> None:
+        if not dry_run:
+            with ctx.lock:
+                record.completed.append(step.name)
+                journal.save(ctx.git_dir, record)
+        report(Event(number, step, "ok", detail))
+        if fail_at == number and not dry_run:
+            raise FaultInjected(f"{FAIL_AT_ENV}: stopping after step {number} ({step.name}), as asked")
+
+    def runs(step: Step) -> bool:
+        return not (dry_run and not step.in_dry_run) and not record.done(step.name)
+
+    numbered = list(enumerate(steps, 1))
+    index = 0
+    while index < len(numbered):
+        number, step = numbered[index]
+        index += 1
         ctx.note = _noter(report, number, step)
         if dry_run and not step.in_dry_run:
             report(Event(number, step, "skipped", "dry run"))
@@ -237,18 +254,20 @@ def _walk(ctx: Context, steps: Sequence[Step], report: Reporter, confirm: Confir
                     "or 'releasekit release --abort' to undo the local steps"
                 )
             confirmed = True
+        if step.beside_next and index < len(numbered) and numbered[index][1].reversible and runs(numbered[index][1]):
+            # A read-only step beside the next one (the package check beside the tests).
+            nxt = numbered[index]
+            ctx.note = _noter(report, *nxt)
+            overlap.walk_pair(ctx, (number, step), nxt, lambda *e: report(Event(*e)), complete)
+            index += 1
+            continue
         report(Event(number, step, "start"))
         try:
             detail = step.run(ctx)
         except BaseException as exc:
             report(Event(number, step, "failed", str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
             raise
-        if not dry_run:
-            record.completed.append(step.name)
-            journal.save(ctx.git_dir, record)
-        report(Event(number, step, "ok", detail))
-        if fail_at == number and not dry_run:
-            raise FaultInjected(f"{FAIL_AT_ENV}: stopping after step {number} ({step.name}), as asked")
+        complete(number, step, detail)
 
 
 def run(

@@ -85,10 +85,15 @@ def build_and_check(
         run(python_module("build", *installer, *only, "--outdir", outdir, src), env=env)
     project = check_files(outdir, version, wheels=not sdist_only)
     files = sorted(p for p in outdir.iterdir() if p.is_file())
-    note("twine check --strict")
-    with failing_as("twine check --strict"):
-        run(python_module("twine", "check", "--strict", *files))
-    if not sources_checked:
+    from releasekit.release.parallel import Job, cores, run_jobs
+
+    def twine() -> str:
+        note("twine check --strict")
+        with failing_as("twine check --strict"):
+            run(python_module("twine", "check", "--strict", *files), timeout=300)
+        return ""
+
+    def sources() -> str:
         from releasekit.package import source_findings
 
         sdist = next(f for f in files if f.name.endswith(".tar.gz"))
@@ -96,14 +101,27 @@ def build_and_check(
         findings = source_findings(src, src, workdir, sdist, wheel, note)
         if findings:
             raise StepFailed("\n".join(finding.text() for finding in findings))
-    if sdist_only:
-        return project, {f.name: indexes.sha256_file(f) for f in files}
-    wheel = next(f for f in files if f.suffix == ".whl")
-    names = venvs.import_names(wheel)
-    note(f"install {wheel.name} into a fresh venv and import {', '.join(names) or 'nothing'}")
-    _install_and_import(workdir / "wheel-env", f"installing {wheel.name}", [os.fspath(wheel)], names)
-    note("pip install -e . into another fresh venv")
-    _install_and_import(workdir / "editable-env", "pip install -e .", ["-e", os.fspath(src)], names)
+        return ""
+
+    # The checks read the built files and write only in workdir: they run side by side, but for the
+    # two that build from the checkout (setuptools writes its egg-info there), which take turns.
+    checks = [Job("twine", twine)] + ([] if sources_checked else [Job("sources", sources, lane="checkout")])
+    if not sdist_only:
+        wheel = next(f for f in files if f.suffix == ".whl")
+        names = venvs.import_names(wheel)
+
+        def wheel_install() -> str:
+            note(f"install {wheel.name} into a fresh venv and import {', '.join(names) or 'nothing'}")
+            _install_and_import(workdir / "wheel-env", f"installing {wheel.name}", [os.fspath(wheel)], names)
+            return ""
+
+        def editable_install() -> str:
+            note("pip install -e . into another fresh venv")
+            _install_and_import(workdir / "editable-env", "pip install -e .", ["-e", os.fspath(src)], names)
+            return ""
+
+        checks += [Job("wheel", wheel_install), Job("editable", editable_install, lane="checkout")]
+    run_jobs(checks, cores())
     return project, {f.name: indexes.sha256_file(f) for f in files}
 
 

@@ -1,6 +1,7 @@
 """### 3. Testing, "Test installation from clean environment", first part: HEAD's sdist and wheel built and checked.
 
-In a temporary directory, before the tests: ``twine check --strict`` and the manifest, in seconds.
+In a temporary directory, beside the tests (it changes nothing else): ``twine check --strict`` and the
+manifest, in seconds. A failure here stops the tests at once.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from releasekit.release.gates import PACKAGE
 def run_package_check(ctx: Context) -> str:
     """Build and check HEAD's files; fail with every finding, each naming its fix."""
     if PACKAGE in ctx.journal.skip:
-        ctx.journal.gates[PACKAGE] = "skipped (--skip: it ran elsewhere)"
+        with ctx.lock:
+            ctx.journal.gates[PACKAGE] = "skipped (--skip: it ran elsewhere)"
         return "skipped (--skip package)"
     result = check_head(ctx.root, ctx.workdir, ctx.note, ctx.secrets)
     if result.findings:
@@ -23,10 +25,16 @@ def run_package_check(ctx: Context) -> str:
         raise StepFailed(f"the package check found {count} problem{'s' if count != 1 else ''}:\n{listing}")
     ctx.head_wheel = result.wheel
     assert result.sdist is not None and result.wheel is not None
-    ctx.journal.gates[PACKAGE] = "passed (python -m build of HEAD, twine check --strict, manifest)"
+    with ctx.lock:  # the tests may run beside this step
+        ctx.journal.gates[PACKAGE] = "passed (python -m build of HEAD, twine check --strict, manifest)"
     return f"{result.sdist.name} and {result.wheel.name} build and pass their checks"
 
 
 PACKAGE_CHECK = Step(
-    "package-check", "Package check (build HEAD, twine check, manifest)", True, True, run_package_check
+    "package-check",
+    "Package check (build HEAD, twine check, manifest)",
+    True,
+    True,
+    run_package_check,
+    beside_next=True,
 )

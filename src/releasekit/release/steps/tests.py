@@ -9,6 +9,7 @@ outcome is noted, journaled and shown in the summary: passed (and by what), skip
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -52,16 +53,21 @@ class _Runner:
         self.timeout = ctx.config.gates.timeout
         self._python: Path | None = None
         self._modules: list[str] = []
+        import threading
+
+        self._building = threading.Lock()  # phases side by side share the fallback environments
 
     def _run(self, cmd: list[str], phase: str, what: str, *, also_ok: int | None = None, own: bool = False) -> int:
         """Run a gate's command; return its exit code (0, or ``also_ok``), else fail the step.
 
         ``own`` marks releasekit's fallback runs, whose environments are thrown away: they
-        write no bytecode either.
+        write no bytecode either. Each phase has coverage data of its own: phases run side by side.
         """
         from releasekit.release.testenv import FALLBACK_ENV
 
-        env = {**self.env, **FALLBACK_ENV} if own else self.env
+        env: dict[str, str | None] = {**self.env, "COVERAGE_FILE": os.fspath(self.tmp / f".coverage.{phase}")}
+        if own:
+            env.update(FALLBACK_ENV)
         try:
             run(cmd, cwd=self.ctx.root, env=env, secrets=self.ctx.secrets, timeout=self.timeout)
         except CommandError as exc:
@@ -73,6 +79,10 @@ class _Runner:
 
     def python(self, *, docs: bool = False) -> Path:
         """The fallback environment's interpreter (built from the package check's wheel, or a new build)."""
+        with self._building:
+            return self._python_locked(docs=docs)
+
+    def _python_locked(self, *, docs: bool) -> Path:
         if self._python is not None and not docs:
             return self._python
         from packaging.utils import parse_wheel_filename
@@ -80,6 +90,9 @@ class _Runner:
         from releasekit import package, venvs
         from releasekit.release import testenv
 
+        if self.ctx.head_wheel is None and self.ctx.head_wheel_ready is not None:
+            self.ctx.note("waiting for the package check's wheel (it runs beside the tests)")
+            self.ctx.head_wheel_ready.wait()
         wheel = self.ctx.head_wheel
         if wheel is None or not wheel.is_file():
             self.ctx.note("building HEAD's wheel for the test environment")
@@ -122,10 +135,24 @@ class _Runner:
 
     def _nox(self, gate: Gate) -> str:
         what = gate.describe()
+        from releasekit.release import envreuse
+
         report = self.tmp / f"nox-{gate.phase}.json"
-        reuse = ["--reuse-existing-virtualenvs"] if self.ctx.reuse_venvs or environment.flag(REUSE_ENV) else []
-        cmd = python_module("nox", "--script-mode", "none", "-s", gate.args[0], *reuse, "--report", report)
-        self._run(cmd, gate.phase, what)
+        session, root = gate.args[0], self.ctx.root
+        if envreuse.unchanged(root, session):
+            reuse = ["-R"]  # built from the same inputs by a run that passed: reuse it, install nothing
+            self.ctx.note(f"{gate.phase}: reusing nox's {session} environment (its inputs are unchanged)")
+        elif self.ctx.reuse_venvs or environment.flag(REUSE_ENV):
+            reuse = ["--reuse-existing-virtualenvs"]
+        else:
+            reuse = []
+        cmd = python_module("nox", "--script-mode", "none", "-s", session, *reuse, "--report", report)
+        try:
+            self._run(cmd, gate.phase, what)
+        except StepFailed:
+            envreuse.remember(root, session, passed=False)
+            raise
+        envreuse.remember(root, session, passed=True)
         try:
             results = {s.get("result") for s in _report(report).get("sessions", [])}
         except (OSError, ReleasekitError, AttributeError):
@@ -138,8 +165,21 @@ class _Runner:
         what = gate.describe()
         report = self.tmp / f"tox-{gate.phase}.json"
         overrides = [arg for name in _TOX_PASS for arg in ("-x", f"testenv.pass_env+={name}")]
-        cmd = python_module("tox", "run", "-e", ",".join(gate.args), *overrides, "--result-json", report)
-        self._run(cmd, gate.phase, what)
+        from releasekit.release import envreuse
+
+        key, root = f"tox:{','.join(gate.args)}", self.ctx.root
+        source = envreuse.source_state(root)
+        skip_build: list[str] = []
+        if envreuse.unchanged(root, key, "tox", source):
+            skip_build = ["--skip-pkg-install"]  # the same project and config passed last time: its build is there
+            self.ctx.note(f"{gate.phase}: reusing tox's build of the project (nothing changed since it passed)")
+        cmd = python_module("tox", "run", "-e", ",".join(gate.args), *skip_build, *overrides, "--result-json", report)
+        try:
+            self._run(cmd, gate.phase, what)
+        except StepFailed:
+            envreuse.remember(root, key, passed=False, runner="tox")
+            raise
+        envreuse.remember(root, key, passed=True, runner="tox", source=source)
         try:
             envs = _report(report).get("testenvs", {})
             skipped = [name for name in gate.args if envs.get(name, {}).get("result", {}).get("skipped") is True]
@@ -187,7 +227,14 @@ def _dirt(root: Path) -> set[str]:
 
 
 def run_tests(ctx: Context) -> str:
-    """Run each phase's gate in checklist order; note, journal and return every phase's outcome."""
+    """Run the phases' gates, side by side where their runners allow it; note, journal and return every outcome.
+
+    Phases run bounded by the cores (``[tool.releasekit.gates] jobs``); the tox phases one
+    after another (they share tox's packaging environment), the phases of one nox session
+    or command likewise, and those in ``alone`` at their place with nothing beside them.
+    """
+    from releasekit.release.parallel import Job, cores, run_jobs
+
     gates = resolve(ctx.root, ctx.config.gates)
     skip, severity = set(ctx.journal.skip), ctx.journal.security
     tests_gate = next(g for g in gates if g.phase == "tests")
@@ -196,30 +243,57 @@ def run_tests(ctx: Context) -> str:
     runner = _Runner(ctx)
     before = _dirt(ctx.root)
     outcomes: dict[str, str] = {}
+    jobs = []
+    settings = ctx.config.gates
     for gate in gates:
         phase = gate.phase
         expedited = expedited_skip(phase, severity)
         if phase in skip:
-            outcome = "skipped (--skip: it ran elsewhere)"
+            outcomes[phase] = "skipped (--skip: it ran elsewhere)"
         elif expedited:
-            outcome = expedited
+            outcomes[phase] = expedited
         elif gate.runner == "off":
-            outcome = "off ([tool.releasekit.gates])"
+            outcomes[phase] = "off ([tool.releasekit.gates])"
         elif gate.runner == "none":
-            outcome = f"not configured: {gate.reason}"
+            outcomes[phase] = f"not configured: {gate.reason}"
         else:
-            ctx.note(f"{phase}: running {gate.describe()}")
-            outcome = runner.gate(gate)
-        outcomes[phase] = outcome
+            jobs.append(Job(phase, _phase_job(ctx, runner, gate), _lane(gate), phase in settings.alone))
+    for phase, outcome in outcomes.items():
         ctx.note(f"{phase}: {outcome}")
+
+    def started(job: Job) -> None:
+        gate = next(g for g in gates if g.phase == job.name)
+        ctx.note(f"{job.name}: running {gate.describe()}")
+
+    ran = run_jobs(jobs, settings.jobs or cores(), started)
+    outcomes = {gate.phase: ran.get(gate.phase) or outcomes[gate.phase] for gate in gates}
     left = sorted(_dirt(ctx.root) - before)
     if left:
         shown = ", ".join(left[:5]) + (", ..." if len(left) > 5 else "")
         ctx.note(f"warning: the gates left files in the work tree ({shown}); add them to .gitignore")
-    ctx.journal.gates = {**ctx.journal.gates, **outcomes}
-    ran = [p for p, o in outcomes.items() if o.startswith("passed") or "%" in o]
-    others = [p for p in PHASES if p not in ran]
-    return f"ran {', '.join(ran) or 'nothing'}" + (f"; not run: {', '.join(others)}" if others else "")
+    with ctx.lock:  # the package check, beside, writes its own entry
+        ctx.journal.gates.update(outcomes)
+    passed = [p for p, o in outcomes.items() if o.startswith("passed") or "%" in o]
+    others = [p for p in PHASES if p not in passed]
+    return f"ran {', '.join(passed) or 'nothing'}" + (f"; not run: {', '.join(others)}" if others else "")
+
+
+def _lane(gate: Gate) -> str:
+    # What cannot run beside itself: tox's shared packaging environment, one nox session, one command.
+    if gate.runner == "tox":
+        return "tox"
+    if gate.runner in ("nox", "command"):
+        return f"{gate.runner}:{gate.args}"
+    return ""
+
+
+def _phase_job(ctx: Context, runner: _Runner, gate: Gate) -> Callable[[], str]:
+    def job() -> str:
+        outcome = runner.gate(gate)
+        ctx.note(f"{gate.phase}: {outcome}")
+        return outcome
+
+    return job
 
 
 TESTS = Step("tests", "Tests (the project's nox, tox or pytest gates)", reversible=True, in_dry_run=True, run=run_tests)
