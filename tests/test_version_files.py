@@ -34,7 +34,8 @@ def test_glob_entries_cover_every_matching_file(tmp_path: Path) -> None:
 def test_custom_search_in_a_readme(tmp_path: Path) -> None:
     cfg = _project(
         tmp_path,
-        '[[tool.bumpversion.files]]\nfilename = "README.md"\nsearch = "pip install thing=={current_version}"\n',
+        '[[tool.bumpversion.files]]\nfilename = "README.md"\nsearch = "pip install thing=={current_version}"\n'
+        'replace = "pip install thing=={new_version}"\n',
         {"README.md": "# thing\n\nRun `pip install thing==2.0.0` and more 9.9.9 text.\n"},
     )
     assert [f.text() for f in check_versions(cfg, with_tags=False)] == ["README.md:3:25: expected 2.1.0, found 2.0.0"]
