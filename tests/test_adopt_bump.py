@@ -29,6 +29,7 @@ build-backend = "setuptools.build_meta"
 [project]
 name = "stale"
 dynamic = ["version"]
+readme = "README.md"
 
 [tool.setuptools.dynamic]
 version = {attr = "stale.__version__"}
@@ -61,7 +62,7 @@ def test_check_versions_names_the_dead_and_the_clobbering_entries(tmp_path: Path
     result = releasekit("check", "versions", cwd=repo)
     assert result.returncode == 1
     assert (
-        "pyproject.toml:19:1: [[tool.bumpversion.files]] entry 2 (src/stale/__init__.py): search "
+        "pyproject.toml:20:1: [[tool.bumpversion.files]] entry 2 (src/stale/__init__.py): search "
         "\"__version__ = '{current_version}'\" holds text around the version and there is no replace"
     ) in result.output
     assert "pyproject.toml:1:1: no version found; expected 1.5.1" in result.output
@@ -103,7 +104,7 @@ def test_init_drops_the_dead_entry_and_adds_the_missing_replace(tmp_path: Path) 
 def test_a_legacy_ini_file_in_colon_syntax_migrates(tmp_path: Path) -> None:
     files = {
         "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n',
-        "setup.py": 'from setuptools import setup\n\nsetup(name="colon", version="0.9.0")\n',
+        "setup.py": 'from setuptools import setup\n\nsetup(name="colon", version="0.9.0", long_description="Colon.", long_description_content_type="text/plain")\n',
         ".bumpversion.cfg": (
             "[bumpversion]\ncurrent_version: 0.9.0\ncommit: True\n\n"
             '[bumpversion:file:setup.py]\nsearch: version="{current_version}"\nreplace: version="{new_version}"\n'
