@@ -104,7 +104,10 @@ def test_init_drops_the_dead_entry_and_adds_the_missing_replace(tmp_path: Path) 
 def test_a_legacy_ini_file_in_colon_syntax_migrates(tmp_path: Path) -> None:
     files = {
         "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n',
-        "setup.py": 'from setuptools import setup\n\nsetup(name="colon", version="0.9.0", long_description="Colon.", long_description_content_type="text/plain")\n',
+        "setup.py": (
+            'from setuptools import setup\n\nsetup(name="colon", version="0.9.0", '
+            'long_description="Colon.", long_description_content_type="text/plain")\n'
+        ),
         ".bumpversion.cfg": (
             "[bumpversion]\ncurrent_version: 0.9.0\ncommit: True\n\n"
             '[bumpversion:file:setup.py]\nsearch: version="{current_version}"\nreplace: version="{new_version}"\n'
