@@ -125,3 +125,49 @@ def test_a_legacy_ini_file_in_colon_syntax_migrates(tmp_path: Path) -> None:
         "search": 'version="{current_version}"',
         "replace": 'version="{new_version}"',
     }
+
+
+LOCKED_PYPROJECT = """\
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+
+[project]
+name = "Lock_Pkg"
+version = "8.5.0"
+readme = "README.md"
+requires-python = ">=3.10"
+"""
+
+
+def test_uv_lock_is_a_version_place_kept_in_step(tmp_path: Path) -> None:
+    """Issue #22's fourth shape: uv.lock records the project's own version; the release commit must move it."""
+    files = {"pyproject.toml": LOCKED_PYPROJECT, "README.md": "# lock\n", "src/lock_pkg/__init__.py": ""}
+    repo = adoption.project_repo(tmp_path, files)
+    uv_lock = ["uv", "lock", "--offline", "--quiet"]
+    subprocess.run(uv_lock, cwd=repo, check=True, capture_output=True, timeout=120)
+    assert 'name = "lock-pkg"\nversion = "8.5.0"\n' in (repo / "uv.lock").read_text()
+    commit_all(repo, "Lock")
+    code, out, err = init(repo, "--yes")
+    assert code == 0, out + err
+    assert "uv.lock (uv.lock's entry for the project itself)" in out
+    entry = read_toml(repo / "pyproject.toml")["tool"]["bumpversion"]["files"][-1]
+    assert entry == {
+        "filename": "uv.lock",
+        "search": 'name = "lock-pkg"\nversion = "{current_version}"',
+        "replace": 'name = "lock-pkg"\nversion = "{new_version}"',
+    }
+    commit_all(repo, "Adopt releasekit")
+    # The release's bump (bump-my-version, as the commit step runs it) keeps uv.lock in step.
+    bump = [sys.executable, "-m", "bumpversion", "bump", "--new-version", "8.5.1", "--no-commit", "--no-tag"]
+    subprocess.run(bump, cwd=repo, check=True, capture_output=True, timeout=120)
+    check = subprocess.run(
+        [*uv_lock[:2], "--check", "--offline"], cwd=repo, capture_output=True, text=True, timeout=120
+    )
+    assert check.returncode == 0, check.stderr
+    assert releasekit("check", "versions", cwd=repo).returncode == 0
+    # A uv.lock left behind is version-sync's finding.
+    (repo / "uv.lock").write_text((repo / "uv.lock").read_text().replace('version = "8.5.1"', 'version = "8.5.0"'))
+    result = releasekit("check", "versions", cwd=repo)
+    assert result.returncode == 1
+    assert "uv.lock:7:12: expected 8.5.1, found 8.5.0" in result.output
