@@ -19,6 +19,7 @@ from releasekit.adopt.bumpconfig import edit_versions
 from releasekit.adopt.changelog import edit_towncrier
 from releasekit.adopt.detect import Project, publishing_workflows, read_text
 from releasekit.adopt.draft import Draft, FileChange
+from releasekit.adopt.metadata import edit_metadata
 from releasekit.adopt.sdist import edit_sdist
 from releasekit.config import table
 from releasekit.errors import ReleasekitError
@@ -153,6 +154,7 @@ def make_plan(project: Project, ci: str | None = None) -> Plan:
     _releasekit_table(draft)
     _hooks(draft)
     edit_sdist(draft)
+    edit_metadata(draft)
     _others(draft)
     if ci == "github":
         _workflow(draft)
