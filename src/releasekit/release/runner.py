@@ -126,6 +126,7 @@ def begin(
     dry_run: bool = False,
     security: str | None = None,
     skip: Sequence[str] | None = None,
+    say: Callable[[str], None] | None = None,
 ) -> tuple[Journal, bool]:
     """The journal of the release to run, and whether it resumes one in progress.
 
@@ -139,6 +140,14 @@ def begin(
         emergency.check_severity(security)
     git_dir = git.git_dir(config.root)
     current = journal.load(git_dir)
+    restart = None if current is None or dry_run else restart_reason(config, current)
+    if current is not None and restart is not None:
+        if say is not None:
+            say(restart)
+        spec = current.spec if spec is None else spec
+        security = current.security if security is None else security
+        skip = current.skip if skip is None else skip
+        current = None
     if current is not None:
         elsewhere = released_elsewhere(config, current)
         if elsewhere is not None:
@@ -193,6 +202,28 @@ def begin(
         skip=list(skip or ()),
     )
     return record, False
+
+
+# The steps before the release commit: they change nothing a rerun could not do again.
+_REDOABLE = frozenset({PREFLIGHT.name, PACKAGE_CHECK.name, TESTS.name})
+
+
+def restart_reason(config: Config, record: Journal) -> str | None:
+    """Why the release in progress starts again rather than resumes, or None when it resumes.
+
+    After a failed check the maintainer commits a fix, and HEAD moves. As long as the release
+    has committed, tagged, pushed and uploaded nothing, nothing ties it to the old HEAD: it
+    starts again from the new one (its checks run again on the fix).
+    """
+    top = git.head(config.root)
+    if top == record.start_commit or record.release_commit or not set(record.completed) <= _REDOABLE:
+        return None
+    if is_release_commit(top, record, config.root) or git.tag_exists(record.tag, config.root):
+        return None
+    return (
+        f"HEAD moved since the release of {record.version} started (from {record.start_commit[:10]} to "
+        f"{top[:10]}), and nothing was committed, tagged, pushed or uploaded yet: starting the release again"
+    )
 
 
 def released_elsewhere(config: Config, record: Journal) -> str | None:
