@@ -127,22 +127,26 @@ def _append(text: str, block: str) -> str:
 def add_hooks(text: str, rev: str, hooks: list[str]) -> str:
     """``text`` with one more ``repos:`` entry holding ``hooks``; refuses a shape it cannot extend.
 
-    The result is checked as pre-commit itself checks its configuration before it is returned.
+    The result is checked as pre-commit itself checks its configuration before it is returned
+    (a file pre-commit refuses already is only read back as YAML: init does not judge the rest).
     """
     new = _add_hooks(text, rev, hooks)
-    validate(new)
+    if not set(hooks) <= present_hooks(new):
+        raise ReleasekitError(f"{PATH}: the edit would not hold releasekit's hooks; add them by hand")
+    problem = pre_commit_problem(new)
+    if problem is not None and pre_commit_problem(text) is None:
+        raise ReleasekitError(
+            f"{PATH}: pre-commit would refuse the file with releasekit's hooks added ({problem}); add them by hand"
+        )
     return new
 
 
-def validate(text: str) -> None:
-    """Refuse a configuration pre-commit would refuse: its own loader (where installed) or, without it, YAML."""
+def pre_commit_problem(text: str) -> str | None:
+    """Why pre-commit's own loader refuses ``text`` (None when it takes it, or pre-commit is not installed)."""
     import importlib.util
 
-    data = _load(text)
     if importlib.util.find_spec("pre_commit") is None:
-        if not isinstance(data, dict):
-            raise ReleasekitError(f"{PATH}: the edit would not leave a mapping; add releasekit's hooks by hand")
-        return
+        return None
     import os
     import tempfile
 
@@ -155,11 +159,9 @@ def validate(text: str) -> None:
         try:
             load_config(path)
         except InvalidConfigError as exc:
-            first = str(exc).strip().splitlines()[-1].strip() if str(exc).strip() else "invalid"
-            raise ReleasekitError(
-                f"{PATH}: pre-commit would refuse the file with releasekit's hooks added ({first[:200]}); "
-                "add them by hand"
-            ) from None
+            lines = str(exc).strip().splitlines()
+            return lines[-1].strip()[:200] if lines else "invalid"
+    return None
 
 
 def _add_hooks(text: str, rev: str, hooks: list[str]) -> str:
