@@ -14,7 +14,7 @@ from pathlib import Path
 
 from releasekit import environment, git
 from releasekit.emergency import expedited_skip
-from releasekit.errors import CommandError, StepFailed
+from releasekit.errors import CommandError, StepFailed, redact
 from releasekit.findings import Finding
 from releasekit.process import failing_as, python_module, run
 from releasekit.release.context import Context, Step
@@ -59,17 +59,22 @@ class _Runner:
         ``own`` marks releasekit's fallback runs, whose environments are thrown away: they
         write no bytecode either.
         """
+        from releasekit.release import gatelog
         from releasekit.release.testenv import FALLBACK_ENV
 
         env = {**self.env, **FALLBACK_ENV} if own else self.env
         try:
-            run(cmd, cwd=self.ctx.root, env=env, secrets=self.ctx.secrets, timeout=self.timeout)
-        except CommandError as exc:
-            if also_ok is not None and exc.returncode == also_ok:
-                return also_ok
-            code = "timed out" if exc.returncode == -1 else f"exit code {exc.returncode}"
-            raise StepFailed(f"the {phase} gate ({what}) failed ({code}):\n{exc.output}") from None
-        return 0
+            proc = run(cmd, cwd=self.ctx.root, env=env, secrets=self.ctx.secrets, timeout=self.timeout, check=False)
+            returncode, output = proc.returncode, proc.stdout + proc.stderr
+        except CommandError as exc:  # the timeout: what it printed until then
+            returncode, output = exc.returncode, exc.output
+        output = redact(output, self.ctx.secrets)
+        log = gatelog.write(self.ctx.git_dir, phase, output)
+        if returncode == 0 or (also_ok is not None and returncode == also_ok):
+            return returncode
+        code = "timed out" if returncode == -1 else f"exit code {returncode}"
+        shown = "\n".join(gatelog.failure_lines(output))
+        raise StepFailed(f"the {phase} gate ({what}) failed ({code}); full output: {log}\n{shown}")
 
     def python(self, *, docs: bool = False) -> Path:
         """The fallback environment's interpreter (built from the package check's wheel, or a new build)."""
