@@ -86,6 +86,7 @@ def fragments_config(table: Mapping[str, Any] | None, path: Path, project_name: 
     filename = table.get("filename", "NEWS.rst")
     if not isinstance(directory, str) or not isinstance(filename, str):
         raise ReleasekitError(f"{path.name}: [tool.towncrier] directory and filename must be strings")
+    directory = directory.rstrip("/") or directory  # "changelog.d/" is changelog.d: never shown as changelog.d//
     orphan_prefix = table.get("orphan_prefix", "+")
     ignore = table.get("ignore", [])
     if not isinstance(orphan_prefix, str):

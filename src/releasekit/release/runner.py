@@ -76,8 +76,13 @@ CI_STEPS: tuple[Step, ...] = (
 
 
 def steps_for(config: Config) -> tuple[Step, ...]:
-    """The checklist this project's release walks: all of it, or up to the push with ``publish = "ci"``."""
-    return CI_STEPS if config.publish == "ci" else STEPS
+    """The checklist this project's release walks: all of it, or up to the push with ``publish = "ci"``.
+
+    The commit step is named after the project's real changelog file (CHANGES.md, docs/changelog.rst).
+    """
+    steps = CI_STEPS if config.publish == "ci" else STEPS
+    title = COMMIT.title.replace("CHANGELOG.md", config.fragments.filename)
+    return tuple(step._replace(title=title) if step.name == COMMIT.name else step for step in steps)
 
 
 FAIL_AT_ENV = "RELEASEKIT_FAIL_AT_STEP"
