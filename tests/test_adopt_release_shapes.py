@@ -24,8 +24,10 @@ pytestmark = pytest.mark.integration
 
 
 def adopt_and_release(tmp_path: Path, servers: Indexes, files: dict[str, str], name: str, tag: str) -> Project:
-    root = adoption.project_repo(tmp_path, files, tags=(tag,))
-    if (root / "uv.lock").exists() or name.startswith("locked"):
+    module = name.replace("-", "_")
+    test = f"import {module}\n\n\ndef test_it_imports():\n    assert {module}.__name__ == {module!r}\n"
+    root = adoption.project_repo(tmp_path, {**files, f"tests/test_{module}.py": test}, tags=(tag,))
+    if name.startswith("locked"):
         subprocess.run(["uv", "lock", "--offline", "--quiet"], cwd=root, check=True, capture_output=True, timeout=120)
         commit_all(root, "Lock")
     git(root, "push", "-q", "origin", "main", "--tags")
@@ -35,7 +37,7 @@ def adopt_and_release(tmp_path: Path, servers: Indexes, files: dict[str, str], n
     write_files(root, {"changelog.d/+fix.bugfix.md": "Fixed the thing.\n"})
     commit_all(root, "A fix and its fragment")
     git(root, "push", "-q", "origin", "main")
-    project = Project(root, tmp_path / "origin.git", name, name.replace("-", "_"))
+    project = Project(root, tmp_path / "origin.git", name, module)
     result = release(project, "--yes", env=index_env(servers))
     assert result.returncode == 0, result.output
     assert git(root, "status", "--porcelain") == ""
