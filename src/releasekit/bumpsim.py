@@ -139,12 +139,12 @@ def _entry_line(source: Path, entry: VersionFile) -> int:
 
 def _read(root: Path, rel: str) -> tuple[str, str | None] | None:
     """A file's text with its newlines made ``\\n``, and the newline it had (as bump-my-version reads it)."""
-    from releasekit.safefiles import read_bytes
+    from releasekit.safefiles import Refused, read_bytes
 
     try:
         data = read_bytes(root, rel, "version file")
         raw = data.decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+    except (OSError, UnicodeDecodeError, Refused):
         return None  # the version check names it
     newline = next((n for n in ("\r\n", "\n", "\r") if n in raw), None)
     return raw.replace("\r\n", "\n").replace("\r", "\n"), newline

@@ -202,7 +202,8 @@ def check_versions(config: Config, *, with_tags: bool = True) -> list[Finding]:
     in_sync = False  # some file holds the current version: then the configuration is not stale
     for entry in version.files:
         matched = expand(config.root, entry)
-        if entry.is_glob and not matched and not entry.ignore_missing_file:
+        # A glob that names the repository itself (".") matches a directory, not a missing file.
+        if entry.is_glob and not matched and not entry.ignore_missing_file and posixpath.normpath(entry.path) != ".":
             message = f"glob {entry.path!r} matches no file: bump-my-version would stop the release's bump"
             file_findings.append(Finding(_relative(version.source, config.root), 1, 1, message))
         for rel in matched:

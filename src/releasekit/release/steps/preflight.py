@@ -56,12 +56,13 @@ def fragment_problems(config: Config, current: str, new: str) -> list[str]:
     return problems
 
 
-def bump_problems(config: Config, new: str) -> list[str]:
+def bump_problems(config: Config, new: str, *, ask_tool: bool = True) -> list[str]:
     """What the release's bump to ``new`` would break, found before it writes anything.
 
     releasekit simulates the bump as bump-my-version makes it (``releasekit.bumpsim``): each
     version file must hold ``new`` afterwards and still parse as its kind. Then bump-my-version
-    itself is asked, with ``--dry-run``, whether it can make the bump (where it is installed).
+    itself is asked, with ``--dry-run``, whether it can make the bump (where it is installed, and
+    with ``ask_tool``).
     """
     import importlib.util
 
@@ -72,7 +73,7 @@ def bump_problems(config: Config, new: str) -> list[str]:
 
     version = config.require_version()
     problems = [finding.text() for finding in bump_findings(config.root, version, new)]
-    if problems or importlib.util.find_spec("bumpversion") is None:
+    if problems or not ask_tool or importlib.util.find_spec("bumpversion") is None:
         return problems
     for tool, cmd in bump_commands(config, new):
         try:
@@ -238,10 +239,13 @@ def run_preflight(ctx: Context) -> str:
     if warning:
         ctx.note(warning)
     problems = git_problems(config, journal.tag, journal.branch)
-    problems += [finding.text() for finding in check_versions(config)]
-    problems += [problem for problem in bump_problems(config, journal.version) if problem not in problems]
+    versions = [finding.text() for finding in check_versions(config)]
+    tool_problems = tool_config_problems(config)
+    # bump-my-version itself runs only on files releasekit read safely first (no FIFO, no /dev/zero).
+    bump = bump_problems(config, journal.version, ask_tool=not (versions or tool_problems))
+    problems += versions + [problem for problem in bump if problem not in versions]
     problems += fragment_problems(config, journal.previous_version, journal.version)
-    problems += tool_config_problems(config)
+    problems += tool_problems
     problems += symlink_problems(config)
     try:
         links = link_problems(config)
