@@ -35,9 +35,12 @@ def test_the_failing_tests_are_named_not_the_last_lines(tmp_path: Path) -> None:
         "FAILED test_it.py::test_breaks - assert 1 == 2",
         "FAILED test_it.py::test_also_breaks - RuntimeError: boom",
     ]
-    log = gatelog.write(tmp_path / ".git", "tests", output)
+    log = gatelog.write(gatelog.folder(tmp_path / ".git"), "tests", output)
     assert log == tmp_path / ".git" / "releasekit" / "logs" / "tests.log"
     assert log.read_text() == output
+    dry = gatelog.folder(tmp_path / ".git", dry_run=True)  # a dry run leaves the repository as it was
+    assert dry.is_dir() and tmp_path not in dry.parents
+    dry.rmdir()
 
 
 @pytest.mark.integration

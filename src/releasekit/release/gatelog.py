@@ -1,7 +1,8 @@
 """A test gate's full output, kept in a log under the journal's folder, and the lines of it that say what failed.
 
 A failing gate's last lines are often a linter's or a coverage report's, not the failing
-tests. The whole output goes to ``<git dir>/releasekit/logs/<phase>.log`` (secrets masked),
+tests. The whole output goes to ``<git dir>/releasekit/logs/<phase>.log`` (secrets masked; a
+dry run's to a temporary folder),
 and the failure names that file with the lines worth reading: pytest's short test summary
 (``FAILED ...``, ``ERROR ...``) and tox's failing environments with their reasons.
 """
@@ -11,7 +12,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from releasekit.errors import redact
 from releasekit.release.journal import DIRNAME
 
 # pytest's "short test summary info" lines (and pytest-cov's threshold), and tox's report of an
@@ -21,12 +21,21 @@ _TOX = re.compile(r"^\s*(?:[\w.-]+: (?:FAIL|ERROR)\b.*|ERROR: .*)$", re.MULTILIN
 _TAIL = 15  # lines shown when the output names no failing test
 
 
-def write(git_dir: Path, phase: str, output: str, secrets: tuple[str, ...] = ()) -> Path:
-    """Keep ``output`` (masked) as the phase's log; return its path."""
-    folder = git_dir / DIRNAME / "logs"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', phase)}.log"
-    path.write_text(redact(output, secrets), encoding="utf-8")
+def folder(git_dir: Path, *, dry_run: bool = False) -> Path:
+    """Where the logs go: ``<git dir>/releasekit/logs``; a dry run, which leaves the repository as it
+    was, keeps them in a temporary folder of its own (kept after the run, for reading)."""
+    if dry_run:
+        import tempfile
+
+        return Path(tempfile.mkdtemp(prefix="releasekit-dry-run-logs-"))
+    return git_dir / DIRNAME / "logs"
+
+
+def write(logs: Path, phase: str, output: str) -> Path:
+    """Keep ``output`` (secrets masked already) as the phase's log in the folder ``logs``; return its path."""
+    logs.mkdir(parents=True, exist_ok=True)
+    path = logs / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', phase)}.log"
+    path.write_text(output, encoding="utf-8")
     return path
 
 

@@ -51,6 +51,7 @@ class _Runner:
         self.env = quiet_env(self.tmp)
         self.timeout = ctx.config.gates.timeout
         self._python: Path | None = None
+        self._logs: Path | None = None  # the gate logs' folder, chosen at the first gate
         self._modules: list[str] = []
 
     def _run(self, cmd: list[str], phase: str, what: str, *, also_ok: int | None = None, own: bool = False) -> int:
@@ -69,7 +70,9 @@ class _Runner:
         except CommandError as exc:  # the timeout: what it printed until then
             returncode, output = exc.returncode, exc.output
         output = redact(output, self.ctx.secrets)
-        log = gatelog.write(self.ctx.git_dir, phase, output)
+        if self._logs is None:
+            self._logs = gatelog.folder(self.ctx.git_dir, dry_run=self.ctx.dry_run)
+        log = gatelog.write(self._logs, phase, output)
         if returncode == 0 or (also_ok is not None and returncode == also_ok):
             return returncode
         code = "timed out" if returncode == -1 else f"exit code {returncode}"
