@@ -91,6 +91,10 @@ def test_plain_project_with_strict_markers_and_a_dependency_group(tmp_path: Path
     assert result.returncode == 1, result.output
     assert "the coverage gate (pytest -m 'not benchmark') failed (exit code 1)" in result.stderr
     assert "Required test coverage of 100% not reached" in result.stderr
+    # A dry run keeps the gate's log outside the repository; the failure names it.
+    log = Path(result.stderr.split("; full output: ", 1)[1].split("\n", 1)[0])
+    assert log.name == "coverage.log" and "Required test coverage" in log.read_text()
+    assert project.root not in log.parents
     assert "tests: passed (pytest -m 'not benchmark')" in result.stdout
     assert "integration: not configured: the project declares no 'integration' pytest marker" in result.stdout
     assert "benchmark: passed (pytest -m benchmark)" in result.stdout

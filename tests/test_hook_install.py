@@ -70,7 +70,7 @@ def test_the_hooks_run_there_and_release_commands_name_their_extra(hook_env: Pat
     for check in (["check", "versions"], ["check", "fragments"], ["check", "links"]):
         proc = subprocess.run([releasekit, *check], cwd=project.root, capture_output=True, text=True, timeout=120)
         assert proc.returncode == 0, (check, proc.stdout, proc.stderr)
-    for command in (["release", "--dry-run"], ["build", "--out", str(tmp_path / "out")], ["init"]):
+    for command in (["release", "--dry-run"], ["build", "--out", str(tmp_path / "out")], ["init"], ["notes"]):
         proc = subprocess.run([releasekit, *command], cwd=project.root, capture_output=True, text=True, timeout=120)
         assert proc.returncode == 2, (command, proc.stdout, proc.stderr)
         lines = proc.stderr.splitlines()

@@ -54,7 +54,8 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalIndex]:
 
 
 def _env(index: LocalIndex) -> dict[str, str]:
-    return {**CACHES, "UV_DEFAULT_INDEX": index.simple_url}
+    # releasekit and what it needs from the local index first; the build backends of init's proof from the default
+    return {**CACHES, "UV_INDEX": index.simple_url}
 
 
 def _init(repo: Path, index: LocalIndex, *args: str) -> tuple[int, str, str]:

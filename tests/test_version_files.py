@@ -34,7 +34,8 @@ def test_glob_entries_cover_every_matching_file(tmp_path: Path) -> None:
 def test_custom_search_in_a_readme(tmp_path: Path) -> None:
     cfg = _project(
         tmp_path,
-        '[[tool.bumpversion.files]]\nfilename = "README.md"\nsearch = "pip install thing=={current_version}"\n',
+        '[[tool.bumpversion.files]]\nfilename = "README.md"\nsearch = "pip install thing=={current_version}"\n'
+        'replace = "pip install thing=={new_version}"\n',
         {"README.md": "# thing\n\nRun `pip install thing==2.0.0` and more 9.9.9 text.\n"},
     )
     assert [f.text() for f in check_versions(cfg, with_tags=False)] == ["README.md:3:25: expected 2.1.0, found 2.0.0"]
@@ -103,7 +104,7 @@ def test_pre_release_versions_check(tmp_path: Path) -> None:
         ),
         ('[tool.releasekit.links]\ntimeout = "fast"\n', "timeout must be a number"),
         ("[tool.releasekit.links]\ncache_ttl = true\n", "cache_ttl must be an integer"),
-        ("[[tool.towncrier.type]]\nname = 'x'\n", "[[tool.towncrier.type]] entries need a 'directory' string"),
+        ("[[tool.towncrier.type]]\nname = 3\n", "[[tool.towncrier.type]] entry 1: name must be a string, not 3"),
         ("[tool.towncrier]\ndirectory = 3\n", "[tool.towncrier] directory must be a non-empty string, not 3"),
         ("[tool.bumpversion]\ncurrent_version = 3\n", "current_version is missing or not a string"),
     ],
@@ -123,10 +124,15 @@ def test_towncrier_fragment_table_form(tmp_path: Path) -> None:
     )
     cfg = config.load(tmp_path)
     assert [(t.directory, t.name, t.showcontent) for t in cfg.fragments.types] == [
+        ("chore", "Chores", False),  # towncrier sorts the tables by name
         ("feature", "Feature", True),
-        ("chore", "Chores", False),
     ]
     assert cfg.fragments.filename == "NEWS.md"
+
+
+def test_towncrier_type_directory_defaults_to_its_name_lowercased(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.towncrier]\n[[tool.towncrier.type]]\nname = 'Deprecations'\n")
+    assert [(t.directory, t.name) for t in config.load(tmp_path).fragments.types] == [("deprecations", "Deprecations")]
 
 
 def test_bumpversion_files_entry_not_a_table(tmp_path: Path) -> None:

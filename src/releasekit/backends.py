@@ -42,6 +42,18 @@ def tag_backend(data: Mapping[str, Any]) -> str | None:
     return None
 
 
+def vcs_file_finder(data: Mapping[str, Any]) -> bool:
+    """Whether setuptools takes the sdist's files from git (setuptools-scm's file finder) rather than MANIFEST.in alone.
+
+    setuptools-scm adds every tracked file to a setuptools sdist, but only where it sees
+    the repository's ``.git``.
+    """
+    system = data.get("build-system", {})
+    requires = system.get("requires", []) if isinstance(system, dict) else []
+    names = [str(r).lower().replace("_", "-") for r in requires] if isinstance(requires, list) else []
+    return tag_backend(data) == "setuptools-scm" or any(name.startswith("setuptools-scm") for name in names)
+
+
 def _module_file(root: Path, dotted: str) -> str | None:
     rel = dotted.replace(".", "/")
     for base in ("src/", ""):

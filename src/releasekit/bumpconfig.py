@@ -36,9 +36,19 @@ SCHEMES = ("bumpversion", "project", "file", "tag")
 
 # The parts of [tool.bumpversion] that releasekit reads; its other keys are bump-my-version's.
 _FILE_ENTRY = Loose(
-    filename=NAME, glob=NAME, search=STRING, replace=STRING, ignore_missing_version=BOOL, ignore_missing_file=BOOL
+    filename=NAME,
+    glob=NAME,
+    search=STRING,
+    replace=STRING,
+    regex=BOOL,
+    ignore_missing_version=BOOL,
+    ignore_missing_file=BOOL,
 )
-BUMPVERSION_SCHEMA = Loose(search=STRING, replace=STRING, files=array(_FILE_ENTRY, "tables"))
+BUMPVERSION_SCHEMA = Loose(search=STRING, replace=STRING, regex=BOOL, files=array(_FILE_ENTRY, "tables"))
+# bump-my-version's defaults (bumpversion.config.DEFAULTS): a file entry without ``replace``
+# writes the bare new version over whatever its ``search`` matched.
+DEFAULT_SEARCH = "{current_version}"
+DEFAULT_REPLACE = "{new_version}"
 
 
 class VersionFile(NamedTuple):
@@ -49,6 +59,17 @@ class VersionFile(NamedTuple):
     is_glob: bool = False
     ignore_missing_version: bool = False
     ignore_missing_file: bool = False
+    replace: str | None = None  # None: bump-my-version's default, DEFAULT_REPLACE
+    regex: bool = False  # search is a regular expression (its {fields} escaped)
+    number: int = 0  # the entry's place in the configuration, from 1 (0: not from a configuration)
+
+    @property
+    def search_text(self) -> str:
+        return self.search or DEFAULT_SEARCH
+
+    @property
+    def replace_text(self) -> str:
+        return DEFAULT_REPLACE if self.replace is None else self.replace
 
 
 class Conflict(NamedTuple):
@@ -163,12 +184,15 @@ def read_ini(path: Path) -> dict[str, Any]:
             values = {key: value for key, value in parser.items(section)}
             if len(parts) == 1:
                 options.update(values)
+                for key in ("ignore_missing_version", "ignore_missing_files", "regex"):
+                    if key in options:
+                        options[key] = str(options[key]).strip() in ("True", "true")
             elif len(parts) > 2 and parts[1].startswith(("file", "glob")):
                 kind = "filename" if parts[1].startswith("file") else "glob"
                 entry: dict[str, Any] = {kind: parts[2]}
                 for key, value in values.items():
                     entry[key] = _ini_list(value) if key in ("search", "replace") else value
-                for key in ("ignore_missing_version", "ignore_missing_file"):
+                for key in ("ignore_missing_version", "ignore_missing_file", "regex"):
                     if key in entry:
                         entry[key] = str(entry[key]).strip() in ("True", "true")
                 options["files"].append(entry)
@@ -222,13 +246,19 @@ def _files(options: Mapping[str, Any], source: Path) -> tuple[VersionFile, ...]:
         if not isinstance(name, str) or not name:
             raise ReleasekitError(f"{source.name}: {where} entry {n} needs a filename or glob")
         search = entry.get("search", default_search)
+        replace = entry.get("replace", options.get("replace"))
         files.append(
             VersionFile(
                 path=name,
                 search=search if isinstance(search, str) else None,
                 is_glob="filename" not in entry,
-                ignore_missing_version=bool(entry.get("ignore_missing_version", False)),
-                ignore_missing_file=bool(entry.get("ignore_missing_file", False)),
+                ignore_missing_version=bool(
+                    entry.get("ignore_missing_version", options.get("ignore_missing_version", False))
+                ),
+                ignore_missing_file=bool(entry.get("ignore_missing_file", options.get("ignore_missing_files", False))),
+                replace=replace if isinstance(replace, str) else None,
+                regex=bool(entry.get("regex", options.get("regex", False))),
+                number=n,
             )
         )
     return tuple(files)

@@ -216,7 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command != "check":
             from releasekit import extras
 
-            extras.require(args.command)
+            extras.require(args.command, draft=getattr(args, "version", None) is None)
         if getattr(args, "verbose", 0):
             from releasekit import process
 

@@ -17,7 +17,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "build": ("build", "twine", "check_manifest"),
     "publish": ("twine", "httpx"),
     "init": ("tomlkit", "ruamel.yaml"),
-    "notes": ("towncrier",),
+    "notes": ("towncrier",),  # the draft; a released version's notes are read from the news file
 }
 """The modules of the extra each command needs before it starts."""
 
@@ -33,11 +33,16 @@ def _installed(module: str) -> bool:
         return False
 
 
-def require(command: str) -> None:
-    """Refuse, in one line, a command whose release tools are not installed."""
+def require(command: str, *, draft: bool = True) -> None:
+    """Refuse, in one line, a command whose release tools are not installed.
+
+    ``releasekit notes VERSION`` (``draft=False``) reads the news file alone, as the release
+    workflow's GitHub release job does with the publish tools only; its draft needs towncrier.
+    """
     from releasekit.errors import ReleasekitError
 
-    missing = [module for module in NEEDS.get(command, ()) if not _installed(module)]
+    needed = NEEDS.get(command, ()) if draft or command != "notes" else ()
+    missing = [module for module in needed if not _installed(module)]
     if missing:
         raise ReleasekitError(f"releasekit {command} needs the release tools ({', '.join(missing)} missing): {HINT}")
 

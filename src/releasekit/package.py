@@ -105,13 +105,19 @@ def source_findings(
 ) -> list[Finding]:
     """What the sdist built from the clean checkout ``src`` leaves out.
 
-    check-manifest where it applies (setuptools with a MANIFEST.in); for other backends,
+    check-manifest where it applies (setuptools with a MANIFEST.in, and no setuptools-scm file
+    finder, which check-manifest's copy without ``.git`` would blind); for other backends,
     which choose the sdist's files themselves, every tracked file of the wheel's packages
     must be in it (without a wheel, as for cibuildwheel projects, there is nothing to compare).
     ``data`` is ``root``'s parsed pyproject.toml when the caller has it (read here otherwise).
     """
+    from releasekit.backends import vcs_file_finder
+
     data = read_pyproject(root, required=False) if data is None else data
-    if (root / "MANIFEST.in").is_file() and build_backend(root, data=data).startswith("setuptools"):
+    # check-manifest builds from a copy of the tracked files without .git, where setuptools-scm's
+    # file finder sees nothing: for such a project the sdist built from the clone is the one to judge.
+    setuptools = build_backend(root, data=data).startswith("setuptools")
+    if (root / "MANIFEST.in").is_file() and setuptools and not vcs_file_finder(data):
         note("package: check-manifest (setuptools with a MANIFEST.in)")
         return manifest_findings(src, workdir, secrets, note)
     if wheel is None:

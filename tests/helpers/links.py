@@ -21,7 +21,9 @@ def run_links(
     code = main(["-C", str(repo), "check", "links", "--format", fmt, *args])
     out = capsys.readouterr().out
     assert fmt == "json"
-    items = json.loads(out) if out.strip() else []
+    document = json.loads(out) if out.strip() else {"schema": 1, "findings": []}
+    assert document["schema"] == 1, document  # findings JSON carries its schema version
+    items = document["findings"]
     return code, [(f["path"], f["line"], f["col"], f["message"]) for f in items]
 
 

@@ -64,7 +64,8 @@ def convert_legacy(text: str) -> Table:
     """The ``[tool.bumpversion]`` table that says what ``.bumpversion.cfg`` says."""
     import tomlkit
 
-    parser = configparser.ConfigParser(interpolation=None, delimiters=("=",))
+    # bump-my-version reads ``key = value`` and ``key: value`` alike (configparser's own delimiters).
+    parser = configparser.ConfigParser(interpolation=None)
     parser.optionxform = str  # type: ignore[assignment,method-assign]  # keys keep their case
     try:
         parser.read_string(text, source=LEGACY)
@@ -225,9 +226,66 @@ def _fix(draft: Draft, current: Any, places: list[VersionPlace], why: list[str],
             f"{where} current_version {now} was stale: the project is at {version} "
             f"(from {draft.project.version_source})"
         )
+    why.extend(repair_entries(draft, current, where))
     added = add_places(current, places)
     if added:
         why.append(f"{where}: version files added: " + ", ".join(f"{p.path} ({p.why})" for p in added))
+
+
+def _entry_problem(root: Any, table: Any, entry: Any, version: str) -> str | None:
+    """Why bump-my-version could not bump this entry: its file is gone, or its search matches nothing."""
+    from releasekit.bumpconfig import VersionFile
+    from releasekit.bumpsim import context, search_pattern
+
+    name = entry.get("filename")
+    if not isinstance(name, str) or entry.get("glob") is not None:
+        return None  # a glob may match files yet to come: left as it is
+    search = entry.get("search", table.get("search"))
+    regex = entry.get("regex", table.get("regex", False))
+    ignore_file = entry.get("ignore_missing_file", table.get("ignore_missing_files", False))
+    text = read_text(root, name, kind="version file")
+    if text is None:
+        return None if ignore_file else "its file does not exist"
+    if entry.get("ignore_missing_version", table.get("ignore_missing_version", False)):
+        return None
+    pattern = search_pattern(VersionFile(name, search=search, regex=bool(regex)), context(version, version))
+    if pattern is None or pattern.search(text):
+        return None
+    return f"its search {VersionFile(name, search=search).search_text!r} matches nothing in {name} at {version}"
+
+
+def repair_entries(draft: Draft, table: Any, where: str) -> list[str]:
+    """Drop the file entries bump-my-version could not bump, and give ``replace`` to the ones that
+    would write the bare version over their line; returns the reasons, for the plan's diff."""
+    from releasekit.bumpconfig import VersionFile
+    from releasekit.bumpsim import clobbers, suggested_replace
+
+    files, version = table.get("files"), draft.project.version
+    if version is None or not hasattr(files, "__delitem__"):
+        return []
+    reasons: list[str] = []
+    for n in reversed(range(len(files))):
+        entry = files[n]
+        if not hasattr(entry, "get"):
+            continue
+        label = f"{where} files entry {n + 1} ({entry.get('filename', entry.get('glob'))})"
+        problem = _entry_problem(draft.root, table, entry, version)
+        if problem:
+            del files[n]
+            reasons.append(f"{label} dropped: {problem}, so bump-my-version would stop the release's bump")
+            continue
+        search = entry.get("search", table.get("search"))
+        replace = entry.get("replace", table.get("replace"))
+        regex = bool(entry.get("regex", table.get("regex", False)))
+        if isinstance(search, str) and clobbers(VersionFile("", search=search, replace=replace, regex=regex)):
+            entry["replace"] = _string(suggested_replace(search))
+            reasons.append(
+                f"{label}: replace = {suggested_replace(search)!r} added: without it bump-my-version writes "
+                f"the bare new version over the whole of {search!r}"
+            )
+    if files is not None and not len(files):
+        del table["files"]
+    return list(reversed(reasons))
 
 
 def _edit_bumpversion_toml(draft: Draft, text: str, places: list[VersionPlace]) -> None:

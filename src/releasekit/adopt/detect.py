@@ -211,6 +211,28 @@ def version_places(root: Path, pyproject: str, data: dict[str, Any], name: str |
     return places
 
 
+def lock_places(root: Path, name: str | None, version: str) -> list[VersionPlace]:
+    """Lock files that record the project's own version: uv.lock's entry for the project itself.
+
+    uv writes the project as a ``[[package]]`` whose source is the project directory; a
+    release commit that leaves it behind fails ``uv lock --check`` (and ``uv run --locked``).
+    """
+    text = read_text(root, "uv.lock", kind="version file") if name else None
+    if not text or name is None:
+        return []
+    normalized = re.sub(r"[-_.]+", "-", name).lower()
+    block = re.search(
+        rf'^\[\[package\]\]\nname = "{re.escape(normalized)}"\nversion = "{re.escape(version)}"\n'
+        r'source = \{ (?:editable|virtual) = "\." \}',
+        text,
+        re.MULTILINE,
+    )
+    if block is None:
+        return []
+    search = f'name = "{normalized}"\nversion = "{{current_version}}"'
+    return [VersionPlace("uv.lock", search, version, "uv.lock's entry for the project itself")]
+
+
 def badge_places(root: Path, version: str) -> list[VersionPlace]:
     """README badges that show ``version`` (shields.io and the like)."""
     places: list[VersionPlace] = []
@@ -291,7 +313,7 @@ def detect(root: Path) -> Project:
     else:
         version, source = None, "nowhere"
     if version and not tag_derived:
-        places += badge_places(root, version)
+        places += badge_places(root, version) + lock_places(root, name, version)
     changelog = find_changelog(root, data)
     text = read_text(root, changelog, required=True, kind="changelog") if changelog else None
     branch = release_branch(root)

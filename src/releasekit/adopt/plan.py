@@ -19,6 +19,7 @@ from releasekit.adopt.bumpconfig import edit_versions
 from releasekit.adopt.changelog import edit_towncrier
 from releasekit.adopt.detect import Project, publishing_workflows, read_text
 from releasekit.adopt.draft import Draft, FileChange
+from releasekit.adopt.metadata import edit_metadata
 from releasekit.adopt.sdist import edit_sdist
 from releasekit.config import table
 
@@ -96,12 +97,44 @@ def _others(draft: Draft) -> None:
             "noxfile.py: add these two lines to get the release sessions:\n"
             "    import releasekit.nox\n    releasekit.nox.register()"
         )
-    if (draft.root / "tox.ini").is_file() or table(draft.project.data, "tool.tox") is not None:
-        draft.notes.append("tox: nothing to add; releasekit's tox plugin provides the release and hotfix envs")
+    _tox(draft)
     for workflow in [] if draft.ci == "github" else publishing_workflows(draft.root):  # --ci github replaces them
         draft.notes.append(
             f"{workflow} already publishes to PyPI: keep one publisher (remove that job, or set "
             '[tool.releasekit] publish = "ci") so the project does not publish twice'
+        )
+
+
+def _own_tox_envs(draft: Draft) -> list[str]:
+    """The ``release`` and ``hotfix`` envs the project's tox configuration defines itself."""
+    import re
+
+    found: set[str] = set()
+    for name in ("tox.ini", "setup.cfg"):
+        text = read_text(draft.root, name) or ""
+        for header in re.findall(r"^\[testenv:([^\]]+)\]", text, re.MULTILINE):
+            found.update(env.strip() for env in header.split(","))
+    tox_toml = read_text(draft.root, "tox.toml")
+    if tox_toml is not None:
+        found.update(re.findall(r"^\[env\.\"?([\w-]+)", tox_toml, re.MULTILINE))
+    envs = table(draft.project.data, "tool.tox.env") or {}
+    found.update(envs)
+    return [env for env in ("release", "hotfix") if env in found]
+
+
+def _tox(draft: Draft) -> None:
+    """Which tox env to type: the plugin's, unless the project defines its own of that name."""
+    uses_tox = any((draft.root / name).is_file() for name in ("tox.ini", "tox.toml"))
+    if not uses_tox and table(draft.project.data, "tool.tox") is None:
+        return
+    own = _own_tox_envs(draft)
+    if not own:
+        draft.notes.append("tox: nothing to add; releasekit's tox plugin provides the release and hotfix envs")
+        return
+    for env in own:
+        draft.notes.append(
+            f"tox: the project defines its own {env!r} env, and `tox -e {env}` runs it, not releasekit; "
+            f"type `tox -e releasekit-{env} -- ...` for releasekit's {env} (or rename or remove the project's env)"
         )
 
 
@@ -127,6 +160,7 @@ def make_plan(project: Project, ci: str | None = None) -> Plan:
     _releasekit_table(draft)
     _hooks(draft)
     edit_sdist(draft)
+    edit_metadata(draft)
     _others(draft)
     if ci == "github":
         from releasekit.adopt.ciplan import plan_ci

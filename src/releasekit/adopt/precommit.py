@@ -106,18 +106,80 @@ def present_hooks(text: str) -> set[str]:
     return found
 
 
+def _document_end(lines: list[str], start: int) -> int:
+    """The line of the first document marker (``...`` or ``---``) at or after ``start``, or the end of the file.
+
+    Whatever follows the marker is outside the document pre-commit reads: nothing goes there.
+    """
+    import re
+
+    marker = re.compile(r"^(?:\.\.\.|---)(?:[ \t]|$)")
+    return next((n for n in range(start, len(lines)) if marker.match(lines[n])), len(lines))
+
+
+def _append(text: str, block: str) -> str:
+    """``block`` added at the end of the document in ``text`` (above a ``...`` end marker)."""
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    first = next((n for n, line in enumerate(lines) if line.strip() and not line.lstrip().startswith(("#", "%"))), 0)
+    if first < len(lines) and lines[first].startswith("---"):
+        first += 1  # the document's start marker
+    end = _document_end(lines, first)
+    return "".join(lines[:end]) + block + "".join(lines[end:])
+
+
 def add_hooks(text: str, rev: str, hooks: list[str]) -> str:
-    """``text`` with one more ``repos:`` entry holding ``hooks``; refuses a shape it cannot extend."""
+    """``text`` with one more ``repos:`` entry holding ``hooks``; refuses a shape it cannot extend.
+
+    The result is checked as pre-commit itself checks its configuration before it is returned
+    (a file pre-commit refuses already is only read back as YAML: init does not judge the rest).
+    """
+    new = _add_hooks(text, rev, hooks)
+    if not set(hooks) <= present_hooks(new):
+        raise ReleasekitError(f"{PATH}: the edit would not hold releasekit's hooks; add them by hand")
+    problem = pre_commit_problem(new)
+    if problem is not None and pre_commit_problem(text) is None:
+        raise ReleasekitError(
+            f"{PATH}: pre-commit would refuse the file with releasekit's hooks added ({problem}); add them by hand"
+        )
+    return new
+
+
+def pre_commit_problem(text: str) -> str | None:
+    """Why pre-commit's own loader refuses ``text`` (None when it takes it, or pre-commit is not installed)."""
+    import importlib.util
+
+    if importlib.util.find_spec("pre_commit") is None:
+        return None
+    import os
+    import tempfile
+
+    from pre_commit.clientlib import InvalidConfigError, load_config  # type: ignore[import-untyped]
+
+    with tempfile.TemporaryDirectory(prefix="releasekit-pre-commit-") as tmp:
+        path = os.path.join(tmp, PATH)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        try:
+            load_config(path)
+        except InvalidConfigError as exc:
+            lines = str(exc).strip().splitlines()
+            return lines[-1].strip()[:200] if lines else "invalid"
+    return None
+
+
+def _add_hooks(text: str, rev: str, hooks: list[str]) -> str:
     data: Any = _load(text)
     if data is None:
-        return text + ("" if not text or text.endswith("\n") else "\n") + new_config(rev, hooks)
+        return _append(text, new_config(rev, hooks))
     if not isinstance(data, dict):
         raise ReleasekitError(f"{PATH}: the top level is not a mapping; add releasekit's hooks by hand")
     repos: Any = data.get("repos")
     if repos is None:
         if "repos" in data:
             raise ReleasekitError(f"{PATH}: repos is empty (null); make it a list, then run releasekit init again")
-        return text + ("" if text.endswith("\n") else "\n") + new_config(rev, hooks)
+        return _append(text, new_config(rev, hooks))
     if not isinstance(repos, list):
         raise ReleasekitError(f"{PATH}: repos is not a list; add releasekit's hooks by hand")
     data, repos = _commented(data), _commented(repos)  # ruamel's round-trip types carry line numbers
@@ -139,7 +201,7 @@ def add_hooks(text: str, rev: str, hooks: list[str]) -> str:
     # The list ends before the next top-level key (or at the end of the file); trailing
     # blank lines and comments stay below the new entry.
     keys = [data.lc.key(k)[0] for k in data if data.lc.key(k)[0] > key_line]
-    end = min(keys) if keys else len(lines)
+    end = min(keys) if keys else _document_end(lines, first_line + 1)
     while end > first_line + 1 and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
         if lines[end - 1].startswith((" ", "\t")) and lines[end - 1].strip():
             break  # an indented comment belongs to the last entry

@@ -82,7 +82,11 @@ def _backend(project: Project) -> str | None:
 
 
 def _setuptools_sdist(project: Project) -> bool:
-    """Whether setuptools builds the sdist (its file list is MANIFEST.in's, plus its defaults)."""
+    """Whether setuptools builds the sdist from MANIFEST.in's list (plus its defaults), not git's."""
+    from releasekit.backends import vcs_file_finder
+
+    if vcs_file_finder(project.data):
+        return False  # setuptools-scm's file finder puts every tracked file in the sdist: no MANIFEST.in needed
     backend = _backend(project)
     if backend is not None:
         return backend == "setuptools"

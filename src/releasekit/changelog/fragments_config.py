@@ -155,6 +155,7 @@ def fragments_config(table: Mapping[str, Any] | None, path: Path, project_name: 
                 f"{path.name}: [tool.towncrier] {key} {value!r} is an absolute path; releasekit and towncrier "
                 "work only inside the project: give a path relative to it"
             )
+    directory = directory.rstrip("/") or directory  # "changelog.d/" is changelog.d: never shown as changelog.d//
     orphan_prefix = table.get("orphan_prefix", "+")
     ignore = table.get("ignore", [])
     if not isinstance(orphan_prefix, str):

@@ -123,9 +123,11 @@ def check_change(
     count = len(changed_sources)
     others = f" and {count - 1} other source file{'s' if count > 2 else ''}" if count > 1 else ""
     types = ", ".join(t.directory for t in config.types if t.check)
-    suggested = next(iter(config.types_with("feature")), None) or next(
-        (t.directory for t in config.types if t.check), "feature"
-    )
+    # A feature, else a bug fix; never a type that would make the release a breaking one.
+    checked = [t.directory for t in config.types if t.check]
+    suggested = next(
+        (kind for kind in [*config.types_with("feature"), *config.types_with("bugfix")] if kind in checked), None
+    ) or next((kind for kind in checked if config.role_of(kind) != "breaking"), checked[0] if checked else "feature")
     findings.append(
         Finding(
             changed_sources[0],

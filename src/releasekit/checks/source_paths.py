@@ -85,8 +85,21 @@ def source_matcher(patterns: Iterable[str]) -> Callable[[str], bool]:
     return lambda path: any(test(path) for test in tests)
 
 
+def _packages(folder: str) -> list[str]:
+    """The top-level packages and modules in ``folder`` (a src/ layout), sorted."""
+    found = []
+    with os.scandir(folder) as it:
+        for item in it:
+            if item.name.startswith((".", "_")) or item.name.endswith(".egg-info"):
+                continue
+            if (item.is_dir() and os.path.isfile(os.path.join(item.path, "__init__.py"))) or item.name.endswith(".py"):
+                found.append(item.name)
+    return sorted(found)
+
+
 def default_source_paths(root: str | os.PathLike[str], project_name: str | None) -> tuple[str, ...]:
-    """The package directory: ``src/<package>`` or ``<package>``, else everything under ``src/``.
+    """The package directories: every top-level package under ``src/`` when ``src/<package>``
+    exists, else ``<package>``, else everything under ``src/``.
 
     Without a project name, every top-level directory holding an ``__init__.py`` counts.
     """
@@ -95,7 +108,10 @@ def default_source_paths(root: str | os.PathLike[str], project_name: str | None)
         # The import name: runs of -, _ and . become one _ (PEP 503's normalisation, with _).
         words = project_name.lower().replace("-", "_").replace(".", "_").split("_")
         module = "_".join(word for word in words if word)
-        candidates = [f"src/{module}", module, f"{module}.py"]
+        if os.path.exists(os.path.join(root, "src", module)):
+            # Every top-level package under src/ ships: attrs keeps src/attr beside src/attrs.
+            return tuple(f"src/{name}" for name in sorted({module, *_packages(os.path.join(root, "src"))}))
+        candidates = [module, f"{module}.py"]
         found = tuple(c for c in candidates if os.path.exists(os.path.join(root, c)))
         if found:
             return found

@@ -47,7 +47,7 @@ def _expected_parts(current: str) -> dict[str, str]:
     return context
 
 
-def _fill(template: str, context: dict[str, str]) -> str | None:
+def fill(template: str, context: dict[str, str]) -> str | None:
     """``template`` with its ``{name}`` fields filled from ``context``, or None when it asks for more.
 
     Only plain names releasekit knows, with no conversion or format spec, are filled:
@@ -76,7 +76,7 @@ def _search_probe(search: str, context: dict[str, str]) -> tuple[re.Pattern[str]
     if first < 0 or last < first:
         return None
     prefix, template, suffix = search[:first], search[first : last + 1], search[last + 1 :]
-    expected = _fill(template, context)
+    expected = fill(template, context)
     if expected is None:
         return None
     # A search that starts with a word must not match the tail of a longer one (python_version = ...).
@@ -121,10 +121,22 @@ def check_file(path: str, text: str, entry: VersionFile, current: str) -> list[F
     context = _expected_parts(current)
     search = entry.search
     places: list[tuple[int, str, tuple[str, ...]]]
+    if entry.regex:
+        from releasekit.bumpsim import context as fields
+        from releasekit.bumpsim import search_pattern
+
+        pattern = search_pattern(entry, fields(current, current))
+        if pattern is None:
+            message = f"cannot check: search {entry.search_text!r} names a part releasekit does not know"
+        elif pattern.search(text) or entry.ignore_missing_version:
+            return []
+        else:
+            message = f"search {entry.search_text!r} (a regular expression) matches nothing; expected {current}"
+        return [Finding(path, 1, 1, message)]
     if search and search.strip() != "{current_version}":
         probe = _search_probe(search, context)
         if probe is None:
-            literal = _fill(search, context) if "{" in search else search
+            literal = fill(search, context) if "{" in search else search
             if literal is None:
                 return [Finding(path, 1, 1, f"cannot check: search {search!r} names a part releasekit does not know")]
             return [] if literal in text else [Finding(path, 1, 1, f"search text {literal!r} not found")]
@@ -148,7 +160,7 @@ def check_file(path: str, text: str, entry: VersionFile, current: str) -> list[F
     return findings
 
 
-def _expand(root: Path, entry: VersionFile) -> list[str]:
+def expand(root: Path, entry: VersionFile) -> list[str]:
     """The files ``entry`` names, relative to ``root``.
 
     A glob is normalised first (``./``, ``a/..``), so pathlib never meets a pattern it
@@ -176,6 +188,10 @@ def check_versions(config: Config, *, with_tags: bool = True) -> list[Finding]:
     """
     version = config.require_version()
     findings: list[Finding] = [_conflict_finding(config, conflict) for conflict in version.conflicts]
+    if version.scheme == "bumpversion":
+        from releasekit.bumpsim import entry_findings
+
+        findings += entry_findings(version, config.root)
     if version.scheme == "bumpversion" and not version.files:
         raise ReleasekitError(
             f"{version.source.name}: bump-my-version's configuration lists no files; "
@@ -185,7 +201,12 @@ def check_versions(config: Config, *, with_tags: bool = True) -> list[Finding]:
     file_findings: list[Finding] = []
     in_sync = False  # some file holds the current version: then the configuration is not stale
     for entry in version.files:
-        for rel in _expand(config.root, entry):
+        matched = expand(config.root, entry)
+        # A glob that names the repository itself (".") matches a directory, not a missing file.
+        if entry.is_glob and not matched and not entry.ignore_missing_file and posixpath.normpath(entry.path) != ".":
+            message = f"glob {entry.path!r} matches no file: bump-my-version would stop the release's bump"
+            file_findings.append(Finding(_relative(version.source, config.root), 1, 1, message))
+        for rel in matched:
             try:
                 # bump-my-version writes where a symlink points: one leaving the repository is a finding too.
                 data = read_bytes(config.root, rel, "version file")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,35 +35,21 @@ def _ask() -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
-def _run_checks(root: Path, which: tuple[str, ...]) -> list[str]:
-    """Run the checks named in ``which`` (versions, fragments, links); return what is left to do."""
-    from releasekit.commands import check_fragments, check_links, check_versions
+def _prove(root: Path, plan: Plan) -> int:
+    """Run what the first release runs before touching anything, on a clone holding the plan; 1 when it would stop."""
+    from releasekit.adopt.prove import prove
 
-    left: list[str] = []
-    checks = (
-        ("check versions", check_versions.main, argparse.Namespace(format="text", filenames=[])),
-        ("check fragments", check_fragments.main, argparse.Namespace(format="text", base=None, filenames=[])),
-        ("check links", check_links.main, argparse.Namespace(format="text", paths=[], external=False)),
-    )
-    previous = os.getcwd()
-    os.chdir(root)
-    try:
-        for name, run, args in checks:
-            if name.split()[1] not in which:
-                continue
-            print(f"releasekit {name}:", flush=True)
-            try:
-                code = run(args)
-            except ReleasekitError as exc:
-                print(f"  {exc}")
-                left.append(f"releasekit {name}: {exc}")
-                continue
-            sys.stdout.flush()
-            if code != 0:
-                left.append(f"releasekit {name}: fix the findings above")
-    finally:
-        os.chdir(previous)
-    return left
+    print("releasekit init: proving the adoption in a temporary clone (what the first release checks first)")
+    left = prove(root, plan, lambda message: print(f"  {message}", flush=True))
+    for step in plan.next_steps:
+        print(f"next: {step}")
+    for item in left:
+        print(f"left to do: {item}")
+    if left:
+        count = len(left)
+        print(f"releasekit init: the first release would stop on {count} problem{'s' if count != 1 else ''} above")
+        return 1
+    return 0
 
 
 def main(args: argparse.Namespace) -> int:
@@ -80,10 +65,9 @@ def main(args: argparse.Namespace) -> int:
     if not plan.changes:
         for note in plan.notes:
             print(f"note: {note}")
-        for step in plan.next_steps:
-            print(f"next: {step}")
+        code = _prove(root, plan)
         print("releasekit init: already adopted; nothing to change")
-        return 0
+        return code
     _print_plan(plan)
     if args.dry_run:
         count = len(plan.changes)
@@ -107,9 +91,4 @@ def main(args: argparse.Namespace) -> int:
     written = [change.path for change in plan.changes if change.new is not None]
     removed = [change.path for change in plan.changes if change.new is None]
     print(f"releasekit init: wrote {', '.join(written)}" + (f"; removed {', '.join(removed)}" if removed else ""))
-    left = _run_checks(root, plan.checks)
-    for step in plan.next_steps:
-        print(f"next: {step}")
-    for item in left:
-        print(f"left to do: {item}")
-    return 0
+    return _prove(root, plan)

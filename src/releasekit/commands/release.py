@@ -96,7 +96,9 @@ def main(args: argparse.Namespace) -> int:
             checklist.say(line)
         return 0
     # A bad version (or a missing security fragment) is the first thing to hear of.
-    record, resumed = begin(cfg, args.bump, dry_run=args.dry_run, security=getattr(args, "security", None), skip=skip)
+    record, resumed = begin(
+        cfg, args.bump, dry_run=args.dry_run, security=getattr(args, "security", None), skip=skip, say=checklist.say
+    )
     interactive = sys.stdin.isatty()
     if not args.dry_run and not args.yes and not interactive:
         raise ReleasekitError("no terminal to confirm the uploads on; pass --yes to release without asking")

@@ -85,7 +85,8 @@ def as_text(state: Status) -> list[str]:
         lines.append(f"{name} {state.version} (tag {state.tag}{'' if state.tagged else ', not created yet'})")
     lines.append(f"tag format: {state.tag_format.template} ({state.tag_format.source})")
     for kind in KINDS:
-        release = state.last[kind]
+        # The schedule's "last minor release" is the newest X.Y.0, a major one included: the same here.
+        release = state.schedule.last_minor if kind == "minor" else state.last[kind]
         lines.append(f"last {kind} release: {_when(release) if release else 'none'}")
     lines += _unreleased_lines(state)
     lines += _schedule_lines(state)

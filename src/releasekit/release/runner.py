@@ -22,6 +22,7 @@ from releasekit.errors import ReleasekitError, StepFailed, secrets_from_env
 from releasekit.release import crash, journal, overlap
 from releasekit.release.context import Context, Step
 from releasekit.release.journal import Journal
+from releasekit.release.resume import released_elsewhere, restart_reason
 from releasekit.release.steps.build import BUILD
 from releasekit.release.steps.ci_handoff import CI_HANDOFF
 from releasekit.release.steps.commit import COMMIT, is_release_commit
@@ -76,8 +77,13 @@ CI_STEPS: tuple[Step, ...] = (
 
 
 def steps_for(config: Config) -> tuple[Step, ...]:
-    """The checklist this project's release walks: all of it, or up to the push with ``publish = "ci"``."""
-    return CI_STEPS if config.publish == "ci" else STEPS
+    """The checklist this project's release walks: all of it, or up to the push with ``publish = "ci"``.
+
+    The commit step is named after the project's real changelog file (CHANGES.md, docs/changelog.rst).
+    """
+    steps = CI_STEPS if config.publish == "ci" else STEPS
+    title = COMMIT.title.replace("CHANGELOG.md", config.fragments.filename)
+    return tuple(step._replace(title=title) if step.name == COMMIT.name else step for step in steps)
 
 
 FAIL_AT_ENV = "RELEASEKIT_FAIL_AT_STEP"
@@ -126,6 +132,7 @@ def begin(
     dry_run: bool = False,
     security: str | None = None,
     skip: Sequence[str] | None = None,
+    say: Callable[[str], None] | None = None,
 ) -> tuple[Journal, bool]:
     """The journal of the release to run, and whether it resumes one in progress.
 
@@ -139,6 +146,14 @@ def begin(
         emergency.check_severity(security)
     git_dir = git.git_dir(config.root)
     current = journal.load(git_dir)
+    restart = None if current is None or dry_run else restart_reason(config, current)
+    if current is not None and restart is not None:
+        if say is not None:
+            say(restart)
+        spec = current.spec if spec is None else spec
+        security = current.security if security is None else security
+        skip = current.skip if skip is None else skip
+        current = None
     if current is not None:
         elsewhere = released_elsewhere(config, current)
         if elsewhere is not None:
@@ -193,19 +208,6 @@ def begin(
         skip=list(skip or ()),
     )
     return record, False
-
-
-def released_elsewhere(config: Config, record: Journal) -> str | None:
-    """Why the journal's release was made by another run (another worktree, another clone), or None.
-
-    The tag lives in the repository every worktree shares. When it exists but is not the
-    journal's own (no release commit journaled, or another one), another run released
-    the version, and resuming or undoing this journal would adopt, or delete, its work.
-    """
-    target = git.tag_target(record.tag, config.root)
-    if target is None or target == record.release_commit:
-        return None
-    return f"{record.tag} was already released elsewhere (the tag is on commit {target[:10]}, not a commit of this run)"
 
 
 def confirmation_prompt(config: Config, record: Journal) -> str:

@@ -56,6 +56,34 @@ def fragment_problems(config: Config, current: str, new: str) -> list[str]:
     return problems
 
 
+def bump_problems(config: Config, new: str, *, ask_tool: bool = True) -> list[str]:
+    """What the release's bump to ``new`` would break, found before it writes anything.
+
+    releasekit simulates the bump as bump-my-version makes it (``releasekit.bumpsim``): each
+    version file must hold ``new`` afterwards and still parse as its kind. Then bump-my-version
+    itself is asked, with ``--dry-run``, whether it can make the bump (where it is installed, and
+    with ``ask_tool``).
+    """
+    import importlib.util
+
+    from releasekit.bumpsim import bump_findings
+    from releasekit.errors import CommandError
+    from releasekit.process import run
+    from releasekit.release.steps.commit import bump_commands
+
+    version = config.require_version()
+    problems = [finding.text() for finding in bump_findings(config.root, version, new)]
+    if problems or not ask_tool or importlib.util.find_spec("bumpversion") is None:
+        return problems
+    for tool, cmd in bump_commands(config, new):
+        try:
+            run([*cmd, "--dry-run"], cwd=config.root, timeout=120)
+        except CommandError as exc:
+            last = next((line.strip() for line in reversed(exc.output.splitlines()) if line.strip()), "")
+            problems.append(f"{tool} --dry-run refuses the bump to {new} (exit code {exc.returncode}): {last}")
+    return problems
+
+
 def suggested_bump(config: Config, current: str) -> str:
     """The bump the fragments ask for (``releasekit.versions.bump_for``), patch when there are none.
 
@@ -212,9 +240,13 @@ def run_preflight(ctx: Context) -> str:
     if warning:
         ctx.note(warning)
     problems = git_problems(config, journal.tag, journal.branch)
-    problems += [finding.text() for finding in check_versions(config)]
+    versions = [finding.text() for finding in check_versions(config)]
+    tool_problems = tool_config_problems(config)
+    # bump-my-version itself runs only on files releasekit read safely first (no FIFO, no /dev/zero).
+    bump = bump_problems(config, journal.version, ask_tool=not (versions or tool_problems))
+    problems += versions + [problem for problem in bump if problem not in versions]
     problems += fragment_problems(config, journal.previous_version, journal.version)
-    problems += tool_config_problems(config)
+    problems += tool_problems
     problems += symlink_problems(config)
     try:
         links = link_problems(config)
@@ -244,4 +276,4 @@ def run_preflight(ctx: Context) -> str:
 
 PREFLIGHT = Step("preflight", "Preflight checks", reversible=True, in_dry_run=True, run=run_preflight)
 
-__all__ = ["PREFLIGHT", "fragment_problems", "suggested_bump"]
+__all__ = ["PREFLIGHT", "bump_problems", "fragment_problems", "suggested_bump"]

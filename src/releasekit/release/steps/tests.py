@@ -15,7 +15,7 @@ from typing import Any
 
 from releasekit import environment, git
 from releasekit.emergency import expedited_skip
-from releasekit.errors import CommandError, ReleasekitError, StepFailed
+from releasekit.errors import CommandError, ReleasekitError, StepFailed, redact
 from releasekit.findings import Finding
 from releasekit.process import failing_as, python_module, run
 from releasekit.release.context import Context, Step
@@ -52,6 +52,7 @@ class _Runner:
         self.env = quiet_env(self.tmp)
         self.timeout = ctx.config.gates.timeout
         self._python: Path | None = None
+        self._logs: Path | None = None  # the gate logs' folder, chosen at the first gate
         self._modules: list[str] = []
         import threading
 
@@ -63,19 +64,26 @@ class _Runner:
         ``own`` marks releasekit's fallback runs, whose environments are thrown away: they
         write no bytecode either. Each phase has coverage data of its own: phases run side by side.
         """
+        from releasekit.release import gatelog
         from releasekit.release.testenv import FALLBACK_ENV
 
         env: dict[str, str | None] = {**self.env, "COVERAGE_FILE": os.fspath(self.tmp / f".coverage.{phase}")}
         if own:
             env.update(FALLBACK_ENV)
         try:
-            run(cmd, cwd=self.ctx.root, env=env, secrets=self.ctx.secrets, timeout=self.timeout)
-        except CommandError as exc:
-            if also_ok is not None and exc.returncode == also_ok:
-                return also_ok
-            code = "timed out" if exc.returncode == -1 else f"exit code {exc.returncode}"
-            raise StepFailed(f"the {phase} gate ({what}) failed ({code}):\n{exc.output}") from None
-        return 0
+            proc = run(cmd, cwd=self.ctx.root, env=env, secrets=self.ctx.secrets, timeout=self.timeout, check=False)
+            returncode, output = proc.returncode, proc.stdout + proc.stderr
+        except CommandError as exc:  # the timeout: what it printed until then
+            returncode, output = exc.returncode, exc.output
+        output = redact(output, self.ctx.secrets)
+        if self._logs is None:
+            self._logs = gatelog.folder(self.ctx.git_dir, dry_run=self.ctx.dry_run)
+        log = gatelog.write(self._logs, phase, output)
+        if returncode == 0 or (also_ok is not None and returncode == also_ok):
+            return returncode
+        code = "timed out" if returncode == -1 else f"exit code {returncode}"
+        shown = "\n".join(gatelog.failure_lines(output))
+        raise StepFailed(f"the {phase} gate ({what}) failed ({code}); full output: {log}\n{shown}")
 
     def python(self, *, docs: bool = False) -> Path:
         """The fallback environment's interpreter (built from the package check's wheel, or a new build)."""
