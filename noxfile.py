@@ -23,15 +23,24 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.sessions = ["tests", "lint", "docs"]
 
 TEST_EXTRAS = ".[test]"
+# Most of the suite waits on the processes it starts (git, pip, uv, nox, tox, pypiserver),
+# so the tests run in parallel; worksteal evens out the few long integration modules.
+XDIST = ("-n", "auto", "--dist", "worksteal")
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Unit and integration tests under coverage; then the coverage session enforces the threshold."""
+    """Unit and integration tests under coverage, on every core; then the coverage session enforces the threshold.
+
+    pytest-xdist runs the tests in worker processes (``-n auto``: one per core; posargs
+    such as ``-n 0`` override it). Coverage measures each worker, and every process they
+    start, through COVERAGE_PROCESS_START; the coverage session combines the data files.
+    """
     session.install("-e", TEST_EXTRAS)
     session.env["COVERAGE_PROCESS_START"] = os.path.join(os.getcwd(), "pyproject.toml")
     session.run("coverage", "erase")
-    session.run("coverage", "run", "-m", "pytest", "-m", "not benchmark", "-p", "no:cacheprovider", *session.posargs)
+    pytest = ["pytest", "-m", "not benchmark", "-p", "no:cacheprovider", *XDIST]
+    session.run("coverage", "run", "-m", *pytest, *session.posargs)
     session.notify("coverage")
 
 

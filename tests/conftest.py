@@ -10,6 +10,7 @@ import pytest
 
 from tests.helpers.gitrepo import GIT_ENV
 from tests.helpers.releasing import Indexes, two_indexes
+from tests.helpers.shared import run_dir
 
 
 @pytest.fixture(autouse=True)
@@ -33,8 +34,13 @@ def _isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 @pytest.fixture(scope="session")
 def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One pre-commit cache for the whole run: hook environments are built once."""
-    return tmp_path_factory.mktemp("pre-commit-home")
+    """One pre-commit cache for the whole run, shared by the xdist workers: hook environments are built once.
+
+    pre-commit locks its own store while it clones and installs, so workers can share it.
+    """
+    home = run_dir(tmp_path_factory) / "pre-commit-home"
+    home.mkdir(exist_ok=True)
+    return home
 
 
 @pytest.fixture(scope="module")

@@ -14,14 +14,12 @@ interpreter's start-up through .pth files.
 
 from __future__ import annotations
 
-import os
 import statistics
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
+from tests.benchmarks.timing import command, compare
 from tests.helpers.fragments import demo_files
 from tests.helpers.gitrepo import add_origin, age_tree, commit_all, git, make_repo, write_files
 
@@ -51,44 +49,27 @@ def _big_repo(tmp_path: Path) -> Path:
     return repo
 
 
-def _median_ms(samples: list[float]) -> float:
-    return statistics.median(samples) * 1000
-
-
 def test_fragment_check_latency(tmp_path: Path, hook_venv: Path) -> None:
     repo = _big_repo(tmp_path)
     bindir = hook_venv
     ours = [str(bindir / "releasekit"), "check", "fragments"]
     peer = [str(bindir / "towncrier"), "check", "--compare-with", "origin/main"]
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("COVERAGE_", "PYTHON"))}
-
-    def once(cmd: list[str], extra: dict[str, str] | None = None) -> float:
-        start = time.perf_counter()
-        proc = subprocess.run(cmd, cwd=repo, env={**env, **(extra or {})}, capture_output=True, text=True, check=False)
-        elapsed = time.perf_counter() - start
-        assert proc.returncode == 0, f"{cmd[0]} failed:\n{proc.stdout}{proc.stderr}"
-        return elapsed
-
     # For scale: the interpreter alone, and the one git call the hook makes.
     diff = ["git", "diff", "--name-status", "-z", "--no-renames", "--cached", "--merge-base", "origin/main", "--"]
-    commands = {
-        "releasekit": (ours, None),
-        "towncrier": (peer, None),
-        "unrecorded": (ours, {"RELEASEKIT_NO_CACHE": "1"}),
-        "python": ([str(bindir / "python"), "-c", "pass"], None),
-        "git": (diff, None),
+    cases = {
+        "releasekit": command(ours, cwd=repo),
+        "towncrier": command(peer, cwd=repo),
+        "unrecorded": command(ours, cwd=repo, env={"RELEASEKIT_NO_CACHE": "1"}),
+        "python": command([str(bindir / "python"), "-c", "pass"], cwd=repo),
+        "git": command(diff, cwd=repo),
     }
-    for _ in range(3):  # warm up: byte-code, page cache, git's index, the hook's settings record
-        for cmd, extra in commands.values():
-            once(cmd, extra)
-    timings: dict[str, list[float]] = {name: [] for name in commands}
-    for _ in range(RUNS):  # interleaved, so all see the same machine load
-        for name, (cmd, extra) in commands.items():
-            timings[name].append(once(cmd, extra))
-    ours_ms, peer_ms, unrecorded_ms, python_ms, git_ms = (_median_ms(timings[name]) for name in commands)
+    # Warm-up for all alike: byte-code, page cache, git's index, the hook's settings record.
+    timings = compare(cases, rounds=RUNS, warmup=3)
+    ours_ms, peer_ms, unrecorded_ms, python_ms, git_ms = (statistics.median(timings[name]) * 1000 for name in cases)
     ratio = ours_ms / peer_ms
     print(
-        f"\nchangelog-fragment on {SOURCE_FILES} source files and {FRAGMENTS} fragments, median of {RUNS}:\n"
+        f"\nchangelog-fragment on {SOURCE_FILES} source files and {FRAGMENTS} fragments, "
+        f"medians of {RUNS} interleaved rounds:\n"
         f"  releasekit check fragments  {ours_ms:7.1f} ms  (target <= {TARGET_MS:.0f} ms)\n"
         f"  towncrier check             {peer_ms:7.1f} ms\n"
         f"  ratio                       {ratio:7.2f}     (target <= {TARGET_RATIO})\n"

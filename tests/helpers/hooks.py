@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from tests.helpers.cli import Result, run
+from tests.helpers.shared import built_once
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,16 +31,24 @@ def _snapshot(pre_commit_home: Path) -> tuple[Path, str]:
 
     `pre-commit try-repo` on a dirty tree commits a shadow copy with a new id every
     call, and so builds a new hook environment every call; one snapshot builds one.
+    The xdist workers share ``pre_commit_home``, so the first of them makes the snapshot
+    beside it (under a lock) and the others reuse it.
     """
-    if pre_commit_home in _snapshots:
-        return _snapshots[pre_commit_home]
+    if pre_commit_home not in _snapshots:
+        dest = built_once(pre_commit_home.parent / f"{pre_commit_home.name}-hook-source", _commit_work_tree)
+        rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=dest, capture_output=True, text=True, check=True)
+        _snapshots[pre_commit_home] = (dest, rev.stdout.strip())
+    return _snapshots[pre_commit_home]
+
+
+def _commit_work_tree(dest: Path) -> None:
     listed = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
         cwd=ROOT,
         capture_output=True,
         check=True,
     ).stdout.decode()
-    dest = pre_commit_home.parent / f"{pre_commit_home.name}-hook-source"
+    shutil.rmtree(dest, ignore_errors=True)  # what an interrupted first attempt left
     for rel in filter(None, listed.split("\0")):
         source = ROOT / rel
         if source.is_file():
@@ -48,9 +57,6 @@ def _snapshot(pre_commit_home: Path) -> tuple[Path, str]:
     env = {**os.environ, **_SNAPSHOT_ENV}
     for cmd in (["git", "init", "-q", "-b", "main"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "snapshot"]):
         subprocess.run(cmd, cwd=dest, env=env, check=True, capture_output=True)
-    rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=dest, capture_output=True, text=True, check=True)
-    _snapshots[pre_commit_home] = (dest, rev.stdout.strip())
-    return _snapshots[pre_commit_home]
 
 
 def try_repo(target: Path, hook: str, *args: str, pre_commit_home: Path) -> Result:
