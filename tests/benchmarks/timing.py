@@ -138,20 +138,6 @@ def interleaved_medians(
     warmup: int = 1,
     expect: int | None = None,
 ) -> dict[str, float]:
-    """The median wall time of each of ``cmds``, run in turn round after round.
-
-    Every command gets the same warm-up runs first, then one run per round, interleaved:
-    a spell of load on a shared machine falls on all of them alike, not on one.
-    """
-    full_env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    times: dict[str, list[float]] = {name: [] for name in cmds}
-    for round_ in range(warmup + rounds):
-        for name, cmd in cmds.items():
-            start = time.perf_counter()
-            proc = subprocess.run(cmd, cwd=cwd, env=full_env, capture_output=True, check=False)
-            elapsed = time.perf_counter() - start
-            if expect is not None and proc.returncode != expect:
-                raise AssertionError(f"{' '.join(cmd)} exited {proc.returncode}, expected {expect}:\n{proc.stderr!r}")
-            if round_ >= warmup:
-                times[name].append(elapsed)
-    return {name: statistics.median(each) for name, each in times.items()}
+    """The median wall time of each of ``cmds``, taken by ``compare`` (the same warm-up, rounds interleaved)."""
+    cases = {name: command(cmd, cwd=cwd, expect=expect) for name, cmd in cmds.items()}
+    return medians(compare(cases, rounds=rounds, warmup=warmup))
