@@ -79,7 +79,7 @@ def docs(session: nox.Session) -> None:
 @nox.session(default=False)
 def demo(session: nox.Session) -> None:
     """Release the example project end to end against local indexes and a local git origin."""
-    session.install("-e", ".", "pypiserver[passlib]>=2.1")
+    session.install("-e", ".[release]", "pypiserver[passlib]>=2.1")
     session.run("python", "examples/demo.py", *session.posargs)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -42,9 +43,13 @@ def at(text: str, needle: str, nth: int = 1) -> tuple[int, int]:
 
 
 def build_warnings(args: Sequence[str], cwd: Path, pattern: re.Pattern[str]) -> list[re.Match[str]]:
-    """Run a documentation build, ``python -m ARGS``, in ``cwd``; the lines of its stderr matching ``pattern``."""
+    """Run a documentation build, ``python -m ARGS``, in ``cwd``; the lines of its stderr matching ``pattern``.
+
+    NO_COLOR: Sphinx colours its warnings where it sees ``CI`` set, as on CI.
+    """
+    env = {**os.environ, "NO_COLOR": "1"}
     proc = subprocess.run(
-        [sys.executable, "-m", *args], cwd=cwd, capture_output=True, text=True, timeout=300, check=False
+        [sys.executable, "-m", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300, check=False
     )
     assert proc.returncode == 0, proc.stderr
     return [match for line in proc.stderr.splitlines() if (match := pattern.match(line))]
