@@ -69,6 +69,16 @@ def test_basic_credentials_of_an_index_stay_with_the_index(tmp_path: Path) -> No
     assert all(CANARY not in f.url for f in served.values())
 
 
+def _mint_refused(monkeypatch: pytest.MonkeyPatch, runner: str, exchange: str) -> pytest.ExceptionInfo[StepFailed]:
+    """Mint a token at ``exchange`` as a GitHub Actions job whose runner is ``runner``; the refusal."""
+    env = {trusted.REQUEST_URL: runner + "/token", trusted.REQUEST_TOKEN: CANARY}
+    for key, value in {**env, "GITHUB_ACTIONS": "true"}.items():  # the `id` package reads the environment
+        monkeypatch.setenv(key, value)
+    with pytest.raises(StepFailed) as info:
+        trusted.mint_token(Index("Corp", exchange + "/legacy/", exchange + "/simple/"), env)
+    return info
+
+
 def test_the_oidc_request_token_stays_with_its_host(monkeypatch: pytest.MonkeyPatch) -> None:
     with hostile() as elsewhere, hostile() as runner, hostile() as exchange:
         exchange.routes["/_/oidc/audience"] = Json(200, {"audience": "corp"})
@@ -76,12 +86,7 @@ def test_the_oidc_request_token_stays_with_its_host(monkeypatch: pytest.MonkeyPa
         job = jwt({"aud": "corp", "sub": "repo:owner/project:ref:refs/tags/v1.0.0"})
         elsewhere.routes["/token"] = Json(200, {"value": job})
         exchange.routes["/_/oidc/mint-token"] = Redirect(elsewhere.url + "/mint", 308)
-        env = {trusted.REQUEST_URL: runner.url + "/token", trusted.REQUEST_TOKEN: CANARY}
-        for key, value in {**env, "GITHUB_ACTIONS": "true"}.items():  # the `id` package reads the environment
-            monkeypatch.setenv(key, value)
-        index = Index("Corp", exchange.url + "/legacy/", exchange.url + "/simple/")
-        with pytest.raises(StepFailed) as info:
-            trusted.mint_token(index, env)
+        info = _mint_refused(monkeypatch, runner.url, exchange.url)
     assert "refused a redirect of a POST with a body to another host" in str(info.value)
     assert [hit.auth for hit in runner.hits] == [f"bearer {CANARY}"]
     assert [hit.auth for hit in elsewhere.hits] == [None]  # the token request, without the token
@@ -272,12 +277,7 @@ def test_a_secret_across_the_cut_of_an_error_is_masked_whole(offset: int, monkey
         runner.routes["/token"] = Json(200, {"value": job})
         echoed = "x" * offset + job
         exchange.routes["/_/oidc/mint-token"] = Json(422, {"errors": [{"code": "bad", "description": echoed}]})
-        env = {trusted.REQUEST_URL: runner.url + "/token", trusted.REQUEST_TOKEN: CANARY}
-        for key, value in {**env, "GITHUB_ACTIONS": "true"}.items():  # the `id` package reads the environment
-            monkeypatch.setenv(key, value)
-        index = Index("Corp", exchange.url + "/legacy/", exchange.url + "/simple/")
-        with pytest.raises(StepFailed) as info:
-            trusted.mint_token(index, env)
+        info = _mint_refused(monkeypatch, runner.url, exchange.url)
     message = str(info.value)
     assert not any(job[i : i + 12] in message for i in range(len(job) - 12))  # no piece of the token
     assert "***" in message or offset >= 297
