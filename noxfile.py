@@ -3,7 +3,7 @@
 The project's own tests, coverage, benchmark, lint, docs and demo sessions are defined
 here; `releasekit.nox.register()`, from this checkout, adds the rest of the release
 checklist (build, release, hotfix). Release releasekit from an environment that has it
-installed: `python -m pip install -e . && nox -s release -- minor`.
+installed: `python -m pip install -e '.[release]' && nox -s release -- minor`.
 """
 
 from __future__ import annotations

@@ -155,7 +155,7 @@ def pre_commit_problem(text: str) -> str | None:
     import os
     import tempfile
 
-    from pre_commit.clientlib import InvalidConfigError, load_config  # type: ignore[import-untyped]
+    from pre_commit.clientlib import InvalidConfigError, load_config  # type: ignore[import-untyped, import-not-found, unused-ignore]  # optional: pre-commit may be absent
 
     with tempfile.TemporaryDirectory(prefix="releasekit-pre-commit-") as tmp:
         path = os.path.join(tmp, PATH)
