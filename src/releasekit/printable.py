@@ -39,17 +39,18 @@ def _escapes(keep: str) -> dict[int, str]:
 _TABLES: dict[str, dict[int, str]] = {}
 
 
-def line(text: str) -> str:
-    """``text`` with every control character but a tab escaped, newlines included: one line."""
+def _escaped(text: str, keep: str) -> str:
     if text.isprintable():
         return text
-    table = _TABLES.get("line") or _TABLES.setdefault("line", _escapes("\t"))
+    table = _TABLES.get(keep) or _TABLES.setdefault(keep, _escapes(keep))
     return text.translate(table)
+
+
+def line(text: str) -> str:
+    """``text`` with every control character but a tab escaped, newlines included: one line."""
+    return _escaped(text, "\t")
 
 
 def lines(text: str) -> str:
     """``text`` with every control character escaped but its newlines and tabs."""
-    if text.isprintable():
-        return text
-    table = _TABLES.get("lines") or _TABLES.setdefault("lines", _escapes("\t\n"))
-    return text.translate(table)
+    return _escaped(text, "\t\n")

@@ -11,7 +11,6 @@ token's payload, never printing the token itself.
 from __future__ import annotations
 
 import base64
-import json
 import os
 import sys
 
@@ -52,9 +51,11 @@ def claims(token: str) -> str:
     parts = token.split(".")
     if len(parts) != 3 or len(parts[1]) > MAX_TOKEN:
         return "(the token is not a JWT)"
+    from releasekit.bounded import loads_json
+
     try:
-        payload = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
-    except (ValueError, RecursionError):
+        payload = loads_json(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)), source="the token")
+    except (ValueError, ReleasekitError):  # not base64, not JSON, or over the limits
         return "(the token's claims are not JSON)"
     if not isinstance(payload, dict):
         return "(the token's claims are not a JSON object)"
