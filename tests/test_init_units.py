@@ -190,3 +190,20 @@ def test_flit_without_sdist_settings_gets_its_include_list(tmp_path: Path) -> No
         "sdist": {"include": [".pre-commit-config.yaml", "CHANGELOG.md", "changelog.d/"]}
     }
     assert "[tool.flit.sdist]\ninclude = [" in change.new and "[tool.flit]\n" not in change.new
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("updates: " + "[" * 5000, "nested too deeply to read"),
+        ("updates: [\n  - x: 1\n", "not valid YAML"),
+        ("version: " + "9" * 5000 + "\n", "holds an integer of more than 100 digits"),
+    ],
+)
+def test_every_yaml_init_edits_is_read_within_the_limits(text: str, message: str) -> None:
+    from releasekit.adopt.precommit import load_yaml
+
+    with pytest.raises(ReleasekitError) as info:
+        load_yaml(text, ".github/dependabot.yml")
+    assert str(info.value).startswith(".github/dependabot.yml: ") and message in str(info.value)
+    assert "\n" not in str(info.value)

@@ -46,7 +46,8 @@ def _dependabot(draft: Draft) -> None:
     import io
 
     from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+
+    from releasekit.adopt.precommit import load_yaml
 
     old = read_text(draft.root, DEPENDABOT, required=True)
     yaml = YAML()
@@ -54,12 +55,7 @@ def _dependabot(draft: Draft) -> None:
     if old is None:
         data: Any = {"version": 2, "updates": [DEPENDABOT_ENTRY]}
     else:
-        try:
-            data = yaml.load(old)
-        except (YAMLError, RecursionError, ValueError) as exc:
-            raise ReleasekitError(
-                f"{DEPENDABOT}: cannot read it ({type(exc).__name__}); fix it, then run init again"
-            ) from None
+        data = load_yaml(old, DEPENDABOT)  # within the limits, one line when it cannot be read
         updates = data.get("updates") if isinstance(data, dict) else None
         if not isinstance(updates, list):
             raise ReleasekitError(f"{DEPENDABOT}: has no 'updates' list; add one, then run init again")

@@ -72,7 +72,13 @@ def nesting_over(text: str, limit: int = MAX_NESTING) -> bool:
 
 
 def _load(text: str) -> Any:
-    too_deep = f"{PATH}: nested too deeply to read; fix it, then run releasekit init again"
+    return load_yaml(text, PATH)
+
+
+def load_yaml(text: str, path: str) -> Any:
+    """A YAML file init edits (``.pre-commit-config.yaml``, ``.github/dependabot.yml``), read round-trip
+    within the limits: nesting checked before ruamel.yaml spends seconds on it, integers after."""
+    too_deep = f"{path}: nested too deeply to read; fix it, then run releasekit init again"
     if nesting_over(text):
         raise ReleasekitError(too_deep)
     from ruamel.yaml import YAML
@@ -87,10 +93,10 @@ def _load(text: str) -> Any:
     except YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" (line {where.line + 1})" if where is not None else ""
-        raise ReleasekitError(f"{PATH}: not valid YAML{line}; fix it, then run releasekit init again") from None
+        raise ReleasekitError(f"{path}: not valid YAML{line}; fix it, then run releasekit init again") from None
     except ValueError:  # int() refused a number with more digits than Python converts
-        raise integer_too_long(PATH) from None
-    return check_limits(data, PATH, max_depth=None)  # the integers; the nesting is bounded above
+        raise integer_too_long(path) from None
+    return check_limits(data, path, max_depth=None)  # the integers; the nesting is bounded above
 
 
 def present_hooks(text: str) -> set[str]:
