@@ -7,6 +7,7 @@ towncrier writes each new release above the older ones and below the introductio
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from releasekit.adopt.detect import read_text
@@ -14,7 +15,6 @@ from releasekit.adopt.draft import Draft, FileChange
 from releasekit.changelog.fragments import RECOMMENDED_TYPES, START_MARKERS
 from releasekit.changelog.towncrier_config import RST_UNDERLINES, changelog_format, start_string
 
-TOWNCRIER_DEFAULT_TYPES = ("feature", "bugfix", "doc", "removal", "misc")
 _VERSION = re.compile(r"\d+\.\d+")
 _ADORNMENT = "=-~^\"'`#*+:._"
 
@@ -108,12 +108,11 @@ def type_roles(types: list[str]) -> dict[str, str]:
     return {kind: role for kind in types if (role := detected_role(kind)) not in (None, kind) and role not in types}
 
 
-def _towncrier_types(config: dict[str, Any]) -> list[str]:
-    kinds = [str(t["directory"]) for t in config.get("type", []) if isinstance(t, dict) and "directory" in t]
-    fragment = config.get("fragment")
-    if isinstance(fragment, dict):
-        kinds += [str(key) for key in fragment]
-    return kinds or list(TOWNCRIER_DEFAULT_TYPES)
+def _towncrier_types(config: dict[str, Any], where: Path) -> list[str]:
+    """The project's types, loaded as towncrier loads them (a nameless ``[[tool.towncrier.type]]`` refused)."""
+    from releasekit.changelog.fragments_config import fragments_config
+
+    return [t.directory for t in fragments_config(config, where).types]
 
 
 def edit_towncrier(draft: Draft) -> None:
@@ -123,15 +122,17 @@ def edit_towncrier(draft: Draft) -> None:
 
     project, root = draft.project, draft.root
     config = table(project.data, "tool.towncrier")
+    where = root / "pyproject.toml"
     if config is None and read_text(root, "towncrier.toml", required=True) is not None:
         from releasekit.config import read_toml
 
-        config = table(read_toml(root / "towncrier.toml"), "tool.towncrier") or {}
+        where = root / "towncrier.toml"
+        config = table(read_toml(where), "tool.towncrier") or {}
         draft.notes.append("towncrier.toml: the towncrier configuration is kept as it is")
     elif config is not None:
         draft.notes.append("[tool.towncrier]: the towncrier configuration is kept as it is")
     if config is not None:
-        draft.roles = type_roles(_towncrier_types(config))
+        draft.roles = type_roles(_towncrier_types(config, where))
         _title_style(draft, config)
         filename, directory = config.get("filename", "NEWS.rst"), config.get("directory")
         draft.changelog_file = filename if isinstance(filename, str) else None
