@@ -178,29 +178,33 @@ def edit_towncrier(draft: Draft) -> None:
 
 
 def _learned_style(draft: Draft, filename: str) -> tuple[str | None, list[tuple[str, str, bool]]]:
-    """The title format and sections the changelog's newest releases show (Markdown), proved or explained."""
-    from releasekit.changelog.style import derive_style
+    """The title format and sections the changelog's newest releases show, proved or explained; the
+    version and date formats towncrier needs given (``[tool.releasekit.changelog]``) go to the draft."""
+    from releasekit.changelog.style import Title, derive_rst_title, derive_style
 
     text = draft.project.changelog_text
-    if text and changelog_format(filename) != "md":
-        from releasekit.changelog.style import derive_rst_title
-
-        title_format, problem = derive_rst_title(text)
-        if title_format is not None:
-            draft.why.append(f"{filename}: title_format = {title_format!r}, learned from the newest release's title")
-        elif problem:
-            draft.notes.append(f"{filename}: {problem}")
-        return title_format, []
-    style = derive_style(text) if text else None
-    if style is None:
+    if not text:
         return None, []
-    if style.title_format is not None:
+    style = derive_style(text) if changelog_format(filename) == "md" else None
+    title = (
+        derive_rst_title(text)
+        if changelog_format(filename) != "md"
+        else Title(style.title_format, style.version_format, style.date_format, style.problem)
+        if style is not None
+        else Title(None)
+    )
+    heading = f"its heading {style.heading!r}" if style is not None else "its title"
+    if title.title_format is not None:
         draft.why.append(
-            f"{filename}: title_format = {style.title_format!r}, learned from the newest release, gives its "
-            f"heading {style.heading!r} back byte for byte"
+            f"{filename}: title_format = {title.title_format!r}, learned from the newest release, gives {heading} "
+            "back byte for byte"
         )
-    else:
-        draft.notes.append(f"{filename}: {style.problem}")
+        formats = {"version_format": title.version_format, "date_format": title.date_format}
+        draft.changelog_formats = {key: value for key, value in formats.items() if value is not None}
+    elif title.problem:
+        draft.notes.append(f"{filename}: {title.problem}")
+    if style is None:
+        return title.title_format, []
     if style.link_references:
         draft.why.append(f"{filename}: its link reference definitions get one for each release, in their pattern")
     types = [(re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-"), name, True) for name in style.sections]

@@ -1,11 +1,14 @@
 """The style of a Markdown changelog's releases, learned from the newest ones, for towncrier's settings.
 
 ``derive_style`` reads the newest release's heading (and a date line under it, such as
-``Released 2026-08-24``), turns its version and ISO date into towncrier's ``{version}`` and
+``Released 2026-08-24``), turns its version and date into towncrier's ``{version}`` and
 ``{project_date}``, and proves the result: the title format, given that release's version
-and date, must give its heading back byte for byte. What towncrier cannot write (a link to
-a compare range naming the previous version, a date that is not ISO) is said, with what to
-set. The section titles come from the newest releases' ``###`` headings, in their order.
+and date, must give its heading back byte for byte. What towncrier's title format cannot say
+alone (a link to a compare range naming the previous version; a date that is not ISO, such as
+``6th December, 2024``) becomes ``[tool.releasekit.changelog]``'s ``version_format`` and
+``date_format``: what releasekit gives towncrier as ``--version`` and ``--date``
+(``releasekit.changelog.formats``), within the same proof. The section titles come from the
+newest releases' ``###`` headings, in their order.
 """
 
 from __future__ import annotations
@@ -15,12 +18,8 @@ from typing import NamedTuple
 
 from releasekit.changelog.history import title_text
 
-_VERSION = re.compile(r"(?:(?<=[/=vV\[])|(?<![\w.]))(\d+\.\d+(?:\.\d+)*(?:(?:a|b|rc|\.dev|\.post)\d+)*)(?![\w]|\.\d)")
-_ISO_DATE = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_OTHER_DATE = re.compile(
-    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS}),?\s+\d{{4}}|(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    r"|\d{1,2}/\d{1,2}/\d{4}|\d{4}/\d{2}/\d{2})\b"
+_VERSION = re.compile(
+    r"(?:(?<=[/=vV\[])|(?<=\.\.)|(?<![\w.]))(\d+\.\d+(?:\.\d+)*(?:(?:a|b|rc|\.dev|\.post)\d+)*)(?![\w]|\.\d)"
 )
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*$")
 _LINK_REFERENCE = re.compile(r"^\[[^\]\n]+\]:[ \t]*\S+", re.MULTILINE)
@@ -36,6 +35,8 @@ class Style(NamedTuple):
     sections: tuple[str, ...]
     link_references: bool
     heading: str  # the newest release's heading (and date line), as the file has it
+    version_format: str | None = None  # [tool.releasekit.changelog]'s, when the title needs one
+    date_format: str | None = None
 
 
 def _releases(lines: list[str]) -> list[tuple[int, int, str]]:
@@ -54,29 +55,73 @@ def _date_line(lines: list[str], at: int) -> str | None:
     if at + 2 >= len(lines) or lines[at + 1].strip():
         return None
     line = lines[at + 2]
-    dated = _ISO_DATE.search(line) or _OTHER_DATE.search(line)
+    from releasekit.changelog.dates import derive_date
+
+    dated = derive_date(line)
     if not line.strip() or _HEADING.match(line) or re.match(r"\s*([-*+]|\d+[.)])\s", line) or len(line) > 80:
         return None
     return line if dated else None
 
 
-def _format_of(heading: str, version: str) -> tuple[str | None, str | None]:
-    """towncrier's title format for ``heading`` of ``version``, or None and why it cannot be one."""
-    other = [m.group(1) for m in _VERSION.finditer(heading) if m.group(1) != version]
-    if other:
-        return None, (
-            f"its release headings name a second version ({other[0]}, a compare range): towncrier's title_format "
-            "knows only the new one; set title_format by hand (a link to the tag: .../tree/v{version})"
-        )
-    odd_date = _OTHER_DATE.search(heading)
-    if odd_date:
-        return None, (
-            f"its release headings write dates as {odd_date.group()!r}; towncrier writes {{project_date}} as "
-            "2026-12-07 (or what --date says); set title_format by hand"
-        )
-    escaped = heading.replace("{", "{{").replace("}", "}}")
-    escaped = _VERSION.sub(lambda m: "{version}" if m.group(1) == version else m.group(), escaped)
-    return _ISO_DATE.sub("{project_date}", escaped), None
+class Title(NamedTuple):
+    """towncrier's title format for a title, and what releasekit gives it (``releasekit.changelog.formats``):
+    the version's format (a link naming the previous version) and the date's; or None and why not."""
+
+    title_format: str | None
+    version_format: str | None = None
+    date_format: str | None = None
+    problem: str | None = None
+
+
+# A link in a title: Markdown ``[text](url)``, reST ```text <url>`_``.
+_LINK = re.compile(r"\[[^\]\n]*\]\([^)\s]*\)|`[^`\n]*<[^<>`\n]*>`__?")
+
+
+def _template(text: str, fields: list[tuple[int, int, str]]) -> str:
+    """``text`` as a format string: its braces escaped, each ``(start, end, field)`` span a ``{field}``."""
+    out, at = [], 0
+    for start, end, field in sorted(fields):
+        out += [text[at:start].replace("{", "{{").replace("}", "}}"), "{" + field + "}"]
+        at = end
+    return "".join(out) + text[at:].replace("{", "{{").replace("}", "}}")
+
+
+def derive_title(title: str, version: str) -> Title:
+    """The formats that give ``title`` (of the release ``version``) back, proved byte for byte."""
+    from releasekit.changelog.dates import derive_date, format_date, is_iso
+
+    found = list(_VERSION.finditer(title))
+    others = list(dict.fromkeys(m.group(1) for m in found if m.group(1) != version))
+    if len(others) > 1:
+        return Title(None, problem=f"its release titles name three versions ({version}, {', '.join(others)})")
+    version_format = None
+    if others:  # the previous version, in a link to the compare range: the span from the first to the last
+        start, end = found[0].start(1), found[-1].end(1)
+        for link in _LINK.finditer(title):
+            if link.start() < end and start < link.end():
+                start, end = min(start, link.start()), max(end, link.end())
+        span = title[start:end]
+        inner = [
+            (m.start(1), m.end(1), "version" if m.group(1) == version else "previous") for m in _VERSION.finditer(span)
+        ]
+        version_format = _template(span, inner)
+        fields = [(start, end, "version")]
+    else:
+        fields = [(m.start(1), m.end(1), "version") for m in found]
+    date = derive_date(title, [(s, e) for s, e, _ in fields])
+    date_format = None
+    if date is not None and date.problem is not None:
+        return Title(None, problem=f"its release titles write dates as {date.problem}: set date_format")
+    if date is not None:
+        fields.append((date.start, date.end, "project_date"))
+        date_format = None if is_iso(date.format) else date.format
+    title_format = _template(title, fields)
+    shown = version_format.format(version=version, previous=others[0]) if version_format else version
+    day = format_date(str(date.format), date.date) if date is not None and date.date is not None else ""
+    literal = [v for v in (version, *others) if v in title_format + (version_format or "")]
+    if literal or title_format.format(version=shown, project_date=day) != title:  # the proof, byte for byte
+        return Title(None, problem=f"no title_format gives {title!r} back; set title_format by hand")
+    return Title(title_format, version_format, date_format)
 
 
 def derive_style(text: str) -> Style | None:
@@ -92,13 +137,16 @@ def derive_style(text: str) -> Style | None:
     version_match = _VERSION.search(title_text(title))
     assert version_match is not None  # a release heading names a version
     version = version_match.group(1)
-    title_format, problem = _format_of(full, version)
-    if title_format is not None:
-        date = _ISO_DATE.search(full)
-        rendered = title_format.format(version=version, project_date=date.group() if date else "")
-        if rendered != full:  # the proof: the format gives the newest heading back, byte for byte
-            title_format, problem = None, f"no title_format gives {full!r} back; set title_format by hand"
-    return Style(title_format, problem, _sections(lines, releases, level), bool(_LINK_REFERENCE.search(text)), full)
+    found = derive_title(full, version)
+    return Style(
+        found.title_format,
+        found.problem,
+        _sections(lines, releases, level),
+        bool(_LINK_REFERENCE.search(text)),
+        full,
+        found.version_format,
+        found.date_format,
+    )
 
 
 def _sections(lines: list[str], releases: list[tuple[int, int, str]], level: int) -> tuple[str, ...]:
@@ -106,18 +154,30 @@ def _sections(lines: list[str], releases: list[tuple[int, int, str]], level: int
     order: list[str] = []
     for n, (at, _, _) in enumerate(releases[:5]):
         end = releases[n + 1][0] if n + 1 < len(releases) else len(lines)
+        names: list[str] = []
         for line in lines[at + 1 : end]:
             match = _HEADING.match(line)
-            if match and len(match.group(1)) == level + 1 and match.group(2) not in order:
-                order.append(match.group(2))
+            if match and len(match.group(1)) == level + 1:
+                names.append(match.group(2))
+        _merge(order, names)
     if order and set(order) <= set(KEEP_A_CHANGELOG):
         return KEEP_A_CHANGELOG  # all six, in Keep a Changelog's order
     return tuple(order)
 
 
-def derive_rst_title(text: str) -> tuple[str | None, str | None]:
+def _merge(order: list[str], names: list[str]) -> None:
+    """Add ``names`` (one release's sections, in its order) to ``order``: each new one before the next
+    one ``order`` knows, so that ``[Bug Fixes]`` then ``[Features, Bug Fixes]`` gives Features first."""
+    for n, name in enumerate(names):
+        if name in order:
+            continue
+        later = next((order.index(other) for other in names[n + 1 :] if other in order), len(order))
+        order.insert(later, name)
+
+
+def derive_rst_title(text: str) -> Title:
     """towncrier's ``title_format`` for a reST or plain-text changelog's newest release title (towncrier
-    underlines it itself), proved like ``derive_style``'s; or None and why not. (None, None): no release."""
+    underlines it itself), proved like ``derive_style``'s; or None and why not (no problem: no release)."""
     from releasekit.changelog.notes import _headings
 
     lines = text.splitlines()
@@ -126,12 +186,7 @@ def derive_rst_title(text: str) -> tuple[str | None, str | None]:
         if not match:
             continue
         if size == 3:
-            return None, f"its release titles are overlined ({title!r}); towncrier underlines only: set title_format"
-        title_format, problem = _format_of(title, match.group(1))
-        if title_format is None:
-            return None, problem
-        date = _ISO_DATE.search(title)
-        if title_format.format(version=match.group(1), project_date=date.group() if date else "") != title:
-            return None, f"no title_format gives {title!r} back; set title_format by hand"
-        return title_format, None
-    return None, None
+            why = f"its release titles are overlined ({title!r}); towncrier underlines only: set title_format"
+            return Title(None, problem=why)
+        return derive_title(title, match.group(1))
+    return Title(None)
