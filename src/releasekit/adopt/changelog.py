@@ -207,8 +207,13 @@ def _learned_style(draft: Draft, filename: str) -> tuple[str | None, list[tuple[
         return title.title_format, []
     if style.link_references:
         draft.why.append(f"{filename}: its link reference definitions get one for each release, in their pattern")
-    types = [(re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-"), name, True) for name in style.sections]
-    return style.title_format, [t for t in types if t[0]]
+    return style.title_format, section_types(style.sections)
+
+
+def section_types(sections: tuple[str, ...]) -> list[tuple[str, str, bool]]:
+    """towncrier types ``(directory, name, showcontent)`` for the changelog's section titles, in their order."""
+    types = [(re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-"), name, True) for name in sections]
+    return [t for t in types if t[0]]
 
 
 def _title_style(draft: Draft, config: dict[str, Any]) -> None:
