@@ -222,3 +222,51 @@ def test_a_bad_format_is_one_line_and_exit_2(tmp_path: Path, table: str, line: s
     root = adoption.project_repo(tmp_path, files)
     result = releasekit("notes", "2.4.1", cwd=root)
     assert (result.returncode, result.output) == (2, f"releasekit: error: pyproject.toml: {line}\n")
+
+
+RST_TITLE = f"`2.4.1 <{COMPARE}/2.4.0...2.4.1>`_ - 6th December, 2024"
+RST_HISTORY = f"""\
+{RST_TITLE}
+{"-" * len(RST_TITLE)}
+
+Bug Fixes
+^^^^^^^^^
+
+- The parser no longer drops the last line. (#12)
+"""
+
+
+def test_a_rest_compare_link_title_released_by_towncrier(tmp_path: Path) -> None:
+    """A reST changelog: the derived formats, given to the real towncrier, give the next title and its underline."""
+    from releasekit.changelog.towncrier_config import towncrier_toml
+    from tests.helpers.gitrepo import make_repo
+
+    head = "Changes\n=======\n\n.. towncrier release notes start\n\n"
+    title = derive_rst_title(head + RST_HISTORY)
+    assert title.title_format is not None and title.version_format is not None and title.date_format is not None
+    towncrier = towncrier_toml(
+        None,
+        filename="CHANGELOG.rst",
+        underlines=("-", "^", "~"),
+        title_format=title.title_format,
+        types=[("bugfix", "Bug Fixes", True)],
+    )
+    own = (
+        f"[tool.releasekit.changelog]\nversion_format = {title.version_format!r}\ndate_format = {title.date_format!r}\n"
+    )
+    bump = (
+        '[tool.bumpversion]\ncurrent_version = "2.4.1"\n\n[[tool.bumpversion.files]]\nfilename = "pyproject.toml"\n'
+        "search = 'version = \"{current_version}\"'\nreplace = 'version = \"{new_version}\"'\n\n"
+    )
+    root = make_repo(
+        tmp_path / "work",
+        {
+            "pyproject.toml": '[project]\nname = "titles"\nversion = "2.4.1"\n\n' + bump + towncrier + "\n" + own,
+            "CHANGELOG.rst": head + RST_HISTORY,
+            "changelog.d/13.bugfix.rst": "Widgets no longer wobble.\n",
+        },
+    )
+    apply_release(root, config.load(root), "2.4.2", "2.4.2")
+    new_title = f"`2.4.2 <{COMPARE}/2.4.1...2.4.2>`_ - {_ordinal_today()}"
+    entry = f"{new_title}\n{'-' * len(new_title)}\n\nBug Fixes\n^^^^^^^^^\n\n- Widgets no longer wobble. (#13)\n\n"
+    assert (root / "CHANGELOG.rst").read_text() == head + entry + RST_HISTORY
