@@ -90,7 +90,16 @@ def test_keep_a_changelog_adopted_and_released(tmp_path: Path, servers: Indexes)
     for kind in ("added", "changed", "deprecated", "removed", "fixed", "security"):
         assert f'directory = "{kind}"' in pyproject
     commit_all(root, "Adopt releasekit")
-    write_files(root, {"changelog.d/+widgets.added.md": "Widgets.\n"})
+    # A fragment of each section: Added (feature), Changed, Deprecated, Removed (breaking), Fixed, Security.
+    fragments = {
+        "changelog.d/+widgets.added.md": "Widgets.\n",
+        "changelog.d/31.changed.md": "Gadgets are faster.\n",
+        "changelog.d/32.deprecated.md": "`turn()` is deprecated.\n",
+        "changelog.d/33.removed.md": "The old gadget API is gone.\n",
+        "changelog.d/34.fixed.md": "Gadgets no longer wobble.\n",
+        "changelog.d/35.security.md": "Gadgets no longer log tokens.\n",
+    }
+    write_files(root, fragments)
     commit_all(root, "Widgets")
     git(root, "push", "-q", "origin", "main")
 
@@ -101,14 +110,19 @@ def test_keep_a_changelog_adopted_and_released(tmp_path: Path, servers: Indexes)
     assert (root / "CHANGELOG.md").read_text() == (
         HEAD
         + "\n<!-- towncrier release notes start -->\n\n"
-        + f"## [14.4.0] - {today}\n\n### Added\n\n- Widgets.\n\n"
-        + "### Fixed\n\n- The parser no longer drops the last line.\n\n"
+        + f"## [15.0.0] - {today}\n\n"
+        + "### Added\n\n- Widgets.\n\n"
+        + "### Changed\n\n- Gadgets are faster. (#31)\n\n"
+        + "### Deprecated\n\n- `turn()` is deprecated. (#32)\n\n"
+        + "### Removed\n\n- The old gadget API is gone. (#33)\n\n"
+        + "### Fixed\n\n- Gadgets no longer wobble. (#34)\n- The parser no longer drops the last line.\n\n"
+        + "### Security\n\n- Gadgets no longer log tokens. (#35)\n\n"
         + HISTORY
-        + "[unreleased]: https://github.com/o/r/compare/v14.4.0...HEAD\n"
-        + "[14.4.0]: https://github.com/o/r/compare/v14.3.3...v14.4.0\n"
+        + "[unreleased]: https://github.com/o/r/compare/v15.0.0...HEAD\n"
+        + "[15.0.0]: https://github.com/o/r/compare/v14.3.3...v15.0.0\n"
         + REFERENCES
     )
-    assert git(root, "tag", "--list").splitlines() == ["v14.3.2", "v14.3.3", "v14.4.0"]
+    assert git(root, "tag", "--list").splitlines() == ["v14.3.2", "v14.3.3", "v15.0.0"]
 
 
 def _project(name: str, version: str, changelog: str) -> dict[str, str]:
