@@ -382,7 +382,7 @@ def test_init_learns_the_title_format_and_proves_it(changelog: str, title_format
     ("changelog", "problem"),
     [
         ("## 1.2.0 - 06/12/2024\n", "'06/12/2024' reads as day/month or month/day: set date_format"),
-        ("## 1.2.0 (1.1.0, 1.0.0)\n", "three versions"),
+        ("## 1.1.0...1.2.0\n\n## 1.1.0\n", "a second release (1.2.0)"),
     ],
 )
 def test_init_says_what_it_cannot_reproduce(changelog: str, problem: str) -> None:

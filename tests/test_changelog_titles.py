@@ -57,6 +57,7 @@ COMPARE = "https://github.com/o/r/compare"
         ("## 1.2.0 - Dec. 6, 2024", "## {version} - {project_date}", None, "%b. %-d, %Y"),
         ("## 1.2.0 - 13/12/2024", "## {version} - {project_date}", None, "%d/%m/%Y"),
         ("## 1.2.0 - 2024/12/06", "## {version} - {project_date}", None, "%Y/%m/%d"),
+        ("## 2.0.0 - Python 3.12 (2024-12-06)", "## {version} - Python 3.12 ({project_date})", None, None),
         ("## {widgets} 1.2.0 - 21st December, 2024", "## {{widgets}} {version} - {project_date}", None, "%-d%o %B, %Y"),
     ],
 )
@@ -81,7 +82,10 @@ def test_a_rest_title_with_a_compare_link_and_an_ordinal_date() -> None:
     ("heading", "problem"),
     [
         ("## 1.2.0 - 06/12/2024", "'06/12/2024' reads as day/month or month/day: set date_format"),
-        ("## 1.2.0 (from 1.1.0 and 1.0.0)", "three versions (1.2.0, 1.1.0, 1.0.0)"),
+        ("## 1.1.0...1.2.0\n\n## 1.1.0", "a second release (1.2.0) outside a link"),
+        ("## 1.2.0 (since 1.1.0)\n\n## 1.1.0", "a second release (1.1.0) outside a link"),
+        (f"## [1.2.0]({COMPARE}/1.0.0...1.1.0...1.2.0)", "link more than one other version (1.0.0, 1.1.0)"),
+        (f"## [1.2.0]({COMPARE}/1.1.0...1.2.0) 1.2.0", "name 1.2.0 outside their compare link too"),
     ],
 )
 def test_init_says_what_it_cannot_reproduce(heading: str, problem: str) -> None:

@@ -86,28 +86,55 @@ def _template(text: str, fields: list[tuple[int, int, str]]) -> str:
     return "".join(out) + text[at:].replace("{", "{{").replace("}", "}}")
 
 
-def derive_title(title: str, version: str) -> Title:
-    """The formats that give ``title`` (of the release ``version``) back, proved byte for byte."""
+def _joined(title: str, one: re.Match[str], other: re.Match[str]) -> bool:
+    """Whether two versions in ``title`` make a range: ``1.1.0...1.2.0``, ``1.1.0 - v1.2.0``."""
+    start, end = sorted((one, other), key=lambda m: m.start(1))
+    return re.fullmatch(r"[\s.\u2013-]*[vV]?", title[start.end(1) : end.start(1)]) is not None
+
+
+def derive_title(title: str, version: str, released: frozenset[str] = frozenset()) -> Title:
+    """The formats that give ``title`` (of the release ``version``) back, proved byte for byte.
+
+    ``released``: the versions the changelog's other release titles name; one of them in this
+    title outside a compare link (``## 1.1.0...1.2.0``) is a range no format can be proved for.
+    """
     from releasekit.changelog.dates import derive_date, format_date, is_iso
 
     found = list(_VERSION.finditer(title))
-    others = list(dict.fromkeys(m.group(1) for m in found if m.group(1) != version))
-    if len(others) > 1:
-        return Title(None, problem=f"its release titles name three versions ({version}, {', '.join(others)})")
-    version_format = None
-    if others:  # the previous version, in a link to the compare range: the span from the first to the last
-        start, end = found[0].start(1), found[-1].end(1)
-        for link in _LINK.finditer(title):
-            if link.start() < end and start < link.end():
-                start, end = min(start, link.start()), max(end, link.end())
-        span = title[start:end]
+    ours = [m for m in found if m.group(1) == version]
+    # The previous version: another one in a link that holds this one (a compare range). Other versions
+    # in the title (``Python 3.12 support``) are its text.
+    compare = [
+        (link, others)
+        for link in _LINK.finditer(title)
+        if any(link.start() <= m.start(1) < link.end() for m in ours)
+        and (others := {m.group(1) for m in found if link.start() <= m.start(1) < link.end()} - {version})
+    ]
+    version_format, previous = None, ""
+    if compare:
+        link, others = compare[0]
+        if len(compare) > 1 or len(others) > 1:
+            names = sorted({v for _, more in compare for v in more})
+            return Title(None, problem=f"its release titles link more than one other version ({', '.join(names)})")
+        previous = next(iter(others))
+        outside = [m for m in ours if not link.start() <= m.start(1) < link.end()]
+        if outside:
+            return Title(None, problem=f"its release titles name {version} outside their compare link too")
+        span = title[link.start() : link.end()]
         inner = [
             (m.start(1), m.end(1), "version" if m.group(1) == version else "previous") for m in _VERSION.finditer(span)
         ]
-        version_format = _template(span, inner)
-        fields = [(start, end, "version")]
+        version_format = _template(span, [f for f in inner if span[f[0] : f[1]] in (version, previous)])
+        fields = [(link.start(), link.end(), "version")]
     else:
-        fields = [(m.start(1), m.end(1), "version") for m in found]
+        fields = [(m.start(1), m.end(1), "version") for m in ours]
+    linked = [(link.start(), link.end()) for link, _ in compare]
+    unlinked = [m for m in found if m.group(1) != version and not any(a <= m.start(1) < b for a, b in linked)]
+    loose = {m.group(1) for m in unlinked if m.group(1) in released or any(_joined(title, m, v) for v in ours)}
+    if loose:
+        return Title(
+            None, problem=f"its release titles name a second release ({', '.join(sorted(loose))}) outside a link"
+        )
     date = derive_date(title, [(s, e) for s, e, _ in fields])
     date_format = None
     if date is not None and date.problem is not None:
@@ -116,9 +143,9 @@ def derive_title(title: str, version: str) -> Title:
         fields.append((date.start, date.end, "project_date"))
         date_format = None if is_iso(date.format) else date.format
     title_format = _template(title, fields)
-    shown = version_format.format(version=version, previous=others[0]) if version_format else version
+    shown = version_format.format(version=version, previous=previous) if version_format else version
     day = format_date(str(date.format), date.date) if date is not None and date.date is not None else ""
-    literal = [v for v in (version, *others) if v in title_format + (version_format or "")]
+    literal = [v for v in (version, previous) if v and v in title_format + (version_format or "")]
     if literal or title_format.format(version=shown, project_date=day) != title:  # the proof, byte for byte
         return Title(None, problem=f"no title_format gives {title!r} back; set title_format by hand")
     return Title(title_format, version_format, date_format)
@@ -137,7 +164,8 @@ def derive_style(text: str) -> Style | None:
     version_match = _VERSION.search(title_text(title))
     assert version_match is not None  # a release heading names a version
     version = version_match.group(1)
-    found = derive_title(full, version)
+    released = frozenset(m.group(1) for _, _, text in releases if (m := _VERSION.search(title_text(text))))
+    found = derive_title(full, version, released)
     return Style(
         found.title_format,
         found.problem,
@@ -180,13 +208,12 @@ def derive_rst_title(text: str) -> Title:
     underlines it itself), proved like ``derive_style``'s; or None and why not (no problem: no release)."""
     from releasekit.changelog.notes import _headings
 
-    lines = text.splitlines()
-    for _, size, title, _level in _headings(lines, "rst"):
-        match = _VERSION.search(title_text(title))
-        if not match:
-            continue
-        if size == 3:
-            why = f"its release titles are overlined ({title!r}); towncrier underlines only: set title_format"
-            return Title(None, problem=why)
-        return derive_title(title, match.group(1))
-    return Title(None)
+    titles = [(size, title) for _, size, title, _ in _headings(text.splitlines(), "rst")]
+    found = [(size, title, m) for size, title in titles if (m := _VERSION.search(title_text(title)))]
+    if not found:
+        return Title(None)
+    size, title, match = found[0]
+    if size == 3:
+        why = f"its release titles are overlined ({title!r}); towncrier underlines only: set title_format"
+        return Title(None, problem=why)
+    return derive_title(title, match.group(1), frozenset(m.group(1) for _, _, m in found))
