@@ -1,6 +1,7 @@
 """Projects in their own changelog styles adopted with `releasekit init --yes`, then released for real.
 
-Keep a Changelog, ``## vX.Y.Z``, and ``## Version X`` over a ``Released <date>`` line.
+Keep a Changelog, ``## vX.Y.Z``, ``## Version X`` over a ``Released <date>`` line, and
+``## [8.5.0](.../compare/v8.4.2...v8.5.0) - 24th August, 2026``.
 
 The Keep a Changelog project keeps an ``## [Unreleased]`` section with an item in it and link reference
 definitions at the end. init learns its title format and sections; the release (two local
@@ -25,6 +26,7 @@ from tests.helpers.cli import releasekit
 from tests.helpers.gitrepo import commit_all, git, write_files
 from tests.helpers.releaseproj import Project, unique_name
 from tests.helpers.releasing import Indexes, index_env, release
+from tests.test_changelog_titles import ordinal_today
 
 pytestmark = pytest.mark.integration
 
@@ -199,6 +201,12 @@ Released 2026-07-01
 - Tokens are masked. (#6)
 """
 
+COMPARE = "https://github.com/o/r/compare"
+COMPARE_HISTORY = VERSION_HISTORY.replace(
+    "## Version 8.5.0\n\nReleased 2026-08-24", f"## [8.5.0]({COMPARE}/v8.4.2...v8.5.0) - 24th August, 2026"
+).replace("## Version 8.4.2\n\nReleased 2026-07-01", f"## [8.4.2]({COMPARE}/v8.4.1...v8.4.2) - 1st July, 2026")
+
+
 ENTRY_BODY = """\
 ### Features
 
@@ -242,6 +250,14 @@ ENTRY_BODY = """\
             ("v8.4.2", "v8.5.0", "v9.0.0"),
             f"## Version 9.0.0\n\nReleased {datetime.date.today().isoformat()}\n\n",
         ),
+        (
+            "rk-compare",
+            "8.5.0",
+            COMPARE_HISTORY,
+            "## {version} - {project_date}",
+            ("v8.4.2", "v8.5.0", "v9.0.0"),
+            f"## [9.0.0]({COMPARE}/v8.5.0...v9.0.0) - {ordinal_today()}\n\n",
+        ),
     ],
 )
 def test_a_headings_style_adopted_and_released(
@@ -254,8 +270,9 @@ def test_a_headings_style_adopted_and_released(
     tags: tuple[str, ...],
     expected: str,
 ) -> None:
-    """``## vX.Y.Z`` and ``## Version X`` over a date line: init learns them; the release writes the next
-    entry in them, a fragment of each role the project's sections play, in the sections' own order."""
+    """``## vX.Y.Z``, ``## Version X`` over a date line, and a title linking the compare range with an ordinal
+    date: init learns them; the release writes the next entry in them, a fragment of each role the project's
+    sections play, in the sections' own order."""
     name = unique_name(prefix)
     head = "# Changelog\n\nWhat changed, release by release.\n\n"
     root = adoption.project_repo(tmp_path, _project(name, version, head + history), tags=tags[:-1])

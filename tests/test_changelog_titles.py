@@ -151,7 +151,7 @@ packages = ["src/{name}"]
 """
 
 
-def _ordinal_today() -> str:
+def ordinal_today() -> str:
     """Today as the project writes its dates, written here without releasekit's code."""
     today = datetime.date.today()
     suffix = "th" if 10 <= today.day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(today.day % 10, "th")
@@ -189,7 +189,7 @@ def test_a_compare_link_and_ordinal_date_adopted_and_released(tmp_path: Path) ->
     apply_release(root, config.load(root), "2.5.0", "v2.5.0")
 
     entry = f"""\
-## [2.5.0]({COMPARE}/v2.4.1...v2.5.0) - {_ordinal_today()}
+## [2.5.0]({COMPARE}/v2.4.1...v2.5.0) - {ordinal_today()}
 
 ### Features
 
@@ -271,6 +271,6 @@ def test_a_rest_compare_link_title_released_by_towncrier(tmp_path: Path) -> None
         },
     )
     apply_release(root, config.load(root), "2.4.2", "2.4.2")
-    new_title = f"`2.4.2 <{COMPARE}/2.4.1...2.4.2>`_ - {_ordinal_today()}"
+    new_title = f"`2.4.2 <{COMPARE}/2.4.1...2.4.2>`_ - {ordinal_today()}"
     entry = f"{new_title}\n{'-' * len(new_title)}\n\nBug Fixes\n^^^^^^^^^\n\n- Widgets no longer wobble. (#13)\n\n"
     assert (root / "CHANGELOG.rst").read_text() == head + entry + RST_HISTORY
