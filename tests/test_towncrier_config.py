@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import tomllib
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.helpers.adoption import legacy_files
 from tests.helpers.gitrepo import git, make_repo
@@ -82,3 +84,91 @@ def test_a_pyproject_that_is_no_regular_file_is_refused(tmp_path: Path) -> None:
         f"releasekit: error: {repo / 'pyproject.toml'}: is a symlink leading outside the repository; it is not read\n"
     )
     assert result.stdout == ""
+
+
+# Entries of [[tool.towncrier.type]]: with a name, a directory, both, or neither.
+TYPE_ENTRIES = [
+    {"name": "Added"},
+    {"directory": "added"},
+    {"directory": "fixed", "name": "Fixed"},
+    {"showcontent": False},
+    {"name": "Security", "directory": "security", "check": False},
+]
+FRAGMENT_TABLES: list[dict[str, object] | None] = [None, {}, {"chore": {}}, {"feature": {"name": "New"}}]
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(
+    st.one_of(st.none(), st.lists(st.sampled_from(TYPE_ENTRIES), max_size=4)),
+    st.sampled_from(FRAGMENT_TABLES),
+)
+def test_towncrier_s_types_loaded_or_refused_as_towncrier_does(
+    entries: list[dict[str, object]] | None, fragment: dict[str, object] | None
+) -> None:
+    """towncrier fails (KeyError: 'name') on a nameless type exactly when it reads the array; releasekit too."""
+    from towncrier._settings.load import parse_toml
+
+    from releasekit.changelog.fragments_config import fragments_config
+    from releasekit.errors import ReleasekitError
+
+    table: dict[str, object] = {"directory": "changelog.d", "filename": "CHANGELOG.md"}
+    if entries is not None:
+        table["type"] = entries
+    if fragment is not None:
+        table["fragment"] = fragment
+    try:
+        types = parse_toml(".", {"tool": {"towncrier": table}}).types
+    except KeyError:
+        types = None
+    try:
+        ours = fragments_config(table, Path("pyproject.toml")).types
+    except ReleasekitError as exc:
+        assert types is None, exc
+        assert "has no name" in str(exc) and "\n" not in str(exc)
+        return
+    assert types is not None
+    assert {t.directory: (t.name, t.showcontent, t.check) for t in ours} == {
+        directory: (value["name"], value["showcontent"], value["check"]) for directory, value in types.items()
+    }
+
+
+NAMELESS = """\
+[project]
+name = "nameless"
+version = "1.0.0"
+
+[tool.towncrier]
+directory = "changelog.d"
+filename = "CHANGELOG.md"
+
+[[tool.towncrier.type]]
+directory = "fixed"
+name = "Fixed"
+
+[[tool.towncrier.type]]
+directory = "added"
+"""
+
+
+def test_a_nameless_type_is_refused_where_towncrier_fails(tmp_path: Path) -> None:
+    """towncrier itself stops with a traceback; the hook, notes and init say which type, in one line, exit 2."""
+    from tests.helpers.cli import releasekit
+
+    repo = make_repo(tmp_path / "nameless", {"pyproject.toml": NAMELESS, "CHANGELOG.md": "# Changelog\n"})
+    towncrier = subprocess.run(
+        [sys.executable, "-m", "towncrier", "build", "--draft", "--version", "1.0.1"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert towncrier.returncode != 0 and "KeyError: 'name'" in towncrier.stderr
+    line = (
+        "releasekit: error: pyproject.toml: [[tool.towncrier.type]] type 'added' has no name; towncrier cannot "
+        "load it (KeyError: 'name'): add name = \"<the section title>\" to it\n"
+    )
+    for command in (("check", "fragments"), ("notes", "1.0.0"), ("init",)):
+        result = releasekit(*command, cwd=repo)
+        assert (result.returncode, result.output) == (2, line), command
+    assert git(repo, "status", "--porcelain") == ""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from releasekit import environment
 from releasekit.bumpconfig import BUMPVERSION_SCHEMA, VersionConfig
+from releasekit.changelog.formats import SCHEMA as CHANGELOG_SCHEMA
 from releasekit.changelog.fragments import FragmentsConfig
 from releasekit.changelog.fragments_config import TOWNCRIER_SCHEMA, fragment_roles, fragments_config
 from releasekit.configschema import (
@@ -52,6 +53,7 @@ SCHEMA: dict[str, Any] = {
     "remote": NAME,
     # fragment type -> role (breaking, migration, security, feature, or "none")
     "fragment_roles": table_of(NAME, "a table of fragment types and roles"),
+    "changelog": CHANGELOG_SCHEMA,  # the version and date given to towncrier (releasekit.changelog.formats)
     "sign_tags": BOOL,
     "tag_format": STRING,  # checked as a tag format by releasekit.tags
     "minor_every_days": integer(1, 3660),

@@ -7,6 +7,7 @@ towncrier writes each new release above the older ones and below the introductio
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from releasekit.adopt.detect import read_text
@@ -14,7 +15,6 @@ from releasekit.adopt.draft import Draft, FileChange
 from releasekit.changelog.fragments import RECOMMENDED_TYPES, START_MARKERS
 from releasekit.changelog.towncrier_config import RST_UNDERLINES, changelog_format, start_string
 
-TOWNCRIER_DEFAULT_TYPES = ("feature", "bugfix", "doc", "removal", "misc")
 _VERSION = re.compile(r"\d+\.\d+")
 _ADORNMENT = "=-~^\"'`#*+:._"
 
@@ -108,12 +108,11 @@ def type_roles(types: list[str]) -> dict[str, str]:
     return {kind: role for kind in types if (role := detected_role(kind)) not in (None, kind) and role not in types}
 
 
-def _towncrier_types(config: dict[str, Any]) -> list[str]:
-    kinds = [str(t["directory"]) for t in config.get("type", []) if isinstance(t, dict) and "directory" in t]
-    fragment = config.get("fragment")
-    if isinstance(fragment, dict):
-        kinds += [str(key) for key in fragment]
-    return kinds or list(TOWNCRIER_DEFAULT_TYPES)
+def _towncrier_types(config: dict[str, Any], where: Path) -> list[str]:
+    """The project's types, loaded as towncrier loads them (a nameless ``[[tool.towncrier.type]]`` refused)."""
+    from releasekit.changelog.fragments_config import fragments_config
+
+    return [t.directory for t in fragments_config(config, where).types]
 
 
 def edit_towncrier(draft: Draft) -> None:
@@ -123,15 +122,17 @@ def edit_towncrier(draft: Draft) -> None:
 
     project, root = draft.project, draft.root
     config = table(project.data, "tool.towncrier")
+    where = root / "pyproject.toml"
     if config is None and read_text(root, "towncrier.toml", required=True) is not None:
         from releasekit.config import read_toml
 
-        config = table(read_toml(root / "towncrier.toml"), "tool.towncrier") or {}
+        where = root / "towncrier.toml"
+        config = table(read_toml(where), "tool.towncrier") or {}
         draft.notes.append("towncrier.toml: the towncrier configuration is kept as it is")
     elif config is not None:
         draft.notes.append("[tool.towncrier]: the towncrier configuration is kept as it is")
     if config is not None:
-        draft.roles = type_roles(_towncrier_types(config))
+        draft.roles = type_roles(_towncrier_types(config, where))
         _title_style(draft, config)
         filename, directory = config.get("filename", "NEWS.rst"), config.get("directory")
         draft.changelog_file = filename if isinstance(filename, str) else None
@@ -177,33 +178,42 @@ def edit_towncrier(draft: Draft) -> None:
 
 
 def _learned_style(draft: Draft, filename: str) -> tuple[str | None, list[tuple[str, str, bool]]]:
-    """The title format and sections the changelog's newest releases show (Markdown), proved or explained."""
-    from releasekit.changelog.style import derive_style
+    """The title format and sections the changelog's newest releases show, proved or explained; the
+    version and date formats towncrier needs given (``[tool.releasekit.changelog]``) go to the draft."""
+    from releasekit.changelog.style import Title, derive_rst_title, derive_style
 
     text = draft.project.changelog_text
-    if text and changelog_format(filename) != "md":
-        from releasekit.changelog.style import derive_rst_title
-
-        title_format, problem = derive_rst_title(text)
-        if title_format is not None:
-            draft.why.append(f"{filename}: title_format = {title_format!r}, learned from the newest release's title")
-        elif problem:
-            draft.notes.append(f"{filename}: {problem}")
-        return title_format, []
-    style = derive_style(text) if text else None
-    if style is None:
+    if not text:
         return None, []
-    if style.title_format is not None:
+    style = derive_style(text) if changelog_format(filename) == "md" else None
+    title = (
+        derive_rst_title(text)
+        if changelog_format(filename) != "md"
+        else Title(style.title_format, style.version_format, style.date_format, style.problem)
+        if style is not None
+        else Title(None)
+    )
+    heading = f"its heading {style.heading!r}" if style is not None else "its title"
+    if title.title_format is not None:
         draft.why.append(
-            f"{filename}: title_format = {style.title_format!r}, learned from the newest release, gives its "
-            f"heading {style.heading!r} back byte for byte"
+            f"{filename}: title_format = {title.title_format!r}, learned from the newest release, gives {heading} "
+            "back byte for byte"
         )
-    else:
-        draft.notes.append(f"{filename}: {style.problem}")
+        formats = {"version_format": title.version_format, "date_format": title.date_format}
+        draft.changelog_formats = {key: value for key, value in formats.items() if value is not None}
+    elif title.problem:
+        draft.notes.append(f"{filename}: {title.problem}")
+    if style is None:
+        return title.title_format, []
     if style.link_references:
         draft.why.append(f"{filename}: its link reference definitions get one for each release, in their pattern")
-    types = [(re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-"), name, True) for name in style.sections]
-    return style.title_format, [t for t in types if t[0]]
+    return style.title_format, section_types(style.sections)
+
+
+def section_types(sections: tuple[str, ...]) -> list[tuple[str, str, bool]]:
+    """towncrier types ``(directory, name, showcontent)`` for the changelog's section titles, in their order."""
+    types = [(re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-"), name, True) for name in sections]
+    return [t for t in types if t[0]]
 
 
 def _title_style(draft: Draft, config: dict[str, Any]) -> None:

@@ -44,6 +44,7 @@ class Draft:
         self.steps: list[str] = []
         self.sync_versions = False
         self.roles: dict[str, str] = {}
+        self.changelog_formats: dict[str, str] = {}  # [tool.releasekit.changelog], learned from the changelog
         self.new_tables: dict[str, Any] = {}
         self.changelog_file: str | None = None  # towncrier's news file, kept or new
         self.fragment_dir: str | None = None  # towncrier's fragment directory, kept or new

@@ -52,6 +52,9 @@ def _releasekit_table(draft: Draft) -> None:
     if draft.ci and (own is None or own.get("publish") != "ci"):
         values["publish"] = "ci"
         added.append('publish = "ci" (the release stops after the push; the tag\'s workflow publishes)')
+    if draft.changelog_formats and (own is None or "changelog" not in own):
+        values["changelog"] = dict(draft.changelog_formats)  # what towncrier is given: releasekit.changelog.formats
+        added.append("changelog: " + ", ".join(f"{k} = {v!r}" for k, v in draft.changelog_formats.items()))
     known = own.get("fragment_roles", {}) if own is not None else {}
     roles = {kind: role for kind, role in draft.roles.items() if kind not in known}
     if not values and not roles:

@@ -62,11 +62,11 @@ def _types(table: Mapping[str, Any], path: Path) -> list[FragmentType]:
         for key, entry in sorted(fragment_table.items()):  # towncrier sorts them
             entries.append((key, entry if isinstance(entry, Mapping) else {}, key.capitalize()))
     elif isinstance(raw_types, list):
-        for entry in raw_types:
-            if not isinstance(entry, Mapping) or not isinstance(entry.get("directory", entry.get("name")), str):
-                raise ReleasekitError(f"{path.name}: [[tool.towncrier.type]] entries need a 'name' string")
-            directory = entry.get("directory", str(entry.get("name")).lower())
-            entries.append((directory, entry, entry.get("name", directory)))
+        for number, entry in enumerate(raw_types, start=1):
+            if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
+                raise ReleasekitError(_nameless(path, number, entry))
+            directory = entry.get("directory", str(entry["name"]).lower())
+            entries.append((directory, entry, entry["name"]))
     by_directory = {directory: (entry, name) for directory, entry, name in entries}  # the last one wins
     return [
         FragmentType(
@@ -77,6 +77,16 @@ def _types(table: Mapping[str, Any], path: Path) -> list[FragmentType]:
         )
         for directory, (entry, default_name) in by_directory.items()
     ]
+
+
+def _nameless(path: Path, number: int, entry: object) -> str:
+    """The error for a ``[[tool.towncrier.type]]`` entry without a name, which towncrier fails on (KeyError)."""
+    directory = entry.get("directory") if isinstance(entry, Mapping) else None
+    which = f"type {directory!r}" if isinstance(directory, str) else f"type entry {number}"
+    return (
+        f"{path.name}: [[tool.towncrier.type]] {which} has no name; towncrier cannot load it (KeyError: 'name'): "
+        'add name = "<the section title>" to it'
+    )
 
 
 # The fields towncrier fills in each format string it formats (``str.format`` with these keywords).

@@ -45,19 +45,19 @@ def apply_release(root: Path, config: Config, version: str, tag: str) -> str:
 
     Returns the release commit. Used on the project itself and on a dry run's clone.
     """
-    from releasekit.changelog.history import heading_version
+    from releasekit.changelog.formats import towncrier_arguments
     from releasekit.changelog.unreleased import move_unreleased
 
-    # The version as the changelog's headings write it (v7.6.2 under v7.6.1), read before the bump.
-    shown = heading_version(root, config.fragments.filename, version)
     previous = config.require_version().current
+    # The version (and date) as the changelog's titles write them (v7.6.2 under v7.6.1), read before the bump.
+    shown = towncrier_arguments(root, config.fragments.filename, version, previous)
     for tool, cmd in bump_commands(config, version):
         with failing_as(tool):
             run(cmd, cwd=root)
     move_unreleased(root, config.fragments)  # Keep a Changelog's [Unreleased] items: fragments for towncrier
     before = _changelog_text(root, config.fragments.filename)
     with failing_as("towncrier"):
-        run(python_module("towncrier", "build", "--yes", "--version", shown), cwd=root)
+        run(python_module("towncrier", "build", "--yes", *shown), cwd=root)
     _settle_changelog(root, config.fragments.filename, before, version, previous)
     git.git("add", "--update", cwd=root)
     changelog = root / config.fragments.filename
