@@ -18,8 +18,10 @@ from releasekit.ci import identity, trusted
 from releasekit.config import Index
 from releasekit.errors import StepFailed
 from releasekit.process import run
+from tests.helpers.cli import releasekit
 from tests.helpers.hostile_http import Huge, Json, Trickle, Unsized, hostile
 from tests.helpers.oidc import OidcState, jwt, oidc_server
+from tests.helpers.releaseproj import make_project
 
 CLAIMS = {
     "aud": "testpypi",
@@ -235,3 +237,37 @@ def test_a_failing_agent_is_one_line(buildkite_job: pytest.MonkeyPatch, tmp_path
     assert str(info.value).startswith("the job's OIDC identity for 'testpypi': ")
     assert "Buildkite agent encountered an error: agent: no OIDC here" in str(info.value)
     assert "\n" not in str(info.value) and "Traceback" not in str(info.value)
+
+
+@pytest.mark.integration
+def test_publish_with_a_trickling_token_endpoint_fails_at_the_deadline(tmp_path: Path) -> None:
+    """The whole job: `releasekit publish` in a GitHub Actions job whose token endpoint trickles."""
+    project = make_project(tmp_path / "p", version="3.1.0")
+    dist = tmp_path / "dist"
+    built = releasekit("build", "--out", str(dist), cwd=project.root)
+    assert built.returncode == 0, built.output
+    request_token = "gha-request-canary-0123456789"
+    with hostile() as runner, hostile() as index:
+        runner.routes["/token"] = Trickle(0.5)
+        index.routes["/_/oidc/audience"] = Json(200, {"audience": "corp"})
+        env = {
+            "RELEASEKIT_TEST_UPLOAD_URL": index.url + "/legacy/",
+            "RELEASEKIT_TEST_SIMPLE_URL": index.url + "/simple/",
+            "ACTIONS_ID_TOKEN_REQUEST_URL": runner.url + "/token",
+            "ACTIONS_ID_TOKEN_REQUEST_TOKEN": request_token,
+            "GITHUB_ACTIONS": "true",
+            "RELEASEKIT_HTTP_DEADLINE": "3",
+            "TWINE_PASSWORD": None,
+            "TWINE_USERNAME": None,
+        }
+        start = time.monotonic()
+        result = releasekit("publish", str(dist), "--index", "test", cwd=project.root, env=env, timeout=60)
+    assert time.monotonic() - start < 30
+    assert result.returncode == 1, result.output
+    assert result.stderr.splitlines()[-1] == (
+        "releasekit: error: the job's OIDC identity for 'corp': GitHub Actions' token endpoint: "
+        "no complete answer within 3 s"
+    )
+    assert "Traceback" not in result.output and request_token not in result.output
+    assert [hit.auth for hit in runner.hits] == [f"bearer {request_token}"]
+    assert not [hit for hit in index.hits if hit.method == "POST"]  # nothing minted, nothing uploaded
