@@ -9,11 +9,13 @@ address check is told so), 127.0.0.1 for the private one a rebinding name turns 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime
 import socket
 import ssl
 import sys
+import time
 from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -200,3 +202,47 @@ def test_a_name_that_does_not_resolve_is_one_line() -> None:
         StepFailed, match=r"^t: cannot connect \(cannot resolve nowhere\.test: Name or service not known\)$"
     ):
         httpclient.request("GET", "http://nowhere.test/", what="t", private=False, deadline=5, resolve=resolve)
+
+
+class _Stream:
+    def __init__(self, name: str, closed: list[str]) -> None:
+        self.name, self.closed = name, closed
+
+    async def aclose(self) -> None:
+        self.closed.append(self.name)
+
+
+def test_an_address_that_never_answers_does_not_hold_the_next() -> None:
+    """Happy eyeballs over the checked addresses: the next starts 250 ms after the last, the first to connect wins."""
+    closed: list[str] = []
+    started: list[str] = []
+
+    async def connect(name: str, delay: float, fails: bool = False) -> _Stream:
+        started.append(name)
+        await asyncio.sleep(delay)
+        if fails:
+            raise OSError(f"{name}: refused")
+        return _Stream(name, closed)
+
+    async def scenario() -> tuple[str, float]:
+        begin = time.monotonic()
+        stream = await httpguard.first_connected([connect("v6-blackhole", 3600), connect("v4", 0.01)])
+        return stream.name, time.monotonic() - begin
+
+    name, took = asyncio.run(scenario())
+    assert name == "v4" and took < 2 and started == ["v6-blackhole", "v4"]
+
+    async def both_connect() -> str:
+        stream = await httpguard.first_connected([connect("slow", 0.3), connect("fast", 0.01), connect("never", 0.01)])
+        await asyncio.sleep(0.5)
+        return str(stream.name)
+
+    started.clear()
+    assert asyncio.run(both_connect()) == "fast"
+    assert closed == [] and started == ["slow", "fast"]  # the slow one cancelled before it connected; no third
+
+    async def none_connects() -> None:
+        await httpguard.first_connected([connect("a", 0, fails=True), connect("b", 0, fails=True)])
+
+    with pytest.raises(OSError, match=r"^b: refused$"):
+        asyncio.run(none_connects())

@@ -12,9 +12,11 @@ transport is made.
 
 from __future__ import annotations
 
+import contextlib
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Iterable
+    from collections.abc import Awaitable, Callable, Coroutine, Iterable
     from typing import Any
 
     import httpcore
@@ -64,6 +66,49 @@ async def private_refusal(host: str, port: int, resolve: Resolver | None = None)
     return private_among(host, found)
 
 
+STAGGER = 0.25  # seconds before the next address is tried beside the last (RFC 8305's "happy eyeballs")
+
+
+async def first_connected(attempts: list[Coroutine[Any, Any, Any]]) -> Any:
+    """The first of ``attempts`` (connections, in the order of preference) to succeed; each starts
+    ``STAGGER`` seconds after the one before unless that one has failed by then, so an address
+    that never answers (an IPv6 route to nowhere) does not hold the rest. The others are
+    cancelled, or closed when they connected too. Raises the last failure when none succeeds.
+    """
+    import asyncio
+
+    pending: set[asyncio.Future[Any]] = set()
+    failure: BaseException | None = None
+    winner: list[Any] = []
+    waiting = list(attempts)
+    try:
+        while (waiting or pending) and not winner:
+            if waiting:
+                pending.add(asyncio.ensure_future(waiting.pop(0)))
+            done, pending = await asyncio.wait(
+                pending, timeout=STAGGER if waiting else None, return_when=asyncio.FIRST_COMPLETED
+            )
+            for future in done:
+                failure = future.exception() or failure
+                if future.exception() is None:
+                    winner.append(future.result())
+        if not winner:
+            assert failure is not None
+            raise failure
+        return winner[0]
+    finally:
+        for coroutine in waiting:
+            coroutine.close()
+        for future in pending:
+            future.cancel()
+        for future in pending:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                winner.append(await future)
+        for extra in winner[1:]:  # connected too late, or at the same time: not used
+            with contextlib.suppress(Exception):
+                await extra.aclose()
+
+
 def pinned_transport(
     *, verify: Any, limits: httpx.Limits | None = None, private: bool = False, resolve: Resolver | None = None
 ) -> httpx.AsyncHTTPTransport:
@@ -95,13 +140,14 @@ def pinned_transport(
             refusal = None if private else private_among(host, found)
             if refusal:
                 raise Refused(refusal)
-            failed: Exception = httpcore.ConnectError(f"cannot resolve {host}: no address")
-            for address in found:  # each was checked above; none is resolved again
-                try:
-                    return await self.inner.connect_tcp(address, port, timeout, local_address, socket_options)
-                except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                    failed = exc
-            raise failed
+            if not found:
+                raise httpcore.ConnectError(f"cannot resolve {host}: no address")
+            attempts = [
+                self.inner.connect_tcp(address, port, timeout, local_address, socket_options)
+                for address in found  # each was checked above; none is resolved again
+            ]
+            stream: httpcore.AsyncNetworkStream = await first_connected(attempts)
+            return stream
 
         async def sleep(self, seconds: float) -> None:
             await self.inner.sleep(seconds)
