@@ -92,3 +92,10 @@ def test_a_tool_dies_with_a_releasekit_killed_by_sigkill(tmp_path: Path, timeout
         if releasekit.poll() is None:
             releasekit.kill()
             releasekit.wait(10)
+
+
+def test_which_children_are_armed() -> None:
+    armed = process._worth_arming
+    assert armed(["twine", "upload", "x"]) and armed([sys.executable, "-m", "build"]) and armed(["/usr/bin/uv", "pip"])
+    assert armed(["git", "push", "--quiet", "origin", "v1"]) and armed(["/usr/bin/git", "fetch", "origin"])
+    assert not armed(["git", "rev-parse", "HEAD"]) and not armed(["git", "tag", "--list", "push"])

@@ -60,17 +60,32 @@ def watched_by() -> tuple[Stoppable, ...]:
 
 
 _PRCTL: list[Any] = []  # libc's prctl, looked up once (None where there is none)
+# git's subcommands that talk to a remote; its other commands are quick, local, and many.
+_GIT_NETWORK = frozenset({"push", "fetch", "pull", "ls-remote", "clone"})
 
 
-def _dies_with_us() -> Callable[[], None] | None:
+def _worth_arming(argv: Sequence[str]) -> bool:
+    """Whether ``argv`` may run long enough to outlive us: all but git's local commands.
+
+    A child armed with PR_SET_PDEATHSIG is started by fork (``preexec_fn``) rather than
+    vfork: about ten times the cost, which a release's hundred local git queries (each
+    done in milliseconds, their effects covered by the journal) need not pay.
+    """
+    if os.path.basename(argv[0]) != "git":
+        return True
+    return any(arg in _GIT_NETWORK for arg in argv[1:3])
+
+
+def _dies_with_us(argv: Sequence[str]) -> Callable[[], None] | None:
     """On Linux, what a child runs before its program: the kernel kills it (SIGKILL) when releasekit dies.
 
     ``prctl(PR_SET_PDEATHSIG, SIGKILL)``: a release killed with SIGKILL (or any crash) takes
     twine, build, pip, uv and git with it instead of leaving them running. A child whose
-    parent is already gone by then ends at once. Elsewhere, None (nothing is armed). The
-    signal reaches the child itself; what it started in turn is not covered.
+    parent is already gone by then ends at once. Elsewhere, and for git's local commands
+    (``_worth_arming``), None (nothing is armed). The signal reaches the child itself; what
+    it started in turn is not covered.
     """
-    if not sys.platform.startswith("linux"):
+    if not sys.platform.startswith("linux") or not _worth_arming(argv):
         return None
     if not _PRCTL:
         import ctypes
@@ -148,7 +163,7 @@ def run(
                     input=input,
                     stdin=None if input is not None else subprocess.DEVNULL,
                     timeout=limit,
-                    preexec_fn=_dies_with_us(),
+                    preexec_fn=_dies_with_us(argv),
                 )
             except subprocess.TimeoutExpired as exc:  # subprocess.run has killed it and waited
                 parts = (exc.output, exc.stderr)
@@ -209,7 +224,7 @@ def _run_bounded(
         encoding="utf-8",
         errors="replace",
         start_new_session=True,
-        preexec_fn=_dies_with_us(),
+        preexec_fn=_dies_with_us(argv),
     )
     watch = _WATCHED.get(_thread.get_ident(), ())
     for work in watch:
