@@ -161,7 +161,9 @@ def test_mint_token_against_the_stand_in(monkeypatch: pytest.MonkeyPatch) -> Non
         monkeypatch.setenv(trusted.REQUEST_TOKEN, "wrong-canary")
         with pytest.raises(StepFailed) as caught:
             trusted.mint_token(index)
-        assert "code=401" in str(caught.value) and "wrong-canary" not in str(caught.value)
+        assert 'HTTP 401: {"message": "bad request token"}' in str(caught.value) and "wrong-canary" not in str(
+            caught.value
+        )
 
 
 def test_the_wheel_matrix_reads_cibuildwheel_from_pyproject_once_parsed(tmp_path: Path) -> None:

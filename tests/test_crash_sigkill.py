@@ -95,3 +95,49 @@ def test_sigkill_at_random_moments_then_resume(tmp_path: Path, servers: Indexes)
         assert final.returncode == 0, "\n".join(log)
     assert_released(project, servers)
     assert not (state_dir(project) / "release.json").exists()
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is alive (a zombie nobody reaped counts as ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_release_killed_with_sigkill_takes_its_running_tool_with_it(tmp_path: Path, servers: Indexes) -> None:
+    pidfile = tmp_path / "gate.pid"
+    gate = f"import os, time; open({str(pidfile)!r}, 'w').write(str(os.getpid())); time.sleep(600)"
+    project = make_project(
+        tmp_path / "p",
+        tests_gate=False,
+        extra_pyproject=f"\n[tool.releasekit.gates]\ntests = {json.dumps([sys.executable, '-c', gate])}\n",
+    )
+    proc = subprocess.Popen(
+        command("release", "minor", "--yes"),
+        cwd=project.root,
+        env=environment(index_env(servers)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        while not (pidfile.is_file() and pidfile.read_text()) and time.monotonic() < deadline:
+            assert proc.poll() is None, "the release ended before its tests gate started"
+            time.sleep(0.2)
+        gate_pid = int(pidfile.read_text())
+        assert _running(gate_pid)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(30)
+        end = time.monotonic() + 10
+        while _running(gate_pid) and time.monotonic() < end:
+            time.sleep(0.1)
+        if _running(gate_pid):
+            os.kill(gate_pid, signal.SIGKILL)
+            pytest.fail("the tests gate outlived the release killed with SIGKILL")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(30)

@@ -68,6 +68,7 @@ VARIABLES: dict[str, tuple[str, Callable[[str], bool]]] = {
     "RELEASEKIT_CRASH_AT": ("commit, tag, push, test-upload:N or upload:N", _crash_point),
     "RELEASEKIT_VERIFY_WAIT": (f"a number of seconds from 0 to {WAIT_MAX:g}", lambda v: _seconds(v) is not None),
     "RELEASEKIT_HTTP_DEADLINE": (f"a number of seconds from 0 to {WAIT_MAX:g}", lambda v: _seconds(v) is not None),
+    "RELEASEKIT_PROCESS_TIMEOUT": (f"a number of seconds from 0 to {WAIT_MAX:g}", lambda v: _seconds(v) is not None),
     "RELEASEKIT_FAIL_AT_STEP": ("a step number or a step name", _step),
     "RELEASEKIT_NO_UV": ("empty, 0 or 1", lambda v: v in FLAG_VALUES),
     "RELEASEKIT_NO_CACHE": ("empty, 0 or 1", lambda v: v in FLAG_VALUES),

@@ -7,7 +7,11 @@ Every request goes through the same policy, whoever asks:
   credentials in the URL) go only to the scheme, host and port they were given for, and
   are dropped for the rest of the chain once a hop leaves it; a Location's own
   credentials are never used;
-- an optional guard asked before every hop (the refusal of private addresses);
+- an optional guard asked before every hop (the refusal of private addresses), and, on a
+  direct connection, the connection made to the very address that was checked: each
+  connection resolves its host once, checks every address, and connects to a checked one,
+  the Host header and the TLS server name still the host's name (``releasekit.httpguard``), so a
+  name that answers differently the second time (DNS rebinding) cannot slip through;
 - an overall deadline per request, not only a timeout per read, and a cap on the answer's
   size (a Content-Length beyond it is refused before anything is read);
 - JSON answers parsed under limits (size, depth, integer digits).
@@ -21,6 +25,10 @@ import contextlib
 from typing import NamedTuple
 
 from releasekit.errors import StepFailed, clip, strip_credentials
+from releasekit.httpguard import Refused as Refused
+from releasekit.httpguard import is_private_url as is_private_url
+from releasekit.httpguard import pinned_transport as pinned_transport
+from releasekit.httpguard import private_refusal as private_refusal
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -28,6 +36,8 @@ if TYPE_CHECKING:
     from typing import Any
 
     import httpx
+
+    from releasekit.httpguard import Resolver
 
     Guard = Callable[[str, int], Awaitable[str | None]]
 
@@ -39,10 +49,6 @@ DEADLINE = 60.0  # seconds for one request, redirects and body included (RELEASE
 MAX_JSON_DEPTH = 64  # GitHub's and PyPI's answers nest a handful of levels
 MAX_INT_DIGITS = 64
 MESSAGE_LIMIT = 300  # characters of an error body that are shown, after secrets are masked
-
-
-class Refused(Exception):
-    """A URL or an answer outside the policy; its text names why and holds no secret."""
 
 
 class BadJson(ValueError):
@@ -103,40 +109,6 @@ def basic_credentials(url: str) -> tuple[str, str | None]:
 
     pair = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}".encode()
     return bare, "Basic " + base64.b64encode(pair).decode()
-
-
-def is_private(address: str) -> bool:
-    """Whether an IP address is private, loopback, link-local, reserved or unspecified."""
-    import ipaddress
-
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_unspecified
-
-
-async def private_refusal(host: str, port: int) -> str | None:
-    """Why ``host`` may not be asked (it resolves to a private address, or not at all), else None."""
-    import asyncio
-    import socket
-
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except OSError as exc:
-        return f"cannot resolve {host}: {exc.strerror or exc}"
-    if any(is_private(str(info[4][0])) for info in infos):
-        return f"refused: {host} is a private or link-local address"
-    return None
-
-
-def is_private_url(url: str) -> bool:
-    """Whether the host of ``url`` (a configured base URL) resolves to a private address."""
-    import socket
-
-    _, host, port = origin(url)
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
-        return False
-    return any(is_private(str(info[4][0])) for info in infos)
 
 
 @contextlib.asynccontextmanager
@@ -243,28 +215,37 @@ def request(
     private: bool | None = None,
     sink: Callable[[bytes], Any] | None = None,
     secrets: Iterable[str] = (),
+    resolve: Resolver | None = None,
 ) -> Answer:
     """One request under the policy, its answer read whole (or fed to ``sink``).
 
     ``private`` None allows private addresses on every hop only when ``url`` itself is on
-    one (a local index or API stand-in); False refuses them on every hop. Any failure is
-    a StepFailed that starts with ``what``, secrets masked before it is shortened.
+    one (a local index or API stand-in); False refuses them on every hop, each direct
+    connection going to the address it checked (``pinned_transport``; ``resolve`` is its
+    resolver). Any failure is a StepFailed that starts with ``what``, secrets masked before
+    it is shortened.
     """
     import asyncio
+    import urllib.request
 
     import httpx
 
     limit = deadline if deadline is not None else deadline_from_env()
     allow = is_private_url(url) if private is None else private
+    proxied = any(urllib.request.getproxies().get(scheme) for scheme in (*SCHEMES, "all"))
 
     async def guard(host: str, port: int) -> str | None:
-        refusal = await private_refusal(host, port)
-        # a name this machine cannot resolve is no private address of it (a proxy may reach it)
+        """Through a proxy, which resolves the names itself: the name as this machine resolves it."""
+        refusal = await private_refusal(host, port, resolve)
+        # a name this machine cannot resolve is no private address of it (the proxy may reach it)
         return None if refusal and refusal.startswith("cannot resolve") else refusal
 
     async def run() -> Answer:
+        transport = pinned_transport(verify=tls_context(), private=allow, resolve=resolve)
         async with (
-            httpx.AsyncClient(verify=tls_context(), timeout=httpx.Timeout(limit), trust_env=True) as client,
+            httpx.AsyncClient(
+                verify=tls_context(), timeout=httpx.Timeout(limit), trust_env=True, transport=transport
+            ) as client,
             hops(
                 lambda host: client,
                 method,
@@ -272,7 +253,7 @@ def request(
                 headers=headers,
                 credentials=credentials,
                 content=content,
-                guard=None if allow else guard,
+                guard=None if allow or not proxied else guard,
             ) as response,
         ):
             body = await read_capped(response, max_bytes, sink)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from releasekit.errors import CommandError, ReleasekitError, StepFailed, secrets_from_env
 
@@ -59,6 +59,52 @@ def watched_by() -> tuple[Stoppable, ...]:
     return _WATCHED.get(_thread.get_ident(), ())
 
 
+_PRCTL: list[Any] = []  # libc's prctl, looked up once (None where there is none)
+# git's subcommands that talk to a remote; its other commands are quick, local, and many.
+_GIT_NETWORK = frozenset({"push", "fetch", "pull", "ls-remote", "clone"})
+
+
+def _worth_arming(argv: Sequence[str]) -> bool:
+    """Whether ``argv`` may run long enough to outlive us: all but git's local commands.
+
+    A child armed with PR_SET_PDEATHSIG is started by fork (``preexec_fn``) rather than
+    vfork: about ten times the cost, which a release's hundred local git queries (each
+    done in milliseconds, their effects covered by the journal) need not pay.
+    """
+    if os.path.basename(argv[0]) != "git":
+        return True
+    return any(arg in _GIT_NETWORK for arg in argv[1:3])
+
+
+def _dies_with_us(argv: Sequence[str]) -> Callable[[], None] | None:
+    """On Linux, what a child runs before its program: the kernel kills it (SIGKILL) when releasekit dies.
+
+    ``prctl(PR_SET_PDEATHSIG, SIGKILL)``: a release killed with SIGKILL (or any crash) takes
+    twine, build, pip, uv and git with it instead of leaving them running. A child whose
+    parent is already gone by then ends at once. Elsewhere, and for git's local commands
+    (``_worth_arming``), None (nothing is armed). The signal reaches the child itself; what
+    it started in turn is not covered.
+    """
+    if not sys.platform.startswith("linux") or not _worth_arming(argv):
+        return None
+    if not _PRCTL:
+        import ctypes
+
+        try:
+            _PRCTL.append(ctypes.CDLL(None, use_errno=True).prctl)
+        except (OSError, AttributeError):
+            _PRCTL.append(None)
+    prctl, parent = _PRCTL[0], os.getpid()
+    if prctl is None:
+        return None
+
+    def arm() -> None:  # in the child, between fork and exec: no import, nothing to speak of allocated
+        if prctl(1, 9) != 0 or os.getppid() != parent:  # PR_SET_PDEATHSIG is 1, SIGKILL 9 on Linux
+            os._exit(125)
+
+    return arm
+
+
 def _kill_group(child: subprocess.Popen[str]) -> None:
     import signal
 
@@ -67,6 +113,7 @@ def _kill_group(child: subprocess.Popen[str]) -> None:
 
 
 OIDC_REQUEST_VARIABLES = ("ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN")
+DEFAULT_TIMEOUT = 3600.0  # seconds: the bound of a run given none of its own (RELEASEKIT_PROCESS_TIMEOUT)
 
 
 def run(
@@ -87,7 +134,10 @@ def run(
 
     ``env`` is added to the current environment (a None value removes the variable). Secrets found in the environment,
     and any passed in ``secrets``, are masked in the error. A command still running after
-    ``timeout`` seconds is killed and fails like one that exited with an error.
+    ``timeout`` seconds is killed with its process group and fails like one that exited with
+    an error. Without a ``timeout`` no wait is unbounded either: the command stays in
+    releasekit's process group (a terminal's prompts and Ctrl-C reach it) and is killed after
+    RELEASEKIT_PROCESS_TIMEOUT seconds (``DEFAULT_TIMEOUT``).
     """
     import subprocess  # here, not at the top: the hooks' fast paths start no process
 
@@ -98,17 +148,28 @@ def run(
     started = _clock() if ECHO else 0.0
     try:
         if timeout is None:
-            proc = subprocess.run(
-                argv,
-                cwd=cwd,
-                env=full_env,
-                capture_output=True,
-                text=True,
-                encoding="utf-8",
-                errors="replace",
-                input=input,
-                stdin=None if input is not None else subprocess.DEVNULL,
-            )
+            from releasekit import environment
+
+            limit = environment.seconds("RELEASEKIT_PROCESS_TIMEOUT", DEFAULT_TIMEOUT) or DEFAULT_TIMEOUT
+            try:
+                proc = subprocess.run(
+                    argv,
+                    cwd=cwd,
+                    env=full_env,
+                    capture_output=True,
+                    text=True,
+                    encoding="utf-8",
+                    errors="replace",
+                    input=input,
+                    stdin=None if input is not None else subprocess.DEVNULL,
+                    timeout=limit,
+                    preexec_fn=_dies_with_us(argv),
+                )
+            except subprocess.TimeoutExpired as exc:  # subprocess.run has killed it and waited
+                parts = (exc.output, exc.stderr)
+                said = "".join(p.decode(errors="replace") if isinstance(p, bytes) else p or "" for p in parts)
+                tail = f"{said.rstrip()}\nstopped: still running after {limit:g} s"
+                raise CommandError(argv, -1, tail, [*secrets_from_env(full_env), *secrets]) from None
         else:
             proc = _run_bounded(argv, cwd, full_env, input, timeout, [*secrets_from_env(full_env), *secrets])
     except FileNotFoundError as exc:
@@ -163,6 +224,7 @@ def _run_bounded(
         encoding="utf-8",
         errors="replace",
         start_new_session=True,
+        preexec_fn=_dies_with_us(argv),
     )
     watch = _WATCHED.get(_thread.get_ident(), ())
     for work in watch:

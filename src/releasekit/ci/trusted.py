@@ -169,7 +169,7 @@ def mint_token(index: Index, environ: Mapping[str, str] | None = None) -> str:
             f"{index.name}: {redact(base)} asks for PyPI's OIDC audience {audience!r}; not handing it a token "
             f"PyPI would accept (set {_OVERRIDES.get(index.name, 'RELEASEKIT_OIDC_URL')} to allow it)"
         )
-    job_token = identity.job_token(audience, secrets)  # the `id` package: GitHub, GitLab, Buildkite, ...
+    job_token = identity.job_token(audience, secrets, env)  # GitHub Actions here; GitLab, Buildkite... by `id`
     secrets.append(job_token)
     what = f"{index.name}: exchanging the job's OIDC token at {redact(base)}/_/oidc/mint-token"
     try:

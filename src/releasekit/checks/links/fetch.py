@@ -96,13 +96,17 @@ class Fetcher:
         if client is None:
             import httpx
 
-            from releasekit.httpclient import tls_context
+            from releasekit.httpclient import pinned_transport, tls_context
 
             per_host = self.settings.per_host
+            limits = httpx.Limits(max_connections=per_host, max_keepalive_connections=per_host)
             client = self.clients[host] = httpx.AsyncClient(
                 verify=tls_context(),  # loading the CA bundle costs 15 ms: once, not per host
                 follow_redirects=False,  # releasekit.httpclient.hops follows them, under its policy
-                limits=httpx.Limits(max_connections=per_host, max_keepalive_connections=per_host),
+                # each connection goes to the address its private-address check passed (DNS rebinding)
+                transport=pinned_transport(
+                    verify=tls_context(), limits=limits, private=self.settings.private_addresses
+                ),
                 timeout=httpx.Timeout(self.settings.timeout),
                 headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.8"},
                 trust_env=False,
