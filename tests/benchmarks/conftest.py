@@ -25,6 +25,9 @@ def hook_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = [uv] if uv else [sys.executable, "-m", "uv"]
     subprocess.run([*base, "venv", "-q", "-p", sys.executable, str(venv)], check=True, capture_output=True)
     python = venv / "bin" / "python"
-    install = [*base, "pip", "install", "-q", "--compile-bytecode", "--python", str(python), str(ROOT)]
+    # The peers the hook benchmarks time beside the hooks: since the release machinery moved
+    # to releasekit[release], the hooks' own install no longer brings them.
+    peers = ["towncrier>=24.8", "bump-my-version"]
+    install = [*base, "pip", "install", "-q", "--compile-bytecode", "--python", str(python), str(ROOT), *peers]
     subprocess.run(install, check=True, capture_output=True)
     return venv / "bin"
