@@ -17,48 +17,13 @@ from pathlib import Path
 
 from releasekit.config import read_toml
 from tests.helpers import adoption
-from tests.helpers.adoption import init
+from tests.helpers.adoption import init, locked_files, stale_files
 from tests.helpers.cli import releasekit
 from tests.helpers.gitrepo import commit_all
 
-STALE_PYPROJECT = """\
-[build-system]
-requires = ["setuptools>=64"]
-build-backend = "setuptools.build_meta"
-
-[project]
-name = "stale"
-dynamic = ["version"]
-readme = "README.md"
-
-[tool.setuptools.dynamic]
-version = {attr = "stale.__version__"}
-
-[tool.bumpversion]
-current_version = "1.4.0"
-
-[[tool.bumpversion.files]]
-filename = "pyproject.toml"
-search = 'version = "{current_version}"'
-
-[[tool.bumpversion.files]]
-filename = "src/stale/__init__.py"
-search = "__version__ = '{current_version}'"
-"""
-
-
-def stale_files() -> dict[str, str]:
-    return {
-        "pyproject.toml": STALE_PYPROJECT,
-        "src/stale/__init__.py": '"""stale."""\n\n__version__ = \'1.5.1\'\n',
-        "README.md": "# stale\n",
-    }
-
 
 def test_check_versions_names_the_dead_and_the_clobbering_entries(tmp_path: Path) -> None:
-    files = stale_files()
-    files["pyproject.toml"] = files["pyproject.toml"].replace('"1.4.0"', '"1.5.1"')
-    repo = adoption.project_repo(tmp_path, files)
+    repo = adoption.project_repo(tmp_path, stale_files(current="1.5.1"))
     result = releasekit("check", "versions", cwd=repo)
     assert result.returncode == 1
     assert (
@@ -127,23 +92,9 @@ def test_a_legacy_ini_file_in_colon_syntax_migrates(tmp_path: Path) -> None:
     }
 
 
-LOCKED_PYPROJECT = """\
-[build-system]
-requires = ["hatchling"]
-build-backend = "hatchling.build"
-
-[project]
-name = "Lock_Pkg"
-version = "8.5.0"
-readme = "README.md"
-requires-python = ">=3.10"
-"""
-
-
 def test_uv_lock_is_a_version_place_kept_in_step(tmp_path: Path) -> None:
     """Issue #22's fourth shape: uv.lock records the project's own version; the release commit must move it."""
-    files = {"pyproject.toml": LOCKED_PYPROJECT, "README.md": "# lock\n", "src/lock_pkg/__init__.py": ""}
-    repo = adoption.project_repo(tmp_path, files)
+    repo = adoption.project_repo(tmp_path, locked_files())
     uv_lock = ["uv", "lock", "--offline", "--quiet"]
     subprocess.run(uv_lock, cwd=repo, check=True, capture_output=True, timeout=120)
     assert 'name = "lock-pkg"\nversion = "8.5.0"\n' in (repo / "uv.lock").read_text()

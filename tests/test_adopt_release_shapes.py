@@ -25,7 +25,6 @@ from tests.helpers.gitrepo import commit_all, git, write_files
 from tests.helpers.noxrun import tool_overrides
 from tests.helpers.releaseproj import Project
 from tests.helpers.releasing import CANARY, Indexes, files_of, index_env, release
-from tests.test_adopt_bump import LOCKED_PYPROJECT, stale_files
 
 pytestmark = pytest.mark.integration
 
@@ -42,15 +41,17 @@ class Adopted(NamedTuple):
 def adopt(tmp_path: Path, files: dict[str, str], name: str, tags: tuple[str, ...], *, lock: bool = False) -> Adopted:
     """The project with its tags on origin, after `init --yes`, the adoption commit, and a fix with its fragment."""
     module = name.replace("-", "_")
-    test = f"import {module}\n\n\ndef test_it_imports():\n    assert {module}.__name__ == {module!r}\n"
-    root = adoption.project_repo(tmp_path, {**files, f"tests/test_{module}.py": test}, tags=tags)
+    root = adoption.project_repo(
+        tmp_path, {**files, f"tests/test_{module}.py": adoption.import_test(module)}, tags=tags
+    )
     if lock:
         subprocess.run(["uv", "lock", "--offline", "--quiet"], cwd=root, check=True, capture_output=True, timeout=120)
         commit_all(root, "Lock")
     git(root, "push", "-q", "origin", "main", "--tags")
     init = releasekit("init", "--yes", cwd=root)
     assert init.returncode == 0, init.output
-    changed = sorted(line[3:] for line in git(root, "status", "--porcelain", "-uall").splitlines())
+    git(root, "add", "-A")
+    changed = git(root, "diff", "--cached", "--name-only").splitlines()
     commit_all(root, "Adopt releasekit")
     fragments = config.load(root).fragments
     suffix = ".rst" if fragments.filename.endswith(".rst") else ".md"
@@ -91,13 +92,7 @@ def sdist_names(servers: Indexes, project: Project) -> list[str]:
 
 def test_a_stale_bumpversion_configuration_releases_a_package_that_compiles(tmp_path: Path, servers: Indexes) -> None:
     """Shape 1."""
-    files = stale_files()
-    files["pyproject.toml"] = files["pyproject.toml"].replace('name = "stale"', 'name = "stale-shape"')
-    files = {k.replace("src/stale/", "src/stale_shape/"): v for k, v in files.items()}
-    files["pyproject.toml"] = files["pyproject.toml"].replace("stale.__version__", "stale_shape.__version__")
-    files["pyproject.toml"] = files["pyproject.toml"].replace(
-        '"src/stale/__init__.py"', '"src/stale_shape/__init__.py"'
-    )
+    files = adoption.stale_files("stale-shape")
     project = adopt_and_release(tmp_path, servers, files, "stale-shape", "v1.5.1").project
     init_py = (project.root / "src/stale_shape/__init__.py").read_text()
     assert "__version__ = '1.5.2'" in init_py
@@ -130,26 +125,9 @@ def test_a_setuptools_scm_project_ships_its_tracked_files_without_a_manifest(tmp
     assert set(SCM_DATA) <= set(held), held
 
 
-SETUP_PY = """\
-from setuptools import setup
-
-setup(
-    name="rst-readme",
-    version="2.0.0",
-    long_description=open("README.rst", encoding="utf-8").read(),
-    packages=["rst_readme"],
-)
-"""
-
-
 def test_a_setup_py_with_an_rst_readme_gets_its_content_type(tmp_path: Path, servers: Indexes) -> None:
     """Shape 3: setup.py, an rST README, no long_description_content_type (twine check --strict's warning)."""
-    files = {
-        "pyproject.toml": '[build-system]\nrequires = ["setuptools>=64"]\nbuild-backend = "setuptools.build_meta"\n',
-        "setup.py": SETUP_PY,
-        "README.rst": "rst-readme\n==========\n\nA *fine* package.\n",
-        "rst_readme/__init__.py": "",
-    }
+    files = adoption.rst_setup_py_files("rst-readme", "rst-readme\n==========\n\nA *fine* package.\n")
     adopted = adopt_and_release(tmp_path, servers, files, "rst-readme", "v2.0.0")
     assert 'long_description_content_type="text/x-rst" added' in adopted.init.stdout
     setup_py = (adopted.project.root / "setup.py").read_text()
@@ -160,9 +138,9 @@ def test_a_setup_py_with_an_rst_readme_gets_its_content_type(tmp_path: Path, ser
 
 def test_a_uv_lock_moves_with_the_release(tmp_path: Path, servers: Indexes) -> None:
     """Shape 4."""
-    pyproject = LOCKED_PYPROJECT.replace('name = "Lock_Pkg"', 'name = "locked-shape"')
-    files = {"pyproject.toml": pyproject, "README.md": "# locked\n", "src/locked_shape/__init__.py": ""}
-    project = adopt_and_release(tmp_path, servers, files, "locked-shape", "v8.5.0").project
+    project = adopt_and_release(
+        tmp_path, servers, adoption.locked_files("locked-shape"), "locked-shape", "v8.5.0"
+    ).project
     assert 'name = "locked-shape"\nversion = "8.5.1"\n' in (project.root / "uv.lock").read_text()
     check = ["uv", "lock", "--check", "--offline"]
     assert subprocess.run(check, cwd=project.root, capture_output=True, timeout=120).returncode == 0
@@ -170,33 +148,18 @@ def test_a_uv_lock_moves_with_the_release(tmp_path: Path, servers: Indexes) -> N
     assert "uv.lock" in changed
 
 
-def static_files(name: str) -> dict[str, str]:
-    """A static [project] version with hatchling (adoption.static_files, named ``name``, without its noxfile)."""
-    files = {k.replace("src/plain/", f"src/{name.replace('-', '_')}/"): v for k, v in adoption.static_files().items()}
-    files["pyproject.toml"] = files["pyproject.toml"].replace('name = "plain"', f'name = "{name}"')
-    del files["noxfile.py"], files["tests/test_plain.py"]
-    return files
-
-
 MARKER = "PROJECT-RELEASE-ENV-RAN"
-OWN_RELEASE_ENV = f"""\
-[tox]
-env_list = py
-
-[testenv]
-commands = python -c pass
-
 # The project's own release: a build, then `twine upload dist/*` (here it leaves a marker instead).
-[testenv:release]
-skip_install = true
-commands =
-    python -c "open('{MARKER}', 'w').close()"
-"""
+OWN_RELEASE_ENV = adoption.own_release_tox_ini(f"python -c \"open('{MARKER}', 'w').close()\"")
 
 
 def test_a_projects_own_tox_release_env_is_never_run(tmp_path: Path, servers: Indexes) -> None:
     """Shape 5: tox.ini has its own [testenv:release]; `tox -e releasekit-release` is what releases."""
-    files = {**static_files("own-env"), "tox.ini": OWN_RELEASE_ENV, ".gitignore": ".tox/\n"}
+    files = {
+        **adoption.static_files("own-env", nox=False, tests=False),
+        "tox.ini": OWN_RELEASE_ENV,
+        ".gitignore": ".tox/\n",
+    }
     adopted = adopt(tmp_path, files, "own-env", ("v0.4.0",))
     assert "`tox -e releasekit-release -- ...` for releasekit's release" in adopted.init.stdout
     assert "tox.ini" not in adopted.changed
@@ -225,7 +188,10 @@ repos:
 
 def test_a_pre_commit_config_with_an_end_marker_stays_valid(tmp_path: Path, servers: Indexes) -> None:
     """Shape 6: .pre-commit-config.yaml ends with the document end marker `...`."""
-    files = {**static_files("end-marker"), ".pre-commit-config.yaml": PRE_COMMIT_CONFIG}
+    files = {
+        **adoption.static_files("end-marker", nox=False, tests=False),
+        ".pre-commit-config.yaml": PRE_COMMIT_CONFIG,
+    }
     adopted = adopt_and_release(tmp_path, servers, files, "end-marker", "v0.4.0")
     root = adopted.project.root
     assert ".pre-commit-config.yaml" in adopted.changed
@@ -241,7 +207,7 @@ def test_a_pre_commit_config_with_an_end_marker_stays_valid(tmp_path: Path, serv
 
 def test_a_fix_commit_after_a_failed_package_check_starts_the_release_again(tmp_path: Path, servers: Indexes) -> None:
     """Shape 7: the first release's package check fails, the maintainer commits a fix, the rerun releases."""
-    files = static_files("fix-commit")
+    files = adoption.static_files("fix-commit", nox=False, tests=False)
     files["README.rst"] = "fix-commit\n==========\n\nFine.\n"
     del files["README.md"]
     files["pyproject.toml"] = files["pyproject.toml"].replace('readme = "README.md"', 'readme = "README.rst"')
