@@ -158,7 +158,7 @@ where = src
 def test_a_bumpversion_section_in_setup_cfg_is_repaired_as_the_dotfile_is(tmp_path: Path) -> None:
     """setup.cfg's [bumpversion], read by bump-my-version as the dotfile is: stale, dead, clobbering, `key: value`."""
     files = {
-        "pyproject.toml": '[build-system]\nrequires = ["setuptools>=64"]\nbuild-backend = "setuptools.build_meta"\n',
+        "pyproject.toml": adoption.SETUPTOOLS_PYPROJECT,
         "setup.cfg": SETUP_CFG,
         "src/cfgbump/__init__.py": "__version__ = '1.5.1'\n",
         "README.md": "# cfgbump\n",

@@ -62,7 +62,7 @@ def test_tag_derived_versions_say_so_and_a_major_is_the_last_minor(tmp_path: Pat
 
 
 SETUP_CFG_PROJECT = {
-    "pyproject.toml": '[build-system]\nrequires = ["setuptools>=64"]\nbuild-backend = "setuptools.build_meta"\n',
+    "pyproject.toml": adoption.SETUPTOOLS_PYPROJECT,
     "setup.cfg": "[metadata]\nname = cfg-named\nversion = 1.2.0\n\n[options]\npackages = find:\n",
     "setup.py": 'from setuptools import setup\n\nsetup(name="not-this-one")\n',
     "cfg_named/__init__.py": "",

@@ -118,6 +118,9 @@ def dynamic_files(backend: str = "hatch", name: str = "dyn") -> dict[str, str]:
     }
 
 
+# pyproject.toml of a setuptools project that keeps its metadata in setup.py or setup.cfg.
+SETUPTOOLS_PYPROJECT = '[build-system]\nrequires = ["setuptools>=64"]\nbuild-backend = "setuptools.build_meta"\n'
+
 STALE_PYPROJECT = """\
 [build-system]
 requires = ["setuptools>=64"]
@@ -175,7 +178,7 @@ def rst_setup_py_files(name: str, readme: str, version: str = "2.0.0") -> dict[s
         f'    packages=["{module}"],\n)\n'
     )
     return {
-        "pyproject.toml": '[build-system]\nrequires = ["setuptools>=64"]\nbuild-backend = "setuptools.build_meta"\n',
+        "pyproject.toml": SETUPTOOLS_PYPROJECT,
         "setup.py": setup_py,
         "README.rst": readme,
         f"{module}/__init__.py": "",
