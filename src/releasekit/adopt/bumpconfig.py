@@ -74,7 +74,9 @@ def convert_legacy(text: str, source: str = LEGACY) -> Table:
     parser.optionxform = str  # type: ignore[assignment,method-assign]  # keys keep their case
     try:
         parser.read_string(text, source=source)
-        items = {section: parser.items(section) for section in parser.sections() if _is_bump_section(section)}
+        # setup.cfg holds other tools' sections too; the dotfile only bump-my-version's.
+        sections = [s for s in parser.sections() if source != SETUP_CFG or _is_bump_section(s)]
+        items = {section: parser.items(section) for section in sections}
     except configparser.Error as exc:
         first = str(exc).splitlines()[0]
         raise ReleasekitError(f"{source}: cannot parse it: {first}") from None
@@ -128,15 +130,23 @@ def has_bump_sections(text: str) -> bool:
 
 def without_bump_sections(text: str) -> str | None:
     """The INI text with its ``[bumpversion]`` and ``[bumpversion:...]`` sections removed, the rest
-    as it was; None when nothing else is left."""
+    as it was (the comments just above a section kept stay with it); None when nothing is left."""
     kept: list[str] = []
+    above: list[str] = []  # the comments at the end of a dropped section, which may belong to the next one
     dropping = False
     for line in text.splitlines(keepends=True):
         match = _SECTION.match(line.rstrip("\r\n"))
         if match:
             dropping = _is_bump_section(match.group("name"))
+            if not dropping:
+                kept += above
+            above = []
         if not dropping:
             kept.append(line)
+        elif line.lstrip().startswith(("#", ";")):
+            above.append(line)
+        elif line.strip():
+            above = []
     new = re.sub(r"\n{3,}", "\n\n", "".join(kept)).strip("\n")
     return new + "\n" if new.strip() else None
 
