@@ -17,48 +17,13 @@ from pathlib import Path
 
 from releasekit.config import read_toml
 from tests.helpers import adoption
-from tests.helpers.adoption import init
+from tests.helpers.adoption import init, locked_files, stale_files
 from tests.helpers.cli import releasekit
 from tests.helpers.gitrepo import commit_all
 
-STALE_PYPROJECT = """\
-[build-system]
-requires = ["setuptools>=64"]
-build-backend = "setuptools.build_meta"
-
-[project]
-name = "stale"
-dynamic = ["version"]
-readme = "README.md"
-
-[tool.setuptools.dynamic]
-version = {attr = "stale.__version__"}
-
-[tool.bumpversion]
-current_version = "1.4.0"
-
-[[tool.bumpversion.files]]
-filename = "pyproject.toml"
-search = 'version = "{current_version}"'
-
-[[tool.bumpversion.files]]
-filename = "src/stale/__init__.py"
-search = "__version__ = '{current_version}'"
-"""
-
-
-def stale_files() -> dict[str, str]:
-    return {
-        "pyproject.toml": STALE_PYPROJECT,
-        "src/stale/__init__.py": '"""stale."""\n\n__version__ = \'1.5.1\'\n',
-        "README.md": "# stale\n",
-    }
-
 
 def test_check_versions_names_the_dead_and_the_clobbering_entries(tmp_path: Path) -> None:
-    files = stale_files()
-    files["pyproject.toml"] = files["pyproject.toml"].replace('"1.4.0"', '"1.5.1"')
-    repo = adoption.project_repo(tmp_path, files)
+    repo = adoption.project_repo(tmp_path, stale_files(current="1.5.1"))
     result = releasekit("check", "versions", cwd=repo)
     assert result.returncode == 1
     assert (
@@ -127,23 +92,9 @@ def test_a_legacy_ini_file_in_colon_syntax_migrates(tmp_path: Path) -> None:
     }
 
 
-LOCKED_PYPROJECT = """\
-[build-system]
-requires = ["hatchling"]
-build-backend = "hatchling.build"
-
-[project]
-name = "Lock_Pkg"
-version = "8.5.0"
-readme = "README.md"
-requires-python = ">=3.10"
-"""
-
-
 def test_uv_lock_is_a_version_place_kept_in_step(tmp_path: Path) -> None:
     """Issue #22's fourth shape: uv.lock records the project's own version; the release commit must move it."""
-    files = {"pyproject.toml": LOCKED_PYPROJECT, "README.md": "# lock\n", "src/lock_pkg/__init__.py": ""}
-    repo = adoption.project_repo(tmp_path, files)
+    repo = adoption.project_repo(tmp_path, locked_files())
     uv_lock = ["uv", "lock", "--offline", "--quiet"]
     subprocess.run(uv_lock, cwd=repo, check=True, capture_output=True, timeout=120)
     assert 'name = "lock-pkg"\nversion = "8.5.0"\n' in (repo / "uv.lock").read_text()
@@ -171,3 +122,77 @@ def test_uv_lock_is_a_version_place_kept_in_step(tmp_path: Path) -> None:
     result = releasekit("check", "versions", cwd=repo)
     assert result.returncode == 1
     assert "uv.lock:7:12: expected 8.5.1, found 8.5.0" in result.output
+
+
+SETUP_CFG = """\
+[metadata]
+name = cfgbump
+version = 1.5.1
+long_description = file: README.md
+long_description_content_type = text/markdown
+
+[options]
+package_dir =
+    = src
+packages = find:
+
+[bumpversion]
+current_version: 1.4.0
+commit: True
+
+[bumpversion:file:setup.cfg]
+search = version = {current_version}
+replace = version = {new_version}
+
+[bumpversion:file:pyproject.toml]
+search = version = "{current_version}"
+
+[bumpversion:file:src/cfgbump/__init__.py]
+search = __version__ = '{current_version}'
+
+[options.packages.find]
+where = src
+"""
+
+
+def test_a_bumpversion_section_in_setup_cfg_is_repaired_as_the_dotfile_is(tmp_path: Path) -> None:
+    """setup.cfg's [bumpversion], read by bump-my-version as the dotfile is: stale, dead, clobbering, `key: value`."""
+    files = {
+        "pyproject.toml": adoption.SETUPTOOLS_PYPROJECT,
+        "setup.cfg": SETUP_CFG,
+        "src/cfgbump/__init__.py": "__version__ = '1.5.1'\n",
+        "README.md": "# cfgbump\n",
+    }
+    repo = adoption.project_repo(tmp_path, files)
+    code, out, err = init(repo, "--yes")
+    assert code == 0, out + err
+    assert "setup.cfg current_version 1.4.0 was stale: the project is at 1.5.1" in out
+    assert "setup.cfg files entry 2 (pyproject.toml) dropped: its search" in out
+    assert "setup.cfg files entry 3 (src/cfgbump/__init__.py): replace = \"__version__ = '{new_version}'\" added" in out
+    # The sections moved to [tool.bumpversion]; the rest of setup.cfg is as it was.
+    assert (repo / "setup.cfg").read_text() == SETUP_CFG.split("[bumpversion]")[
+        0
+    ] + "[options.packages.find]\nwhere = src\n"
+    table = read_toml(repo / "pyproject.toml")["tool"]["bumpversion"]
+    assert (table["current_version"], table["commit"]) == ("1.5.1", True)
+    assert [entry.get("replace") for entry in table["files"]] == [
+        "version = {new_version}",
+        "__version__ = '{new_version}'",
+    ]
+    commit_all(repo, "Adopt releasekit")
+    assert releasekit("check", "versions", cwd=repo).returncode == 0
+    show = [sys.executable, "-m", "bumpversion", "show", "current_version"]
+    assert subprocess.run(show, cwd=repo, capture_output=True, text=True, timeout=120).stdout.strip() == "1.5.1"
+    # releasekit's simulated bump, then real bump-my-version's: the same bytes, files that parse.
+    from releasekit import bumpsim, config
+
+    simulated = {f.path: f.after for f in bumpsim.simulate(repo, config.load(repo).require_version(), "1.5.2").files}
+    bump = [sys.executable, "-m", "bumpversion", "bump", "--new-version", "1.5.2", "--no-commit", "--no-tag"]
+    subprocess.run(bump, cwd=repo, check=True, capture_output=True, timeout=120)
+    assert sorted(simulated) == ["setup.cfg", "src/cfgbump/__init__.py"]
+    assert all((repo / path).read_text() == text for path, text in simulated.items())
+    assert "version = 1.5.2\n" in (repo / "setup.cfg").read_text()
+    init_py = (repo / "src/cfgbump/__init__.py").read_text()
+    assert init_py == "__version__ = '1.5.2'\n"
+    compile(init_py, "__init__.py", "exec")
+    assert read_toml(repo / "pyproject.toml")["tool"]["bumpversion"]["current_version"] == "1.5.2"

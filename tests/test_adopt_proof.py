@@ -17,25 +17,9 @@ from tests.helpers.adoption import init
 
 pytestmark = pytest.mark.integration
 
-SETUP_PY = """\
-from setuptools import setup
-
-setup(
-    name="rsty",
-    version="2.0.0",
-    long_description=open("README.rst", encoding="utf-8").read(),
-    packages=["rsty"],
-)
-"""
-
 
 def files(readme: str) -> dict[str, str]:
-    return {
-        "pyproject.toml": '[build-system]\nrequires = ["setuptools>=64"]\nbuild-backend = "setuptools.build_meta"\n',
-        "setup.py": SETUP_PY,
-        "README.rst": readme,
-        "rsty/__init__.py": "",
-    }
+    return adoption.rst_setup_py_files("rsty", readme)
 
 
 def test_the_missing_content_type_is_the_plans_one_line_fix(tmp_path: Path) -> None:

@@ -19,17 +19,7 @@ from tests.helpers.noxrun import tool_env
 
 pytestmark = pytest.mark.integration
 
-TOX_INI = """\
-[tox]
-env_list = py
-
-[testenv]
-commands = python -c pass
-
-[testenv:release]
-skip_install = true
-commands = python -c "print('THE PROJECT UPLOADS')"
-"""
+TOX_INI = adoption.own_release_tox_ini("python -c \"print('THE PROJECT UPLOADS')\"")
 
 
 def tox(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -38,8 +28,7 @@ def tox(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_init_names_the_unambiguous_env_and_tox_runs_it(tmp_path: Path) -> None:
-    files = {**adoption.static_files(), "tox.ini": TOX_INI}
-    del files["noxfile.py"]
+    files = {**adoption.static_files(nox=False), "tox.ini": TOX_INI}
     repo = adoption.project_repo(tmp_path, files, tags=("v0.4.0",))
     code, out, err = init(repo, "--dry-run")
     assert code == 0, out + err

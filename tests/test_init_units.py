@@ -9,6 +9,7 @@ import pytest
 import tomlkit
 import yaml
 
+from releasekit.adopt import bumpconfig
 from releasekit.adopt.bumpconfig import convert_legacy
 from releasekit.adopt.changelog import insert_marker, release_underlines, type_roles
 from releasekit.adopt.precommit import add_hooks
@@ -207,3 +208,22 @@ def test_every_yaml_init_edits_is_read_within_the_limits(text: str, message: str
         load_yaml(text, ".github/dependabot.yml")
     assert str(info.value).startswith(".github/dependabot.yml: ") and message in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def test_setup_cfg_loses_only_its_bumpversion_sections() -> None:
+    text = (
+        "[metadata]\nname = cfg\n\n[bumpversion]\ncurrent_version = 1.0.0\n\n"
+        "[bumpversion:file (badge):README.rst]\nsearch = v{current_version}\nreplace = v{new_version}\n\n"
+        "# pytest's options\n[tool:pytest]\naddopts = -p no:cacheprovider --cov-fail-under=90%\n"
+    )
+    table = bumpconfig.convert_legacy(text, bumpconfig.SETUP_CFG)
+    assert table["current_version"] == "1.0.0"
+    assert [dict(entry) for entry in table["files"]] == [
+        {"filename": "README.rst", "search": "v{current_version}", "replace": "v{new_version}"}
+    ]
+    assert bumpconfig.without_bump_sections(text) == (
+        "[metadata]\nname = cfg\n\n# pytest's options\n"
+        "[tool:pytest]\naddopts = -p no:cacheprovider --cov-fail-under=90%\n"
+    )
+    assert bumpconfig.without_bump_sections("[bumpversion]\ncurrent_version = 1.0.0\n") is None
+    assert bumpconfig.has_bump_sections(text) and not bumpconfig.has_bump_sections("[bumpversion:file:x]\n")

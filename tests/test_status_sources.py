@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from releasekit import config
+from releasekit.adopt.detect import detect
 from tests.helpers import adoption
 from tests.helpers.cli import releasekit
 from tests.helpers.gitrepo import make_repo
@@ -55,3 +59,30 @@ def test_tag_derived_versions_say_so_and_a_major_is_the_last_minor(tmp_path: Pat
     schedule = next(line for line in text if line.startswith("schedule: "))
     assert minor.startswith("last minor release: 2.0.0 on ")
     assert "last minor release 2.0.0" in schedule
+
+
+SETUP_CFG_PROJECT = {
+    "pyproject.toml": adoption.SETUPTOOLS_PYPROJECT,
+    "setup.cfg": "[metadata]\nname = cfg-named\nversion = 1.2.0\n\n[options]\npackages = find:\n",
+    "setup.py": 'from setuptools import setup\n\nsetup(name="not-this-one")\n',
+    "cfg_named/__init__.py": "",
+}
+
+
+@pytest.mark.parametrize(
+    ("files", "name"),
+    [
+        pytest.param({"pyproject.toml": POETRY, "poetic/__init__.py": ""}, "poetic", id="poetry"),
+        pytest.param(SETUP_CFG_PROJECT, "cfg-named", id="setup.cfg"),
+        pytest.param({**SETUP_CFG_PROJECT, "setup.cfg": "[options]\n"}, "not-this-one", id="setup.py"),
+    ],
+)
+def test_the_release_status_and_init_take_the_name_the_build_backend_reads(
+    tmp_path: Path, files: dict[str, str], name: str
+) -> None:
+    repo = make_repo(tmp_path / "p", files)
+    # The release's name (its index checks, its summary) is the configuration's.
+    assert config.load(repo).project_name == name
+    assert detect(repo).name == name
+    result = releasekit("status", "--format", "json", cwd=repo, env=NO_GITHUB)
+    assert json.loads(result.stdout)["project"] == name, result.output

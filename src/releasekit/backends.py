@@ -91,6 +91,55 @@ def version_file(root: Path, data: Mapping[str, Any]) -> tuple[str, str] | None:
     return None
 
 
+_SETUP_PY_NAME = r"""\bname[ \t]*=[ \t]*(?P<q>["'])(?P<v>[^"'\n]+)(?P=q)"""
+
+
+def distribution_name(root: Path, data: Mapping[str, Any]) -> str | None:
+    """The distribution name as the build backend reads it, or None.
+
+    ``[project] name`` (PEP 621: hatchling, pdm, flit, setuptools), poetry's ``[tool.poetry]
+    name``, flit's older ``[tool.flit.metadata]`` (``dist-name``, else ``module``), then for
+    setuptools without one: setup.cfg's ``[metadata] name``, then setup.py's ``name=``. The
+    release, ``status`` and ``init`` all take the name from here.
+    """
+    project = data.get("project")
+    flit = _tool(data, "flit", "metadata")
+    for candidate in (
+        project.get("name") if isinstance(project, dict) else None,
+        _tool(data, "poetry").get("name"),
+        flit.get("dist-name") or flit.get("module"),
+    ):
+        if isinstance(candidate, str) and candidate.strip():
+            return candidate.strip()
+    return _setuptools_name(root)
+
+
+def _setuptools_name(root: Path) -> str | None:
+    import configparser
+    import re
+
+    from releasekit.safefiles import Refused, read_bytes
+
+    def text(rel: str) -> str:
+        try:
+            return read_bytes(root, rel, "version file", symlinks=False).decode("utf-8", "replace")
+        except (OSError, Refused):
+            return ""
+
+    setup_cfg = text("setup.cfg")
+    if "[metadata]" in setup_cfg:
+        parser = configparser.RawConfigParser(strict=False)
+        try:
+            parser.read_string(setup_cfg, source="setup.cfg")
+            name = parser.get("metadata", "name", fallback="").strip()
+        except configparser.Error:
+            name = ""
+        if name:
+            return name
+    found = re.search(_SETUP_PY_NAME, text("setup.py"))
+    return found.group("v") if found else None
+
+
 def read_file_version(path: Path, rel: str) -> str:
     """The version a dynamic version file holds (``__version__ = "..."``, or a bare version)."""
     from releasekit.checks.version_sync import assigned_versions

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from releasekit import environment
+from releasekit.backends import distribution_name
 from releasekit.bumpconfig import BUMPVERSION_SCHEMA, VersionConfig
 from releasekit.changelog.formats import SCHEMA as CHANGELOG_SCHEMA
 from releasekit.changelog.fragments import FragmentsConfig
@@ -291,11 +292,10 @@ def from_data(root: Path, pyproject: Path, data: Mapping[str, Any]) -> Config:
     environment.check()
     own = table(data, "tool.releasekit") or {}
     _check_git_names(own, pyproject)
-    project = table(data, "project") or {}
     links = own.get("links", {})
     github = own.get("github", {})
     source_paths = own.get("source_paths")
-    name = project.get("name") if isinstance(project.get("name"), str) else None
+    name = distribution_name(root, data)  # as the build backend reads it, as status and init do
     remote = own.get("remote") or _remote(root)
     return Config(
         root=root,

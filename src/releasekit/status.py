@@ -229,27 +229,6 @@ def github_state(config: Config) -> GitHubState | None:
 _SOURCES = {"bumpversion": "bump-my-version", "project": "[project] version", "file": "version file", "tag": "tag"}
 
 
-def project_name(config: Config) -> str | None:
-    """The distribution name as the build backend reads it: ``[project] name``, poetry's
-    ``[tool.poetry] name``, setup.cfg's ``[metadata] name``, or setup.py's ``name=``."""
-    import re
-
-    from releasekit.config import read_pyproject, table
-
-    if config.project_name:
-        return config.project_name
-    poetry = table(read_pyproject(config.root, required=False), "tool.poetry") or {}
-    if isinstance(poetry.get("name"), str):
-        return str(poetry["name"])
-    from releasekit.adopt.detect import read_text
-
-    setup_cfg = read_text(config.root, "setup.cfg") or ""
-    found = re.search(r"^\[metadata\][^\[]*?^name[ \t]*=[ \t]*(\S+)", setup_cfg, re.MULTILINE | re.DOTALL)
-    if found is None:
-        found = re.search(r"""\bname[ \t]*=[ \t]*["']([^"'\n]+)["']""", read_text(config.root, "setup.py") or "")
-    return found.group(1) if found else None
-
-
 def status(config: Config, *, now: float | None = None, with_github: bool = True) -> Status:
     """Read the project's release status. Reads only; asks GitHub only when a token is set."""
     now = time.time() if now is None else now
@@ -281,7 +260,7 @@ def status(config: Config, *, now: float | None = None, with_github: bool = True
     due = minor_due(features, last_minor.days_ago if last_minor else None, cadence)
     schedule = Schedule(cadence, last_minor, features, due, tuple(patches_waiting(config, fmt, rows)))
     return Status(
-        project=project_name(config),
+        project=config.project_name,
         version=current,
         version_source=source,
         tag=tag,

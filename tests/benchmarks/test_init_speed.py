@@ -23,6 +23,7 @@ from __future__ import annotations
 import itertools
 import shutil
 import statistics
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -30,6 +31,7 @@ from pathlib import Path
 import pytest
 
 from releasekit.release.gates import PHASES
+from tests.benchmarks.conftest import ROOT
 from tests.benchmarks.timing import Case, command, compare, ratio_line
 from tests.helpers import adoption
 from tests.helpers.gitrepo import commit_all, git
@@ -50,10 +52,23 @@ git rm -q .bumpversion.cfg
 """
 
 
-def test_init_against_adopting_by_hand_then_a_dry_run(tmp_path: Path, hook_venv: Path) -> None:
+@pytest.fixture(scope="module")
+def release_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A virtual environment with ``releasekit[release]`` installed from this work tree (not editable),
+    byte-compiled: init and the release need the release tools, which the hooks' environment leaves out."""
+    venv = tmp_path_factory.mktemp("release-env") / "venv"
+    base = [shutil.which("uv") or "uv"]
+    subprocess.run([*base, "venv", "-q", "-p", sys.executable, str(venv)], check=True, capture_output=True)
+    python = venv / "bin" / "python"
+    install = [*base, "pip", "install", "-q", "--compile-bytecode", "--python", str(python), f"{ROOT}[release]"]
+    subprocess.run(install, check=True, capture_output=True, timeout=900)
+    return venv / "bin"
+
+
+def test_init_against_adopting_by_hand_then_a_dry_run(tmp_path: Path, release_venv: Path) -> None:
     files = {**adoption.legacy_files(), "changelog/+speed.feature.rst": "Faster frobnication.\n"}
     pristine = adoption.project_repo(tmp_path / "pristine", files, branch="master", tags=("2.3.0", "2.3.1"))
-    releasekit = str(hook_venv / "releasekit")
+    releasekit = str(release_venv / "releasekit")
     copies = itertools.count()
 
     def fresh_copy() -> Path:
@@ -77,7 +92,7 @@ def test_init_against_adopting_by_hand_then_a_dry_run(tmp_path: Path, hook_venv:
         return repo
 
     pre_commit = Path(sys.executable).parent / "pre-commit"
-    by_hand = BY_HAND.format(adopted=" ".join(ADOPTED), reference=reference, bin=hook_venv, pre_commit=pre_commit)
+    by_hand = BY_HAND.format(adopted=" ".join(ADOPTED), reference=reference, bin=release_venv, pre_commit=pre_commit)
     outputs: list[str] = []
     with pypiserver(tmp_path / "test-index") as test, pypiserver(tmp_path / "index") as prod:
         env = {**test.env("RELEASEKIT_TEST_"), **prod.env()}

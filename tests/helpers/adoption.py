@@ -7,7 +7,7 @@ from pathlib import Path
 from tests.helpers import legacy
 from tests.helpers.cli import releasekit
 from tests.helpers.gitrepo import add_origin, git, make_repo
-from tests.helpers.legacy import BUGFIX, FEATURE, TRIVIAL, Release
+from tests.helpers.legacy import BUGFIX, FEATURE, TRIVIAL, Release, import_test
 
 # towncrier's own types, one of them a removal (which init maps to releasekit's "breaking").
 LEGACY_TYPES = (FEATURE, BUGFIX, ("removal", "Deprecations and Removals", True), TRIVIAL)
@@ -64,7 +64,7 @@ def scm_files() -> dict[str, str]:
         "src/scmpkg/__init__.py": '"""scmpkg."""\n',
         "README.md": "# scmpkg\n\nVersions from git tags.\n",
         "CHANGELOG.md": SCM_CHANGELOG,
-        "tests/test_scmpkg.py": 'import scmpkg\n\n\ndef test_it_imports():\n    assert scmpkg.__name__ == "scmpkg"\n',
+        "tests/test_scmpkg.py": import_test("scmpkg"),
         ".github/workflows/publish.yml": (
             "on:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n"
             "      - uses: actions/checkout@v4\n      - uses: pypa/gh-action-pypi-publish@release/v1\n"
@@ -72,21 +72,26 @@ def scm_files() -> dict[str, str]:
     }
 
 
-def static_files() -> dict[str, str]:
-    """A static [project] version, no bump-my-version configuration, no changelog."""
-    return {
+def static_files(name: str = "plain", *, nox: bool = True, tests: bool = True) -> dict[str, str]:
+    """A static [project] version, no bump-my-version configuration, no changelog; with a noxfile
+    running its tests unless ``nox`` is false, and its one test unless ``tests`` is false."""
+    module = name.replace("-", "_")
+    files = {
         "pyproject.toml": (
             '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n'
-            '[project]\nname = "plain"\nversion = "0.4.0"\nreadme = "README.md"\nrequires-python = ">=3.10"\n'
+            f'[project]\nname = "{name}"\nversion = "0.4.0"\nreadme = "README.md"\nrequires-python = ">=3.10"\n'
         ),
-        "src/plain/__init__.py": '"""plain."""\n',
+        f"src/{module}/__init__.py": f'"""{name}."""\n',
         "README.md": "# plain\n\n![version](https://img.shields.io/badge/version-0.4.0-blue)\n\nPlain.\n",
-        "noxfile.py": (
+    }
+    if nox:
+        files["noxfile.py"] = (
             "import nox\n\n\n@nox.session\ndef tests(session):\n"
             "    session.install('pytest', '.')\n    session.run('pytest')\n"
-        ),
-        "tests/test_plain.py": 'import plain\n\n\ndef test_it_imports():\n    assert plain.__name__ == "plain"\n',
-    }
+        )
+    if tests:
+        files[f"tests/test_{module}.py"] = import_test(module)
+    return files
 
 
 def dynamic_files(backend: str = "hatch", name: str = "dyn") -> dict[str, str]:
@@ -109,8 +114,85 @@ def dynamic_files(backend: str = "hatch", name: str = "dyn") -> dict[str, str]:
         "docs/index.rst": title + "See :doc:`the changelog <changes>`.\n\n.. toctree::\n\n   changes\n",
         "docs/changes.rst": "Changes\n=======\n\n3.0.1\n-----\n\n- Faster.\n",
         "CHANGES.rst": "Changes\n=======\n\n3.0.1 (2024-01-02)\n------------------\n\n- Faster.\n",
-        f"tests/test_{name}.py": f"import {name}\n\n\ndef test_it_imports():\n    assert {name}.__name__ == {name!r}\n",
+        f"tests/test_{name}.py": import_test(name),
     }
+
+
+# pyproject.toml of a setuptools project that keeps its metadata in setup.py or setup.cfg.
+SETUPTOOLS_PYPROJECT = '[build-system]\nrequires = ["setuptools>=64"]\nbuild-backend = "setuptools.build_meta"\n'
+
+STALE_PYPROJECT = """\
+[build-system]
+requires = ["setuptools>=64"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "{name}"
+dynamic = ["version"]
+readme = "README.md"
+
+[tool.setuptools.dynamic]
+version = {{attr = "{module}.__version__"}}
+
+[tool.bumpversion]
+current_version = "{current}"
+
+[[tool.bumpversion.files]]
+filename = "pyproject.toml"
+search = 'version = "{{current_version}}"'
+
+[[tool.bumpversion.files]]
+filename = "src/{module}/__init__.py"
+search = "__version__ = '{{current_version}}'"
+"""
+
+
+def stale_files(name: str = "stale", current: str = "1.4.0") -> dict[str, str]:
+    """Issue #22's first shape: a [tool.bumpversion] from years ago (``current`` its current_version,
+    stale against the package's 1.5.1), a dead entry and one whose search would clobber its line."""
+    module = name.replace("-", "_")
+    return {
+        "pyproject.toml": STALE_PYPROJECT.format(name=name, module=module, current=current),
+        f"src/{module}/__init__.py": f'"""{module}."""\n\n__version__ = \'1.5.1\'\n',
+        "README.md": f"# {module}\n",
+    }
+
+
+def locked_files(name: str = "Lock_Pkg") -> dict[str, str]:
+    """Issue #22's fourth shape: a static version at 8.5.0, which ``uv lock`` records (run it to get the uv.lock)."""
+    module = name.lower().replace("-", "_")
+    pyproject = (
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n'
+        f'[project]\nname = "{name}"\nversion = "8.5.0"\nreadme = "README.md"\nrequires-python = ">=3.10"\n'
+    )
+    return {"pyproject.toml": pyproject, "README.md": "# lock\n", f"src/{module}/__init__.py": ""}
+
+
+def rst_setup_py_files(name: str, readme: str, version: str = "2.0.0") -> dict[str, str]:
+    """Issue #22's third shape: a setup.py with an rST README and no long_description_content_type."""
+    module = name.replace("-", "_")
+    setup_py = (
+        "from setuptools import setup\n\nsetup(\n"
+        f'    name="{name}",\n    version="{version}",\n'
+        '    long_description=open("README.rst", encoding="utf-8").read(),\n'
+        f'    packages=["{module}"],\n)\n'
+    )
+    return {
+        "pyproject.toml": SETUPTOOLS_PYPROJECT,
+        "setup.py": setup_py,
+        "README.rst": readme,
+        f"{module}/__init__.py": "",
+    }
+
+
+def own_release_tox_ini(*commands: str) -> str:
+    """Issue #22's fifth shape: a tox.ini with the project's own ``release`` env, running ``commands``
+    (a real project's builds and runs ``twine upload dist/*``)."""
+    lines = "".join(f"    {command}\n" for command in commands)
+    return (
+        "[tox]\nenv_list = py\n\n[testenv]\ncommands = python -c pass\n\n"
+        f"[testenv:release]\nskip_install = true\ncommands =\n{lines}"
+    )
 
 
 def project_repo(path: Path, files: dict[str, str], *, branch: str = "main", tags: tuple[str, ...] = ()) -> Path:

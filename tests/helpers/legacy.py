@@ -26,6 +26,11 @@ BUGFIX = ("bugfix", "Bugfixes", True)
 TRIVIAL = ("trivial", "Trivial changes", False)
 
 
+def import_test(module: str) -> str:
+    """A project's one tiny test: its package imports."""
+    return f'import {module}\n\n\ndef test_it_imports():\n    assert {module}.__name__ == "{module}"\n'
+
+
 def setup_py(name: str, version: str, *, readme: str | None = None) -> str:
     """A setup.py with a static version, its package in src/, ``readme`` its long description."""
     long_description = (
@@ -165,9 +170,7 @@ def setup_py_files(
         "changelog/.gitignore": "!.gitignore\n",
         "tox.ini": TOX_INI,
         ".gitignore": "*.egg-info/\n__pycache__/\n.tox/\n",
-        f"tests/test_{module}.py": (
-            f'import {module}\n\n\ndef test_it_imports():\n    assert {module}.__name__ == "{module}"\n'
-        ),
+        f"tests/test_{module}.py": import_test(module),
     }
     if docs:
         short = ".".join(version.split(".")[:2])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import configparser
 import fnmatch
+import re
 from typing import TYPE_CHECKING, Any
 
 from releasekit.adopt.detect import VersionPlace, read_text
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from tomlkit.items import AoT, Table
 
 LEGACY = ".bumpversion.cfg"
+SETUP_CFG = "setup.cfg"
+_SECTION = re.compile(r"^\[(?P<name>[^\]\n]*)\][ \t]*(?:[#;].*)?$")
 _BOOLEANS = {
     "commit",
     "tag",
@@ -60,26 +63,31 @@ def _value(key: str, raw: str) -> Any:
     return _string(raw.strip() if "\n" not in raw.strip() else raw.strip("\n"))
 
 
-def convert_legacy(text: str) -> Table:
-    """The ``[tool.bumpversion]`` table that says what ``.bumpversion.cfg`` says."""
+def convert_legacy(text: str, source: str = LEGACY) -> Table:
+    """The ``[tool.bumpversion]`` table that says what ``.bumpversion.cfg`` (or setup.cfg's
+    ``[bumpversion]`` sections, ``source``) says."""
     import tomlkit
 
-    # bump-my-version reads ``key = value`` and ``key: value`` alike (configparser's own delimiters).
-    parser = configparser.ConfigParser(interpolation=None)
+    # bump-my-version reads ``key = value`` and ``key: value`` alike (configparser's own delimiters),
+    # and setup.cfg with interpolation (``%%`` is a ``%``), the dotfile without.
+    parser = configparser.ConfigParser() if source == SETUP_CFG else configparser.ConfigParser(interpolation=None)
     parser.optionxform = str  # type: ignore[assignment,method-assign]  # keys keep their case
     try:
-        parser.read_string(text, source=LEGACY)
+        parser.read_string(text, source=source)
+        # setup.cfg holds other tools' sections too; the dotfile only bump-my-version's.
+        sections = [s for s in parser.sections() if source != SETUP_CFG or _is_bump_section(s)]
+        items = {section: parser.items(section) for section in sections}
     except configparser.Error as exc:
         first = str(exc).splitlines()[0]
-        raise ReleasekitError(f"{LEGACY}: cannot parse it: {first}") from None
-    if not parser.has_section("bumpversion"):
-        raise ReleasekitError(f"{LEGACY}: no [bumpversion] section; fix or remove the file, then run init again")
+        raise ReleasekitError(f"{source}: cannot parse it: {first}") from None
+    if "bumpversion" not in items:
+        raise ReleasekitError(f"{source}: no [bumpversion] section; fix or remove the file, then run init again")
     table = tomlkit.table()
-    for key, raw in parser.items("bumpversion"):
+    for key, raw in items["bumpversion"]:
         table[key] = _value(key, raw)
     files = tomlkit.aot()
     parts = tomlkit.table(is_super_table=True)
-    for section in parser.sections():
+    for section, pairs in items.items():
         if section == "bumpversion":
             continue
         kind, _, rest = section.partition(":")[2].partition(":")
@@ -87,8 +95,8 @@ def convert_legacy(text: str) -> Table:
         if "(" in kind and kind.endswith(")"):  # file(label) and file (label): bump-my-version's named sections
             kind, label = kind.split("(", 1)[0].strip(), kind.split("(", 1)[1][:-1]
         if not section.startswith("bumpversion:") or not rest:
-            raise ReleasekitError(f"{LEGACY}: [{section}] is not a section bump-my-version knows")
-        values = {key: _value(key, raw) for key, raw in parser.items(section)}
+            raise ReleasekitError(f"{source}: [{section}] is not a section bump-my-version knows")
+        values = {key: _value(key, raw) for key, raw in pairs}
         if kind in ("file", "glob"):
             entry = tomlkit.table()
             entry["filename" if kind == "file" else "glob"] = rest
@@ -103,12 +111,44 @@ def convert_legacy(text: str) -> Table:
                 part[key] = value
             parts[rest] = part
         else:
-            raise ReleasekitError(f"{LEGACY}: [{section}] is not a section bump-my-version knows")
+            raise ReleasekitError(f"{source}: [{section}] is not a section bump-my-version knows")
     if len(parts):
         table["parts"] = parts
     if len(files):
         table["files"] = files
     return table
+
+
+def _is_bump_section(section: str) -> bool:
+    return section.strip() == "bumpversion" or section.startswith("bumpversion:")
+
+
+def has_bump_sections(text: str) -> bool:
+    """Whether an INI file's text has a ``[bumpversion]`` section, as bump-my-version reads setup.cfg."""
+    return any((m := _SECTION.match(line)) and m.group("name").strip() == "bumpversion" for line in text.splitlines())
+
+
+def without_bump_sections(text: str) -> str | None:
+    """The INI text with its ``[bumpversion]`` and ``[bumpversion:...]`` sections removed, the rest
+    as it was (the comments just above a section kept stay with it); None when nothing is left."""
+    kept: list[str] = []
+    above: list[str] = []  # the comments at the end of a dropped section, which may belong to the next one
+    dropping = False
+    for line in text.splitlines(keepends=True):
+        match = _SECTION.match(line.rstrip("\r\n"))
+        if match:
+            dropping = _is_bump_section(match.group("name"))
+            if not dropping:
+                kept += above
+            above = []
+        if not dropping:
+            kept.append(line)
+        elif line.lstrip().startswith(("#", ";")):
+            above.append(line)
+        elif line.strip():
+            above = []
+    new = re.sub(r"\n{3,}", "\n\n", "".join(kept)).strip("\n")
+    return new + "\n" if new.strip() else None
 
 
 def new_table(version: str, places: list[VersionPlace]) -> Table:
@@ -175,12 +215,16 @@ def edit_versions(draft: Draft) -> None:
             "files, and no version-sync hook; the release's tag sets the version"
         )
         return
-    setup_cfg = read_text(root, "setup.cfg") or ""
-    if "[bumpversion]" in setup_cfg:
-        draft.notes.append("setup.cfg holds the bump-my-version configuration: kept as it is")
-        return
+    setup_cfg = read_text(root, SETUP_CFG, required=True) or ""
     toml_file = read_text(root, ".bumpversion.toml", required=True)
     legacy = read_text(root, LEGACY, required=True)
+    in_setup_cfg = has_bump_sections(setup_cfg)
+    if in_setup_cfg and (toml_file is not None or draft.existing("bumpversion") is not None):
+        draft.notes.append(
+            "setup.cfg and another file both hold bump-my-version configuration: kept as they are "
+            "(`releasekit check versions` names the one bump-my-version ignores; keep one of them)"
+        )
+        return
     if project.version is None:
         draft.notes.append(
             "no version found ([project] version, setup.py, setup.cfg, __version__, or a release tag): "
@@ -196,15 +240,26 @@ def edit_versions(draft: Draft) -> None:
     if current is not None:
         _fix(draft, current, places, draft.why, "[tool.bumpversion]")
         return
-    if legacy is not None:
-        migrated = convert_legacy(legacy)
-        _fix(draft, migrated, places, draft.why, LEGACY)
+    if legacy is not None or in_setup_cfg:
+        source, text = (LEGACY, legacy) if legacy is not None else (SETUP_CFG, setup_cfg)
+        migrated = convert_legacy(text, source)
+        _fix(draft, migrated, places, draft.why, source)
         draft.add_table("bumpversion", migrated)
+        removed = "it is removed" if source == LEGACY else "its sections are removed"
         draft.why.append(
-            f"[tool.bumpversion] migrated from {LEGACY}, key by key (bump-my-version reads "
-            f"{LEGACY} first, so it is removed: one configuration, not two that drift apart)"
+            f"[tool.bumpversion] migrated from {source}, key by key (bump-my-version reads "
+            f"{source} before pyproject.toml, so {removed}: one configuration, not two that drift apart)"
         )
-        draft.changes.append(FileChange(LEGACY, legacy, None, ("migrated to [tool.bumpversion] in pyproject.toml",)))
+        if source == LEGACY:
+            draft.changes.append(FileChange(LEGACY, text, None, ("migrated to [tool.bumpversion] in pyproject.toml",)))
+        if in_setup_cfg:
+            why = "[bumpversion] sections migrated to [tool.bumpversion] in pyproject.toml"
+            if source == LEGACY:
+                why = (
+                    f"[bumpversion] sections removed: bump-my-version ignored them beside {LEGACY}, "
+                    "and would read them once it is gone"
+                )
+            draft.changes.append(FileChange(SETUP_CFG, setup_cfg, without_bump_sections(setup_cfg), (why,)))
         return
     draft.add_table("bumpversion", new_table(project.version, places))
     where = ", ".join(f"{p.path} ({p.why})" for p in places) or "none found"

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from releasekit import git
+from releasekit.backends import distribution_name
 from releasekit.config import read_pyproject, read_toml, table
 from releasekit.errors import ReleasekitError
 
@@ -297,11 +298,7 @@ def detect(root: Path) -> Project:
         raise ReleasekitError(f"{root}: no pyproject.toml; releasekit init adopts a project that has one")
     data = read_pyproject(root)
     git.toplevel(root)  # one clear line outside a git repository, before any other git call
-    name = (table(data, "project") or {}).get("name")
-    name = name if isinstance(name, str) else None
-    if name is None and (setup_py := read_text(root, "setup.py")):
-        found = re.search(rf"\bname[ \t]*=[ \t]*{_QUOTED}", setup_py)
-        name = found.group("v") if found else None
+    name = distribution_name(root, data)
     latest = _latest_tag(root)
     tag_prefix = latest[0] if latest else "v"
     tag_derived = is_tag_derived(data)
