@@ -35,7 +35,7 @@ from releasekit.configschema import (
     table_of,
 )
 from releasekit.errors import ReleasekitError
-from releasekit.release.gates import PHASES, GatesConfig, coverage_threshold, parse_gates
+from releasekit.gatesconfig import PHASES, GatesConfig, coverage_threshold, parse_gates
 
 if TYPE_CHECKING:
     from typing import Any
@@ -303,7 +303,7 @@ def from_data(root: Path, pyproject: Path, data: Mapping[str, Any]) -> Config:
         fragments=fragments_config(*_towncrier_source(root, pyproject, data), project_name=name)._replace(
             roles=fragment_roles(own, pyproject)
         ),
-        coverage_fail_under=coverage_threshold(root, data, own),
+        coverage_fail_under=coverage_threshold(root, table(data, "tool.coverage.report") or {}, own),
         release_branch=own.get("release_branch") or _release_branch(root, remote),
         remote=remote,
         sign_tags=own.get("sign_tags", False),
