@@ -124,7 +124,7 @@ def edit_towncrier(draft: Draft) -> None:
     project, root = draft.project, draft.root
     config = table(project.data, "tool.towncrier")
     if config is None and read_text(root, "towncrier.toml", required=True) is not None:
-        from releasekit.config import read_toml
+        from releasekit.bounded import read_toml
 
         config = table(read_toml(root / "towncrier.toml"), "tool.towncrier") or {}
         draft.notes.append("towncrier.toml: the towncrier configuration is kept as it is")

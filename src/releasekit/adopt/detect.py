@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from releasekit import git
-from releasekit.config import read_pyproject, read_toml, table
+from releasekit.bounded import read_toml
+from releasekit.config import read_pyproject, table
 from releasekit.errors import ReleasekitError
 
 # Where the changelog is, in the order projects name it.

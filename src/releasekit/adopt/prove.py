@@ -47,8 +47,8 @@ def _clone_with_plan(root: Path, plan: Plan, tmp: Path) -> Path:
 
 
 def _checks(project: Path, tmp: Path, which: tuple[str, ...], note: Callable[[str], None]) -> list[str]:
-    from releasekit.bumpsim import bump_findings
     from releasekit.changelog.fragments import validate_directory
+    from releasekit.checks.bump import bump_findings
     from releasekit.checks.version_sync import check_versions
     from releasekit.config import load
     from releasekit.package import check_head

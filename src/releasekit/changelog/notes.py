@@ -211,7 +211,8 @@ def release_markdown(config: Config, body: str, markup: str) -> str:
 
 
 def _project_urls(config: Config) -> dict[str, str]:
-    from releasekit.config import read_toml, table
+    from releasekit.bounded import read_toml
+    from releasekit.config import table
 
     urls = table(read_toml(config.pyproject), "project.urls") or {}
     return {str(k): str(v) for k, v in urls.items() if isinstance(v, str)}
@@ -288,7 +289,8 @@ def _start_string(root: Path, pyproject: Path) -> str | None:
 
 def towncrier_value(root: Path, pyproject: Path, key: str) -> str | None:
     """A string of towncrier's configuration: towncrier.toml when there is one (towncrier reads it first)."""
-    from releasekit.config import read_toml, table
+    from releasekit.bounded import read_toml
+    from releasekit.config import table
 
     source = root / "towncrier.toml" if (root / "towncrier.toml").is_file() else pyproject
     towncrier = table(read_toml(source), "tool.towncrier")

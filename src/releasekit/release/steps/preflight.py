@@ -66,7 +66,7 @@ def bump_problems(config: Config, new: str, *, ask_tool: bool = True) -> list[st
     """
     import importlib.util
 
-    from releasekit.bumpsim import bump_findings
+    from releasekit.checks.bump import bump_findings
     from releasekit.errors import CommandError
     from releasekit.process import run
     from releasekit.release.steps.commit import bump_commands
