@@ -35,13 +35,11 @@ def _listed(broken: list[str]) -> str:
     return "\n" + "\n".join(broken)  # pytest would shorten the list; the lead fixes them from it
 
 
-@pytest.mark.xfail(strict=True, reason="the moves of issue 26 follow")
 def test_no_module_imports_from_a_higher_layer() -> None:
     broken = upward(IMPORTS, LAYERS, ROOT)
     assert broken == [], _listed(broken)
 
 
-@pytest.mark.xfail(strict=True, reason="the moves of issue 26 follow")
 def test_no_import_cycle_counting_the_imports_inside_functions() -> None:
     broken = cycles(IMPORTS, ROOT)
     assert broken == [], _listed(broken)

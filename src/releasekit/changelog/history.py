@@ -10,23 +10,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from releasekit.changelog.notes import _headings, _plain_headings, markup_of, title_text, towncrier_value
+from releasekit.safefiles import read_bytes
+
 # A version in a heading's text, with the ``v`` the project may write before it.
 _VERSION = re.compile(r"(?<![\w.])([vV]?)(\d+\.\d+(?:\.\d+)*(?:[-.]?(?:a|b|rc|alpha|beta|dev|post)\.?\d*)*)(?![\w])")
-# A link's destination in a title: ``[1.2.0](https://.../compare/v1.1.0...v1.2.0)``, ```1.2.0 <url>`_``.
-_DESTINATION = re.compile(r"\]\([^)]*\)|\s*<[^<>`]*>(?=`)")
 # A "v" the title format or template writes itself before the version.
 _OWN_V = re.compile(r"[vV]\{\{?\s*(?:versiondata\.)?version\s*\}?\}")
 
 
-def title_text(title: str) -> str:
-    """A heading's text without its links' destinations, where an older version may appear."""
-    return _DESTINATION.sub(lambda m: "]" if m.group().startswith("]") else "", title)
-
-
 def heading_versions(text: str, markup: str, start_string: str | None = None) -> list[tuple[str, str]]:
     """``(prefix, version)`` of each release heading of the changelog, newest first."""
-    from releasekit.changelog.notes import _headings, _plain_headings
-
     if start_string and start_string.strip() in text:
         text = text.split(start_string.strip(), 1)[1]
     lines = text.splitlines()
@@ -55,9 +49,6 @@ def towncrier_adds_v(title_format: str | None, template: str | None) -> bool:
 def heading_version(root: Path, filename: str, version: str) -> str:
     """``version`` as the changelog's headings write it: with the ``v`` the latest release heading has,
     unless towncrier's title format or the project's template adds it. ``root`` holds pyproject.toml."""
-    from releasekit.changelog.notes import markup_of, towncrier_value
-    from releasekit.safefiles import read_bytes
-
     pyproject = root / "pyproject.toml"
     try:
         text = read_bytes(root, filename, "changelog").decode("utf-8", "replace")

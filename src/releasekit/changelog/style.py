@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from releasekit.changelog.history import title_text
+from releasekit.changelog.notes import _headings, title_text
 
 _VERSION = re.compile(r"(?:(?<=[/=vV\[])|(?<![\w.]))(\d+\.\d+(?:\.\d+)*(?:(?:a|b|rc|\.dev|\.post)\d+)*)(?![\w]|\.\d)")
 _ISO_DATE = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
@@ -118,8 +118,6 @@ def _sections(lines: list[str], releases: list[tuple[int, int, str]], level: int
 def derive_rst_title(text: str) -> tuple[str | None, str | None]:
     """towncrier's ``title_format`` for a reST or plain-text changelog's newest release title (towncrier
     underlines it itself), proved like ``derive_style``'s; or None and why not. (None, None): no release."""
-    from releasekit.changelog.notes import _headings
-
     lines = text.splitlines()
     for _, size, title, _level in _headings(lines, "rst"):
         match = _VERSION.search(title_text(title))

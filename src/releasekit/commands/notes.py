@@ -6,7 +6,8 @@ import sys
 from typing import TYPE_CHECKING
 
 from releasekit import config, printable
-from releasekit.changelog.notes import draft_notes, version_notes
+from releasekit.changelog.draft import draft_notes
+from releasekit.changelog.notes import version_notes
 from releasekit.errors import ReleasekitError
 
 if TYPE_CHECKING:
