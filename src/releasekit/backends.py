@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from releasekit import git
 from releasekit.bounded import read_text
 from releasekit.semver import SEMVER
 
@@ -119,6 +118,8 @@ def read_file_version(path: Path, rel: str) -> str:
 
 def latest_tag_version(root: Path) -> str:
     """The newest release version tagged on HEAD's history (``v1.2.3`` or ``1.2.3``); 0.0.0 without one."""
+    from releasekit import git  # only for a version derived from tags: config is on every hook's path
+
     best: tuple[Any, str] | None = None
     from packaging.version import Version
 

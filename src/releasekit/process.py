@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from releasekit.errors import CommandError, ReleasekitError, StepFailed, secrets_from_env
+from releasekit.errors import CommandError, ReleasekitError, StepFailed, redact, secrets_from_env
 
 if TYPE_CHECKING:
     import subprocess
@@ -129,8 +129,6 @@ def _clock() -> float:
 
 def _echo(argv: list[str], code: int, seconds: float, secrets: list[str]) -> None:
     import shlex
-
-    from releasekit.errors import redact
 
     sys.stderr.write(redact(f"releasekit: ran {shlex.join(argv)} (exit {code}, {seconds:.1f} s)", secrets) + "\n")
     sys.stderr.flush()

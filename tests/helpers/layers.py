@@ -84,10 +84,12 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 # The modules that may import releasekit's own modules inside functions: the CLI, whose dispatch
-# imports only the command it runs, and the path of the two hooks, which load a module only when
-# their record does not answer (the import budget of tests/test_hookcache.py).
+# imports only the command it runs, and the hooks' path, where a module is loaded only when the
+# files or the configuration at hand need it. The import budgets hold them there:
+# tests/test_hookcache.py (check versions, check fragments) and tests/test_links_lean.py (check links).
 LAZY_ALLOWED = (
     "releasekit.cli",
+    # the version and fragment hooks, before their record answers
     "releasekit.commands.check_versions",
     "releasekit.commands.check_fragments",
     "releasekit.gitdiff",
@@ -96,6 +98,18 @@ LAZY_ALLOWED = (
     "releasekit.checks.changes",
     "releasekit.checks.changelog_fragment",
     "releasekit.fastpath.*",
+    # the links hook: git, GitHub and the external check only for the links that need them,
+    # each document's parser only for its kind of file
+    "releasekit.checks.links.check",
+    "releasekit.checks.links.document",
+    "releasekit.checks.links.local",
+    "releasekit.checks.links.markdown",
+    "releasekit.checks.links.rendered",
+    # every hook's path: config reads tags (git only to list them) and backends (git only for a
+    # version derived from tags); the CLI's parser reads emergency's SEVERITIES for every command
+    "releasekit.tags",
+    "releasekit.backends",
+    "releasekit.emergency",
 )
 
 
