@@ -14,6 +14,7 @@ import base64
 import os
 import sys
 
+from releasekit.bounded import loads_json
 from releasekit.errors import ReleasekitError, StepFailed, redact
 
 REQUEST_VARIABLES = ("ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN")
@@ -51,7 +52,6 @@ def claims(token: str) -> str:
     parts = token.split(".")
     if len(parts) != 3 or len(parts[1]) > MAX_TOKEN:
         return "(the token is not a JWT)"
-    from releasekit.bounded import loads_json
 
     try:
         payload = loads_json(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)), source="the token")
