@@ -11,8 +11,18 @@ from typing import Any
 
 from releasekit.adopt.detect import read_text
 from releasekit.adopt.draft import Draft, FileChange
-from releasekit.changelog.fragments import RECOMMENDED_TYPES, START_MARKERS
-from releasekit.changelog.towncrier_config import RST_UNDERLINES, changelog_format, start_string
+from releasekit.bounded import read_toml
+from releasekit.changelog.fragments import RECOMMENDED_TYPES, START_MARKERS, detected_role
+from releasekit.changelog.style import derive_rst_title, derive_style
+from releasekit.changelog.towncrier_config import (
+    RST_UNDERLINES,
+    changelog_format,
+    changelog_header,
+    repository_url,
+    start_string,
+    towncrier_toml,
+)
+from releasekit.config import table
 
 TOWNCRIER_DEFAULT_TYPES = ("feature", "bugfix", "doc", "removal", "misc")
 _VERSION = re.compile(r"\d+\.\d+")
@@ -103,8 +113,6 @@ def type_roles(types: list[str]) -> dict[str, str]:
     The names are those ``releasekit.changelog.fragments`` recognises; init writes them down, so the
     project can see and change them in ``[tool.releasekit.fragment_roles]``.
     """
-    from releasekit.changelog.fragments import detected_role
-
     return {kind: role for kind in types if (role := detected_role(kind)) not in (None, kind) and role not in types}
 
 
@@ -118,14 +126,9 @@ def _towncrier_types(config: dict[str, Any]) -> list[str]:
 
 def edit_towncrier(draft: Draft) -> None:
     """Keep the project's towncrier configuration, or add releasekit's, its changelog and fragment directory."""
-    from releasekit.changelog.towncrier_config import changelog_header, repository_url, towncrier_toml
-    from releasekit.config import table
-
     project, root = draft.project, draft.root
     config = table(project.data, "tool.towncrier")
     if config is None and read_text(root, "towncrier.toml", required=True) is not None:
-        from releasekit.bounded import read_toml
-
         config = table(read_toml(root / "towncrier.toml"), "tool.towncrier") or {}
         draft.notes.append("towncrier.toml: the towncrier configuration is kept as it is")
     elif config is not None:
@@ -178,12 +181,8 @@ def edit_towncrier(draft: Draft) -> None:
 
 def _learned_style(draft: Draft, filename: str) -> tuple[str | None, list[tuple[str, str, bool]]]:
     """The title format and sections the changelog's newest releases show (Markdown), proved or explained."""
-    from releasekit.changelog.style import derive_style
-
     text = draft.project.changelog_text
     if text and changelog_format(filename) != "md":
-        from releasekit.changelog.style import derive_rst_title
-
         title_format, problem = derive_rst_title(text)
         if title_format is not None:
             draft.why.append(f"{filename}: title_format = {title_format!r}, learned from the newest release's title")
