@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 import releasekit
 from tests.helpers.layers import LAYERS, LAZY_ALLOWED, all_imports, cycles, lazy, modules, unplaced, upward
 
@@ -45,7 +43,6 @@ def test_no_import_cycle_counting_the_imports_inside_functions() -> None:
     assert broken == [], _listed(broken)
 
 
-@pytest.mark.xfail(strict=True, reason="the moves of issue 26 follow")
 def test_releasekit_modules_are_imported_at_the_top_outside_the_cli_and_the_hooks() -> None:
     broken = lazy(IMPORTS, LAZY_ALLOWED, ROOT)
     assert broken == [], _listed(broken)
