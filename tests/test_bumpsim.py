@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from releasekit import bumpconfig, bumpsim
 from releasekit.bumpconfig import VersionFile
+from releasekit.checks.bump import bump_findings
 from releasekit.checks.version_sync import check_file, expand
 from releasekit.config import read_toml
 
@@ -164,7 +165,7 @@ def releasekit_view(root: Path, new: str) -> tuple[bumpconfig.VersionConfig, lis
             problems.append(f"glob {entry.path} matches nothing")
         for rel in matched:
             problems += [f.text() for f in check_file(rel, (root / rel).read_text(), entry, version.current)]
-    problems += [f.text() for f in bumpsim.bump_findings(root, version, new)]
+    problems += [f.text() for f in bump_findings(root, version, new)]
     return version, problems
 
 

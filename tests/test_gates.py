@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from releasekit import config
+from releasekit import config, gatesconfig
 from releasekit.errors import ReleasekitError
 from releasekit.release import gates, testenv
 from releasekit.release.journal import Journal
@@ -134,7 +134,7 @@ def test_unit_expression_names_only_declared_markers(tmp_path: Path) -> None:
 def test_resolve_prefers_mapping_then_nox_then_tox_then_pytest(tmp_path: Path) -> None:
     project = gate_project(tmp_path, markers=("integration",))
     root = project.root
-    empty = gates.GatesConfig()
+    empty = gatesconfig.GatesConfig()
     chosen = {g.phase: (g.runner, g.args) for g in gates.resolve(root, empty, nox=set(), tox=([], []))}
     assert chosen == {
         "tests": ("pytest", ("-m", "not integration")),
@@ -149,7 +149,9 @@ def test_resolve_prefers_mapping_then_nox_then_tox_then_pytest(tmp_path: Path) -
     assert chosen["tests"] == ("tox", ("py311", "lint"))  # a plain `tox`, less the envs of other phases
     assert chosen["integration"] == ("nox", ("integration",))  # nox before tox
     assert chosen["docs"] == ("tox", ("docs",))
-    mapped = gates.GatesConfig((gates.GateSpec("tests", "off"), gates.GateSpec("benchmark", "pytest")))
+    mapped = gatesconfig.GatesConfig(
+        (gatesconfig.GateSpec("tests", "off"), gatesconfig.GateSpec("benchmark", "pytest"))
+    )
     chosen = {g.phase: (g.runner, g.args) for g in gates.resolve(root, mapped, nox=set(), tox=tox)}
     assert chosen["tests"] == ("off", ())
     assert chosen["benchmark"] == ("pytest", ("-m", "benchmark"))  # asked for: run even without the marker
@@ -188,7 +190,7 @@ def test_the_gates_refuse_a_pyproject_that_is_a_fifo_or_leads_outside(tmp_path: 
     pyproject.unlink()
     os.mkfifo(pyproject)
     with pytest.raises(ReleasekitError) as error:
-        gates.resolve(root, gates.GatesConfig(), nox=set(), tox=([], []))
+        gates.resolve(root, gatesconfig.GatesConfig(), nox=set(), tox=([], []))
     assert str(error.value) == f"{pyproject}: is a FIFO (named pipe), not a regular file; it is not read"
     pyproject.unlink()
     (tmp_path / "elsewhere.toml").write_text(BASE + '[tool.pytest.ini_options]\nmarkers = ["integration: x"]\n')

@@ -8,12 +8,23 @@ which source applies).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from releasekit.bounded import read_text
+from releasekit.semver import SEMVER
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
+
+_QUOTED = r"""(?P<q>["'])(?P<v>[^"'\n]*)(?P=q)"""
+# Assignments that hold a version, in setup.py, __init__.py, docs/conf.py and the like.
+_ASSIGNMENT = re.compile(
+    rf"""^[ \t]*(?P<name>__version__|VERSION|version|release)[ \t]*(?::[ \t]*str[ \t]*)?=[ \t]*{_QUOTED}""",
+    re.MULTILINE,
+)
 
 
 def _tool(data: Mapping[str, Any], *names: str) -> dict[str, Any]:
@@ -140,14 +151,15 @@ def _setuptools_name(root: Path) -> str | None:
     return found.group("v") if found else None
 
 
+def assigned_versions(text: str) -> list[str]:
+    """The values of the version assignments in a Python file (``__version__ = "1.2.3"``...)."""
+    return [m.group("v") for m in _ASSIGNMENT.finditer(text)]
+
+
 def read_file_version(path: Path, rel: str) -> str:
     """The version a dynamic version file holds (``__version__ = "..."``, or a bare version)."""
-    from releasekit.checks.version_sync import assigned_versions
-
     if not path.is_file():
         return ""  # reported when a command needs the version (VersionConfig.checked)
-    from releasekit.bumpconfig import read_text
-
     text = read_text(path)
     found = assigned_versions(text)
     return found[0] if found else text.strip()[:100]
@@ -155,8 +167,7 @@ def read_file_version(path: Path, rel: str) -> str:
 
 def latest_tag_version(root: Path) -> str:
     """The newest release version tagged on HEAD's history (``v1.2.3`` or ``1.2.3``); 0.0.0 without one."""
-    from releasekit import git
-    from releasekit.semver import SEMVER
+    from releasekit import git  # only for a version derived from tags: config is on every hook's path
 
     best: tuple[Any, str] | None = None
     from packaging.version import Version

@@ -17,9 +17,11 @@ loads ``typing`` and ``re`` itself; the recorded fast path never reaches it.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 from releasekit.errors import ReleasekitError
+from releasekit.safefiles import Refused, read_bytes, read_file
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -116,3 +118,42 @@ def loads_json(text: str | bytes, *, source: str, max_depth: int = MAX_DEPTH, ma
     except (OverflowError, ValueError):
         raise integer_too_long(source, max_digits) from None
     return check_limits(data, source, max_depth=max_depth, max_digits=max_digits)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file, turning every failure into one clear line.
+
+    The file must be a regular file in its own directory (the project's root), not a
+    symlink out of it, a FIFO or a device, and at most ``safefiles.LIMITS["config"]``.
+    """
+    try:
+        data = read_bytes(path.parent, path.name, "config")
+    except Refused as exc:
+        raise ReleasekitError(f"{path}: {exc.reason}") from None
+    except FileNotFoundError:
+        raise ReleasekitError(f"{path}: file not found") from None
+    except OSError as exc:
+        raise ReleasekitError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ReleasekitError(f"{path}: not valid UTF-8") from None
+    return loads_toml(text, source=str(path))
+
+
+# A configuration or version file is small; a larger one is not read to the end.
+READ_LIMIT = 1 << 20
+
+
+def read_text(path: Path) -> str:
+    """A configuration or version file's text: a regular file, read up to ``READ_LIMIT``; any failure is one line."""
+    try:
+        data = read_file(path, "config")
+    except OSError as exc:
+        raise ReleasekitError(f"{path.name}: cannot read: {exc.strerror}") from None
+    if len(data) > READ_LIMIT:
+        raise ReleasekitError(f"{path.name}: larger than {READ_LIMIT >> 20} MiB; not a configuration file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ReleasekitError(f"{path.name}: not valid UTF-8") from None

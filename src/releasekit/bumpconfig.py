@@ -19,8 +19,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from releasekit.backends import latest_tag_version, read_file_version, tag_backend, version_file
+from releasekit.bounded import read_text, read_toml
 from releasekit.configschema import BOOL, NAME, STRING, Loose, array, check_table
 from releasekit.errors import ReleasekitError
+from releasekit.semver import check_release_version
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -102,8 +105,6 @@ class VersionConfig(NamedTuple):
             rel = self.source.relative_to(root).as_posix()
             raise ReleasekitError(f"{rel}: file not found (the build backend reads the version from it)")
         if self.scheme in ("project", "file"):
-            from releasekit.semver import check_release_version
-
             where = "[project] version" if self.scheme == "project" else "version"
             check_release_version(self.current, where=f"{self.source.relative_to(root).as_posix()}: {where}")
         return self
@@ -124,29 +125,7 @@ def has_config(path: Path) -> bool:
     return isinstance(table, dict) and isinstance(table.get("bumpversion"), dict)
 
 
-# A configuration or version file is small; a larger one is not read to the end.
-READ_LIMIT = 1 << 20
-
-
-def read_text(path: Path) -> str:
-    """A configuration or version file's text: a regular file, read up to ``READ_LIMIT``; any failure is one line."""
-    from releasekit.safefiles import read_file
-
-    try:
-        data = read_file(path, "config")
-    except OSError as exc:
-        raise ReleasekitError(f"{path.name}: cannot read: {exc.strerror}") from None
-    if len(data) > READ_LIMIT:
-        raise ReleasekitError(f"{path.name}: larger than {READ_LIMIT >> 20} MiB; not a configuration file")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ReleasekitError(f"{path.name}: not valid UTF-8") from None
-
-
 def _toml(path: Path) -> dict[str, Any]:
-    from releasekit.config import read_toml
-
     data = read_toml(path)
     if path.name == ".bumpversion.toml":  # pyproject.toml's sections are checked with the rest of it
         check_table(data, Loose(tool=Loose(bumpversion=BUMPVERSION_SCHEMA)), "", path)
@@ -272,7 +251,6 @@ def _from_options(options: Mapping[str, Any], source: Path, project_version: str
     if not isinstance(current, str) or not current.strip():
         raise ReleasekitError(f"{source.name}: {section} current_version is missing or not a string")
     current = current.strip()
-    from releasekit.semver import check_release_version
 
     check_release_version(current, where=f"{source.name}: {section} current_version")
     return VersionConfig(current=current, files=_files(options, source), source=source)
@@ -347,8 +325,6 @@ def find(root: Path, data: Mapping[str, Any]) -> VersionConfig | None:
                 conflicts.append(conflict)
         return used._replace(conflicts=tuple(conflicts), project_version=static)
     if isinstance(dynamic, list) and "version" in dynamic:
-        from releasekit.backends import latest_tag_version, read_file_version, tag_backend, version_file
-
         backend = tag_backend(data)
         if backend is not None:
             return VersionConfig(latest_tag_version(root), (), root / "pyproject.toml", "tag", backend=backend)

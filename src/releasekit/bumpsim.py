@@ -16,12 +16,16 @@ simulation to real bump-my-version, byte for byte.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from releasekit.bounded import read_text
 from releasekit.bumpconfig import DEFAULT_SEARCH, VersionConfig, VersionFile
+from releasekit.errors import ReleasekitError
 from releasekit.findings import Finding
+from releasekit.safefiles import Refused, read_bytes
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -55,20 +59,37 @@ def context(current: str, new: str) -> dict[str, str]:
     return fields
 
 
-def _fill(template: str, fields: dict[str, str]) -> str | None:
-    from releasekit.checks.version_sync import fill
+def fill(template: str, context: dict[str, str]) -> str | None:
+    """``template`` with its ``{name}`` fields filled from ``context``, or None when it asks for more.
 
-    return fill(template, fields)
+    Only plain names releasekit knows, with no conversion or format spec, are filled:
+    ``{current_version.x}`` or ``{current_version.__class__}`` is configuration reaching
+    into Python objects, not a version part.
+    """
+    from string import Formatter
+
+    parts = []
+    try:
+        for literal, field, spec, conversion in Formatter().parse(template):
+            parts.append(literal)
+            if field is None:
+                continue
+            if field not in context or spec or conversion:
+                return None
+            parts.append(context[field])
+    except ValueError:  # an unmatched brace
+        return None
+    return "".join(parts)
 
 
 def search_pattern(entry: VersionFile, fields: dict[str, str]) -> re.Pattern[str] | None:
     """The regular expression bump-my-version searches with, or None when ``search`` names an unknown field."""
-    raw = _fill(entry.search_text, fields)
+    raw = fill(entry.search_text, fields)
     if raw is None:
         return None
     flags = re.MULTILINE | re.DOTALL
     if entry.regex:
-        pattern = _fill(entry.search_text, {key: re.escape(value) for key, value in fields.items()})
+        pattern = fill(entry.search_text, {key: re.escape(value) for key, value in fields.items()})
         try:
             return re.compile(pattern or "", flags)
         except re.error:
@@ -123,9 +144,6 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def _entry_line(source: Path, entry: VersionFile) -> int:
-    from releasekit.bumpconfig import read_text
-    from releasekit.errors import ReleasekitError
-
     try:
         lines = [line.strip() for line in read_text(source).splitlines()]
     except ReleasekitError:  # the line is a courtesy; the finding stands without it
@@ -139,8 +157,6 @@ def _entry_line(source: Path, entry: VersionFile) -> int:
 
 def _read(root: Path, rel: str) -> tuple[str, str | None] | None:
     """A file's text with its newlines made ``\\n``, and the newline it had (as bump-my-version reads it)."""
-    from releasekit.safefiles import Refused, read_bytes
-
     try:
         data = read_bytes(root, rel, "version file")
         raw = data.decode("utf-8")
@@ -150,10 +166,28 @@ def _read(root: Path, rel: str) -> tuple[str, str | None] | None:
     return raw.replace("\r\n", "\n").replace("\r", "\n"), newline
 
 
+def expand(root: Path, entry: VersionFile) -> list[str]:
+    """The files ``entry`` names, relative to ``root``.
+
+    A glob is normalised first (``./``, ``a/..``), so pathlib never meets a pattern it
+    cannot take, and ``**`` inside a name is ``*``, as Python's glob (bump-my-version's)
+    reads it. One reaching out of the repository is returned as it is, for the read
+    to refuse by name; none is walked.
+    """
+    if not entry.is_glob:
+        return [entry.path]
+    pattern = posixpath.normpath(entry.path)
+    if pattern.startswith("/") or pattern == ".." or pattern.startswith("../"):
+        return [entry.path]
+    if pattern == ".":
+        return []  # the repository itself, a directory: no file
+    pattern = "/".join(part if part == "**" else re.sub(r"\*{2,}", "*", part) for part in pattern.split("/"))
+    # Not is_file(): a symlink or FIFO that matches is reported, not silently left out.
+    return sorted(p.relative_to(root).as_posix() for p in root.glob(pattern) if not p.is_dir())
+
+
 def _ordered(root: Path, entries: Iterable[VersionFile]) -> list[tuple[str, list[VersionFile]]]:
     """The files and their entries in bump-my-version's order: by file, in order of first mention."""
-    from releasekit.checks.version_sync import expand
-
     order: dict[str, list[VersionFile]] = {}
     for entry in entries:
         for rel in expand(root, entry):
@@ -175,7 +209,7 @@ def simulate(root: Path, version: VersionConfig, new: str) -> Simulation:
         after = text
         for entry in entries:
             pattern = search_pattern(entry, fields)
-            replace = _fill(entry.replace_text, fields)
+            replace = fill(entry.replace_text, fields)
             if pattern is None or replace is None:
                 skipped.append(f"{rel} ({entry.search_text!r} -> {entry.replace_text!r})")
                 continue
@@ -231,26 +265,4 @@ def parse_problem(rel: str, text: str) -> str | None:
     return None
 
 
-def bump_findings(root: Path, version: VersionConfig, new: str) -> list[Finding]:
-    """What the bump to ``new`` would break: entries that clobber their line, files that no longer
-    parse, and version files that would not hold ``new`` afterwards."""
-    from releasekit.checks.version_sync import check_file
-
-    findings = list(entry_findings(version, root))
-    if version.scheme not in ("bumpversion", "file"):
-        return findings
-    simulation = simulate(root, version, new)
-    findings += simulation.findings
-    by_file = dict(_ordered(root, version.files))
-    for file in simulation.files:
-        problem = parse_problem(file.path, file.after)
-        if problem and parse_problem(file.path, file.before) is None:
-            findings.append(Finding(file.path, 1, 1, f"the bump to {new} would leave it unparsable ({problem})"))
-            continue
-        for entry in by_file.get(file.path, []):
-            for finding in check_file(file.path, file.after, entry, new):
-                findings.append(finding._replace(message=f"after the bump to {new}: {finding.message}"))
-    return findings
-
-
-__all__ = ["Bumped", "Simulation", "bump_findings", "clobbers", "parse_problem", "simulate", "suggested_replace"]
+__all__ = ["Bumped", "Simulation", "clobbers", "parse_problem", "simulate", "suggested_replace"]

@@ -14,8 +14,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from releasekit import environment
+from releasekit import bumpconfig, environment, gitfiles, refnames
 from releasekit.backends import distribution_name
+from releasekit.bounded import read_toml
 from releasekit.bumpconfig import BUMPVERSION_SCHEMA, VersionConfig
 from releasekit.changelog.formats import SCHEMA as CHANGELOG_SCHEMA
 from releasekit.changelog.fragments import FragmentsConfig
@@ -37,7 +38,9 @@ from releasekit.configschema import (
     table_of,
 )
 from releasekit.errors import ReleasekitError
-from releasekit.release.gates import PHASES, GatesConfig, coverage_threshold, parse_gates
+from releasekit.gatesconfig import PHASES, GatesConfig, coverage_threshold, parse_gates
+from releasekit.locate import find_root as find_root_dir
+from releasekit.tags import check_template
 
 if TYPE_CHECKING:
     from typing import Any
@@ -169,31 +172,6 @@ class Config(NamedTuple):
         return self.version.checked(self.root)
 
 
-def read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file, turning every failure into one clear line.
-
-    The file must be a regular file in its own directory (the project's root), not a
-    symlink out of it, a FIFO or a device, and at most ``safefiles.LIMITS["config"]``.
-    """
-    from releasekit.safefiles import Refused, read_bytes
-
-    try:
-        data = read_bytes(path.parent, path.name, "config")
-    except Refused as exc:
-        raise ReleasekitError(f"{path}: {exc.reason}") from None
-    except FileNotFoundError:
-        raise ReleasekitError(f"{path}: file not found") from None
-    except OSError as exc:
-        raise ReleasekitError(f"{path}: cannot read: {exc.strerror}") from None
-    from releasekit.bounded import loads_toml
-
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ReleasekitError(f"{path}: not valid UTF-8") from None
-    return loads_toml(text, source=str(path))
-
-
 def read_pyproject(root: Path, *, required: bool = True) -> dict[str, Any]:
     """The project's pyproject.toml at ``root``, parsed, with the errors of :func:`read_toml`.
 
@@ -208,8 +186,6 @@ def read_pyproject(root: Path, *, required: bool = True) -> dict[str, Any]:
 
 def find_root(start: Path) -> Path:
     """The nearest directory at or above ``start`` holding a pyproject.toml."""
-    from releasekit.locate import find_root as find_root_dir
-
     found = find_root_dir(os.fspath(start))
     if found is not None:
         return Path(found)
@@ -228,8 +204,6 @@ def table(data: Mapping[str, Any], dotted: str) -> dict[str, Any] | None:
 
 def _check_git_names(own: Mapping[str, Any], path: Path) -> None:
     """The branch and remote names go to git: refuse any that git could read as an option."""
-    from releasekit import refnames
-
     if "release_branch" in own:
         refnames.check_branch(own["release_branch"], f"{path.name}: [tool.releasekit] release_branch")
     if "remote" in own:
@@ -237,8 +211,6 @@ def _check_git_names(own: Mapping[str, Any], path: Path) -> None:
 
 
 def _version_config(root: Path, data: Mapping[str, Any]) -> VersionConfig | None:
-    from releasekit import bumpconfig
-
     return bumpconfig.find(root, data)
 
 
@@ -261,22 +233,17 @@ def _index(name: str, table: Mapping[str, Any], defaults: tuple[str, str], env_p
 def _tag_format(own: Mapping[str, Any], path: Path) -> str | None:
     if "tag_format" not in own:
         return None
-    from releasekit.tags import check_template
 
     return check_template(own["tag_format"], where=f"{path.name}: [tool.releasekit] tag_format")
 
 
 def _release_branch(root: Path, remote: str) -> str:
     """The repository's own release branch: the remote's HEAD, else main or master; main when unknown."""
-    from releasekit import gitfiles
-
     return gitfiles.default_branch(root, remote) or "main"
 
 
 def _remote(root: Path) -> str:
     """The repository's own remote: origin, else its only remote; origin when unknown."""
-    from releasekit import gitfiles
-
     return gitfiles.default_remote(root) or "origin"
 
 
@@ -305,7 +272,7 @@ def from_data(root: Path, pyproject: Path, data: Mapping[str, Any]) -> Config:
         fragments=fragments_config(*_towncrier_source(root, pyproject, data), project_name=name)._replace(
             roles=fragment_roles(own, pyproject)
         ),
-        coverage_fail_under=coverage_threshold(root, data, own),
+        coverage_fail_under=coverage_threshold(root, table(data, "tool.coverage.report") or {}, own),
         release_branch=own.get("release_branch") or _release_branch(root, remote),
         remote=remote,
         sign_tags=own.get("sign_tags", False),

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from releasekit.environment import is_http_url
 from releasekit.errors import ReleasekitError
 
 if TYPE_CHECKING:
@@ -59,8 +60,6 @@ def _is_number(value: object) -> bool:
 
 
 def _is_url(value: object) -> bool:
-    from releasekit.environment import is_http_url  # urllib.parse only when a URL is configured
-
     return isinstance(value, str) and is_http_url(value)
 
 

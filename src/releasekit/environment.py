@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from releasekit.errors import ReleasekitError
+from releasekit.errors import ReleasekitError, redact
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -44,10 +44,25 @@ def _seconds(text: str) -> float | None:
     return value if value <= WAIT_MAX else None
 
 
-def _crash_point(text: str) -> bool:
-    from releasekit.release.crash import is_point
+CRASH_POINTS = ("commit", "tag", "push")  # RELEASEKIT_CRASH_AT: after the release commit, the tag, the push
+CRASH_UPLOAD_STEPS = ("test-upload", "upload")  # "<step>:<n>": after the n-th file that step uploads in this run
 
-    return is_point(text.strip())
+
+def is_crash_point(value: str) -> bool:
+    """Whether ``value`` names a crash point: ``commit``, ``tag``, ``push``, ``test-upload:N`` or ``upload:N``."""
+    step, colon, number = value.partition(":")
+    return value in CRASH_POINTS or bool(
+        colon
+        and step in CRASH_UPLOAD_STEPS
+        and number.isascii()
+        and number.isdigit()
+        and len(number) <= 6
+        and int(number)
+    )
+
+
+def _crash_point(text: str) -> bool:
+    return is_crash_point(text.strip())
 
 
 def _step(text: str) -> bool:
@@ -77,8 +92,6 @@ VARIABLES: dict[str, tuple[str, Callable[[str], bool]]] = {
 
 
 def _shown(value: str) -> str:
-    from releasekit.errors import redact
-
     shown = repr(redact(value))
     return shown if len(shown) <= 60 else f"{shown[:57]}..."
 

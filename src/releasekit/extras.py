@@ -8,6 +8,8 @@ towncrier, build, twine, check-manifest, nox, tox, httpx, tomlkit, ruamel.yaml, 
 
 from __future__ import annotations
 
+from releasekit.errors import ReleasekitError
+
 HINT = "pip install 'releasekit[release]'"
 
 _RELEASE = ("bumpversion", "towncrier", "build", "twine", "check_manifest", "nox", "tox", "rich")
@@ -39,8 +41,6 @@ def require(command: str, *, draft: bool = True) -> None:
     ``releasekit notes VERSION`` (``draft=False``) reads the news file alone, as the release
     workflow's GitHub release job does with the publish tools only; its draft needs towncrier.
     """
-    from releasekit.errors import ReleasekitError
-
     needed = NEEDS.get(command, ()) if draft or command != "notes" else ()
     missing = [module for module in needed if not _installed(module)]
     if missing:

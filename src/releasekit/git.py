@@ -7,6 +7,7 @@ from pathlib import Path
 
 from releasekit.errors import ReleasekitError, StepFailed
 from releasekit.gitdiff import diff_args
+from releasekit.gitfiles import refs_dir
 from releasekit.process import run
 
 PathLike = str | os.PathLike[str]
@@ -246,8 +247,6 @@ def push_atomic(remote: str, refspecs: list[str], cwd: PathLike) -> None:
 
 def _refs_dir(top: PathLike) -> Path | None:
     """The directory holding refs/ and packed-refs, or None when refs are not plain files."""
-    from releasekit.gitfiles import refs_dir
-
     return refs_dir(top)
 
 

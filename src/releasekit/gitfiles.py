@@ -11,13 +11,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from releasekit.locate import git_dir as find_git_dir
+
 PathLike = str | os.PathLike[str]
 
 
 def refs_dir(top: PathLike) -> Path | None:
     """The directory holding refs/ and packed-refs, or None when refs are not plain files."""
-    from releasekit.locate import git_dir as find_git_dir
-
     found = find_git_dir(os.fspath(top))
     if found is None:
         return None

@@ -13,7 +13,10 @@ import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote
 
+from releasekit import git, httpclient
 from releasekit.errors import ReleasekitError, StepFailed, redact
+from releasekit.httpclient import next_link, origin
+from releasekit.indexes import normalize
 
 if TYPE_CHECKING:
     from releasekit.config import Config
@@ -63,8 +66,6 @@ def _has(entry: Any, key: str, kind: type) -> bool:
 
 def _patches(body: Any, package: str, version: str) -> bool:
     """Whether an advisory (as GitHub lists it) names ``version`` of pip package ``package`` as patched."""
-    from releasekit.indexes import normalize
-
     entries = body.get("vulnerabilities") if isinstance(body, dict) else None
     for entry in entries if isinstance(entries, list) else []:
         if not isinstance(entry, dict):
@@ -110,8 +111,6 @@ def token_may_go(api_url: str) -> bool:
     ``[tool.releasekit.github] api_url`` is in the repository, where any branch can change it:
     it gets the token only when the environment names the same scheme, host and port.
     """
-    from releasekit.httpclient import origin
-
     named = [API_HOST, *(os.environ.get(name, "") for name in API_URL_VARIABLES)]
     return origin(api_url) in {origin(url) for url in named if url}
 
@@ -138,8 +137,6 @@ def project_client(config: Config, remote: str | None = None) -> GitHub | None:
     """The client for the project of ``config``: its ``[tool.releasekit.github]`` settings, else the
     repository the URL of ``remote`` names (the configured remote by default; a release in progress
     passes the one its journal recorded); None without a token or a GitHub repository."""
-    from releasekit import git
-
     return client(config.github_api_url, config.github_repository, git.remote_url(remote or config.remote, config.root))
 
 
@@ -198,8 +195,6 @@ class GitHub:
         """One request through releasekit's HTTP client: the status, the JSON body, the headers."""
         import json
 
-        from releasekit import httpclient
-
         headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
         data = json.dumps(payload).encode() if payload is not None else None
         if data is not None:
@@ -232,8 +227,6 @@ class GitHub:
 
         A next page is asked for only on the API's own scheme, host and port (the token goes nowhere else).
         """
-        from releasekit.httpclient import next_link, origin
-
         url = f"{self.api_url}/repos/{self.repository}{path}"
         entries: list[Any] = []
         for _ in range(MAX_PAGES):

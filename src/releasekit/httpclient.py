@@ -24,6 +24,8 @@ from __future__ import annotations
 import contextlib
 from typing import NamedTuple
 
+from releasekit import environment
+from releasekit.bounded import Unreadable, loads_json
 from releasekit.errors import StepFailed, clip, strip_credentials
 from releasekit.httpguard import Refused as Refused
 from releasekit.httpguard import is_private_url as is_private_url
@@ -197,8 +199,6 @@ def tls_context() -> Any:
 
 def deadline_from_env(default: float = DEADLINE) -> float:
     """The deadline of one request: RELEASEKIT_HTTP_DEADLINE seconds, else ``default``."""
-    from releasekit import environment
-
     return environment.seconds("RELEASEKIT_HTTP_DEADLINE", default) or default
 
 
@@ -280,8 +280,6 @@ def parse_json(body: bytes, what: str) -> Any:
 
     Raises BadJson, one line naming ``what`` and the limit broken.
     """
-    from releasekit.bounded import Unreadable, loads_json
-
     try:
         return loads_json(body, source=what, max_depth=MAX_JSON_DEPTH, max_digits=MAX_INT_DIGITS)
     except Unreadable as exc:

@@ -17,8 +17,18 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import NamedTuple
 
+from releasekit import environment
 from releasekit.config import Index
 from releasekit.errors import StepFailed, redact
+from releasekit.httpclient import (
+    BadJson,
+    basic_credentials,
+    deadline_from_env,
+    is_private_url,
+    origin,
+    parse_json,
+    request,
+)
 from releasekit.process import failing_as, python_module, run
 
 ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
@@ -64,15 +74,11 @@ def display_url(url: str) -> str:
 
 
 def _deadline(timeout: float) -> float:
-    from releasekit.httpclient import deadline_from_env
-
     return deadline_from_env(timeout)
 
 
 def _private(index: Index) -> bool:
     """Private addresses are asked only for an index that is on one itself (a local or company index)."""
-    from releasekit.httpclient import is_private_url
-
     return is_private_url(index.simple_url)
 
 
@@ -121,8 +127,6 @@ def parse_simple_html(text: str, base_url: str) -> list[ServedFile]:
 
 def parse_simple_json(text: str, base_url: str) -> list[ServedFile]:
     """The files of a PEP 691 JSON project page; BadJson (a ValueError, one line naming the page) when malformed."""
-    from releasekit.httpclient import BadJson, parse_json
-
     where = display_url(base_url)
     data = parse_json(text.encode("utf-8", "surrogatepass"), where)
     entries = data.get("files") if isinstance(data, dict) else None
@@ -151,8 +155,6 @@ def project_url(index: Index, project: str) -> str:
 
 def served_files(index: Index, project: str, *, timeout: float = TIMEOUT) -> dict[str, ServedFile]:
     """The files ``index`` serves for ``project``, by filename (empty when it has none)."""
-    from releasekit.httpclient import BadJson, request
-
     url = project_url(index, project)
     what = f"{index.name}: cannot read {display_url(url)}"
     answer = request(
@@ -185,8 +187,6 @@ def download_sha256(
     With ``index``, the index's credentials go along when ``url`` is on its scheme, host and
     port, and private addresses are refused unless the index is on one itself.
     """
-    from releasekit.httpclient import basic_credentials, origin, request
-
     digest = hashlib.sha256()
     credentials = {}
     if index is not None and origin(url) == origin(index.simple_url):
@@ -210,8 +210,6 @@ def download_sha256(
 
 def reachable(index: Index, project: str | None, *, timeout: float = 10.0) -> str | None:
     """None when ``index`` answers; otherwise one line saying what is wrong."""
-    from releasekit.httpclient import request
-
     # A project page (404 is a fine answer) is small; the root of PyPI's simple API is not.
     url = project_url(index, project) if project else index.simple_url
     try:
@@ -367,8 +365,6 @@ def verify(index: Index, project: str, artifacts: Mapping[str, str], *, wait: fl
     (``RELEASEKIT_VERIFY_WAIT``, default 60).
     """
     import time
-
-    from releasekit import environment
 
     if wait is None:
         wait = environment.seconds("RELEASEKIT_VERIFY_WAIT", 60.0)

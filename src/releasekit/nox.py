@@ -36,9 +36,11 @@ from typing import Any
 import nox
 import nox.registry
 
+import releasekit
 from releasekit import __version__
 from releasekit.config import find_root, from_data, load, read_pyproject, table
 from releasekit.errors import ReleasekitError
+from releasekit.release.steps.build import build_release
 from releasekit.release.testenv import DOCS_NAMES, declares_marker, requirement_sources, unit_expression
 
 SESSIONS = ("tests", "integration", "benchmark", "coverage", "docs", "examples", "build", "release", "hotfix")
@@ -191,8 +193,6 @@ def build_into_dist(session: nox.Session) -> None:
     """
     import tempfile
 
-    from releasekit.release.steps.build import build_release
-
     try:
         config = load(Path.cwd())
         with tempfile.TemporaryDirectory(prefix="releasekit-nox-build-") as tmp:
@@ -211,8 +211,6 @@ def build_into_dist(session: nox.Session) -> None:
 
 def run_releasekit(session: nox.Session, command: str) -> None:
     """Run ``python -m releasekit COMMAND posargs`` with the interpreter nox itself runs in."""
-    import releasekit
-
     session.log(f"releasekit {__version__} from {Path(releasekit.__file__).parent}")
     session.run(sys.executable, "-m", "releasekit", command, *session.posargs, external=True)
 

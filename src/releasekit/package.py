@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from releasekit import git, venvs
+from releasekit.backends import vcs_file_finder
 from releasekit.config import read_pyproject, table
 from releasekit.errors import CommandError
 from releasekit.findings import Finding
@@ -111,8 +112,6 @@ def source_findings(
     must be in it (without a wheel, as for cibuildwheel projects, there is nothing to compare).
     ``data`` is ``root``'s parsed pyproject.toml when the caller has it (read here otherwise).
     """
-    from releasekit.backends import vcs_file_finder
-
     data = read_pyproject(root, required=False) if data is None else data
     # check-manifest builds from a copy of the tracked files without .git, where setuptools-scm's
     # file finder sees nothing: for such a project the sdist built from the clone is the one to judge.

@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from releasekit.errors import CommandError, ReleasekitError, StepFailed, secrets_from_env
+from releasekit import environment
+from releasekit.errors import CommandError, ReleasekitError, StepFailed, redact, secrets_from_env
 
 if TYPE_CHECKING:
     import subprocess
@@ -148,8 +149,6 @@ def run(
     started = _clock() if ECHO else 0.0
     try:
         if timeout is None:
-            from releasekit import environment
-
             limit = environment.seconds("RELEASEKIT_PROCESS_TIMEOUT", DEFAULT_TIMEOUT) or DEFAULT_TIMEOUT
             try:
                 proc = subprocess.run(
@@ -190,8 +189,6 @@ def _clock() -> float:
 
 def _echo(argv: list[str], code: int, seconds: float, secrets: list[str]) -> None:
     import shlex
-
-    from releasekit.errors import redact
 
     sys.stderr.write(redact(f"releasekit: ran {shlex.join(argv)} (exit {code}, {seconds:.1f} s)", secrets) + "\n")
     sys.stderr.flush()

@@ -12,8 +12,12 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from releasekit import git
+from releasekit import git, github
+from releasekit.changelog.fragments import roles, validate_directory
 from releasekit.config import Config
+from releasekit.errors import ReleasekitError
+from releasekit.hotfix import BRANCH_PREFIX
+from releasekit.locate import git_dir
 from releasekit.release import journal
 from releasekit.support import SupportRow, support_table
 from releasekit.tags import TagFormat, project_format
@@ -142,8 +146,6 @@ def _latest_by_kind(fmt: TagFormat, dates: dict[str, int]) -> dict[str, tuple[in
 
 def unreleased(config: Config, current: str | None) -> Unreleased:
     """The fragments waiting, grouped by the project's types in their configured order."""
-    from releasekit.changelog.fragments import roles, validate_directory
-
     found, findings = validate_directory(config.root, config.fragments)
     invalid = len({f.path for f in findings if f.level == "error"})
     groups = []
@@ -158,8 +160,6 @@ def unreleased(config: Config, current: str | None) -> Unreleased:
 
 def patches_waiting(config: Config, fmt: TagFormat, rows: list[SupportRow]) -> list[WaitingPatch]:
     """Hotfix branches (local, or the remote's) ahead of the latest release of an older supported line."""
-    from releasekit.hotfix import BRANCH_PREFIX
-
     older = {row.line: row for row in rows if row.support == "security"}
     if not older:
         return []
@@ -180,8 +180,6 @@ def patches_waiting(config: Config, fmt: TagFormat, rows: list[SupportRow]) -> l
 
 def _git_dir(root: Path) -> Path:
     """The git directory, found from the files when they are plain (a prompt hook saves a git start)."""
-    from releasekit.locate import git_dir
-
     found = git_dir(str(root))
     if found:
         return Path(found).resolve()
@@ -199,9 +197,6 @@ def in_progress(git_dir: Path) -> InProgress | None:
 
 def github_state(config: Config) -> GitHubState | None:
     """Critical issues and the release branch's CI, as preflight asks for them; None without GitHub."""
-    from releasekit import github
-    from releasekit.errors import ReleasekitError
-
     if not github.token_from_env():
         return None  # no token: no need to ask git for the remote's URL
     try:

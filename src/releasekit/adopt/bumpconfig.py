@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from releasekit.adopt.detect import VersionPlace, read_text
 from releasekit.adopt.draft import Draft, FileChange
+from releasekit.bounded import loads_toml
+from releasekit.bumpconfig import VersionFile
+from releasekit.bumpsim import clobbers, context, search_pattern, suggested_replace
 from releasekit.errors import ReleasekitError
 
 if TYPE_CHECKING:
@@ -289,9 +292,6 @@ def _fix(draft: Draft, current: Any, places: list[VersionPlace], why: list[str],
 
 def _entry_problem(root: Any, table: Any, entry: Any, version: str) -> str | None:
     """Why bump-my-version could not bump this entry: its file is gone, or its search matches nothing."""
-    from releasekit.bumpconfig import VersionFile
-    from releasekit.bumpsim import context, search_pattern
-
     name = entry.get("filename")
     if not isinstance(name, str) or entry.get("glob") is not None:
         return None  # a glob may match files yet to come: left as it is
@@ -312,9 +312,6 @@ def _entry_problem(root: Any, table: Any, entry: Any, version: str) -> str | Non
 def repair_entries(draft: Draft, table: Any, where: str) -> list[str]:
     """Drop the file entries bump-my-version could not bump, and give ``replace`` to the ones that
     would write the bare version over their line; returns the reasons, for the plan's diff."""
-    from releasekit.bumpconfig import VersionFile
-    from releasekit.bumpsim import clobbers, suggested_replace
-
     files, version = table.get("files"), draft.project.version
     if version is None or not hasattr(files, "__delitem__"):
         return []
@@ -345,8 +342,6 @@ def repair_entries(draft: Draft, table: Any, where: str) -> list[str]:
 
 def _edit_bumpversion_toml(draft: Draft, text: str, places: list[VersionPlace]) -> None:
     import tomlkit
-
-    from releasekit.bounded import loads_toml
 
     loads_toml(text, source=str(draft.root / ".bumpversion.toml"))  # within the limits before tomlkit reads it
     doc = tomlkit.parse(text)

@@ -12,8 +12,19 @@ from typing import Any
 
 from releasekit.adopt.detect import read_text
 from releasekit.adopt.draft import Draft, FileChange
-from releasekit.changelog.fragments import RECOMMENDED_TYPES, START_MARKERS
-from releasekit.changelog.towncrier_config import RST_UNDERLINES, changelog_format, start_string
+from releasekit.bounded import read_toml
+from releasekit.changelog.fragments import RECOMMENDED_TYPES, START_MARKERS, detected_role
+from releasekit.changelog.fragments_config import fragments_config
+from releasekit.changelog.style import Title, derive_rst_title, derive_style
+from releasekit.changelog.towncrier_config import (
+    RST_UNDERLINES,
+    changelog_format,
+    changelog_header,
+    repository_url,
+    start_string,
+    towncrier_toml,
+)
+from releasekit.config import table
 
 _VERSION = re.compile(r"\d+\.\d+")
 _ADORNMENT = "=-~^\"'`#*+:._"
@@ -103,29 +114,20 @@ def type_roles(types: list[str]) -> dict[str, str]:
     The names are those ``releasekit.changelog.fragments`` recognises; init writes them down, so the
     project can see and change them in ``[tool.releasekit.fragment_roles]``.
     """
-    from releasekit.changelog.fragments import detected_role
-
     return {kind: role for kind in types if (role := detected_role(kind)) not in (None, kind) and role not in types}
 
 
 def _towncrier_types(config: dict[str, Any], where: Path) -> list[str]:
     """The project's types, loaded as towncrier loads them (a nameless ``[[tool.towncrier.type]]`` refused)."""
-    from releasekit.changelog.fragments_config import fragments_config
-
     return [t.directory for t in fragments_config(config, where).types]
 
 
 def edit_towncrier(draft: Draft) -> None:
     """Keep the project's towncrier configuration, or add releasekit's, its changelog and fragment directory."""
-    from releasekit.changelog.towncrier_config import changelog_header, repository_url, towncrier_toml
-    from releasekit.config import table
-
     project, root = draft.project, draft.root
     config = table(project.data, "tool.towncrier")
     where = root / "pyproject.toml"
     if config is None and read_text(root, "towncrier.toml", required=True) is not None:
-        from releasekit.config import read_toml
-
         where = root / "towncrier.toml"
         config = table(read_toml(where), "tool.towncrier") or {}
         draft.notes.append("towncrier.toml: the towncrier configuration is kept as it is")
@@ -180,8 +182,6 @@ def edit_towncrier(draft: Draft) -> None:
 def _learned_style(draft: Draft, filename: str) -> tuple[str | None, list[tuple[str, str, bool]]]:
     """The title format and sections the changelog's newest releases show, proved or explained; the
     version and date formats towncrier needs given (``[tool.releasekit.changelog]``) go to the draft."""
-    from releasekit.changelog.style import Title, derive_rst_title, derive_style
-
     text = draft.project.changelog_text
     if not text:
         return None, []

@@ -15,8 +15,12 @@ from typing import Any
 
 from releasekit.adopt.detect import publishing_workflows, read_text
 from releasekit.adopt.draft import Draft, FileChange
+from releasekit.adopt.precommit import load_yaml
+from releasekit.ci.lock import REQUIREMENTS_PATH, requirements
+from releasekit.ci.wheelset import has_extensions
 from releasekit.ci.workflow import ALTERNATE_PATH as ALTERNATE
-from releasekit.ci.workflow import MARKER
+from releasekit.ci.workflow import MARKER, WORKFLOW_PATH, release_workflow
+from releasekit.config import load
 from releasekit.errors import ReleasekitError
 
 DEPENDABOT = ".github/dependabot.yml"
@@ -30,8 +34,6 @@ DEPENDABOT_ENTRY = {
 
 def workflow_path(draft: Draft) -> tuple[str, str | None]:
     """Where the release workflow goes, and what is there now."""
-    from releasekit.ci.workflow import WORKFLOW_PATH
-
     for path in (WORKFLOW_PATH, ALTERNATE):
         old = read_text(draft.root, path, required=True)
         if old is None or MARKER in old:
@@ -46,8 +48,6 @@ def _dependabot(draft: Draft) -> None:
     import io
 
     from ruamel.yaml import YAML
-
-    from releasekit.adopt.precommit import load_yaml
 
     old = read_text(draft.root, DEPENDABOT, required=True)
     yaml = YAML()
@@ -71,11 +71,6 @@ def _dependabot(draft: Draft) -> None:
 def plan_ci(draft: Draft) -> None:
     """The release workflow, its requirements file, Dependabot, and the removal of another publisher."""
     import posixpath
-
-    from releasekit.ci.lock import REQUIREMENTS_PATH, requirements
-    from releasekit.ci.wheelset import has_extensions
-    from releasekit.ci.workflow import release_workflow
-    from releasekit.config import load
 
     path, old = workflow_path(draft)
     new = release_workflow(load(draft.root))

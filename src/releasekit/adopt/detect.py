@@ -11,10 +11,13 @@ import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from releasekit import git
+from releasekit import git, tags
 from releasekit.backends import distribution_name
-from releasekit.config import read_pyproject, read_toml, table
+from releasekit.bounded import read_toml
+from releasekit.ci.workflow import MARKER
+from releasekit.config import read_pyproject, table
 from releasekit.errors import ReleasekitError
+from releasekit.safefiles import LIMITS, Refused, TooLarge, read_bytes, size_text
 
 # Where the changelog is, in the order projects name it.
 CHANGELOG_NAMES = (
@@ -84,8 +87,6 @@ def read_text(root: Path, rel: str, *, required: bool = False, kind: str = "conf
     Symbolic links, directories, FIFOs, devices, paths outside ``root`` and files over
     the limit are refused (one line naming the file) when ``required``, else skipped.
     """
-    from releasekit.safefiles import LIMITS, Refused, TooLarge, read_bytes, size_text
-
     try:
         data = read_bytes(root, rel, kind, symlinks=False)
     except (FileNotFoundError, NotADirectoryError):
@@ -256,8 +257,6 @@ def badge_places(root: Path, version: str) -> list[VersionPlace]:
 def _latest_tag(root: Path) -> tuple[str, str] | None:
     """``("v", "1.2.3")``: the prefix and version of the highest release tag, in the format
     ``releasekit.tags`` detects (the one the release will use), or None without one."""
-    from releasekit import tags
-
     names = git.tags(root, "*")
     fmt = tags.detect(names)
     if fmt is None:
@@ -322,8 +321,6 @@ def detect(root: Path) -> Project:
 
 def publishing_workflows(root: Path) -> list[str]:
     """Workflows in ``.github/workflows`` that already upload to PyPI."""
-    from releasekit.ci.workflow import MARKER
-
     found: list[str] = []
     folder = root / ".github" / "workflows"
     if not folder.is_dir():

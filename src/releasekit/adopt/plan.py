@@ -17,6 +17,7 @@ from releasekit import __version__
 from releasekit.adopt import precommit
 from releasekit.adopt.bumpconfig import edit_versions
 from releasekit.adopt.changelog import edit_towncrier
+from releasekit.adopt.ciplan import plan_ci
 from releasekit.adopt.detect import Project, publishing_workflows, read_text
 from releasekit.adopt.draft import Draft, FileChange
 from releasekit.adopt.metadata import edit_metadata
@@ -166,8 +167,6 @@ def make_plan(project: Project, ci: str | None = None) -> Plan:
     edit_metadata(draft)
     _others(draft)
     if ci == "github":
-        from releasekit.adopt.ciplan import plan_ci
-
         plan_ci(draft)
     draft.pyproject_change()
     changes = [_keep_line_endings(change) for change in draft.changes]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from releasekit.bounded import check_limits, integer_too_long
 from releasekit.errors import ReleasekitError
 
 PATH = ".pre-commit-config.yaml"
@@ -83,8 +84,6 @@ def load_yaml(text: str, path: str) -> Any:
         raise ReleasekitError(too_deep)
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
-
-    from releasekit.bounded import check_limits, integer_too_long
 
     try:
         data = YAML(typ="rt").load(text)

@@ -18,7 +18,14 @@ from pathlib import Path
 
 from releasekit import git
 from releasekit.adopt.plan import Plan
+from releasekit.changelog.fragments import validate_directory
+from releasekit.checks.bump import bump_findings
+from releasekit.checks.version_sync import check_versions
+from releasekit.config import load
 from releasekit.errors import ReleasekitError
+from releasekit.package import check_head
+from releasekit.release.steps.preflight import link_problems
+from releasekit.versions import next_version
 
 _IDENTITY = ("-c", "user.name=releasekit init", "-c", "user.email=init@releasekit.invalid")
 
@@ -47,14 +54,6 @@ def _clone_with_plan(root: Path, plan: Plan, tmp: Path) -> Path:
 
 
 def _checks(project: Path, tmp: Path, which: tuple[str, ...], note: Callable[[str], None]) -> list[str]:
-    from releasekit.bumpsim import bump_findings
-    from releasekit.changelog.fragments import validate_directory
-    from releasekit.checks.version_sync import check_versions
-    from releasekit.config import load
-    from releasekit.package import check_head
-    from releasekit.release.steps.preflight import link_problems
-    from releasekit.versions import next_version
-
     def rel(text: str) -> str:
         return text.replace(str(project) + os.sep, "")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from releasekit.adopt import precommit
 from releasekit.adopt.detect import Project, read_text
 from releasekit.adopt.draft import Draft, FileChange
+from releasekit.backends import vcs_file_finder
 from releasekit.config import table
 from releasekit.errors import ReleasekitError
 
@@ -83,8 +84,6 @@ def _backend(project: Project) -> str | None:
 
 def _setuptools_sdist(project: Project) -> bool:
     """Whether setuptools builds the sdist from MANIFEST.in's list (plus its defaults), not git's."""
-    from releasekit.backends import vcs_file_finder
-
     if vcs_file_finder(project.data):
         return False  # setuptools-scm's file finder puts every tracked file in the sdist: no MANIFEST.in needed
     backend = _backend(project)

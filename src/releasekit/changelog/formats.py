@@ -12,17 +12,12 @@ So, beside ``title_format = "## {version} ({project_date})"`` in towncrier's own
 
 and the release runs ``towncrier build --version "[1.2.0](.../compare/v1.1.0...v1.2.0)" --date
 "6th December, 2024"``. Without them, releasekit gives towncrier the version as the headings
-write it (``releasekit.changelog.history``) and no date (towncrier's own: today, ISO).
+write it and no date (``releasekit.changelog.history`` gives towncrier its arguments) (towncrier's own: today, ISO).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from releasekit.configschema import Spec
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 VERSION_FIELDS = ("version", "previous")
 
@@ -53,33 +48,3 @@ SCHEMA = {
         "a date format of %Y, %m, %-m, %d, %-d, %B, %b, %o, %% and text (one line, no braces)", _valid_date_format
     ),
 }
-
-
-def settings(root: Path) -> tuple[str | None, str | None]:
-    """``(version_format, date_format)`` of ``[tool.releasekit.changelog]`` (checked when the config loaded)."""
-    from releasekit.config import read_toml, table
-
-    own = table(read_toml(root / "pyproject.toml"), "tool.releasekit.changelog") or {}
-    version_format, date_format = own.get("version_format"), own.get("date_format")
-    return (
-        version_format if isinstance(version_format, str) else None,
-        date_format if isinstance(date_format, str) else None,
-    )
-
-
-def towncrier_arguments(root: Path, filename: str, version: str, previous: str) -> list[str]:
-    """``--version`` (and ``--date``) for ``towncrier build``, as the changelog's titles write them."""
-    import datetime
-
-    from releasekit.changelog.dates import format_date
-    from releasekit.changelog.history import heading_version
-
-    version_format, date_format = settings(root)
-    if version_format is not None:
-        shown = version_format.format(version=version, previous=previous)
-    else:  # the version as the headings write it (v7.6.2 under v7.6.1)
-        shown = heading_version(root, filename, version)
-    arguments = ["--version", shown]
-    if date_format is not None:
-        arguments += ["--date", format_date(date_format, datetime.date.today())]
-    return arguments

@@ -7,26 +7,24 @@ gets ``## v7.6.2``, unless its own title format or template already puts the ``v
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 
+from releasekit.bounded import read_toml
+from releasekit.changelog.dates import format_date
+from releasekit.changelog.notes import _headings, _plain_headings, markup_of, title_text, towncrier_value
+from releasekit.config import table
+from releasekit.safefiles import read_bytes
+
 # A version in a heading's text, with the ``v`` the project may write before it.
 _VERSION = re.compile(r"(?<![\w.])([vV]?)(\d+\.\d+(?:\.\d+)*(?:[-.]?(?:a|b|rc|alpha|beta|dev|post)\.?\d*)*)(?![\w])")
-# A link's destination in a title: ``[1.2.0](https://.../compare/v1.1.0...v1.2.0)``, ```1.2.0 <url>`_``.
-_DESTINATION = re.compile(r"\]\([^)]*\)|\s*<[^<>`]*>(?=`)")
 # A "v" the title format or template writes itself before the version.
 _OWN_V = re.compile(r"[vV]\{\{?\s*(?:versiondata\.)?version\s*\}?\}")
 
 
-def title_text(title: str) -> str:
-    """A heading's text without its links' destinations, where an older version may appear."""
-    return _DESTINATION.sub(lambda m: "]" if m.group().startswith("]") else "", title)
-
-
 def heading_versions(text: str, markup: str, start_string: str | None = None) -> list[tuple[str, str]]:
     """``(prefix, version)`` of each release heading of the changelog, newest first."""
-    from releasekit.changelog.notes import _headings, _plain_headings
-
     if start_string and start_string.strip() in text:
         text = text.split(start_string.strip(), 1)[1]
     lines = text.splitlines()
@@ -55,9 +53,6 @@ def towncrier_adds_v(title_format: str | None, template: str | None) -> bool:
 def heading_version(root: Path, filename: str, version: str) -> str:
     """``version`` as the changelog's headings write it: with the ``v`` the latest release heading has,
     unless towncrier's title format or the project's template adds it. ``root`` holds pyproject.toml."""
-    from releasekit.changelog.notes import markup_of, towncrier_value
-    from releasekit.safefiles import read_bytes
-
     pyproject = root / "pyproject.toml"
     try:
         text = read_bytes(root, filename, "changelog").decode("utf-8", "replace")
@@ -77,3 +72,26 @@ def heading_version(root: Path, filename: str, version: str) -> str:
     if towncrier_adds_v(towncrier_value(root, pyproject, "title_format"), template_text):
         return version
     return prefix + version
+
+
+def title_settings(root: Path) -> tuple[str | None, str | None]:
+    """``(version_format, date_format)`` of ``[tool.releasekit.changelog]`` (checked when the config loaded)."""
+    own = table(read_toml(root / "pyproject.toml"), "tool.releasekit.changelog") or {}
+    version_format, date_format = own.get("version_format"), own.get("date_format")
+    return (
+        version_format if isinstance(version_format, str) else None,
+        date_format if isinstance(date_format, str) else None,
+    )
+
+
+def towncrier_arguments(root: Path, filename: str, version: str, previous: str) -> list[str]:
+    """``--version`` (and ``--date``) for ``towncrier build``, as the changelog's titles write them."""
+    version_format, date_format = title_settings(root)
+    if version_format is not None:
+        shown = version_format.format(version=version, previous=previous)
+    else:  # the version as the headings write it (v7.6.2 under v7.6.1)
+        shown = heading_version(root, filename, version)
+    arguments = ["--version", shown]
+    if date_format is not None:
+        arguments += ["--date", format_date(date_format, datetime.date.today())]
+    return arguments

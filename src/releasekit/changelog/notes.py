@@ -10,15 +10,23 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from releasekit.config import Config
-from releasekit.errors import CommandError, ReleasekitError, StepFailed
+from releasekit.bounded import read_toml
+from releasekit.changelog.fragments import refused_files, roles, validate_directory
+from releasekit.changelog.roles import issue_url, myst_roles
+from releasekit.changelog.rst_markdown import rst_to_markdown
+from releasekit.changelog.towncrier_config import repository_url
+from releasekit.config import Config, table
+from releasekit.errors import ReleasekitError
 from releasekit.findings import Finding
-from releasekit.process import python_module, run
+from releasekit.safefiles import Refused, check, read_bytes
+from releasekit.versions import bump_for, next_version
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
 # A title's underline: Markdown's setext headings (= and -) and reST's section adornments.
 _UNDERLINE = re.compile(r"^([=\-~^\"'`*+#:._])\1*[ \t]*$")
 _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
+# A link's destination in a title: ``[1.2.0](https://.../compare/v1.1.0...v1.2.0)``, ```1.2.0 <url>`_``.
+_DESTINATION = re.compile(r"\]\([^)]*\)|\s*<[^<>`]*>(?=`)")
 _LIST_ITEM = re.compile(r"^([-*+]|\d+[.)])[ \t]")  # a list item is no title: a rule below it is a rule
 
 
@@ -29,11 +37,14 @@ class Section(NamedTuple):
     body: str
 
 
+def title_text(title: str) -> str:
+    """A heading's text without its links' destinations, where an older version may appear."""
+    return _DESTINATION.sub(lambda m: "]" if m.group().startswith("]") else "", title)
+
+
 def _names_version(title: str, version: str) -> bool:
     # The version as a whole token, a "v" before it allowed: 1.2.0 must not match 1.2.0rc1 or 11.2.0,
     # nor a link's destination (a compare range names the previous version too).
-    from releasekit.changelog.history import title_text
-
     return re.search(rf"(?<![\w.])[vV]?{re.escape(version)}(?![\w]|\.\d)", title_text(title)) is not None
 
 
@@ -173,8 +184,6 @@ def titled_section(text: str, title: str) -> Section | None:
 
 def version_notes(config: Config, version: str) -> str:
     """The notes of a released ``version``, from the changelog."""
-    from releasekit.safefiles import read_bytes
-
     name = config.fragments.filename
     try:
         text = read_bytes(config.root, name, "changelog").decode("utf-8")
@@ -197,29 +206,21 @@ def version_notes(config: Config, version: str) -> str:
 
 def release_markdown(config: Config, body: str, markup: str) -> str:
     """A section body as the GitHub release shows it: Markdown, with Sphinx and MyST roles written out."""
-    from releasekit.changelog.roles import issue_url, myst_roles
-
     urls = _project_urls(config)
     pattern = issue_url(urls, _repository(config, urls))
     if markup == "md":
         return myst_roles(body, pattern)
     if markup == "rst":
-        from releasekit.changelog.rst_markdown import rst_to_markdown
-
         return rst_to_markdown(body, pattern)
     return as_markdown(body)
 
 
 def _project_urls(config: Config) -> dict[str, str]:
-    from releasekit.config import read_toml, table
-
     urls = table(read_toml(config.pyproject), "project.urls") or {}
     return {str(k): str(v) for k, v in urls.items() if isinstance(v, str)}
 
 
 def _repository(config: Config, urls: dict[str, str]) -> str | None:
-    from releasekit.changelog.towncrier_config import repository_url
-
     if config.github_repository:
         return f"https://github.com/{config.github_repository}"
     return repository_url(config.root)
@@ -259,16 +260,12 @@ def _inline(line: str) -> str:
 def towncrier_refusals(config: Config) -> list[Finding]:
     """Files towncrier would read that releasekit refuses: symlinks, FIFOs, devices among the
     fragments, and a ``template`` file that is not a regular file inside the project."""
-    from releasekit.changelog.fragments import refused_files
-
     template = template_problem(config)
     return refused_files(config.root, config.fragments) + ([template] if template else [])
 
 
 def template_problem(config: Config) -> Finding | None:
     """A finding when towncrier's ``template`` is a file that is not a regular file inside the project."""
-    from releasekit.safefiles import Refused, check
-
     template = towncrier_value(config.root, config.pyproject, "template")
     # "package:resource" names a template inside an installed package; anything else is a path.
     if not template or re.fullmatch(r"[-\w.]+:[-\w.]+", template):
@@ -288,8 +285,6 @@ def _start_string(root: Path, pyproject: Path) -> str | None:
 
 def towncrier_value(root: Path, pyproject: Path, key: str) -> str | None:
     """A string of towncrier's configuration: towncrier.toml when there is one (towncrier reads it first)."""
-    from releasekit.config import read_toml, table
-
     source = root / "towncrier.toml" if (root / "towncrier.toml").is_file() else pyproject
     towncrier = table(read_toml(source), "tool.towncrier")
     value = towncrier.get(key) if towncrier else None
@@ -302,43 +297,7 @@ def draft_version(config: Config) -> str:
     """
     if config.version is None:
         return "unreleased"
-    from releasekit.changelog.fragments import roles, validate_directory
-    from releasekit.versions import bump_for, next_version
 
     fragments, _ = validate_directory(config.root, config.fragments)
     current = config.require_version().current
     return next_version(current, bump_for(current, roles(fragments, config.fragments)) or "patch")
-
-
-def draft_notes(config: Config) -> str:
-    """towncrier's draft of the unreleased notes (``towncrier build --draft``), without its title."""
-    if not config.fragments.configured:
-        raise ReleasekitError(f"{config.pyproject.name}: no [tool.towncrier] section; nothing to draft notes from")
-    refused = towncrier_refusals(config)
-    if refused:
-        # towncrier would follow a symlink and print what it points to (~/.pypirc...).
-        more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
-        raise ReleasekitError(f"{refused[0].path}: {refused[0].message}{more}")
-    from releasekit.changelog.history import heading_version
-
-    version = heading_version(config.root, config.fragments.filename, draft_version(config))
-    try:
-        proc = run(python_module("towncrier", "build", "--draft", "--version", version), cwd=config.root)
-    except CommandError as exc:
-        # one line, towncrier's last (its error, or the last of a traceback), not the whole output
-        last = next((line.strip() for line in reversed(exc.output.splitlines()) if line.strip()), "no output")
-        raise StepFailed(
-            f"towncrier build --draft failed (exit code {exc.returncode}): {last[:300]}; "
-            "run 'towncrier build --draft' to see all it says"
-        ) from None
-    markup = markup_of(config.fragments.filename)
-    draft = proc.stdout.strip("\n")
-    section = find_section(draft, version, markup=markup)
-    if section is not None and draft.startswith(section.heading):
-        body = section.body  # towncrier's title for the version, and nothing else, taken off
-    else:
-        lines = draft.splitlines()
-        if lines and _HEADING.match(lines[0]) and version in lines[0]:
-            lines = lines[1:]
-        body = "\n".join(lines).strip("\n") + "\n"
-    return release_markdown(config, body, markup)

@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from releasekit.changelog.history import title_text
+from releasekit.changelog.dates import derive_date, format_date, is_iso
+from releasekit.changelog.notes import _headings, title_text
 
 _VERSION = re.compile(
     r"(?:(?<=[/=vV\[])|(?<=\.\.)|(?<![\w.]))(\d+\.\d+(?:\.\d+)*(?:(?:a|b|rc|\.dev|\.post)\d+)*)(?![\w]|\.\d)"
@@ -55,8 +56,6 @@ def _date_line(lines: list[str], at: int) -> str | None:
     if at + 2 >= len(lines) or lines[at + 1].strip():
         return None
     line = lines[at + 2]
-    from releasekit.changelog.dates import derive_date
-
     dated = derive_date(line)
     if not line.strip() or _HEADING.match(line) or re.match(r"\s*([-*+]|\d+[.)])\s", line) or len(line) > 80:
         return None
@@ -98,8 +97,6 @@ def derive_title(title: str, version: str, released: frozenset[str] = frozenset(
     ``released``: the versions the changelog's other release titles name; one of them in this
     title outside a compare link (``## 1.1.0...1.2.0``) is a range no format can be proved for.
     """
-    from releasekit.changelog.dates import derive_date, format_date, is_iso
-
     found = list(_VERSION.finditer(title))
     ours = [m for m in found if m.group(1) == version]
     # The previous version: another one in a link that holds this one (a compare range). Other versions
@@ -206,8 +203,6 @@ def _merge(order: list[str], names: list[str]) -> None:
 def derive_rst_title(text: str) -> Title:
     """towncrier's ``title_format`` for a reST or plain-text changelog's newest release title (towncrier
     underlines it itself), proved like ``derive_style``'s; or None and why not (no problem: no release)."""
-    from releasekit.changelog.notes import _headings
-
     titles = [(size, title) for _, size, title, _ in _headings(text.splitlines(), "rst")]
     found = [(size, title, m) for size, title in titles if (m := _VERSION.search(title_text(title)))]
     if not found:

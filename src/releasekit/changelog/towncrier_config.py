@@ -19,7 +19,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from releasekit import git
 from releasekit.changelog.fragments import RECOMMENDED_TYPES
+from releasekit.config import read_pyproject, table
+from releasekit.configschema import STRING, Loose, check_table, table_of
+from releasekit.errors import ReleasekitError, redact, secrets_from_env
 
 START_STRING = "<!-- towncrier release notes start -->"
 # towncrier's own marker for every news file that is not Markdown.
@@ -126,10 +130,6 @@ def web_url(url: str) -> str | None:
 def repository_url(root: str | os.PathLike[str]) -> str | None:
     """The project's repository address: ``[project.urls]`` (Repository, Source...), else the
     ``origin`` remote's URL when it is a web address."""
-    from releasekit import git
-    from releasekit.config import read_pyproject, table
-    from releasekit.configschema import STRING, Loose, check_table, table_of
-
     data = read_pyproject(Path(root), required=False)
     # A hand-edited pyproject.toml may hold ``project = 5``: one line naming the key, not a traceback.
     schema = Loose(project=Loose(urls=table_of(STRING, "a table of strings")))
@@ -160,7 +160,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(args) > 1 or any(a.startswith("-") for a in args):
         print("usage: python -m releasekit.changelog.towncrier_config [REPOSITORY_URL]", file=sys.stderr)
         return 2
-    from releasekit.errors import ReleasekitError, redact, secrets_from_env
 
     try:
         url = args[0] if args else repository_url(os.getcwd())

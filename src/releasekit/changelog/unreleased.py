@@ -14,6 +14,7 @@ from pathlib import Path
 
 from releasekit.changelog.fragments import FragmentsConfig, extension
 from releasekit.errors import ReleasekitError
+from releasekit.safefiles import read_bytes
 
 _UNRELEASED = re.compile(r"^##[ \t]+\[?unreleased\]?[ \t]*$", re.IGNORECASE)
 _SUBHEADING = re.compile(r"^###[ \t]+(.+?)[ \t]*$")
@@ -57,8 +58,6 @@ def unreleased_items(text: str, config: FragmentsConfig) -> tuple[str, list[tupl
 
 def move_unreleased(root: Path, config: FragmentsConfig) -> int:
     """Turn the changelog's Unreleased items into fragments for towncrier; the number of items moved."""
-    from releasekit.safefiles import read_bytes
-
     path = root / config.filename
     try:
         text = read_bytes(root, config.filename, "changelog").decode("utf-8")

@@ -7,9 +7,15 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from releasekit import git
+from releasekit.backends import _ASSIGNMENT, _QUOTED
+from releasekit.bumpconfig import config_paths, current_version_position
+from releasekit.bumpsim import context as fields
+from releasekit.bumpsim import entry_findings, expand, fill, search_pattern
 from releasekit.errors import ReleasekitError
 from releasekit.findings import Finding
 from releasekit.safefiles import Refused, read_bytes
+from releasekit.tags import project_format
 from releasekit.versions import parse_version
 
 if TYPE_CHECKING:
@@ -20,12 +26,6 @@ if TYPE_CHECKING:
 
 # Something that looks like a version, valid or not, so a wrong one can be reported.
 _VERSIONISH = r"\d+(?:\.\d+)*(?:[-_.]?(?:a|b|rc|alpha|beta|dev|post)\.?\d*)*(?:\+[\w.]+)?"
-_QUOTED = r"""(?P<q>["'])(?P<v>[^"'\n]*)(?P=q)"""
-# Assignments that hold a version, in setup.py, __init__.py, docs/conf.py and the like.
-_ASSIGNMENT = re.compile(
-    rf"""^[ \t]*(?P<name>__version__|VERSION|version|release)[ \t]*(?::[ \t]*str[ \t]*)?=[ \t]*{_QUOTED}""",
-    re.MULTILINE,
-)
 _KEYWORD = re.compile(rf"""\bversion[ \t]*=[ \t]*{_QUOTED}""")
 _TOML_TABLE = re.compile(r"^[ \t]*\[(?P<name>[^\]\n]+)\][ \t]*(?:#.*)?$", re.MULTILINE)
 _TOML_VERSION = re.compile(rf"""^[ \t]*version[ \t]*=[ \t]*{_QUOTED}""", re.MULTILINE)
@@ -45,29 +45,6 @@ def _expected_parts(current: str) -> dict[str, str]:
     context = {"current_version": current, "version": current}
     context.update({f"current_{k}": value for k, value in parts.items()})
     return context
-
-
-def fill(template: str, context: dict[str, str]) -> str | None:
-    """``template`` with its ``{name}`` fields filled from ``context``, or None when it asks for more.
-
-    Only plain names releasekit knows, with no conversion or format spec, are filled:
-    ``{current_version.x}`` or ``{current_version.__class__}`` is configuration reaching
-    into Python objects, not a version part.
-    """
-    from string import Formatter
-
-    parts = []
-    try:
-        for literal, field, spec, conversion in Formatter().parse(template):
-            parts.append(literal)
-            if field is None:
-                continue
-            if field not in context or spec or conversion:
-                return None
-            parts.append(context[field])
-    except ValueError:  # an unmatched brace
-        return None
-    return "".join(parts)
 
 
 def _search_probe(search: str, context: dict[str, str]) -> tuple[re.Pattern[str], str] | None:
@@ -111,20 +88,12 @@ def _probe_known(path: str, text: str, current: str) -> list[tuple[int, str, tup
     return found
 
 
-def assigned_versions(text: str) -> list[str]:
-    """The values of the version assignments in a Python file (``__version__ = "1.2.3"``...)."""
-    return [m.group("v") for m in _ASSIGNMENT.finditer(text)]
-
-
 def check_file(path: str, text: str, entry: VersionFile, current: str) -> list[Finding]:
     """Findings for one version file's text."""
     context = _expected_parts(current)
     search = entry.search
     places: list[tuple[int, str, tuple[str, ...]]]
     if entry.regex:
-        from releasekit.bumpsim import context as fields
-        from releasekit.bumpsim import search_pattern
-
         pattern = search_pattern(entry, fields(current, current))
         if pattern is None:
             message = f"cannot check: search {entry.search_text!r} names a part releasekit does not know"
@@ -160,26 +129,6 @@ def check_file(path: str, text: str, entry: VersionFile, current: str) -> list[F
     return findings
 
 
-def expand(root: Path, entry: VersionFile) -> list[str]:
-    """The files ``entry`` names, relative to ``root``.
-
-    A glob is normalised first (``./``, ``a/..``), so pathlib never meets a pattern it
-    cannot take, and ``**`` inside a name is ``*``, as Python's glob (bump-my-version's)
-    reads it. One reaching out of the repository is returned as it is, for the read
-    to refuse by name; none is walked.
-    """
-    if not entry.is_glob:
-        return [entry.path]
-    pattern = posixpath.normpath(entry.path)
-    if pattern.startswith("/") or pattern == ".." or pattern.startswith("../"):
-        return [entry.path]
-    if pattern == ".":
-        return []  # the repository itself, a directory: no file
-    pattern = "/".join(part if part == "**" else re.sub(r"\*{2,}", "*", part) for part in pattern.split("/"))
-    # Not is_file(): a symlink or FIFO that matches is reported, not silently left out.
-    return sorted(p.relative_to(root).as_posix() for p in root.glob(pattern) if not p.is_dir())
-
-
 def check_versions(config: Config, *, with_tags: bool = True) -> list[Finding]:
     """Every configured version file holds the current version, and no newer tag is on HEAD's history.
 
@@ -189,8 +138,6 @@ def check_versions(config: Config, *, with_tags: bool = True) -> list[Finding]:
     version = config.require_version()
     findings: list[Finding] = [_conflict_finding(config, conflict) for conflict in version.conflicts]
     if version.scheme == "bumpversion":
-        from releasekit.bumpsim import entry_findings
-
         findings += entry_findings(version, config.root)
     if version.scheme == "bumpversion" and not version.files:
         raise ReleasekitError(
@@ -308,7 +255,6 @@ def _stale_finding(config: Config, found: list[str], problems: list[Finding]) ->
     if len({f.path for f in problems}) < 2:
         return []
     real = full.pop()
-    from releasekit.bumpconfig import current_version_position
 
     line, col = current_version_position(version.source)
     return [
@@ -324,9 +270,6 @@ def _stale_finding(config: Config, found: list[str], problems: list[Finding]) ->
 
 def _newer_tag_names(config: Config, now: Version) -> list[str] | None:
     """Tags anywhere in the repository newer than ``now``, or None when refs cannot be read as files."""
-    from releasekit import git
-    from releasekit.tags import project_format
-
     names = git.tag_names_from_refs(config.root)
     if names is None:
         return None
@@ -341,9 +284,6 @@ def cache_inputs(config: Config) -> list[str] | None:
     neither is recorded. A version derived from tags has no file to check: its pass depends
     on the configuration files only, and the version it names on the tags.
     """
-    from releasekit import git
-    from releasekit.bumpconfig import config_paths
-
     version = config.require_version()
     if any(entry.is_glob for entry in version.files):
         return None
@@ -359,9 +299,6 @@ def cache_inputs(config: Config) -> list[str] | None:
 
 
 def _newer_tag(config: Config, current: str) -> list[Finding]:
-    from releasekit import git
-    from releasekit.tags import project_format
-
     now = parse_version(current)
     if _newer_tag_names(config, now) == []:
         return []  # no newer tag anywhere: no need to start git
@@ -379,8 +316,6 @@ def _newer_tag(config: Config, current: str) -> list[Finding]:
     version = config.require_version()
     source = version.source
     if version.scheme == "bumpversion":
-        from releasekit.bumpconfig import current_version_position
-
         line, col = current_version_position(source)
         fix = f'set current_version = "{newest}" in {source.name} and bring the files to it'
     else:

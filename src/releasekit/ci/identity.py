@@ -22,6 +22,8 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
+from releasekit import httpclient, process
+from releasekit.bounded import loads_json
 from releasekit.errors import CommandError, ReleasekitError, StepFailed, redact
 
 REQUEST_VARIABLES = ("ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN")
@@ -66,8 +68,6 @@ def _from_github(request_url: str, request_token: str, audience: str, what: str,
     """The token GitHub Actions' endpoint gives for ``audience``, asked through releasekit's HTTP client."""
     from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-    from releasekit import httpclient
-
     parts = urlsplit(request_url)
     query = urlencode([*((k, v) for k, v in parse_qsl(parts.query) if k != "audience"), ("audience", audience)])
     answer = httpclient.request(
@@ -98,8 +98,6 @@ def _from_id(audience: str, what: str, secrets: list[str]) -> str:
     ``id`` runs the CI's own agent (``buildkite-agent``, ``circleci``) or asks a metadata
     server with no overall deadline of its own; killing its process group ends all of it.
     """
-    from releasekit import httpclient, process
-
     limit = httpclient.deadline_from_env(TIMEOUT)
     try:
         done = process.run(process.python_module("id", audience), check=False, timeout=limit, secrets=secrets)
@@ -118,7 +116,6 @@ def _payload(token: str) -> Any:
     parts = token.split(".")
     if len(parts) != 3 or len(parts[1]) > MAX_TOKEN:
         return "(the token is not a JWT)"
-    from releasekit.bounded import loads_json
 
     try:
         payload = loads_json(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)), source="the token")

@@ -16,8 +16,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from releasekit import __version__
 from releasekit.ci.actions import ACTIONS
-from releasekit.errors import ReleasekitError
+from releasekit.errors import CommandError, ReleasekitError
+from releasekit.process import run
+from releasekit.venvs import uv
 
 REQUIREMENTS_PATH = ".github/releasekit-requirements.txt"
 PLATFORM = "x86_64-manylinux_2_39"  # GitHub's ubuntu-24.04 runners (glibc 2.39)
@@ -36,11 +39,6 @@ def requirements(*, compiled: bool = False) -> str:
 
     A ``compiled`` project's file also holds cibuildwheel, which its sdist job asks for the wheel list.
     """
-    from releasekit import __version__
-    from releasekit.errors import CommandError
-    from releasekit.process import run
-    from releasekit.venvs import uv
-
     tool = uv()
     if tool is None:
         raise ReleasekitError(

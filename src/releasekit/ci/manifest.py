@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from releasekit.bounded import loads_json
+from releasekit.ci.wheelset import match_wheels
 from releasekit.errors import ReleasekitError, StepFailed
+from releasekit.indexes import normalize, sha256_file
 
 FILENAME = "releasekit-manifest.json"
 SCHEMA_VERSION = 1
@@ -138,9 +140,6 @@ def check_set(folder: Path, manifest: Manifest) -> dict[str, str]:
     Attestations that pypi-attestations wrote next to a listed file are allowed.
     """
     from packaging.version import Version
-
-    from releasekit.ci.wheelset import match_wheels
-    from releasekit.indexes import normalize, sha256_file
 
     problems: list[str] = []
     present = {}

@@ -19,6 +19,7 @@ from releasekit import indexes, venvs
 from releasekit.ci import manifest, trusted
 from releasekit.config import Config, Index
 from releasekit.errors import ReleasekitError, secrets_from_env
+from releasekit.process import failing_as, python_module, run
 
 INDEXES = ("test", "prod")
 
@@ -37,8 +38,6 @@ class Published(NamedTuple):
 
 def _attest(folder: Path, files: list[str], note: Callable[[str], None]) -> None:
     """Sign each file with pypi-attestations (Sigstore, from the job's ambient OIDC identity)."""
-    from releasekit.process import failing_as, python_module, run
-
     unsigned = [name for name in files if not (folder / f"{name}{manifest.ATTESTATION_SUFFIX}").is_file()]
     if not unsigned:
         return

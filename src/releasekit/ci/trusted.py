@@ -21,9 +21,12 @@ import urllib.parse
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+from releasekit import httpclient
 from releasekit.ci import identity
 from releasekit.config import Index
 from releasekit.errors import ReleasekitError, StepFailed, redact
+from releasekit.httpclient import BadJson, error_text, parse_json
+from releasekit.indexes import pypirc_repository
 
 TIMEOUT = 30.0
 MAX_ANSWER = 64 * 1024  # a token answer is a few kilobytes
@@ -59,8 +62,6 @@ def oidc_available(environ: Mapping[str, str] | None = None) -> bool:
 
 def has_twine_credentials(index: Index, environ: Mapping[str, str] | None = None) -> bool:
     """Whether twine would find a password of its own: TWINE_PASSWORD, the URL, or ~/.pypirc."""
-    from releasekit.indexes import pypirc_repository
-
     env = os.environ if environ is None else environ
     if env.get("TWINE_PASSWORD"):
         return True
@@ -99,8 +100,6 @@ def _call(
 
     Secrets are masked before any text is shortened.
     """
-    from releasekit import httpclient
-
     headers = {"User-Agent": "releasekit", "Accept": "application/json"}
     if payload is not None:
         headers["Content-Type"] = "application/json"
@@ -128,8 +127,6 @@ def _error_detail(body: bytes, secrets: list[str]) -> str:
 
     Whatever is shown has its secrets masked first, then is shortened.
     """
-    from releasekit.httpclient import BadJson, error_text, parse_json
-
     try:
         data = parse_json(body, "")
     except BadJson:

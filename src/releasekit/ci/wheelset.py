@@ -15,7 +15,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from releasekit.config import read_pyproject, table
 from releasekit.errors import CommandError, ReleasekitError
+from releasekit.process import run
 
 # Backends that compile: their projects get the cibuildwheel matrix.
 COMPILED_BACKENDS = ("scikit_build_core", "mesonpy", "maturin", "py_build_cmake")
@@ -48,8 +50,6 @@ def has_extensions(root: Path, *, data: Mapping[str, Any] | None = None) -> bool
 
     ``data`` is the parsed pyproject.toml when the caller has it (read here otherwise).
     """
-    from releasekit.config import read_pyproject, table
-
     data = read_pyproject(root, required=False) if data is None else data
     if "cibuildwheel" in (table(data, "tool") or {}):
         return True
@@ -78,8 +78,6 @@ def _configured_archs(cibuildwheel: Mapping[str, Any], platform: str) -> set[str
 
 def runners(root: Path) -> list[Runner]:
     """The matrix entries for the project: every runner, less architectures its configuration leaves out."""
-    from releasekit.config import read_pyproject, table
-
     cibuildwheel = table(read_pyproject(root, required=False), "tool.cibuildwheel") or {}
     chosen = []
     for runner in RUNNERS:
@@ -93,8 +91,6 @@ def identifiers(root: Path, *, cibuildwheel: Sequence[str] | None = None) -> lis
     """The build identifiers the project's cibuildwheel configuration selects on the matrix's runners."""
     import os
     import sys
-
-    from releasekit.process import run
 
     if cibuildwheel is None:
         import importlib.util

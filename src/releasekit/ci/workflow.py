@@ -21,9 +21,12 @@ from typing import Any
 
 from releasekit.ci.actions import ACTIONS, check_pins
 from releasekit.ci.lock import REQUIREMENTS_PATH, python_version
+from releasekit.ci.wheelset import has_extensions, runners
 from releasekit.ci.yamlout import Block, Commented, dump, https_url, project_name, tag_glob
 from releasekit.config import Config
 from releasekit.errors import ReleasekitError
+from releasekit.safefiles import read_bytes
+from releasekit.tags import release_tags
 
 WORKFLOW_FILE = "release.yml"
 WORKFLOW_PATH = f".github/workflows/{WORKFLOW_FILE}"
@@ -114,8 +117,6 @@ def _build_job(title: str, step: str, artifact: str, files: str) -> dict[str, An
 
 
 def _wheels_job(config: Config) -> dict[str, Any]:
-    from releasekit.ci.wheelset import runners
-
     matrix = [{"os": r.image, "platform": r.platform, "arch": r.arch} for r in runners(config.root)]
     cibuildwheel = _uses(
         "cibuildwheel",
@@ -225,8 +226,6 @@ def _github_release_job(compiled: bool, glob: str) -> dict[str, Any]:
 
 def _tag_glob(config: Config) -> str:
     """The push filter of release tags: the project's tag format with the version as ``[0-9]*``."""
-    from releasekit.tags import release_tags
-
     return tag_glob(release_tags(config.root, config.tag_format)[0].glob)
 
 
@@ -240,8 +239,6 @@ HEADER = (
 
 def workflow_path(root: Path) -> str:
     """The release workflow's path in ``root``: the one releasekit wrote (its header says so), else release.yml."""
-    from releasekit.safefiles import read_bytes
-
     for rel in (WORKFLOW_PATH, ALTERNATE_PATH):
         try:
             if MARKER.encode() in read_bytes(root, rel, "config", symlinks=False):
@@ -253,8 +250,6 @@ def workflow_path(root: Path) -> str:
 
 def release_workflow(config: Config) -> str:
     """The text of ``.github/workflows/release.yml`` for the project of ``config``."""
-    from releasekit.ci.wheelset import has_extensions
-
     check_pins()
     name = project_name(config.project_name)
     glob = _tag_glob(config)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from releasekit import config
+from releasekit.checks.links.check import check
 from releasekit.checks.links.settings import from_config
 from releasekit.errors import ReleasekitError
 from releasekit.findings import failed, render
@@ -33,8 +34,6 @@ def _count(n: int, noun: str) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
-    from releasekit.checks.links.check import check
-
     cwd = Path.cwd()
     settings = from_config(_config(cwd), cwd, external=args.external)
     progress = _progress_bar if args.external and sys.stderr.isatty() else None

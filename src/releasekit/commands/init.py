@@ -8,6 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from releasekit import printable
+from releasekit.adopt.apply import apply
+from releasekit.adopt.ciplan import removed_publishers
+from releasekit.adopt.detect import detect
+from releasekit.adopt.plan import make_plan, unified_diff
+from releasekit.adopt.prove import prove
+from releasekit.config import find_root
 from releasekit.errors import ReleasekitError
 
 if TYPE_CHECKING:
@@ -15,8 +21,6 @@ if TYPE_CHECKING:
 
 
 def _print_plan(plan: Plan) -> None:
-    from releasekit.adopt.plan import unified_diff
-
     for change in plan.changes:
         action = "create" if change.old is None else "remove" if change.new is None else "change"
         print(f"# {action} {change.path}")
@@ -37,8 +41,6 @@ def _ask() -> bool:
 
 def _prove(root: Path, plan: Plan) -> int:
     """Run what the first release runs before touching anything, on a clone holding the plan; 1 when it would stop."""
-    from releasekit.adopt.prove import prove
-
     print("releasekit init: proving the adoption in a temporary clone (what the first release checks first)")
     left = prove(root, plan, lambda message: print(f"  {message}", flush=True))
     for step in plan.next_steps:
@@ -53,11 +55,6 @@ def _prove(root: Path, plan: Plan) -> int:
 
 
 def main(args: argparse.Namespace) -> int:
-    from releasekit.adopt.apply import apply
-    from releasekit.adopt.detect import detect
-    from releasekit.adopt.plan import make_plan
-    from releasekit.config import find_root
-
     if args.yes and args.dry_run:
         raise ReleasekitError("--yes and --dry-run: choose one")
     root = find_root(Path.cwd())
@@ -73,7 +70,6 @@ def main(args: argparse.Namespace) -> int:
         count = len(plan.changes)
         print(f"releasekit init: dry run; {count} file{'s' if count != 1 else ''} would change, nothing was written")
         return 0
-    from releasekit.adopt.ciplan import removed_publishers
 
     replaced = removed_publishers(plan.changes)
     if args.yes and replaced:

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from releasekit.errors import redact, secrets_from_env
+from releasekit.gatesconfig import PHASES
 from releasekit.release.context import Step
-from releasekit.release.gates import PHASES
 from releasekit.release.runner import Event
 
 _PHASE_NOTE = re.compile(rf"^({'|'.join(PHASES)}): (.*)$", re.S)

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 
 from releasekit import config as config_module
 from releasekit import printable
+from releasekit.commands import live_checklist
 from releasekit.errors import ReleasekitError, StepFailed, redact, secrets_from_env
+from releasekit.release.gates import parse_skip
 from releasekit.release.runner import Confirm, Event, FaultInjected, abort, begin, run, steps_for
 
 if TYPE_CHECKING:
@@ -82,13 +84,10 @@ def _confirm(args: argparse.Namespace, live: live_checklist.LiveChecklist | None
 
 def main(args: argparse.Namespace) -> int:
     """Run, resume, dry-run or abort a release."""
-    from releasekit.release.gates import parse_skip
-
     skip = parse_skip(args.skip) if getattr(args, "skip", None) else None  # a typo is the first thing to hear of
     cfg = config_module.load()
     steps = steps_for(cfg)
     checklist = Checklist(len(steps), quiet=getattr(args, "quiet", False))
-    from releasekit.commands import live_checklist
 
     live = live_checklist.LiveChecklist(steps) if live_checklist.wanted() else None
     if args.abort:

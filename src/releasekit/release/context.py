@@ -18,7 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from releasekit.changelog.draft import draft_notes
+from releasekit.changelog.notes import version_notes
 from releasekit.config import Config
+from releasekit.errors import ReleasekitError
 from releasekit.release.journal import Journal
 
 
@@ -54,9 +57,6 @@ class Context:
         nothing: it takes those its build wrote into a throwaway clone, or, with no build
         step (``publish = "ci"``), towncrier's draft of the same fragments.
         """
-        from releasekit.changelog.notes import draft_notes, version_notes
-        from releasekit.errors import ReleasekitError
-
         if self.dry_run and self.dry_notes is not None:
             return self.dry_notes
         try:

@@ -12,32 +12,23 @@ from __future__ import annotations
 import os
 import sys
 
+from releasekit.environment import CRASH_POINTS, CRASH_UPLOAD_STEPS, is_crash_point
+from releasekit.errors import ReleasekitError
+
 CRASH_AT_ENV = "RELEASEKIT_CRASH_AT"
 CRASH_EXIT = 3  # an exit code releasekit gives for nothing else
-FIXED_POINTS = ("commit", "tag", "push")  # after the release commit, the tag, the push
-UPLOAD_STEPS = ("test-upload", "upload")  # "<step>:<n>": after the n-th file that step uploads in this run
-
-
-def is_point(value: str) -> bool:
-    """Whether ``value`` names a crash point: ``commit``, ``tag``, ``push``, ``test-upload:N`` or ``upload:N``."""
-    step, colon, number = value.partition(":")
-    return value in FIXED_POINTS or bool(
-        colon and step in UPLOAD_STEPS and number.isascii() and number.isdigit() and len(number) <= 6 and int(number)
-    )
 
 
 def requested() -> str | None:
     """The crash point the environment asks for (checked), or None."""
-    from releasekit.errors import ReleasekitError
-
     value = os.environ.get(CRASH_AT_ENV, "").strip()
     if not value:
         return None
-    if is_point(value):
+    if is_crash_point(value):
         return value
     raise ReleasekitError(
-        f"{CRASH_AT_ENV}={value[:60]}: no such crash point; points are {', '.join(FIXED_POINTS)}, "
-        f"{', '.join(f'{s}:N' for s in UPLOAD_STEPS)} (N counts files from 1)"
+        f"{CRASH_AT_ENV}={value[:60]}: no such crash point; points are {', '.join(CRASH_POINTS)}, "
+        f"{', '.join(f'{s}:N' for s in CRASH_UPLOAD_STEPS)} (N counts files from 1)"
     )
 
 

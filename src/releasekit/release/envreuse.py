@@ -22,6 +22,9 @@ import sys
 import threading
 from pathlib import Path
 
+from releasekit import __version__, git
+from releasekit.gatesconfig import read_small
+
 INPUTS = (
     "noxfile.py",
     "pyproject.toml",
@@ -45,8 +48,6 @@ def _record(root: Path, runner: str) -> Path:
 
 def source_state(root: Path) -> str:
     """HEAD's tree and the changes to tracked files: what a build of the project is made from."""
-    from releasekit import git
-
     return (
         git.git("rev-parse", "HEAD^{tree}", cwd=root)
         + "\n"
@@ -56,9 +57,6 @@ def source_state(root: Path) -> str:
 
 def fingerprint(root: Path, session: str, source: str = "") -> str:
     """What ``session``'s environment is built from (and ``source``, for a tox env), hashed."""
-    from releasekit import __version__
-    from releasekit.release.gates import read_small
-
     digest = hashlib.sha256()
     for part in (session, sys.executable, __version__, os.environ.get("NOX_DEFAULT_VENV_BACKEND", ""), source):
         digest.update(part.encode() + b"\0")
@@ -69,8 +67,6 @@ def fingerprint(root: Path, session: str, source: str = "") -> str:
 
 
 def _load(root: Path, runner: str) -> dict[str, str]:
-    from releasekit.release.gates import read_small
-
     try:
         data = json.loads(read_small(_record(root, runner)) or "{}")
     except (OSError, ValueError):

@@ -17,7 +17,13 @@ from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from releasekit.bounded import Unreadable, loads_json
+from releasekit.emergency import SEVERITIES
 from releasekit.errors import ReleasekitError
+from releasekit.gatesconfig import SKIPPABLE
+from releasekit.refnames import problem as ref_problem
+from releasekit.semver import SEMVER
+from releasekit.tags import TagFormat, check_template
 
 SCHEMA_VERSION = 1
 DIRNAME = "releasekit"
@@ -55,8 +61,6 @@ class Journal:
     @property
     def tag(self) -> str:
         """The release tag, in the project's format."""
-        from releasekit.tags import TagFormat
-
         return TagFormat(self.tag_format).tag(self.version)
 
     def resume_command(self) -> str:
@@ -76,8 +80,6 @@ class Journal:
     @classmethod
     def from_json(cls, text: str, *, where: str) -> Journal:
         """Parse a journal, checking every field; an error names the file and how to clear it."""
-        from releasekit.bounded import Unreadable, loads_json
-
         try:
             data: Any = loads_json(text, source=where)
         except Unreadable as exc:
@@ -115,8 +117,6 @@ def _is_spec(value: object) -> bool:
 
 
 def _is_tag_format(value: object) -> bool:
-    from releasekit.tags import check_template
-
     try:
         return isinstance(value, str) and check_template(value, where="tag_format") == value
     except ReleasekitError:
@@ -124,8 +124,6 @@ def _is_tag_format(value: object) -> bool:
 
 
 def _is_skip(value: object) -> bool:
-    from releasekit.release.gates import SKIPPABLE
-
     return isinstance(value, list) and all(phase in SKIPPABLE for phase in value)
 
 
@@ -155,8 +153,6 @@ def _is_project(value: object) -> bool:
 
 
 def _is_version(value: object) -> bool:
-    from releasekit.semver import SEMVER
-
     return isinstance(value, str) and SEMVER.fullmatch(value) is not None
 
 
@@ -166,9 +162,6 @@ def _is_optional_text(value: object) -> bool:
 
 def _field_problem(data: dict[str, Any]) -> str | None:
     """What is wrong with the fields of a journal, or None."""
-    from releasekit.emergency import SEVERITIES
-    from releasekit.refnames import problem as ref_problem
-
     known = {f.name for f in fields(Journal)}
     unknown = sorted(set(data) - known)
     if unknown:

@@ -20,9 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from releasekit import git, venvs
+from releasekit.bounded import loads_json
 from releasekit.config import read_pyproject, table
 from releasekit.errors import ReleasekitError
-from releasekit.release.gates import Gate, read_small
+from releasekit.gatesconfig import Gate, read_small
+from releasekit.safefiles import read_file
 
 TEST_NAMES = ("test", "tests", "testing", "dev")
 """Names of extras and dependency groups that hold test requirements (any group naming pytest counts too)."""
@@ -181,9 +183,6 @@ def coverage_args(root: Path, wheel_modules: Sequence[str], report: Path, thresh
 
 def coverage_figure(report: Path) -> float | None:
     """The total percentage in a coverage JSON report, if there is one."""
-    from releasekit.bounded import loads_json
-    from releasekit.safefiles import read_file
-
     try:
         data = loads_json(read_file(report, "cache"), source=str(report))
         return float(data["totals"]["percent_covered"])

@@ -14,9 +14,12 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from releasekit.bounded import loads_json
 from releasekit.checks.links.fetch import GITHUB_HOSTS, PAGE_LIMIT, Fetcher, Page, has_anchor
 from releasekit.checks.links.settings import LinkSettings
 from releasekit.errors import ReleasekitError, strip_credentials
+from releasekit.locate import git_dir
+from releasekit.safefiles import read_file
 
 Progress = Callable[[int, int], None]
 
@@ -38,9 +41,6 @@ class Cache:
         self.ttl = ttl
         self.entries: dict[str, dict[str, Any]] = {}
         if path and ttl > 0:
-            from releasekit.bounded import loads_json
-            from releasekit.safefiles import read_file
-
             try:
                 data = loads_json(read_file(path, "cache"), source=path)  # depth and integer digits bounded
                 if isinstance(data, dict):
@@ -183,8 +183,6 @@ async def _run(
 
 def cache_file(settings: LinkSettings) -> str | None:
     """Where the result cache lives: in the git directory, else under ``.cache/``."""
-    from releasekit.locate import git_dir
-
     gdir = git_dir(str(settings.root))
     if gdir:
         return os.path.join(gdir, "releasekit", "links-external.json")

@@ -20,7 +20,9 @@ import time
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
+from releasekit.checks.links.html import scan_html
 from releasekit.checks.links.settings import LinkSettings
+from releasekit.httpclient import Refused, hops, pinned_transport, private_refusal, tls_context
 
 if TYPE_CHECKING:
     import httpx
@@ -96,8 +98,6 @@ class Fetcher:
         if client is None:
             import httpx
 
-            from releasekit.httpclient import pinned_transport, tls_context
-
             per_host = self.settings.per_host
             limits = httpx.Limits(max_connections=per_host, max_keepalive_connections=per_host)
             client = self.clients[host] = httpx.AsyncClient(
@@ -125,8 +125,6 @@ class Fetcher:
         return sem
 
     async def _refused(self, host: str, port: int) -> str | None:
-        from releasekit.httpclient import private_refusal
-
         return None if self.settings.private_addresses else await private_refusal(host, port)
 
     async def fetch(self, url: str, fragments: frozenset[str]) -> Page:
@@ -170,8 +168,6 @@ class Fetcher:
     async def _once(self, url: str, fragments: frozenset[str]) -> tuple[Page, float | None]:
         import httpx
 
-        from releasekit.httpclient import Refused, hops
-
         try:
             if not fragments:
                 async with hops(self.client, "HEAD", url, guard=self._refused) as response:
@@ -199,8 +195,6 @@ class Fetcher:
         so far parsed, and again only once it has doubled in size since, so a page that
         repeats the words costs no more than parsing it twice.
         """
-        from releasekit.checks.links.html import scan_html
-
         github = urlsplit(str(response.url)).hostname in GITHUB_HOSTS
         needles = [f.encode("utf-8", "replace").lower() for f in fragments]
         longest = max(len(n) for n in needles)

@@ -13,6 +13,8 @@ import posixpath
 from collections.abc import Iterable
 from pathlib import Path
 
+from releasekit.safefiles import Refused, read_bytes
+
 _Names = dict[str, "ast.AST | None"]  # name -> its class (to look inside), or None
 
 
@@ -82,8 +84,6 @@ class PyObjects:
 
     def _module(self, name: str) -> _Names | None:
         if name not in self._parsed:
-            from releasekit.safefiles import Refused, read_bytes
-
             names: _Names | None = {}
             try:
                 tree = ast.parse(read_bytes(self.root, self.modules[name], "document"))

@@ -9,9 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from releasekit.checks.links.gitindex import tracked_named
 from releasekit.checks.links.patterns import backtracks
 from releasekit.checks.links.slugs import PROFILES, PYMDOWNX_CASES, Profile, profile
+from releasekit.config import LinksConfig
 from releasekit.errors import ReleasekitError
+from releasekit.safefiles import Refused, read_bytes
 
 if TYPE_CHECKING:
     from releasekit.config import Config
@@ -122,8 +125,6 @@ def from_config(cfg: Config | None, start: Path, *, external: bool = False) -> L
 
     The command and the release's preflight both build their settings here.
     """
-    from releasekit.config import LinksConfig
-
     links = cfg.links if cfg else LinksConfig()
     where = f"{cfg.pyproject.name}: [tool.releasekit.links]" if cfg else "[tool.releasekit.links]"
     root = (_work_tree(start) or (cfg.root if cfg else start)).resolve()
@@ -206,8 +207,6 @@ _CONFIG_NAMES = frozenset(("mkdocs.yml", "mkdocs.yaml", "conf.py", *_SPHINX_ROOT
 
 def _tracked_configs(root: Path) -> list[str] | None:
     """The tracked files named like a documentation configuration (or a Sphinx root document)."""
-    from releasekit.checks.links.gitindex import tracked_named
-
     found = tracked_named(root, _CONFIG_NAMES)  # read from the index: no git process on the hook's start-up
     if found is not None:
         return found
@@ -268,8 +267,6 @@ _INTERSPHINX = re.compile(r"""['"]sphinx\.ext\.intersphinx['"]|intersphinx_mappi
 
 def sphinx_source(root: Path, path: str) -> SphinxSource:
     """What the ``conf.py`` of the Sphinx source ``path`` turns on (read as text, never run)."""
-    from releasekit.safefiles import Refused, read_bytes
-
     try:
         text = read_bytes(root, f"{path}/conf.py", "config").decode("utf-8", "replace")
     except (OSError, Refused):
@@ -299,8 +296,6 @@ def mkdocs_site(root: Path, config: Path) -> Site | None:
     Read line by line rather than with a YAML loader: mkdocs.yml holds ``!!python/name``
     tags that a safe loader refuses, and only two keys matter here.
     """
-    from releasekit.safefiles import read_bytes
-
     try:  # a symlink out of the repository or a FIFO raises safefiles.Refused: one line, exit 2
         text = read_bytes(root, config, "config").decode("utf-8")
     except (OSError, UnicodeDecodeError):

@@ -11,13 +11,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 from releasekit import git, indexes, venvs
+from releasekit.changelog.notes import version_notes
+from releasekit.ci import manifest, wheelset
 from releasekit.ci.manifest import Manifest
 from releasekit.config import Config
-from releasekit.errors import StepFailed
+from releasekit.errors import ReleasekitError, StepFailed
+from releasekit.gatesconfig import PACKAGE
+from releasekit.package import source_findings
 from releasekit.process import failing_as, python_module, run
 from releasekit.release import journal
 from releasekit.release.context import Context, Step
+from releasekit.release.parallel import Job, cores, run_jobs
 from releasekit.release.steps.commit import apply_release
+from releasekit.tags import release_tags
 
 
 def check_files(outdir: Path, version: str, *, wheels: bool = True) -> str:
@@ -85,7 +91,6 @@ def build_and_check(
         run(python_module("build", *installer, *only, "--outdir", outdir, src), env=env)
     project = check_files(outdir, version, wheels=not sdist_only)
     files = sorted(p for p in outdir.iterdir() if p.is_file())
-    from releasekit.release.parallel import Job, cores, run_jobs
 
     def twine() -> str:
         note("twine check --strict")
@@ -94,8 +99,6 @@ def build_and_check(
         return ""
 
     def sources() -> str:
-        from releasekit.package import source_findings
-
         sdist = next(f for f in files if f.name.endswith(".tar.gz"))
         wheel = next((f for f in files if f.suffix == ".whl"), None)
         findings = source_findings(src, src, workdir, sdist, wheel, note)
@@ -127,9 +130,6 @@ def build_and_check(
 
 def _check_release_tags(root: Path, head: str, version: str, tag_format: str | None) -> None:
     """A commit tagged for a release (as in the tag's workflow) must carry that release's version."""
-    from releasekit.errors import ReleasekitError
-    from releasekit.tags import release_tags
-
     fmt, _ = release_tags(root, tag_format)
     tags = git.git("tag", "--points-at", head, cwd=root).split()
     releases = [tag for tag in tags if fmt.version_text(tag) is not None]
@@ -148,9 +148,6 @@ def build_release(config: Config, outdir: Path, workdir: Path, note: Callable[[s
     manifest, the cibuildwheel identifiers whose wheels its CI runners build. The files
     land in ``outdir`` first and the manifest last, so a directory with a manifest is whole.
     """
-    from releasekit.ci import manifest, wheelset
-    from releasekit.errors import ReleasekitError
-
     root = config.root
     version = config.require_version().current
     if outdir.is_symlink() or (outdir.exists() and not outdir.is_dir()):
@@ -203,8 +200,6 @@ def run_build(ctx: Context) -> str:
             git.git("tag", record.tag, cwd=src)
         rev = "HEAD"
         outdir = ctx.workdir / "dist"
-        from releasekit.changelog.notes import version_notes
-        from releasekit.errors import ReleasekitError
 
         try:  # what the release notes would say, from the changelog the dry run wrote
             ctx.dry_notes = version_notes(ctx.config._replace(root=src), record.version).strip() or None
@@ -218,7 +213,6 @@ def run_build(ctx: Context) -> str:
             # Files of an interrupted build were never journaled: start that build again.
             shutil.rmtree(outdir)
     epoch = git.commit_time(rev, src)
-    from releasekit.release.gates import PACKAGE
 
     checked = record.gates.get(PACKAGE, "").startswith("passed")
     project, hashes = build_and_check(

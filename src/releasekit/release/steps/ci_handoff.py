@@ -8,6 +8,7 @@ GitHub Actions workflow success").
 from __future__ import annotations
 
 from releasekit import git
+from releasekit.ci.workflow import workflow_path
 from releasekit.github import repository_from_remote
 from releasekit.release.context import Context, Step
 from releasekit.release.steps.summary import summary_lines
@@ -16,8 +17,6 @@ from releasekit.release.steps.summary import summary_lines
 def handoff_report(ctx: Context) -> list[str]:
     """What the person who pushed the tag needs: who publishes it, where to watch, how to verify."""
     import posixpath
-
-    from releasekit.ci.workflow import workflow_path
 
     record, config = ctx.journal, ctx.config
     workflow_file = posixpath.basename(workflow_path(config.root))

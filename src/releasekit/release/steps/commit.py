@@ -9,12 +9,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from releasekit import git
+from releasekit.changelog.history import towncrier_arguments
+from releasekit.changelog.linkrefs import add_link_reference
+from releasekit.changelog.notes import markup_of, towncrier_value
+from releasekit.changelog.settle import settle_entry
+from releasekit.changelog.unreleased import move_unreleased
 from releasekit.config import Config
 from releasekit.errors import StepFailed
 from releasekit.process import failing_as, python_module, run
 from releasekit.release import crash
 from releasekit.release.context import Context, Step
 from releasekit.release.journal import Journal
+from releasekit.safefiles import read_bytes
 
 
 def commit_message(tag: str) -> str:
@@ -45,9 +51,6 @@ def apply_release(root: Path, config: Config, version: str, tag: str) -> str:
 
     Returns the release commit. Used on the project itself and on a dry run's clone.
     """
-    from releasekit.changelog.formats import towncrier_arguments
-    from releasekit.changelog.unreleased import move_unreleased
-
     previous = config.require_version().current
     # The version (and date) as the changelog's titles write them (v7.6.2 under v7.6.1), read before the bump.
     shown = towncrier_arguments(root, config.fragments.filename, version, previous)
@@ -70,8 +73,6 @@ def apply_release(root: Path, config: Config, version: str, tag: str) -> str:
 
 
 def _changelog_text(root: Path, filename: str) -> str | None:
-    from releasekit.safefiles import read_bytes
-
     try:
         return read_bytes(root, filename, "changelog").decode("utf-8")
     except (OSError, UnicodeDecodeError):
@@ -80,13 +81,9 @@ def _changelog_text(root: Path, filename: str) -> str | None:
 
 def _settle_changelog(root: Path, filename: str, before: str | None, version: str, previous: str) -> None:
     """The new entry spaced like the releases before it, and Keep a Changelog's link reference for it."""
-    from releasekit.changelog.linkrefs import add_link_reference
-    from releasekit.changelog.settle import settle_entry
-
     text = _changelog_text(root, filename)
     if text is None:
         return
-    from releasekit.changelog.notes import markup_of, towncrier_value
 
     marker = towncrier_value(root, root / "pyproject.toml", "start_string") or (
         "<!-- towncrier release notes start -->" if markup_of(filename) == "md" else ".. towncrier release notes start"

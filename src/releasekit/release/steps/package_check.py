@@ -7,9 +7,9 @@ manifest, in seconds. A failure here stops the tests at once.
 from __future__ import annotations
 
 from releasekit.errors import StepFailed
+from releasekit.gatesconfig import PACKAGE
 from releasekit.package import check_head
 from releasekit.release.context import Context, Step
-from releasekit.release.gates import PACKAGE
 
 
 def run_package_check(ctx: Context) -> str:

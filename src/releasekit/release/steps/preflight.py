@@ -9,12 +9,21 @@ from __future__ import annotations
 
 import os
 
-from releasekit import emergency, git, hotfix, indexes
+from releasekit import emergency, git, github, hotfix, indexes
+from releasekit.changelog.fragments import roles, validate_directory
+from releasekit.changelog.notes import template_problem
+from releasekit.checks.bump import bump_findings
+from releasekit.checks.links.check import check as check_links
+from releasekit.checks.links.settings import from_config
 from releasekit.checks.version_sync import check_versions
+from releasekit.ci.workflow import workflow_path
 from releasekit.config import Config
-from releasekit.errors import ReleasekitError, StepFailed
+from releasekit.errors import CommandError, ReleasekitError, StepFailed
 from releasekit.findings import Finding
+from releasekit.process import run
 from releasekit.release.context import Context, Step
+from releasekit.release.steps.commit import bump_commands
+from releasekit.safefiles import Refused, check, leads_outside
 from releasekit.versions import bump_for, bump_kind, required_bump
 
 _ORDER = {"patch": 0, "minor": 1, "major": 2}
@@ -28,10 +37,6 @@ def fragment_problems(config: Config, current: str, new: str) -> list[str]:
     The files are judged by ``releasekit.changelog.fragments.validate_directory``, as the hook
     judges them; the bump a ``breaking`` fragment needs is checked here.
     """
-    from releasekit.changelog.fragments import roles, validate_directory
-    from releasekit.changelog.notes import template_problem
-    from releasekit.safefiles import Refused, check
-
     where = config.fragments.directory
     found, findings = validate_directory(config.root, config.fragments)
     problems = [f.text() for f in findings if f.level == "error"]
@@ -66,11 +71,6 @@ def bump_problems(config: Config, new: str, *, ask_tool: bool = True) -> list[st
     """
     import importlib.util
 
-    from releasekit.bumpsim import bump_findings
-    from releasekit.errors import CommandError
-    from releasekit.process import run
-    from releasekit.release.steps.commit import bump_commands
-
     version = config.require_version()
     problems = [finding.text() for finding in bump_findings(config.root, version, new)]
     if problems or not ask_tool or importlib.util.find_spec("bumpversion") is None:
@@ -89,8 +89,6 @@ def suggested_bump(config: Config, current: str) -> str:
 
     Types count by their role (``removal`` is breaking, see ``FragmentsConfig.role_of``).
     """
-    from releasekit.changelog.fragments import roles, validate_directory
-
     found = validate_directory(config.root, config.fragments)[0]
     return bump_for(current, roles(found, config.fragments)) or "patch"
 
@@ -98,8 +96,6 @@ def suggested_bump(config: Config, current: str) -> str:
 def tool_config_problems(config: Config) -> list[str]:
     """The configuration files the release's tools read that are no regular files inside the project:
     a FIFO would hang bump-my-version, a link to /dev/zero exhaust its memory."""
-    from releasekit.safefiles import Refused, check
-
     problems = []
     for name in TOOL_CONFIG_FILES:
         if not os.path.lexists(config.root / name):
@@ -118,8 +114,6 @@ def symlink_problems(config: Config) -> list[str]:
 
     Fragments, the changelog and the tools' configuration files are judged on their own already.
     """
-    from releasekit.safefiles import leads_outside
-
     fragments = config.fragments.directory.strip("/") + "/"
     return [
         f"{rel}:1:1: is a symlink leading outside the repository; the build would pack what it points to"
@@ -136,10 +130,7 @@ def link_problems(config: Config) -> list[Finding]:
     """What ``releasekit check links`` finds in the project's documentation (its links inside
     the repository; external URLs are the ``--external`` check's business), paths relative to
     the project. A bad ``[tool.releasekit.links]`` raises ReleasekitError, as in the command."""
-    from releasekit.checks.links.check import check
-    from releasekit.checks.links.settings import from_config
-
-    return check(from_config(config, config.root), cwd=config.root).findings
+    return check_links(from_config(config, config.root), cwd=config.root).findings
 
 
 def git_problems(config: Config, tag: str, branch: str) -> list[str]:
@@ -192,8 +183,6 @@ def github_problems(ctx: Context) -> list[str]:
     In an emergency release a critical issue is a warning, not a problem: the fix for it
     is what is being released. GitHub itself is required then, for the security advisory.
     """
-    from releasekit import github
-
     config, severity = ctx.config, ctx.journal.security
     api = github.project_client(config)
     if api is None:
@@ -214,8 +203,6 @@ def github_problems(ctx: Context) -> list[str]:
 
 def ci_problems(config: Config) -> list[str]:
     """With ``publish = "ci"``: the release workflow that will publish the tag is committed."""
-    from releasekit.ci.workflow import workflow_path
-
     rel = workflow_path(config.root)
     if not (config.root / rel).is_file():
         return [f"publish = \"ci\", but {rel} is missing; write it with 'releasekit init --ci github'"]

@@ -7,13 +7,12 @@ security advisory: rendered once, by :func:`summary_lines`, for a release and a 
 from __future__ import annotations
 
 from releasekit import emergency, indexes
+from releasekit.gatesconfig import SKIPPABLE
 from releasekit.release.context import NO_NOTES, Context, Step
 
 
 def gate_lines(gates: dict[str, str]) -> list[str]:
     """One line per gate, in checklist order: what ran it and how it went, or why it did not run."""
-    from releasekit.release.gates import SKIPPABLE
-
     if not gates:
         return ["  (no gate ran in this process or the journal)"]
     return [f"  {name}: {gates[name]}" for name in SKIPPABLE if name in gates]

@@ -13,13 +13,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from releasekit import environment, git
+from releasekit import environment, git, package, venvs
+from releasekit.bounded import loads_json
 from releasekit.emergency import expedited_skip
 from releasekit.errors import CommandError, ReleasekitError, StepFailed, redact
 from releasekit.findings import Finding
+from releasekit.gatesconfig import PHASES, Gate
 from releasekit.process import failing_as, python_module, run
+from releasekit.release import envreuse, gatelog, testenv
 from releasekit.release.context import Context, Step
-from releasekit.release.gates import PHASES, Gate, resolve
+from releasekit.release.gates import resolve
+from releasekit.release.parallel import Job, cores, run_jobs
+from releasekit.release.testenv import FALLBACK_ENV, quiet_env
+from releasekit.safefiles import read_file
 
 REUSE_ENV = "RELEASEKIT_REUSE_VENVS"
 # tox passes only the variables it is told to; these keep the work tree clean.
@@ -47,7 +53,6 @@ class _Runner:
         self.ctx = ctx
         self.tmp = ctx.workdir / "gates"
         self.tmp.mkdir(parents=True, exist_ok=True)
-        from releasekit.release.testenv import quiet_env
 
         self.env = quiet_env(self.tmp)
         self.timeout = ctx.config.gates.timeout
@@ -64,9 +69,6 @@ class _Runner:
         ``own`` marks releasekit's fallback runs, whose environments are thrown away: they
         write no bytecode either. Each phase has coverage data of its own: phases run side by side.
         """
-        from releasekit.release import gatelog
-        from releasekit.release.testenv import FALLBACK_ENV
-
         env: dict[str, str | None] = {**self.env, "COVERAGE_FILE": os.fspath(self.tmp / f".coverage.{phase}")}
         if own:
             env.update(FALLBACK_ENV)
@@ -94,9 +96,6 @@ class _Runner:
         if self._python is not None and not docs:
             return self._python
         from packaging.utils import parse_wheel_filename
-
-        from releasekit import package, venvs
-        from releasekit.release import testenv
 
         if self.ctx.head_wheel is None and self.ctx.head_wheel_ready is not None:
             self.ctx.note("waiting for the package check's wheel (it runs beside the tests)")
@@ -143,7 +142,6 @@ class _Runner:
 
     def _nox(self, gate: Gate) -> str:
         what = gate.describe()
-        from releasekit.release import envreuse
 
         report = self.tmp / f"nox-{gate.phase}.json"
         session, root = gate.args[0], self.ctx.root
@@ -173,7 +171,6 @@ class _Runner:
         what = gate.describe()
         report = self.tmp / f"tox-{gate.phase}.json"
         overrides = [arg for name in _TOX_PASS for arg in ("-x", f"testenv.pass_env+={name}")]
-        from releasekit.release import envreuse
 
         key, root = f"tox:{','.join(gate.args)}", self.ctx.root
         source = envreuse.source_state(root)
@@ -206,8 +203,6 @@ class _Runner:
         return f"skipped: {why} ({gate.describe()})"
 
     def _pytest(self, gate: Gate) -> str:
-        from releasekit.release import testenv
-
         python = self.python()
         pytest = python.parent / "pytest"
         args = list(gate.args)
@@ -241,8 +236,6 @@ def run_tests(ctx: Context) -> str:
     after another (they share tox's packaging environment), the phases of one nox session
     or command likewise, and those in ``alone`` at their place with nothing beside them.
     """
-    from releasekit.release.parallel import Job, cores, run_jobs
-
     gates = resolve(ctx.root, ctx.config.gates)
     skip, severity = set(ctx.journal.skip), ctx.journal.security
     tests_gate = next(g for g in gates if g.phase == "tests")
@@ -309,7 +302,4 @@ TESTS = Step("tests", "Tests (the project's nox, tox or pytest gates)", reversib
 
 def _report(path: Path) -> Any:
     """A tool's JSON report, read bounded and parsed under limits (``releasekit.bounded``)."""
-    from releasekit.bounded import loads_json
-    from releasekit.safefiles import read_file
-
     return loads_json(read_file(path, "cache"), source=str(path))
