@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote
 
 from releasekit.checks.links.local import Tree
-from releasekit.checks.links.settings import LinkSettings, Site, SphinxSource
+from releasekit.checks.links.mkdocs_yml import Site
+from releasekit.checks.links.settings import LinkSettings, SphinxSource
 
 if TYPE_CHECKING:  # read only when a link names no document or label
     from releasekit.checks.links.pyobjects import PyObjects

@@ -3,29 +3,18 @@
 from __future__ import annotations
 
 import os
-import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from releasekit.checks.links.mkdocs_yml import Site, mkdocs_site
 from releasekit.checks.links.patterns import backtracks
 from releasekit.checks.links.slugs import PROFILES, PYMDOWNX_CASES, Profile, profile
 from releasekit.errors import ReleasekitError
 
 if TYPE_CHECKING:
     from releasekit.config import Config
-
-
-@dataclass(frozen=True)
-class Site:
-    """An MkDocs site: its docs_dir (repository-relative) and the slug profile its toc uses."""
-
-    docs_dir: str
-    slug: str = "python-markdown"
-    case: str = "none"
-    directory_urls: bool = True  # use_directory_urls: page.md is served as page/
-    custom_dir: str | None = None  # the theme's overrides (templates, not pages), repository-relative
 
 
 @dataclass(frozen=True)
@@ -284,43 +273,3 @@ def parse_slug(value: str, where: str) -> tuple[str, str]:
         choices = ", ".join([*PROFILES, *(f"pymdownx:{c}" for c in PYMDOWNX_CASES[1:])])
         raise ReleasekitError(f"{where}: unknown slug profile {value!r}; choose one of {choices}")
     return name, case or "none"
-
-
-_DOCS_DIR = re.compile(r"^docs_dir\s*:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(?:#.*)?$", re.MULTILINE)
-_SLUGIFY = re.compile(r"^\s+slugify\s*:\s*(.+)$", re.MULTILINE)
-_CASE = re.compile(r"case\s*:\s*['\"]?([a-z-]+)")
-_DIRECTORY_URLS = re.compile(r"^use_directory_urls\s*:\s*(\w+)", re.MULTILINE)
-_CUSTOM_DIR = re.compile(r"^\s+custom_dir\s*:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(?:#.*)?$", re.MULTILINE)
-
-
-def mkdocs_site(root: Path, config: Path) -> Site | None:
-    """The site an ``mkdocs.yml`` describes: its docs_dir and its ``toc.slugify``.
-
-    Read line by line rather than with a YAML loader: mkdocs.yml holds ``!!python/name``
-    tags that a safe loader refuses, and only two keys matter here.
-    """
-    from releasekit.safefiles import read_bytes
-
-    try:  # a symlink out of the repository or a FIFO raises safefiles.Refused: one line, exit 2
-        text = read_bytes(root, config, "config").decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    match = _DOCS_DIR.search(text)
-    base = posixpath.dirname(config.relative_to(root).as_posix())
-    docs_dir = posixpath.normpath(posixpath.join(base, match.group(1).strip() if match else "docs"))
-    slug, case = "python-markdown", "none"
-    slugify = _SLUGIFY.search(text)
-    if slugify:
-        value = slugify.group(1)
-        # the value may continue on the next lines ({kwds: {case: lower}} or a block mapping)
-        tail = text[slugify.end() : slugify.end() + 200]
-        if "pymdownx" in value:
-            slug = "pymdownx"
-            case_match = _CASE.search(value + tail)
-            if case_match and case_match.group(1) in PYMDOWNX_CASES:
-                case = case_match.group(1)
-    urls = _DIRECTORY_URLS.search(text)
-    directory_urls = not (urls and urls.group(1).lower() in ("false", "no", "off"))
-    custom = _CUSTOM_DIR.search(text)
-    custom_dir = posixpath.normpath(posixpath.join(base, custom.group(1).strip())) if custom else None
-    return Site(docs_dir, slug, case, directory_urls, custom_dir)
