@@ -24,6 +24,9 @@ class SphinxSource:
     path: str
     myst: bool = False  # myst_parser (or myst_nb): Markdown files are MyST, their links Sphinx references
     intersphinx: bool = False  # names of other projects' objects resolve through inventories
+    section_labels: bool = False  # sphinx.ext.autosectionlabel: section titles are labels
+    prefix_document: bool = False  # autosectionlabel_prefix_document: the labels read "docname:Title"
+    label_depth: int | None = None  # autosectionlabel_maxdepth: sections this deep or deeper get no label
 
 
 @dataclass(frozen=True)
@@ -253,6 +256,9 @@ def find_doc_configs(root: Path) -> tuple[tuple[Path, ...], tuple[str, ...]]:
 
 _MYST = re.compile(r"""['"](?:myst_parser|myst_nb)['"]""")
 _INTERSPHINX = re.compile(r"""['"]sphinx\.ext\.intersphinx['"]|intersphinx_mapping""")
+_AUTOSECTIONLABEL = re.compile(r"""['"]sphinx\.ext\.autosectionlabel['"]""")
+_PREFIX_DOCUMENT = re.compile(r"^autosectionlabel_prefix_document\s*=\s*(True|1)\s*(?:#.*)?$", re.MULTILINE)
+_MAXDEPTH = re.compile(r"^autosectionlabel_maxdepth\s*=\s*(\d{1,3})\s*(?:#.*)?$", re.MULTILINE)
 
 
 def sphinx_source(root: Path, path: str) -> SphinxSource:
@@ -263,7 +269,15 @@ def sphinx_source(root: Path, path: str) -> SphinxSource:
         text = read_bytes(root, f"{path}/conf.py", "config").decode("utf-8", "replace")
     except (OSError, Refused):
         text = ""
-    return SphinxSource(path, bool(_MYST.search(text)), bool(_INTERSPHINX.search(text)))
+    depth = _MAXDEPTH.search(text)
+    return SphinxSource(
+        path,
+        bool(_MYST.search(text)),
+        bool(_INTERSPHINX.search(text)),
+        bool(_AUTOSECTIONLABEL.search(text)),
+        bool(_PREFIX_DOCUMENT.search(text)),
+        int(depth.group(1)) or None if depth else None,  # 0 is Sphinx's "no limit", as None
+    )
 
 
 def parse_slug(value: str, where: str) -> tuple[str, str]:
