@@ -56,10 +56,13 @@ class LinkSettings:
     jobs: int | None = None  # worker processes for parsing; None: decide by the tree's size
     _profiles: dict[str, Profile] = field(default_factory=dict, compare=False, repr=False)
 
-    def site_for(self, rel: str) -> Site | None:
-        """The MkDocs site whose docs_dir holds ``rel``, if any."""
+    def __post_init__(self) -> None:
         # The deepest docs_dir first: one site's tree may sit inside another's repository folder.
-        for site in sorted(self.sites, key=lambda s: len(s.docs_dir), reverse=True):
+        object.__setattr__(self, "sites", tuple(sorted(self.sites, key=lambda s: len(s.docs_dir), reverse=True)))
+
+    def site_for(self, rel: str) -> Site | None:
+        """The MkDocs site whose docs_dir holds ``rel``, if any (the deepest first)."""
+        for site in self.sites:
             if site.docs_dir == "." or rel.startswith(site.docs_dir + "/"):
                 return site
         return None
