@@ -10,7 +10,6 @@ naming the file, exit 2.
 from __future__ import annotations
 
 import random
-import re
 from pathlib import Path
 
 import pytest
@@ -18,30 +17,26 @@ import pytest
 from releasekit.checks.links.check import check
 from releasekit.checks.links.settings import from_config
 from tests.helpers.gitrepo import commit_all, make_repo
-from tests.helpers.links import build_warnings
+from tests.helpers.links import MKDOCS_VALIDATION, MKDOCS_WARNING, build_warnings
 
-BASE_YML = """\
+BASE_YML = (
+    """\
 site_name: base
 docs_dir: pages
 use_directory_urls: false
 theme:
   name: mkdocs
   custom_dir: overrides
-validation:
-  links:
-    not_found: warn
-    anchors: warn
-    absolute_links: info
-    unrecognized_links: info
 markdown_extensions:
   - toc:
       permalink: true
 """
+    + MKDOCS_VALIDATION
+)
 PAGES = ["index", "guide", "topic/index", "topic/page"]
 # the titles' MkDocs slugs differ from GitHub's: a tree checked with the wrong site's rules differs
 SLUGS = ["usage", "usage_1", "cafe-au-lait", "api-v2", "x_y-z"]
 TITLES = ["Usage", "Usage", "Café au lait", "API (v2)", "x_y z"]
-_WARNING = re.compile(r"^WARNING +- +Doc file '(?P<page>[^']+)' contains a link '(?P<url>[^']+)'")
 # a Jinja template in the inherited custom_dir: never a page, its href never checked
 TEMPLATE = '<a href="{{ nav_item.url | url }}">x</a> <a href="missing.html">y</a>\n'
 
@@ -89,7 +84,7 @@ def test_the_same_links_as_mkdocs_through_inherit(tmp_path: Path, seed: int) -> 
     warned: set[tuple[str, str]] = set()
     for lang, docs_dir in docs_dirs.items():
         args = ["mkdocs", "build", "-f", f"docs/{lang}/mkdocs.yml", "-d", str(tmp_path / f"html-{lang}")]
-        found = build_warnings(args, root, _WARNING)
+        found = build_warnings(args, root, MKDOCS_WARNING)
         warned |= {(f"{docs_dir}/{match['page']}", match["url"]) for match in found}
     report = check(from_config(None, root), cwd=root)
     ours = {(f.path, f.message.partition(": ")[0].strip("'")) for f in report.findings}
