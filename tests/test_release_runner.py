@@ -213,7 +213,11 @@ def test_preflight_reports_every_problem(tmp_path: Path) -> None:
         "PyPI (http://127.0.0.1:",
     ):
         assert expected in result.stderr, result.stderr
-    assert step_mark("preflight") in result.stdout and step_mark("tests") not in result.stdout
+    # The package check and the tests start beside preflight; its failure stops them, and neither counts as done.
+    assert f"{step_mark('preflight')}: FAILED" in result.stdout, result.stdout
+    for step in ("package-check", "tests"):
+        assert f"{step_mark(step)}: skipped (" in result.stdout, result.stdout
+        assert f"{step_mark(step)}: ok" not in result.stdout, result.stdout
     # Untracked files never ship (the build is from the tag): a warning, not a problem.
     assert "warning: untracked files (stray.txt) are not released" in result.stdout
     assert "stray.txt" not in result.stderr

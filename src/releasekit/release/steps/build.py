@@ -76,7 +76,49 @@ def build_and_check(
     already compared the sdist with the tracked files, at the commit before the release
     commit (which changes only the version places, the changelog and the fragments).
     """
+    from releasekit.release.parallel import Job, cores, run_jobs
+
     outdir.mkdir(parents=True, exist_ok=True)
+    editable_python = workdir / "editable-env"
+
+    def editable_install() -> str:
+        # From a clean clone of its own, beside the build: setuptools writes its egg-info in the checkout.
+        checkout = workdir / "editable-checkout"
+        shutil.rmtree(checkout, ignore_errors=True)
+        git.clone(src, checkout, git.head(src))
+        note("pip install -e . into another fresh venv (a clean clone of its own, beside the build)")
+        _install_and_import(editable_python, "pip install -e .", ["-e", os.fspath(checkout)], [])
+        return ""
+
+    built: dict[str, tuple[str, list[Path]]] = {}
+
+    def build() -> str:
+        built["files"] = _build_and_check_files(src, outdir, version, epoch, workdir, note, sdist_only, sources_checked)
+        return ""
+
+    run_jobs([Job("build", build)] + ([] if sdist_only else [Job("editable", editable_install)]), cores())
+    project, files = built["files"]
+    if not sdist_only:
+        names = venvs.import_names(next(f for f in files if f.suffix == ".whl"))
+        if names:
+            with failing_as(f"importing {', '.join(names)} after pip install -e ."):
+                venvs.check_import(venvs.python_of(editable_python), names)
+    return project, {f.name: indexes.sha256_file(f) for f in files}
+
+
+def _build_and_check_files(
+    src: Path,
+    outdir: Path,
+    version: str,
+    epoch: int,
+    workdir: Path,
+    note: Callable[[str], None],
+    sdist_only: bool,
+    sources_checked: bool,
+) -> tuple[str, list[Path]]:
+    """``python -m build`` of ``src`` into ``outdir``, then its checks side by side; the project and the files."""
+    from releasekit.release.parallel import Job, cores, run_jobs
+
     env = {"SOURCE_DATE_EPOCH": str(epoch)}
     installer = ["--installer", "uv"] if venvs.uv() else []
     only = ["--sdist"] if sdist_only else []
@@ -85,7 +127,6 @@ def build_and_check(
         run(python_module("build", *installer, *only, "--outdir", outdir, src), env=env)
     project = check_files(outdir, version, wheels=not sdist_only)
     files = sorted(p for p in outdir.iterdir() if p.is_file())
-    from releasekit.release.parallel import Job, cores, run_jobs
 
     def twine() -> str:
         note("twine check --strict")
@@ -103,9 +144,8 @@ def build_and_check(
             raise StepFailed("\n".join(finding.text() for finding in findings))
         return ""
 
-    # The checks read the built files and write only in workdir: they run side by side, but for the
-    # two that build from the checkout (setuptools writes its egg-info there), which take turns.
-    checks = [Job("twine", twine)] + ([] if sources_checked else [Job("sources", sources, lane="checkout")])
+    # The checks read the built files and write only in workdir: they run side by side.
+    checks = [Job("twine", twine)] + ([] if sources_checked else [Job("sources", sources)])
     if not sdist_only:
         wheel = next(f for f in files if f.suffix == ".whl")
         names = venvs.import_names(wheel)
@@ -115,14 +155,9 @@ def build_and_check(
             _install_and_import(workdir / "wheel-env", f"installing {wheel.name}", [os.fspath(wheel)], names)
             return ""
 
-        def editable_install() -> str:
-            note("pip install -e . into another fresh venv")
-            _install_and_import(workdir / "editable-env", "pip install -e .", ["-e", os.fspath(src)], names)
-            return ""
-
-        checks += [Job("wheel", wheel_install), Job("editable", editable_install, lane="checkout")]
+        checks.append(Job("wheel", wheel_install))
     run_jobs(checks, cores())
-    return project, {f.name: indexes.sha256_file(f) for f in files}
+    return project, files
 
 
 def _check_release_tags(root: Path, head: str, version: str, tag_format: str | None) -> None:
