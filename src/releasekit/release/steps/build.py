@@ -17,6 +17,7 @@ from releasekit.errors import StepFailed
 from releasekit.process import failing_as, python_module, run
 from releasekit.release import journal
 from releasekit.release.context import Context, Step
+from releasekit.release.parallel import Job, cores, run_jobs
 from releasekit.release.steps.commit import apply_release
 
 
@@ -76,8 +77,6 @@ def build_and_check(
     already compared the sdist with the tracked files, at the commit before the release
     commit (which changes only the version places, the changelog and the fragments).
     """
-    from releasekit.release.parallel import Job, cores, run_jobs
-
     outdir.mkdir(parents=True, exist_ok=True)
     editable_python = workdir / "editable-env"
 
@@ -93,7 +92,15 @@ def build_and_check(
     built: dict[str, tuple[str, list[Path]]] = {}
 
     def build() -> str:
-        built["files"] = _build_and_check_files(src, outdir, version, epoch, workdir, note, sdist_only, sources_checked)
+        installer = ["--installer", "uv"] if venvs.uv() else []
+        only, epoch_env = ["--sdist"] if sdist_only else [], {"SOURCE_DATE_EPOCH": str(epoch)}
+        note(" ".join(["python -m build", *only, f"(SOURCE_DATE_EPOCH={epoch})"]))
+        with failing_as("python -m build"):
+            run(python_module("build", *installer, *only, "--outdir", outdir, src), env=epoch_env)
+        project = check_files(outdir, version, wheels=not sdist_only)
+        files = sorted(p for p in outdir.iterdir() if p.is_file())
+        run_jobs(_file_checks(src, files, workdir, note, sources_checked=sources_checked), cores())
+        built["files"] = project, files
         return ""
 
     run_jobs([Job("build", build)] + ([] if sdist_only else [Job("editable", editable_install)]), cores())
@@ -106,27 +113,10 @@ def build_and_check(
     return project, {f.name: indexes.sha256_file(f) for f in files}
 
 
-def _build_and_check_files(
-    src: Path,
-    outdir: Path,
-    version: str,
-    epoch: int,
-    workdir: Path,
-    note: Callable[[str], None],
-    sdist_only: bool,
-    sources_checked: bool,
-) -> tuple[str, list[Path]]:
-    """``python -m build`` of ``src`` into ``outdir``, then its checks side by side; the project and the files."""
-    from releasekit.release.parallel import Job, cores, run_jobs
-
-    env = {"SOURCE_DATE_EPOCH": str(epoch)}
-    installer = ["--installer", "uv"] if venvs.uv() else []
-    only = ["--sdist"] if sdist_only else []
-    note(" ".join(["python -m build", *only, f"(SOURCE_DATE_EPOCH={epoch})"]))
-    with failing_as("python -m build"):
-        run(python_module("build", *installer, *only, "--outdir", outdir, src), env=env)
-    project = check_files(outdir, version, wheels=not sdist_only)
-    files = sorted(p for p in outdir.iterdir() if p.is_file())
+def _file_checks(
+    src: Path, files: list[Path], workdir: Path, note: Callable[[str], None], *, sources_checked: bool
+) -> list[Job]:
+    """The checks of the built ``files``: they read them and write only in ``workdir``, so they run side by side."""
 
     def twine() -> str:
         note("twine check --strict")
@@ -144,10 +134,9 @@ def _build_and_check_files(
             raise StepFailed("\n".join(finding.text() for finding in findings))
         return ""
 
-    # The checks read the built files and write only in workdir: they run side by side.
     checks = [Job("twine", twine)] + ([] if sources_checked else [Job("sources", sources)])
-    if not sdist_only:
-        wheel = next(f for f in files if f.suffix == ".whl")
+    wheel = next((f for f in files if f.suffix == ".whl"), None)
+    if wheel is not None:  # none when cibuildwheel builds the wheels
         names = venvs.import_names(wheel)
 
         def wheel_install() -> str:
@@ -156,8 +145,7 @@ def _build_and_check_files(
             return ""
 
         checks.append(Job("wheel", wheel_install))
-    run_jobs(checks, cores())
-    return project, files
+    return checks
 
 
 def _check_release_tags(root: Path, head: str, version: str, tag_format: str | None) -> None:
