@@ -137,3 +137,20 @@ def test_positions_with_every_line_ending() -> None:
     for newline in ("\n", "\r\n", "\r"):
         text = newline.join(["# T", "", "x [a](a.md)", "é [b](b.md)"])
         assert located(text) == [(3, 3, "a.md"), (4, 3, "b.md")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab\né😀\r", max_size=60), st.lists(st.integers(0, 120), max_size=8))
+def test_positions_of_a_file_agree_with_the_line_table(text: str, offsets: list[int]) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from releasekit.checks.links.document import positions
+
+    data = text.encode("utf-8")
+    offsets = [o for o in offsets if o <= len(data)]
+    with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp, "a.md").write_bytes(data)
+        found = positions(Path(tmp), "a.md", offsets)
+    locate = Positions(text)
+    assert found == {offset: locate(offset) for offset in offsets}

@@ -8,29 +8,19 @@ anchors: warn``, missing anchors, its own slugs included), so that is what is co
 from __future__ import annotations
 
 import random
-import re
 from pathlib import Path
 
 import pytest
 
 from releasekit.checks.links.check import check
 from releasekit.checks.links.settings import from_config
-from tests.helpers.links import build_warnings
+from tests.helpers.links import MKDOCS_VALIDATION, MKDOCS_WARNING, build_warnings
 
-MKDOCS_YML = """\
-site_name: generated
-validation:
-  links:
-    not_found: warn
-    anchors: warn
-    absolute_links: info
-    unrecognized_links: info
-"""
+MKDOCS_YML = "site_name: generated\n" + MKDOCS_VALIDATION
 PAGES = ["index", "guide", "topic/index", "topic/page", "topic/deep/more", "about"]
 # MkDocs' own slugs for TITLES (some of them on each page; "usage_1" for a second "Usage")
 SLUGS = ["usage", "setup-steps", "cafe-au-lait", "api-v2", "usage_1", "unicode-symbols", "x_y-z"]
 TITLES = ["Setup Steps", "Usage", "Café au lait", "API (v2)", "Usage", "Ünïcode & symbols!", "x_y z"]
-_WARNING = re.compile(r"^WARNING +- +Doc file '(?P<page>[^']+)' contains a link '(?P<url>[^']+)'")
 
 
 def _site(root: Path, seed: int) -> None:
@@ -60,7 +50,7 @@ def test_the_same_links_as_mkdocs(tmp_path: Path, seed: int) -> None:
     root = tmp_path / "site"
     root.mkdir()
     _site(root, seed)
-    found = build_warnings(["mkdocs", "build", "-d", str(tmp_path / "html")], root, _WARNING)
+    found = build_warnings(["mkdocs", "build", "-d", str(tmp_path / "html")], root, MKDOCS_WARNING)
     warned = {(f"docs/{match['page']}", match["url"]) for match in found}
     report = check(from_config(None, root), cwd=root)
     ours = {(f.path, f.message.partition(": ")[0].strip("'")) for f in report.findings}

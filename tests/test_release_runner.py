@@ -213,7 +213,11 @@ def test_preflight_reports_every_problem(tmp_path: Path) -> None:
         "PyPI (http://127.0.0.1:",
     ):
         assert expected in result.stderr, result.stderr
-    assert step_mark("preflight") in result.stdout and step_mark("tests") not in result.stdout
+    # The package check and the tests start beside preflight; its failure stops them, and neither counts as done.
+    assert f"{step_mark('preflight')}: FAILED" in result.stdout, result.stdout
+    for step in ("package-check", "tests"):
+        assert f"{step_mark(step)}: skipped (" in result.stdout, result.stdout
+        assert f"{step_mark(step)}: ok" not in result.stdout, result.stdout
     # Untracked files never ship (the build is from the tag): a warning, not a problem.
     assert "warning: untracked files (stray.txt) are not released" in result.stdout
     assert "stray.txt" not in result.stderr
@@ -324,3 +328,54 @@ def test_abort_leaves_a_foreign_head_alone(tmp_path: Path) -> None:
     undone = abort(cfg)
     assert f"HEAD is at {top[:10]}, not the release commit: left as it is" in undone
     assert git(project.root, "rev-parse", "HEAD") == top
+
+
+def test_steps_side_by_side_are_journaled_in_checklist_order(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    from releasekit.parallel import Job, run_jobs
+
+    project, cfg = _project(tmp_path)
+    git_dir = project.root / ".git"
+    order: list[str] = []
+    third_done = threading.Event()
+
+    def step(name: str, *, beside: bool, wait: float = 0.0, fail: bool = False) -> Step:
+        def run_step(ctx: Context) -> str:
+            if wait:
+                third_done.wait(10)  # ends after the steps behind it
+                time.sleep(wait)
+            if fail:
+                raise StepFailed(f"{name} broke")
+            # A note from a thread the step starts belongs to the step.
+            run_jobs([Job("a", lambda: ctx.note(f"{name} from a thread") or ""), Job("b", lambda: "")], 2)
+            order.append(name)
+            if name == "three":
+                third_done.set()
+            return name
+
+        return Step(name, name, True, True, run_step, beside_next=beside)
+
+    events: list[tuple[str, str, str]] = []
+    steps = (step("one", beside=True, wait=0.2), step("two", beside=True), step("three", beside=False))
+    run(cfg, begin(cfg, "patch")[0], steps=steps, report=lambda e: events.append((e.step.name, e.status, e.detail)))
+    assert order[-1] == "one" and sorted(order) == ["one", "three", "two"]  # the first ended last...
+    assert [name for name, status, _ in events if status == "ok"] == ["one", "two", "three"]  # ...and count in this
+    assert {(name, detail) for name, status, detail in events if status == "note"} == {
+        (name, f"{name} from a thread") for name in ("one", "two", "three")
+    }
+    # A failure of the first stops the others: what ended well behind it is not kept, and runs again next time.
+    third_done.clear()
+    events.clear()
+    record = begin(cfg, "patch")[0]
+    steps = (step("one", beside=True, wait=0.2, fail=True), step("two", beside=True), step("three", beside=False))
+    with pytest.raises(StepFailed, match="one broke"):
+        run(cfg, record, steps=steps, report=lambda e: events.append((e.step.name, e.status, e.detail)))
+    assert journal.load(git_dir) is None  # nothing journaled
+    ended = {name: (status, detail) for name, status, detail in events if status not in ("start", "note")}
+    assert ended == {
+        "one": ("failed", "one broke"),
+        "two": ("skipped", "not kept: one failed"),
+        "three": ("skipped", "not kept: one failed"),
+    }

@@ -8,6 +8,7 @@ build from the tag, later in the release, stays as it is.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -17,6 +18,7 @@ from releasekit.backends import vcs_file_finder
 from releasekit.config import read_pyproject, table
 from releasekit.errors import CommandError
 from releasekit.findings import Finding
+from releasekit.parallel import Job, cores, run_jobs
 from releasekit.process import python_module, run
 
 # twine's complaints, and what fixes each one.
@@ -77,20 +79,60 @@ def _build_system(root: Path, data: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 def check_head(root: Path, workdir: Path, note: Callable[[str], None], secrets: tuple[str, ...] = ()) -> PackageResult:
-    """Build HEAD from a clean clone in ``workdir`` and check the files; nothing is written to ``root``."""
+    """Build HEAD from a clean clone in ``workdir`` and check the files; nothing is written to ``root``.
+
+    check-manifest, where it applies, builds its own sdists from a clone of its own: it runs
+    beside the build and ``twine check`` (two cores, twice the work done in the same time).
+    """
     data = read_pyproject(root, required=False)
     meta = metadata_file(root, data=data)
-    note("package: python -m build (sdist and wheel of HEAD, in a temporary directory)")
-    try:
-        sdist, wheel = build_head(root, workdir, secrets)
-    except CommandError as exc:
-        return PackageResult([Finding(meta, 1, 1, f"python -m build failed; fix the build first:\n{exc.output}")])
-    if sdist is None or wheel is None:
-        return PackageResult([Finding(meta, 1, 1, "python -m build made no sdist or no wheel")])
-    note("package: twine check --strict")
-    findings = twine_findings(meta, [sdist, wheel])
-    findings += source_findings(root, workdir / "head-checkout", workdir, sdist, wheel, note, secrets, data=data)
-    return PackageResult(findings, sdist, wheel)
+    head = git.head(root)
+    manifest = uses_check_manifest(root, data)
+    found: dict[str, list[Finding]] = {}
+    built: list[Path] = []
+
+    def package() -> str:
+        note("package: python -m build (sdist and wheel of HEAD, in a temporary directory)")
+        try:
+            sdist, wheel = build_head(root, workdir, secrets, head=head)
+        except CommandError as exc:
+            found["build"] = [Finding(meta, 1, 1, f"python -m build failed; fix the build first:\n{exc.output}")]
+            return ""
+        if sdist is None or wheel is None:
+            found["build"] = [Finding(meta, 1, 1, "python -m build made no sdist or no wheel")]
+            return ""
+        built.extend((sdist, wheel))
+        note("package: twine check --strict")
+        findings = twine_findings(meta, [sdist, wheel])
+        if not manifest:
+            note("package: every tracked file of the package is in the sdist")
+            findings += sdist_findings(root, meta, sdist, wheel, data=data)
+        found["package"] = findings
+        return ""
+
+    def check_manifest() -> str:
+        src = workdir / "manifest-checkout"
+        shutil.rmtree(src, ignore_errors=True)
+        git.clone(root, src, head)
+        note("package: check-manifest (setuptools with a MANIFEST.in)")
+        found["manifest"] = manifest_findings(src, workdir, secrets, note)
+        return ""
+
+    run_jobs([Job("package", package)] + ([Job("manifest", check_manifest)] if manifest else []), cores())
+    if "build" in found:
+        return PackageResult(found["build"])
+    return PackageResult(found["package"] + found.get("manifest", []), *built)
+
+
+def uses_check_manifest(root: Path, data: Mapping[str, Any]) -> bool:
+    """Whether check-manifest judges the sdist: setuptools with a MANIFEST.in, and no setuptools-scm file finder.
+
+    check-manifest builds from a copy of the tracked files without .git, where setuptools-scm's
+    file finder sees nothing: for such a project the sdist built from the clone is the one to judge.
+    """
+
+    setuptools = build_backend(root, data=data).startswith("setuptools")
+    return (root / "MANIFEST.in").is_file() and setuptools and not vcs_file_finder(data)
 
 
 def source_findings(
@@ -106,17 +148,13 @@ def source_findings(
 ) -> list[Finding]:
     """What the sdist built from the clean checkout ``src`` leaves out.
 
-    check-manifest where it applies (setuptools with a MANIFEST.in, and no setuptools-scm file
-    finder, which check-manifest's copy without ``.git`` would blind); for other backends,
+    check-manifest where it applies (:func:`uses_check_manifest`); for other backends,
     which choose the sdist's files themselves, every tracked file of the wheel's packages
     must be in it (without a wheel, as for cibuildwheel projects, there is nothing to compare).
     ``data`` is ``root``'s parsed pyproject.toml when the caller has it (read here otherwise).
     """
     data = read_pyproject(root, required=False) if data is None else data
-    # check-manifest builds from a copy of the tracked files without .git, where setuptools-scm's
-    # file finder sees nothing: for such a project the sdist built from the clone is the one to judge.
-    setuptools = build_backend(root, data=data).startswith("setuptools")
-    if (root / "MANIFEST.in").is_file() and setuptools and not vcs_file_finder(data):
+    if uses_check_manifest(root, data):
         note("package: check-manifest (setuptools with a MANIFEST.in)")
         return manifest_findings(src, workdir, secrets, note)
     if wheel is None:
@@ -125,15 +163,16 @@ def source_findings(
     return sdist_findings(root, metadata_file(root, data=data), sdist, wheel, data=data)
 
 
-def build_head(root: Path, workdir: Path, secrets: tuple[str, ...] = ()) -> tuple[Path | None, Path | None]:
-    """Build the sdist and wheel of HEAD from a clean clone in ``workdir``; raise CommandError when the build fails."""
-    import shutil
-
+def build_head(
+    root: Path, workdir: Path, secrets: tuple[str, ...] = (), *, head: str | None = None
+) -> tuple[Path | None, Path | None]:
+    """Build the sdist and wheel of HEAD (or ``head``) from a clean clone in ``workdir``; raise CommandError
+    when the build fails."""
     src = workdir / "head-checkout"
     out = workdir / "head-dist"
     for stale in (src, out):  # never the files of an older HEAD
         shutil.rmtree(stale, ignore_errors=True)
-    git.clone(root, src, git.head(root))
+    git.clone(root, src, head or git.head(root))
     installer = ["--installer", "uv"] if venvs.uv() else []
     run(python_module("build", *installer, "--outdir", out, src), secrets=secrets, timeout=1800)
     return next(iter(sorted(out.glob("*.tar.gz"))), None), next(iter(sorted(out.glob("*.whl"))), None)

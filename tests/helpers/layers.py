@@ -41,6 +41,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "releasekit.extras",
             "releasekit.httpclient",
             "releasekit.httpguard",
+            "releasekit.parallel",
             # the configuration, and every section of it config reads
             "releasekit.config",
             "releasekit.configschema",

@@ -14,6 +14,18 @@ import pytest
 
 from releasekit.cli import main
 
+# mkdocs.yml's validation block that makes ``mkdocs build`` warn about every link it cannot resolve
+MKDOCS_VALIDATION = """\
+validation:
+  links:
+    not_found: warn
+    anchors: warn
+    absolute_links: info
+    unrecognized_links: info
+"""
+# one such warning: the page (relative to docs_dir) and the link as written
+MKDOCS_WARNING = re.compile(r"^WARNING +- +Doc file '(?P<page>[^']+)' contains a link '(?P<url>[^']+)'")
+
 
 def run_links(
     repo: Path, capsys: pytest.CaptureFixture[str], *args: str, fmt: str = "json"

@@ -42,6 +42,10 @@ from releasekit.release.steps.verify import VERIFY
 from releasekit.tags import project_format
 from releasekit.versions import BUMPS, next_version
 
+# Preflight only reads (its git fetch moves remote-tracking refs alone): the package check and the
+# tests start beside it, and a problem it finds stops them.
+PREFLIGHT = PREFLIGHT._replace(beside_next=True)
+
 STEPS: tuple[Step, ...] = (
     PREFLIGHT,  # 1. branch, no modified tracked file, in sync, tag free, versions, fragments, links, indexes
     PACKAGE_CHECK,  # 2. HEAD's sdist and wheel in a temp dir: twine check --strict, manifest; in seconds
@@ -256,12 +260,16 @@ def _walk(ctx: Context, steps: Sequence[Step], report: Reporter, confirm: Confir
                     "or 'releasekit release --abort' to undo the local steps"
                 )
             confirmed = True
-        if step.beside_next and index < len(numbered) and numbered[index][1].reversible and runs(numbered[index][1]):
-            # A read-only step beside the next one (the package check beside the tests).
-            nxt = numbered[index]
-            ctx.note = _noter(report, *nxt)
-            overlap.walk_pair(ctx, (number, step), nxt, lambda *e: report(Event(*e)), complete)
+        group = [(number, step)]
+        while group[-1][1].beside_next and index < len(numbered) and numbered[index][1].reversible:
+            if not runs(numbered[index][1]):
+                break
+            group.append(numbered[index])
             index += 1
+        if len(group) > 1:
+            # Read-only steps side by side (preflight, the package check, the tests), journaled in order.
+            ctx.note = _noter(report, *group[-1])
+            overlap.walk_group(ctx, group, lambda *e: report(Event(*e)), complete)
             continue
         report(Event(number, step, "start"))
         try:

@@ -141,5 +141,17 @@ def read_text(root: Path, rel: str) -> str:
 
 def positions(root: Path, rel: str, offsets: Iterable[int]) -> dict[int, tuple[int, int]]:
     """``line:col`` of each byte offset into the text of ``rel`` (relative to ``root``)."""
-    locate = Positions(read_text(root, rel))
-    return {offset: locate(offset) for offset in offsets}
+    text = read_text(root, rel)
+    if "\r" in text:
+        locate = Positions(text)
+        return {offset: locate(offset) for offset in offsets}
+    # LF line ends: count them up to each offset in turn (no table of every line of the file)
+    data = text.encode("utf-8", "surrogatepass")
+    found: dict[int, tuple[int, int]] = {}
+    line, before = 1, 0
+    for offset in sorted(set(offsets)):
+        line += data.count(b"\n", before, offset)
+        before = offset
+        prefix = data[data.rfind(b"\n", 0, offset) + 1 : offset]
+        found[offset] = line, (len(prefix) if prefix.isascii() else len(prefix.decode("utf-8", "replace"))) + 1
+    return found

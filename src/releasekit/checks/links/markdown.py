@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from releasekit.checks.links.model import Link, Parsed
 from releasekit.checks.links.pyromark_adapter import scan
 from releasekit.checks.links.slugs import Profile, heading_ids
+
+if TYPE_CHECKING:
+    from releasekit.checks.links.html import HtmlScan
 
 # Bare URLs in prose, which CommonMark does not make into links (GFM's extended autolinks).
 _BARE_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
 _TRAILING = ".,:;!?*_~'\""
 # the attributes scan_html reads: raw HTML without any of them holds no link and no anchor
 _HTML_ATTRS = re.compile(r"(?:href|src|id|name)\s*=", re.IGNORECASE)
+
+
+# Raw HTML already read, by its text: translations repeat the same tags page after page (read only)
+_HTML_SEEN: dict[str, HtmlScan] = {}
 
 
 def bare_urls(text: str) -> list[tuple[int, str]]:
@@ -42,9 +50,13 @@ def parse_markdown(text: str, profile: Profile) -> Parsed:
     for offset, chunk in events.html:
         if "=" not in chunk or not _HTML_ATTRS.search(chunk):  # neither links nor ids: not parsed
             continue
-        from releasekit.checks.links.html import scan_html  # only for pages that have HTML
+        found = _HTML_SEEN.get(chunk)
+        if found is None:
+            from releasekit.checks.links.html import scan_html  # only for pages that have HTML
 
-        found = scan_html(chunk)
+            found = scan_html(chunk)
+            if len(chunk) <= 4096 and len(_HTML_SEEN) < 8192:
+                _HTML_SEEN[chunk] = found
         ids.extend(found.ids)
         links.extend(Link(offset + _byte_offset(chunk, index), url) for index, url in found.links)
     links.extend(Link(offset, content, False, role) for offset, role, content in events.roles)

@@ -25,30 +25,41 @@ class MarkdownEvents(NamedTuple):
     roles: list[tuple[int, str, str]]  # MyST roles {ref}`target` and {doc}`target`: (offset, role, content)
 
 
-def _options() -> int:
-    import pyromark
+def _parser() -> Any:
+    """One pyromark parser with the options the link checker reads with, made once."""
+    global _PARSER
+    if _PARSER is None:
+        import pyromark
 
-    return int(
-        pyromark.Options.ENABLE_HEADING_ATTRIBUTES | pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_FOOTNOTES
-    )
+        options = (
+            pyromark.Options.ENABLE_HEADING_ATTRIBUTES
+            | pyromark.Options.ENABLE_TABLES
+            | pyromark.Options.ENABLE_FOOTNOTES
+        )
+        _PARSER = pyromark.Markdown(options=options)
+    return _PARSER
 
 
-_OPTIONS: int | None = None
+_PARSER: Any = None
 _ROLE = re.compile(r"\{(ref|doc)\}$")
+_LONE_CR = re.compile(r"\r(?!\n)")
+# the End events the walk acts on when their value is a string (most are Paragraph, Item, Strong...)
+_ENDS = frozenset(("Link", "Image", "CodeBlock", "HtmlBlock"))
 
 
 def scan(text: str) -> MarkdownEvents:
-    """Walk ``text``'s events once and keep links, headings, raw HTML and prose."""
-    global _OPTIONS
-    import pyromark
+    """Walk ``text``'s events once and keep links, headings, raw HTML and prose.
 
-    if _OPTIONS is None:
-        _OPTIONS = _options()
+    What a page cannot hold is not looked for: prose is searched for bare URLs only when
+    the page has ``://`` or ``www.`` somewhere, and MyST roles only when it has ``}```.
+    """
     if "\r" in text:
         # With heading attributes on, pulldown-cmark 0.13 reads past a lone CR line ending
         # after an ATX heading and swallows the rest of the page into it. A LF in its place
         # has the same length, so every offset stays valid.
-        text = re.sub(r"\r(?!\n)", "\n", text)
+        text = _LONE_CR.sub("\n", text)
+    want_urls = "://" in text or "www." in text
+    want_roles = "}`" in text
     links: list[tuple[int, str]] = []
     headings: list[tuple[int, str, str | None]] = []
     html: list[tuple[int, str]] = []
@@ -64,7 +75,7 @@ def scan(text: str) -> MarkdownEvents:
     in_code = False
     in_link = 0
     in_image = 0
-    events: Iterator[tuple[Any, Any]] = pyromark.events_with_range(text, options=pyromark.Options(_OPTIONS))
+    events: Iterator[tuple[Any, Any]] = _parser().events_with_range(text)
     for event, span in events:
         if event.__class__ is str:  # SoftBreak, HardBreak, Rule
             if heading is not None:
@@ -73,13 +84,13 @@ def scan(text: str) -> MarkdownEvents:
         # one dict lookup per likely kind, most frequent first: cheaper than unpacking items()
         value = event.get("Text")
         if value is not None:
-            if value[-1:] == "}":
-                role_text, role_end = value, span["end"]
             if heading is not None:
                 if not in_image:
                     heading.append(value)
-            elif not in_code and not in_link and ("://" in value or "www." in value):
+            elif want_urls and not in_code and not in_link and ("://" in value or "www." in value):
                 texts.append((span["start"], value))
+            if want_roles and value[-1:] == "}":
+                role_text, role_end = value, span["end"]
             continue
         value = event.get("Start")
         if value is not None:
@@ -108,17 +119,19 @@ def scan(text: str) -> MarkdownEvents:
             continue
         value = event.get("End")
         if value is not None:
-            if value == "Link":
-                in_link -= 1
-            elif value == "Image":
-                in_image -= 1
-            elif value == "CodeBlock":
-                in_code = False
-            elif value == "HtmlBlock":
-                if block:
-                    html.append((block_start, "".join(block)))
-                block = None
-            elif value.__class__ is dict and "Heading" in value and heading is not None:
+            if value.__class__ is str:
+                if value in _ENDS:
+                    if value == "Link":
+                        in_link -= 1
+                    elif value == "Image":
+                        in_image -= 1
+                    elif value == "CodeBlock":
+                        in_code = False
+                    else:
+                        if block:
+                            html.append((block_start, "".join(block)))
+                        block = None
+            elif heading is not None and "Heading" in value:
                 headings.append((heading_start, "".join(heading).strip(), heading_id or None))
                 heading = None
             continue
@@ -142,3 +155,14 @@ def scan(text: str) -> MarkdownEvents:
         if value is not None:
             html.append((span["start"], value))
     return MarkdownEvents(links, headings, html, texts, roles)
+
+
+def heading_spans(text: str) -> list[tuple[int, int, int]]:
+    """(level, start, end) of each heading, byte offsets into ``text``'s source."""
+    found: list[tuple[int, int, int]] = []
+    for event, span in _parser().events_with_range(_LONE_CR.sub("\n", text) if "\r" in text else text):
+        if event.__class__ is dict:
+            start = event.get("Start")
+            if start.__class__ is dict and "Heading" in start:
+                found.append((int(start["Heading"]["level"][1:]), span["start"], span["end"]))
+    return found

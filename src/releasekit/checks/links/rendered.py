@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote
 
 from releasekit.checks.links.local import Tree
-from releasekit.checks.links.settings import LinkSettings, Site, SphinxSource
+from releasekit.checks.links.mkdocs_yml import Site
+from releasekit.checks.links.sections import section_labels
+from releasekit.checks.links.settings import LinkSettings, SphinxSource
 
 if TYPE_CHECKING:  # read only when a link names no document or label
     from releasekit.checks.links.pyobjects import PyObjects
@@ -94,9 +96,29 @@ class SphinxProject:
             from releasekit.checks.links.document import read_text
 
             self._labels = set()
-            for rel in self.docnames.values():
-                self._labels.update(labels_in(read_text(self.root, rel)))
+            source = self.source
+            for stem, rel in self.docnames.items():
+                text = read_text(self.root, rel)
+                self._labels.update(labels_in(text))
+                if source.section_labels:
+                    docname = posixpath.relpath(stem, source.path)
+                    found = _sections(text, rel)
+                    names = section_labels(docname, found, source.prefix_document, source.label_depth)
+                    self._labels.update(label_key(name) for name in names)
         return self._labels
+
+
+def _sections(text: str, rel: str) -> list[tuple[str, int]]:
+    """The sections of the document ``rel`` (none when it is too deeply nested to read)."""
+    from releasekit.checks.links.model import TooDeep
+    from releasekit.checks.links.sections import markdown_sections, rst_sections
+
+    try:
+        if rel.endswith(".rst"):
+            return rst_sections(text, rel)
+        return markdown_sections(text) if rel.endswith(".md") else []
+    except TooDeep:
+        return []
 
 
 class Resolver:

@@ -65,7 +65,8 @@ def _register_roles() -> None:
         roles.register_local_role(name, _role)
 
 
-def _doctree(text: str, source: str) -> Any:
+def doctree(text: str, source: str, **settings: Any) -> Any:
+    """The docutils document of ``text``, quiet and without file insertion (``settings`` added)."""
     from docutils.core import publish_doctree
 
     _register_roles()
@@ -73,7 +74,7 @@ def _doctree(text: str, source: str) -> Any:
         text,
         source_path=source,
         reader=_reader(),
-        settings_overrides=dict(_SETTINGS, warning_stream=io.StringIO()),
+        settings_overrides=dict(_SETTINGS, warning_stream=io.StringIO(), **settings),
     )
 
 
@@ -144,7 +145,7 @@ def parse_rst(text: str, source: str = "<string>") -> Parsed:
     if indent_depth(text) > MAX_NESTING:
         raise TooDeep
     try:
-        tree = _doctree(text, source)
+        tree = doctree(text, source)
         elements = list(tree.findall(nodes.Element))
     except RecursionError:
         raise TooDeep from None

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from releasekit.checks.links.gitindex import tracked_named
+from releasekit.checks.links.mkdocs_yml import Site, mkdocs_site
 from releasekit.checks.links.patterns import backtracks
 from releasekit.checks.links.slugs import PROFILES, PYMDOWNX_CASES, Profile, profile
 from releasekit.config import LinksConfig
@@ -21,23 +21,15 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Site:
-    """An MkDocs site: its docs_dir (repository-relative) and the slug profile its toc uses."""
-
-    docs_dir: str
-    slug: str = "python-markdown"
-    case: str = "none"
-    directory_urls: bool = True  # use_directory_urls: page.md is served as page/
-    custom_dir: str | None = None  # the theme's overrides (templates, not pages), repository-relative
-
-
-@dataclass(frozen=True)
 class SphinxSource:
     """A Sphinx source directory (it holds conf.py), and what its conf.py turns on."""
 
     path: str
     myst: bool = False  # myst_parser (or myst_nb): Markdown files are MyST, their links Sphinx references
     intersphinx: bool = False  # names of other projects' objects resolve through inventories
+    section_labels: bool = False  # sphinx.ext.autosectionlabel: section titles are labels
+    prefix_document: bool = False  # autosectionlabel_prefix_document: the labels read "docname:Title"
+    label_depth: int | None = None  # autosectionlabel_maxdepth: sections this deep or deeper get no label
 
 
 @dataclass(frozen=True)
@@ -67,10 +59,13 @@ class LinkSettings:
     jobs: int | None = None  # worker processes for parsing; None: decide by the tree's size
     _profiles: dict[str, Profile] = field(default_factory=dict, compare=False, repr=False)
 
-    def site_for(self, rel: str) -> Site | None:
-        """The MkDocs site whose docs_dir holds ``rel``, if any."""
+    def __post_init__(self) -> None:
         # The deepest docs_dir first: one site's tree may sit inside another's repository folder.
-        for site in sorted(self.sites, key=lambda s: len(s.docs_dir), reverse=True):
+        object.__setattr__(self, "sites", tuple(sorted(self.sites, key=lambda s: len(s.docs_dir), reverse=True)))
+
+    def site_for(self, rel: str) -> Site | None:
+        """The MkDocs site whose docs_dir holds ``rel``, if any (the deepest first)."""
+        for site in self.sites:
             if site.docs_dir == "." or rel.startswith(site.docs_dir + "/"):
                 return site
         return None
@@ -263,6 +258,9 @@ def find_doc_configs(root: Path) -> tuple[tuple[Path, ...], tuple[str, ...]]:
 
 _MYST = re.compile(r"""['"](?:myst_parser|myst_nb)['"]""")
 _INTERSPHINX = re.compile(r"""['"]sphinx\.ext\.intersphinx['"]|intersphinx_mapping""")
+_AUTOSECTIONLABEL = re.compile(r"""['"]sphinx\.ext\.autosectionlabel['"]""")
+_PREFIX_DOCUMENT = re.compile(r"^autosectionlabel_prefix_document\s*=\s*(True|1)\s*(?:#.*)?$", re.MULTILINE)
+_MAXDEPTH = re.compile(r"^autosectionlabel_maxdepth\s*=\s*(\d{1,3})\s*(?:#.*)?$", re.MULTILINE)
 
 
 def sphinx_source(root: Path, path: str) -> SphinxSource:
@@ -271,7 +269,15 @@ def sphinx_source(root: Path, path: str) -> SphinxSource:
         text = read_bytes(root, f"{path}/conf.py", "config").decode("utf-8", "replace")
     except (OSError, Refused):
         text = ""
-    return SphinxSource(path, bool(_MYST.search(text)), bool(_INTERSPHINX.search(text)))
+    depth = _MAXDEPTH.search(text)
+    return SphinxSource(
+        path,
+        bool(_MYST.search(text)),
+        bool(_INTERSPHINX.search(text)),
+        bool(_AUTOSECTIONLABEL.search(text)),
+        bool(_PREFIX_DOCUMENT.search(text)),
+        int(depth.group(1)) or None if depth else None,  # 0 is Sphinx's "no limit", as None
+    )
 
 
 def parse_slug(value: str, where: str) -> tuple[str, str]:
@@ -281,41 +287,3 @@ def parse_slug(value: str, where: str) -> tuple[str, str]:
         choices = ", ".join([*PROFILES, *(f"pymdownx:{c}" for c in PYMDOWNX_CASES[1:])])
         raise ReleasekitError(f"{where}: unknown slug profile {value!r}; choose one of {choices}")
     return name, case or "none"
-
-
-_DOCS_DIR = re.compile(r"^docs_dir\s*:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(?:#.*)?$", re.MULTILINE)
-_SLUGIFY = re.compile(r"^\s+slugify\s*:\s*(.+)$", re.MULTILINE)
-_CASE = re.compile(r"case\s*:\s*['\"]?([a-z-]+)")
-_DIRECTORY_URLS = re.compile(r"^use_directory_urls\s*:\s*(\w+)", re.MULTILINE)
-_CUSTOM_DIR = re.compile(r"^\s+custom_dir\s*:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(?:#.*)?$", re.MULTILINE)
-
-
-def mkdocs_site(root: Path, config: Path) -> Site | None:
-    """The site an ``mkdocs.yml`` describes: its docs_dir and its ``toc.slugify``.
-
-    Read line by line rather than with a YAML loader: mkdocs.yml holds ``!!python/name``
-    tags that a safe loader refuses, and only two keys matter here.
-    """
-    try:  # a symlink out of the repository or a FIFO raises safefiles.Refused: one line, exit 2
-        text = read_bytes(root, config, "config").decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    match = _DOCS_DIR.search(text)
-    base = posixpath.dirname(config.relative_to(root).as_posix())
-    docs_dir = posixpath.normpath(posixpath.join(base, match.group(1).strip() if match else "docs"))
-    slug, case = "python-markdown", "none"
-    slugify = _SLUGIFY.search(text)
-    if slugify:
-        value = slugify.group(1)
-        # the value may continue on the next lines ({kwds: {case: lower}} or a block mapping)
-        tail = text[slugify.end() : slugify.end() + 200]
-        if "pymdownx" in value:
-            slug = "pymdownx"
-            case_match = _CASE.search(value + tail)
-            if case_match and case_match.group(1) in PYMDOWNX_CASES:
-                case = case_match.group(1)
-    urls = _DIRECTORY_URLS.search(text)
-    directory_urls = not (urls and urls.group(1).lower() in ("false", "no", "off"))
-    custom = _CUSTOM_DIR.search(text)
-    custom_dir = posixpath.normpath(posixpath.join(base, custom.group(1).strip())) if custom else None
-    return Site(docs_dir, slug, case, directory_urls, custom_dir)

@@ -18,10 +18,10 @@ from releasekit.config import Config
 from releasekit.errors import ReleasekitError, StepFailed
 from releasekit.gatesconfig import PACKAGE
 from releasekit.package import source_findings
+from releasekit.parallel import Job, cores, run_jobs
 from releasekit.process import failing_as, python_module, run
 from releasekit.release import journal
 from releasekit.release.context import Context, Step
-from releasekit.release.parallel import Job, cores, run_jobs
 from releasekit.release.steps.commit import apply_release
 from releasekit.tags import release_tags
 
@@ -83,14 +83,45 @@ def build_and_check(
     commit (which changes only the version places, the changelog and the fragments).
     """
     outdir.mkdir(parents=True, exist_ok=True)
-    env = {"SOURCE_DATE_EPOCH": str(epoch)}
-    installer = ["--installer", "uv"] if venvs.uv() else []
-    only = ["--sdist"] if sdist_only else []
-    note(" ".join(["python -m build", *only, f"(SOURCE_DATE_EPOCH={epoch})"]))
-    with failing_as("python -m build"):
-        run(python_module("build", *installer, *only, "--outdir", outdir, src), env=env)
-    project = check_files(outdir, version, wheels=not sdist_only)
-    files = sorted(p for p in outdir.iterdir() if p.is_file())
+    editable_python = workdir / "editable-env"
+
+    def editable_install() -> str:
+        # From a clean clone of its own, beside the build: setuptools writes its egg-info in the checkout.
+        checkout = workdir / "editable-checkout"
+        shutil.rmtree(checkout, ignore_errors=True)
+        git.clone(src, checkout, git.head(src))
+        note("pip install -e . into another fresh venv (a clean clone of its own, beside the build)")
+        _install_and_import(editable_python, "pip install -e .", ["-e", os.fspath(checkout)], [])
+        return ""
+
+    built: dict[str, tuple[str, list[Path]]] = {}
+
+    def build() -> str:
+        installer = ["--installer", "uv"] if venvs.uv() else []
+        only, epoch_env = ["--sdist"] if sdist_only else [], {"SOURCE_DATE_EPOCH": str(epoch)}
+        note(" ".join(["python -m build", *only, f"(SOURCE_DATE_EPOCH={epoch})"]))
+        with failing_as("python -m build"):
+            run(python_module("build", *installer, *only, "--outdir", outdir, src), env=epoch_env)
+        project = check_files(outdir, version, wheels=not sdist_only)
+        files = sorted(p for p in outdir.iterdir() if p.is_file())
+        run_jobs(_file_checks(src, files, workdir, note, sources_checked=sources_checked), cores())
+        built["files"] = project, files
+        return ""
+
+    run_jobs([Job("build", build)] + ([] if sdist_only else [Job("editable", editable_install)]), cores())
+    project, files = built["files"]
+    if not sdist_only:
+        names = venvs.import_names(next(f for f in files if f.suffix == ".whl"))
+        if names:
+            with failing_as(f"importing {', '.join(names)} after pip install -e ."):
+                venvs.check_import(venvs.python_of(editable_python), names)
+    return project, {f.name: indexes.sha256_file(f) for f in files}
+
+
+def _file_checks(
+    src: Path, files: list[Path], workdir: Path, note: Callable[[str], None], *, sources_checked: bool
+) -> list[Job]:
+    """The checks of the built ``files``: they read them and write only in ``workdir``, so they run side by side."""
 
     def twine() -> str:
         note("twine check --strict")
@@ -106,11 +137,9 @@ def build_and_check(
             raise StepFailed("\n".join(finding.text() for finding in findings))
         return ""
 
-    # The checks read the built files and write only in workdir: they run side by side, but for the
-    # two that build from the checkout (setuptools writes its egg-info there), which take turns.
-    checks = [Job("twine", twine)] + ([] if sources_checked else [Job("sources", sources, lane="checkout")])
-    if not sdist_only:
-        wheel = next(f for f in files if f.suffix == ".whl")
+    checks = [Job("twine", twine)] + ([] if sources_checked else [Job("sources", sources)])
+    wheel = next((f for f in files if f.suffix == ".whl"), None)
+    if wheel is not None:  # none when cibuildwheel builds the wheels
         names = venvs.import_names(wheel)
 
         def wheel_install() -> str:
@@ -118,14 +147,8 @@ def build_and_check(
             _install_and_import(workdir / "wheel-env", f"installing {wheel.name}", [os.fspath(wheel)], names)
             return ""
 
-        def editable_install() -> str:
-            note("pip install -e . into another fresh venv")
-            _install_and_import(workdir / "editable-env", "pip install -e .", ["-e", os.fspath(src)], names)
-            return ""
-
-        checks += [Job("wheel", wheel_install), Job("editable", editable_install, lane="checkout")]
-    run_jobs(checks, cores())
-    return project, {f.name: indexes.sha256_file(f) for f in files}
+        checks.append(Job("wheel", wheel_install))
+    return checks
 
 
 def _check_release_tags(root: Path, head: str, version: str, tag_format: str | None) -> None:

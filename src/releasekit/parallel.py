@@ -8,6 +8,7 @@ the one raised, as if the jobs had run one after another and that one had failed
 
 from __future__ import annotations
 
+import contextvars
 import os
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
@@ -64,7 +65,8 @@ def run_jobs(jobs: Sequence[Job], workers: int, started: Callable[[Job], None] =
                 for job in _ready(pending, running.values(), workers):
                     pending.remove(job)
                     started(job)
-                    running[pool.submit(watched, job)] = job
+                    # Each job in a copy of this thread's context: what it was given to note with, say.
+                    running[pool.submit(contextvars.copy_context().run, watched, job)] = job
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
                     job = running.pop(future)
