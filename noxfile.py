@@ -34,10 +34,13 @@ def tests(session: nox.Session) -> None:
 
     pytest-xdist runs the tests in worker processes (``-n auto``: one per core; posargs
     such as ``-n 0`` override it). Coverage measures each worker, and every process they
-    start, through COVERAGE_PROCESS_START; the coverage session combines the data files.
+    start that imports releasekit (tests/helpers/covhook.py: processes that never run
+    releasekit, such as pypiserver or twine, are left alone); the coverage session
+    combines the data files.
     """
     session.install("-e", TEST_EXTRAS)
-    session.env["COVERAGE_PROCESS_START"] = os.path.join(os.getcwd(), "pyproject.toml")
+    session.run("python", "tests/helpers/covhook.py")
+    session.env["RELEASEKIT_TESTS_COVERAGE"] = os.path.join(os.getcwd(), "pyproject.toml")
     session.run("coverage", "erase")
     pytest = ["pytest", "-m", "not benchmark", "-p", "no:cacheprovider", *XDIST]
     session.run("coverage", "run", "-m", *pytest, *session.posargs)

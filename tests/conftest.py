@@ -43,8 +43,13 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return home
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Indexes]:
-    """Two password-protected pypiservers shared by a test module (each test uses its own project name)."""
+    """Two password-protected pypiservers, started once per worker process and shared by every test it runs.
+
+    Each test releases a project of its own name (``tests.helpers.releaseproj.unique_name``),
+    so a test reads back only its own files (``tests.helpers.releasing.files_of``). A test
+    that needs indexes nobody else uploads to starts its own with ``two_indexes``.
+    """
     with two_indexes(tmp_path_factory.mktemp("indexes")) as indexes:
         yield indexes

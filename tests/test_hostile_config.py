@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import covhook
 from tests.helpers.cli import Result, command, releasekit, run
 from tests.helpers.gitrepo import add_origin, commit_all, git, make_repo, write_files
 from tests.helpers.projects import SEED_PYPROJECT, seed_files, seed_repo
@@ -347,8 +348,9 @@ def _run_with_file_size_limit(repo: Path, limit: int, *args: str) -> Result:
     def limit_writes() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
-    # Without coverage's start-up hook: its data file is written at exit and would hit the limit too.
+    # Without coverage's start-up hooks: its data file is written at exit and would hit the limit too.
     no_coverage = {name: None for name in os.environ if name.startswith("COVERAGE_PROCESS_")}
+    no_coverage[covhook.VARIABLE] = None
     return run(command(*args), cwd=repo, env={**no_coverage, "PYTHONDONTWRITEBYTECODE": "1"}, preexec_fn=limit_writes)
 
 

@@ -1,7 +1,8 @@
 """Releasing a test project for real: two password-protected local indexes, the environment
 that points releasekit at them, and what to read back afterwards.
 
-The ``servers`` fixture (tests/conftest.py) starts the two indexes once per test module.
+The ``servers`` fixture (tests/conftest.py) starts the two indexes once per worker process,
+shared by all the tests it runs: give every project a name of its own (``unique_name``).
 Every release run here asserts that the indexes' password never appears in its output.
 """
 
