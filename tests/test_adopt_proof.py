@@ -47,3 +47,17 @@ def test_what_init_cannot_fix_is_listed_and_it_exits_1(tmp_path: Path) -> None:
     )
     assert "python -m readme_renderer README.rst shows where" in out
     assert out.splitlines()[-1].startswith("releasekit init: the first release would stop on")
+
+
+def test_the_checks_and_the_package_check_run_side_by_side_and_list_in_order(tmp_path: Path) -> None:
+    # The version checks find one problem, the package check (run beside them) another: both are
+    # listed, the version checks' first, as the first release would meet them.
+    broken = files("rsty\n====\n\nBroken `link <http://x\n\n.. nosuch::\n")
+    repo = adoption.project_repo(tmp_path, {**broken, "rsty/__init__.py": '__version__ = "1.9.0"  # forgotten\n'})
+    code, out, err = init(repo, "--yes")
+    assert code == 1, out + err
+    left = [line for line in out.splitlines() if line.startswith("left to do: ")]
+    assert left[0] == "left to do: check versions: rsty/__init__.py:1:16: expected 2.0.0, found 1.9.0", left
+    package = "left to do: package check: setup.py:1:1: twine check"
+    assert left[1:] and all(line.startswith(package) for line in left[1:])
+    assert out.splitlines()[-1] == f"releasekit init: the first release would stop on {len(left)} problems above"

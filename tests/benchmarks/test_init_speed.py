@@ -3,12 +3,25 @@
 On the legacy shape (setup.py, .bumpversion.cfg, CHANGELOG.rst, towncrier with its own
 types, master, tags without v). `init --yes` moves the bump-my-version configuration into
 pyproject.toml and brings it up to date, adds the hooks' configuration and the sdist's
-file list, and checks the result. The peer is a maintainer doing the same by hand,
-scripted, with the typing free: the very files init wrote are copied in, the old
-configuration is removed, and the tools check the result as init does in their place
-(`bump-my-version bump --dry-run`: every version file holds the version; `towncrier
-check`: the fragments; `pre-commit validate-config`: the hooks' configuration). The goal:
-init no slower than that (at most 1.0x).
+file list, and proves the result: in a clone holding it, what the first release checks
+first (the version checks and a simulated bump, the fragments, the links, and the package
+check: HEAD built from a clean clone, `twine check --strict`, check-manifest). The peer is
+a maintainer doing the same by hand, scripted, with the typing free: the very files init
+wrote are copied in, the old configuration is removed, and the tools check the result as
+init does in their place, one command after another as one types them
+(`bump-my-version bump --dry-run`: every version file holds the version and the bump
+applies; `towncrier check`: the fragments; `pre-commit validate-config`: the hooks'
+configuration), then the package check a careful maintainer runs before a first
+release, done the fastest way in use today: the adoption committed, `uv build` from a
+clean clone of it (uv's PEP 517 frontend: like `python -m build` it builds the sdist, then
+the wheel from the sdist, each in an isolated environment holding the build requirements,
+which uv installs from its cache in milliseconds: no faster way to build exists), `twine
+check --strict` of both files (the check PyPI's upload applies; nothing faster does it),
+and `check-manifest --no-build-isolation` in the maintainer's environment, which holds the
+build requirements already (installed untimed; check-manifest's default makes an isolated
+environment with pip on every run, several times slower). Both sides check the same
+things; init pays for its own build environments, the maintainer does not. The goal: init
+no slower than that (at most 1.0x).
 
 Then the release's dry run with the project's own tests left out (`--skip` of every test
 phase; the package check, the bump in a temporary clone and the build still run), on the
@@ -30,6 +43,7 @@ from pathlib import Path
 
 import pytest
 
+from releasekit.package import build_requires
 from releasekit.release.gates import PHASES
 from tests.benchmarks.conftest import ROOT
 from tests.benchmarks.timing import Case, command, compare, ratio_line
@@ -41,6 +55,7 @@ pytestmark = pytest.mark.benchmark
 
 RUNS = 5
 TARGET_RATIO = 1.0
+LEGACY_BUILD_REQUIRES = ("setuptools>=61", "wheel")  # the legacy shape's [build-system] requires
 ADOPTED = ("pyproject.toml", ".pre-commit-config.yaml", "MANIFEST.in")
 BY_HAND = """\
 set -e
@@ -49,6 +64,13 @@ git rm -q .bumpversion.cfg
 {bin}/bump-my-version bump --dry-run --allow-dirty minor
 {bin}/towncrier check --compare-with origin/master
 {pre_commit} validate-config .pre-commit-config.yaml
+git add --all && git commit -q -m "Adopt releasekit"
+scratch=$(mktemp -d)
+git clone -q . "$scratch/src"
+{uv} build -q --python {bin}/python --out-dir "$scratch/dist" "$scratch/src"
+{bin}/twine check --strict "$scratch"/dist/*
+{bin}/check-manifest --no-build-isolation
+rm -rf "$scratch"
 """
 
 
@@ -62,12 +84,16 @@ def release_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     python = venv / "bin" / "python"
     install = [*base, "pip", "install", "-q", "--compile-bytecode", "--python", str(python), f"{ROOT}[release]"]
     subprocess.run(install, check=True, capture_output=True, timeout=900)
+    # The maintainer's environment holds the legacy project's build requirements, for check-manifest.
+    requires = [*base, "pip", "install", "-q", "--python", str(python), *LEGACY_BUILD_REQUIRES]
+    subprocess.run(requires, check=True, capture_output=True, timeout=900)
     return venv / "bin"
 
 
 def test_init_against_adopting_by_hand_then_a_dry_run(tmp_path: Path, release_venv: Path) -> None:
     files = {**adoption.legacy_files(), "changelog/+speed.feature.rst": "Faster frobnication.\n"}
     pristine = adoption.project_repo(tmp_path / "pristine", files, branch="master", tags=("2.3.0", "2.3.1"))
+    assert build_requires(pristine) == list(LEGACY_BUILD_REQUIRES)  # what the maintainer's environment holds
     releasekit = str(release_venv / "releasekit")
     copies = itertools.count()
 
@@ -92,7 +118,10 @@ def test_init_against_adopting_by_hand_then_a_dry_run(tmp_path: Path, release_ve
         return repo
 
     pre_commit = Path(sys.executable).parent / "pre-commit"
-    by_hand = BY_HAND.format(adopted=" ".join(ADOPTED), reference=reference, bin=release_venv, pre_commit=pre_commit)
+    uv = shutil.which("uv") or "uv"
+    by_hand = BY_HAND.format(
+        adopted=" ".join(ADOPTED), reference=reference, bin=release_venv, pre_commit=pre_commit, uv=uv
+    )
     outputs: list[str] = []
     with pypiserver(tmp_path / "test-index") as test, pypiserver(tmp_path / "index") as prod:
         env = {**test.env("RELEASEKIT_TEST_"), **prod.env()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,10 +40,18 @@ def _ask() -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
+_PRINTING = threading.Lock()  # the proof's checks note from side by side
+
+
+def _note(message: str) -> None:
+    with _PRINTING:
+        print(f"  {message}", flush=True)
+
+
 def _prove(root: Path, plan: Plan) -> int:
     """Run what the first release runs before touching anything, on a clone holding the plan; 1 when it would stop."""
     print("releasekit init: proving the adoption in a temporary clone (what the first release checks first)")
-    left = prove(root, plan, lambda message: print(f"  {message}", flush=True))
+    left = prove(root, plan, _note)
     for step in plan.next_steps:
         print(f"next: {step}")
     for item in left:
