@@ -114,14 +114,12 @@ def distribution_name(root: Path, data: Mapping[str, Any]) -> str | None:
     release, ``status`` and ``init`` all take the name from here.
     """
     project = data.get("project")
+    if isinstance(project, dict) and isinstance(project.get("name"), str):
+        return str(project["name"])  # as written: a name the backend would refuse is refused here too
     flit = _tool(data, "flit", "metadata")
-    for candidate in (
-        project.get("name") if isinstance(project, dict) else None,
-        _tool(data, "poetry").get("name"),
-        flit.get("dist-name") or flit.get("module"),
-    ):
-        if isinstance(candidate, str) and candidate.strip():
-            return candidate.strip()
+    for candidate in (_tool(data, "poetry").get("name"), flit.get("dist-name") or flit.get("module")):
+        if isinstance(candidate, str) and candidate:
+            return candidate
     return _setuptools_name(root)
 
 
