@@ -42,9 +42,9 @@ from releasekit.release.steps.verify import VERIFY
 from releasekit.tags import project_format
 from releasekit.versions import BUMPS, next_version
 
-# Preflight only reads (its git fetch moves remote-tracking refs alone): the package check and the
-# tests start beside it, and a problem it finds stops them.
-PREFLIGHT = PREFLIGHT._replace(beside_next=True)
+# Preflight runs alone, before anything else reads the project: it refuses a hostile file (a
+# symlink out of the repository, a FIFO, /dev/zero) before a build backend or a test runner opens
+# it. The package check and the tests start beside each other once it has passed.
 
 STEPS: tuple[Step, ...] = (
     PREFLIGHT,  # 1. branch, no modified tracked file, in sync, tag free, versions, fragments, links, indexes
