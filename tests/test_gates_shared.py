@@ -16,6 +16,7 @@ from releasekit.release.steps.tests import run_tests
 from tests.helpers.gateproj import gate_project, records
 from tests.helpers.gitrepo import commit_all
 from tests.helpers.noxrun import tool_overrides
+from tests.test_release_runner_nox import VERSION_TEST
 
 pytestmark = pytest.mark.integration
 
@@ -81,6 +82,8 @@ def test_the_phases_run_in_one_environment_kept_across_a_bump_and_own_sessions_u
 
     project = gate_project(tmp_path / "p", fail_under=50, extra_files={"noxfile.py": REGISTERED + OWN_TESTS})
     root = project.root
+    (root / "tests" / "test_version.py").write_text(VERSION_TEST.format(module=project.module, name=project.name))
+    commit_all(root, "A test of the installed version")
     first = run_step(root, tmp_path / "w1")
     assert not any(note.startswith("FAILED") for note in first), first
     assert "tests: passed (nox -s tests)" in first, first  # the project's own session, under nox
@@ -99,8 +102,11 @@ def test_the_phases_run_in_one_environment_kept_across_a_bump_and_own_sessions_u
     commit_all(root, "Release 0.2.0")
     second = run_step(root, tmp_path / "w2")
     assert not any(note.startswith("FAILED") for note in second), second
-    assert any("reinstalling the project only (the version changed)" in note for note in second), second
+    assert any("only the version changed; the project is editable" in note for note in second), second
     assert not any(n.startswith("creating the shared") for n in second), second
+    # Its metadata said 0.1.0: the coverage phase failed there, and passed once the project alone was installed again.
+    assert "coverage: failed in the kept shared environment; installing the project again" in second, second
+    assert any(n.startswith("coverage: passed: ") for n in second), second
     third = run_step(root, tmp_path / "w3")
     assert any("reusing the shared test environment" in n and "unchanged" in n for n in third), third
 

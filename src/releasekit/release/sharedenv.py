@@ -9,8 +9,10 @@ the phases side by side: no nox start-up per phase, no install per phase.
 The environment holds the project editable, from this checkout, with what every one of those
 sessions installs (the test extras and groups, pytest, pytest-cov; the docs extra, sphinx
 and docs/requirements.txt when there are docs). It is reused as :mod:`releasekit.release.envreuse`
-reuses nox's: the same fingerprint of its inputs, kept after the phases passed. After a bump
-only the project is installed again (``--no-deps``), so its metadata holds the new version.
+reuses nox's: the same fingerprint of its inputs, kept once built; a failing phase forgets it.
+After a bump the environment is kept as it is (the code is the tree's; only the version in the
+project's metadata lags); a phase that fails there runs once more after the project alone is
+installed again (``--no-deps``), and only that run counts.
 """
 
 from __future__ import annotations
@@ -104,27 +106,37 @@ def folder(root: Path) -> Path:
     return root / ".nox" / NAME
 
 
-def prepare(root: Path, data: Mapping[str, Any], project: str | None, version: str, note: Any, secrets: Any) -> Path:
-    """The shared environment's python: kept as it is, the project reinstalled after a bump, or built anew."""
+def prepare(
+    root: Path, data: Mapping[str, Any], project: str | None, version: str, note: Any, secrets: Any
+) -> tuple[Path, bool]:
+    """The shared environment's python, kept or built anew, and whether the project's metadata lags (a bump).
+
+    A kept environment after a bump holds the tree's code, editable, with the last version in
+    its metadata: :func:`reinstall` mends that when a phase fails there.
+    """
     venv = folder(root)
     python = venvs.python_of(venv)
     kept = envreuse.reusable(root, NAME, version) if python.is_file() else None
     if kept == "bumped" and not envreuse.follows_the_tree(root, NAME, project):
         kept = None
-    if kept == "same":
-        note(f"reusing the shared test environment {venv} (its inputs are unchanged)")
-        return python
-    if kept == "bumped":
-        note(f"reusing the shared test environment {venv}; reinstalling the project only (the version changed)")
-        venvs.install(python, ["--no-deps", "-e", os.fspath(root.resolve())], secrets=secrets)
-        return python
+    if kept is not None:
+        why = "its inputs are unchanged" if kept == "same" else "only the version changed; the project is editable"
+        note(f"reusing the shared test environment {venv} ({why})")
+        return python, kept == "bumped"
     note(f"creating the shared test environment {venv}")
     envreuse.remember(root, NAME, passed=False)  # a build killed half-way is never taken for a kept one
     shutil.rmtree(venv, ignore_errors=True)
     venv.parent.mkdir(exist_ok=True)
     python = venvs.create(venv)
     venvs.install(python, requirements(root, data), secrets=secrets)
-    return python
+    envreuse.remember(root, NAME, passed=True, version=version)
+    return python, False
+
+
+def reinstall(root: Path, python: Path, version: str, secrets: Any) -> None:
+    """The project installed again, editable, without its dependencies: its metadata then holds ``version``."""
+    venvs.install(python, ["--no-deps", "-e", os.fspath(root.resolve())], secrets=secrets)
+    envreuse.remember(root, NAME, passed=True, version=version)
 
 
 def session_env(python: Path, session: str) -> dict[str, str | None]:

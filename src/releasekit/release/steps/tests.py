@@ -64,6 +64,7 @@ class _Runner:
 
         self._building = threading.Lock()  # phases side by side share the fallback environments
         self._shared: Path | None = None  # the shared environment's python, once prepared
+        self._lagging = False  # it was kept across a bump: the project's metadata holds the last version
         self._data = read_pyproject(ctx.root, required=False)
 
     def _run(
@@ -196,13 +197,24 @@ class _Runner:
         with self._building:
             if self._shared is None:
                 root, version = self.ctx.root, self.ctx.journal.previous_version
+                project = self.ctx.config.project_name
                 with failing_as("preparing the shared test environment"):
-                    python = sharedenv.prepare(
-                        root, self._data, self.ctx.config.project_name, version, self.ctx.note, self.ctx.secrets
+                    python, self._lagging = sharedenv.prepare(
+                        root, self._data, project, version, self.ctx.note, self.ctx.secrets
                     )
-                envreuse.remember(root, sharedenv.NAME, passed=True, version=version)
                 self._shared = python
             return self._shared
+
+    def _mend_shared(self, phase: str) -> None:
+        """After a failure in a kept environment whose metadata lags: the project installed again, once."""
+        with self._building:
+            if self._lagging and self._shared is not None:
+                self.ctx.note(f"{phase}: failed in the kept shared environment; installing the project again")
+                with failing_as("installing the project in the shared test environment"):
+                    sharedenv.reinstall(
+                        self.ctx.root, self._shared, self.ctx.journal.previous_version, self.ctx.secrets
+                    )
+                self._lagging = False
 
     def _in_shared(self, gate: Gate) -> str:
         """releasekit's own nox session of the phase: its commands, in the shared environment, without nox."""
@@ -215,11 +227,22 @@ class _Runner:
         python = self._shared_python()
         extra = sharedenv.session_env(python, phase)
         also_ok = 5 if 5 in plan.ok else None
-        try:
-            codes = [
+
+        def runs() -> list[int]:
+            return [
                 self._run([os.fspath(python), *cmd], gate.phase, what, also_ok=also_ok, extra=extra)
                 for cmd in plan.runs
             ]
+
+        lagging = self._lagging  # read before the run: a phase beside may mend it meanwhile
+        try:
+            try:
+                codes = runs()
+            except StepFailed:
+                if not lagging:
+                    raise
+                self._mend_shared(phase)
+                codes = runs()
         except StepFailed:
             envreuse.remember(self.ctx.root, sharedenv.NAME, passed=False)
             raise
