@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import releasekit.nox as rknox
+from releasekit.release import sharedenv
 from tests.helpers.gitrepo import commit_all, make_repo, write_files
 from tests.helpers.noxrun import listed_sessions, run_nox, tool_env
 
@@ -109,7 +110,11 @@ def test_register_lists_every_session_with_release_and_hotfix_not_default(tmp_pa
     project = tiny_project(tmp_path, "\nreleasekit.nox.register()\n")
     proc = run_nox(project, "-l")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    sessions = listed_sessions(proc.stdout)
+    listed = listed_sessions(proc.stdout)
+    # nox shows a session's tags after its name: the test sessions carry the one the release reads.
+    tagged = {name.split(" [")[0] for name in listed if name.endswith(f" [{sharedenv.TAG}]")}
+    assert tagged == {"tests", "integration", "benchmark", "coverage", "docs", "examples"}, listed
+    sessions = {name.split(" [")[0]: default for name, default in listed.items()}
     assert list(sessions) == list(rknox.SESSIONS)
     assert {name for name, default in sessions.items() if default} == set(rknox.DEFAULT_SESSIONS)
 
@@ -126,7 +131,9 @@ def test_a_session_the_project_defines_wins(tmp_path: Path, where: str) -> None:
     assert "pytest" not in out  # releasekit's tests session did not run
     assert "already been registered" not in out
     assert not (project / ".nox" / "tests").exists()
-    assert set(listed_sessions(run_nox(project, "-l").stdout)) == set(rknox.SESSIONS)
+    listed = listed_sessions(run_nox(project, "-l").stdout)
+    assert {name.split(" [")[0] for name in listed} == set(rknox.SESSIONS)
+    assert "tests" in listed  # the project's own tests session: untagged
 
 
 def installed_releasekit() -> Path:

@@ -62,7 +62,8 @@ class Gate(NamedTuple):
     """What runs one phase, decided."""
 
     phase: str
-    runner: str  # "nox", "tox", "command", "pytest", "sphinx", "scripts", "off" (turned off), "none" (nothing)
+    # "shared": releasekit's own nox session, run in one environment the phases share
+    runner: str  # "nox", "shared", "tox", "command", "pytest", "sphinx", "scripts", "off" (turned off), "none"
     args: tuple[str, ...] = ()  # session name, tox env names, argv, or pytest arguments
     reason: str = ""  # why a phase is off or not configured
 
@@ -75,6 +76,8 @@ class Gate(NamedTuple):
         """What runs the phase, as the user would type it."""
         if self.runner == "nox":
             return f"nox -s {self.args[0]}"
+        if self.runner == "shared":
+            return f"releasekit's nox -s {self.args[0]}, in the shared environment"
         if self.runner == "tox":
             return f"tox -e {','.join(self.args)}"
         if self.runner == "command":

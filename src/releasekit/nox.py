@@ -38,8 +38,9 @@ import nox.registry
 
 import releasekit
 from releasekit import __version__
-from releasekit.config import find_root, from_data, load, read_pyproject, table
+from releasekit.config import find_root, from_data, load, read_pyproject
 from releasekit.errors import ReleasekitError
+from releasekit.release import sharedenv
 from releasekit.release.steps.build import build_release
 from releasekit.release.testenv import DOCS_NAMES, declares_marker, requirement_sources, unit_expression
 
@@ -74,13 +75,17 @@ def register(
         raise ValueError(f"releasekit.nox.register: unknown session name(s) {', '.join(unknown)}")
     existing = set(nox.registry.get())
     factories = _factories(extras)
+    # With the defaults, the release knows what these sessions run and may run them in one shared environment.
+    standard = python is None and extras is None and not any(kind in venv_backend for kind in ("conda", "mamba"))
+    tags = [sharedenv.TAG] if standard else []
     registered: list[str] = []
     for name in SESSIONS:
         if name in existing or name in skip:
             continue
         func, kind = factories[name]
         if kind == "venv":
-            nox.session(name=name, python=python, venv_backend=venv_backend, default=name in DEFAULT_SESSIONS)(func)
+            default = name in DEFAULT_SESSIONS
+            nox.session(name=name, python=python, venv_backend=venv_backend, default=default, tags=tags)(func)
         else:
             nox.session(name=name, python=False, venv_backend="none", default=False)(func)
         registered.append(name)
@@ -233,9 +238,7 @@ def install_project(
         chosen = tuple(found)
     else:
         chosen = tuple(extras)
-    target = f".[{','.join(chosen)}]" if chosen else "."
-    group_args = [arg for group in groups for arg in ("--group", f"{root / 'pyproject.toml'}:{group}")]
-    session.install("-e", target, *group_args, *(["pytest>=8"] if pytest else []), *more)
+    session.install(*sharedenv.project_target(root, chosen, groups), *(["pytest>=8"] if pytest else []), *more)
 
 
 def _marked(session: nox.Session, marker: str, extras: Sequence[str] | None, *args: str) -> None:
@@ -260,9 +263,4 @@ def cov_source_args(root: Path, *, data: Mapping[str, Any] | None = None) -> lis
 
     ``data`` is the parsed pyproject.toml when the caller has it (read here otherwise).
     """
-    run = table(read_pyproject(root, required=False) if data is None else data, "tool.coverage.run")
-    if run is not None and run.get("source"):
-        return ["--cov"]
-    if (root / "src").is_dir():
-        return ["--cov=src"]
-    return ["--cov=."]
+    return sharedenv.cov_source_args(root, data=read_pyproject(root, required=False) if data is None else data)

@@ -18,7 +18,7 @@ from releasekit.config import read_pyproject, table
 from releasekit.errors import CommandError, ReleasekitError, StepFailed
 from releasekit.gatesconfig import PHASES, SKIPPABLE, Gate, GatesConfig, valid_name
 from releasekit.process import python_module, run
-from releasekit.release import testenv
+from releasekit.release import sharedenv, testenv
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -34,8 +34,13 @@ TOX_FILES = ("tox.ini", "tox.toml")
 
 def nox_sessions(root: Path) -> set[str]:
     """The names of the project's nox sessions among :data:`PHASES` (none without a noxfile.py)."""
+    return set(nox_listing(root))
+
+
+def nox_listing(root: Path) -> dict[str, set[str]]:
+    """The project's nox sessions among :data:`PHASES`, with their tags (none without a noxfile.py)."""
     if not (root / "noxfile.py").is_file():
-        return set()
+        return {}
     # --script-mode none: the noxfile's PEP 723 block must not pull another releasekit.
     cmd = python_module("nox", "--script-mode", "none", "--list", "--json", "-k", " or ".join(PHASES))
     try:
@@ -46,7 +51,12 @@ def nox_sessions(root: Path) -> set[str]:
         sessions = loads_json(proc.stdout or "[]", source="nox --list --json")
     except ReleasekitError:
         raise StepFailed(f"noxfile.py: unexpected output of nox --list --json: {proc.stdout[:200]!r}") from None
-    return {str(entry.get("name")) for entry in sessions if isinstance(entry, dict)} & set(PHASES)
+    found: dict[str, set[str]] = {}
+    for entry in sessions if isinstance(sessions, list) else []:
+        if isinstance(entry, dict) and entry.get("name") in PHASES:
+            tags = entry.get("tags")
+            found[str(entry["name"])] = {str(t) for t in tags} if isinstance(tags, list) else set()
+    return found
 
 
 def has_tox_config(root: Path, *, data: Mapping[str, Any] | None = None) -> bool:
@@ -96,10 +106,22 @@ def resolve(
     *,
     nox: set[str] | None = None,
     tox: tuple[list[str], list[str]] | None = None,
+    shared: set[str] | None = None,
 ) -> list[Gate]:
-    """The gate of every phase, in :data:`PHASES` order."""
+    """The gate of every phase, in :data:`PHASES` order.
+
+    ``nox`` names the project's sessions and ``shared`` those of them that are releasekit's
+    own, registered with their defaults (read from nox when ``nox`` is not given): those run
+    in one shared environment (:mod:`releasekit.release.sharedenv`), the others through nox.
+    """
     data = read_pyproject(root, required=False)  # once, for every phase
-    sessions = nox_sessions(root) if nox is None else nox
+    if nox is None:
+        listing = nox_listing(root)
+        sessions = set(listing)
+        shared = {name for name, tags in listing.items() if sharedenv.TAG in tags} if shared is None else shared
+    else:
+        sessions = nox
+    shared = shared or set()
     default_envs, all_envs = tox_envs(root, data=data) if tox is None else tox
     chosen = []
     for phase in PHASES:
@@ -111,7 +133,7 @@ def resolve(
         elif spec is not None:
             chosen.append(Gate(phase, spec.kind, spec.args))
         elif phase in sessions:
-            chosen.append(Gate(phase, "nox", (phase,)))
+            chosen.append(Gate(phase, "shared" if phase in shared else "nox", (phase,)))
         elif phase in all_envs:
             chosen.append(Gate(phase, "tox", (phase,)))
         elif phase == "tests" and _default_tox_envs(default_envs, gates):

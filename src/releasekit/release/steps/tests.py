@@ -15,13 +15,14 @@ from typing import Any
 
 from releasekit import environment, git, package, venvs
 from releasekit.bounded import loads_json
+from releasekit.config import read_pyproject
 from releasekit.emergency import expedited_skip
 from releasekit.errors import CommandError, ReleasekitError, StepFailed, redact
 from releasekit.findings import Finding
 from releasekit.gatesconfig import PHASES, Gate
 from releasekit.parallel import Job, cores, run_jobs
 from releasekit.process import failing_as, python_module, run
-from releasekit.release import envreuse, gatelog, testenv
+from releasekit.release import envreuse, gatelog, sharedenv, testenv
 from releasekit.release.context import Context, Step
 from releasekit.release.gates import resolve
 from releasekit.release.testenv import FALLBACK_ENV, quiet_env
@@ -62,8 +63,20 @@ class _Runner:
         import threading
 
         self._building = threading.Lock()  # phases side by side share the fallback environments
+        self._shared: Path | None = None  # the shared environment's python, once prepared
+        self._lagging = False  # it was kept across a bump: the project's metadata holds the last version
+        self._data = read_pyproject(ctx.root, required=False)
 
-    def _run(self, cmd: list[str], phase: str, what: str, *, also_ok: int | None = None, own: bool = False) -> int:
+    def _run(
+        self,
+        cmd: list[str],
+        phase: str,
+        what: str,
+        *,
+        also_ok: int | None = None,
+        own: bool = False,
+        extra: dict[str, str | None] | None = None,
+    ) -> int:
         """Run a gate's command; return its exit code (0, or ``also_ok``), else fail the step.
 
         ``own`` marks releasekit's fallback runs, whose environments are thrown away: they
@@ -72,6 +85,7 @@ class _Runner:
         env: dict[str, str | None] = {**self.env, "COVERAGE_FILE": os.fspath(self.tmp / f".coverage.{phase}")}
         if own:
             env.update(FALLBACK_ENV)
+        env.update(extra or {})
         try:
             proc = run(cmd, cwd=self.ctx.root, env=env, secrets=self.ctx.secrets, timeout=self.timeout, check=False)
             returncode, output = proc.returncode, proc.stdout + proc.stderr
@@ -123,6 +137,8 @@ class _Runner:
         what = gate.describe()
         if gate.runner == "nox":
             return self._nox(gate)
+        if gate.runner == "shared":
+            return self._in_shared(gate)
         if gate.runner == "tox":
             return self._tox(gate)
         if gate.runner == "command":
@@ -175,6 +191,70 @@ class _Runner:
             results = set()
         if results == {"skipped"}:
             return self._ran_nothing(gate, "the session skipped itself")
+        return f"passed ({what})"
+
+    def _shared_python(self) -> Path:
+        with self._building:
+            if self._shared is None:
+                root, version = self.ctx.root, self.ctx.journal.previous_version
+                project = self.ctx.config.project_name
+                with failing_as("preparing the shared test environment"):
+                    python, self._lagging = sharedenv.prepare(
+                        root, self._data, project, version, self.ctx.note, self.ctx.secrets
+                    )
+                self._shared = python
+            return self._shared
+
+    def _mend_shared(self, phase: str) -> None:
+        """After a failure in a kept environment whose metadata lags: the project installed again, once."""
+        with self._building:
+            if self._lagging and self._shared is not None:
+                self.ctx.note(f"{phase}: failed in the kept shared environment; installing the project again")
+                with failing_as("installing the project in the shared test environment"):
+                    sharedenv.reinstall(
+                        self.ctx.root, self._shared, self.ctx.journal.previous_version, self.ctx.secrets
+                    )
+                self._lagging = False
+
+    def _in_shared(self, gate: Gate) -> str:
+        """releasekit's own nox session of the phase: its commands, in the shared environment, without nox."""
+        what, phase = gate.describe(), gate.args[0]
+        tmp = self.tmp / f"shared-{gate.phase}"
+        tmp.mkdir(exist_ok=True)
+        plan = sharedenv.plan(self.ctx.root, phase, self._data, self.ctx.config.coverage_fail_under, tmp)
+        if plan.skip:
+            return self._ran_nothing(gate, f"the session skipped itself: {plan.skip}")
+        python = self._shared_python()
+        extra = sharedenv.session_env(python, phase)
+        also_ok = 5 if 5 in plan.ok else None
+
+        def runs() -> list[int]:
+            return [
+                self._run([os.fspath(python), *cmd], gate.phase, what, also_ok=also_ok, extra=extra)
+                for cmd in plan.runs
+            ]
+
+        lagging = self._lagging  # read before the run: a phase beside may mend it meanwhile
+        try:
+            try:
+                codes = runs()
+            except StepFailed:
+                if not lagging:
+                    raise
+                self._mend_shared(phase)
+                codes = runs()
+        except StepFailed:
+            envreuse.remember(self.ctx.root, sharedenv.NAME, passed=False)
+            raise
+        if phase == "coverage":
+            figure = testenv.coverage_figure(tmp / "coverage.json")
+            threshold = self.ctx.config.coverage_fail_under
+            shown = "?" if figure is None else f"{figure:.1f} %"
+            if threshold is None:
+                return f"{shown}, no threshold configured: reported, not enforced ({what})"
+            return f"passed: {shown}, threshold {threshold:g} % ({what})"
+        if codes == [5]:
+            return f"no test selected ({what}: exit code 5)"
         return f"passed ({what})"
 
     def _tox(self, gate: Gate) -> str:
