@@ -9,14 +9,18 @@ end with one release commit, one tag, and each file uploaded exactly once to eac
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from releasekit.release.crash import CRASH_AT_ENV, CRASH_EXIT
+from releasekit.release.runner import FAIL_AT_ENV
+from tests.helpers.cli import environment
 from tests.helpers.flaky import flaky_proxy
 from tests.helpers.gitrepo import git
-from tests.helpers.releaseproj import make_project
+from tests.helpers.releaseproj import Project, make_project
 from tests.helpers.releasing import (
     Indexes,
     assert_released,
@@ -27,6 +31,14 @@ from tests.helpers.releasing import (
 )
 
 pytestmark = pytest.mark.integration
+
+
+def upload_by_hand(project: Project, url: str, pattern: str, env: dict[str, str]) -> None:
+    """twine uploads the journaled files matching ``pattern``, as a run stopped amid its upload leaves them."""
+    files = sorted((state_dir(project) / "dist").glob(f"*/{pattern}"))
+    assert files, "the build journaled no such file"
+    cmd = [sys.executable, "-m", "twine", "upload", "--non-interactive", "--repository-url", url, *map(str, files)]
+    subprocess.run(cmd, env=environment(env), check=True, capture_output=True)
 
 
 def test_resume_from_every_crash_window(tmp_path: Path, servers: Indexes) -> None:
@@ -51,9 +63,12 @@ def test_resume_from_every_crash_window(tmp_path: Path, servers: Indexes) -> Non
         assert record["completed"][-1] == "commit"  # type: ignore[index]
         assert git(project.root, "tag", "--list") == "v0.2.0"
 
-        record = crash_at("test-upload:1")  # one file on the test index, the step not journaled
-        assert record["completed"][-1] == "build" and len(files_of(t, project)) == 1  # type: ignore[index]
-        record = crash_at("test-upload:1")  # the first file this run uploads is the last one: the step not journaled
+        # A run stopped in the middle of twine's upload: the sdist is on the test index, the step not journaled.
+        stopped = release(project, "minor", "--yes", env={**env, FAIL_AT_ENV: "build"})
+        assert stopped.returncode != 0 and "stopping after step 6 (build)" in stopped.output, stopped.output
+        upload_by_hand(project, to_test.url, "*.tar.gz", env)
+        assert len(files_of(t, project)) == 1
+        record = crash_at("test-upload:1")  # this run uploads the one file missing, then stops
         assert record["completed"][-1] == "build" and len(files_of(t, project)) == 2  # type: ignore[index]
 
         record = crash_at("push")  # on the remote, not journaled
@@ -65,14 +80,12 @@ def test_resume_from_every_crash_window(tmp_path: Path, servers: Indexes) -> Non
         assert "v0.2.0 is already pushed to origin; a release cannot be taken back" in refused.stderr
         assert git(project.root, "tag", "--list") == "v0.2.0"
 
-        record = crash_at("upload:1")
-        assert record["completed"][-1] == "push" and len(files_of(p, project)) == 1  # type: ignore[index]
-        record = crash_at("upload:1")
+        record = crash_at("upload:2")  # both files on the production index, the step not journaled
         assert record["completed"][-1] == "push" and len(files_of(p, project)) == 2  # type: ignore[index]
 
         final = release(project, "minor", "--yes", env=env)
         assert final.returncode == 0, final.output
         assert "0 uploaded to PyPI, 2 already there" in final.stdout
-        assert (to_test.uploads, to_prod.uploads) == (2, 2)  # each file sent once to each index
+        assert (to_test.uploads, to_prod.uploads) == (2, 2)  # each file sent once to each index, by hand or not
     assert_released(project, servers)  # one release commit, one tag, the same bytes on both indexes
     assert git(project.root, "log", "--format=%s").splitlines().count("Release v0.2.0") == 1

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.cli import Result, releasekit
-from tests.helpers.gateproj import gate_project, records
+from tests.helpers.gateproj import GITIGNORE, gate_project, records
 from tests.helpers.gitrepo import commit_all, git, write_files
 from tests.helpers.noxrun import tool_env
 from tests.helpers.pypi import LocalIndex, pypiserver
@@ -138,7 +138,8 @@ def test_broken_metadata_stops_the_tests(tmp_path: Path, index: LocalIndex, runn
     setup = (
         "from setuptools import setup\n\n"
         "setup(\n    name={name!r},\n    version='0.1.0',\n    long_description=open('README.md').read(),\n"
-        "    packages=[{module!r}],\n    package_dir={{'': 'src'}},\n)\n"
+        "    packages=[{module!r}],\n    package_dir={{'': 'src'}},\n"
+        "    extras_require={{'testing': ['pytest>=8', 'pytest-cov>=5']}},\n)\n"
     )
     project = gate_project(tmp_path, runner=runner)
     pyproject = project.root / "pyproject.toml"
@@ -160,6 +161,10 @@ def test_broken_metadata_stops_the_tests(tmp_path: Path, index: LocalIndex, runn
             "pyproject.toml": text,
             "setup.py": setup.format(name=project.name, module=project.module),
             "README.md": "# Title\n\nSome *Markdown* with a [link](https://example.invalid).\n",
+            # A setuptools project ignores what its in-tree builds (tox's) leave.
+            ".gitignore": GITIGNORE + "build/\n",
+            # The tests would pass, slowly: the package check's failure comes first and stops them.
+            "tests/test_slow.py": "import time\n\n\ndef test_slow():\n    time.sleep(120)\n",
         },
     )
     commit_all(project.root, "setup.py without long_description_content_type")

@@ -88,12 +88,14 @@ def test_the_phases_run_in_one_environment_kept_across_a_bump_and_own_sessions_u
     assert not any(note.startswith("FAILED") for note in first), first
     assert "tests: passed (nox -s tests)" in first, first  # the project's own session, under nox
     shared = "releasekit's nox -s {}, in the shared environment"
-    assert f"integration: passed ({shared.format('integration')})" in first, first
+    # The coverage run selects the integration tests too: they run there, once, not in a run of their own.
+    assert f"integration: passed (in the coverage run: {shared.format('coverage')})" in first, first
     assert any(n.startswith("coverage: passed: ") and "threshold 50 %" in n for n in first), first
     assert any(n.startswith("creating the shared test environment") for n in first), first
     # What ran where: the project's unit test under nox's own session (no venv), the others as nox names them.
     ran = records(tools)
-    assert "integration integration coverage-outside-tree=True" in ran, ran
+    assert ran.count("integration coverage coverage-outside-tree=True") == 1, ran
+    assert not any(line.startswith("integration integration") for line in ran), ran
     assert "unit coverage coverage-outside-tree=True" in ran and "benchmark benchmark coverage-outside-tree=True" in ran
     assert (root / ".nox" / sharedenv.NAME).is_dir()
     # A bump alone: the environment is kept, only the project is installed again.
@@ -119,6 +121,8 @@ def test_a_failing_test_in_the_shared_environment_fails_the_gate_and_shows_it(tm
     commit_all(project.root, "A failing integration test")
     notes = run_step(project.root, tmp_path / "w")
     failed = next(note for note in notes if note.startswith("FAILED"))
+    # The coverage run, which stands for the integration phase, failed: the phase ran on its own to say so.
+    assert "integration: running it on its own, to see which phase failed" in notes, notes
     assert "the integration gate (releasekit's nox -s integration, in the shared environment) failed" in failed
     assert "test_broken_on_purpose" in failed and "full output: " in failed, failed
     # A failure forgets the environment's record: the next run builds it again.

@@ -82,7 +82,7 @@ def test_the_live_checklist_on_a_terminal(project_env: tuple[Path, dict[str, str
     assert "\x1b[" in screen  # drawn, with colours and cursor moves
     screen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen).replace("\r", "")
     assert SPINNER & set(screen), screen  # a step ran with its spinner
-    assert re.search(r"Package check \(build HEAD, twine check, manifest\) \(side by side\)", screen), screen
+    assert re.search(r"Package check \(build, twine check, manifest, installs\) \(side by side\)", screen), screen
     assert re.search(r"Tests \(the project's nox, tox or pytest gates\) \(side by side\)", screen), screen
     final = screen[screen.rindex("[ 1/15]") :]  # the last drawing of the checklist
     assert re.search(r"✓ .*\[ 1/15\] Preflight checks .*\d+\.\d s", screen), screen

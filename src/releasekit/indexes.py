@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import urllib.parse
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import NamedTuple
@@ -294,31 +294,33 @@ def attestations_of(file: Path) -> list[Path]:
     return found
 
 
-def upload_file(
+def upload_files(
     index: Index,
-    file: Path,
+    files: Sequence[Path],
     *,
     secrets: Iterable[str] = (),
     env: Mapping[str, str] | None = None,
     attestations: bool = False,
     oidc: bool = False,
 ) -> None:
-    """Upload one file with ``twine upload``; credentials come from twine's own sources.
+    """Upload ``files`` with one ``twine upload``; credentials come from twine's own sources.
 
     Those are TWINE_USERNAME/TWINE_PASSWORD, keyring, credentials in the URL, and the
     ``~/.pypirc`` section whose repository is this index's upload URL. ``env`` adds to
     the environment (a Trusted Publishing token, for one); ``attestations`` sends the
-    PEP 740 attestations lying next to the file.
+    PEP 740 attestations lying next to each file. twine sends the files one after another.
     """
     found = pypirc_repository(index.upload_url)
     where = ["--repository", found[0]] if found else ["--repository-url", index.upload_url]
     secrets = [*secrets, found[1]] if found else secrets
     # twine attaches an attestation only when it is among its own inputs, beside its file.
-    flag, beside = (["--attestations"], attestations_of(file)) if attestations else ([], [])
+    flag = ["--attestations"] if attestations else []
+    inputs = [path for file in files for path in (file, *(attestations_of(file) if attestations else []))]
     cmd = python_module(
-        "twine", "--no-color", "upload", "--non-interactive", "--disable-progress-bar", *flag, *where, file, *beside
+        "twine", "--no-color", "upload", "--non-interactive", "--disable-progress-bar", *flag, *where, *inputs
     )
-    with failing_as(f"{index.name}: upload of {file.name} to {display_url(index.upload_url)}"):
+    names = ", ".join(file.name for file in files)
+    with failing_as(f"{index.name}: upload of {names} to {display_url(index.upload_url)}"):
         run(cmd, secrets=secrets, env=env, oidc=oidc)  # oidc: twine's own Trusted Publishing
 
 
@@ -334,9 +336,11 @@ def upload(
     after_each: Callable[[int], None] = lambda count: None,
     oidc: bool = False,
 ) -> UploadResult:
-    """Upload the files of ``artifacts`` the index does not serve yet, one at a time.
+    """Upload the files of ``artifacts`` the index does not serve yet, all in one twine upload.
 
-    ``after_each`` is called with the number of files uploaded so far, after each one.
+    ``after_each`` is called with the number of files uploaded, once they all are. A run
+    stopped in the middle (twine sends one file after another) leaves some of them on the
+    index: the next run asks it which, and uploads the others.
     """
     for filename, sha256 in artifacts.items():
         if not (folder / filename).is_file():
@@ -346,14 +350,17 @@ def upload(
     to_upload, already = plan_upload(
         artifacts, served_files(index, project), lambda found: download_sha256(found.url, index=index)
     )
-    for n, filename in enumerate(to_upload):
+    if to_upload:
+        files = [folder / filename for filename in to_upload]
         try:
-            upload_file(index, folder / filename, secrets=secrets, env=env, attestations=attestations, oidc=oidc)
+            upload_files(index, files, secrets=secrets, env=env, attestations=attestations, oidc=oidc)
         except StepFailed as exc:
-            done = [*already, *to_upload[:n]]
-            state = f"{index.name} serves {', '.join(done)}" if done else f"{index.name} has none of the files yet"
-            raise StepFailed(f"{exc}\n{state}; the next run uploads only what is missing") from None
-        after_each(n + 1)
+            before = f"served {', '.join(already)}" if already else "had none of the files"
+            raise StepFailed(
+                f"{exc}\n{index.name} {before} before this upload; the next run asks it again and uploads "
+                "only what is missing"
+            ) from None
+        after_each(len(to_upload))
     return UploadResult(tuple(to_upload), tuple(already))
 
 

@@ -78,23 +78,34 @@ def _build_system(root: Path, data: Mapping[str, Any] | None) -> dict[str, Any]:
     return table(read_pyproject(root, required=False) if data is None else data, "build-system") or {}
 
 
-def check_head(root: Path, workdir: Path, note: Callable[[str], None], secrets: tuple[str, ...] = ()) -> PackageResult:
-    """Build HEAD from a clean clone in ``workdir`` and check the files; nothing is written to ``root``.
+def check_head(
+    root: Path,
+    workdir: Path,
+    note: Callable[[str], None],
+    secrets: tuple[str, ...] = (),
+    *,
+    head: str | None = None,
+    epoch: int | None = None,
+) -> PackageResult:
+    """Build HEAD (or the commit ``head``) from a clean clone in ``workdir`` and check the files.
 
-    check-manifest, where it applies, builds its own sdists from a clone of its own: it runs
-    beside the build and ``twine check`` (two cores, twice the work done in the same time).
+    Nothing is written to ``root``. ``epoch`` is the build's ``SOURCE_DATE_EPOCH``, for files
+    that are to be the release's. check-manifest, where it applies, builds its own sdists from a
+    clone of its own: it runs beside the build and ``twine check`` (two cores, twice the work
+    done in the same time).
     """
     data = read_pyproject(root, required=False)
     meta = metadata_file(root, data=data)
-    head = git.head(root)
+    what = "HEAD" if head is None else f"the commit {head[:10]}"
+    head = head or git.head(root)
     manifest = uses_check_manifest(root, data)
     found: dict[str, list[Finding]] = {}
     built: list[Path] = []
 
     def package() -> str:
-        note("package: python -m build (sdist and wheel of HEAD, in a temporary directory)")
+        note(f"package: python -m build (sdist and wheel of {what}, in a temporary directory)")
         try:
-            sdist, wheel = build_head(root, workdir, secrets, head=head)
+            sdist, wheel = build_head(root, workdir, secrets, head=head, epoch=epoch)
         except CommandError as exc:
             found["build"] = [Finding(meta, 1, 1, f"python -m build failed; fix the build first:\n{exc.output}")]
             return ""
@@ -164,17 +175,18 @@ def source_findings(
 
 
 def build_head(
-    root: Path, workdir: Path, secrets: tuple[str, ...] = (), *, head: str | None = None
+    root: Path, workdir: Path, secrets: tuple[str, ...] = (), *, head: str | None = None, epoch: int | None = None
 ) -> tuple[Path | None, Path | None]:
     """Build the sdist and wheel of HEAD (or ``head``) from a clean clone in ``workdir``; raise CommandError
-    when the build fails."""
+    when the build fails. ``epoch``: the ``SOURCE_DATE_EPOCH`` to build with."""
     src = workdir / "head-checkout"
     out = workdir / "head-dist"
     for stale in (src, out):  # never the files of an older HEAD
         shutil.rmtree(stale, ignore_errors=True)
     git.clone(root, src, head or git.head(root))
     installer = ["--installer", "uv"] if venvs.uv() else []
-    run(python_module("build", *installer, "--outdir", out, src), secrets=secrets, timeout=1800)
+    env = {"SOURCE_DATE_EPOCH": str(epoch)} if epoch is not None else None
+    run(python_module("build", *installer, "--outdir", out, src), secrets=secrets, env=env, timeout=1800)
     return next(iter(sorted(out.glob("*.tar.gz"))), None), next(iter(sorted(out.glob("*.whl"))), None)
 
 

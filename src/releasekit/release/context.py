@@ -16,13 +16,16 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from releasekit.changelog.draft import draft_notes
 from releasekit.changelog.notes import version_notes
 from releasekit.config import Config
 from releasekit.errors import ReleasekitError
 from releasekit.release.journal import Journal
+
+if TYPE_CHECKING:
+    from releasekit.release.prepared import Prepared
 
 
 @dataclass
@@ -40,7 +43,10 @@ class Context:
     head_wheel_ready: threading.Event | None = None  # set when a package check running beside has ended
     lock: threading.Lock = field(default_factory=threading.Lock)  # steps side by side: the journal's record
     note: Callable[[str], None] = lambda message: None
+    # Preflight calls it once the work tree's files are checked: the steps beside it may read them then.
+    next_may_start: Callable[[], None] = lambda: None
     # Written by one step each, read by later steps of this process only:
+    prepared: Prepared | None = None  # package-check: the release commit made ahead, and its checked files
     dry_notes: str | None = None  # build, in a dry run: the notes of the changelog its throwaway commit wrote
     advisory: dict[str, Any] | None = None  # security-advisory, in a dry run: the advisory it would send
     report: list[str] = field(default_factory=list)  # the last step (summary, ci-handoff): what to print at the end
@@ -79,3 +85,4 @@ class Step(NamedTuple):
     in_dry_run: bool  # True for the read-only steps a dry run performs
     run: Callable[[Context], str]
     beside_next: bool = False  # read-only: runs beside the next step (its journal entry still comes first)
+    holds_next: bool = False  # the steps beside it start once it calls Context.next_may_start (or ends)

@@ -42,17 +42,18 @@ from releasekit.release.steps.verify import VERIFY
 from releasekit.tags import project_format
 from releasekit.versions import BUMPS, next_version
 
-# Preflight runs alone, before anything else reads the project: it refuses a hostile file (a
-# symlink out of the repository, a FIFO, /dev/zero) before a build backend or a test runner opens
-# it. The package check and the tests start beside each other once it has passed.
+# Preflight checks the work tree's files first, before anything else reads the project: it refuses
+# a hostile file (a symlink out of the repository, a FIFO, /dev/zero) before a build backend or a
+# test runner opens it. Then the package check and the tests start beside it, while it waits on the
+# remote, the indexes, GitHub and bump-my-version's dry run.
 
 STEPS: tuple[Step, ...] = (
     PREFLIGHT,  # 1. branch, no modified tracked file, in sync, tag free, versions, fragments, links, indexes
-    PACKAGE_CHECK,  # 2. HEAD's sdist and wheel in a temp dir: twine check --strict, manifest; in seconds
+    PACKAGE_CHECK,  # 2. the release commit made ahead in a clone, built, checked: twine, manifest, installs
     TESTS,  # 3. tests, integration, benchmark, coverage, docs, examples: by nox, tox, or pytest
     COMMIT,  # 4. bump-my-version, towncrier, the release commit
     TAG,  # 5. annotated tag in the project's format (vX.Y.Z or X.Y.Z), "Release <tag>"
-    BUILD,  # 6. clean checkout of the tag, build, twine check, check-manifest, install checks, hashes
+    BUILD,  # 6. the package check's files (the tag's commit), or a clean checkout of the tag built and checked
     TEST_UPLOAD,  # 7. upload the missing files to the test index (first irreversible step)
     TEST_VERIFY,  # 8. install pkg==X.Y.Z from it, import it, served bytes == journaled hashes
     PUSH,  # 9. git push --atomic origin <branch> <tag>

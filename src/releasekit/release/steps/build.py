@@ -22,6 +22,7 @@ from releasekit.parallel import Job, cores, run_jobs
 from releasekit.process import failing_as, python_module, run
 from releasekit.release import journal
 from releasekit.release.context import Context, Step
+from releasekit.release.prepared import Prepared
 from releasekit.release.steps.commit import apply_release
 from releasekit.tags import release_tags
 
@@ -83,17 +84,6 @@ def build_and_check(
     commit (which changes only the version places, the changelog and the fragments).
     """
     outdir.mkdir(parents=True, exist_ok=True)
-    editable_python = workdir / "editable-env"
-
-    def editable_install() -> str:
-        # From a clean clone of its own, beside the build: setuptools writes its egg-info in the checkout.
-        checkout = workdir / "editable-checkout"
-        shutil.rmtree(checkout, ignore_errors=True)
-        git.clone(src, checkout, git.head(src))
-        note("pip install -e . into another fresh venv (a clean clone of its own, beside the build)")
-        _install_and_import(editable_python, "pip install -e .", ["-e", os.fspath(checkout)], [])
-        return ""
-
     built: dict[str, tuple[str, list[Path]]] = {}
 
     def build() -> str:
@@ -108,14 +98,37 @@ def build_and_check(
         built["files"] = project, files
         return ""
 
-    run_jobs([Job("build", build)] + ([] if sdist_only else [Job("editable", editable_install)]), cores())
+    run_jobs([Job("build", build)] + ([] if sdist_only else [editable_job(src, workdir, note)]), cores())
     project, files = built["files"]
     if not sdist_only:
-        names = venvs.import_names(next(f for f in files if f.suffix == ".whl"))
-        if names:
-            with failing_as(f"importing {', '.join(names)} after pip install -e ."):
-                venvs.check_import(venvs.python_of(editable_python), names)
+        editable_import(workdir, next(f for f in files if f.suffix == ".whl"))
     return project, {f.name: indexes.sha256_file(f) for f in files}
+
+
+def editable_job(src: Path, workdir: Path, note: Callable[[str], None]) -> Job:
+    """``pip install -e .`` of ``src``'s HEAD into a fresh venv, from a clean clone of its own.
+
+    It may run beside the build: setuptools writes its egg-info in the checkout it installs.
+    Whether the packages import is :func:`editable_import`'s question, once the wheel names them.
+    """
+
+    def editable_install() -> str:
+        checkout = workdir / "editable-checkout"
+        shutil.rmtree(checkout, ignore_errors=True)
+        git.clone(src, checkout, git.head(src))
+        note("pip install -e . into another fresh venv (a clean clone of its own, beside the build)")
+        _install_and_import(workdir / "editable-env", "pip install -e .", ["-e", os.fspath(checkout)], [])
+        return ""
+
+    return Job("editable", editable_install)
+
+
+def editable_import(workdir: Path, wheel: Path) -> None:
+    """Import, from the editable install of :func:`editable_job`, the packages ``wheel`` holds."""
+    names = venvs.import_names(wheel)
+    if names:
+        with failing_as(f"importing {', '.join(names)} after pip install -e ."):
+            venvs.check_import(venvs.python_of(workdir / "editable-env"), names)
 
 
 def _file_checks(
@@ -140,15 +153,20 @@ def _file_checks(
     checks = [Job("twine", twine)] + ([] if sources_checked else [Job("sources", sources)])
     wheel = next((f for f in files if f.suffix == ".whl"), None)
     if wheel is not None:  # none when cibuildwheel builds the wheels
-        names = venvs.import_names(wheel)
-
-        def wheel_install() -> str:
-            note(f"install {wheel.name} into a fresh venv and import {', '.join(names) or 'nothing'}")
-            _install_and_import(workdir / "wheel-env", f"installing {wheel.name}", [os.fspath(wheel)], names)
-            return ""
-
-        checks.append(Job("wheel", wheel_install))
+        checks.append(wheel_job(wheel, workdir, note))
     return checks
+
+
+def wheel_job(wheel: Path, workdir: Path, note: Callable[[str], None]) -> Job:
+    """Install ``wheel`` into a fresh venv and import the packages it holds."""
+    names = venvs.import_names(wheel)
+
+    def wheel_install() -> str:
+        note(f"install {wheel.name} into a fresh venv and import {', '.join(names) or 'nothing'}")
+        _install_and_import(workdir / "wheel-env", f"installing {wheel.name}", [os.fspath(wheel)], names)
+        return ""
+
+    return Job("wheel", wheel_install)
 
 
 def _check_release_tags(root: Path, head: str, version: str, tag_format: str | None) -> None:
@@ -208,9 +226,45 @@ def _borrow_identity(root: Path, clone: Path) -> None:
     git.git("config", "commit.gpgsign", "false", cwd=clone)
 
 
+def _take_prepared(ctx: Context, ahead: Prepared) -> str:
+    """The files the package check built from the release commit and checked: the tag's, since it points there."""
+    record = ctx.journal
+    outdir = ctx.workdir / "dist" if ctx.dry_run else journal.artifacts_dir(ctx.git_dir, record.version)
+    shutil.rmtree(outdir, ignore_errors=True)
+    outdir.mkdir(parents=True)
+    for file in ahead.files:
+        shutil.copyfile(file, outdir / file.name)
+    project = check_files(outdir, record.version)
+    ctx.note(
+        f"the package check built the release commit {ahead.commit[:10]} from a clean checkout "
+        f"(SOURCE_DATE_EPOCH={ahead.epoch}) and checked the files: twine check --strict, the sdist's files, "
+        "the wheel and pip install -e . in fresh venvs"
+    )
+    if ctx.dry_run:
+        _dry_notes(ctx, ahead.checkout)
+    record.project = project
+    record.artifacts = {file.name: indexes.sha256_file(outdir / file.name) for file in ahead.files}
+    return f"{len(record.artifacts)} files: {', '.join(sorted(record.artifacts))}"
+
+
+def _dry_notes(ctx: Context, clone: Path) -> None:
+    """What the release notes would say, from the changelog a dry run's throwaway commit wrote in ``clone``."""
+    try:
+        ctx.dry_notes = version_notes(ctx.config._replace(root=clone), ctx.journal.version).strip() or None
+    except ReleasekitError:
+        ctx.dry_notes = None
+
+
 def run_build(ctx: Context) -> str:
-    """Build the tag's files (or, in a dry run, those of a temporary clone with the bump applied)."""
+    """Build the tag's files (or, in a dry run, those of a temporary clone with the bump applied).
+
+    The files the package check built from the release commit are taken as they are: the tag
+    points at that commit (``releasekit.release.prepared``).
+    """
     root, record = ctx.root, ctx.journal
+    ahead = ctx.prepared
+    if ahead is not None and ahead.files and (ctx.dry_run or record.release_commit == ahead.commit):
+        return _take_prepared(ctx, ahead)
     src = ctx.workdir / "checkout"
     if src.exists():
         shutil.rmtree(src)
@@ -223,11 +277,7 @@ def run_build(ctx: Context) -> str:
             git.git("tag", record.tag, cwd=src)
         rev = "HEAD"
         outdir = ctx.workdir / "dist"
-
-        try:  # what the release notes would say, from the changelog the dry run wrote
-            ctx.dry_notes = version_notes(ctx.config._replace(root=src), record.version).strip() or None
-        except ReleasekitError:
-            ctx.dry_notes = None
+        _dry_notes(ctx, src)
     else:
         git.clone(root, src, record.tag)
         rev = record.tag

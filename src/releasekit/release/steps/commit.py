@@ -17,7 +17,7 @@ from releasekit.changelog.unreleased import move_unreleased
 from releasekit.config import Config
 from releasekit.errors import StepFailed
 from releasekit.process import failing_as, python_module, run
-from releasekit.release import crash
+from releasekit.release import crash, prepared
 from releasekit.release.context import Context, Step
 from releasekit.release.journal import Journal
 from releasekit.safefiles import read_bytes
@@ -117,6 +117,11 @@ def run_commit(ctx: Context) -> str:
             f"HEAD moved since the release started (was {journal.start_commit[:10]}); "
             "check it out again or run 'releasekit release --abort'"
         )
+    ahead = ctx.prepared
+    if ahead is not None and not ctx.dry_run and prepared.adopt(ctx, ahead):
+        journal.release_commit = ahead.commit
+        crash.point("commit")
+        return f"{commit_message(journal.tag)} ({ahead.commit[:10]}, made ahead by the package check)"
     if git.tracked_changes(root):
         # Only an interrupted bump could have left changes: preflight saw a clean tree.
         ctx.note("restoring the files an interrupted run had changed")

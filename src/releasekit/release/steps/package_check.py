@@ -1,38 +1,96 @@
-"""### 3. Testing, "Test installation from clean environment", first part: HEAD's sdist and wheel built and checked.
+"""### 3. Testing, "Test installation from clean environment": the release's sdist and wheel built and checked.
 
-In a temporary directory, beside the tests (it changes nothing else): ``twine check --strict`` and the
-manifest, in seconds. A failure here stops the tests at once.
+In a temporary directory, beside the tests (it changes nothing else): the release commit is
+made ahead in a clone (:mod:`releasekit.release.prepared`), built from a clean checkout, and
+checked: ``twine check --strict``, the manifest, the wheel and ``pip install -e .`` in fresh
+venvs. Those are the files the build step takes once the tag is on that commit. Where the
+commit cannot be made ahead, HEAD is built and checked instead, and the build step builds the
+tag. A failure here stops the tests at once.
 """
 
 from __future__ import annotations
 
-from releasekit.errors import StepFailed
+from releasekit import git
+from releasekit.errors import ReleasekitError, StepFailed
 from releasekit.gatesconfig import PACKAGE
-from releasekit.package import check_head
+from releasekit.package import PackageResult, check_head
+from releasekit.parallel import Job, cores, run_jobs
+from releasekit.release import prepared
 from releasekit.release.context import Context, Step
+from releasekit.release.prepared import CHECKOUT, Prepared
+from releasekit.release.steps.build import editable_import, editable_job, wheel_job
+from releasekit.release.steps.commit import apply_release
+
+
+def make_release_commit(ctx: Context) -> Prepared:
+    """The release commit of ``ctx.journal`` made in a clone of HEAD, by the commit step's own tools.
+
+    bump-my-version and towncrier run here as they will in the commit step, so their refusal
+    (a version file the bump cannot match, say) stops the release here, before any side effect;
+    preflight leaves bump-my-version's ``--dry-run`` to this step (``prepared.possible``).
+    """
+    root, record = ctx.root, ctx.journal
+    checkout = ctx.workdir / CHECKOUT
+    git.clone(root, checkout, record.start_commit)
+    for key in ("user.name", "user.email"):  # the project's identity makes the commit, as in place
+        value = git.git("config", "--get", key, cwd=root, check=False)
+        if value:
+            git.git("config", key, value, cwd=checkout)
+    try:
+        commit = apply_release(checkout, ctx.config, record.version, record.tag)
+    except ReleasekitError as exc:
+        raise StepFailed(f"making the release commit of {record.tag} in a clone failed: {exc}") from None
+    if not ctx.config.require_version().writes_files:
+        git.git("tag", record.tag, commit, cwd=checkout)  # the backend reads the version from the tag
+    return Prepared(commit, checkout, git.commit_time(commit, checkout))
 
 
 def run_package_check(ctx: Context) -> str:
-    """Build and check HEAD's files; fail with every finding, each naming its fix."""
+    """Build and check the release's files (or HEAD's); fail with every finding, each naming its fix."""
     if PACKAGE in ctx.journal.skip:
         with ctx.lock:
             ctx.journal.gates[PACKAGE] = "skipped (--skip: it ran elsewhere)"
         return "skipped (--skip package)"
-    result = check_head(ctx.root, ctx.workdir, ctx.note, ctx.secrets)
+    if not prepared.possible(ctx):
+        result = check_head(ctx.root, ctx.workdir, ctx.note, ctx.secrets)
+        _fail_on(result)
+        what, ahead = "HEAD", None
+    else:
+        made = make_release_commit(ctx)
+        ctx.note(f"package: the release commit {made.commit[:10]}, made ahead in a clone")
+        found: list[PackageResult] = []
+
+        def check() -> str:
+            found.append(
+                check_head(made.checkout, ctx.workdir, ctx.note, ctx.secrets, head=made.commit, epoch=made.epoch)
+            )
+            return ""
+
+        # pip install -e . needs no built file: it starts beside the build.
+        run_jobs([Job("package", check), editable_job(made.checkout, ctx.workdir, ctx.note)], cores())
+        result = found[0]
+        _fail_on(result)
+        assert result.sdist is not None and result.wheel is not None
+        run_jobs([wheel_job(result.wheel, ctx.workdir, ctx.note)], 1)
+        editable_import(ctx.workdir, result.wheel)
+        what, ahead = "the release commit", made._replace(files=(result.sdist, result.wheel))
+    assert result.sdist is not None and result.wheel is not None
+    ctx.head_wheel, ctx.prepared = result.wheel, ahead
+    with ctx.lock:  # the tests may run beside this step
+        ctx.journal.gates[PACKAGE] = f"passed (python -m build of {what}, twine check --strict, manifest)"
+    return f"{result.sdist.name} and {result.wheel.name} build and pass their checks"
+
+
+def _fail_on(result: PackageResult) -> None:
     if result.findings:
         count = len(result.findings)
         listing = "\n".join(f"  - {finding.text()}" for finding in result.findings)
         raise StepFailed(f"the package check found {count} problem{'s' if count != 1 else ''}:\n{listing}")
-    ctx.head_wheel = result.wheel
-    assert result.sdist is not None and result.wheel is not None
-    with ctx.lock:  # the tests may run beside this step
-        ctx.journal.gates[PACKAGE] = "passed (python -m build of HEAD, twine check --strict, manifest)"
-    return f"{result.sdist.name} and {result.wheel.name} build and pass their checks"
 
 
 PACKAGE_CHECK = Step(
     "package-check",
-    "Package check (build HEAD, twine check, manifest)",
+    "Package check (build, twine check, manifest, installs)",
     True,
     True,
     run_package_check,

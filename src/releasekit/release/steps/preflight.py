@@ -8,6 +8,7 @@ and on GitHub the critical issues and HEAD's CI.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 from releasekit import emergency, git, github, hotfix, indexes
 from releasekit.changelog.fragments import roles, validate_directory
@@ -20,7 +21,9 @@ from releasekit.ci.workflow import workflow_path
 from releasekit.config import Config
 from releasekit.errors import CommandError, ReleasekitError, StepFailed
 from releasekit.findings import Finding
+from releasekit.parallel import Job, run_jobs
 from releasekit.process import run
+from releasekit.release import prepared
 from releasekit.release.context import Context, Step
 from releasekit.release.steps.commit import bump_commands
 from releasekit.safefiles import Refused, check, leads_outside
@@ -61,20 +64,23 @@ def fragment_problems(config: Config, current: str, new: str) -> list[str]:
     return problems
 
 
-def bump_problems(config: Config, new: str, *, ask_tool: bool = True) -> list[str]:
+def simulated_bump_problems(config: Config, new: str) -> list[str]:
     """What the release's bump to ``new`` would break, found before it writes anything.
 
-    releasekit simulates the bump as bump-my-version makes it (``releasekit.bumpsim``): each
-    version file must hold ``new`` afterwards and still parse as its kind. Then bump-my-version
-    itself is asked, with ``--dry-run``, whether it can make the bump (where it is installed, and
-    with ``ask_tool``).
+    releasekit simulates the bump in memory as bump-my-version makes it (``releasekit.bumpsim``):
+    each version file must hold ``new`` afterwards and still parse as its kind. bump-my-version
+    itself is asked too, by :func:`tool_bump_problems`.
     """
+    return [finding.text() for finding in bump_findings(config.root, config.require_version(), new)]
+
+
+def tool_bump_problems(config: Config, new: str) -> list[str]:
+    """bump-my-version's own ``--dry-run`` of the bump to ``new``, where it is installed: its refusals."""
     import importlib.util
 
-    version = config.require_version()
-    problems = [finding.text() for finding in bump_findings(config.root, version, new)]
-    if problems or not ask_tool or importlib.util.find_spec("bumpversion") is None:
-        return problems
+    if importlib.util.find_spec("bumpversion") is None:
+        return []
+    problems = []
     for tool, cmd in bump_commands(config, new):
         try:
             run([*cmd, "--dry-run"], cwd=config.root, timeout=120)
@@ -133,8 +139,9 @@ def link_problems(config: Config) -> list[Finding]:
     return check_links(from_config(config, config.root), cwd=config.root).findings
 
 
-def git_problems(config: Config, tag: str, branch: str) -> list[str]:
-    """Branch, detached HEAD, clean tree, sync with the remote, and the tag being free.
+def local_git_problems(config: Config, tag: str, branch: str) -> tuple[list[str], bool]:
+    """What this repository alone says (the branch, a clean tree, a remote by that name); and
+    whether the remote is there to ask (:func:`remote_git_problems`).
 
     ``branch`` is the release branch, or the ``hotfix/`` branch a hotfix is released from;
     a hotfix branch that the remote does not have yet is pushed with the release.
@@ -152,13 +159,19 @@ def git_problems(config: Config, tag: str, branch: str) -> list[str]:
         problems.append(f"tracked files are modified ({shown}); commit or stash first")
     if git.remote_url(remote, root) is None:
         problems.append(f"no remote named {remote!r}")
-        return problems
+        return problems, False
+    return problems, True
+
+
+def remote_git_problems(config: Config, tag: str, branch: str) -> list[str]:
+    """The sync with the remote (fetched first), and the tag being free here and there."""
+    root, remote = config.root, config.remote
+    problems = []
     on_remote = not hotfix.new_on_remote(branch, remote, root)
     try:
         git.fetch(remote, root, *([branch] if on_remote else []))
     except ReleasekitError as exc:
-        problems.append(str(exc))
-        return problems
+        return [str(exc)]
     upstream = f"refs/remotes/{remote}/{branch}"
     if not on_remote:
         pass  # a new hotfix branch: nothing to be in sync with yet
@@ -220,39 +233,89 @@ def untracked_warning(config: Config) -> str | None:
     return f"warning: untracked files ({shown}) are not released (the build is from the tag); commit or ignore them"
 
 
-def run_preflight(ctx: Context) -> str:
-    """Gather every problem; fail with all of them."""
+def index_problems(config: Config) -> list[str]:
+    """The indexes this machine uploads to, each answering (with ``publish = "ci"``, the workflow's business)."""
+    if config.publish == "ci":
+        return []
+    problems = []
+    for index in (config.test_index, config.index):
+        problem = indexes.reachable(index, config.project_name)
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def local_problems(ctx: Context, ask: dict[str, bool]) -> dict[str, list[str]]:
+    """The checks of the files in the work tree, by kind: quick, and all in this process.
+
+    ``ask`` is filled in with what the slower checks may do: whether there is a remote to ask,
+    and whether bump-my-version may read the files.
+    """
     config, journal = ctx.config, ctx.journal
-    warning = untracked_warning(config)
-    if warning:
-        ctx.note(warning)
-    problems = git_problems(config, journal.tag, journal.branch)
-    versions = [finding.text() for finding in check_versions(config)]
-    tool_problems = tool_config_problems(config)
-    # bump-my-version itself runs only on files releasekit read safely first (no FIFO, no /dev/zero).
-    bump = bump_problems(config, journal.version, ask_tool=not (versions or tool_problems))
-    problems += versions + [problem for problem in bump if problem not in versions]
-    problems += fragment_problems(config, journal.previous_version, journal.version)
-    problems += tool_problems
-    problems += symlink_problems(config)
+    found: dict[str, list[str]] = {}
+    found["git"], ask["remote"] = local_git_problems(config, journal.tag, journal.branch)
+    found["versions"] = [finding.text() for finding in check_versions(config)]
+    found["tool"] = tool_config_problems(config)
+    found["bump"] = simulated_bump_problems(config, journal.version)
+    # bump-my-version itself runs only on files releasekit read safely first (no FIFO, no /dev/zero);
+    # where the package check makes the release commit ahead, its real bump is the tool's answer.
+    ask["bump"] = not (found["versions"] or found["tool"] or found["bump"] or prepared.possible(ctx))
+    found["fragments"] = fragment_problems(config, journal.previous_version, journal.version)
+    found["symlinks"] = symlink_problems(config)
+    found["links"] = []
     try:
         links = link_problems(config)
     except ReleasekitError as exc:  # a bad [tool.releasekit.links], a symlinked mkdocs.yml: one problem more
         links = []
-        problems.append(str(exc))
+        found["links"].append(str(exc))
     for finding in links:
         if finding.level == "warning":
             ctx.note(finding.text())
-        elif finding.text() not in problems:  # a symlinked changelog: the fragment check named it already
-            problems.append(finding.text())
-    if config.publish == "ci":
-        problems += ci_problems(config)
-    else:  # with publish = "ci" the indexes are the workflow's business, not this machine's
-        for index in (config.test_index, config.index):
-            problem = indexes.reachable(index, config.project_name)
-            if problem:
-                problems.append(problem)
-    problems += github_problems(ctx)
+        else:
+            found["links"].append(finding.text())
+    found["ci"] = ci_problems(config) if config.publish == "ci" else []
+    return found
+
+
+def run_preflight(ctx: Context) -> str:
+    """Gather every problem; fail with all of them.
+
+    The checks of the work tree's files come first: once they pass, the steps beside preflight
+    (the package check, the tests) may read the project (``ctx.next_may_start``), while the
+    checks that wait on other machines (the remote, the indexes, GitHub) and bump-my-version's
+    own dry run go on beside them.
+    """
+    config, journal = ctx.config, ctx.journal
+    warning = untracked_warning(config)
+    if warning:
+        ctx.note(warning)
+    ask: dict[str, bool] = {}
+    found = local_problems(ctx, ask)
+    if not any(found.values()):
+        ctx.next_may_start()
+    answers: dict[str, list[str]] = {}
+
+    def asking(name: str, check: Callable[[], list[str]]) -> Job:
+        def job() -> str:
+            answers[name] = check()
+            return ""
+
+        return Job(name, job)
+
+    remote, bump = ask["remote"], ask["bump"]
+    slow = [
+        asking("remote", lambda: remote_git_problems(config, journal.tag, journal.branch) if remote else []),
+        asking("bump", lambda: tool_bump_problems(config, journal.version) if bump else []),
+        asking("indexes", lambda: index_problems(config)),
+        asking("github", lambda: github_problems(ctx)),
+    ]
+    run_jobs(slow, len(slow))  # they wait on other processes and machines: all at once
+    problems = found["git"] + answers["remote"] + found["versions"]
+    problems += [problem for problem in found["bump"] + answers["bump"] if problem not in problems]
+    problems += found["fragments"] + found["tool"] + found["symlinks"]
+    # A symlinked changelog: the fragment check named it already.
+    problems += [problem for problem in found["links"] if problem not in problems]
+    problems += found["ci"] + answers["indexes"] + answers["github"]
     if problems:
         count = len(problems)
         listing = "\n".join(f"  - {p}" for p in problems)
@@ -261,6 +324,14 @@ def run_preflight(ctx: Context) -> str:
     return f"{journal.previous_version} -> {journal.version} from {journal.branch}{severity}"
 
 
-PREFLIGHT = Step("preflight", "Preflight checks", reversible=True, in_dry_run=True, run=run_preflight)
+PREFLIGHT = Step(
+    "preflight",
+    "Preflight checks",
+    reversible=True,
+    in_dry_run=True,
+    run=run_preflight,
+    beside_next=True,
+    holds_next=True,
+)
 
-__all__ = ["PREFLIGHT", "bump_problems", "fragment_problems", "suggested_bump"]
+__all__ = ["PREFLIGHT", "fragment_problems", "suggested_bump"]

@@ -65,7 +65,7 @@ class _Runner:
         self._building = threading.Lock()  # phases side by side share the fallback environments
         self._shared: Path | None = None  # the shared environment's python, once prepared
         self._lagging = False  # it was kept across a bump: the project's metadata holds the last version
-        self._data = read_pyproject(ctx.root, required=False)
+        self.data = read_pyproject(ctx.root, required=False)
 
     def _run(
         self,
@@ -200,7 +200,7 @@ class _Runner:
                 project = self.ctx.config.project_name
                 with failing_as("preparing the shared test environment"):
                     python, self._lagging = sharedenv.prepare(
-                        root, self._data, project, version, self.ctx.note, self.ctx.secrets
+                        root, self.data, project, version, self.ctx.note, self.ctx.secrets
                     )
                 self._shared = python
             return self._shared
@@ -221,7 +221,7 @@ class _Runner:
         what, phase = gate.describe(), gate.args[0]
         tmp = self.tmp / f"shared-{gate.phase}"
         tmp.mkdir(exist_ok=True)
-        plan = sharedenv.plan(self.ctx.root, phase, self._data, self.ctx.config.coverage_fail_under, tmp)
+        plan = sharedenv.plan(self.ctx.root, phase, self.data, self.ctx.config.coverage_fail_under, tmp)
         if plan.skip:
             return self._ran_nothing(gate, f"the session skipped itself: {plan.skip}")
         python = self._shared_python()
@@ -334,7 +334,7 @@ def run_tests(ctx: Context) -> str:
     runner = _Runner(ctx)
     before = _dirt(ctx.root)
     outcomes: dict[str, str] = {}
-    jobs = []
+    to_run = []
     settings = ctx.config.gates
     for gate in gates:
         phase = gate.phase
@@ -348,7 +348,14 @@ def run_tests(ctx: Context) -> str:
         elif gate.runner == "none":
             outcomes[phase] = f"not configured: {gate.reason}"
         else:
-            jobs.append(Job(phase, _phase_job(ctx, runner, gate), _lane(gate), phase in settings.alone))
+            to_run.append(gate)
+    covered = _covered_by_coverage(ctx, runner, to_run)
+    jobs = []
+    for gate in to_run:
+        if gate not in covered:
+            job = _covering_job(ctx, runner, gate, covered, outcomes) if gate.phase == "coverage" and covered else None
+            run = job or _phase_job(ctx, runner, gate)
+            jobs.append(Job(gate.phase, run, _lane(gate), gate.phase in settings.alone))
     for phase, outcome in outcomes.items():
         ctx.note(f"{phase}: {outcome}")
 
@@ -376,6 +383,48 @@ def _lane(gate: Gate) -> str:
     if gate.runner in ("nox", "command"):
         return f"{gate.runner}:{gate.args}"
     return ""
+
+
+def _covered_by_coverage(ctx: Context, runner: _Runner, gates: list[Gate]) -> list[Gate]:
+    """The phases releasekit's shared coverage run stands for, so that their tests run once, not twice.
+
+    Its ``pytest -m "not benchmark" --cov`` selects every test the ``tests`` and ``integration``
+    sessions select. So when all three run in the shared environment, the coverage run alone
+    runs them; only when it fails do they run on their own, to say which phase failed.
+    """
+    by_phase = {gate.phase: gate for gate in gates if gate.runner == "shared"}
+    if "coverage" not in by_phase:
+        return []
+    covered = [by_phase["tests"]] if "tests" in by_phase else []
+    if "integration" in by_phase:
+        plan = sharedenv.plan(ctx.root, "integration", runner.data, None, runner.tmp)
+        covered += [] if plan.skip else [by_phase["integration"]]  # a skipped session's outcome is its own
+    return covered
+
+
+def _covering_job(
+    ctx: Context, runner: _Runner, coverage: Gate, covered: list[Gate], outcomes: dict[str, str]
+) -> Callable[[], str]:
+    """The coverage run standing for the ``covered`` phases too; their outcomes go into ``outcomes``."""
+
+    def job() -> str:
+        for gate in covered:
+            ctx.note(f"{gate.phase}: in the coverage run ({coverage.describe()})")
+        try:
+            outcome = runner.gate(coverage)
+        except StepFailed:
+            # Which phase failed: the covered ones on their own first; else the coverage's own verdict.
+            for gate in covered:
+                ctx.note(f"{gate.phase}: running it on its own, to see which phase failed")
+                runner.gate(gate)
+            raise
+        for gate in covered:
+            outcomes[gate.phase] = f"passed (in the coverage run: {coverage.describe()})"
+            ctx.note(f"{gate.phase}: {outcomes[gate.phase]}")
+        ctx.note(f"coverage: {outcome}")
+        return outcome
+
+    return job
 
 
 def _phase_job(ctx: Context, runner: _Runner, gate: Gate) -> Callable[[], str]:
