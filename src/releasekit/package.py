@@ -9,7 +9,7 @@ build from the tag, later in the release, stays as it is.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -78,34 +78,42 @@ def _build_system(root: Path, data: Mapping[str, Any] | None) -> dict[str, Any]:
     return table(read_pyproject(root, required=False) if data is None else data, "build-system") or {}
 
 
+Release = Callable[[], tuple[Path, str, int]]
+"""Makes the commit to build instead of HEAD: the repository holding it, the commit, its SOURCE_DATE_EPOCH."""
+
+
 def check_head(
     root: Path,
     workdir: Path,
     note: Callable[[str], None],
     secrets: tuple[str, ...] = (),
     *,
-    head: str | None = None,
-    epoch: int | None = None,
+    release: Release | None = None,
+    beside: Sequence[Job] = (),
+    beside_twine: Callable[[Path, Path], Job] | None = None,
 ) -> PackageResult:
-    """Build HEAD (or the commit ``head``) from a clean clone in ``workdir`` and check the files.
+    """Build HEAD (or the commit ``release`` makes) from a clean clone in ``workdir`` and check the files.
 
-    Nothing is written to ``root``. ``epoch`` is the build's ``SOURCE_DATE_EPOCH``, for files
-    that are to be the release's. check-manifest, where it applies, builds its own sdists from a
-    clone of its own: it runs beside the build and ``twine check`` (two cores, twice the work
-    done in the same time).
+    Nothing is written to ``root``. ``release`` makes, first thing in the build's job, the commit
+    the release publishes (in a clone), built with its commit time as ``SOURCE_DATE_EPOCH``.
+    check-manifest, where it applies, builds its own sdists of HEAD from a clone of its own: it
+    runs from the start beside the build and ``twine check`` (two cores, twice the work done in
+    the same time), and so do the jobs of ``beside``. ``beside_twine`` makes, from the built
+    sdist and wheel, a check that runs beside ``twine check`` (the release's install check).
     """
     data = read_pyproject(root, required=False)
     meta = metadata_file(root, data=data)
-    what = "HEAD" if head is None else f"the commit {head[:10]}"
-    head = head or git.head(root)
+    start = git.head(root)
     manifest = uses_check_manifest(root, data)
     found: dict[str, list[Finding]] = {}
     built: list[Path] = []
 
     def package() -> str:
+        src, head, epoch = release() if release is not None else (root, start, None)
+        what = "HEAD" if release is None else f"the release commit {head[:10]}, made in a clone"
         note(f"package: python -m build (sdist and wheel of {what}, in a temporary directory)")
         try:
-            sdist, wheel = build_head(root, workdir, secrets, head=head, epoch=epoch)
+            sdist, wheel = build_head(src, workdir, secrets, head=head, epoch=epoch)
         except CommandError as exc:
             found["build"] = [Finding(meta, 1, 1, f"python -m build failed; fix the build first:\n{exc.output}")]
             return ""
@@ -114,22 +122,30 @@ def check_head(
             return ""
         built.extend((sdist, wheel))
         note("package: twine check --strict")
-        findings = twine_findings(meta, [sdist, wheel])
+        twined: list[Finding] = []
+
+        def twine() -> str:
+            twined.extend(twine_findings(meta, [sdist, wheel]))
+            return ""
+
+        run_jobs([Job("twine", twine)] + ([beside_twine(sdist, wheel)] if beside_twine else []), cores())
+        findings = list(twined)
         if not manifest:
             note("package: every tracked file of the package is in the sdist")
-            findings += sdist_findings(root, meta, sdist, wheel, data=data)
+            findings += sdist_findings(src, meta, sdist, wheel, data=data)
         found["package"] = findings
         return ""
 
     def check_manifest() -> str:
         src = workdir / "manifest-checkout"
         shutil.rmtree(src, ignore_errors=True)
-        git.clone(root, src, head)
+        git.clone(root, src, start)
         note("package: check-manifest (setuptools with a MANIFEST.in)")
         found["manifest"] = manifest_findings(src, workdir, secrets, note)
         return ""
 
-    run_jobs([Job("package", package)] + ([Job("manifest", check_manifest)] if manifest else []), cores())
+    jobs = [Job("package", package)] + ([Job("manifest", check_manifest)] if manifest else []) + list(beside)
+    run_jobs(jobs, cores())
     if "build" in found:
         return PackageResult(found["build"])
     return PackageResult(found["package"] + found.get("manifest", []), *built)

@@ -2,19 +2,22 @@
 
 In a temporary directory, beside the tests (it changes nothing else): the release commit is
 made ahead in a clone (:mod:`releasekit.release.prepared`), built from a clean checkout, and
-checked: ``twine check --strict``, the manifest, the wheel and ``pip install -e .`` in fresh
-venvs. Those are the files the build step takes once the tag is on that commit. Where the
-commit cannot be made ahead, HEAD is built and checked instead, and the build step builds the
-tag. A failure here stops the tests at once.
+checked: ``twine check --strict`` and, beside it, the wheel in a fresh venv. From the start,
+beside all that, check-manifest and ``pip install -e .`` run on HEAD (the release commit
+changes only the version places, the changelog and the fragments). The build step takes those
+files once the tag is on that commit. Where the commit cannot be made ahead, HEAD is built and
+checked instead, and the build step builds the tag. A failure here stops the tests at once.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from releasekit import git
 from releasekit.errors import ReleasekitError, StepFailed
 from releasekit.gatesconfig import PACKAGE
 from releasekit.package import PackageResult, check_head
-from releasekit.parallel import Job, cores, run_jobs
+from releasekit.parallel import Job
 from releasekit.release import prepared
 from releasekit.release.context import Context, Step
 from releasekit.release.prepared import CHECKOUT, Prepared
@@ -56,24 +59,24 @@ def run_package_check(ctx: Context) -> str:
         _fail_on(result)
         what, ahead = "HEAD", None
     else:
-        made = make_release_commit(ctx)
-        ctx.note(f"package: the release commit {made.commit[:10]}, made ahead in a clone")
-        found: list[PackageResult] = []
+        made: list[Prepared] = []
 
-        def check() -> str:
-            found.append(
-                check_head(made.checkout, ctx.workdir, ctx.note, ctx.secrets, head=made.commit, epoch=made.epoch)
-            )
-            return ""
+        def release() -> tuple[Path, str, int]:
+            made.append(make_release_commit(ctx))
+            return made[0].checkout, made[0].commit, made[0].epoch
 
-        # pip install -e . needs no built file: it starts beside the build.
-        run_jobs([Job("package", check), editable_job(made.checkout, ctx.workdir, ctx.note)], cores())
-        result = found[0]
+        def installs(sdist: Path, wheel: Path) -> Job:  # the wheel into a fresh venv, beside twine check
+            return wheel_job(wheel, ctx.workdir, ctx.note)
+
+        # pip install -e . is the checklist's "Test installation", of the code tested: HEAD, from the start.
+        editable = editable_job(ctx.root, ctx.workdir, ctx.note)
+        result = check_head(
+            ctx.root, ctx.workdir, ctx.note, ctx.secrets, release=release, beside=[editable], beside_twine=installs
+        )
         _fail_on(result)
         assert result.sdist is not None and result.wheel is not None
-        run_jobs([wheel_job(result.wheel, ctx.workdir, ctx.note)], 1)
         editable_import(ctx.workdir, result.wheel)
-        what, ahead = "the release commit", made._replace(files=(result.sdist, result.wheel))
+        what, ahead = "the release commit", made[0]._replace(files=(result.sdist, result.wheel))
     assert result.sdist is not None and result.wheel is not None
     ctx.head_wheel, ctx.prepared = result.wheel, ahead
     with ctx.lock:  # the tests may run beside this step
