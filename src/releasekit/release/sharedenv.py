@@ -13,18 +13,23 @@ reuses nox's: the same fingerprint of its inputs, kept once built; a failing pha
 After a bump the environment is kept as it is (the code is the tree's; only the version in the
 project's metadata lags); a phase that fails there runs once more after the project alone is
 installed again (``--no-deps``), and only that run counts.
+
+Nothing runs twice there: the coverage session's run selects every test of the ``tests`` and
+``integration`` sessions, so it stands for those phases (:func:`covered_by_coverage`).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from releasekit import venvs
 from releasekit.config import table
+from releasekit.errors import StepFailed
+from releasekit.gatesconfig import Gate
 from releasekit.release import envreuse
 from releasekit.release.testenv import DOCS_NAMES, declares_marker, requirement_sources, unit_expression
 
@@ -148,3 +153,49 @@ def session_env(python: Path, session: str) -> dict[str, str | None]:
         "NOX_CURRENT_SESSION": session,
         "PYTHONHOME": None,
     }
+
+
+def covered_by_coverage(root: Path, data: Mapping[str, Any], tmp: Path, gates: list[Gate]) -> list[Gate]:
+    """The phases among ``gates`` that the shared coverage run stands for, so that their tests run once, not twice.
+
+    Its ``pytest -m "not benchmark" --cov`` selects every test the ``tests`` and ``integration``
+    sessions select. So when all of them run in the shared environment, the coverage run alone
+    runs their tests; only when it fails do they run on their own, to say which phase failed
+    (:func:`covering`). An integration session that skips itself keeps its own outcome.
+    """
+    by_phase = {gate.phase: gate for gate in gates if gate.runner == "shared"}
+    if "coverage" not in by_phase:
+        return []
+    covered = [by_phase["tests"]] if "tests" in by_phase else []
+    if "integration" in by_phase and not plan(root, "integration", data, None, tmp).skip:
+        covered.append(by_phase["integration"])
+    return covered
+
+
+def covering(
+    note: Callable[[str], None],
+    run_gate: Callable[[Gate], str],
+    coverage: Gate,
+    covered: list[Gate],
+    outcomes: dict[str, str],
+) -> Callable[[], str]:
+    """The coverage run standing for the ``covered`` phases too; their outcomes go into ``outcomes``."""
+
+    def job() -> str:
+        for gate in covered:
+            note(f"{gate.phase}: in the coverage run ({coverage.describe()})")
+        try:
+            outcome = run_gate(coverage)
+        except StepFailed:
+            # Which phase failed: the covered ones on their own first; else the coverage's own verdict.
+            for gate in covered:
+                note(f"{gate.phase}: running it on its own, to see which phase failed")
+                run_gate(gate)
+            raise
+        for gate in covered:
+            outcomes[gate.phase] = f"passed (in the coverage run: {coverage.describe()})"
+            note(f"{gate.phase}: {outcomes[gate.phase]}")
+        note(f"coverage: {outcome}")
+        return outcome
+
+    return job

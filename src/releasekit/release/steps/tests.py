@@ -247,12 +247,7 @@ class _Runner:
             envreuse.remember(self.ctx.root, sharedenv.NAME, passed=False)
             raise
         if phase == "coverage":
-            figure = testenv.coverage_figure(tmp / "coverage.json")
-            threshold = self.ctx.config.coverage_fail_under
-            shown = "?" if figure is None else f"{figure:.1f} %"
-            if threshold is None:
-                return f"{shown}, no threshold configured: reported, not enforced ({what})"
-            return f"passed: {shown}, threshold {threshold:g} % ({what})"
+            return _coverage_outcome(tmp / "coverage.json", self.ctx.config.coverage_fail_under, what)
         if codes == [5]:
             return f"no test selected ({what}: exit code 5)"
         return f"passed ({what})"
@@ -308,15 +303,16 @@ class _Runner:
         report = self.tmp / "coverage.json"
         args += testenv.coverage_args(self.ctx.root, self._modules, report, threshold)
         self._run([os.fspath(pytest), *args], gate.phase, what, own=True)
-        figure = testenv.coverage_figure(report)
-        shown = "?" if figure is None else f"{figure:.1f} %"
-        if threshold is None:
-            return f"{shown}, no threshold configured: reported, not enforced ({what})"
-        return f"passed: {shown}, threshold {threshold:g} % ({what})"
+        return _coverage_outcome(report, threshold, what)
 
 
-def _dirt(root: Path) -> set[str]:
-    return set(git.changed_paths(root))
+def _coverage_outcome(report: Path, threshold: float | None, what: str) -> str:
+    """The coverage phase's outcome: the figure of its JSON ``report``, against the threshold."""
+    figure = testenv.coverage_figure(report)
+    shown = "?" if figure is None else f"{figure:.1f} %"
+    if threshold is None:
+        return f"{shown}, no threshold configured: reported, not enforced ({what})"
+    return f"passed: {shown}, threshold {threshold:g} % ({what})"
 
 
 def run_tests(ctx: Context) -> str:
@@ -332,7 +328,7 @@ def run_tests(ctx: Context) -> str:
     if tests_gate.runner == "none" and "tests" not in skip:
         raise StepFailed(no_tests_finding(ctx, tests_gate).text())
     runner = _Runner(ctx)
-    before = _dirt(ctx.root)
+    before = set(git.changed_paths(ctx.root))
     outcomes: dict[str, str] = {}
     to_run = []
     settings = ctx.config.gates
@@ -349,12 +345,13 @@ def run_tests(ctx: Context) -> str:
             outcomes[phase] = f"not configured: {gate.reason}"
         else:
             to_run.append(gate)
-    covered = _covered_by_coverage(ctx, runner, to_run)
+    covered = sharedenv.covered_by_coverage(ctx.root, runner.data, runner.tmp, to_run)
     jobs = []
     for gate in to_run:
         if gate not in covered:
-            job = _covering_job(ctx, runner, gate, covered, outcomes) if gate.phase == "coverage" and covered else None
-            run = job or _phase_job(ctx, runner, gate)
+            covering = gate.phase == "coverage" and covered
+            run = sharedenv.covering(ctx.note, runner.gate, gate, covered, outcomes) if covering else None
+            run = run or _phase_job(ctx, runner, gate)
             jobs.append(Job(gate.phase, run, _lane(gate), gate.phase in settings.alone))
     for phase, outcome in outcomes.items():
         ctx.note(f"{phase}: {outcome}")
@@ -365,7 +362,7 @@ def run_tests(ctx: Context) -> str:
 
     ran = run_jobs(jobs, settings.jobs or cores(), started)
     outcomes = {gate.phase: ran.get(gate.phase) or outcomes[gate.phase] for gate in gates}
-    left = sorted(_dirt(ctx.root) - before)
+    left = sorted(set(git.changed_paths(ctx.root)) - before)
     if left:
         shown = ", ".join(left[:5]) + (", ..." if len(left) > 5 else "")
         ctx.note(f"warning: the gates left files in the work tree ({shown}); add them to .gitignore")
@@ -383,48 +380,6 @@ def _lane(gate: Gate) -> str:
     if gate.runner in ("nox", "command"):
         return f"{gate.runner}:{gate.args}"
     return ""
-
-
-def _covered_by_coverage(ctx: Context, runner: _Runner, gates: list[Gate]) -> list[Gate]:
-    """The phases releasekit's shared coverage run stands for, so that their tests run once, not twice.
-
-    Its ``pytest -m "not benchmark" --cov`` selects every test the ``tests`` and ``integration``
-    sessions select. So when all three run in the shared environment, the coverage run alone
-    runs them; only when it fails do they run on their own, to say which phase failed.
-    """
-    by_phase = {gate.phase: gate for gate in gates if gate.runner == "shared"}
-    if "coverage" not in by_phase:
-        return []
-    covered = [by_phase["tests"]] if "tests" in by_phase else []
-    if "integration" in by_phase:
-        plan = sharedenv.plan(ctx.root, "integration", runner.data, None, runner.tmp)
-        covered += [] if plan.skip else [by_phase["integration"]]  # a skipped session's outcome is its own
-    return covered
-
-
-def _covering_job(
-    ctx: Context, runner: _Runner, coverage: Gate, covered: list[Gate], outcomes: dict[str, str]
-) -> Callable[[], str]:
-    """The coverage run standing for the ``covered`` phases too; their outcomes go into ``outcomes``."""
-
-    def job() -> str:
-        for gate in covered:
-            ctx.note(f"{gate.phase}: in the coverage run ({coverage.describe()})")
-        try:
-            outcome = runner.gate(coverage)
-        except StepFailed:
-            # Which phase failed: the covered ones on their own first; else the coverage's own verdict.
-            for gate in covered:
-                ctx.note(f"{gate.phase}: running it on its own, to see which phase failed")
-                runner.gate(gate)
-            raise
-        for gate in covered:
-            outcomes[gate.phase] = f"passed (in the coverage run: {coverage.describe()})"
-            ctx.note(f"{gate.phase}: {outcomes[gate.phase]}")
-        ctx.note(f"coverage: {outcome}")
-        return outcome
-
-    return job
 
 
 def _phase_job(ctx: Context, runner: _Runner, gate: Gate) -> Callable[[], str]:
