@@ -14,6 +14,10 @@ environments, the hand-runs' fill their caches), then ``RELEASEKIT_BENCH_ROUNDS`
 rounds (at least 3), interleaved, the order turning each round so that none always runs
 first. Medians and per-step medians are printed; the bound is the goal, releasekit at or
 under :data:`GOAL` times the fast hand-run.
+
+The figures depend on whether Python writes bytecode: with ``PYTHONDONTWRITEBYTECODE=1``
+(this machine and CI) every tool start compiles its imports, and the ratio was 0.74x; with it
+unset, 0.94x (see docs/developers.rst, Benchmarks).
 """
 
 from __future__ import annotations
