@@ -56,8 +56,8 @@ def adopt(ctx: Context, prepared: Prepared) -> bool:
     Only from the commit the release started at, with no tracked file changed: the work tree is
     then updated by ``git reset --keep``, which refuses rather than overwrite anything.
     """
-    root = ctx.root
-    if git.head(root) != ctx.journal.start_commit or git.parent(prepared.commit, prepared.checkout) != git.head(root):
+    root, start = ctx.root, ctx.journal.start_commit
+    if git.head(root) != start or git.parent(prepared.commit, prepared.checkout) != start:
         return False
     if git.tracked_changes(root):
         return False

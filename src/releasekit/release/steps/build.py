@@ -217,13 +217,24 @@ def build_release(config: Config, outdir: Path, workdir: Path, note: Callable[[s
     return result
 
 
-def _borrow_identity(root: Path, clone: Path) -> None:
-    """Let the dry run's throwaway commit use the project's identity, unsigned."""
+def commit_in_clone(ctx: Context, clone: Path, rev: str, *, sign: bool) -> str:
+    """The release commit of ``ctx.journal`` made in a fresh clone of ``rev``, by the commit step's own tools.
+
+    The clone takes the project's identity; ``sign`` false keeps a dry run's throwaway commit
+    unsigned. Where the backend reads the version from the tag, the commit gets its tag too.
+    """
+    root, record = ctx.root, ctx.journal
+    git.clone(root, clone, rev)
     for key in ("user.name", "user.email"):
         value = git.git("config", "--get", key, cwd=root, check=False)
         if value:
             git.git("config", key, value, cwd=clone)
-    git.git("config", "commit.gpgsign", "false", cwd=clone)
+    if not sign:
+        git.git("config", "commit.gpgsign", "false", cwd=clone)
+    commit = apply_release(clone, ctx.config, record.version, record.tag)
+    if not ctx.config.require_version().writes_files:
+        git.git("tag", record.tag, commit, cwd=clone)
+    return commit
 
 
 def _take_prepared(ctx: Context, ahead: Prepared) -> str:
@@ -269,12 +280,7 @@ def run_build(ctx: Context) -> str:
     if src.exists():
         shutil.rmtree(src)
     if ctx.dry_run:
-        git.clone(root, src, git.head(root))
-        _borrow_identity(root, src)
-        apply_release(src, ctx.config, record.version, record.tag)
-        if not ctx.config.require_version().writes_files:
-            # The backend reads the version from the tag: give the throwaway commit its tag.
-            git.git("tag", record.tag, cwd=src)
+        commit_in_clone(ctx, src, git.head(root), sign=False)
         rev = "HEAD"
         outdir = ctx.workdir / "dist"
         _dry_notes(ctx, src)

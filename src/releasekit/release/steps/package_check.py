@@ -21,30 +21,21 @@ from releasekit.parallel import Job
 from releasekit.release import prepared
 from releasekit.release.context import Context, Step
 from releasekit.release.prepared import CHECKOUT, Prepared
-from releasekit.release.steps.build import editable_import, editable_job, wheel_job
-from releasekit.release.steps.commit import apply_release
+from releasekit.release.steps.build import commit_in_clone, editable_import, editable_job, wheel_job
 
 
 def make_release_commit(ctx: Context) -> Prepared:
-    """The release commit of ``ctx.journal`` made in a clone of HEAD, by the commit step's own tools.
+    """The release commit of ``ctx.journal`` made in a clone of the start commit, by the commit step's own tools.
 
     bump-my-version and towncrier run here as they will in the commit step, so their refusal
     (a version file the bump cannot match, say) stops the release here, before any side effect;
     preflight leaves bump-my-version's ``--dry-run`` to this step (``prepared.possible``).
     """
-    root, record = ctx.root, ctx.journal
-    checkout = ctx.workdir / CHECKOUT
-    git.clone(root, checkout, record.start_commit)
-    for key in ("user.name", "user.email"):  # the project's identity makes the commit, as in place
-        value = git.git("config", "--get", key, cwd=root, check=False)
-        if value:
-            git.git("config", key, value, cwd=checkout)
+    checkout, record = ctx.workdir / CHECKOUT, ctx.journal
     try:
-        commit = apply_release(checkout, ctx.config, record.version, record.tag)
+        commit = commit_in_clone(ctx, checkout, record.start_commit, sign=True)
     except ReleasekitError as exc:
         raise StepFailed(f"making the release commit of {record.tag} in a clone failed: {exc}") from None
-    if not ctx.config.require_version().writes_files:
-        git.git("tag", record.tag, commit, cwd=checkout)  # the backend reads the version from the tag
     return Prepared(commit, checkout, git.commit_time(commit, checkout))
 
 

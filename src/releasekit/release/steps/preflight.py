@@ -245,21 +245,15 @@ def index_problems(config: Config) -> list[str]:
     return problems
 
 
-def local_problems(ctx: Context, ask: dict[str, bool]) -> dict[str, list[str]]:
-    """The checks of the files in the work tree, by kind: quick, and all in this process.
-
-    ``ask`` is filled in with what the slower checks may do: whether there is a remote to ask,
-    and whether bump-my-version may read the files.
-    """
+def local_problems(ctx: Context) -> tuple[dict[str, list[str]], bool]:
+    """The checks of the files in the work tree, by kind: quick, and all in this process; and
+    whether there is a remote to ask (:func:`remote_git_problems`)."""
     config, journal = ctx.config, ctx.journal
     found: dict[str, list[str]] = {}
-    found["git"], ask["remote"] = local_git_problems(config, journal.tag, journal.branch)
+    found["git"], has_remote = local_git_problems(config, journal.tag, journal.branch)
     found["versions"] = [finding.text() for finding in check_versions(config)]
     found["tool"] = tool_config_problems(config)
     found["bump"] = simulated_bump_problems(config, journal.version)
-    # bump-my-version itself runs only on files releasekit read safely first (no FIFO, no /dev/zero);
-    # where the package check makes the release commit ahead, its real bump is the tool's answer.
-    ask["bump"] = not (found["versions"] or found["tool"] or found["bump"] or prepared.possible(ctx))
     found["fragments"] = fragment_problems(config, journal.previous_version, journal.version)
     found["symlinks"] = symlink_problems(config)
     found["links"] = []
@@ -274,7 +268,7 @@ def local_problems(ctx: Context, ask: dict[str, bool]) -> dict[str, list[str]]:
         else:
             found["links"].append(finding.text())
     found["ci"] = ci_problems(config) if config.publish == "ci" else []
-    return found
+    return found, has_remote
 
 
 def run_preflight(ctx: Context) -> str:
@@ -289,8 +283,10 @@ def run_preflight(ctx: Context) -> str:
     warning = untracked_warning(config)
     if warning:
         ctx.note(warning)
-    ask: dict[str, bool] = {}
-    found = local_problems(ctx, ask)
+    found, remote = local_problems(ctx)
+    # bump-my-version itself runs only on files releasekit read safely first (no FIFO, no /dev/zero);
+    # where the package check makes the release commit ahead, its real bump is the tool's answer.
+    bump = not (found["versions"] or found["tool"] or found["bump"] or prepared.possible(ctx))
     if not any(found.values()):
         ctx.next_may_start()
     answers: dict[str, list[str]] = {}
@@ -302,7 +298,6 @@ def run_preflight(ctx: Context) -> str:
 
         return Job(name, job)
 
-    remote, bump = ask["remote"], ask["bump"]
     slow = [
         asking("remote", lambda: remote_git_problems(config, journal.tag, journal.branch) if remote else []),
         asking("bump", lambda: tool_bump_problems(config, journal.version) if bump else []),
