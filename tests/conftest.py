@@ -9,16 +9,22 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.gitrepo import GIT_ENV
-from tests.helpers.releasing import Indexes, two_indexes
+from tests.helpers.releasing import CACHES, Indexes, two_indexes
 from tests.helpers.shared import run_dir
 
 
 @pytest.fixture(autouse=True)
 def _isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Every test sees git with a fixed identity, no user config, and a HOME of its own."""
+    """Every test sees git with a fixed identity, no user config, and a HOME of its own.
+
+    The uv and pip caches stay the shared ones: a cold cache in that HOME would make uv
+    build every build environment and query every interpreter again.
+    """
     for key, value in GIT_ENV.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    for key, value in CACHES.items():
+        monkeypatch.setenv(key, value)
     (tmp_path / "home").mkdir(exist_ok=True)
     for var in (
         "RELEASEKIT_UPLOAD_URL",
