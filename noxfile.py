@@ -23,12 +23,12 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.sessions = ["tests", "lint", "docs"]
 
 TEST_EXTRAS = ".[test]"
-# Most of the suite waits on the processes it starts (git, pip, uv, nox, tox, pypiserver),
-# so the tests run in parallel; worksteal evens out the few long integration modules. With
+# The tests run in parallel, a module to a worker (loadfile: what a module builds once for
+# its tests is built once), the heaviest modules first (tests/helpers/schedule.py). With
 # one worker per core the cores stood idle 13 % of the time (a test waiting on a timeout,
 # a server or a sleeping child): one worker more keeps them busy.
 WORKERS = len(os.sched_getaffinity(0)) + 1 if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1) + 1
-XDIST = ("-n", str(WORKERS), "--dist", "worksteal")
+XDIST = ("-n", str(WORKERS), "--dist", "loadfile")
 
 
 @nox.session

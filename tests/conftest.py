@@ -10,7 +10,12 @@ import pytest
 
 from tests.helpers.gitrepo import GIT_ENV
 from tests.helpers.releasing import CACHES, Indexes, two_indexes
+from tests.helpers.schedule import heaviest_first
 from tests.helpers.shared import run_dir
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    heaviest_first(items)
 
 
 @pytest.fixture(autouse=True)
