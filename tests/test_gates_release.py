@@ -12,15 +12,17 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
 from tests.helpers.cli import Result, releasekit
 from tests.helpers.gateproj import GITIGNORE, gate_project, records
-from tests.helpers.gitrepo import commit_all, git, write_files
+from tests.helpers.gitrepo import GIT_ENV, commit_all, git, write_files
 from tests.helpers.noxrun import tool_env
 from tests.helpers.pypi import LocalIndex, pypiserver
 from tests.helpers.releaseproj import Project, step_mark
+from tests.helpers.releasing import CACHES
 
 pytestmark = pytest.mark.integration
 
@@ -49,13 +51,51 @@ def assert_clean(project: Project) -> None:
     assert git(project.root, "status", "--porcelain") == ""
 
 
+class FirstRun(NamedTuple):
+    """A tox-ini project (threshold 50 %) after its first dry run: what it printed, recorded and left."""
+
+    project: Project
+    record: Path
+    result: Result
+    lines: list[str]  # records(record) right after the run
+    status: str  # git status --porcelain right after the run
+
+
+@pytest.fixture(scope="module")
+def tox_ini_first_run(tmp_path_factory: pytest.TempPathFactory, index: LocalIndex) -> FirstRun:
+    """The first dry run of a tox-ini project, once per module (per xdist worker).
+
+    test_tox_project_runs_its_own_envs[tox-ini] reads it; test_a_second_run_reuses_what_the_first_built[tox-ini]
+    goes on from it in the same checkout (its second run needs the first's tox envs). Everything the
+    first test asserts is taken here, right after the run, so the order of the two does not matter.
+    """
+    base = tmp_path_factory.mktemp("tox-ini-first-run")
+    with pytest.MonkeyPatch.context() as patch:  # what conftest's _isolated_git gives every test
+        for key, value in {**GIT_ENV, **CACHES, "HOME": str(base / "home")}.items():
+            patch.setenv(key, value)
+        for key in ("PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF", "GIT_DIR"):
+            patch.delenv(key, raising=False)
+        (base / "home").mkdir()
+        project = gate_project(base, runner="tox-ini", fail_under=50)
+        record = base / "record.txt"
+        result = dry_run(project, index, record)
+        status = git(project.root, "status", "--porcelain")
+    return FirstRun(project, record, result, records(record), status)
+
+
 @pytest.mark.parametrize("runner", ["tox-ini", "tox-toml"])
-def test_tox_project_runs_its_own_envs(tmp_path: Path, index: LocalIndex, runner: str) -> None:
-    project = gate_project(tmp_path, runner=runner, fail_under=50)
-    record = tmp_path / "record.txt"
-    result = dry_run(project, index, record)
+def test_tox_project_runs_its_own_envs(
+    tmp_path: Path, index: LocalIndex, runner: str, request: pytest.FixtureRequest
+) -> None:
+    if runner == "tox-ini":
+        first: FirstRun = request.getfixturevalue("tox_ini_first_run")
+        result, lines, status = first.result, first.lines, first.status
+    else:
+        project = gate_project(tmp_path, runner=runner, fail_under=50)
+        record = tmp_path / "record.txt"
+        result = dry_run(project, index, record)
+        lines, status = records(record), git(project.root, "status", "--porcelain")
     assert result.returncode == 0, result.output
-    lines = records(record)
     # tests: a plain `tox` (env py); integration: the project's env of that name; coverage: the fallback.
     assert "unit py coverage-outside-tree=True" in lines
     assert "integration integration coverage-outside-tree=True" in lines
@@ -64,7 +104,7 @@ def test_tox_project_runs_its_own_envs(tmp_path: Path, index: LocalIndex, runner
     assert "benchmark: passed (pytest -m benchmark)" in result.stdout
     assert "coverage: passed: " in result.stdout and "threshold 50 %" in result.stdout
     assert "docs: not configured: no docs/conf.py" in result.stdout
-    assert_clean(project)
+    assert status == ""
 
 
 def test_nox_project_runs_its_sessions(tmp_path: Path, index: LocalIndex) -> None:
@@ -277,13 +317,18 @@ def test_fallback_docs_and_examples(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 @pytest.mark.parametrize(
     ("runner", "reused"), [("nox", "reusing nox's tests environment"), ("tox-ini", "reusing tox's")]
 )
-def test_a_second_run_reuses_what_the_first_built(tmp_path: Path, index: LocalIndex, runner: str, reused: str) -> None:
+def test_a_second_run_reuses_what_the_first_built(
+    tmp_path: Path, index: LocalIndex, runner: str, reused: str, request: pytest.FixtureRequest
+) -> None:
     # The dry run builds the environments; the next run with the same inputs installs nothing again.
-    project = gate_project(tmp_path, runner=runner, fail_under=50)
-    if runner == "nox":
+    if runner == "tox-ini":  # the first run of test_tox_project_runs_its_own_envs[tox-ini]: the same project
+        shared: FirstRun = request.getfixturevalue("tox_ini_first_run")
+        project, record, first = shared.project, shared.record, shared.result
+    else:
+        project = gate_project(tmp_path, runner=runner, fail_under=50)
         (project.root / ".nox").mkdir()  # this noxfile's sessions make no venv; nox's own would make .nox/
-    record = tmp_path / "record.txt"
-    first = dry_run(project, index, record)
+        record = tmp_path / "record.txt"
+        first = dry_run(project, index, record)
     assert first.returncode == 0, first.output
     assert "reusing" not in first.stdout
     second = dry_run(project, index, record)
