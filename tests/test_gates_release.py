@@ -264,7 +264,9 @@ def test_fallback_step_directly_marker_without_tests_and_a_timeout(
     from releasekit.release.steps.tests import run_tests
     from tests.helpers.gateproj import RECORDING_TESTS
 
-    slow_docs = '\n[tool.releasekit.gates]\ndocs = ["python", "-c", "import time; time.sleep(300)"]\ntimeout = 20\n'
+    # The timeout holds for every gate: 8 s is 3 times the slowest pytest gate here at a load of 12 on 2 cores
+    # (2.6 s); the coverage run, which must end before the docs gate beside it times out, took 1.3 s there.
+    slow_docs = '\n[tool.releasekit.gates]\ndocs = ["python", "-c", "import time; time.sleep(300)"]\ntimeout = 8\n'
     project = gate_project(tmp_path, extra_pyproject=slow_docs)
     # Both markers declared, no test carries them: pytest exits 5, which is no failure for a marker phase.
     write_files(project.root, {"tests/test_it.py": RECORDING_TESTS.format(module=project.module)})
