@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -52,7 +52,7 @@ def assert_clean(project: Project) -> None:
 
 
 class FirstRun(NamedTuple):
-    """A tox-ini project (threshold 50 %) after its first dry run: what it printed, recorded and left."""
+    """A project after its first dry run: what it printed, recorded and left."""
 
     project: Project
     record: Path
@@ -61,35 +61,51 @@ class FirstRun(NamedTuple):
     status: str  # git status --porcelain right after the run
 
 
-@pytest.fixture(scope="module")
-def tox_ini_first_run(tmp_path_factory: pytest.TempPathFactory, index: LocalIndex) -> FirstRun:
-    """The first dry run of a tox-ini project, once per module (per xdist worker).
+# The projects whose first dry run two tests share: one test reads it, test_a_second_run_reuses_what_the_first_built
+# goes on from it in the same checkout (its second run needs the environments the first built).
+SHARED_FIRST_RUNS: dict[str, dict[str, object]] = {
+    "tox-ini": {"runner": "tox-ini", "fail_under": 50},
+    "nox": {"runner": "nox", "markers": ("integration",)},
+}
 
-    test_tox_project_runs_its_own_envs[tox-ini] reads it; test_a_second_run_reuses_what_the_first_built[tox-ini]
-    goes on from it in the same checkout (its second run needs the first's tox envs). Everything the
-    first test asserts is taken here, right after the run, so the order of the two does not matter.
+
+@pytest.fixture(scope="module")
+def first_runs(tmp_path_factory: pytest.TempPathFactory, index: LocalIndex) -> Callable[[str], FirstRun]:
+    """The first dry run of the project of SHARED_FIRST_RUNS[runner], made once per module (per xdist worker).
+
+    Everything the reading test asserts is taken right after the run, so the order of the two tests does not matter.
     """
-    base = tmp_path_factory.mktemp("tox-ini-first-run")
-    with pytest.MonkeyPatch.context() as patch:  # what conftest's _isolated_git gives every test
-        for key, value in {**GIT_ENV, **CACHES, "HOME": str(base / "home")}.items():
-            patch.setenv(key, value)
-        for key in ("PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF", "GIT_DIR"):
-            patch.delenv(key, raising=False)
-        (base / "home").mkdir()
-        project = gate_project(base, runner="tox-ini", fail_under=50)
-        record = base / "record.txt"
-        result = dry_run(project, index, record)
-        status = git(project.root, "status", "--porcelain")
-    return FirstRun(project, record, result, records(record), status)
+    made: dict[str, FirstRun] = {}
+
+    def first_run(runner: str) -> FirstRun:
+        if runner in made:
+            return made[runner]
+        base = tmp_path_factory.mktemp(f"{runner}-first-run")
+        with pytest.MonkeyPatch.context() as patch:  # what conftest's _isolated_git gives every test
+            for key, value in {**GIT_ENV, **CACHES, "HOME": str(base / "home")}.items():
+                patch.setenv(key, value)
+            for key in ("PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF", "GIT_DIR"):
+                patch.delenv(key, raising=False)
+            (base / "home").mkdir()
+            project = gate_project(base, **SHARED_FIRST_RUNS[runner])  # type: ignore[arg-type]
+            if runner == "nox":
+                (project.root / ".nox").mkdir()  # this noxfile's sessions make no venv; nox's own would make .nox/
+            record = base / "record.txt"
+            result = dry_run(project, index, record)
+            made[runner] = FirstRun(
+                project, record, result, records(record), git(project.root, "status", "--porcelain")
+            )
+        return made[runner]
+
+    return first_run
 
 
 @pytest.mark.parametrize("runner", ["tox-ini", "tox-toml"])
 def test_tox_project_runs_its_own_envs(
-    tmp_path: Path, index: LocalIndex, runner: str, request: pytest.FixtureRequest
+    tmp_path: Path, index: LocalIndex, runner: str, first_runs: Callable[[str], FirstRun]
 ) -> None:
-    if runner == "tox-ini":
-        first: FirstRun = request.getfixturevalue("tox_ini_first_run")
-        result, lines, status = first.result, first.lines, first.status
+    if runner in SHARED_FIRST_RUNS:
+        result, lines, status = first_runs(runner)[2:]
     else:
         project = gate_project(tmp_path, runner=runner, fail_under=50)
         record = tmp_path / "record.txt"
@@ -107,19 +123,16 @@ def test_tox_project_runs_its_own_envs(
     assert status == ""
 
 
-def test_nox_project_runs_its_sessions(tmp_path: Path, index: LocalIndex) -> None:
-    project = gate_project(tmp_path, runner="nox", markers=("integration",))
-    record = tmp_path / "record.txt"
-    result = dry_run(project, index, record)
+def test_nox_project_runs_its_sessions(first_runs: Callable[[str], FirstRun]) -> None:
+    result, lines, status = first_runs("nox")[2:]
     assert result.returncode == 0, result.output
-    lines = records(record)
     assert "unit tests coverage-outside-tree=True" in lines
     assert "integration integration coverage-outside-tree=True" in lines
     assert "tests: passed (nox -s tests)" in result.stdout
     assert "benchmark: not configured: the project declares no 'benchmark' pytest marker" in result.stdout
     # No threshold anywhere: the figure is reported, not enforced, and the summary says so.
     assert "coverage: " in result.stdout and "no threshold configured: reported, not enforced" in result.stdout
-    assert_clean(project)
+    assert status == ""
 
 
 def test_plain_project_with_strict_markers_and_a_dependency_group(tmp_path: Path, index: LocalIndex) -> None:
@@ -320,17 +333,11 @@ def test_fallback_docs_and_examples(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     ("runner", "reused"), [("nox", "reusing nox's tests environment"), ("tox-ini", "reusing tox's")]
 )
 def test_a_second_run_reuses_what_the_first_built(
-    tmp_path: Path, index: LocalIndex, runner: str, reused: str, request: pytest.FixtureRequest
+    index: LocalIndex, runner: str, reused: str, first_runs: Callable[[str], FirstRun]
 ) -> None:
     # The dry run builds the environments; the next run with the same inputs installs nothing again.
-    if runner == "tox-ini":  # the first run of test_tox_project_runs_its_own_envs[tox-ini]: the same project
-        shared: FirstRun = request.getfixturevalue("tox_ini_first_run")
-        project, record, first = shared.project, shared.record, shared.result
-    else:
-        project = gate_project(tmp_path, runner=runner, fail_under=50)
-        (project.root / ".nox").mkdir()  # this noxfile's sessions make no venv; nox's own would make .nox/
-        record = tmp_path / "record.txt"
-        first = dry_run(project, index, record)
+    # The first run of test_tox_project_runs_its_own_envs[tox-ini] or test_nox_project_runs_its_sessions: the same.
+    project, record, first = first_runs(runner)[:3]
     assert first.returncode == 0, first.output
     assert "reusing" not in first.stdout
     second = dry_run(project, index, record)
