@@ -135,6 +135,32 @@ def test_nox_project_runs_its_sessions(first_runs: Callable[[str], FirstRun]) ->
     assert status == ""
 
 
+# Next to the tests whose first run it goes on from: under xdist (worksteal) neighbours share a worker, and its fixture.
+@pytest.mark.parametrize(
+    ("runner", "reused"), [("nox", "reusing nox's tests environment"), ("tox-ini", "reusing tox's")]
+)
+def test_a_second_run_reuses_what_the_first_built(
+    index: LocalIndex, runner: str, reused: str, first_runs: Callable[[str], FirstRun]
+) -> None:
+    # The dry run builds the environments; the next run with the same inputs installs nothing again.
+    # The first run of test_tox_project_runs_its_own_envs[tox-ini] or test_nox_project_runs_its_sessions: the same.
+    project, record, first = first_runs(runner)[:3]
+    assert first.returncode == 0, first.output
+    assert "reusing" not in first.stdout
+    second = dry_run(project, index, record)
+    assert second.returncode == 0, second.output
+    assert reused in second.stdout, second.stdout
+    # A changed input (the project's metadata) means a normal run again.
+    pyproject = project.root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "\n# changed\n")
+    commit_all(project.root, "Change the metadata")
+    git(project.root, "push", "-q", "origin", "main")
+    third = dry_run(project, index, record)
+    assert third.returncode == 0, third.output
+    assert "reusing" not in third.stdout, third.stdout
+    assert_clean(project)
+
+
 def test_plain_project_with_strict_markers_and_a_dependency_group(tmp_path: Path, index: LocalIndex) -> None:
     # No nox, no tox, no integration marker under --strict-markers; test requirements in a PEP 735 group.
     project = gate_project(tmp_path, markers=("benchmark",), requirements="group", fail_under=100)
@@ -327,28 +353,3 @@ def test_fallback_docs_and_examples(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     ctx = Context(cfg, project.root / ".git", begin(cfg, "patch")[0], tmp_path / "scratch", note=notes.append)
     with pytest.raises(StepFailed, match=r"the docs gate \(sphinx-build -W --keep-going -q -b html docs\) failed"):
         run_tests(ctx)
-
-
-@pytest.mark.parametrize(
-    ("runner", "reused"), [("nox", "reusing nox's tests environment"), ("tox-ini", "reusing tox's")]
-)
-def test_a_second_run_reuses_what_the_first_built(
-    index: LocalIndex, runner: str, reused: str, first_runs: Callable[[str], FirstRun]
-) -> None:
-    # The dry run builds the environments; the next run with the same inputs installs nothing again.
-    # The first run of test_tox_project_runs_its_own_envs[tox-ini] or test_nox_project_runs_its_sessions: the same.
-    project, record, first = first_runs(runner)[:3]
-    assert first.returncode == 0, first.output
-    assert "reusing" not in first.stdout
-    second = dry_run(project, index, record)
-    assert second.returncode == 0, second.output
-    assert reused in second.stdout, second.stdout
-    # A changed input (the project's metadata) means a normal run again.
-    pyproject = project.root / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text() + "\n# changed\n")
-    commit_all(project.root, "Change the metadata")
-    git(project.root, "push", "-q", "origin", "main")
-    third = dry_run(project, index, record)
-    assert third.returncode == 0, third.output
-    assert "reusing" not in third.stdout, third.stdout
-    assert_clean(project)
