@@ -10,17 +10,19 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
 from tests.helpers.cli import Result, releasekit
 from tests.helpers.gateproj import GITIGNORE, gate_project, records
-from tests.helpers.gitrepo import commit_all, git, write_files
+from tests.helpers.gitrepo import GIT_ENV, commit_all, git, write_files
 from tests.helpers.noxrun import tool_env
 from tests.helpers.pypi import LocalIndex, pypiserver
 from tests.helpers.releaseproj import Project, step_mark
+from tests.helpers.releasing import CACHES
 
 pytestmark = pytest.mark.integration
 
@@ -49,13 +51,67 @@ def assert_clean(project: Project) -> None:
     assert git(project.root, "status", "--porcelain") == ""
 
 
+class FirstRun(NamedTuple):
+    """A project after its first dry run: what it printed, recorded and left."""
+
+    project: Project
+    record: Path
+    result: Result
+    lines: list[str]  # records(record) right after the run
+    status: str  # git status --porcelain right after the run
+
+
+# The projects whose first dry run two tests share: one test reads it, test_a_second_run_reuses_what_the_first_built
+# goes on from it in the same checkout (its second run needs the environments the first built).
+SHARED_FIRST_RUNS: dict[str, dict[str, object]] = {
+    "tox-ini": {"runner": "tox-ini", "fail_under": 50},
+    "nox": {"runner": "nox", "markers": ("integration",)},
+}
+
+
+@pytest.fixture(scope="module")
+def first_runs(tmp_path_factory: pytest.TempPathFactory, index: LocalIndex) -> Callable[[str], FirstRun]:
+    """The first dry run of the project of SHARED_FIRST_RUNS[runner], made once per module (per xdist worker).
+
+    Everything the reading test asserts is taken right after the run, so the order of the two tests does not matter.
+    """
+    made: dict[str, FirstRun] = {}
+
+    def first_run(runner: str) -> FirstRun:
+        if runner in made:
+            return made[runner]
+        base = tmp_path_factory.mktemp(f"{runner}-first-run")
+        with pytest.MonkeyPatch.context() as patch:  # what conftest's _isolated_git gives every test
+            for key, value in {**GIT_ENV, **CACHES, "HOME": str(base / "home")}.items():
+                patch.setenv(key, value)
+            for key in ("PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF", "GIT_DIR"):
+                patch.delenv(key, raising=False)
+            (base / "home").mkdir()
+            project = gate_project(base, **SHARED_FIRST_RUNS[runner])  # type: ignore[arg-type]
+            if runner == "nox":
+                (project.root / ".nox").mkdir()  # this noxfile's sessions make no venv; nox's own would make .nox/
+            record = base / "record.txt"
+            result = dry_run(project, index, record)
+            made[runner] = FirstRun(
+                project, record, result, records(record), git(project.root, "status", "--porcelain")
+            )
+        return made[runner]
+
+    return first_run
+
+
 @pytest.mark.parametrize("runner", ["tox-ini", "tox-toml"])
-def test_tox_project_runs_its_own_envs(tmp_path: Path, index: LocalIndex, runner: str) -> None:
-    project = gate_project(tmp_path, runner=runner, fail_under=50)
-    record = tmp_path / "record.txt"
-    result = dry_run(project, index, record)
+def test_tox_project_runs_its_own_envs(
+    tmp_path: Path, index: LocalIndex, runner: str, first_runs: Callable[[str], FirstRun]
+) -> None:
+    if runner in SHARED_FIRST_RUNS:
+        result, lines, status = first_runs(runner)[2:]
+    else:
+        project = gate_project(tmp_path, runner=runner, fail_under=50)
+        record = tmp_path / "record.txt"
+        result = dry_run(project, index, record)
+        lines, status = records(record), git(project.root, "status", "--porcelain")
     assert result.returncode == 0, result.output
-    lines = records(record)
     # tests: a plain `tox` (env py); integration: the project's env of that name; coverage: the fallback.
     assert "unit py coverage-outside-tree=True" in lines
     assert "integration integration coverage-outside-tree=True" in lines
@@ -64,21 +120,44 @@ def test_tox_project_runs_its_own_envs(tmp_path: Path, index: LocalIndex, runner
     assert "benchmark: passed (pytest -m benchmark)" in result.stdout
     assert "coverage: passed: " in result.stdout and "threshold 50 %" in result.stdout
     assert "docs: not configured: no docs/conf.py" in result.stdout
-    assert_clean(project)
+    assert status == ""
 
 
-def test_nox_project_runs_its_sessions(tmp_path: Path, index: LocalIndex) -> None:
-    project = gate_project(tmp_path, runner="nox", markers=("integration",))
-    record = tmp_path / "record.txt"
-    result = dry_run(project, index, record)
+def test_nox_project_runs_its_sessions(first_runs: Callable[[str], FirstRun]) -> None:
+    result, lines, status = first_runs("nox")[2:]
     assert result.returncode == 0, result.output
-    lines = records(record)
     assert "unit tests coverage-outside-tree=True" in lines
     assert "integration integration coverage-outside-tree=True" in lines
     assert "tests: passed (nox -s tests)" in result.stdout
     assert "benchmark: not configured: the project declares no 'benchmark' pytest marker" in result.stdout
     # No threshold anywhere: the figure is reported, not enforced, and the summary says so.
     assert "coverage: " in result.stdout and "no threshold configured: reported, not enforced" in result.stdout
+    assert status == ""
+
+
+# Next to the tests whose first run it goes on from: under xdist (worksteal) neighbours share a worker, and its fixture.
+@pytest.mark.parametrize(
+    ("runner", "reused"), [("nox", "reusing nox's tests environment"), ("tox-ini", "reusing tox's")]
+)
+def test_a_second_run_reuses_what_the_first_built(
+    index: LocalIndex, runner: str, reused: str, first_runs: Callable[[str], FirstRun]
+) -> None:
+    # The dry run builds the environments; the next run with the same inputs installs nothing again.
+    # The first run of test_tox_project_runs_its_own_envs[tox-ini] or test_nox_project_runs_its_sessions: the same.
+    project, record, first = first_runs(runner)[:3]
+    assert first.returncode == 0, first.output
+    assert "reusing" not in first.stdout
+    second = dry_run(project, index, record)
+    assert second.returncode == 0, second.output
+    assert reused in second.stdout, second.stdout
+    # A changed input (the project's metadata) means a normal run again.
+    pyproject = project.root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "\n# changed\n")
+    commit_all(project.root, "Change the metadata")
+    git(project.root, "push", "-q", "origin", "main")
+    third = dry_run(project, index, record)
+    assert third.returncode == 0, third.output
+    assert "reusing" not in third.stdout, third.stdout
     assert_clean(project)
 
 
@@ -224,7 +303,9 @@ def test_fallback_step_directly_marker_without_tests_and_a_timeout(
     from releasekit.release.steps.tests import run_tests
     from tests.helpers.gateproj import RECORDING_TESTS
 
-    slow_docs = '\n[tool.releasekit.gates]\ndocs = ["python", "-c", "import time; time.sleep(300)"]\ntimeout = 20\n'
+    # The timeout holds for every gate: 8 s is 3 times the slowest pytest gate here at a load of 12 on 2 cores
+    # (2.6 s); the coverage run, which must end before the docs gate beside it times out, took 1.3 s there.
+    slow_docs = '\n[tool.releasekit.gates]\ndocs = ["python", "-c", "import time; time.sleep(300)"]\ntimeout = 8\n'
     project = gate_project(tmp_path, extra_pyproject=slow_docs)
     # Both markers declared, no test carries them: pytest exits 5, which is no failure for a marker phase.
     write_files(project.root, {"tests/test_it.py": RECORDING_TESTS.format(module=project.module)})
@@ -272,29 +353,3 @@ def test_fallback_docs_and_examples(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     ctx = Context(cfg, project.root / ".git", begin(cfg, "patch")[0], tmp_path / "scratch", note=notes.append)
     with pytest.raises(StepFailed, match=r"the docs gate \(sphinx-build -W --keep-going -q -b html docs\) failed"):
         run_tests(ctx)
-
-
-@pytest.mark.parametrize(
-    ("runner", "reused"), [("nox", "reusing nox's tests environment"), ("tox-ini", "reusing tox's")]
-)
-def test_a_second_run_reuses_what_the_first_built(tmp_path: Path, index: LocalIndex, runner: str, reused: str) -> None:
-    # The dry run builds the environments; the next run with the same inputs installs nothing again.
-    project = gate_project(tmp_path, runner=runner, fail_under=50)
-    if runner == "nox":
-        (project.root / ".nox").mkdir()  # this noxfile's sessions make no venv; nox's own would make .nox/
-    record = tmp_path / "record.txt"
-    first = dry_run(project, index, record)
-    assert first.returncode == 0, first.output
-    assert "reusing" not in first.stdout
-    second = dry_run(project, index, record)
-    assert second.returncode == 0, second.output
-    assert reused in second.stdout, second.stdout
-    # A changed input (the project's metadata) means a normal run again.
-    pyproject = project.root / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text() + "\n# changed\n")
-    commit_all(project.root, "Change the metadata")
-    git(project.root, "push", "-q", "origin", "main")
-    third = dry_run(project, index, record)
-    assert third.returncode == 0, third.output
-    assert "reusing" not in third.stdout, third.stdout
-    assert_clean(project)
