@@ -25,7 +25,7 @@ from tests.helpers.cli import on_terminal, releasekit
 from tests.helpers.gitrepo import commit_all
 from tests.helpers.pypi import LocalIndex
 from tests.helpers.releasing import CACHES
-from tests.helpers.wheelhouse import releasekit_index
+from tests.helpers.wheelhouse import shared_releasekit_index
 from tests.helpers.workflowcheck import check_structure, check_with_real_tools, parse
 
 pytestmark = pytest.mark.integration
@@ -49,7 +49,7 @@ jobs:
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalIndex]:
-    with releasekit_index(tmp_path_factory.mktemp("wheelhouse")) as served:
+    with shared_releasekit_index(tmp_path_factory) as served:
         yield served
 
 
