@@ -173,12 +173,18 @@ def served(index: LocalIndex, name: str) -> dict[str, str]:
     return hashes
 
 
-def adopted(tmp_path: Path, shape: Shape) -> Project:
-    """The shape with its history on origin, after `init --yes` and the adoption commit."""
-    root = adoption.project_repo(tmp_path, shape.files(), branch=shape.branch, tags=shape.tags)
+def adopted(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, key: str) -> Project:
+    """The shape with its history on origin, after `init --yes` and the adoption commit.
+
+    The adoption is made once per run (the init tests adopt the same shapes) and copied here.
+    """
+    shape = SHAPES[key]
+    # A shape built by a lambda (the dynamic ones) is named by its key; the others share their builder's name.
+    name = f"release-{key}" if shape.files.__name__ == "<lambda>" else ""
+    root, init = adoption.adopted_copy(
+        tmp_path_factory, tmp_path, shape.files, branch=shape.branch, tags=shape.tags, name=name
+    )
     origin = tmp_path / "origin.git"
-    git(root, "push", "-q", "origin", "--tags")
-    init = releasekit("init", "--yes", cwd=root)
     assert init.returncode == 0, init.output
     commit_all(root, "Adopt releasekit")
     git(root, "push", "-q", "origin", shape.branch)
@@ -186,9 +192,11 @@ def adopted(tmp_path: Path, shape: Shape) -> Project:
 
 
 @pytest.mark.parametrize("key", list(SHAPES))
-def test_init_then_a_real_release(tmp_path: Path, servers: Indexes, key: str) -> None:
+def test_init_then_a_real_release(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, servers: Indexes, key: str
+) -> None:
     shape = SHAPES[key]
-    project = adopted(tmp_path, shape)
+    project = adopted(tmp_path_factory, tmp_path, key)
     for check in ("versions", "fragments"):
         result = releasekit("check", check, cwd=project.root)
         assert result.returncode == 0, (check, result.output)
