@@ -54,6 +54,7 @@ class Shape:
     entry: str  # the fragment's line in the changelog
     notes: str  # what `notes` prints for the new release: its section alone, in Markdown
     wheel: str = "py3"  # the wheel's Python tag (py2.py3 without requires-python)
+    adoption: str = ""  # the name its adoption is shared under (adoption.adopted_copy), when ``files`` is a lambda
 
 
 def dynamic(backend: str, name: str) -> Shape:
@@ -78,6 +79,7 @@ def dynamic(backend: str, name: str) -> Shape:
         entry="- Even faster.\n",
         notes="### What's New\n\n- Even faster.\n",
         wheel="py2.py3",
+        adoption=f"dynamic-{backend}-{name}",  # the init tests adopt dynamic-hatch-dyn too
     )
 
 
@@ -179,10 +181,8 @@ def adopted(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, key: str) 
     The adoption is made once per run (the init tests adopt the same shapes) and copied here.
     """
     shape = SHAPES[key]
-    # A shape built by a lambda (the dynamic ones) is named by its key; the others share their builder's name.
-    name = f"release-{key}" if shape.files.__name__ == "<lambda>" else ""
     root, init = adoption.adopted_copy(
-        tmp_path_factory, tmp_path, shape.files, branch=shape.branch, tags=shape.tags, name=name
+        tmp_path_factory, tmp_path, shape.files, branch=shape.branch, tags=shape.tags, name=shape.adoption
     )
     origin = tmp_path / "origin.git"
     assert init.returncode == 0, init.output

@@ -39,9 +39,10 @@ def adopted_and_committed(
     *,
     branch: str = "main",
     tags: tuple[str, ...] = (),
+    name: str = "",
 ) -> tuple[Path, str]:
     """As ``adopt_and_commit(project_repo(...))``, on a copy of the adoption made once per run (its tags on origin)."""
-    repo, result = adoption.adopted_copy(tmp_path_factory, tmp_path, files, branch=branch, tags=tags)
+    repo, result = adoption.adopted_copy(tmp_path_factory, tmp_path, files, branch=branch, tags=tags, name=name)
     assert result.returncode == 0, result.output
     commit_all(repo, "Adopt releasekit")
     return repo, result.stdout
@@ -159,9 +160,15 @@ def test_static_version_without_bump_config_or_changelog(
 
 
 @pytest.mark.parametrize("backend", ["hatch", "flit"])
-def test_dynamic_version_in_the_package(tmp_path: Path, backend: str) -> None:
-    repo = adoption.project_repo(tmp_path, adoption.dynamic_files(backend))
-    adopt_and_commit(repo)
+def test_dynamic_version_in_the_package(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, backend: str) -> None:
+    # With its last release tagged, the hatch one is the release test's hatch-dynamic shape: one adoption for both.
+    repo, _ = adopted_and_committed(
+        tmp_path_factory,
+        tmp_path,
+        lambda: adoption.dynamic_files(backend),
+        tags=("v3.0.1",),
+        name=f"dynamic-{backend}-dyn",
+    )
 
     config = read_toml(repo / "pyproject.toml")["tool"]
     assert config["bumpversion"]["current_version"] == "3.0.1"
