@@ -54,6 +54,7 @@ class Shape:
     entry: str  # the fragment's line in the changelog
     notes: str  # what `notes` prints for the new release: its section alone, in Markdown
     wheel: str = "py3"  # the wheel's Python tag (py2.py3 without requires-python)
+    adoption: str = ""  # the name its adoption is shared under (adoption.adopted_copy), when ``files`` is a lambda
 
 
 def dynamic(backend: str, name: str) -> Shape:
@@ -78,6 +79,7 @@ def dynamic(backend: str, name: str) -> Shape:
         entry="- Even faster.\n",
         notes="### What's New\n\n- Even faster.\n",
         wheel="py2.py3",
+        adoption=f"dynamic-{backend}-{name}",  # the init tests adopt dynamic-hatch-dyn too
     )
 
 
@@ -173,12 +175,16 @@ def served(index: LocalIndex, name: str) -> dict[str, str]:
     return hashes
 
 
-def adopted(tmp_path: Path, shape: Shape) -> Project:
-    """The shape with its history on origin, after `init --yes` and the adoption commit."""
-    root = adoption.project_repo(tmp_path, shape.files(), branch=shape.branch, tags=shape.tags)
+def adopted(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, key: str) -> Project:
+    """The shape with its history on origin, after `init --yes` and the adoption commit.
+
+    The adoption is made once per run (the init tests adopt the same shapes) and copied here.
+    """
+    shape = SHAPES[key]
+    root, init = adoption.adopted_copy(
+        tmp_path_factory, tmp_path, shape.files, branch=shape.branch, tags=shape.tags, name=shape.adoption
+    )
     origin = tmp_path / "origin.git"
-    git(root, "push", "-q", "origin", "--tags")
-    init = releasekit("init", "--yes", cwd=root)
     assert init.returncode == 0, init.output
     commit_all(root, "Adopt releasekit")
     git(root, "push", "-q", "origin", shape.branch)
@@ -186,9 +192,11 @@ def adopted(tmp_path: Path, shape: Shape) -> Project:
 
 
 @pytest.mark.parametrize("key", list(SHAPES))
-def test_init_then_a_real_release(tmp_path: Path, servers: Indexes, key: str) -> None:
+def test_init_then_a_real_release(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, servers: Indexes, key: str
+) -> None:
     shape = SHAPES[key]
-    project = adopted(tmp_path, shape)
+    project = adopted(tmp_path_factory, tmp_path, key)
     for check in ("versions", "fragments"):
         result = releasekit("check", check, cwd=project.root)
         assert result.returncode == 0, (check, result.output)

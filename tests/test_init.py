@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -31,16 +32,33 @@ def adopt_and_commit(repo: Path, *args: str) -> str:
     return out
 
 
+def adopted_and_committed(
+    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path: Path,
+    files: Callable[[], dict[str, str]],
+    *,
+    branch: str = "main",
+    tags: tuple[str, ...] = (),
+    name: str = "",
+) -> tuple[Path, str]:
+    """As ``adopt_and_commit(project_repo(...))``, on a copy of the adoption made once per run (its tags on origin)."""
+    repo, result = adoption.adopted_copy(tmp_path_factory, tmp_path, files, branch=branch, tags=tags, name=name)
+    assert result.returncode == 0, result.output
+    commit_all(repo, "Adopt releasekit")
+    return repo, result.stdout
+
+
 def checks_pass(repo: Path) -> None:
     for check in ("versions", "fragments"):
         result = releasekit("check", check, cwd=repo)
         assert result.returncode == 0, (check, result.output)
 
 
-def test_legacy_setup_py_project_on_master(tmp_path: Path) -> None:
-    repo = adoption.project_repo(tmp_path, adoption.legacy_files(), branch="master", tags=("2.3.0", "2.3.1"))
-    before = (repo / "pyproject.toml").read_text()
-    out = adopt_and_commit(repo)
+def test_legacy_setup_py_project_on_master(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    repo, out = adopted_and_committed(
+        tmp_path_factory, tmp_path, adoption.legacy_files, branch="master", tags=("2.3.0", "2.3.1")
+    )
+    before = adoption.legacy_files()["pyproject.toml"]  # what project_repo wrote before init
 
     assert not (repo / ".bumpversion.cfg").exists()
     after = (repo / "pyproject.toml").read_text()
@@ -75,9 +93,10 @@ def test_legacy_setup_py_project_on_master(tmp_path: Path) -> None:
     checks_pass(repo)
 
 
-def test_setuptools_scm_project_with_a_markdown_changelog(tmp_path: Path) -> None:
-    repo = adoption.project_repo(tmp_path, adoption.scm_files(), tags=("v1.3.0", "v1.4.0"))
-    out = adopt_and_commit(repo)
+def test_setuptools_scm_project_with_a_markdown_changelog(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    repo, out = adopted_and_committed(tmp_path_factory, tmp_path, adoption.scm_files, tags=("v1.3.0", "v1.4.0"))
 
     config = read_toml(repo / "pyproject.toml")["tool"]
     assert "bumpversion" not in config  # versions come from tags: nothing to keep in sync
@@ -108,9 +127,10 @@ def test_setuptools_scm_project_with_a_markdown_changelog(tmp_path: Path) -> Non
     assert "### What's New\n\n- A second widget.\n" in text
 
 
-def test_a_hand_edit_next_to_the_marker_is_still_refused(tmp_path: Path) -> None:
-    repo = adoption.project_repo(tmp_path, adoption.scm_files(), tags=("v1.4.0",))
-    adopt_and_commit(repo)
+def test_a_hand_edit_next_to_the_marker_is_still_refused(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    repo, _ = adopted_and_committed(tmp_path_factory, tmp_path, adoption.scm_files, tags=("v1.4.0",))
     git(repo, "push", "-q", "origin", "main")
     text = (repo / "CHANGELOG.md").read_text()
     (repo / "CHANGELOG.md").write_text(text.replace("- Added the widget.", "- Added two widgets."))
@@ -120,9 +140,10 @@ def test_a_hand_edit_next_to_the_marker_is_still_refused(tmp_path: Path) -> None
     assert "CHANGELOG.md:9:1: CHANGELOG.md edited by hand outside a release commit" in result.stdout
 
 
-def test_static_version_without_bump_config_or_changelog(tmp_path: Path) -> None:
-    repo = adoption.project_repo(tmp_path, adoption.static_files())
-    out = adopt_and_commit(repo)
+def test_static_version_without_bump_config_or_changelog(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    repo, out = adopted_and_committed(tmp_path_factory, tmp_path, adoption.static_files)
 
     config = read_toml(repo / "pyproject.toml")["tool"]
     assert config["bumpversion"]["current_version"] == "0.4.0"
@@ -139,9 +160,15 @@ def test_static_version_without_bump_config_or_changelog(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize("backend", ["hatch", "flit"])
-def test_dynamic_version_in_the_package(tmp_path: Path, backend: str) -> None:
-    repo = adoption.project_repo(tmp_path, adoption.dynamic_files(backend))
-    adopt_and_commit(repo)
+def test_dynamic_version_in_the_package(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, backend: str) -> None:
+    # With its last release tagged, the hatch one is the release test's hatch-dynamic shape: one adoption for both.
+    repo, _ = adopted_and_committed(
+        tmp_path_factory,
+        tmp_path,
+        lambda: adoption.dynamic_files(backend),
+        tags=("v3.0.1",),
+        name=f"dynamic-{backend}-dyn",
+    )
 
     config = read_toml(repo / "pyproject.toml")["tool"]
     assert config["bumpversion"]["current_version"] == "3.0.1"
@@ -171,16 +198,16 @@ def test_dynamic_version_in_the_package(tmp_path: Path, backend: str) -> None:
 
 
 @pytest.mark.parametrize("shape", ["legacy", "scm", "static", "dynamic"])
-def test_second_run_changes_nothing(tmp_path: Path, shape: str) -> None:
+def test_second_run_changes_nothing(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, shape: str) -> None:
     files = {
         "legacy": adoption.legacy_files,
         "scm": adoption.scm_files,
         "static": adoption.static_files,
         "dynamic": adoption.dynamic_files,
-    }[shape]()
-    tag = {"static": "0.4.0", "dynamic": "3.0.1"}.get(shape, "2.3.1")  # each shape's own last release
-    repo = adoption.project_repo(tmp_path, files, branch="master", tags=(tag,))
-    adopt_and_commit(repo)
+    }[shape]
+    # Each shape's own last release; the legacy one's history as the legacy test has it, whose adoption this shares.
+    tags = {"legacy": ("2.3.0", "2.3.1"), "static": ("0.4.0",), "dynamic": ("3.0.1",)}.get(shape, ("2.3.1",))
+    repo, _ = adopted_and_committed(tmp_path_factory, tmp_path, files, branch="master", tags=tags)
     before = tree(repo)
     code, out, err = init(repo, "--yes")
     assert code == 0, out + err

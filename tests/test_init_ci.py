@@ -25,7 +25,7 @@ from tests.helpers.cli import on_terminal, releasekit
 from tests.helpers.gitrepo import commit_all
 from tests.helpers.pypi import LocalIndex
 from tests.helpers.releasing import CACHES
-from tests.helpers.wheelhouse import releasekit_index
+from tests.helpers.wheelhouse import shared_releasekit_index
 from tests.helpers.workflowcheck import check_structure, check_with_real_tools, parse
 
 pytestmark = pytest.mark.integration
@@ -49,7 +49,7 @@ jobs:
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalIndex]:
-    with releasekit_index(tmp_path_factory.mktemp("wheelhouse")) as served:
+    with shared_releasekit_index(tmp_path_factory) as served:
         yield served
 
 
@@ -91,14 +91,17 @@ def test_writes_the_workflow_its_locked_requirements_and_dependabot(tmp_path: Pa
     import hashlib
 
     assert f"sha256:{hashlib.sha256(wheel.read_bytes()).hexdigest()}" in locked
-    # pip installs exactly that set, hashes required, into a fresh environment
+    # pip installs exactly that set, hashes required, into a fresh environment. The environment gets no
+    # pip of its own (ensurepip costs more than the install): this one's pip installs into it (--python).
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=300)
     pip = subprocess.run(
         [
-            str(venv / "bin" / "python"),
+            sys.executable,
             "-m",
             "pip",
+            "--python",
+            str(venv / "bin" / "python"),
             "install",
             "-q",
             "--require-hashes",

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import adoption
-from tests.helpers.adoption import init
 from tests.helpers.cli import releasekit
 from tests.helpers.gitrepo import commit_all, git
 
@@ -17,15 +16,19 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.mark.parametrize("shape", ["legacy", "scm"])
-def test_the_adoption_commit_passes_the_new_hooks(tmp_path: Path, pre_commit_home: Path, shape: str) -> None:
+def test_the_adoption_commit_passes_the_new_hooks(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, pre_commit_home: Path, shape: str
+) -> None:
     from tests.helpers.hooks import try_repo
 
+    # The project after `init --yes` (made once per run, shared with the init and release tests).
     if shape == "legacy":
-        repo = adoption.project_repo(tmp_path, adoption.legacy_files(), branch="master", tags=("2.3.0", "2.3.1"))
+        repo, result = adoption.adopted_copy(
+            tmp_path_factory, tmp_path, adoption.legacy_files, branch="master", tags=("2.3.0", "2.3.1")
+        )
     else:
-        repo = adoption.project_repo(tmp_path, adoption.scm_files(), tags=("v1.4.0",))
-    code, out, err = init(repo, "--yes")
-    assert code == 0, out + err
+        repo, result = adoption.adopted_copy(tmp_path_factory, tmp_path, adoption.scm_files, tags=("v1.4.0",))
+    assert result.returncode == 0, result.output
     git(repo, "add", "-A")
     validate = [sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"]
     assert subprocess.run(validate, cwd=repo, capture_output=True, check=False).returncode == 0

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import legacy
-from tests.helpers.cli import releasekit
+from tests.helpers.cli import Result, releasekit
 from tests.helpers.gitrepo import add_origin, git, make_repo
 from tests.helpers.legacy import BUGFIX, FEATURE, TRIVIAL, Release, import_test
+from tests.helpers.shared import built_once, run_dir
 
 # towncrier's own types, one of them a removal (which init maps to releasekit's "breaking").
 LEGACY_TYPES = (FEATURE, BUGFIX, ("removal", "Deprecations and Removals", True), TRIVIAL)
@@ -208,3 +214,40 @@ def init(repo: Path, *args: str) -> tuple[int, str, str]:
     """Run ``releasekit init`` in ``repo``: its exit code, stdout and stderr."""
     result = releasekit("init", *args, cwd=repo)
     return result.returncode, result.stdout, result.stderr
+
+
+def adopted_copy(
+    tmp_path_factory: pytest.TempPathFactory,
+    dest: Path,
+    files: Callable[[], dict[str, str]],
+    *,
+    branch: str = "main",
+    tags: tuple[str, ...] = (),
+    name: str = "",
+) -> tuple[Path, Result]:
+    """A copy in ``dest`` of ``project_repo(files(), branch, tags)`` with its tags on origin, after
+    ``init --yes`` (its changes not committed), and what that init printed.
+
+    The adoption (init's proof builds the package) is made once per test run, by the first test
+    that asks for this shape (under a lock, shared by the xdist workers); each test gets its own
+    copy of the work tree and of the bare origin, which the copy's ``origin`` points at. ``name``
+    tells apart shapes whose ``files`` is no named function.
+    """
+    assert name or files.__name__ != "<lambda>", "name the shape: its builder has no name"
+    key = f"adopted-{name or files.__name__}-{branch}-{'-'.join(tags) or 'untagged'}"
+    shared = run_dir(tmp_path_factory) / key
+
+    def build(path: Path) -> None:
+        shutil.rmtree(path, ignore_errors=True)  # what an interrupted first attempt left
+        root = project_repo(path, files(), branch=branch, tags=tags)
+        if tags:
+            git(root, "push", "-q", "origin", "--tags")
+        result = releasekit("init", "--yes", cwd=root)
+        (path / "init.json").write_text(json.dumps(result._asdict()))
+
+    built_once(shared, build)
+    for part in ("work", "origin.git"):
+        shutil.copytree(shared / part, dest / part, symlinks=True)
+    root = dest / "work"
+    git(root, "remote", "set-url", "origin", str(dest / "origin.git"))
+    return root, Result(**json.loads((shared / "init.json").read_text()))

@@ -20,9 +20,11 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from packaging.requirements import Requirement
 
 from tests.helpers.pypi import LocalIndex, pypiserver
+from tests.helpers.shared import built_once, run_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 _SKIPPED = {"INSTALLER", "REQUESTED", "direct_url.json", "RECORD"}
@@ -108,6 +110,15 @@ def releasekit_index(base: Path) -> Iterator[LocalIndex]:
     """A pypiserver serving releasekit's wheel and everything it needs, filled under ``base``."""
     fill(base / "packages")
     with pypiserver(base / "packages", name="wheelhouse") as index:
+        yield index
+
+
+@contextlib.contextmanager
+def shared_releasekit_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalIndex]:
+    """As ``releasekit_index``, its packages filled once per test run (shared by the xdist workers, which
+    only read them); each caller serves them with a pypiserver of its own."""
+    packages = built_once(run_dir(tmp_path_factory) / "releasekit-wheelhouse", fill)
+    with pypiserver(packages, name="wheelhouse") as index:
         yield index
 
 
