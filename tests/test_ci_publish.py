@@ -262,10 +262,10 @@ def test_publish_refuses_a_damaged_manifest(built: Built, servers: Indexes, tmp_
     assert result.stderr == f"releasekit: error: {where}: files: '../x' is not a plain file name\n"
 
 
-def test_attestations_without_an_oidc_identity_are_refused_before_any_upload(tmp_path: Path, servers: Indexes) -> None:
-    project = make_project(tmp_path / "p", version="2.0.0")
-    dist = tmp_path / "dist"
-    assert releasekit("build", "--out", str(dist), cwd=project.root, env=CACHES).returncode == 0
+def test_attestations_without_an_oidc_identity_are_refused_before_any_upload(
+    built: Built, tmp_path: Path, servers: Indexes
+) -> None:
+    project, dist = built.project, copy_of(built, tmp_path)
     env = env_for(servers)
     result = run("publish", str(dist), "--index", "test", "--attestations", cwd=project.root, env=env)
     assert result.returncode == 2
@@ -276,14 +276,16 @@ def test_attestations_without_an_oidc_identity_are_refused_before_any_upload(tmp
     assert files_of(servers.test, project.name) == {}
 
 
-def test_trusted_publishing_uploads_with_the_minted_token(tmp_path: Path) -> None:
-    """GitHub's token endpoint and the index's exchange are stand-ins; twine and pypiserver are real."""
+def test_trusted_publishing_uploads_with_the_minted_token(built: Built, tmp_path: Path) -> None:
+    """GitHub's token endpoint and the index's exchange are stand-ins; twine and pypiserver are real.
+
+    The module's one build, on an index of this test's own: first the exchange is refused (no
+    trusted publisher yet), then the same set is published with the token the index mints.
+    """
     minted = "pypi-minted-canary-0a1b2c3d4e5f"
     claims = {"aud": "testpypi", "repository": "owner/project", "environment": "testpypi"}
     state = OidcState(request_token="gha-request-canary-99", job_token=jwt(claims), minted=minted)
-    project = make_project(tmp_path / "p", version="3.1.0")
-    dist = tmp_path / "dist"
-    assert releasekit("build", "--out", str(dist), cwd=project.root, env=CACHES).returncode == 0
+    project, dist = built.project, copy_of(built, tmp_path)
     with (
         pypiserver(tmp_path / "tp", name="tp", username="__token__", password=minted) as test_index,
         oidc_server(state) as oidc,
@@ -297,6 +299,18 @@ def test_trusted_publishing_uploads_with_the_minted_token(tmp_path: Path) -> Non
             "RELEASEKIT_TEST_OIDC_URL": oidc,
             "GITHUB_ACTIONS": "true",
         }
+        # Without a trusted publisher the index refuses the exchange: one line, nothing uploaded.
+        state.refuse_mint = True
+        refused = releasekit("publish", str(dist), "--index", "test", cwd=project.root, env=env)
+        assert refused.returncode == 1
+        assert refused.stderr.splitlines()[-1].endswith(
+            "HTTP 422: valid token, but no corresponding publisher; "
+            "the job's OIDC claims: repository='owner/project', environment='testpypi'"
+        )
+        assert files_of(test_index, project.name) == {}
+        assert state.job_token not in refused.stderr
+
+        state.refuse_mint = False  # the trusted publisher configured: the same set goes up
         result = releasekit("publish", str(dist), "--index", "test", cwd=project.root, env=env)
         assert result.returncode == 0, result.output
         masked = [line for line in result.stdout.splitlines() if line.startswith("::add-mask::")]
@@ -309,20 +323,6 @@ def test_trusted_publishing_uploads_with_the_minted_token(tmp_path: Path) -> Non
         assert ("GET", "/_/oidc/audience") in state.requests
         assert ("GET", "/token?api-version=2.0&audience=testpypi") in state.requests
         assert ("POST", "/_/oidc/mint-token") in state.requests
-
-        # Without a trusted publisher the index refuses the exchange: one line, nothing uploaded.
-        state.refuse_mint = True
-        other = make_project(tmp_path / "q", version="3.2.0")
-        dist2 = tmp_path / "dist2"
-        assert releasekit("build", "--out", str(dist2), cwd=other.root, env=CACHES).returncode == 0
-        refused = releasekit("publish", str(dist2), "--index", "test", cwd=other.root, env=env)
-        assert refused.returncode == 1
-        assert refused.stderr.splitlines()[-1].endswith(
-            "HTTP 422: valid token, but no corresponding publisher; "
-            "the job's OIDC claims: repository='owner/project', environment='testpypi'"
-        )
-        assert files_of(test_index, other.name) == {}
-        assert state.job_token not in refused.stderr
 
 
 COMPILED_FILES = {
@@ -452,8 +452,13 @@ def test_a_rerun_after_a_partial_upload_uploads_only_the_rest(tmp_path: Path, se
     assert files_of(servers.test, project.name) == {p.name: sha256_file(p) for p in (sdist, wheel)}
 
 
-def test_an_index_holding_a_filename_with_other_bytes_stops_the_upload(tmp_path: Path, servers: Indexes) -> None:
-    project, dist, sdist, wheel = _build(tmp_path, "4.1.0")
+def test_an_index_holding_a_filename_with_other_bytes_stops_the_upload(
+    built: Built, tmp_path: Path, servers: Indexes
+) -> None:
+    # The module's one build (never uploaded to either index): the production index squatted.
+    project, dist = built.project, copy_of(built, tmp_path)
+    sdist = next(p for p in dist.iterdir() if p.name.endswith(".tar.gz"))
+    wheel = next(p for p in dist.iterdir() if p.suffix == ".whl")
     (servers.prod.packages / wheel.name).write_bytes(b"not the bytes that were built")
     result = run("publish", str(dist), "--index", "prod", cwd=project.root, env=env_for(servers))
     assert result.returncode == 1
