@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -17,7 +18,7 @@ from tests.helpers.gitrepo import make_repo, write_files
 from tests.helpers.oidc import OidcState, jwt, oidc_server
 from tests.helpers.pypi import LocalIndex, pypiserver
 from tests.helpers.releaseproj import Project, make_project
-from tests.helpers.releasing import CANARY, USER, Indexes
+from tests.helpers.releasing import CANARY, USER, Indexes, two_indexes
 
 pytestmark = pytest.mark.integration
 
@@ -93,7 +94,10 @@ def files_of(index: LocalIndex, name: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """One project built once by ``releasekit build``; tests copy its directory before changing it."""
+    """One project built once by ``releasekit build``; tests copy its directory before changing it.
+
+    Tests that upload it do so to indexes of their own (``published_copy``), never to the shared ``servers``.
+    """
     base = tmp_path_factory.mktemp("built")
     project = make_project(base, version="1.4.0")
     dist = base / "dist"
@@ -106,6 +110,19 @@ def copy_of(built: Built, tmp_path: Path) -> Path:
     target = tmp_path / "dist"
     shutil.copytree(built.dist, target)
     return target
+
+
+@contextlib.contextmanager
+def published_copy(built: Built, tmp_path: Path) -> Iterator[tuple[Path, Path, Path, Indexes]]:
+    """A copy of the module's build (dist, sdist, wheel) and two indexes of this test's own to publish it to.
+
+    Starting two pypiservers costs a seventh of a build; the shared ``servers`` never see this project.
+    """
+    dist = copy_of(built, tmp_path)
+    sdist = next(p for p in dist.iterdir() if p.name.endswith(".tar.gz"))
+    wheel = next(p for p in dist.iterdir() if p.suffix == ".whl")
+    with two_indexes(tmp_path / "indexes") as indexes:
+        yield dist, sdist, wheel, indexes
 
 
 def test_build_writes_every_file_and_its_hash(built: Built) -> None:
@@ -207,7 +224,7 @@ def test_publish_refuses_a_set_that_does_not_match(
     assert callable(change)
     problem = change(dist)
     result = run("publish", str(dist), "--index", "test", cwd=built.project.root, env=env_for(servers))
-    assert files_of(servers.test, built.project.name) == {}  # this project is never published
+    assert files_of(servers.test, built.project.name) == {}  # never published to the shared indexes
     assert result.returncode == 1, result.output
     assert result.stderr.startswith(f"releasekit: error: {dist}: {REFUSED}: ")
     assert problem in result.stderr
@@ -239,16 +256,15 @@ def test_publish_usage_errors_are_one_line(built: Built, tmp_path: Path, args: t
     assert result.stderr.startswith(f"releasekit: error: {message}") and result.stderr.count("\n") == 1
 
 
-def test_verify_only_uploads_nothing_and_checks_what_is_served(servers: Indexes, tmp_path: Path) -> None:
-    project = make_project(tmp_path / "p", version="4.0.0")
-    dist = tmp_path / "dist"
-    assert releasekit("build", "--out", str(dist), cwd=project.root, env=CACHES).returncode == 0
-    missing = run("publish", str(dist), "--verify-only", "--index", "test", cwd=project.root, env=env_for(servers))
-    assert missing.returncode == 1 and files_of(servers.test, project.name) == {}  # nothing was uploaded
-    assert run("publish", str(dist), "--index", "test", cwd=project.root, env=env_for(servers)).returncode == 0
-    again = run("publish", str(dist), "--verify-only", "--index", "test", cwd=project.root, env=env_for(servers))
+def test_verify_only_uploads_nothing_and_checks_what_is_served(built: Built, tmp_path: Path) -> None:
+    project = built.project
+    with published_copy(built, tmp_path) as (dist, _, _, servers):
+        missing = run("publish", str(dist), "--verify-only", "--index", "test", cwd=project.root, env=env_for(servers))
+        assert missing.returncode == 1 and files_of(servers.test, project.name) == {}  # nothing was uploaded
+        assert run("publish", str(dist), "--index", "test", cwd=project.root, env=env_for(servers)).returncode == 0
+        again = run("publish", str(dist), "--verify-only", "--index", "test", cwd=project.root, env=env_for(servers))
     assert again.returncode == 0, again.output
-    assert f"TestPyPI serves {project.name} 4.0.0 as built, and it installs" in again.stdout
+    assert f"TestPyPI serves {project.name} 1.4.0 as built, and it installs" in again.stdout
     assert "its dependencies from PyPI" in again.stdout
 
 
@@ -262,10 +278,10 @@ def test_publish_refuses_a_damaged_manifest(built: Built, servers: Indexes, tmp_
     assert result.stderr == f"releasekit: error: {where}: files: '../x' is not a plain file name\n"
 
 
-def test_attestations_without_an_oidc_identity_are_refused_before_any_upload(tmp_path: Path, servers: Indexes) -> None:
-    project = make_project(tmp_path / "p", version="2.0.0")
-    dist = tmp_path / "dist"
-    assert releasekit("build", "--out", str(dist), cwd=project.root, env=CACHES).returncode == 0
+def test_attestations_without_an_oidc_identity_are_refused_before_any_upload(
+    built: Built, tmp_path: Path, servers: Indexes
+) -> None:
+    project, dist = built.project, copy_of(built, tmp_path)
     env = env_for(servers)
     result = run("publish", str(dist), "--index", "test", "--attestations", cwd=project.root, env=env)
     assert result.returncode == 2
@@ -276,14 +292,16 @@ def test_attestations_without_an_oidc_identity_are_refused_before_any_upload(tmp
     assert files_of(servers.test, project.name) == {}
 
 
-def test_trusted_publishing_uploads_with_the_minted_token(tmp_path: Path) -> None:
-    """GitHub's token endpoint and the index's exchange are stand-ins; twine and pypiserver are real."""
+def test_trusted_publishing_uploads_with_the_minted_token(built: Built, tmp_path: Path) -> None:
+    """GitHub's token endpoint and the index's exchange are stand-ins; twine and pypiserver are real.
+
+    The module's one build, on an index of this test's own: first the exchange is refused (no
+    trusted publisher yet), then the same set is published with the token the index mints.
+    """
     minted = "pypi-minted-canary-0a1b2c3d4e5f"
     claims = {"aud": "testpypi", "repository": "owner/project", "environment": "testpypi"}
     state = OidcState(request_token="gha-request-canary-99", job_token=jwt(claims), minted=minted)
-    project = make_project(tmp_path / "p", version="3.1.0")
-    dist = tmp_path / "dist"
-    assert releasekit("build", "--out", str(dist), cwd=project.root, env=CACHES).returncode == 0
+    project, dist = built.project, copy_of(built, tmp_path)
     with (
         pypiserver(tmp_path / "tp", name="tp", username="__token__", password=minted) as test_index,
         oidc_server(state) as oidc,
@@ -297,6 +315,18 @@ def test_trusted_publishing_uploads_with_the_minted_token(tmp_path: Path) -> Non
             "RELEASEKIT_TEST_OIDC_URL": oidc,
             "GITHUB_ACTIONS": "true",
         }
+        # Without a trusted publisher the index refuses the exchange: one line, nothing uploaded.
+        state.refuse_mint = True
+        refused = releasekit("publish", str(dist), "--index", "test", cwd=project.root, env=env)
+        assert refused.returncode == 1
+        assert refused.stderr.splitlines()[-1].endswith(
+            "HTTP 422: valid token, but no corresponding publisher; "
+            "the job's OIDC claims: repository='owner/project', environment='testpypi'"
+        )
+        assert files_of(test_index, project.name) == {}
+        assert state.job_token not in refused.stderr
+
+        state.refuse_mint = False  # the trusted publisher configured: the same set goes up
         result = releasekit("publish", str(dist), "--index", "test", cwd=project.root, env=env)
         assert result.returncode == 0, result.output
         masked = [line for line in result.stdout.splitlines() if line.startswith("::add-mask::")]
@@ -309,20 +339,6 @@ def test_trusted_publishing_uploads_with_the_minted_token(tmp_path: Path) -> Non
         assert ("GET", "/_/oidc/audience") in state.requests
         assert ("GET", "/token?api-version=2.0&audience=testpypi") in state.requests
         assert ("POST", "/_/oidc/mint-token") in state.requests
-
-        # Without a trusted publisher the index refuses the exchange: one line, nothing uploaded.
-        state.refuse_mint = True
-        other = make_project(tmp_path / "q", version="3.2.0")
-        dist2 = tmp_path / "dist2"
-        assert releasekit("build", "--out", str(dist2), cwd=other.root, env=CACHES).returncode == 0
-        refused = releasekit("publish", str(dist2), "--index", "test", cwd=other.root, env=env)
-        assert refused.returncode == 1
-        assert refused.stderr.splitlines()[-1].endswith(
-            "HTTP 422: valid token, but no corresponding publisher; "
-            "the job's OIDC claims: repository='owner/project', environment='testpypi'"
-        )
-        assert files_of(test_index, other.name) == {}
-        assert state.job_token not in refused.stderr
 
 
 COMPILED_FILES = {
@@ -426,67 +442,58 @@ def test_compiled_project_publishes_only_the_whole_cibuildwheel_set(tmp_path: Pa
     assert sorted(accepted) == sorted(["fastthing-0.3.0.tar.gz", *(_wheel_name(i) for i in expected)])
 
 
-def _build(tmp_path: Path, version: str) -> tuple[Project, Path, Path, Path]:
-    project = make_project(tmp_path / "p", version=version)
-    dist = tmp_path / "dist"
-    result = releasekit("build", "--out", str(dist), cwd=project.root, env=CACHES)
-    assert result.returncode == 0, result.output
-    sdist = next(p for p in dist.iterdir() if p.name.endswith(".tar.gz"))
-    wheel = next(p for p in dist.iterdir() if p.suffix == ".whl")
-    return project, dist, sdist, wheel
-
-
-def test_a_rerun_after_a_partial_upload_uploads_only_the_rest(tmp_path: Path, servers: Indexes) -> None:
+def test_a_rerun_after_a_partial_upload_uploads_only_the_rest(built: Built, tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    project, dist, sdist, wheel = _build(tmp_path, "4.0.0")
-    # A run that stopped after its first upload: the index has the sdist only.
-    twine = [sys.executable, "-m", "twine", "upload", "--non-interactive"]
-    where = ["--repository-url", servers.test.upload_url, "-u", USER, "-p", CANARY]
-    subprocess.run([*twine, *where, str(sdist)], check=True, capture_output=True)
-    result = run("publish", str(dist), "--index", "test", cwd=project.root, env=env_for(servers))
-    assert result.returncode == 0, result.output
-    assert f"TestPyPI: uploaded {wheel.name}\n" in result.stdout
-    assert f"TestPyPI: already served with the same bytes: {sdist.name}\n" in result.stdout
-    assert files_of(servers.test, project.name) == {p.name: sha256_file(p) for p in (sdist, wheel)}
+    project = built.project
+    with published_copy(built, tmp_path) as (dist, sdist, wheel, servers):
+        # A run that stopped after its first upload: the index has the sdist only.
+        twine = [sys.executable, "-m", "twine", "upload", "--non-interactive"]
+        where = ["--repository-url", servers.test.upload_url, "-u", USER, "-p", CANARY]
+        subprocess.run([*twine, *where, str(sdist)], check=True, capture_output=True)
+        result = run("publish", str(dist), "--index", "test", cwd=project.root, env=env_for(servers))
+        assert result.returncode == 0, result.output
+        assert f"TestPyPI: uploaded {wheel.name}\n" in result.stdout
+        assert f"TestPyPI: already served with the same bytes: {sdist.name}\n" in result.stdout
+        assert files_of(servers.test, project.name) == {p.name: sha256_file(p) for p in (sdist, wheel)}
 
 
-def test_an_index_holding_a_filename_with_other_bytes_stops_the_upload(tmp_path: Path, servers: Indexes) -> None:
-    project, dist, sdist, wheel = _build(tmp_path, "4.1.0")
-    (servers.prod.packages / wheel.name).write_bytes(b"not the bytes that were built")
-    result = run("publish", str(dist), "--index", "prod", cwd=project.root, env=env_for(servers))
-    assert result.returncode == 1
-    assert f"the index already holds {wheel.name} with other bytes" in result.stderr
-    assert not (servers.prod.packages / sdist.name).exists()
+def test_an_index_holding_a_filename_with_other_bytes_stops_the_upload(built: Built, tmp_path: Path) -> None:
+    project = built.project
+    with published_copy(built, tmp_path) as (dist, sdist, wheel, servers):
+        (servers.prod.packages / wheel.name).write_bytes(b"not the bytes that were built")
+        result = run("publish", str(dist), "--index", "prod", cwd=project.root, env=env_for(servers))
+        assert result.returncode == 1
+        assert f"the index already holds {wheel.name} with other bytes" in result.stderr
+        assert not (servers.prod.packages / sdist.name).exists()
 
 
-def test_attestations_lying_beside_the_files_reach_the_index_with_each_upload(tmp_path: Path, servers: Indexes) -> None:
+def test_attestations_lying_beside_the_files_reach_the_index_with_each_upload(built: Built, tmp_path: Path) -> None:
     """twine sends an attestation only when it is among its inputs: the request carries the field."""
     from tests.helpers.recordingproxy import form_fields, recording_proxy
 
-    project = make_project(tmp_path / "p", version="2.7.0")
-    dist = tmp_path / "dist"
-    assert releasekit("build", "--out", str(dist), cwd=project.root, env=CACHES).returncode == 0
-    files = sorted(p.name for p in dist.iterdir() if p.name.endswith((".whl", ".tar.gz")))
-    for name in files:  # as pypi-attestations sign leaves them (signing itself needs Sigstore, out of reach here)
-        (dist / f"{name}.publish.attestation").write_text(json.dumps({"version": 1, "subject": name}))
-    with recording_proxy(f"http://127.0.0.1:{servers.test.port}") as (proxy, requests):
-        env = {
-            **env_for(servers),
-            "RELEASEKIT_TEST_UPLOAD_URL": f"{proxy}/",
-            "RELEASEKIT_TEST_SIMPLE_URL": f"{proxy}/simple/",
-            # an OIDC identity to sign with: the files are signed already, so it is never asked
-            "ACTIONS_ID_TOKEN_REQUEST_URL": "http://127.0.0.1:9/token",
-            "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "req-canary",
-        }
-        result = run("publish", str(dist), "--index", "test", "--attestations", cwd=project.root, env=env)
-    assert result.returncode == 0, result.output
-    sent = {}
-    for request in requests:
-        if request.method == "POST":
-            fields = form_fields(request.body)
-            name = request.body.split(b'filename="', 1)[1].split(b'"', 1)[0].decode()
-            sent[name] = json.loads(fields["attestations"])
-    assert sent == {name: [{"version": 1, "subject": name}] for name in files}
-    assert files_of(servers.test, project.name) == {name: sha256_file(dist / name) for name in files}
+    project = built.project
+    with published_copy(built, tmp_path) as (dist, _, _, servers):
+        files = sorted(p.name for p in dist.iterdir() if p.name.endswith((".whl", ".tar.gz")))
+        for name in files:  # as pypi-attestations sign leaves them (signing itself needs Sigstore, out of reach here)
+            (dist / f"{name}.publish.attestation").write_text(json.dumps({"version": 1, "subject": name}))
+        with recording_proxy(f"http://127.0.0.1:{servers.test.port}") as (proxy, requests):
+            env = {
+                **env_for(servers),
+                "RELEASEKIT_TEST_UPLOAD_URL": f"{proxy}/",
+                "RELEASEKIT_TEST_SIMPLE_URL": f"{proxy}/simple/",
+                # an OIDC identity to sign with: the files are signed already, so it is never asked
+                "ACTIONS_ID_TOKEN_REQUEST_URL": "http://127.0.0.1:9/token",
+                "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "req-canary",
+            }
+            result = run("publish", str(dist), "--index", "test", "--attestations", cwd=project.root, env=env)
+        assert result.returncode == 0, result.output
+        sent = {}
+        for request in requests:
+            if request.method == "POST":
+                fields = form_fields(request.body)
+                name = request.body.split(b'filename="', 1)[1].split(b'"', 1)[0].decode()
+                sent[name] = json.loads(fields["attestations"])
+        assert sent == {name: [{"version": 1, "subject": name}] for name in files}
+        assert files_of(servers.test, project.name) == {name: sha256_file(dist / name) for name in files}
