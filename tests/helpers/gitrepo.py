@@ -94,11 +94,12 @@ def copy_with_origin(repo: Path, origin: Path, base: Path) -> tuple[Path, Path]:
     ``origin`` pointing at the copied bare repository.
 
     For a module whose tests each need the same fresh repository: built once (a dozen git
-    processes), copied for each test (one).
+    processes), copied for each test (one). The copied files are stamped now, as freshly
+    written ones are (releasekit's hook cache tells recent files from old ones).
     """
     import shutil
 
-    copy = Path(shutil.copytree(repo, base / repo.name, symlinks=True))
-    bare = Path(shutil.copytree(origin, base / origin.name, symlinks=True))
+    copy = Path(shutil.copytree(repo, base / repo.name, symlinks=True, copy_function=shutil.copy))
+    bare = Path(shutil.copytree(origin, base / origin.name, symlinks=True, copy_function=shutil.copy))
     git(copy, "remote", "set-url", "origin", str(bare))
     return copy, bare
