@@ -29,13 +29,17 @@ def bmv_current(repo: Path) -> str:
     working directory, load it), made in this process: the tool's own code, without the
     second of CPU that starting it costs each time.
     """
+    import warnings
+
     from bumpversion.config import get_configuration
     from bumpversion.config.files import find_config_file
 
     before = Path.cwd()
     os.chdir(repo)
     try:
-        return str(get_configuration(find_config_file()).current_version)
+        with warnings.catch_warnings():  # its console's own deprecation, which the command kept to itself
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return str(get_configuration(find_config_file()).current_version)
     finally:
         os.chdir(before)
 
