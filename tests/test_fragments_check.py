@@ -20,7 +20,21 @@ from releasekit.errors import ReleasekitError
 from releasekit.fastpath import spawn
 from tests.helpers.cli import Result, command, releasekit
 from tests.helpers.fragments import demo_repo, set_fragment_dir
-from tests.helpers.gitrepo import age_tree, commit_all, git, make_repo, write_files
+from tests.helpers.gitrepo import age_tree, commit_all, copy_with_origin, git, make_repo, write_files
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo project on main with its origin, built once for the module (``demo``)."""
+    return demo_repo(tmp_path_factory.mktemp("template"), branch=None)
+
+
+def demo(tmp_path: Path, template: Path, *, branch: str | None = "42-add-answer") -> Path:
+    """What ``demo_repo(tmp_path, branch=branch)`` makes, copied from ``template``."""
+    repo, _ = copy_with_origin(template, template.parent / "origin.git", tmp_path)
+    if branch:
+        git(repo, "checkout", "-q", "-b", branch)
+    return repo
 
 
 def check(repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple:
@@ -36,9 +50,9 @@ def stage(repo: Path, files: dict[str, str | bytes]) -> None:
 
 
 def test_source_change_without_fragment_fails_and_the_suggested_command_fixes_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    repo = demo_repo(tmp_path)
+    repo = demo(tmp_path, demo_template)
     stage(repo, {"src/demo/core.py": "def answer() -> int:\n    return 43\n"})
     code, out, _ = check(repo, monkeypatch, capsys)
     assert code == 1
@@ -58,9 +72,9 @@ def test_source_change_without_fragment_fails_and_the_suggested_command_fixes_it
 
 
 def test_branch_without_issue_number_suggests_an_orphan_fragment(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    repo = demo_repo(tmp_path, branch="tidy-things")
+    repo = demo(tmp_path, demo_template, branch="tidy-things")
     stage(repo, {"src/demo/new.py": "X = 1\n"})
     code, out, _ = check(repo, monkeypatch, capsys)
     assert code == 1
@@ -70,9 +84,9 @@ def test_branch_without_issue_number_suggests_an_orphan_fragment(
 
 
 def test_committed_branch_work_is_checked_since_the_merge_base(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    repo = demo_repo(tmp_path)
+    repo = demo(tmp_path, demo_template)
     write_files(repo, {"src/demo/a.py": "A = 1\n", "src/demo/b.py": "B = 1\n"})
     commit_all(repo, "Add a and b")
     # main moves on meanwhile: its own changes are not this branch's business.
@@ -101,9 +115,13 @@ def test_committed_branch_work_is_checked_since_the_merge_base(
     ids=["docs", "tests", "ci", "readme"],
 )
 def test_docs_tests_and_ci_changes_pass(
-    files: dict[str, str | None], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    files: dict[str, str | None],
+    tmp_path: Path,
+    demo_template: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    repo = demo_repo(tmp_path)
+    repo = demo(tmp_path, demo_template)
     stage(repo, {k: v for k, v in files.items() if v is not None})
     code, out, err = check(repo, monkeypatch, capsys)
     assert (code, out) == (0, "")
@@ -111,9 +129,9 @@ def test_docs_tests_and_ci_changes_pass(
 
 
 def test_configured_source_paths(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    repo = demo_repo(tmp_path)
+    repo = demo(tmp_path, demo_template)
     pyproject = repo / "pyproject.toml"
     pyproject.write_text(pyproject.read_text() + '\n[tool.releasekit]\nsource_paths = ["src/**/*.py", "tools/"]\n')
     commit_all(repo, "Configure source paths")
@@ -126,9 +144,9 @@ def test_configured_source_paths(
 
 
 def test_release_commit_passes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    repo = demo_repo(tmp_path, branch=None)
+    repo = demo(tmp_path, demo_template, branch=None)
     write_files(repo, {"src/demo/core.py": "X = 2\n", "changelog.d/42.feature.md": "The answer.\n"})
     commit_all(repo, "Feature")
     git(repo, "push", "-q", "origin", "main")
@@ -151,9 +169,9 @@ def test_release_commit_passes(
 
 
 def test_revert_that_removes_its_fragment_passes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    repo = demo_repo(tmp_path, branch=None)
+    repo = demo(tmp_path, demo_template, branch=None)
     write_files(repo, {"src/demo/core.py": "X = 2\n", "changelog.d/42.feature.md": "The answer.\n"})
     feature = commit_all(repo, "Feature")
     git(repo, "push", "-q", "origin", "main")
@@ -165,9 +183,9 @@ def test_revert_that_removes_its_fragment_passes(
 
 
 def test_hand_edit_of_the_changelog_is_reported_at_its_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    repo = demo_repo(tmp_path)
+    repo = demo(tmp_path, demo_template)
     changelog = repo / "CHANGELOG.md"
     changelog.write_text(changelog.read_text() + "\n## 1.0.1\n\n- Fixed by hand.\n")
     git(repo, "add", "-A")
@@ -177,9 +195,9 @@ def test_hand_edit_of_the_changelog_is_reported_at_its_line(
 
 
 def test_invalid_fragments_fail_whatever_the_change(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    repo = demo_repo(tmp_path)
+    repo = demo(tmp_path, demo_template)
     stage(
         repo,
         {
@@ -199,9 +217,9 @@ def test_invalid_fragments_fail_whatever_the_change(
 
 
 def test_json_and_github_formats(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    repo = demo_repo(tmp_path)
+    repo = demo(tmp_path, demo_template)
     stage(repo, {"changelog.d/1.feture.md": "x\n"})
     code, out, _ = check(repo, monkeypatch, capsys, "--format", "github")
     assert code == 1
@@ -211,8 +229,10 @@ def test_json_and_github_formats(
     assert '"path": "changelog.d/1.feture.md"' in out
 
 
-def test_explicit_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    repo = demo_repo(tmp_path)
+def test_explicit_base(
+    tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = demo(tmp_path, demo_template)
     write_files(repo, {"src/demo/a.py": "A = 1\n"})
     commit_all(repo, "A")
     git(repo, "checkout", "-q", "-b", "43-on-top")
@@ -225,9 +245,9 @@ def test_explicit_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: 
 
 
 def test_pre_commit_refs_take_precedence(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    repo = demo_repo(tmp_path)
+    repo = demo(tmp_path, demo_template)
     first = git(repo, "rev-parse", "HEAD")
     write_files(repo, {"src/demo/a.py": "A = 1\n", "changelog.d/42.feature.md": "A.\n"})
     second = commit_all(repo, "A with fragment")
@@ -262,9 +282,9 @@ def demo_repo_pyproject(tmp_path: Path) -> str:
 
 
 def test_missing_remote_branch_is_fetched(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    repo = demo_repo(tmp_path)
+    repo = demo(tmp_path, demo_template)
     git(repo, "update-ref", "-d", "refs/remotes/origin/main")
     stage(repo, {"src/demo/x.py": "X = 1\n"})
     code, out, err = check(repo, monkeypatch, capsys)
@@ -273,8 +293,8 @@ def test_missing_remote_branch_is_fetched(
     assert out.startswith("src/demo/x.py:1:1:")
 
 
-def _shallow_clone(tmp_path: Path) -> Path:
-    repo = demo_repo(tmp_path)
+def _shallow_clone(tmp_path: Path, template: Path) -> Path:
+    repo = demo(tmp_path, template)
     for n in range(3):
         write_files(repo, {f"docs/page{n}.md": "text\n"})
         commit_all(repo, f"Docs {n}")
@@ -292,8 +312,8 @@ def _shallow_clone(tmp_path: Path) -> Path:
     return clone
 
 
-def test_depth_1_clone_fetches_what_it_needs(tmp_path: Path) -> None:
-    clone = _shallow_clone(tmp_path)
+def test_depth_1_clone_fetches_what_it_needs(tmp_path: Path, demo_template: Path) -> None:
+    clone = _shallow_clone(tmp_path, demo_template)
     result = releasekit("check", "fragments", cwd=clone)
     assert result.returncode == 1, result.output
     assert "Traceback" not in result.output
@@ -301,8 +321,8 @@ def test_depth_1_clone_fetches_what_it_needs(tmp_path: Path) -> None:
     assert result.stdout.startswith("src/demo/x.py:1:1: this changed with no changelog fragment")
 
 
-def test_depth_1_clone_without_reachable_remote_says_what_to_do(tmp_path: Path) -> None:
-    clone = _shallow_clone(tmp_path)
+def test_depth_1_clone_without_reachable_remote_says_what_to_do(tmp_path: Path, demo_template: Path) -> None:
+    clone = _shallow_clone(tmp_path, demo_template)
     git(clone, "remote", "set-url", "origin", str(tmp_path / "gone.git"))
     result = releasekit("check", "fragments", cwd=clone)
     assert result.returncode == 2
@@ -322,9 +342,9 @@ def test_depth_1_clone_without_reachable_remote_says_what_to_do(tmp_path: Path) 
 
 
 def test_unrelated_history_is_one_clear_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    repo = demo_repo(tmp_path)
+    repo = demo(tmp_path, demo_template)
     git(repo, "checkout", "-q", "--orphan", "elsewhere")
     commit_all(repo, "Unrelated root")
     code, out, err = check(repo, monkeypatch, capsys)
@@ -359,9 +379,9 @@ def test_without_towncrier_configuration(tmp_path: Path) -> None:
 
 
 def test_removing_a_fragment_outside_a_revert_still_needs_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    repo = demo_repo(tmp_path, branch=None)
+    repo = demo(tmp_path, demo_template, branch=None)
     write_files(repo, {"src/demo/core.py": "X = 2\n", "changelog.d/42.feature.md": "The answer.\n"})
     feature = commit_all(repo, "Feature")
     git(repo, "push", "-q", "origin", "main")
@@ -392,8 +412,8 @@ ODD_NAMES = ["with space.py", "café.py", "quo'te\"s.py", "tab\there.py", "new\n
 
 
 @pytest.mark.parametrize("name", ODD_NAMES, ids=["space", "non-ascii", "quotes", "tab", "newline", "dash", "dirs"])
-def test_odd_source_names_need_a_fragment(name: str, tmp_path: Path) -> None:
-    repo = demo_repo(tmp_path)
+def test_odd_source_names_need_a_fragment(name: str, tmp_path: Path, demo_template: Path) -> None:
+    repo = demo(tmp_path, demo_template)
     stage(repo, {f"src/demo/{name}": "X = 1\n"})
     missing = _check(repo)
     assert missing.returncode == 1, missing.output
@@ -404,9 +424,9 @@ def test_odd_source_names_need_a_fragment(name: str, tmp_path: Path) -> None:
     assert "adds changelog.d/42.feature.md" in ok.stderr
 
 
-def test_odd_fragment_directory_and_file_names(tmp_path: Path) -> None:
+def test_odd_fragment_directory_and_file_names(tmp_path: Path, demo_template: Path) -> None:
     directory = "chänge lög\t'd\""
-    repo = demo_repo(tmp_path)
+    repo = demo(tmp_path, demo_template)
     set_fragment_dir(repo / "pyproject.toml", directory.replace("\t", "\\t").replace('"', '\\"'))
     commit_all(repo, "Fragments live in an odd place")
     stage(repo, {"src/demo/core.py": "X = 2\n", "changelog.d/42.feature.md": "In the old place.\n"})
@@ -425,8 +445,8 @@ def test_odd_fragment_directory_and_file_names(tmp_path: Path) -> None:
     assert f"{directory}/README\\n.md:1:1: not a fragment name: no type" in bad.stdout  # printed escaped
 
 
-def test_renamed_deleted_and_retyped_sources(tmp_path: Path) -> None:
-    repo = demo_repo(tmp_path)
+def test_renamed_deleted_and_retyped_sources(tmp_path: Path, demo_template: Path) -> None:
+    repo = demo(tmp_path, demo_template)
     write_files(repo, {"docs/tool.py": "T = 1\n"})
     commit_all(repo, "A script in docs")
     git(repo, "mv", "src/demo/core.py", "src/demo/engine.py")  # a rename: a deletion plus an addition
@@ -450,8 +470,8 @@ def test_renamed_deleted_and_retyped_sources(tmp_path: Path) -> None:
     assert _check(repo).returncode == 0
 
 
-def test_a_renamed_fragment_counts_as_added(tmp_path: Path) -> None:
-    repo = demo_repo(tmp_path)
+def test_a_renamed_fragment_counts_as_added(tmp_path: Path, demo_template: Path) -> None:
+    repo = demo(tmp_path, demo_template)
     write_files(repo, {"changelog.d/41.feature.md": "Wrong number.\n"})
     commit_all(repo, "Fragment")
     git(repo, "push", "-q", "origin", "42-add-answer:main")  # the fragment is on the base branch already
@@ -463,8 +483,8 @@ def test_a_renamed_fragment_counts_as_added(tmp_path: Path) -> None:
     assert "adds changelog.d/42.feature.md" in ok.stderr
 
 
-def test_configured_globs_in_a_real_run(tmp_path: Path) -> None:
-    repo = demo_repo(tmp_path)
+def test_configured_globs_in_a_real_run(tmp_path: Path, demo_template: Path) -> None:
+    repo = demo(tmp_path, demo_template)
     pyproject = repo / "pyproject.toml"
     pyproject.write_text(
         pyproject.read_text() + '\n[tool.releasekit]\nsource_paths = ["./src/**/*.py", "**/*.pyx", "tools/"]\n'
@@ -510,8 +530,8 @@ def test_a_missing_git_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         spawn.run_git(tmp_path, "status")
 
 
-def test_a_closed_stdout_does_not_hide_the_change(tmp_path: Path) -> None:
-    repo = demo_repo(tmp_path)
+def test_a_closed_stdout_does_not_hide_the_change(tmp_path: Path, demo_template: Path) -> None:
+    repo = demo(tmp_path, demo_template)
     stage(repo, {"src/demo/core.py": "X = 2\n"})
     # Started through a shell, not by the helper's runner: that gives the process pipes, and this needs them closed.
     cmd = command("check", "fragments")
@@ -520,8 +540,8 @@ def test_a_closed_stdout_does_not_hide_the_change(tmp_path: Path) -> None:
         assert proc.returncode == 1, closed
 
 
-def test_a_chatty_git_does_not_deadlock(tmp_path: Path) -> None:
-    repo = demo_repo(tmp_path)
+def test_a_chatty_git_does_not_deadlock(tmp_path: Path, demo_template: Path) -> None:
+    repo = demo(tmp_path, demo_template)
     stage(repo, {f"src/demo/{'m' * 100}{n:04d}.py": "" for n in range(1500)})
     real = subprocess.run(["sh", "-c", "command -v git"], capture_output=True, text=True, check=True).stdout.strip()
     bin_dir = tmp_path / "bin"

@@ -20,7 +20,7 @@ from releasekit.release import journal
 from releasekit.release.runner import begin
 from tests.helpers.cli import one_error, releasekit
 from tests.helpers.fragments import demo_repo
-from tests.helpers.gitrepo import add_worktree, commit_all, write_files
+from tests.helpers.gitrepo import add_worktree, commit_all, copy_with_origin, write_files
 from tests.helpers.gitrepo import git as run_git
 from tests.helpers.projects import seed_repo
 from tests.helpers.pypi import free_port
@@ -128,6 +128,18 @@ def test_revisions_take_a_name_and_a_suffix() -> None:
 # --- option injection: the flag, the variable, the configuration ------------------------------
 
 
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """One project with its origin for the module; each test gets a copy (``fresh_project``)."""
+    return make_project(tmp_path_factory.mktemp("template"))
+
+
+def fresh_project(template: Project, base: Path) -> Project:
+    """What ``make_project(base)`` makes, copied from ``template``: a checkout at base/work, its origin beside it."""
+    root, origin = copy_with_origin(template.root, template.origin, base)
+    return template._replace(root=root, origin=origin)
+
+
 def test_base_flag_cannot_become_a_git_option(tmp_path: Path) -> None:
     repo = demo_repo(tmp_path)
     readme = (repo / "README.md").read_bytes()
@@ -162,8 +174,8 @@ def _with_releasekit_table(project: Project, table: str) -> None:
 
 
 @pytest.mark.parametrize("key", ["release_branch", "remote"])
-def test_configured_names_cannot_run_commands(tmp_path: Path, key: str) -> None:
-    project = make_project(tmp_path)
+def test_configured_names_cannot_run_commands(tmp_path: Path, template: Project, key: str) -> None:
+    project = fresh_project(template, tmp_path)
     marker = tmp_path / "upload-pack-ran"
     value = f"--upload-pack=touch {marker}; git-upload-pack"
     _with_releasekit_table(project, f"{key} = {json.dumps(value)}")
@@ -176,9 +188,9 @@ def test_configured_names_cannot_run_commands(tmp_path: Path, key: str) -> None:
     assert (snapshot(project.root), snapshot(project.origin)) == before
 
 
-def test_git_functions_end_their_options(tmp_path: Path) -> None:
+def test_git_functions_end_their_options(tmp_path: Path, template: Project) -> None:
     """Names that slipped past the checks still reach git as names, never as options."""
-    project = make_project(tmp_path)
+    project = fresh_project(template, tmp_path)
     marker = tmp_path / "upload-pack-ran"
     evil = f"--upload-pack=touch {marker}; git-upload-pack"
     root = project.root
@@ -238,8 +250,8 @@ def _valid_journal(project: Project) -> dict[str, object]:
         ({"advisory_url": "x\ny"}, "advisory_url must be text or null"),
     ],
 )
-def test_journal_fields_are_checked(tmp_path: Path, change: dict[str, object], problem: str) -> None:
-    project = make_project(tmp_path)
+def test_journal_fields_are_checked(tmp_path: Path, template: Project, change: dict[str, object], problem: str) -> None:
+    project = fresh_project(template, tmp_path)
     data = {**_valid_journal(project), **change}
     _journal_file(project).write_text(json.dumps(data))
     for argv in (["release", "--dry-run"], ["release", "--abort"], ["release", "patch", "--yes"]):
@@ -250,8 +262,8 @@ def test_journal_fields_are_checked(tmp_path: Path, change: dict[str, object], p
         )
 
 
-def test_journal_version_cannot_reach_outside_the_git_dir(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
+def test_journal_version_cannot_reach_outside_the_git_dir(tmp_path: Path, template: Project) -> None:
+    project = fresh_project(template, tmp_path)
     victim = tmp_path / "victim"
     write_files(victim, {"precious.txt": "keep me"})
     data = _valid_journal(project)
@@ -281,8 +293,8 @@ def test_journal_version_cannot_reach_outside_the_git_dir(tmp_path: Path) -> Non
         (lambda f: f.symlink_to("/dev/zero"), "not a regular file"),
     ],
 )
-def test_journal_that_is_no_journal(tmp_path: Path, make: object, problem: str) -> None:
-    project = make_project(tmp_path)
+def test_journal_that_is_no_journal(tmp_path: Path, template: Project, make: object, problem: str) -> None:
+    project = fresh_project(template, tmp_path)
     file = _journal_file(project)
     file.parent.mkdir(parents=True)
     make(file)  # type: ignore[operator]
@@ -294,8 +306,8 @@ def test_journal_that_is_no_journal(tmp_path: Path, make: object, problem: str) 
 # --- two worktrees of one repository --------------------------------------------------------
 
 
-def test_the_lock_is_shared_by_every_worktree(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
+def test_the_lock_is_shared_by_every_worktree(tmp_path: Path, template: Project) -> None:
+    project = fresh_project(template, tmp_path)
     other = add_worktree(project.root, tmp_path / "second")
     common = git.common_dir(other)
     assert common == (project.root / ".git").resolve() and git.git_dir(other) != common
@@ -310,8 +322,8 @@ def test_the_lock_is_shared_by_every_worktree(tmp_path: Path) -> None:
     assert run_git(other, "tag", "--list") == ""
 
 
-def test_lock_never_follows_a_symlink(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
+def test_lock_never_follows_a_symlink(tmp_path: Path, template: Project) -> None:
+    project = fresh_project(template, tmp_path)
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me")
     lock = project.root / ".git" / "releasekit" / "lock"
@@ -322,8 +334,8 @@ def test_lock_never_follows_a_symlink(tmp_path: Path) -> None:
     assert victim.read_text() == "keep me"
 
 
-def test_journal_of_a_version_released_elsewhere(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
+def test_journal_of_a_version_released_elsewhere(tmp_path: Path, template: Project) -> None:
+    project = fresh_project(template, tmp_path)
     other = add_worktree(project.root, tmp_path / "second")
     stale = begin(config.load(other), "patch")[0]
     stale.completed = ["preflight", "tests"]
@@ -347,10 +359,10 @@ def test_journal_of_a_version_released_elsewhere(tmp_path: Path) -> None:
     assert run_git(project.root, "rev-parse", "v0.1.1^{commit}") == winner == run_git(project.root, "rev-parse", "main")
 
 
-def test_unknown_crash_point_is_refused(tmp_path: Path) -> None:
+def test_unknown_crash_point_is_refused(tmp_path: Path, template: Project) -> None:
     from releasekit.release.crash import CRASH_AT_ENV
 
-    project = make_project(tmp_path)
+    project = fresh_project(template, tmp_path)
     result = releasekit("release", "patch", "--yes", cwd=project.root, env={CRASH_AT_ENV: "upload:0"})
     assert result.returncode == 2
     assert result.stderr == (
@@ -373,7 +385,7 @@ def test_outside_a_repository_says_so(tmp_path: Path) -> None:
     assert one_error(releasekit("hotfix", "v1.2.3", cwd=seed)) == f"{seed}: not inside a git repository"
 
 
-def test_missing_origin_path_is_one_plain_line(tmp_path: Path) -> None:
+def test_missing_origin_path_is_one_plain_line(tmp_path: Path, template: Project) -> None:
     seed = seed_repo(tmp_path / "seed")
     run_git(seed, "tag", "-a", "v1.2.3", "-m", "Release v1.2.3")
     gone = tmp_path / "gone.git"
@@ -382,11 +394,13 @@ def test_missing_origin_path_is_one_plain_line(tmp_path: Path) -> None:
     assert line == f"cannot fetch from origin: origin is the path {gone}, which does not exist"
     assert run_git(seed, "rev-parse", "--abbrev-ref", "HEAD") == "main"
     # The release's preflight lists it as one problem among the others, not as git's five lines.
-    project = make_project(tmp_path / "release")
+    project = fresh_project(template, tmp_path / "release")
     shutil.rmtree(project.origin)
     dead = f"http://127.0.0.1:{free_port()}/"  # the indexes' problems are not this test's business
     urls = ("UPLOAD_URL", "SIMPLE_URL", "TEST_UPLOAD_URL", "TEST_SIMPLE_URL")
-    result = releasekit("release", "--dry-run", cwd=project.root, env={f"RELEASEKIT_{u}": dead for u in urls})
+    # The package check and the tests would start beside preflight and be stopped when it fails: skipped.
+    env = {f"RELEASEKIT_{u}": dead for u in urls}
+    result = releasekit("release", "--dry-run", "--skip", "package,tests", cwd=project.root, env=env)
     assert result.returncode == 1
     assert f"  - cannot fetch main from origin: origin is the path {project.origin}, which does not exist\n" in (
         result.stderr

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.metadata
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,9 +28,24 @@ pytestmark = pytest.mark.integration
 MARKER = "verify-installed-the-confused-idna"
 
 
+@pytest.fixture(scope="module")
+def confusing_indexes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Index, Index]]:
+    """The test index serving the project and a confusing idna 99.0, the production index the real idna.
+
+    Only read by the tests: served once for the module, to both installers.
+    """
+    base = tmp_path_factory.mktemp("indexes")
+    (base / "prod").mkdir()
+    repack(importlib.metadata.distribution("idna"), base / "prod")  # the real idna, on the production index
+    simple_wheel(base / "test", "verifyme", "1.0.0", ["idna", "tomli; python_version < '3.0'", "rich; extra == 'x'"])
+    confusing_wheel(base / "test", "idna", "99.0", MARKER)
+    with pypiserver(base / "test", name="test") as test, pypiserver(base / "prod", name="prod") as prod:
+        yield Index("TestPyPI", test.upload_url, test.simple_url), Index("PyPI", prod.upload_url, prod.simple_url)
+
+
 @pytest.mark.parametrize("uv", [True, False], ids=["uv", "pip"])
 def test_a_same_named_package_on_the_test_index_is_never_installed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, uv: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, uv: bool, confusing_indexes: tuple[Index, Index]
 ) -> None:
     for key, value in CACHES.items():
         monkeypatch.setenv(key, value)
@@ -38,17 +54,9 @@ def test_a_same_named_package_on_the_test_index_is_never_installed(
         monkeypatch.setenv("RELEASEKIT_NO_UV", "1")
     marker = Path(tempfile.gettempdir()) / MARKER
     marker.unlink(missing_ok=True)
-    (tmp_path / "prod").mkdir()
-    repack(importlib.metadata.distribution("idna"), tmp_path / "prod")  # the real idna, on the production index
-    simple_wheel(
-        tmp_path / "test", "verifyme", "1.0.0", ["idna", "tomli; python_version < '3.0'", "rich; extra == 'x'"]
-    )
-    confusing_wheel(tmp_path / "test", "idna", "99.0", MARKER)
-    with pypiserver(tmp_path / "test", name="test") as test, pypiserver(tmp_path / "prod", name="prod") as prod:
-        test_index = Index("TestPyPI", test.upload_url, test.simple_url)
-        prod_index = Index("PyPI", prod.upload_url, prod.simple_url)
-        venv = tmp_path / "venv"
-        venvs.install_from(test_index, prod_index, "verifyme", "1.0.0", ["verifyme"], venv, [])
+    test_index, prod_index = confusing_indexes
+    venv = tmp_path / "venv"
+    venvs.install_from(test_index, prod_index, "verifyme", "1.0.0", ["verifyme"], venv, [])
     python = venvs.python_of(venv)
     show = "import importlib.metadata as m; print(m.version('idna'), m.version('verifyme'))"
     versions = subprocess.run([str(python), "-c", show], capture_output=True, text=True, check=True, timeout=60)

@@ -87,3 +87,19 @@ def age_tree(root: Path, seconds: float = 60) -> None:
         for name in [*filenames, *dirnames]:
             os.utime(os.path.join(dirpath, name), (past, past), follow_symlinks=False)
     os.utime(root, (past, past))
+
+
+def copy_with_origin(repo: Path, origin: Path, base: Path) -> tuple[Path, Path]:
+    """A copy of ``repo`` and of its bare ``origin`` below ``base``, under the same names, the copy's
+    ``origin`` pointing at the copied bare repository.
+
+    For a module whose tests each need the same fresh repository: built once (a dozen git
+    processes), copied for each test (one). The copied files are stamped now, as freshly
+    written ones are (releasekit's hook cache tells recent files from old ones).
+    """
+    import shutil
+
+    copy = Path(shutil.copytree(repo, base / repo.name, symlinks=True, copy_function=shutil.copy))
+    bare = Path(shutil.copytree(origin, base / origin.name, symlinks=True, copy_function=shutil.copy))
+    git(copy, "remote", "set-url", "origin", str(bare))
+    return copy, bare
