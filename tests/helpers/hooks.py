@@ -63,7 +63,9 @@ def try_repo(target: Path, hook: str, *args: str, pre_commit_home: Path) -> Resu
     """Run ``pre-commit try-repo <this repo> <hook> args`` inside the repository ``target``.
 
     The hook comes from a snapshot of this work tree (uncommitted changes included),
-    installed into a hook environment once per test run and reused after that.
+    committed once per test run. try-repo installs it into a hook environment of its own
+    each time: pre-commit gives try-repo a temporary store, whatever ``PRE_COMMIT_HOME``
+    says (about a CPU-second a call, with uv).
     """
     source, rev = _snapshot(pre_commit_home)
     # Under `nox -s tests` (uv backend) nox points UV_PYTHON at the session venv, and
