@@ -135,7 +135,7 @@ def test_nox_project_runs_its_sessions(first_runs: Callable[[str], FirstRun]) ->
     assert status == ""
 
 
-# Next to the tests whose first run it goes on from: under xdist (worksteal) neighbours share a worker, and its fixture.
+# Next to the tests whose first run it goes on from: the module goes whole to one xdist worker, its fixture too.
 @pytest.mark.parametrize(
     ("runner", "reused"), [("nox", "reusing nox's tests environment"), ("tox-ini", "reusing tox's")]
 )
