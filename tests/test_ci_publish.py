@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import shutil
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import NamedTuple
 import pytest
 
 from releasekit.indexes import sha256_file
+from tests.helpers import releasing
 from tests.helpers.cli import Result, releasekit
 from tests.helpers.gitrepo import make_repo, write_files
 from tests.helpers.oidc import OidcState, jwt, oidc_server
@@ -22,11 +22,7 @@ from tests.helpers.releasing import CANARY, USER, Indexes, two_indexes
 
 pytestmark = pytest.mark.integration
 
-CACHES = {
-    "UV_CACHE_DIR": os.environ.get("UV_CACHE_DIR") or str(Path.home() / ".cache" / "uv"),
-    "PIP_CACHE_DIR": os.environ.get("PIP_CACHE_DIR") or str(Path.home() / ".cache" / "pip"),
-    "RELEASEKIT_VERIFY_WAIT": "5",
-}
+CACHES = {**releasing.CACHES, "RELEASEKIT_VERIFY_WAIT": "5"}
 REFUSED = "not the set the build recorded, nothing uploaded"
 
 

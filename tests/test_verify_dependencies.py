@@ -20,7 +20,6 @@ import pytest
 from releasekit import venvs
 from releasekit.config import Index
 from tests.helpers.pypi import pypiserver
-from tests.helpers.releasing import CACHES
 from tests.helpers.wheelhouse import confusing_wheel, repack, simple_wheel
 
 pytestmark = pytest.mark.integration
@@ -47,8 +46,6 @@ def confusing_indexes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tupl
 def test_a_same_named_package_on_the_test_index_is_never_installed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, uv: bool, confusing_indexes: tuple[Index, Index]
 ) -> None:
-    for key, value in CACHES.items():
-        monkeypatch.setenv(key, value)
     monkeypatch.setenv("PIP_FIND_LINKS", "")
     if not uv:
         monkeypatch.setenv("RELEASEKIT_NO_UV", "1")

@@ -11,7 +11,7 @@ import pytest
 
 from tests.helpers import legacy
 from tests.helpers.cli import Result, releasekit
-from tests.helpers.gitrepo import add_origin, git, make_repo
+from tests.helpers.gitrepo import add_origin, copy_with_origin, git, make_repo
 from tests.helpers.legacy import BUGFIX, FEATURE, TRIVIAL, Release, import_test
 from tests.helpers.shared import built_once, run_dir
 
@@ -246,8 +246,5 @@ def adopted_copy(
         (path / "init.json").write_text(json.dumps(result._asdict()))
 
     built_once(shared, build)
-    for part in ("work", "origin.git"):
-        shutil.copytree(shared / part, dest / part, symlinks=True)
-    root = dest / "work"
-    git(root, "remote", "set-url", "origin", str(dest / "origin.git"))
+    root, _ = copy_with_origin(shared / "work", shared / "origin.git", dest)
     return root, Result(**json.loads((shared / "init.json").read_text()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
@@ -97,8 +98,6 @@ def copy_with_origin(repo: Path, origin: Path, base: Path) -> tuple[Path, Path]:
     processes), copied for each test (one). The copied files are stamped now, as freshly
     written ones are (releasekit's hook cache tells recent files from old ones).
     """
-    import shutil
-
     copy = Path(shutil.copytree(repo, base / repo.name, symlinks=True, copy_function=shutil.copy))
     bare = Path(shutil.copytree(origin, base / origin.name, symlinks=True, copy_function=shutil.copy))
     git(copy, "remote", "set-url", "origin", str(bare))
