@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.helpers.gitrepo import GIT_ENV
-from tests.helpers.releasing import CACHES, Indexes, two_indexes
+from tests.helpers.releasing import Indexes, isolate, two_indexes
 from tests.helpers.schedule import heaviest_first
 from tests.helpers.shared import run_dir
 
@@ -20,27 +18,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(autouse=True)
 def _isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Every test sees git with a fixed identity, no user config, and a HOME of its own.
-
-    The uv and pip caches stay the shared ones: a cold cache in that HOME would make uv
-    build every build environment and query every interpreter again.
-    """
-    for key, value in GIT_ENV.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    for key, value in CACHES.items():
-        monkeypatch.setenv(key, value)
-    (tmp_path / "home").mkdir(exist_ok=True)
-    for var in (
-        "RELEASEKIT_UPLOAD_URL",
-        "RELEASEKIT_SIMPLE_URL",
-        "RELEASEKIT_TEST_UPLOAD_URL",
-        "RELEASEKIT_TEST_SIMPLE_URL",
-        "PRE_COMMIT_FROM_REF",
-        "PRE_COMMIT_TO_REF",
-    ):
-        monkeypatch.delenv(var, raising=False)
-    os.environ.pop("GIT_DIR", None)
+    """Every test sees git with a fixed identity, no user config, a HOME of its own and the
+    shared uv and pip caches (``tests.helpers.releasing.isolate``)."""
+    isolate(monkeypatch, tmp_path / "home")
 
 
 @pytest.fixture(scope="session")

@@ -18,11 +18,11 @@ import pytest
 
 from tests.helpers.cli import Result, releasekit
 from tests.helpers.gateproj import GITIGNORE, gate_project, records
-from tests.helpers.gitrepo import GIT_ENV, commit_all, git, write_files
+from tests.helpers.gitrepo import commit_all, git, write_files
 from tests.helpers.noxrun import tool_env
 from tests.helpers.pypi import LocalIndex, pypiserver
 from tests.helpers.releaseproj import Project, step_mark
-from tests.helpers.releasing import CACHES
+from tests.helpers.releasing import isolate
 
 pytestmark = pytest.mark.integration
 
@@ -81,12 +81,8 @@ def first_runs(tmp_path_factory: pytest.TempPathFactory, index: LocalIndex) -> C
         if runner in made:
             return made[runner]
         base = tmp_path_factory.mktemp(f"{runner}-first-run")
-        with pytest.MonkeyPatch.context() as patch:  # what conftest's _isolated_git gives every test
-            for key, value in {**GIT_ENV, **CACHES, "HOME": str(base / "home")}.items():
-                patch.setenv(key, value)
-            for key in ("PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF", "GIT_DIR"):
-                patch.delenv(key, raising=False)
-            (base / "home").mkdir()
+        with pytest.MonkeyPatch.context() as patch:
+            isolate(patch, base / "home")
             project = gate_project(base, **SHARED_FIRST_RUNS[runner])  # type: ignore[arg-type]
             if runner == "nox":
                 (project.root / ".nox").mkdir()  # this noxfile's sessions make no venv; nox's own would make .nox/
@@ -105,7 +101,8 @@ def test_tox_project_runs_its_own_envs(
     tmp_path: Path, index: LocalIndex, runner: str, first_runs: Callable[[str], FirstRun]
 ) -> None:
     if runner in SHARED_FIRST_RUNS:
-        result, lines, status = first_runs(runner)[2:]
+        first = first_runs(runner)
+        result, lines, status = first.result, first.lines, first.status
     else:
         project = gate_project(tmp_path, runner=runner, fail_under=50)
         record = tmp_path / "record.txt"
@@ -124,7 +121,8 @@ def test_tox_project_runs_its_own_envs(
 
 
 def test_nox_project_runs_its_sessions(first_runs: Callable[[str], FirstRun]) -> None:
-    result, lines, status = first_runs("nox")[2:]
+    first = first_runs("nox")
+    result, lines, status = first.result, first.lines, first.status
     assert result.returncode == 0, result.output
     assert "unit tests coverage-outside-tree=True" in lines
     assert "integration integration coverage-outside-tree=True" in lines
@@ -144,7 +142,8 @@ def test_a_second_run_reuses_what_the_first_built(
 ) -> None:
     # The dry run builds the environments; the next run with the same inputs installs nothing again.
     # The first run of test_tox_project_runs_its_own_envs[tox-ini] or test_nox_project_runs_its_sessions: the same.
-    project, record, first = first_runs(runner)[:3]
+    shared = first_runs(runner)
+    project, record, first = shared.project, shared.record, shared.result
     assert first.returncode == 0, first.output
     assert "reusing" not in first.stdout
     second = dry_run(project, index, record)

@@ -16,8 +16,10 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
+import pytest
+
 from tests.helpers.cli import Result, on_terminal, releasekit
-from tests.helpers.gitrepo import git
+from tests.helpers.gitrepo import GIT_ENV, git
 from tests.helpers.pypi import LocalIndex, pypiserver
 from tests.helpers.releaseproj import Project
 
@@ -28,6 +30,29 @@ CACHES = {
     "UV_CACHE_DIR": os.environ.get("UV_CACHE_DIR") or str(Path.home() / ".cache" / "uv"),
     "PIP_CACHE_DIR": os.environ.get("PIP_CACHE_DIR") or str(Path.home() / ".cache" / "pip"),
 }
+
+# What a test must not inherit from the shell that started the suite.
+_INHERITED = (
+    "RELEASEKIT_UPLOAD_URL",
+    "RELEASEKIT_SIMPLE_URL",
+    "RELEASEKIT_TEST_UPLOAD_URL",
+    "RELEASEKIT_TEST_SIMPLE_URL",
+    "PRE_COMMIT_FROM_REF",
+    "PRE_COMMIT_TO_REF",
+)
+
+
+def isolate(patch: pytest.MonkeyPatch, home: Path) -> None:
+    """The environment every test runs in (conftest's autouse fixture), also for a module fixture,
+    which runs before it: git with a fixed identity and no user config, ``home`` as HOME, the shared
+    uv and pip caches (a cold cache in that HOME would make uv build every build environment and
+    query every interpreter again), and none of the index or pre-commit settings of the shell."""
+    for key, value in {**GIT_ENV, "HOME": str(home), **CACHES}.items():
+        patch.setenv(key, value)
+    home.mkdir(exist_ok=True)
+    for var in _INHERITED:
+        patch.delenv(var, raising=False)
+    os.environ.pop("GIT_DIR", None)  # for good: a git hook that started the suite set it for its own repository
 
 
 class Indexes(NamedTuple):
